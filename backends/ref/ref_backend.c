@@ -1,0 +1,113 @@
+/* The ref backend: portable C kernels, fp32 and int8, no intrinsics.
+ * It is the numerical truth every other backend is compared with. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "edgebench/version.h"
+#include "ref_backend.h"
+#include "ref_plan.h"
+
+struct eb_backend_ctx {
+    int threads;
+};
+
+static eb_status ref_probe(const eb_host *host, char *why, size_t why_len)
+{
+    (void)host;
+    (void)why;
+    (void)why_len;
+    return EB_OK; /* portable C: runs wherever edgebench runs */
+}
+
+static eb_status ref_open(const eb_backend_options *opts, eb_backend_ctx **ctx_out, char *msg,
+                          size_t msg_len)
+{
+    eb_backend_ctx *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(msg, msg_len, "ref: out of memory");
+        return EB_ERR_NOMEM;
+    }
+    c->threads = 1;
+    if (opts) {
+        for (int i = 0; i < opts->n_options; i++) {
+            snprintf(msg, msg_len, "ref: unknown option '%s' (ref takes no options)",
+                     opts->keys[i]);
+            free(c);
+            return EB_ERR_INVALID_ARG;
+        }
+    }
+    *ctx_out = c;
+    return EB_OK;
+}
+
+static void ref_close(eb_backend_ctx *ctx) { free(ctx); }
+
+static int ref_supports(eb_backend_ctx *ctx, const eb_graph *g, int node, char *why,
+                        size_t why_len)
+{
+    (void)ctx;
+    const eb_node *n = &g->nodes[node];
+    if (n->domain[0] != '\0') {
+        snprintf(why, why_len, "domain '%s' is not supported", n->domain);
+        return 0;
+    }
+    const eb_ref_op *op = eb_ref_find_op(n->op_type);
+    if (!op) {
+        snprintf(why, why_len, "op %s is not implemented by ref", n->op_type);
+        return 0;
+    }
+    return op->check(g, n, why, why_len);
+}
+
+static eb_status ref_prepare(eb_backend_ctx *ctx, const eb_model *model, eb_plan **plan_out,
+                             char *msg, size_t msg_len)
+{
+    (void)ctx;
+    return eb_ref_plan_create(model->graph, plan_out, msg, msg_len);
+}
+
+static eb_status ref_run(eb_backend_ctx *ctx, eb_plan *plan, const eb_value *inputs,
+                         int n_inputs, eb_value *outputs, int n_outputs, char *msg,
+                         size_t msg_len)
+{
+    (void)ctx;
+    return eb_ref_plan_run(plan, inputs, n_inputs, outputs, n_outputs, msg, msg_len);
+}
+
+static void ref_release(eb_backend_ctx *ctx, eb_plan *plan)
+{
+    (void)ctx;
+    eb_ref_plan_destroy(plan);
+}
+
+static eb_status ref_profile(eb_backend_ctx *ctx, eb_plan *plan, uint64_t *node_ns, int n_nodes)
+{
+    (void)ctx;
+    for (int i = 0; i < n_nodes; i++)
+        node_ns[i] = i < plan->g->n_nodes ? plan->node_ns[i] : UINT64_MAX;
+    return EB_OK;
+}
+
+static eb_backend ref_backend;
+
+const eb_backend *eb_ref_backend(void)
+{
+    ref_backend = (eb_backend){
+        .abi_version = EB_BACKEND_ABI_VERSION,
+        .struct_size = sizeof(eb_backend),
+        .name = "ref",
+        .version = EB_VERSION_STRING,
+        .description = "portable C reference kernels (fp32, int8), the numerical truth",
+        .probe = ref_probe,
+        .library_version = NULL,
+        .open = ref_open,
+        .close = ref_close,
+        .supports = ref_supports,
+        .prepare = ref_prepare,
+        .run = ref_run,
+        .release = ref_release,
+        .profile = ref_profile,
+        .ops = eb_ref_op_names(),
+    };
+    return &ref_backend;
+}

@@ -1,0 +1,26 @@
+/* The edgebench command line: one function per subcommand. */
+#ifndef EB_CLI_H
+#define EB_CLI_H
+
+#include <stdio.h>
+
+/* Exit codes (DESIGN.md): a gate, budget or check failed -> 1; bad usage or
+ * bad input -> 2; the run itself failed -> 3. */
+enum {
+    EB_EXIT_OK = 0,
+    EB_EXIT_FAILED = 1,
+    EB_EXIT_USAGE = 2,
+    EB_EXIT_RUN = 3
+};
+
+/* Map a status from loading/validating input to an exit code. */
+int eb_exit_for_status(int status);
+
+int eb_cmd_inspect(int argc, char **argv);
+int eb_cmd_backends(int argc, char **argv);
+int eb_cmd_conformance(int argc, char **argv);
+
+/* Write s as a JSON string literal (with quotes) to f. */
+void eb_json_str(FILE *f, const char *s);
+
+#endif

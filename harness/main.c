@@ -1,0 +1,50 @@
+/* edgebench: entry point and subcommand dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "edgebench/version.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} commands[] = {
+    {"inspect", eb_cmd_inspect, "inspect MODEL.onnx [--format text|json]  ops, shapes, cost, backend support"},
+    {"backends", eb_cmd_backends, "backends [--format text|json]  list backends, versions, ops, availability"},
+    {"conformance", eb_cmd_conformance,
+     "conformance [--backend B] [--filter PATTERN] [--dir DIR] [-v]  run the ONNX node tests"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "edgebench %s: will this model run well enough on that hardware?\n\nusage:\n",
+            EB_VERSION_STRING);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  edgebench %s\n", commands[i].help);
+    fprintf(f, "  edgebench --version\n\nexit codes: 0 ok, 1 a check failed, 2 bad usage or "
+               "input, 3 the run failed\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EB_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EB_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("edgebench %s\n", EB_VERSION_STRING);
+        return EB_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "edgebench: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return EB_EXIT_USAGE;
+}

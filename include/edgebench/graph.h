@@ -1,0 +1,206 @@
+/* The graph IR: what a loaded model looks like to the harness and to backends.
+ *
+ * The loader (harness/model) builds an eb_graph from an ONNX file: tensors,
+ * nodes in topological order, graph inputs/outputs, shapes inferred for every
+ * op edgebench knows, and per-node cost (MACs, FLOPs, parameter bytes).
+ *
+ * Ownership: the graph owns every pointer reachable from it (names, dims,
+ * constant data, attributes) until eb_graph_destroy(). Backends receive a
+ * const eb_graph * and must not keep pointers into it past release().
+ *
+ * The accessors at the end are static inline so a backend plugin loaded with
+ * dlopen needs no symbol from the edgebench executable to read a graph. */
+#ifndef EDGEBENCH_GRAPH_H
+#define EDGEBENCH_GRAPH_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "edgebench/dtype.h"
+#include "edgebench/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EB_MAX_RANK 8
+
+/* Quantisation parameters of a tensor, where the model states them: the
+ * tensor is the quantised input of a DequantizeLinear, the quantised output of
+ * a QuantizeLinear, or a quantised operand of QLinearConv / QLinearMatMul.
+ * real = (q - zero_point) * scale. count == 0 means "not quantised". */
+typedef struct eb_quant {
+    int axis;                  /* -1: per-tensor; else the channel axis */
+    int count;                 /* number of scales: 1 or dims[axis] */
+    const float *scale;        /* count entries, owned by the graph */
+    const int32_t *zero_point; /* count entries, owned by the graph; NULL = 0 */
+} eb_quant;
+
+typedef enum eb_tensor_kind {
+    EB_TENSOR_ACTIVATION = 0, /* produced by a node at run time */
+    EB_TENSOR_INPUT = 1,      /* a graph input fed by the caller */
+    EB_TENSOR_CONSTANT = 2    /* value known at load time (data != NULL) */
+} eb_tensor_kind;
+
+typedef struct eb_tensor {
+    char *name;
+    eb_dtype dtype;
+    int rank;                  /* -1 when the shape could not be inferred */
+    int64_t dims[EB_MAX_RANK]; /* row-major, dims[0] outermost */
+    int64_t numel;             /* product of dims; -1 when rank < 0 */
+    size_t nbytes;             /* numel * element size; 0 when unknown */
+    /* Constant value, native byte order, packed row-major; non-NULL exactly
+     * when the value is known at load time (initializers, Constant outputs).
+     * A backend never needs to execute the producer of such a tensor. */
+    void *data;
+    eb_tensor_kind kind;
+    int producer;              /* node index, -1 for inputs and initializers */
+    int n_consumers;           /* nodes reading it (an input listed twice counts twice) */
+    int is_graph_output;
+    eb_quant quant;
+} eb_tensor;
+
+typedef enum eb_attr_type {
+    EB_ATTR_UNDEFINED = 0,
+    EB_ATTR_FLOAT = 1,
+    EB_ATTR_INT = 2,
+    EB_ATTR_STRING = 3,
+    EB_ATTR_TENSOR = 4,
+    EB_ATTR_FLOATS = 6,
+    EB_ATTR_INTS = 7,
+    EB_ATTR_STRINGS = 8
+} eb_attr_type; /* values follow ONNX AttributeProto.AttributeType */
+
+typedef struct eb_attr {
+    char *name;
+    eb_attr_type type;
+    float f;
+    int64_t i;
+    char *s;           /* STRING: NUL-terminated copy */
+    int n;             /* element count of FLOATS / INTS / STRINGS */
+    float *floats;
+    int64_t *ints;
+    char **strings;
+    int tensor;        /* TENSOR: index into graph->tensors (a constant) */
+} eb_attr;
+
+typedef struct eb_node {
+    char *name;        /* never NULL: the file's name or "<op>_<index>" */
+    char *op_type;
+    char *domain;      /* "" for the default ONNX domain */
+    int64_t opset;     /* opset version of the node's domain */
+    int n_inputs;
+    int *inputs;       /* tensor indices; -1 marks an omitted optional input */
+    int n_outputs;
+    int *outputs;      /* tensor indices; -1 marks an omitted optional output */
+    int n_attrs;
+    eb_attr *attrs;
+    int shape_known;   /* 1 when edgebench inferred the output shapes */
+    uint64_t macs;     /* multiply-accumulates of one execution */
+    uint64_t flops;    /* floating / integer operations (a MAC counts 2) */
+    uint64_t param_count; /* elements of constant inputs (weights, biases) */
+    uint64_t param_bytes;
+} eb_node;
+
+typedef struct eb_graph {
+    char *path;        /* file it was loaded from ("<memory>" for buffers) */
+    char *name;
+    char *producer;    /* "pytorch 1.13.1", "" when absent */
+    int64_t ir_version;
+    int64_t opset;     /* default-domain opset */
+    int n_tensors;
+    eb_tensor *tensors;
+    int n_nodes;
+    eb_node *nodes;    /* topologically ordered */
+    int n_inputs;
+    int *inputs;       /* graph inputs the caller feeds (initializers excluded) */
+    int n_outputs;
+    int *outputs;
+    int n_unknown_ops; /* nodes whose op edgebench cannot infer shapes for */
+    uint64_t macs, flops, param_count, param_bytes;
+} eb_graph;
+
+/* Options for loading; pass NULL for defaults. */
+typedef struct eb_load_options {
+    /* Value given to symbolic or unknown input dimensions (ONNX dim_param,
+     * e.g. a batch named "N"). Default 1. */
+    int64_t default_dim;
+} eb_load_options;
+
+/* ---- inline accessors (usable from plugins) ---------------------------- */
+
+static inline const eb_attr *eb_node_attr(const eb_node *n, const char *name)
+{
+    for (int i = 0; i < n->n_attrs; i++)
+        if (strcmp(n->attrs[i].name, name) == 0)
+            return &n->attrs[i];
+    return NULL;
+}
+
+static inline int64_t eb_node_attr_int(const eb_node *n, const char *name, int64_t dflt)
+{
+    const eb_attr *a = eb_node_attr(n, name);
+    return (a && a->type == EB_ATTR_INT) ? a->i : dflt;
+}
+
+static inline float eb_node_attr_float(const eb_node *n, const char *name, float dflt)
+{
+    const eb_attr *a = eb_node_attr(n, name);
+    return (a && a->type == EB_ATTR_FLOAT) ? a->f : dflt;
+}
+
+static inline const char *eb_node_attr_string(const eb_node *n, const char *name, const char *dflt)
+{
+    const eb_attr *a = eb_node_attr(n, name);
+    return (a && a->type == EB_ATTR_STRING) ? a->s : dflt;
+}
+
+/* INTS attribute: returns the count and sets *vals, or returns -1 when absent. */
+static inline int eb_node_attr_ints(const eb_node *n, const char *name, const int64_t **vals)
+{
+    const eb_attr *a = eb_node_attr(n, name);
+    if (!a || a->type != EB_ATTR_INTS)
+        return -1;
+    *vals = a->ints;
+    return a->n;
+}
+
+/* Input i of node n, or NULL when absent / omitted. */
+static inline const eb_tensor *eb_node_input(const eb_graph *g, const eb_node *n, int i)
+{
+    if (i < 0 || i >= n->n_inputs || n->inputs[i] < 0)
+        return NULL;
+    return &g->tensors[n->inputs[i]];
+}
+
+static inline const eb_tensor *eb_node_output(const eb_graph *g, const eb_node *n, int i)
+{
+    if (i < 0 || i >= n->n_outputs || n->outputs[i] < 0)
+        return NULL;
+    return &g->tensors[n->outputs[i]];
+}
+
+/* ---- harness functions (the edgebench core library) --------------------- */
+
+/* Load an ONNX file. On failure returns a status, writes a message naming the
+ * file, node and problem into msg, and leaves *out NULL. */
+eb_status eb_graph_load(const char *path, const eb_load_options *opts, eb_graph **out,
+                        char *msg, size_t msg_len);
+
+/* Same from bytes in memory; `label` names the source in messages. */
+eb_status eb_graph_load_buffer(const void *bytes, size_t n, const char *label,
+                               const eb_load_options *opts, eb_graph **out, char *msg,
+                               size_t msg_len);
+
+void eb_graph_destroy(eb_graph *g); /* NULL is a no-op */
+
+/* Index of the tensor named `name`, or -1. */
+int eb_graph_find_tensor(const eb_graph *g, const char *name);
+
+/* "1x3x224x224" (or "?" when unknown) into buf; returns buf. */
+char *eb_shape_str(const eb_tensor *t, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
