@@ -25,6 +25,18 @@ static const char *human(double v, char *buf, size_t len)
     return buf;
 }
 
+static const char *human_bytes(double v, char *buf, size_t len)
+{
+    const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (v >= 1024.0 && u < 4) {
+        v /= 1024.0;
+        u++;
+    }
+    snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+    return buf;
+}
+
 static void tensor_line(const eb_tensor *t)
 {
     char s[128];
@@ -61,8 +73,8 @@ static void print_text(const eb_graph *g, support_col *cols, int n_cols)
     printf("outputs:\n");
     for (int i = 0; i < g->n_outputs; i++)
         tensor_line(&g->tensors[g->outputs[i]]);
-    printf("nodes: %d   parameters: %s (%s bytes)   MACs: %s   FLOPs: %s\n", g->n_nodes,
-           human((double)g->param_count, a, sizeof a), human((double)g->param_bytes, b, sizeof b),
+    printf("nodes: %d   parameters: %s (%s)   MACs: %s   FLOPs: %s\n", g->n_nodes,
+           human((double)g->param_count, a, sizeof a), human_bytes((double)g->param_bytes, b, sizeof b),
            human((double)g->macs, c, sizeof c), human((double)g->flops, d, sizeof d));
     if (g->n_unknown_ops)
         printf("warning: %d node(s) with ops edgebench cannot infer shapes for\n",

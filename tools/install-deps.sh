@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The single list of Debian packages edgebench needs, and their installer.
+#
+#   tools/install-deps.sh            install what is missing (build + test)
+#   tools/install-deps.sh --check    only report what is missing (exit 1 if any)
+#   tools/install-deps.sh --list     print the package list
+#   EB_DEPS_OPTIONAL=1 ...           also install optional packages
+#
+# Installs with apt-get (as root, or through sudo when available). Packages
+# already present are not touched, so re-running is cheap.
+set -euo pipefail
+
+# Build: compiler, build system and the libraries edgebench links.
+BUILD_PKGS=(
+  build-essential cmake pkg-config
+  libprotobuf-c-dev protobuf-c-compiler libonnx-dev   # ONNX model loading (onnx.proto)
+  libyaml-dev                                         # scenarios
+  libhdf5-dev                                         # results store
+  libcpuid-dev                                        # x86 CPU identification
+  libpapi-dev                                         # hardware/software counters
+)
+# Tests: unit test framework, ONNX conformance data, the independent results
+# reader and the fixture generators (Debian's Python, run as /usr/bin/python3).
+TEST_PKGS=(
+  libcmocka-dev
+  libonnx-testdata
+  python3 python3-numpy python3-onnx python3-h5py
+)
+# Optional: fixture training, vendor delegates, aarch64 cross builds.
+OPTIONAL_PKGS=(
+  python3-torch python3-torchvision dataset-fashion-mnist
+  libxnnpack-dev libdnnl-dev
+  gcc-aarch64-linux-gnu qemu-user
+)
+
+pkgs=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}")
+if [ "${EB_DEPS_OPTIONAL:-0}" = 1 ]; then
+  pkgs+=("${OPTIONAL_PKGS[@]}")
+fi
+
+if [ "${1:-}" = "--list" ]; then
+  printf '%s\n' "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${OPTIONAL_PKGS[@]}"
+  exit 0
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+if [ "${1:-}" = "--check" ]; then
+  echo "install-deps: missing: ${missing[*]}"
+  exit 1
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then SUDO=sudo; else
+    echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 2
+  fi
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
