@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "edgebench/version.h"
+#include "run/cell.h"
 
 static const struct {
     const char *name;
@@ -41,6 +42,9 @@ int main(int argc, char **argv)
         printf("edgebench %s\n", EB_VERSION_STRING);
         return EB_EXIT_OK;
     }
+    /* internal: the child process of an isolated cell (see run/cell.h) */
+    if (strcmp(argv[1], "__cell") == 0)
+        return eb_cell_child_main();
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);

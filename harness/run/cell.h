@@ -1,0 +1,67 @@
+/* Executing one cell of the run matrix: load the model, open the backend,
+ * prepare, make inputs, run the timing loop, report samples.
+ *
+ * The same executor runs in-process (isolation: none) or inside a child
+ * process (isolation: process, the default) that the parent started as
+ * `edgebench __cell`; the sink decides where samples go. */
+#ifndef EB_CELL_H
+#define EB_CELL_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "backend/registry.h"
+#include "inputs/random_inputs.h"
+#include "reports/run_record.h"
+#include "run/timing_loop.h"
+
+#define EB_CELL_MAX_OPTIONS 32
+
+/* Everything a cell needs, as plain data (it crosses a pipe). */
+typedef struct eb_cell_job {
+    char backend[64];
+    int threads;
+    int n_options;
+    char keys[EB_CELL_MAX_OPTIONS][64];
+    char values[EB_CELL_MAX_OPTIONS][256];
+    char model_path[1024];
+    int64_t batch;            /* value for symbolic input dims; 1 by default */
+    eb_random_spec inputs;
+    eb_loop_settings loop;
+} eb_cell_job;
+
+typedef struct eb_cell_sink {
+    void *arg;
+    void (*meta)(void *arg, const char *backend_version, const char *library_version,
+                 uint64_t model_bytes);
+    int (*sample)(void *arg, uint64_t t_ns, uint64_t latency_ns); /* non-zero: stop */
+    void (*done)(void *arg, const eb_loop_result *r);
+} eb_cell_sink;
+
+/* Run the cell in this process. Errors come back with a message naming
+ * the model, backend and node where known. */
+eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
+                          const eb_cell_sink *sink, char *msg, size_t msg_len);
+
+/* Serialise a job as text lines ("key=value") and parse it back. */
+int eb_cell_job_write(int fd, const eb_cell_job *job);
+eb_status eb_cell_job_read(int fd, eb_cell_job *job, char *msg, size_t msg_len);
+
+/* Run the cell in a child process (`exe __cell`), filling rec: status
+ * (ok / failed / crashed / timeout / interrupted), message, samples,
+ * versions, peak RSS. A crash, hang or failure of the cell is recorded in
+ * rec, not returned: the return value is EB_OK unless the child could not
+ * be started at all. *abort_flag set (by a second Ctrl-C) kills the child. */
+eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double timeout_s,
+                               volatile sig_atomic_t *abort_flag, eb_run_record *rec,
+                               char *msg, size_t msg_len);
+
+/* Same contract, in this process (no crash or hang protection). */
+eb_status eb_cell_run_inprocess(const eb_registry *reg, const eb_cell_job *job,
+                                volatile sig_atomic_t *abort_flag, eb_run_record *rec);
+
+/* Child side of eb_cell_run_isolated: read the job from stdin, stream
+ * results to fd 3. Returns the process exit code. */
+int eb_cell_child_main(void);
+
+#endif

@@ -1,0 +1,91 @@
+/* Child side of an isolated cell (`edgebench __cell`): job on stdin,
+ * framed results on fd 3. Samples are batched so the pipe costs a write per
+ * few thousand inferences, outside the timed region. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run/cell.h"
+#include "run/cell_wire.h"
+
+#define BATCH 4096
+#define RESULT_FD 3
+
+typedef struct child_sink {
+    uint64_t pairs[BATCH][2];
+    int n;
+    int broken;
+} child_sink;
+
+static void flush(child_sink *c)
+{
+    if (c->n && !c->broken &&
+        eb_frame_write(RESULT_FD, EB_FRAME_SAMPLES, c->pairs, (uint32_t)(c->n * 16)) != 0)
+        c->broken = 1;
+    c->n = 0;
+}
+
+static void on_meta(void *arg, const char *bv, const char *lv, uint64_t model_bytes)
+{
+    child_sink *c = arg;
+    char buf[512];
+    size_t l1 = strlen(bv), l2 = strlen(lv);
+    if (l1 > 200)
+        l1 = 200;
+    if (l2 > 200)
+        l2 = 200;
+    memcpy(buf, bv, l1);
+    buf[l1] = '\0';
+    memcpy(buf + l1 + 1, lv, l2);
+    buf[l1 + 1 + l2] = '\0';
+    memcpy(buf + l1 + l2 + 2, &model_bytes, 8);
+    if (eb_frame_write(RESULT_FD, EB_FRAME_META, buf, (uint32_t)(l1 + l2 + 10)) != 0)
+        c->broken = 1;
+}
+
+static int on_sample(void *arg, uint64_t t_ns, uint64_t lat)
+{
+    child_sink *c = arg;
+    c->pairs[c->n][0] = t_ns;
+    c->pairs[c->n][1] = lat;
+    if (++c->n == BATCH)
+        flush(c);
+    return c->broken; /* the parent went away: stop measuring */
+}
+
+static void on_done(void *arg, const eb_loop_result *r)
+{
+    child_sink *c = arg;
+    flush(c);
+    if (eb_frame_write(RESULT_FD, EB_FRAME_DONE, r, sizeof *r) != 0)
+        c->broken = 1;
+}
+
+int eb_cell_child_main(void)
+{
+    char msg[1024] = "";
+    eb_cell_job job;
+    eb_status st = eb_cell_job_read(0, &job, msg, sizeof msg);
+    eb_registry *reg = NULL;
+    if (st == EB_OK && eb_registry_create(&reg) != EB_OK) {
+        st = EB_ERR_NOMEM;
+        snprintf(msg, sizeof msg, "out of memory");
+    }
+    static child_sink c; /* 64 KiB of samples: not on the stack */
+    if (st == EB_OK) {
+        eb_cell_sink sink = {.arg = &c, .meta = on_meta, .sample = on_sample, .done = on_done};
+        st = eb_cell_execute(reg, &job, &sink, msg, sizeof msg);
+    }
+    if (st != EB_OK) {
+        flush(&c);
+        char buf[1100];
+        int32_t s32 = st;
+        size_t l = strlen(msg);
+        memcpy(buf, &s32, 4);
+        memcpy(buf + 4, msg, l);
+        eb_frame_write(RESULT_FD, EB_FRAME_ERROR, buf, (uint32_t)(4 + l));
+    }
+    eb_registry_destroy(reg);
+    return st == EB_OK ? 0 : 1;
+}

@@ -1,0 +1,130 @@
+/* eb_cell_execute: one cell, in whatever process calls it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "model/file_util.h"
+#include "run/cell.h"
+
+typedef struct infer_ctx {
+    const eb_backend *be;
+    eb_backend_ctx *ctx;
+    eb_plan *plan;
+    eb_input_set *in;
+    eb_value *out;
+    int n_out;
+    const eb_cell_sink *sink;
+} infer_ctx;
+
+static eb_status infer_once(void *arg, char *msg, size_t msg_len)
+{
+    infer_ctx *c = arg;
+    return c->be->run(c->ctx, c->plan, c->in->values, c->in->n, c->out, c->n_out, msg, msg_len);
+}
+
+static int forward_sample(void *arg, uint64_t t_ns, uint64_t latency_ns)
+{
+    infer_ctx *c = arg;
+    return c->sink->sample ? c->sink->sample(c->sink->arg, t_ns, latency_ns) : 0;
+}
+
+eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
+                          const eb_cell_sink *sink, char *msg, size_t msg_len)
+{
+    eb_status st;
+    eb_graph *g = NULL;
+    eb_backend_ctx *ctx = NULL;
+    eb_plan *plan = NULL;
+    eb_input_set in = {0};
+    eb_value *out = NULL;
+    void *bytes = NULL;
+    size_t nbytes = 0;
+    const eb_registry_entry *e = eb_registry_find(reg, job->backend);
+    if (!e) {
+        snprintf(msg, msg_len, "unknown backend '%s'", job->backend);
+        return EB_ERR_NOT_FOUND;
+    }
+    if (!e->available) {
+        snprintf(msg, msg_len, "backend '%s' is unavailable here: %s", job->backend, e->why);
+        return EB_ERR_UNAVAILABLE;
+    }
+    const eb_backend *be = &e->table;
+    if ((st = eb_read_file(job->model_path, &bytes, &nbytes, msg, msg_len)) != EB_OK)
+        return st;
+    eb_load_options lo = {.default_dim = job->batch > 0 ? job->batch : 1};
+    if ((st = eb_graph_load_buffer(bytes, nbytes, job->model_path, &lo, &g, msg, msg_len)) != EB_OK)
+        goto out;
+    if (sink->meta)
+        sink->meta(sink->arg, be->version ? be->version : "",
+                   be->library_version ? be->library_version() : "", (uint64_t)nbytes);
+    const char *keys[EB_CELL_MAX_OPTIONS], *values[EB_CELL_MAX_OPTIONS];
+    for (int i = 0; i < job->n_options; i++) {
+        keys[i] = job->keys[i];
+        values[i] = job->values[i];
+    }
+    eb_backend_options bo = {.struct_size = sizeof bo, .threads = job->threads,
+                             .n_options = job->n_options, .keys = keys, .values = values};
+    char bmsg[1024] = "";
+    if ((st = be->open(&bo, &ctx, bmsg, sizeof bmsg)) != EB_OK) {
+        snprintf(msg, msg_len, "backend '%s': open failed: %s", be->name,
+                 bmsg[0] ? bmsg : eb_status_str(st));
+        ctx = NULL;
+        goto out;
+    }
+    if ((st = eb_backend_check_graph(be, ctx, g, msg, msg_len)) != EB_OK)
+        goto out;
+    eb_model model = {.struct_size = sizeof model, .graph = g, .path = job->model_path,
+                      .bytes = bytes, .nbytes = nbytes};
+    if ((st = be->prepare(ctx, &model, &plan, bmsg, sizeof bmsg)) != EB_OK) {
+        snprintf(msg, msg_len, "backend '%s': prepare failed: %s", be->name,
+                 bmsg[0] ? bmsg : eb_status_str(st));
+        plan = NULL;
+        goto out;
+    }
+    if ((st = eb_random_inputs(g, &job->inputs, &in, msg, msg_len)) != EB_OK)
+        goto out;
+    out = calloc((size_t)g->n_outputs + 1, sizeof *out);
+    if (!out) {
+        st = EB_ERR_NOMEM;
+        snprintf(msg, msg_len, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < g->n_outputs; i++) {
+        const eb_tensor *t = &g->tensors[g->outputs[i]];
+        out[i].dtype = t->dtype;
+        out[i].rank = t->rank;
+        memcpy(out[i].dims, t->dims, sizeof out[i].dims);
+        out[i].nbytes = t->nbytes;
+        out[i].data = calloc(1, t->nbytes + 1);
+        if (!out[i].data) {
+            st = EB_ERR_NOMEM;
+            snprintf(msg, msg_len, "out of memory for output '%s'", t->name);
+            goto out;
+        }
+    }
+    infer_ctx ic = {.be = be, .ctx = ctx, .plan = plan, .in = &in, .out = out,
+                    .n_out = g->n_outputs, .sink = sink};
+    eb_loop_hooks hooks = {.arg = &ic, .infer = infer_once, .sample = forward_sample};
+    eb_loop_result lr;
+    bmsg[0] = '\0';
+    if ((st = eb_timing_loop(&job->loop, &hooks, &lr, bmsg, sizeof bmsg)) != EB_OK) {
+        snprintf(msg, msg_len, "backend '%s': run failed: %s", be->name,
+                 bmsg[0] ? bmsg : eb_status_str(st));
+        goto out;
+    }
+    if (sink->done)
+        sink->done(sink->arg, &lr);
+out:
+    for (int i = 0; out && g && i < g->n_outputs; i++)
+        free(out[i].data);
+    free(out);
+    eb_input_set_free(&in);
+    if (plan)
+        be->release(ctx, plan);
+    if (ctx)
+        be->close(ctx);
+    eb_graph_destroy(g);
+    free(bytes);
+    return st;
+}

@@ -1,0 +1,278 @@
+/* Parent side of an isolated cell: start `edgebench __cell`, feed it the job,
+ * read its stream, enforce the timeout, and turn however it ended into a
+ * run status. The parent survives whatever the backend does. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run/cell.h"
+#include "run/cell_record.h"
+#include "run/cell_wire.h"
+#include "run/clock.h"
+
+#define LOG_TAIL 2048
+
+typedef struct stream {
+    eb_record_builder b;
+    char *buf;
+    size_t len, cap;
+    int got_error;
+    int error_status;
+    char error[1024];
+} stream;
+
+/* Consume complete frames from s->buf. */
+static void parse_frames(stream *s)
+{
+    size_t off = 0;
+    while (s->len - off >= 5) {
+        char type = s->buf[off];
+        uint32_t n;
+        memcpy(&n, s->buf + off + 1, 4);
+        if (s->len - off - 5 < n)
+            break;
+        const char *p = s->buf + off + 5;
+        switch (type) {
+        case EB_FRAME_META: {
+            const char *bv = p;
+            size_t l1 = strnlen(bv, n);
+            const char *lv = l1 < n ? bv + l1 + 1 : "";
+            size_t l2 = l1 < n ? strnlen(lv, n - l1 - 1) : 0;
+            uint64_t mb = 0;
+            if (l1 + l2 + 2 + 8 <= n)
+                memcpy(&mb, lv + l2 + 1, 8);
+            char v1[64], v2[128];
+            snprintf(v1, sizeof v1, "%.*s", (int)l1, bv);
+            snprintf(v2, sizeof v2, "%.*s", (int)l2, lv);
+            eb_record_meta(&s->b, v1, v2, mb);
+            break;
+        }
+        case EB_FRAME_SAMPLES:
+            for (uint32_t k = 0; k + 16 <= n; k += 16) {
+                uint64_t pair[2];
+                memcpy(pair, p + k, 16);
+                eb_record_sample(&s->b, pair[0], pair[1]);
+            }
+            break;
+        case EB_FRAME_DONE: {
+            eb_loop_result lr;
+            memset(&lr, 0, sizeof lr);
+            memcpy(&lr, p, n < sizeof lr ? n : sizeof lr);
+            eb_record_done(&s->b, &lr);
+            break;
+        }
+        case EB_FRAME_ERROR:
+            if (n >= 4) {
+                int32_t st;
+                memcpy(&st, p, 4);
+                s->got_error = 1;
+                s->error_status = st;
+                snprintf(s->error, sizeof s->error, "%.*s", (int)(n - 4), p + 4);
+            }
+            break;
+        default:
+            break;
+        }
+        off += 5 + n;
+    }
+    memmove(s->buf, s->buf + off, s->len - off);
+    s->len -= off;
+}
+
+static int read_into(int fd, stream *s)
+{
+    if (s->cap - s->len < 65536) {
+        size_t cap = s->cap ? s->cap * 2 : 1 << 17;
+        char *nb = realloc(s->buf, cap);
+        if (!nb)
+            return -1;
+        s->buf = nb;
+        s->cap = cap;
+    }
+    ssize_t k = read(fd, s->buf + s->len, s->cap - s->len);
+    if (k > 0) {
+        s->len += (size_t)k;
+        parse_frames(s);
+    }
+    return (int)k;
+}
+
+static void utc_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double timeout_s,
+                               volatile sig_atomic_t *abort_flag, eb_run_record *rec,
+                               char *msg, size_t msg_len)
+{
+    int jp[2] = {-1, -1}, rp[2] = {-1, -1}, lp[2] = {-1, -1};
+    if (pipe(jp) || pipe(rp) || pipe(lp)) {
+        snprintf(msg, msg_len, "cannot create pipes for the cell: %s", strerror(errno));
+        goto fail_fds;
+    }
+    utc_now(rec->started, sizeof rec->started);
+    uint64_t t0 = eb_now_ns();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(msg, msg_len, "cannot fork the cell process: %s", strerror(errno));
+        goto fail_fds;
+    }
+    if (pid == 0) {
+        /* child: own process group (the terminal's Ctrl-C is the parent's to
+         * handle), stdin = job, fd 3 = results, stdout/stderr = log */
+        setpgid(0, 0);
+        signal(SIGINT, SIG_IGN);
+        signal(SIGPIPE, SIG_DFL);
+        dup2(jp[0], 0);
+        dup2(lp[1], 1);
+        dup2(lp[1], 2);
+        if (rp[1] != 3) {
+            dup2(rp[1], 3);
+            close(rp[1]);
+        }
+        close(jp[0]);
+        close(jp[1]);
+        close(rp[0]);
+        close(lp[0]);
+        close(lp[1]);
+        execl(exe, "edgebench", "__cell", (char *)NULL);
+        dprintf(2, "cannot start %s: %s\n", exe, strerror(errno));
+        _exit(127);
+    }
+    setpgid(pid, pid); /* also from the parent: no race with kill(-pid) */
+    close(jp[0]);
+    close(rp[1]);
+    close(lp[1]);
+    signal(SIGPIPE, SIG_IGN);
+    eb_cell_job_write(jp[1], job);
+    close(jp[1]);
+
+    stream s;
+    memset(&s, 0, sizeof s);
+    eb_record_builder_init(&s.b, rec);
+    char log[LOG_TAIL + 1];
+    size_t log_len = 0;
+    int res_open = 1, log_open = 1, timed_out = 0, aborted = 0;
+    uint64_t deadline = t0 + (uint64_t)(timeout_s * 1e9);
+    while (res_open || log_open) {
+        struct pollfd p[2] = {{.fd = res_open ? rp[0] : -1, .events = POLLIN},
+                              {.fd = log_open ? lp[0] : -1, .events = POLLIN}};
+        int rc = poll(p, 2, 100);
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+            if (read_into(rp[0], &s) <= 0 && errno != EINTR)
+                res_open = 0;
+        }
+        if (rc > 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+            char tmp[4096];
+            ssize_t k = read(lp[0], tmp, sizeof tmp);
+            if (k <= 0) {
+                if (k == 0 || errno != EINTR)
+                    log_open = 0;
+            } else {
+                /* keep the tail: what a crashing backend printed last */
+                size_t kk = (size_t)k;
+                if (kk >= LOG_TAIL) {
+                    memcpy(log, tmp + kk - LOG_TAIL, LOG_TAIL);
+                    log_len = LOG_TAIL;
+                } else {
+                    if (log_len + kk > LOG_TAIL) {
+                        size_t drop = log_len + kk - LOG_TAIL;
+                        memmove(log, log + drop, log_len - drop);
+                        log_len -= drop;
+                    }
+                    memcpy(log + log_len, tmp, kk);
+                    log_len += kk;
+                }
+            }
+        }
+        if (!timed_out && !aborted) {
+            if (abort_flag && *abort_flag) {
+                aborted = 1;
+                kill(-pid, SIGKILL);
+            } else if (timeout_s > 0 && eb_now_ns() > deadline) {
+                timed_out = 1;
+                kill(-pid, SIGKILL);
+            }
+        }
+    }
+    close(rp[0]);
+    close(lp[0]);
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+        ;
+    rec->peak_rss_bytes = (uint64_t)ru.ru_maxrss * 1024u; /* Linux reports KiB */
+    rec->wall_s = (double)(eb_now_ns() - t0) / 1e9;
+    utc_now(rec->finished, sizeof rec->finished);
+    log[log_len] = '\0';
+    /* last line of the child's output, for context in the message */
+    char tail[512] = "";
+    if (log_len) {
+        char *end = log + log_len;
+        while (end > log && (end[-1] == '\n' || end[-1] == '\r'))
+            *--end = '\0';
+        char *start = end;
+        while (start > log && start[-1] != '\n')
+            start--;
+        snprintf(tail, sizeof tail, "%.400s", start);
+    }
+    char sig[32];
+    if (timed_out) {
+        rec->status = EB_RUN_TIMEOUT;
+        snprintf(rec->message, sizeof rec->message,
+                 "no result within the %.0f s timeout; cell process killed after %llu samples",
+                 timeout_s, (unsigned long long)rec->n);
+    } else if (aborted) {
+        rec->status = EB_RUN_INTERRUPTED;
+        snprintf(rec->message, sizeof rec->message, "aborted by a second interrupt");
+    } else if (s.got_error) {
+        rec->status = EB_RUN_FAILED;
+        snprintf(rec->message, sizeof rec->message, "%s", s.error);
+    } else if (WIFSIGNALED(status)) {
+        rec->status = EB_RUN_CRASHED;
+        int n = snprintf(rec->message, sizeof rec->message, "cell process killed by %s (%s)",
+                         eb_signal_name(WTERMSIG(status), sig, sizeof sig),
+                         strsignal(WTERMSIG(status)));
+        if (tail[0] && n > 0 && (size_t)n < sizeof rec->message)
+            snprintf(rec->message + n, sizeof rec->message - (size_t)n, "; last output: %s", tail);
+    } else if (!s.b.got_done || WEXITSTATUS(status) != 0) {
+        rec->status = EB_RUN_FAILED;
+        snprintf(rec->message, sizeof rec->message, "cell process exited with status %d%s%s",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail[0] ? ": " : "", tail);
+    } else if (s.b.oom) {
+        rec->status = EB_RUN_FAILED;
+        snprintf(rec->message, sizeof rec->message, "out of memory storing samples");
+    } else {
+        rec->status = EB_RUN_OK;
+        rec->message[0] = '\0';
+    }
+    free(s.buf);
+    return EB_OK;
+fail_fds:
+    for (int i = 0; i < 2; i++) {
+        if (jp[i] >= 0)
+            close(jp[i]);
+        if (rp[i] >= 0)
+            close(rp[i]);
+        if (lp[i] >= 0)
+            close(lp[i]);
+    }
+    return EB_ERR_IO;
+}

@@ -1,0 +1,71 @@
+/* eb_record_builder: samples and metadata of a cell into its run record. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/cell_record.h"
+
+void eb_record_builder_init(eb_record_builder *b, eb_run_record *rec)
+{
+    memset(b, 0, sizeof *b);
+    b->rec = rec;
+}
+
+void eb_record_meta(eb_record_builder *b, const char *backend_version, const char *library_version,
+                    uint64_t model_bytes)
+{
+    snprintf(b->rec->backend_version, sizeof b->rec->backend_version, "%s", backend_version);
+    snprintf(b->rec->library_version, sizeof b->rec->library_version, "%s", library_version);
+    b->rec->model_bytes = model_bytes;
+    b->got_meta = 1;
+}
+
+int eb_record_sample(eb_record_builder *b, uint64_t t_ns, uint64_t latency_ns)
+{
+    eb_run_record *r = b->rec;
+    if (r->n == b->cap) {
+        uint64_t cap = b->cap ? b->cap * 2 : 1024;
+        uint64_t *lat = realloc(r->latency_ns, cap * sizeof *lat);
+        if (lat)
+            r->latency_ns = lat;
+        uint64_t *t = realloc(r->t_ns, cap * sizeof *t);
+        if (t)
+            r->t_ns = t;
+        if (!lat || !t) {
+            b->oom = 1;
+            return -1;
+        }
+        b->cap = cap;
+    }
+    r->latency_ns[r->n] = latency_ns;
+    r->t_ns[r->n] = t_ns;
+    r->n++;
+    return 0;
+}
+
+void eb_record_done(eb_record_builder *b, const eb_loop_result *lr)
+{
+    b->rec->warmup_n = lr->warmup_n;
+    b->got_done = 1;
+}
+
+const char *eb_signal_name(int sig, char *buf, size_t len)
+{
+    static const struct {
+        int sig;
+        const char *name;
+    } names[] = {
+        {SIGSEGV, "SIGSEGV"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},
+        {SIGILL, "SIGILL"},   {SIGKILL, "SIGKILL"}, {SIGTERM, "SIGTERM"}, {SIGINT, "SIGINT"},
+        {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTRAP, "SIGTRAP"}, {SIGSYS, "SIGSYS"},
+        {SIGXCPU, "SIGXCPU"}, {SIGHUP, "SIGHUP"},   {SIGQUIT, "SIGQUIT"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].sig == sig) {
+            snprintf(buf, len, "%s", names[i].name);
+            return buf;
+        }
+    snprintf(buf, len, "signal %d", sig);
+    return buf;
+}

@@ -1,0 +1,27 @@
+/* Filling an eb_run_record from a cell's stream (shared by the isolated
+ * and the in-process paths so both record exactly the same things). */
+#ifndef EB_CELL_RECORD_H
+#define EB_CELL_RECORD_H
+
+#include <stdint.h>
+
+#include "reports/run_record.h"
+#include "run/timing_loop.h"
+
+typedef struct eb_record_builder {
+    eb_run_record *rec;
+    uint64_t cap;
+    int got_meta, got_done, oom;
+} eb_record_builder;
+
+void eb_record_builder_init(eb_record_builder *b, eb_run_record *rec);
+void eb_record_meta(eb_record_builder *b, const char *backend_version, const char *library_version,
+                    uint64_t model_bytes);
+/* 0 ok, -1 out of memory (the sample is dropped and b->oom set). */
+int eb_record_sample(eb_record_builder *b, uint64_t t_ns, uint64_t latency_ns);
+void eb_record_done(eb_record_builder *b, const eb_loop_result *r);
+
+/* "SIGSEGV" etc. for a signal number; "signal N" for others. */
+const char *eb_signal_name(int sig, char *buf, size_t len);
+
+#endif

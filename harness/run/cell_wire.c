@@ -1,0 +1,124 @@
+/* Job serialisation (parent -> child) and result framing (child -> parent). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run/cell.h"
+#include "run/cell_wire.h"
+
+int eb_write_all(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+    while (n) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+int eb_frame_write(int fd, char type, const void *payload, uint32_t len)
+{
+    char head[5];
+    head[0] = type;
+    memcpy(head + 1, &len, 4);
+    if (eb_write_all(fd, head, 5) != 0)
+        return -1;
+    return len ? eb_write_all(fd, payload, len) : 0;
+}
+
+int eb_cell_job_write(int fd, const eb_cell_job *j)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    if (!f)
+        return -1;
+    fprintf(f, "backend=%s\nthreads=%d\nmodel=%s\nbatch=%" PRId64 "\n", j->backend, j->threads,
+            j->model_path, j->batch);
+    for (int i = 0; i < j->n_options; i++)
+        fprintf(f, "option=%s=%s\n", j->keys[i], j->values[i]);
+    fprintf(f, "seed=%" PRIu64 "\ndist=%d\na=%.17g\nb=%.17g\n", j->inputs.seed, (int)j->inputs.dist,
+            j->inputs.a, j->inputs.b);
+    fprintf(f,
+            "warmup_iterations=%" PRIu64 "\nwarmup_min_ns=%" PRIu64 "\niterations=%" PRIu64
+            "\nmin_ns=%" PRIu64 "\nmax_ns=%" PRIu64 "\nend\n",
+            j->loop.warmup_iterations, j->loop.warmup_min_ns, j->loop.iterations, j->loop.min_ns,
+            j->loop.max_ns);
+    fclose(f);
+    int rc = eb_write_all(fd, buf, n);
+    free(buf);
+    return rc;
+}
+
+eb_status eb_cell_job_read(int fd, eb_cell_job *j, char *msg, size_t msg_len)
+{
+    memset(j, 0, sizeof *j);
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        snprintf(msg, msg_len, "cannot read the cell job");
+        return EB_ERR_IO;
+    }
+    char line[2048];
+    int ended = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strcmp(line, "end") == 0) {
+            ended = 1;
+            break;
+        }
+        char *eq = strchr(line, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        const char *k = line, *v = eq + 1;
+        if (strcmp(k, "backend") == 0)
+            snprintf(j->backend, sizeof j->backend, "%s", v);
+        else if (strcmp(k, "threads") == 0)
+            j->threads = atoi(v);
+        else if (strcmp(k, "model") == 0)
+            snprintf(j->model_path, sizeof j->model_path, "%s", v);
+        else if (strcmp(k, "batch") == 0)
+            j->batch = strtoll(v, NULL, 10);
+        else if (strcmp(k, "option") == 0 && j->n_options < EB_CELL_MAX_OPTIONS) {
+            char *eq2 = strchr(eq + 1, '=');
+            if (eq2) {
+                *eq2 = '\0';
+                snprintf(j->keys[j->n_options], sizeof j->keys[0], "%s", v);
+                snprintf(j->values[j->n_options], sizeof j->values[0], "%s", eq2 + 1);
+                j->n_options++;
+            }
+        } else if (strcmp(k, "seed") == 0)
+            j->inputs.seed = strtoull(v, NULL, 10);
+        else if (strcmp(k, "dist") == 0)
+            j->inputs.dist = (eb_random_dist)atoi(v);
+        else if (strcmp(k, "a") == 0)
+            j->inputs.a = strtod(v, NULL);
+        else if (strcmp(k, "b") == 0)
+            j->inputs.b = strtod(v, NULL);
+        else if (strcmp(k, "warmup_iterations") == 0)
+            j->loop.warmup_iterations = strtoull(v, NULL, 10);
+        else if (strcmp(k, "warmup_min_ns") == 0)
+            j->loop.warmup_min_ns = strtoull(v, NULL, 10);
+        else if (strcmp(k, "iterations") == 0)
+            j->loop.iterations = strtoull(v, NULL, 10);
+        else if (strcmp(k, "min_ns") == 0)
+            j->loop.min_ns = strtoull(v, NULL, 10);
+        else if (strcmp(k, "max_ns") == 0)
+            j->loop.max_ns = strtoull(v, NULL, 10);
+    }
+    fclose(f);
+    if (!ended) {
+        snprintf(msg, msg_len, "the cell job was cut short");
+        return EB_ERR_FORMAT;
+    }
+    return EB_OK;
+}

@@ -1,0 +1,58 @@
+/* eb_timing_loop: warm-up and measured phases (see timing_loop.h). */
+#include <string.h>
+
+#include "run/clock.h"
+#include "run/timing_loop.h"
+
+eb_status eb_timing_loop(const eb_loop_settings *s, const eb_loop_hooks *h, eb_loop_result *r,
+                         char *msg, size_t msg_len)
+{
+    memset(r, 0, sizeof *r);
+    eb_status st;
+    uint64_t i = 0;
+    uint64_t w0 = eb_now_ns();
+    for (;;) {
+        uint64_t el = eb_now_ns() - w0;
+        int done = r->warmup_n >= s->warmup_iterations && el >= s->warmup_min_ns;
+        if (done || (s->max_ns && el >= s->max_ns))
+            break;
+        if (h->before && (st = h->before(h->arg, i, 0, msg, msg_len)) != EB_OK)
+            return st;
+        if ((st = h->infer(h->arg, msg, msg_len)) != EB_OK)
+            return st;
+        r->warmup_n++;
+        i++;
+    }
+    uint64_t m0 = eb_now_ns();
+    r->warmup_ns = m0 - w0;
+    uint64_t last_end = m0;
+    for (;;) {
+        uint64_t el = last_end - m0;
+        if (r->n >= s->iterations && el >= s->min_ns)
+            break;
+        if (s->max_ns && el >= s->max_ns) {
+            r->capped = r->n < s->iterations;
+            break;
+        }
+        if (h->before && (st = h->before(h->arg, i, 1, msg, msg_len)) != EB_OK)
+            return st;
+        uint64_t t0 = eb_now_ns();
+        st = h->infer(h->arg, msg, msg_len);
+        uint64_t t1 = eb_now_ns();
+        if (st != EB_OK)
+            return st;
+        if (h->after && (st = h->after(h->arg, i, msg, msg_len)) != EB_OK)
+            return st;
+        r->n++;
+        i++;
+        if (h->sample && h->sample(h->arg, t0 - m0, t1 - t0)) {
+            last_end = t1;
+            break;
+        }
+        /* the untimed hooks count toward the phase's wall time, not the
+         * inference's latency */
+        last_end = eb_now_ns();
+    }
+    r->measured_ns = last_end - m0;
+    return EB_OK;
+}
