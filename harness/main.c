@@ -11,10 +11,14 @@ static const struct {
     int (*fn)(int, char **);
     const char *help;
 } commands[] = {
+    {"run", eb_cmd_run,
+     "run SCENARIO.yaml [-o RESULTS.h5] [--append] [--backend NAME]... [--set KEY=VALUE]...  measure"},
+    {"report", eb_cmd_report, "report RESULTS.h5 [--format text|md|json|csv] [-o FILE]  one row per cell"},
     {"inspect", eb_cmd_inspect, "inspect MODEL.onnx [--format text|json]  ops, shapes, cost, backend support"},
     {"backends", eb_cmd_backends, "backends [--format text|json]  list backends, versions, ops, availability"},
     {"conformance", eb_cmd_conformance,
      "conformance [--backend B] [--filter PATTERN] [--dir DIR] [-v]  run the ONNX node tests"},
+    {"validate", eb_cmd_validate, "validate SCENARIO.yaml [--set KEY=VALUE]... [--matrix] [--format text|json]  check a scenario, show its run matrix"},
 };
 
 static void usage(FILE *f)

@@ -84,6 +84,9 @@ def main():
         f.write(b"this is a text file, not a protobuf\n" * 4)
     open(os.path.join(OUT, "empty.onnx"), "wb").close()
 
+    # the smallest real model: one Relu (the harness-overhead benchmark runs it)
+    save(single_node("Relu", [("x", [1, 16])], [("y", [1, 16])]), "relu.onnx")
+
     # an op no backend knows
     save(single_node("FooBar", [("x", [1, 4])], [("y", [1, 4])]), "unknown_op.onnx")
 

@@ -19,6 +19,9 @@ int eb_exit_for_status(int status);
 int eb_cmd_inspect(int argc, char **argv);
 int eb_cmd_backends(int argc, char **argv);
 int eb_cmd_conformance(int argc, char **argv);
+int eb_cmd_validate(int argc, char **argv);
+int eb_cmd_run(int argc, char **argv);
+int eb_cmd_report(int argc, char **argv);
 
 /* Write s as a JSON string literal (with quotes) to f. */
 void eb_json_str(FILE *f, const char *s);

@@ -1,0 +1,124 @@
+/* eb_host_describe: arch, CPU, cores, features, OS, kernel, virtualisation. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "devices/host_describe.h"
+
+static void put(eb_host_desc *d, const char *k, const char *v)
+{
+    if (d->n >= EB_HOST_DESC_MAX)
+        return;
+    snprintf(d->keys[d->n], sizeof d->keys[0], "%s", k);
+    snprintf(d->values[d->n], sizeof d->values[0], "%s", v && v[0] ? v : "unknown");
+    d->n++;
+}
+
+void eb_cpu_feature_names(uint64_t f, char *buf, size_t len)
+{
+    static const struct {
+        uint64_t bit;
+        const char *name;
+    } names[] = {
+        {EB_CPU_SSE4_2, "sse4_2"}, {EB_CPU_AVX, "avx"},        {EB_CPU_AVX2, "avx2"},
+        {EB_CPU_FMA3, "fma3"},     {EB_CPU_AVX512F, "avx512f"}, {EB_CPU_AVX512BW, "avx512bw"},
+        {EB_CPU_AVX512VNNI, "avx512vnni"}, {EB_CPU_AVXVNNI, "avxvnni"}, {EB_CPU_F16C, "f16c"},
+        {EB_CPU_NEON, "neon"},     {EB_CPU_ASIMDDP, "asimddp"}, {EB_CPU_FP16, "fp16"},
+        {EB_CPU_I8MM, "i8mm"},     {EB_CPU_SVE, "sve"},
+    };
+    size_t off = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if ((f & names[i].bit) && off < len) {
+            int w = snprintf(buf + off, len - off, "%s%s", off ? " " : "", names[i].name);
+            if (w > 0)
+                off += (size_t)w;
+        }
+}
+
+/* PRETTY_NAME from os-release, unquoted. */
+static void os_name(char *buf, size_t len)
+{
+    snprintf(buf, len, "unknown");
+    FILE *f = fopen("/etc/os-release", "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "PRETTY_NAME=", 12) == 0) {
+            char *v = line + 12;
+            v[strcspn(v, "\n")] = '\0';
+            size_t n = strlen(v);
+            if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+                v[n - 1] = '\0';
+                v++;
+            }
+            snprintf(buf, len, "%s", v);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+/* "yes" when the CPU says it runs under a hypervisor (x86 cpuinfo flag). */
+static const char *virtualised(void)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return "unknown";
+    char line[4096];
+    const char *ans = "no";
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "flags", 5) == 0) {
+            if (strstr(line, " hypervisor"))
+                ans = "yes";
+            break;
+        }
+    fclose(f);
+    return ans;
+}
+
+void eb_default_device_id(char *buf, size_t len)
+{
+    char host[256] = "local";
+    if (gethostname(host, sizeof host) != 0 || !host[0])
+        snprintf(host, sizeof host, "local");
+    host[sizeof host - 1] = '\0';
+    size_t j = 0;
+    for (size_t i = 0; host[i] && j + 1 < len; i++) {
+        char c = host[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-';
+        buf[j++] = ok ? c : '_';
+    }
+    buf[j] = '\0';
+}
+
+void eb_host_describe(const eb_host *h, eb_host_desc *d)
+{
+    memset(d, 0, sizeof *d);
+    char buf[256];
+    put(d, "arch", h->arch);
+    put(d, "cpu_vendor", h->cpu_vendor);
+    put(d, "cpu_brand", h->cpu_brand);
+    snprintf(buf, sizeof buf, "%d", h->logical_cpus);
+    put(d, "logical_cpus", buf);
+    snprintf(buf, sizeof buf, "%d", h->physical_cores);
+    put(d, "physical_cores", buf);
+    eb_cpu_feature_names(h->features, buf, sizeof buf);
+    put(d, "features", buf[0] ? buf : "none");
+    os_name(buf, sizeof buf);
+    put(d, "os", buf);
+    struct utsname u;
+    if (uname(&u) == 0) {
+        put(d, "kernel", u.release);
+        put(d, "hostname", u.nodename);
+    }
+    put(d, "virtualised", virtualised());
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0) {
+        snprintf(buf, sizeof buf, "%lld", (long long)pages * (long long)page);
+        put(d, "memory_bytes", buf);
+    }
+}

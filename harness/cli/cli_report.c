@@ -1,0 +1,59 @@
+/* edgebench report RESULTS.h5 [--format text|md|json|csv] [-o FILE] */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "reports/render.h"
+#include "reports/results.h"
+
+static int usage(void)
+{
+    int n = 0;
+    const eb_renderer *r = eb_renderers(&n);
+    fprintf(stderr, "usage: edgebench report RESULTS.h5 [--format FORMAT] [-o FILE]\nformats:\n");
+    for (int i = 0; i < n; i++)
+        fprintf(stderr, "  %-6s %s\n", r[i].name, r[i].description);
+    return EB_EXIT_USAGE;
+}
+
+int eb_cmd_report(int argc, char **argv)
+{
+    const char *path = NULL, *format = "text", *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+            format = argv[++i];
+        else if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc)
+            out = argv[++i];
+        else if (argv[i][0] == '-' || path)
+            return usage();
+        else
+            path = argv[i];
+    }
+    if (!path)
+        return usage();
+    eb_render_fn render = eb_render_by_name(format);
+    if (!render) {
+        fprintf(stderr, "edgebench report: unknown format '%s'\n", format);
+        return usage();
+    }
+    char msg[1024];
+    eb_results *r;
+    eb_status st = eb_results_read(path, 1, &r, msg, sizeof msg);
+    if (st != EB_OK) {
+        fprintf(stderr, "edgebench report: %s\n", msg);
+        return eb_exit_for_status(st);
+    }
+    FILE *f = stdout;
+    if (out && !(f = fopen(out, "w"))) {
+        fprintf(stderr, "edgebench report: cannot write %s\n", out);
+        eb_results_free(r);
+        return EB_EXIT_USAGE;
+    }
+    eb_report_meta meta = {.results_path = r->path, .tool_version = r->tool_version,
+                           .created = r->created, .command = r->command};
+    int rc = render(f, &meta, r->runs, (int)r->n_runs) == 0 ? EB_EXIT_OK : EB_EXIT_RUN;
+    if (f != stdout && fclose(f) != 0)
+        rc = EB_EXIT_RUN;
+    eb_results_free(r);
+    return rc;
+}

@@ -1,0 +1,73 @@
+/* edgebench run SCENARIO.yaml [-o results.h5] [--append] [--backend NAME]...
+ *                [--set KEY=VALUE]... [--device-id ID] [--quiet] */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "run/runner.h"
+
+#define MAX_ARGS 64
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: edgebench run SCENARIO.yaml [-o RESULTS.h5] [--append] "
+                    "[--backend NAME]... [--set KEY=VALUE]... [--device-id ID] [--quiet]\n");
+    return EB_EXIT_USAGE;
+}
+
+int eb_cmd_run(int argc, char **argv)
+{
+    eb_run_options o = {.output = "results.h5", .log = stderr};
+    const char *sets[MAX_ARGS], *backends[MAX_ARGS];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc)
+            o.output = argv[++i];
+        else if (strcmp(a, "--append") == 0)
+            o.append = 1;
+        else if (strcmp(a, "--backend") == 0 && i + 1 < argc && o.n_backends < MAX_ARGS)
+            backends[o.n_backends++] = argv[++i];
+        else if (strcmp(a, "--set") == 0 && i + 1 < argc && o.n_overrides < MAX_ARGS)
+            sets[o.n_overrides++] = argv[++i];
+        else if (strcmp(a, "--device-id") == 0 && i + 1 < argc)
+            o.device_id = argv[++i];
+        else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+            o.quiet = 1;
+        else if (a[0] == '-' || o.scenario_path)
+            return usage();
+        else
+            o.scenario_path = a;
+    }
+    if (!o.scenario_path)
+        return usage();
+    o.overrides = sets;
+    o.backends = backends;
+    /* the command line, stored in the results file */
+    size_t len = 0;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *cmd = malloc(len + 16);
+    if (!cmd)
+        return EB_EXIT_RUN;
+    strcpy(cmd, "edgebench");
+    for (int i = 0; i < argc; i++) {
+        strcat(cmd, " ");
+        strcat(cmd, argv[i]);
+    }
+    o.command_line = cmd;
+    /* isolated cells re-execute this very binary */
+    static char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        o.exe = exe;
+    } else {
+        o.exe = "edgebench";
+    }
+    int rc = eb_run_scenario(&o);
+    free(cmd);
+    return rc;
+}

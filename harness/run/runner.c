@@ -1,0 +1,248 @@
+/* eb_run_scenario: the main job of edgebench (see runner.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "devices/host_describe.h"
+#include "reports/sha256.h"
+#include "reports/store.h"
+#include "run/cell.h"
+#include "run/interrupt.h"
+#include "run/progress.h"
+#include "run/runner.h"
+#include "scenarios/scenario.h"
+
+static int wanted_backend(const eb_run_options *o, const char *name)
+{
+    if (o->n_backends == 0)
+        return 1;
+    for (int i = 0; i < o->n_backends; i++)
+        if (strcmp(o->backends[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static void job_from_cell(const eb_scenario *s, const eb_matrix_cell *c, eb_cell_job *j)
+{
+    memset(j, 0, sizeof *j);
+    snprintf(j->backend, sizeof j->backend, "%s", c->backend);
+    j->threads = c->threads;
+    j->n_options = c->n_options < EB_CELL_MAX_OPTIONS ? c->n_options : EB_CELL_MAX_OPTIONS;
+    for (int i = 0; i < j->n_options; i++) {
+        snprintf(j->keys[i], sizeof j->keys[i], "%s", c->option_keys[i]);
+        snprintf(j->values[i], sizeof j->values[i], "%s", c->option_values[i]);
+    }
+    snprintf(j->model_path, sizeof j->model_path, "%s", c->model_path);
+    j->batch = 1;
+    const eb_scenario_random *r = &s->inputs.random;
+    j->inputs.seed = r->seed;
+    if (r->distribution == EB_INPUT_NORMAL) {
+        j->inputs.dist = EB_DIST_NORMAL;
+        j->inputs.a = r->mean;
+        j->inputs.b = r->std;
+    } else {
+        j->inputs.dist = EB_DIST_UNIFORM;
+        j->inputs.a = r->low;
+        j->inputs.b = r->high;
+    }
+    const eb_run_settings *rs = &c->run;
+    j->loop.warmup_iterations = (uint64_t)rs->warmup_iterations;
+    j->loop.warmup_min_ns = (uint64_t)rs->warmup_min_time_ms * 1000000ull;
+    j->loop.iterations = (uint64_t)rs->measure_iterations;
+    j->loop.min_ns = (uint64_t)rs->measure_min_time_ms * 1000000ull;
+    j->loop.max_ns = (uint64_t)rs->measure_max_time_ms * 1000000ull;
+}
+
+static void record_from_cell(const eb_scenario *s, const eb_matrix_cell *c, const char *device,
+                             eb_run_record *r)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->device, sizeof r->device, "%s", device);
+    snprintf(r->scenario, sizeof r->scenario, "%s", s->name);
+    snprintf(r->backend, sizeof r->backend, "%s", c->backend);
+    snprintf(r->variant, sizeof r->variant, "%s", c->variant_name);
+    snprintf(r->model_path, sizeof r->model_path, "%s", c->model_path);
+    snprintf(r->condition, sizeof r->condition, "%s", c->condition_name);
+    snprintf(r->condition_params, sizeof r->condition_params, "%s", c->condition_params);
+    snprintf(r->sweep, sizeof r->sweep, "%s", c->sweep);
+    r->cell_index = c->ordinal;
+    r->repetition = c->repetition;
+    r->threads = c->threads;
+}
+
+/* Store the host description and the scenario with its models' hashes. */
+static eb_status store_context(eb_store *st, const eb_registry *reg, const eb_scenario *s,
+                               const char *device, char *msg, size_t len)
+{
+    eb_host_desc d;
+    eb_host_describe(&reg->host, &d);
+    const char *keys[EB_HOST_DESC_MAX], *vals[EB_HOST_DESC_MAX];
+    for (int i = 0; i < d.n; i++) {
+        keys[i] = d.keys[i];
+        vals[i] = d.values[i];
+    }
+    eb_status rc = eb_store_put_device(st, device, (size_t)d.n, keys, vals, msg, len);
+    if (rc != EB_OK)
+        return rc;
+    int n = s->n_variants;
+    const char **paths = calloc((size_t)n, sizeof *paths);
+    char (*hex)[EB_SHA256_HEX_LEN + 1] = calloc((size_t)n, sizeof *hex);
+    const char **hexp = calloc((size_t)n, sizeof *hexp);
+    uint64_t *sizes = calloc((size_t)n, sizeof *sizes);
+    if (!paths || !hex || !hexp || !sizes) {
+        rc = EB_ERR_NOMEM;
+        snprintf(msg, len, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        paths[i] = s->variants[i].resolved_path;
+        if ((rc = eb_sha256_file(paths[i], hex[i], msg, len)) != EB_OK)
+            goto out;
+        hexp[i] = hex[i];
+        FILE *f = fopen(paths[i], "rb");
+        if (f) {
+            fseek(f, 0, SEEK_END);
+            long sz = ftell(f);
+            sizes[i] = sz > 0 ? (uint64_t)sz : 0;
+            fclose(f);
+        }
+    }
+    rc = eb_store_put_scenario(st, s->name, s->yaml, (size_t)n, paths, hexp, sizes, msg, len);
+out:
+    free(paths);
+    free(hex);
+    free(hexp);
+    free(sizes);
+    return rc;
+}
+
+int eb_run_scenario(const eb_run_options *o)
+{
+    FILE *log = o->log ? o->log : stderr;
+    char msg[4096];
+    int rc = EB_EXIT_OK;
+    eb_registry *reg = NULL;
+    eb_scenario *s = NULL;
+    eb_matrix *m = NULL;
+    eb_store *st = NULL;
+    if (eb_registry_create(&reg) != EB_OK) {
+        fprintf(log, "edgebench run: out of memory\n");
+        return EB_EXIT_RUN;
+    }
+    eb_scenario_source src = {.path = o->scenario_path, .overrides = o->overrides,
+                              .n_overrides = o->n_overrides, .registry = reg};
+    eb_scenario_errors errs;
+    eb_status est = eb_scenario_load_source(&src, &s, &errs);
+    if (est != EB_OK) {
+        eb_scenario_errors_format(&errs, msg, sizeof msg);
+        fprintf(log, "%s\n", msg[0] ? msg : eb_status_str(est));
+        rc = EB_EXIT_USAGE;
+        goto out;
+    }
+    for (int i = 0; i < o->n_backends; i++) {
+        int found = 0;
+        for (int b = 0; b < s->n_backends; b++)
+            found |= strcmp(s->backends[b].name, o->backends[i]) == 0;
+        if (!found) {
+            fprintf(log, "edgebench run: --backend %s: the scenario %s has no such backend\n",
+                    o->backends[i], o->scenario_path);
+            rc = EB_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (eb_scenario_expand(s, &m, msg, sizeof msg) != EB_OK) {
+        fprintf(log, "%s\n", msg);
+        rc = EB_EXIT_USAGE;
+        goto out;
+    }
+    int total = 0;
+    for (int i = 0; i < m->n_cells; i++)
+        total += wanted_backend(o, m->cells[i].backend);
+    if ((est = eb_store_open(o->output, o->append, &st, msg, sizeof msg)) != EB_OK) {
+        fprintf(log, "edgebench run: %s\n", msg);
+        rc = EB_EXIT_USAGE;
+        goto out;
+    }
+    char device[64];
+    if (o->device_id && o->device_id[0])
+        snprintf(device, sizeof device, "%s", o->device_id);
+    else
+        eb_default_device_id(device, sizeof device);
+    if (eb_store_set_command(st, o->command_line ? o->command_line : "", msg, sizeof msg) != EB_OK ||
+        store_context(st, reg, s, device, msg, sizeof msg) != EB_OK) {
+        fprintf(log, "edgebench run: %s\n", msg);
+        rc = EB_EXIT_RUN;
+        goto out;
+    }
+
+    eb_interrupt_install();
+    eb_progress p;
+    eb_progress_start(&p, log, total, o->quiet);
+    int counts[6] = {0}, done = 0, store_failed = 0;
+    for (int i = 0; i < m->n_cells && !eb_stop_requested; i++) {
+        const eb_matrix_cell *c = &m->cells[i];
+        if (!wanted_backend(o, c->backend))
+            continue;
+        eb_run_record rec;
+        record_from_cell(s, c, device, &rec);
+        eb_progress_cell_begin(&p, done, &rec);
+        const eb_registry_entry *e = eb_registry_find(reg, c->backend);
+        if (!e || !e->available) {
+            rec.status = EB_RUN_SKIPPED;
+            snprintf(rec.message, sizeof rec.message, "backend '%s' is unavailable here: %s",
+                     c->backend, e ? e->why : "not found");
+        } else {
+            eb_cell_job job;
+            job_from_cell(s, c, &job);
+            if (c->run.isolation == EB_ISOLATION_NONE) {
+                eb_cell_run_inprocess(reg, &job, &eb_abort_requested, &rec);
+            } else if (eb_cell_run_isolated(o->exe, &job, c->run.timeout_s, &eb_abort_requested,
+                                            &rec, msg, sizeof msg) != EB_OK) {
+                rec.status = EB_RUN_FAILED;
+                snprintf(rec.message, sizeof rec.message, "%.1000s", msg);
+            }
+        }
+        if (eb_run_record_summarize(&rec) != 0) {
+            rec.status = EB_RUN_FAILED;
+            snprintf(rec.message, sizeof rec.message, "out of memory summarising samples");
+        }
+        if (eb_store_append_run(st, &rec, msg, sizeof msg) != EB_OK) {
+            fprintf(log, "edgebench run: cannot store the result: %s\n", msg);
+            store_failed = 1;
+            eb_run_record_free(&rec);
+            break;
+        }
+        counts[rec.status]++;
+        eb_progress_cell_end(&p, done, &rec);
+        done++;
+        eb_run_record_free(&rec);
+    }
+    eb_progress_finish(&p);
+    eb_interrupt_restore();
+    if (eb_store_close(st, msg, sizeof msg) != EB_OK) {
+        fprintf(log, "edgebench run: %s\n", msg);
+        store_failed = 1;
+    }
+    st = NULL;
+    if (!o->quiet || store_failed || eb_stop_requested)
+        fprintf(log,
+                "edgebench: %d of %d cells: %d ok, %d failed, %d crashed, %d timeout, %d "
+                "skipped, %d interrupted -> %s\n",
+                done, total, counts[EB_RUN_OK], counts[EB_RUN_FAILED], counts[EB_RUN_CRASHED],
+                counts[EB_RUN_TIMEOUT], counts[EB_RUN_SKIPPED], counts[EB_RUN_INTERRUPTED],
+                o->output);
+    if (eb_stop_requested)
+        fprintf(log, "edgebench: interrupted; %s keeps the %d finished cells (re-run with "
+                     "--append to add more)\n",
+                o->output, done);
+    if (store_failed || eb_stop_requested || counts[EB_RUN_FAILED] || counts[EB_RUN_CRASHED] ||
+        counts[EB_RUN_TIMEOUT] || counts[EB_RUN_INTERRUPTED])
+        rc = EB_EXIT_RUN;
+out:
+    if (st)
+        eb_store_close(st, msg, sizeof msg);
+    eb_matrix_destroy(m);
+    eb_scenario_destroy(s);
+    eb_registry_destroy(reg);
+    return rc;
+}

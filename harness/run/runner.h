@@ -1,0 +1,33 @@
+/* `edgebench run`: a scenario's matrix, cell by cell, into a results file.
+ *
+ * The parent process loads and expands the scenario, opens the results
+ * store, and runs each cell (in a child process unless the scenario says
+ * isolation: none). Only the parent writes the file, and it flushes after
+ * every cell, so a crash of a backend, a hang, or Ctrl-C leaves a readable
+ * file with every finished cell. */
+#ifndef EB_RUNNER_H
+#define EB_RUNNER_H
+
+#include <stdio.h>
+
+typedef struct eb_run_options {
+    const char *scenario_path;
+    const char *const *overrides; /* --set KEY=VALUE */
+    int n_overrides;
+    const char *const *backends;  /* --backend NAME: run only these (empty: all) */
+    int n_backends;
+    const char *output;           /* results file */
+    int append;                   /* add to an existing results file */
+    const char *device_id;        /* NULL: this host's name */
+    const char *command_line;     /* stored in the file */
+    const char *exe;              /* this program, started again for isolated cells */
+    int quiet;
+    FILE *log;                    /* progress and messages (stderr) */
+} eb_run_options;
+
+/* Returns the process exit code: 0 every cell ok (or skipped as
+ * unavailable), 2 bad scenario / options / output file, 3 a cell failed,
+ * crashed or timed out, or the run was interrupted. */
+int eb_run_scenario(const eb_run_options *o);
+
+#endif
