@@ -22,6 +22,14 @@ build: deps $(BUILD)/CMakeCache.txt
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
+quickstart: build
+	$(EDGEBENCH) run scenarios/quickstart.yaml -o $(BUILD)/quickstart.h5
+	$(EDGEBENCH) report $(BUILD)/quickstart.h5
+
+bench: build
+	$(BUILD)/bench/bench_timing_loop
+	$(BUILD)/bench/bench_store
+
 conformance: build
 	$(EDGEBENCH) conformance --backend ref
 
