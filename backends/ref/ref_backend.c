@@ -9,7 +9,22 @@
 
 struct eb_backend_ctx {
     int threads;
+    eb_ref_plan_options plan;
 };
+
+/* "1"/"on"/"true" or "0"/"off"/"false"; -1 for anything else. */
+static int parse_bool(const char *v)
+{
+    static const char *const yes[] = {"1", "on", "true", "yes"};
+    static const char *const no[] = {"0", "off", "false", "no"};
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(v, yes[i]) == 0)
+            return 1;
+        if (strcmp(v, no[i]) == 0)
+            return 0;
+    }
+    return -1;
+}
 
 static eb_status ref_probe(const eb_host *host, char *why, size_t why_len)
 {
@@ -28,13 +43,31 @@ static eb_status ref_open(const eb_backend_options *opts, eb_backend_ctx **ctx_o
         return EB_ERR_NOMEM;
     }
     c->threads = 1;
-    if (opts) {
-        for (int i = 0; i < opts->n_options; i++) {
-            snprintf(msg, msg_len, "ref: unknown option '%s' (ref takes no options)",
+    c->plan = EB_REF_PLAN_DEFAULTS;
+    for (int i = 0; opts && i < opts->n_options; i++) {
+        /* qdq_fusion=0 runs QDQ models exactly as written (DQ -> float -> Q),
+         * the semantic definition the fused integer execution is checked
+         * against. memory_reuse=0 gives every activation its own buffer
+         * instead of sharing an arena by lifetime (to compare memory, or to
+         * rule the arena out when hunting a bug). */
+        int *target = strcmp(opts->keys[i], "qdq_fusion") == 0     ? &c->plan.qdq_fusion
+                      : strcmp(opts->keys[i], "memory_reuse") == 0 ? &c->plan.memory_reuse
+                                                                   : NULL;
+        if (target) {
+            int v = parse_bool(opts->values[i] ? opts->values[i] : "");
+            if (v >= 0) {
+                *target = v;
+                continue;
+            }
+            snprintf(msg, msg_len, "ref: option %s takes 0 or 1, not '%s'", opts->keys[i],
+                     opts->values[i] ? opts->values[i] : "");
+        } else {
+            snprintf(msg, msg_len,
+                     "ref: unknown option '%s' (ref takes qdq_fusion=0|1, memory_reuse=0|1)",
                      opts->keys[i]);
-            free(c);
-            return EB_ERR_INVALID_ARG;
         }
+        free(c);
+        return EB_ERR_INVALID_ARG;
     }
     *ctx_out = c;
     return EB_OK;
@@ -62,8 +95,7 @@ static int ref_supports(eb_backend_ctx *ctx, const eb_graph *g, int node, char *
 static eb_status ref_prepare(eb_backend_ctx *ctx, const eb_model *model, eb_plan **plan_out,
                              char *msg, size_t msg_len)
 {
-    (void)ctx;
-    return eb_ref_plan_create(model->graph, plan_out, msg, msg_len);
+    return eb_ref_plan_create(model->graph, &ctx->plan, plan_out, msg, msg_len);
 }
 
 static eb_status ref_run(eb_backend_ctx *ctx, eb_plan *plan, const eb_value *inputs,

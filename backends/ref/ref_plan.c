@@ -1,14 +1,18 @@
 /* Building and executing a ref-backend plan.
  *
- * Every activation gets its own buffer, allocated once at prepare, so a run
- * performs no allocation. Graph inputs point at the caller's buffers; graph
- * outputs are computed into plan buffers and copied out (a graph output may
- * also feed later nodes, and the caller's buffer may be smaller than the
- * plan assumes only through a bug we want to catch, not to write through). */
+ * Steps are the graph's nodes in order, with each fused QDQ group (when
+ * qdq_fusion is on) replacing its nodes. Every activation a step touches is
+ * placed once at prepare, in one arena shared by lifetime (memory_reuse) or
+ * in a buffer of its own, so a run performs no allocation. Graph inputs point
+ * at the caller's buffers; graph outputs are computed into plan buffers and
+ * copied out (a graph output may also feed later nodes, and the caller's
+ * buffer may be smaller than the plan assumes only through a bug we want to
+ * catch, not to write through). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "ref_arena.h"
 #include "ref_plan.h"
 
 static uint64_t now_ns(void)
@@ -29,10 +33,155 @@ static void value_from_tensor(eb_value *v, const eb_tensor *t)
     v->data = t->data;
 }
 
-eb_status eb_ref_plan_create(const eb_graph *g, eb_plan **out, char *msg, size_t msg_len)
+/* Nodes whose outputs are all known at load time (Constant, folded shape
+ * arithmetic) need no execution. */
+static int all_const(const eb_graph *g, const eb_node *n)
 {
+    int all = n->n_outputs > 0;
+    for (int o = 0; o < n->n_outputs; o++)
+        if (n->outputs[o] >= 0 && !g->tensors[n->outputs[o]].data)
+            all = 0;
+    return all;
+}
+
+/* After fusion: mark nodes no step needs any more (typically the DQ of a
+ * weight, whose only reader was fused). Reverse topological order, so a
+ * node dies once every reader of its outputs has. */
+static eb_status mark_dead(const eb_graph *g, const eb_ref_fused *fused, int n_fused,
+                           unsigned char *skip)
+{
+    int *uses = calloc((size_t)g->n_tensors + 1, sizeof *uses);
+    if (!uses)
+        return EB_ERR_NOMEM;
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int k = 0; !skip[i] && k < g->nodes[i].n_inputs; k++)
+            if (g->nodes[i].inputs[k] >= 0)
+                uses[g->nodes[i].inputs[k]]++;
+    for (int f = 0; f < n_fused; f++)
+        for (int k = 0; k < fused[f].n_in; k++)
+            uses[fused[f].in_tensor[k]]++;
+    for (int i = g->n_nodes - 1; i >= 0; i--) {
+        const eb_node *n = &g->nodes[i];
+        if (skip[i])
+            continue;
+        int needed = 0;
+        for (int o = 0; o < n->n_outputs; o++) {
+            int t = n->outputs[o];
+            if (t >= 0 && (uses[t] > 0 || g->tensors[t].is_graph_output))
+                needed = 1;
+        }
+        if (needed)
+            continue;
+        skip[i] = 1;
+        for (int k = 0; k < n->n_inputs; k++)
+            if (n->inputs[k] >= 0)
+                uses[n->inputs[k]]--;
+    }
+    free(uses);
+    return EB_OK;
+}
+
+/* 1 when tensor i needs a plan buffer: a step touches it and its value is
+ * neither a constant nor fed by the caller. */
+static int needs_buffer(const eb_plan *p, const unsigned char *used, int i)
+{
+    const eb_tensor *t = &p->g->tensors[i];
+    return used[i] && !t->data && t->kind != EB_TENSOR_INPUT;
+}
+
+static eb_status no_shape(const eb_plan *p, int i, char *msg, size_t msg_len)
+{
+    snprintf(msg, msg_len, "%s: tensor '%s' has no inferred shape", p->g->path,
+             p->g->tensors[i].name);
+    return EB_ERR_SHAPE;
+}
+
+/* One buffer per activation (memory_reuse=0). */
+static eb_status allocate_each(eb_plan *p, const unsigned char *used, char *msg, size_t msg_len)
+{
+    for (int i = 0; i < p->g->n_tensors; i++) {
+        const eb_tensor *t = &p->g->tensors[i];
+        if (!needs_buffer(p, used, i))
+            continue;
+        if (t->rank < 0)
+            return no_shape(p, i, msg, msg_len);
+        /* +1 so zero-sized tensors still get a distinct valid pointer */
+        p->values[i].data = calloc(1, t->nbytes + 1);
+        if (!p->values[i].data)
+            return EB_ERR_NOMEM;
+        p->owned[i] = 1;
+        p->activation_bytes += t->nbytes;
+    }
+    p->arena_bytes = p->activation_bytes;
+    return EB_OK;
+}
+
+/* Every activation in one arena, placed by lifetime (ref_arena.h). */
+static eb_status place_in_arena(eb_plan *p, const unsigned char *used, char *msg,
+                                size_t msg_len)
+{
+    const eb_graph *g = p->g;
+    eb_status st = EB_ERR_NOMEM;
+    int *slot = malloc(((size_t)g->n_tensors + 1) * sizeof *slot);
+    eb_ref_live *live = calloc((size_t)g->n_tensors + 1, sizeof *live);
+    int n = 0;
+    if (!slot || !live)
+        goto out;
+    for (int i = 0; i < g->n_tensors; i++) {
+        slot[i] = -1;
+        if (!needs_buffer(p, used, i))
+            continue;
+        if (g->tensors[i].rank < 0) {
+            st = no_shape(p, i, msg, msg_len);
+            goto out;
+        }
+        live[n] = (eb_ref_live){.bytes = g->tensors[i].nbytes, .first = -1, .last = -1};
+        if (g->tensors[i].is_graph_output)
+            live[n].last = p->n_steps; /* copied out after the last step */
+        p->activation_bytes += g->tensors[i].nbytes;
+        slot[i] = n++;
+    }
+    for (int s = 0; s < p->n_steps; s++) {
+        const eb_ref_exec *x = &p->steps[s].exec;
+        int n_in = p->steps[s].n_in, n_out = p->steps[s].n_out;
+        for (int k = 0; k < n_in + n_out; k++) {
+            const eb_value *v = k < n_in ? x->in[k] : x->out[k - n_in];
+            int t = v ? slot[v - p->values] : -1;
+            if (t < 0)
+                continue;
+            if (live[t].first < 0)
+                live[t].first = s;
+            if (live[t].last < s)
+                live[t].last = s;
+        }
+    }
+    for (int k = 0; k < n; k++)
+        if (live[k].first < 0) /* read before any step writes it: never, but be safe */
+            live[k].first = 0;
+    if (eb_ref_arena_place(live, n, &p->arena_bytes) != 0)
+        goto out;
+    p->arena = calloc(1, p->arena_bytes + 1);
+    if (!p->arena)
+        goto out;
+    for (int i = 0; i < g->n_tensors; i++)
+        if (slot[i] >= 0)
+            p->values[i].data = (char *)p->arena + live[slot[i]].offset;
+    st = EB_OK;
+out:
+    free(slot);
+    free(live);
+    return st;
+}
+
+eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts, eb_plan **out,
+                             char *msg, size_t msg_len)
+{
+    eb_ref_plan_options o = opts ? *opts : EB_REF_PLAN_DEFAULTS;
     eb_status st = EB_ERR_NOMEM;
     *out = NULL;
+    int *group_at = NULL;         /* per node: the group placed at it, or -1 */
+    unsigned char *skip = NULL;   /* per node: not executed as itself */
+    unsigned char *used = NULL;   /* per tensor: read or written by a step */
     eb_plan *p = calloc(1, sizeof *p);
     if (!p)
         goto fail;
@@ -40,41 +189,70 @@ eb_status eb_ref_plan_create(const eb_graph *g, eb_plan **out, char *msg, size_t
     p->values = calloc((size_t)g->n_tensors + 1, sizeof *p->values);
     p->owned = calloc((size_t)g->n_tensors + 1, 1);
     p->steps = calloc((size_t)g->n_nodes + 1, sizeof *p->steps);
-    p->node_ns = calloc((size_t)g->n_nodes + 1, sizeof *p->node_ns);
-    size_t n_ptrs = 0;
+    p->node_ns = malloc(((size_t)g->n_nodes + 1) * sizeof *p->node_ns);
+    group_at = malloc(((size_t)g->n_nodes + 1) * sizeof *group_at);
+    skip = calloc((size_t)g->n_nodes + 1, 1);
+    used = calloc((size_t)g->n_tensors + 1, 1);
+    if (!p->values || !p->owned || !p->steps || !p->node_ns || !group_at || !skip || !used)
+        goto fail;
+    for (int i = 0; i < g->n_nodes; i++) {
+        p->node_ns[i] = UINT64_MAX;
+        group_at[i] = -1;
+        skip[i] = (unsigned char)all_const(g, &g->nodes[i]);
+    }
+    for (int i = 0; i < g->n_tensors; i++)
+        value_from_tensor(&p->values[i], &g->tensors[i]);
+
+    if (o.qdq_fusion) {
+        st = eb_ref_fuse_qdq(g, &p->fused, &p->n_fused, msg, msg_len);
+        if (st != EB_OK)
+            goto fail;
+        for (int f = 0; f < p->n_fused; f++) {
+            group_at[p->fused[f].position] = f;
+            for (int k = 0; k < p->fused[f].n_nodes; k++)
+                skip[p->fused[f].nodes[k]] = 1;
+        }
+        if (p->n_fused && (st = mark_dead(g, p->fused, p->n_fused, skip)) != EB_OK)
+            goto fail;
+        st = EB_ERR_NOMEM;
+    }
+
+    size_t n_ptrs = 3 * (size_t)p->n_fused;
     for (int i = 0; i < g->n_nodes; i++)
         n_ptrs += (size_t)g->nodes[i].n_inputs + (size_t)g->nodes[i].n_outputs;
     p->ptrs = calloc(n_ptrs + 1, sizeof *p->ptrs);
-    if (!p->values || !p->owned || !p->steps || !p->node_ns || !p->ptrs)
+    if (!p->ptrs)
         goto fail;
 
-    for (int i = 0; i < g->n_tensors; i++) {
-        const eb_tensor *t = &g->tensors[i];
-        value_from_tensor(&p->values[i], t);
-        if (t->data || t->kind == EB_TENSOR_INPUT)
-            continue;
-        if (t->rank < 0) {
-            st = EB_ERR_SHAPE;
-            snprintf(msg, msg_len, "%s: tensor '%s' has no inferred shape", g->path, t->name);
-            goto fail;
-        }
-        /* +1 so zero-sized tensors still get a distinct valid pointer */
-        p->values[i].data = calloc(1, t->nbytes + 1);
-        if (!p->values[i].data)
-            goto fail;
-        p->owned[i] = 1;
-    }
-
-    size_t used = 0;
+    size_t used_ptrs = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         const eb_node *n = &g->nodes[i];
-        /* Nodes whose outputs are all known at load time (Constant, folded
-         * shape arithmetic) need no execution. */
-        int all_const = n->n_outputs > 0;
-        for (int o = 0; o < n->n_outputs; o++)
-            if (n->outputs[o] >= 0 && !g->tensors[n->outputs[o]].data)
-                all_const = 0;
-        if (all_const)
+        eb_ref_step *s = &p->steps[p->n_steps];
+        if (group_at[i] >= 0) {
+            const eb_ref_fused *f = &p->fused[group_at[i]];
+            s->op = f->op;
+            s->is_fused = 1;
+            s->n_in = f->n_in;
+            s->n_out = 1;
+            s->exec.g = g;
+            s->exec.node = &g->nodes[f->anchor];
+            s->exec.node_index = f->anchor;
+            s->exec.state = f->state; /* owned by p->fused */
+            s->exec.in = p->ptrs + used_ptrs;
+            used_ptrs += (size_t)f->n_in;
+            s->exec.out = p->ptrs + used_ptrs++;
+            for (int k = 0; k < f->n_in; k++) {
+                s->exec.in[k] = &p->values[f->in_tensor[k]];
+                used[f->in_tensor[k]] = 1;
+            }
+            s->exec.out[0] = &p->values[f->out_tensor];
+            used[f->out_tensor] = 1;
+            if (f->scratch_bytes > p->scratch_bytes)
+                p->scratch_bytes = f->scratch_bytes;
+            p->n_steps++;
+            continue;
+        }
+        if (skip[i])
             continue;
         const eb_ref_op *op = n->domain[0] == '\0' ? eb_ref_find_op(n->op_type) : NULL;
         char why[256] = "";
@@ -84,19 +262,26 @@ eb_status eb_ref_plan_create(const eb_graph *g, eb_plan **out, char *msg, size_t
                      n->name, n->op_type, op ? why : "op not implemented");
             goto fail;
         }
-        eb_ref_step *s = &p->steps[p->n_steps];
         s->op = op;
+        s->n_in = n->n_inputs;
+        s->n_out = n->n_outputs;
         s->exec.g = g;
         s->exec.node = n;
         s->exec.node_index = i;
-        s->exec.in = p->ptrs + used;
-        used += (size_t)n->n_inputs;
-        s->exec.out = p->ptrs + used;
-        used += (size_t)n->n_outputs;
-        for (int k = 0; k < n->n_inputs; k++)
+        s->exec.in = p->ptrs + used_ptrs;
+        used_ptrs += (size_t)n->n_inputs;
+        s->exec.out = p->ptrs + used_ptrs;
+        used_ptrs += (size_t)n->n_outputs;
+        for (int k = 0; k < n->n_inputs; k++) {
             s->exec.in[k] = n->inputs[k] >= 0 ? &p->values[n->inputs[k]] : NULL;
-        for (int k = 0; k < n->n_outputs; k++)
+            if (n->inputs[k] >= 0)
+                used[n->inputs[k]] = 1;
+        }
+        for (int k = 0; k < n->n_outputs; k++) {
             s->exec.out[k] = n->outputs[k] >= 0 ? &p->values[n->outputs[k]] : NULL;
+            if (n->outputs[k] >= 0)
+                used[n->outputs[k]] = 1;
+        }
         size_t scratch = 0;
         if (op->prepare) {
             st = op->prepare(g, n, &s->exec.state, &scratch, msg, msg_len);
@@ -107,6 +292,13 @@ eb_status eb_ref_plan_create(const eb_graph *g, eb_plan **out, char *msg, size_t
         if (scratch > p->scratch_bytes)
             p->scratch_bytes = scratch;
     }
+
+    /* Buffers only for what some step touches: the intermediates inside a
+     * fused group never exist. */
+    st = o.memory_reuse ? place_in_arena(p, used, msg, msg_len)
+                        : allocate_each(p, used, msg, msg_len);
+    if (st != EB_OK)
+        goto fail;
     if (p->scratch_bytes) {
         p->scratch = malloc(p->scratch_bytes);
         if (!p->scratch) {
@@ -116,11 +308,17 @@ eb_status eb_ref_plan_create(const eb_graph *g, eb_plan **out, char *msg, size_t
     }
     for (int s = 0; s < p->n_steps; s++)
         p->steps[s].exec.scratch = p->scratch;
+    free(group_at);
+    free(skip);
+    free(used);
     *out = p;
     return EB_OK;
 fail:
     if (st == EB_ERR_NOMEM)
         snprintf(msg, msg_len, "%s: out of memory preparing the ref plan", g->path);
+    free(group_at);
+    free(skip);
+    free(used);
     eb_ref_plan_destroy(p);
     return st;
 }
@@ -181,9 +379,11 @@ void eb_ref_plan_destroy(eb_plan *p)
 {
     if (!p)
         return;
+    /* fused steps' states belong to p->fused, released below */
     for (int s = 0; s < p->n_steps; s++)
-        if (p->steps[s].op->release)
+        if (!p->steps[s].is_fused && p->steps[s].op->release)
             p->steps[s].op->release(p->steps[s].exec.state);
+    eb_ref_fused_free(p->fused, p->n_fused);
     if (p->values)
         for (int i = 0; i < p->g->n_tensors; i++)
             if (p->owned[i])
@@ -193,6 +393,14 @@ void eb_ref_plan_destroy(eb_plan *p)
     free(p->steps);
     free(p->ptrs);
     free(p->scratch);
+    free(p->arena);
     free(p->node_ns);
     free(p);
+}
+
+int eb_ref_plan_fused_groups(const eb_plan *p) { return p ? p->n_fused : 0; }
+
+const char *eb_ref_plan_fused_kind(const eb_plan *p, int i)
+{
+    return p && i >= 0 && i < p->n_fused ? p->fused[i].kind : NULL;
 }

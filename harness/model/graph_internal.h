@@ -21,8 +21,10 @@ eb_status eb__graph_topo_sort(eb_graph *g, char *msg, size_t msg_len);
 
 /* Infer output dtypes and shapes of node n, and compute constant outputs
  * (Constant, Shape) whose values are known at load time. Returns
- * EB_ERR_UNSUPPORTED without a message when edgebench does not know the op;
- * other errors carry a message naming the file and node. */
+ * EB_ERR_UNSUPPORTED without a message when edgebench does not know the op
+ * or the output shape depends on a value known only at run time (Reshape's
+ * shape, Pad's pads, Squeeze's axes fed as inputs); other errors carry a
+ * message naming the file and node. */
 eb_status eb__infer_node(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 
 /* Fill n->macs, flops, param_count, param_bytes (shapes must be known). */

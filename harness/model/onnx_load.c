@@ -480,8 +480,10 @@ static eb_status infer_all(loader *L)
             n->shape_known = 1;
             eb__node_cost(g, n);
         } else if (st == EB_ERR_UNSUPPORTED && (!inputs_known || L->msg[0] == '\0')) {
-            /* Unknown op (or fed by one): not an error at load time; a backend
-             * that cannot run it refuses it by name in supports(). */
+            /* Unknown op (or fed by one, or a shape that depends on a run-time
+             * value): not an error at load time; the file's declared shapes
+             * stand in, and a backend that cannot run it refuses it by name in
+             * supports(). */
             g->n_unknown_ops++;
             use_declared(L, n);
         } else {

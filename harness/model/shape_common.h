@@ -19,7 +19,12 @@ eb_status eb__same_as(eb_graph *g, eb_node *n, int k, const eb_tensor *t, char *
                       size_t msg_len);
 
 /* Read a constant integer tensor (int64 or int32) into vals; returns the
- * count or -1 (with message) when the tensor is not constant / too long. */
+ * count, -1 (with message) when the tensor has the wrong type or is too long,
+ * or EB_SHAPE_RUNTIME (no message) when its value is only known at run time
+ * (a graph input, or computed by a node). The caller then returns
+ * EB_ERR_UNSUPPORTED without a message: the loader falls back to the output
+ * shape the file declares, and a backend that cannot run the node refuses it. */
+#define EB_SHAPE_RUNTIME (-2)
 int eb__const_ints(const eb_graph *g, const eb_node *n, const eb_tensor *t, int64_t *vals,
                    int max, const char *what, char *msg, size_t msg_len);
 

@@ -92,13 +92,8 @@ eb_status eb__same_as(eb_graph *g, eb_node *n, int k, const eb_tensor *t, char *
 int eb__const_ints(const eb_graph *g, const eb_node *n, const eb_tensor *t, int64_t *vals,
                    int max, const char *what, char *msg, size_t msg_len)
 {
-    if (!t->data) {
-        eb__node_msg(g, n, msg, msg_len,
-                     "%s '%s' is computed at run time; edgebench needs it constant to infer "
-                     "shapes",
-                     what, t->name);
-        return -1;
-    }
+    if (!t->data)
+        return EB_SHAPE_RUNTIME;
     if (t->dtype != EB_DT_I64 && t->dtype != EB_DT_I32) {
         eb__node_msg(g, n, msg, msg_len, "%s '%s' must be int64, not %s", what, t->name,
                      eb_dtype_name(t->dtype));

@@ -42,6 +42,8 @@ eb_status eb__shape_reshape(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
         if (!s)
             return EB_ERR_SHAPE;
         r = eb__const_ints(g, n, s, shape, EB_MAX_RANK, "shape", msg, msg_len);
+        if (r == EB_SHAPE_RUNTIME)
+            return EB_ERR_UNSUPPORTED;
         if (r < 0)
             return EB_ERR_SHAPE;
     }
@@ -148,7 +150,11 @@ eb_status eb__shape_concat(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
     return eb__set_output(g, n, 0, x0->dtype, x0->rank, dims, msg, msg_len);
 }
 
-/* Axes of Squeeze/Unsqueeze: an attribute before opset 13, an input after. */
+enum { AXES_ABSENT = -1, AXES_INVALID = -2, AXES_RUNTIME = -3 };
+
+/* Axes of Squeeze/Unsqueeze: an attribute before opset 13, an input after.
+ * Returns the count or AXES_ABSENT, AXES_INVALID (with message), AXES_RUNTIME
+ * (an input whose value is only known at run time; no message). */
 static int read_axes(eb_graph *g, eb_node *n, int64_t *axes, char *msg, size_t msg_len)
 {
     if (n->opset < 13) {
@@ -156,7 +162,7 @@ static int read_axes(eb_graph *g, eb_node *n, int64_t *axes, char *msg, size_t m
         int c = eb_node_attr_ints(n, "axes", &v);
         if (c > EB_MAX_RANK) {
             eb__node_msg(g, n, msg, msg_len, "too many axes");
-            return -2;
+            return AXES_INVALID;
         }
         for (int i = 0; i < c; i++)
             axes[i] = v[i];
@@ -164,9 +170,9 @@ static int read_axes(eb_graph *g, eb_node *n, int64_t *axes, char *msg, size_t m
     }
     const eb_tensor *t = eb_node_input(g, n, 1);
     if (!t)
-        return -1;
+        return AXES_ABSENT;
     int c = eb__const_ints(g, n, t, axes, EB_MAX_RANK, "axes", msg, msg_len);
-    return c < 0 ? -2 : c;
+    return c == EB_SHAPE_RUNTIME ? AXES_RUNTIME : c < 0 ? AXES_INVALID : c;
 }
 
 eb_status eb__shape_squeeze(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
@@ -176,7 +182,9 @@ eb_status eb__shape_squeeze(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
         return EB_ERR_SHAPE;
     int64_t axes[EB_MAX_RANK];
     int c = read_axes(g, n, axes, msg, msg_len);
-    if (c == -2)
+    if (c == AXES_RUNTIME)
+        return EB_ERR_UNSUPPORTED;
+    if (c == AXES_INVALID)
         return EB_ERR_SHAPE;
     int drop[EB_MAX_RANK] = {0};
     if (c < 0) {
@@ -210,9 +218,11 @@ eb_status eb__shape_unsqueeze(eb_graph *g, eb_node *n, char *msg, size_t msg_len
         return EB_ERR_SHAPE;
     int64_t axes[EB_MAX_RANK];
     int c = read_axes(g, n, axes, msg, msg_len);
-    if (c == -2)
+    if (c == AXES_RUNTIME)
+        return EB_ERR_UNSUPPORTED;
+    if (c == AXES_INVALID)
         return EB_ERR_SHAPE;
-    if (c < 0) {
+    if (c == AXES_ABSENT) {
         eb__node_msg(g, n, msg, msg_len, "axes are required");
         return EB_ERR_SHAPE;
     }
@@ -258,6 +268,8 @@ eb_status eb__shape_pad(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
         if (!p)
             return EB_ERR_SHAPE;
         c = eb__const_ints(g, n, p, pads, 2 * EB_MAX_RANK, "pads", msg, msg_len);
+        if (c == EB_SHAPE_RUNTIME)
+            return EB_ERR_UNSUPPORTED;
         if (c < 0)
             return EB_ERR_SHAPE;
         if (eb_node_input(g, n, 3)) {

@@ -93,11 +93,14 @@ static int read_into(int fd, stream *s)
     if (s->cap - s->len < 65536) {
         size_t cap = s->cap ? s->cap * 2 : 1 << 17;
         char *nb = realloc(s->buf, cap);
-        if (!nb)
+        if (!nb) {
+            errno = ENOMEM;
             return -1;
+        }
         s->buf = nb;
         s->cap = cap;
     }
+    errno = 0;
     ssize_t k = read(fd, s->buf + s->len, s->cap - s->len);
     if (k > 0) {
         s->len += (size_t)k;
@@ -175,7 +178,10 @@ eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double t
         if (rc < 0 && errno != EINTR)
             break;
         if (rc > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-            if (read_into(rp[0], &s) <= 0 && errno != EINTR)
+            /* errno is only meaningful for k < 0: a stale EINTR from an
+             * interrupted poll must not keep a closed pipe "open" */
+            int k = read_into(rp[0], &s);
+            if (k == 0 || (k < 0 && errno != EINTR))
                 res_open = 0;
         }
         if (rc > 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {

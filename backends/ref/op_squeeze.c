@@ -1,0 +1,31 @@
+/* Squeeze: y = x without the size-1 axes the loader removed from its shape.
+ * Any element type: the output holds the input's bytes unchanged. */
+#include <string.h>
+
+#include "ref_check.h"
+#include "ref_op.h"
+
+static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
+{
+    const eb_tensor *x = eb_node_input(g, n, 0);
+    if (!x || x->rank < 0 || eb_dtype_size(x->dtype) == 0) {
+        snprintf(why, len, "input needs a known shape and a numeric or bool type%s%s",
+                 x ? ", not " : "", x ? eb_dtype_name(x->dtype) : "");
+        return 0;
+    }
+    return eb_ref_outputs_known(g, n, why, len);
+}
+
+static eb_status run(const eb_ref_exec *x, char *msg, size_t len)
+{
+    if (x->in[0]->nbytes != x->out[0]->nbytes) {
+        EB_REF_FAIL(msg, len, x->node, "input has %zu bytes, output %zu", x->in[0]->nbytes,
+                    x->out[0]->nbytes);
+        return EB_ERR_SHAPE;
+    }
+    if (x->out[0]->nbytes)
+        memcpy(x->out[0]->data, x->in[0]->data, x->out[0]->nbytes);
+    return EB_OK;
+}
+
+const eb_ref_op eb_ref_op_squeeze = {.op_type = "Squeeze", .check = check, .run = run};

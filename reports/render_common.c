@@ -1,0 +1,130 @@
+/* The table shared by the text and Markdown renderers: columns, time unit,
+ * and the formatting of one run's cells. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "reports/render_internal.h"
+
+const eb_render__column eb_render__columns[EB_RENDER__N_COLS] = {
+    {"id", 0, 0},      {"backend", 0, 0}, {"variant", 0, 0}, {"condition", 0, 0},
+    {"sweep", 0, 0},   {"rep", 1, 0},     {"threads", 1, 0}, {"status", 0, 0},
+    {"n", 1, 0},       {"p50", 1, 1},     {"p90", 1, 1},     {"p99", 1, 1},
+    {"mean", 1, 1},    {"CV %", 1, 0},    {"verdict", 0, 0}, {"RSS MiB", 1, 0},
+    {"model", 1, 0},
+};
+
+int eb_render__has_samples(const eb_run_record *r)
+{
+    return r->summary.n > 0;
+}
+
+int eb_render__is_unstable(const eb_run_record *r)
+{
+    return eb_render__has_samples(r) && !r->summary.stable;
+}
+
+eb_render__unit eb_render__pick_unit(const eb_run_record *runs, int n)
+{
+    static const eb_render__unit us = {"µs", 1e3, 1}, ms = {"ms", 1e6, 2};
+    int any = 0;
+    for (int i = 0; i < n; i++) {
+        if (!eb_render__has_samples(&runs[i]) || isnan(runs[i].summary.p50))
+            continue;
+        if (runs[i].summary.p50 < 10e6)
+            return us;
+        any = 1;
+    }
+    return any ? ms : us;
+}
+
+void eb_render__header(char *buf, size_t cap, int i, const eb_render__unit *u)
+{
+    if (eb_render__columns[i].latency)
+        snprintf(buf, cap, "%s %s", eb_render__columns[i].header, u->name);
+    else
+        snprintf(buf, cap, "%s", eb_render__columns[i].header);
+}
+
+void eb_render__one_line(char *buf, size_t cap, const char *src)
+{
+    size_t i = 0;
+    for (; src[i] && i + 1 < cap; i++) {
+        unsigned char c = (unsigned char)src[i];
+        buf[i] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+    }
+    buf[i] = '\0';
+}
+
+/* A string cell: "-" when empty. */
+static void text_cell(char *buf, const char *s)
+{
+    if (!s[0])
+        snprintf(buf, EB_RENDER__CELL, "-");
+    else
+        eb_render__one_line(buf, EB_RENDER__CELL, s);
+}
+
+static void latency_cell(char *buf, double ns, const eb_render__unit *u)
+{
+    if (isnan(ns))
+        snprintf(buf, EB_RENDER__CELL, "-");
+    else
+        snprintf(buf, EB_RENDER__CELL, "%.*f", u->decimals, ns / u->ns);
+}
+
+/* Model sizes span bytes (test fixtures) to gigabytes: a binary unit per value. */
+static void size_cell(char *buf, uint64_t bytes)
+{
+    if (bytes == 0)
+        snprintf(buf, EB_RENDER__CELL, "-");
+    else if (bytes < 1024)
+        snprintf(buf, EB_RENDER__CELL, "%llu B", (unsigned long long)bytes);
+    else if (bytes < 1024 * 1024)
+        snprintf(buf, EB_RENDER__CELL, "%.1f KiB", (double)bytes / 1024.0);
+    else if (bytes < 1024ull * 1024 * 1024)
+        snprintf(buf, EB_RENDER__CELL, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+    else
+        snprintf(buf, EB_RENDER__CELL, "%.2f GiB", (double)bytes / (1024.0 * 1024.0 * 1024.0));
+}
+
+void eb_render__cells(const eb_run_record *r, const eb_render__unit *u,
+                      char cells[EB_RENDER__N_COLS][EB_RENDER__CELL])
+{
+    const eb_summary *s = &r->summary;
+    int has = eb_render__has_samples(r);
+    text_cell(cells[0], r->id);
+    text_cell(cells[1], r->backend);
+    text_cell(cells[2], r->variant);
+    text_cell(cells[3], r->condition);
+    text_cell(cells[4], r->sweep);
+    snprintf(cells[5], EB_RENDER__CELL, "%d", r->repetition);
+    snprintf(cells[6], EB_RENDER__CELL, "%d", r->threads);
+    snprintf(cells[7], EB_RENDER__CELL, "%s", eb_run_status_str(r->status));
+    snprintf(cells[8], EB_RENDER__CELL, "%llu", (unsigned long long)r->n);
+    latency_cell(cells[9], has ? s->p50 : NAN, u);
+    latency_cell(cells[10], has ? s->p90 : NAN, u);
+    latency_cell(cells[11], has ? s->p99 : NAN, u);
+    latency_cell(cells[12], has ? s->mean : NAN, u);
+    if (has && !isnan(s->cv))
+        snprintf(cells[13], EB_RENDER__CELL, "%.1f", 100.0 * s->cv);
+    else
+        snprintf(cells[13], EB_RENDER__CELL, "-");
+    snprintf(cells[14], EB_RENDER__CELL, "%s", !has ? "-" : s->stable ? "stable" : "unstable");
+    if (r->peak_rss_bytes)
+        snprintf(cells[15], EB_RENDER__CELL, "%.1f", (double)r->peak_rss_bytes / (1024.0 * 1024.0));
+    else
+        snprintf(cells[15], EB_RENDER__CELL, "-");
+    size_cell(cells[16], r->model_bytes);
+}
+
+void eb_render__label(char *buf, size_t cap, const eb_run_record *r)
+{
+    char raw[1024];
+    if (r->sweep[0])
+        snprintf(raw, sizeof raw, "%s/%s/%s %s rep %d", r->backend, r->variant, r->condition, r->sweep,
+                 r->repetition);
+    else
+        snprintf(raw, sizeof raw, "%s/%s/%s rep %d", r->backend, r->variant, r->condition, r->repetition);
+    eb_render__one_line(buf, cap, raw);
+}

@@ -1,0 +1,125 @@
+/* CSV report for spreadsheets and pandas: one header row, one row per run.
+ *
+ * RFC 4180: records end in CRLF; a field containing a comma, a double quote,
+ * CR or LF is enclosed in double quotes with inner quotes doubled; other
+ * fields are written bare. Latencies are µs with 3 decimals (ns resolution,
+ * one unit for every file so columns stay comparable across reports), cv in
+ * percent, sizes in bytes. A missing number (no samples, NAN, size 0 =
+ * unknown) is "-", as in the text table (pandas: na_values=["-"]); an empty
+ * string field stays empty. The columns are the contract: new ones are only
+ * appended. */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "reports/render.h"
+
+static const char *const csv_header =
+    "id,device,scenario,backend,backend_version,library_version,variant,model_path,"
+    "condition,condition_params,sweep,cell_index,repetition,threads,status,message,"
+    "started,finished,wall_s,warmup_n,n,min_us,p50_us,p90_us,p95_us,p99_us,p999_us,"
+    "max_us,mean_us,stdev_us,cv_pct,mad_us,median_ci_lo_us,median_ci_hi_us,outliers,"
+    "drift_pct,verdict,stability,peak_rss_bytes,model_bytes";
+
+static void put_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* ",field" */
+static void next_str(FILE *f, const char *s)
+{
+    fputc(',', f);
+    put_field(f, s);
+}
+
+static void next_fixed(FILE *f, double v, double scale, int decimals)
+{
+    if (isfinite(v))
+        fprintf(f, ",%.*f", decimals, v * scale);
+    else
+        fputs(",-", f);
+}
+
+static void next_latency(FILE *f, double ns)
+{
+    next_fixed(f, ns, 1e-3, 3);
+}
+
+static void next_bytes(FILE *f, uint64_t v)
+{
+    if (v)
+        fprintf(f, ",%" PRIu64, v);
+    else
+        fputs(",-", f);
+}
+
+static void put_row(FILE *f, const eb_run_record *r)
+{
+    /* Statistics of a record without samples are whatever it was built with:
+     * never shown. */
+    const eb_summary *s = &r->summary;
+    int has = s->n > 0;
+    double none = NAN;
+    put_field(f, r->id);
+    next_str(f, r->device);
+    next_str(f, r->scenario);
+    next_str(f, r->backend);
+    next_str(f, r->backend_version);
+    next_str(f, r->library_version);
+    next_str(f, r->variant);
+    next_str(f, r->model_path);
+    next_str(f, r->condition);
+    next_str(f, r->condition_params);
+    next_str(f, r->sweep);
+    fprintf(f, ",%d,%d,%d", r->cell_index, r->repetition, r->threads);
+    next_str(f, eb_run_status_str(r->status));
+    next_str(f, r->message);
+    next_str(f, r->started);
+    next_str(f, r->finished);
+    next_fixed(f, r->wall_s, 1.0, 3);
+    fprintf(f, ",%" PRIu64 ",%" PRIu64, r->warmup_n, r->n);
+    next_latency(f, has ? s->min : none);
+    next_latency(f, has ? s->p50 : none);
+    next_latency(f, has ? s->p90 : none);
+    next_latency(f, has ? s->p95 : none);
+    next_latency(f, has ? s->p99 : none);
+    next_latency(f, has ? s->p999 : none);
+    next_latency(f, has ? s->max : none);
+    next_latency(f, has ? s->mean : none);
+    next_latency(f, has ? s->stdev : none);
+    next_fixed(f, has ? s->cv : none, 100.0, 2);
+    next_latency(f, has ? s->mad : none);
+    next_latency(f, has ? s->median_ci_lo : none);
+    next_latency(f, has ? s->median_ci_hi : none);
+    if (has)
+        fprintf(f, ",%" PRIu64, s->outliers);
+    else
+        fputs(",-", f);
+    next_fixed(f, has ? s->drift : none, 100.0, 2);
+    next_str(f, !has ? "-" : s->stable ? "stable" : "unstable");
+    next_str(f, has ? s->stability : "");
+    next_bytes(f, r->peak_rss_bytes);
+    next_bytes(f, r->model_bytes);
+    fputs("\r\n", f);
+}
+
+int eb_render_csv(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n)
+{
+    (void)meta; /* a CSV file is one table: nothing above the header */
+    fputs(csv_header, f);
+    fputs("\r\n", f);
+    for (int i = 0; i < n; i++)
+        put_row(f, &runs[i]);
+    return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,54 @@
+/* What the text and Markdown renderers share: the table's columns, the
+ * choice of time unit and the formatting of one run's cells. Internal to
+ * reports/render_*.c; not part of the render API. */
+#ifndef EB_RENDER_INTERNAL_H
+#define EB_RENDER_INTERNAL_H
+
+#include <stddef.h>
+
+#include "reports/render.h"
+
+/* The unit latency columns are shown in. */
+typedef struct eb_render__unit {
+    const char *name; /* "µs" or "ms" (UTF-8) */
+    double ns;        /* nanoseconds per unit */
+    int decimals;
+} eb_render__unit;
+
+/* µs, or ms when every run with samples has p50 >= 10 ms (so a table never
+ * mixes units and the fastest run keeps at least 4 significant digits). */
+eb_render__unit eb_render__pick_unit(const eb_run_record *runs, int n);
+
+enum { EB_RENDER__N_COLS = 17, EB_RENDER__CELL = 320 };
+
+typedef struct eb_render__column {
+    const char *header;
+    int numeric;  /* right-aligned */
+    int latency;  /* header gets the unit appended: "p50 µs" */
+} eb_render__column;
+
+extern const eb_render__column eb_render__columns[EB_RENDER__N_COLS];
+
+/* Header of column i with the unit where it applies. */
+void eb_render__header(char *buf, size_t cap, int i, const eb_render__unit *u);
+
+/* The cells of one run's row, in column order, as plain UTF-8 text with
+ * control characters replaced by spaces; missing values are "-". */
+void eb_render__cells(const eb_run_record *r, const eb_render__unit *u,
+                      char cells[EB_RENDER__N_COLS][EB_RENDER__CELL]);
+
+/* Whether the run has latency statistics to show (summary.n > 0). */
+int eb_render__has_samples(const eb_run_record *r);
+
+/* Whether the run goes to the unstable list: samples and a verdict of unstable. */
+int eb_render__is_unstable(const eb_run_record *r);
+
+/* "ref/fp32/baseline threads=2 rep 0": names a run in the lists below the
+ * table (sweep only when there is one). Control characters become spaces. */
+void eb_render__label(char *buf, size_t cap, const eb_run_record *r);
+
+/* Copy src into buf, replacing control characters (newlines of a crash
+ * message, tabs) by spaces so that one entry stays one line. */
+void eb_render__one_line(char *buf, size_t cap, const char *src);
+
+#endif

@@ -1,0 +1,250 @@
+/* JSON report, version 1: every field of every run record except the raw
+ * sample arrays, for scripts and dashboards.
+ *
+ *   {
+ *     "format": "edgebench-report",
+ *     "version": 1,
+ *     "results": "results.h5",        (meta: string or null)
+ *     "tool_version": "0.1.0",
+ *     "created": "2026-11-26T07:01:02Z",
+ *     "command": "edgebench run ...",
+ *     "runs": [
+ *       {
+ *         "id": "000001", ... record fields in run_record.h order ...,
+ *         "peak_rss_bytes": 25690112,     (null when unknown, i.e. 0)
+ *         "model_bytes": 1677721,         (null when unknown, i.e. 0)
+ *         "summary": {                    (null when the run has no samples)
+ *           "n": 1000, "min_ns": ..., ..., "median_ci_ns": [lo, hi],
+ *           "outliers": 3, "drift": 0.01, "stable": true, "stability": "stable"
+ *         }
+ *       }
+ *     ]
+ *   }
+ *
+ * Two-space indentation, one member per line. Numbers: integers as such,
+ * doubles in the shortest form that reads back to the same double; NAN and
+ * infinities are null. Strings are escaped per RFC 8259 and invalid UTF-8
+ * bytes (a crash message can hold anything) become U+FFFD, so the document
+ * is always valid JSON. Version 1 only gains members; renaming or removing
+ * one makes version 2. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/render.h"
+
+/* Length of the valid UTF-8 sequence at s, or 0 when it is invalid
+ * (overlong forms, surrogates and code points above U+10FFFF included). */
+static int utf8_seq_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    int len;
+    uint32_t cp;
+    if ((s[0] & 0xE0) == 0xC0) {
+        len = 2;
+        cp = s[0] & 0x1F;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        len = 3;
+        cp = s[0] & 0x0F;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        len = 4;
+        cp = s[0] & 0x07;
+    } else {
+        return 0;
+    }
+    for (int i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    static const uint32_t min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+static void put_str(FILE *f, const char *str)
+{
+    if (!str) {
+        fputs("null", f);
+        return;
+    }
+    const unsigned char *s = (const unsigned char *)str;
+    fputc('"', f);
+    while (*s) {
+        unsigned char c = *s;
+        switch (c) {
+        case '"': fputs("\\\"", f); s++; continue;
+        case '\\': fputs("\\\\", f); s++; continue;
+        case '\b': fputs("\\b", f); s++; continue;
+        case '\f': fputs("\\f", f); s++; continue;
+        case '\n': fputs("\\n", f); s++; continue;
+        case '\r': fputs("\\r", f); s++; continue;
+        case '\t': fputs("\\t", f); s++; continue;
+        default: break;
+        }
+        if (c < 0x20) {
+            fprintf(f, "\\u%04x", c);
+            s++;
+            continue;
+        }
+        int len = utf8_seq_len(s);
+        if (len == 0) {
+            fputs("\\ufffd", f);
+            s++;
+            continue;
+        }
+        fwrite(s, 1, (size_t)len, f);
+        s += len;
+    }
+    fputc('"', f);
+}
+
+/* Shortest %.*g that reads back to the same double; integral values below
+ * 2^53 print without exponent ("812345", not "8.12345e+05"). */
+static void put_num(FILE *f, double v)
+{
+    if (!isfinite(v)) {
+        fputs("null", f);
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        fprintf(f, "%.0f", v);
+        return;
+    }
+    char buf[32];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    fputs(buf, f);
+}
+
+static void put_key(FILE *f, int indent, const char *key)
+{
+    fprintf(f, "%*s\"%s\": ", indent, "", key);
+}
+
+/* One "key": value member; `last` omits the comma. */
+static void member_str(FILE *f, int indent, const char *key, const char *v, int last)
+{
+    put_key(f, indent, key);
+    put_str(f, v);
+    fputs(last ? "\n" : ",\n", f);
+}
+
+static void member_num(FILE *f, int indent, const char *key, double v, int last)
+{
+    put_key(f, indent, key);
+    put_num(f, v);
+    fputs(last ? "\n" : ",\n", f);
+}
+
+static void member_u64(FILE *f, int indent, const char *key, uint64_t v, int last)
+{
+    put_key(f, indent, key);
+    fprintf(f, "%" PRIu64, v);
+    fputs(last ? "\n" : ",\n", f);
+}
+
+/* Sizes of 0 mean unknown. */
+static void member_bytes(FILE *f, int indent, const char *key, uint64_t v, int last)
+{
+    if (v == 0) {
+        put_key(f, indent, key);
+        fputs(last ? "null\n" : "null,\n", f);
+    } else {
+        member_u64(f, indent, key, v, last);
+    }
+}
+
+static void put_summary(FILE *f, int in, const eb_summary *s)
+{
+    fputs("{\n", f);
+    member_u64(f, in + 2, "n", s->n, 0);
+    member_num(f, in + 2, "min_ns", s->min, 0);
+    member_num(f, in + 2, "p50_ns", s->p50, 0);
+    member_num(f, in + 2, "p90_ns", s->p90, 0);
+    member_num(f, in + 2, "p95_ns", s->p95, 0);
+    member_num(f, in + 2, "p99_ns", s->p99, 0);
+    member_num(f, in + 2, "p999_ns", s->p999, 0);
+    member_num(f, in + 2, "max_ns", s->max, 0);
+    member_num(f, in + 2, "mean_ns", s->mean, 0);
+    member_num(f, in + 2, "stdev_ns", s->stdev, 0);
+    member_num(f, in + 2, "cv", s->cv, 0);
+    member_num(f, in + 2, "mad_ns", s->mad, 0);
+    put_key(f, in + 2, "median_ci_ns");
+    if (isnan(s->median_ci_lo) || isnan(s->median_ci_hi)) {
+        fputs("null,\n", f);
+    } else {
+        fputc('[', f);
+        put_num(f, s->median_ci_lo);
+        fputs(", ", f);
+        put_num(f, s->median_ci_hi);
+        fputs("],\n", f);
+    }
+    member_u64(f, in + 2, "outliers", s->outliers, 0);
+    member_num(f, in + 2, "drift", s->drift, 0);
+    put_key(f, in + 2, "stable");
+    fputs(s->stable ? "true,\n" : "false,\n", f);
+    member_str(f, in + 2, "stability", s->stability, 1);
+    fprintf(f, "%*s}\n", in, "");
+}
+
+static void put_run(FILE *f, const eb_run_record *r, int last)
+{
+    const int in = 6;
+    fputs("    {\n", f);
+    member_str(f, in, "id", r->id, 0);
+    member_str(f, in, "device", r->device, 0);
+    member_str(f, in, "scenario", r->scenario, 0);
+    member_str(f, in, "backend", r->backend, 0);
+    member_str(f, in, "backend_version", r->backend_version, 0);
+    member_str(f, in, "library_version", r->library_version, 0);
+    member_str(f, in, "variant", r->variant, 0);
+    member_str(f, in, "model_path", r->model_path, 0);
+    member_str(f, in, "condition", r->condition, 0);
+    member_str(f, in, "condition_params", r->condition_params, 0);
+    member_str(f, in, "sweep", r->sweep, 0);
+    member_num(f, in, "cell_index", r->cell_index, 0);
+    member_num(f, in, "repetition", r->repetition, 0);
+    member_num(f, in, "threads", r->threads, 0);
+    member_str(f, in, "status", eb_run_status_str(r->status), 0);
+    member_str(f, in, "message", r->message, 0);
+    member_str(f, in, "started", r->started, 0);
+    member_str(f, in, "finished", r->finished, 0);
+    member_num(f, in, "wall_s", r->wall_s, 0);
+    member_u64(f, in, "warmup_n", r->warmup_n, 0);
+    member_u64(f, in, "n", r->n, 0);
+    member_bytes(f, in, "peak_rss_bytes", r->peak_rss_bytes, 0);
+    member_bytes(f, in, "model_bytes", r->model_bytes, 0);
+    put_key(f, in, "summary");
+    if (r->summary.n > 0)
+        put_summary(f, in, &r->summary);
+    else
+        fputs("null\n", f);
+    fputs(last ? "    }\n" : "    },\n", f);
+}
+
+int eb_render_json(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n)
+{
+    fputs("{\n", f);
+    member_str(f, 2, "format", "edgebench-report", 0);
+    member_num(f, 2, "version", EB_REPORT_JSON_VERSION, 0);
+    member_str(f, 2, "results", meta ? meta->results_path : NULL, 0);
+    member_str(f, 2, "tool_version", meta ? meta->tool_version : NULL, 0);
+    member_str(f, 2, "created", meta ? meta->created : NULL, 0);
+    member_str(f, 2, "command", meta ? meta->command : NULL, 0);
+    if (n <= 0) {
+        fputs("  \"runs\": []\n}\n", f);
+        return ferror(f) ? -1 : 0;
+    }
+    fputs("  \"runs\": [\n", f);
+    for (int i = 0; i < n; i++)
+        put_run(f, &runs[i], i == n - 1);
+    fputs("  ]\n}\n", f);
+    return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,132 @@
+/* Text report: an aligned table for terminals, then the runs that failed and
+ * the runs that are unstable, each with its reason.
+ *
+ *   edgebench report
+ *   results: results.h5                 (meta lines only where given)
+ *   <blank>
+ *   id      backend  ...  model         (header, then a rule of dashes)
+ *   ------  -------  ...  -----
+ *   000001  ref      ...  1.6 MiB
+ *   <blank>
+ *   Failures:                            (only when there are some)
+ *     000003 xnnpack/fp32/baseline rep 0: crashed: killed by SIGSEGV
+ *   <blank>
+ *   Unstable:                            (only when there are some)
+ *     000002 ref/int8/noise rep 0: cv 12.3% > 5%
+ *
+ * Columns are separated by two spaces; text columns are left-aligned,
+ * numbers right-aligned; widths count UTF-8 code points. No line has
+ * trailing spaces. */
+#include <string.h>
+
+#include "reports/render_internal.h"
+
+/* Display width: code points, not bytes ("µs" is 2 wide, 3 bytes). */
+static int text_width(const char *s)
+{
+    int w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+static void put_cell(FILE *f, const char *s, int width, int numeric, int last)
+{
+    int pad = width - text_width(s);
+    if (numeric)
+        fprintf(f, "%*s%s", pad, "", s);
+    else if (last)
+        fputs(s, f); /* no trailing spaces */
+    else
+        fprintf(f, "%s%*s", s, pad, "");
+}
+
+static void put_row(FILE *f, char cells[EB_RENDER__N_COLS][EB_RENDER__CELL], const int *width)
+{
+    for (int c = 0; c < EB_RENDER__N_COLS; c++) {
+        if (c)
+            fputs("  ", f);
+        put_cell(f, cells[c], width[c], eb_render__columns[c].numeric, c == EB_RENDER__N_COLS - 1);
+    }
+    fputc('\n', f);
+}
+
+static void put_meta(FILE *f, const char *key, const char *value)
+{
+    char line[1024];
+    if (!value)
+        return;
+    eb_render__one_line(line, sizeof line, value);
+    fprintf(f, "%s: %s\n", key, line);
+}
+
+int eb_render_text(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n)
+{
+    fputs("edgebench report\n", f);
+    if (meta) {
+        put_meta(f, "results", meta->results_path);
+        put_meta(f, "tool version", meta->tool_version);
+        put_meta(f, "created", meta->created);
+        put_meta(f, "command", meta->command);
+    }
+    fputc('\n', f);
+    if (n <= 0) {
+        fputs("no runs\n", f);
+        return ferror(f) ? -1 : 0;
+    }
+
+    /* Two passes over the runs: widths, then rows. Recomputing a row's cells
+     * is cheaper than holding every row of a large farm report. */
+    eb_render__unit unit = eb_render__pick_unit(runs, n);
+    char head[EB_RENDER__N_COLS][EB_RENDER__CELL], rule[EB_RENDER__N_COLS][EB_RENDER__CELL];
+    char row[EB_RENDER__N_COLS][EB_RENDER__CELL];
+    int width[EB_RENDER__N_COLS];
+    for (int c = 0; c < EB_RENDER__N_COLS; c++) {
+        eb_render__header(head[c], EB_RENDER__CELL, c, &unit);
+        width[c] = text_width(head[c]);
+    }
+    for (int i = 0; i < n; i++) {
+        eb_render__cells(&runs[i], &unit, row);
+        for (int c = 0; c < EB_RENDER__N_COLS; c++) {
+            int w = text_width(row[c]);
+            if (w > width[c])
+                width[c] = w;
+        }
+    }
+    for (int c = 0; c < EB_RENDER__N_COLS; c++) {
+        memset(rule[c], '-', (size_t)width[c]);
+        rule[c][width[c]] = '\0';
+    }
+    put_row(f, head, width);
+    put_row(f, rule, width);
+    for (int i = 0; i < n; i++) {
+        eb_render__cells(&runs[i], &unit, row);
+        put_row(f, row, width);
+    }
+
+    char label[1024], msg[1024];
+    int heading = 0;
+    for (int i = 0; i < n; i++) {
+        const eb_run_record *r = &runs[i];
+        if (r->status == EB_RUN_OK)
+            continue;
+        if (!heading++)
+            fputs("\nFailures:\n", f);
+        eb_render__label(label, sizeof label, r);
+        eb_render__one_line(msg, sizeof msg, r->message);
+        fprintf(f, "  %s %s: %s%s%s\n", r->id, label, eb_run_status_str(r->status), msg[0] ? ": " : "", msg);
+    }
+    heading = 0;
+    for (int i = 0; i < n; i++) {
+        const eb_run_record *r = &runs[i];
+        if (!eb_render__is_unstable(r))
+            continue;
+        if (!heading++)
+            fputs("\nUnstable:\n", f);
+        eb_render__label(label, sizeof label, r);
+        eb_render__one_line(msg, sizeof msg, r->summary.stability);
+        fprintf(f, "  %s %s: %s\n", r->id, label, msg);
+    }
+    return ferror(f) ? -1 : 0;
+}

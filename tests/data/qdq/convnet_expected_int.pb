@@ -1,0 +1,3 @@
+
+Bconvnet_expected_intJ
+—קתI¶ש&

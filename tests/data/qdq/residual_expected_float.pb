@@ -1,0 +1,1 @@
+Bresidual_expected_floatJ0N&iB\bUF"y#jB*	seC#]T7sm8(I:n#G*kO

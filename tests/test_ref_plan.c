@@ -1,0 +1,167 @@
+/* The ref backend's plan: the activation arena (placement never lets two
+ * tensors that are live at the same step share bytes) and a plan with
+ * memory reuse computing exactly what a plan with one buffer per tensor
+ * computes, on the unfused QDQ model (many small steps) and the float CNN. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ref_arena.h"
+#include "ref_backend.h"
+#include "ref_plan.h"
+
+static uint32_t rng_state = 0x1234567u;
+
+static int rnd_range(int lo, int hi)
+{
+    rng_state = rng_state * 1664525u + 1013904223u;
+    return lo + (int)((rng_state >> 8) % (uint32_t)(hi - lo + 1));
+}
+
+static void test_arena_keeps_overlapping_lifetimes_apart(void **state)
+{
+    (void)state;
+    for (int iter = 0; iter < 200; iter++) {
+        int n = rnd_range(1, 40);
+        eb_ref_live items[40];
+        size_t sum = 0;
+        for (int i = 0; i < n; i++) {
+            int a = rnd_range(0, 30), b = rnd_range(0, 30);
+            items[i] = (eb_ref_live){.bytes = (size_t)rnd_range(0, 5000),
+                                     .first = a < b ? a : b, .last = a < b ? b : a};
+            sum += (items[i].bytes + EB_REF_ARENA_ALIGN) & ~(size_t)(EB_REF_ARENA_ALIGN - 1);
+        }
+        size_t arena;
+        assert_int_equal(eb_ref_arena_place(items, n, &arena), 0);
+        assert_true(arena <= sum);
+        for (int i = 0; i < n; i++) {
+            size_t ei = items[i].offset + (items[i].bytes ? items[i].bytes : 1);
+            assert_int_equal(items[i].offset % EB_REF_ARENA_ALIGN, 0);
+            assert_true(ei <= arena);
+            for (int j = 0; j < i; j++) {
+                size_t ej = items[j].offset + (items[j].bytes ? items[j].bytes : 1);
+                int live_together = items[i].first <= items[j].last &&
+                                    items[j].first <= items[i].last;
+                int share = items[i].offset < ej && items[j].offset < ei;
+                if (live_together && share)
+                    fail_msg("iteration %d: items %d and %d are live together and overlap", iter,
+                             i, j);
+            }
+        }
+    }
+}
+
+static void test_arena_reuses_memory_of_a_chain(void **state)
+{
+    (void)state;
+    /* a -> b -> c -> d, each 1000 bytes: two buffers suffice */
+    eb_ref_live items[4];
+    for (int i = 0; i < 4; i++)
+        items[i] = (eb_ref_live){.bytes = 1000, .first = i, .last = i + 1};
+    size_t arena;
+    assert_int_equal(eb_ref_arena_place(items, 4, &arena), 0);
+    assert_int_equal(arena, 2 * 1024);
+}
+
+/* Run `model` on ref with the given options; returns the outputs
+ * (concatenated) and the plan's memory figures. */
+static unsigned char *run(const char *model, const char *const *keys, const char *const *vals,
+                          int n_opts, const void *input, size_t input_bytes, size_t *out_bytes,
+                          size_t *arena, size_t *activations)
+{
+    eb_graph *g = NULL;
+    char msg[512];
+    if (eb_graph_load(model, NULL, &g, msg, sizeof msg) != EB_OK)
+        fail_msg("%s", msg);
+    const eb_backend *be = eb_ref_backend();
+    eb_backend_options bo = {.struct_size = sizeof bo, .n_options = n_opts, .keys = keys,
+                             .values = vals};
+    eb_backend_ctx *ctx = NULL;
+    assert_int_equal(be->open(&bo, &ctx, msg, sizeof msg), EB_OK);
+    eb_model m = {.struct_size = sizeof m, .graph = g, .path = model};
+    eb_plan *plan = NULL;
+    if (be->prepare(ctx, &m, &plan, msg, sizeof msg) != EB_OK) {
+        be->close(ctx);
+        eb_graph_destroy(g);
+        print_message("skipped: %s\n", msg);
+        return NULL;
+    }
+    *arena = plan->arena_bytes;
+    *activations = plan->activation_bytes;
+    const eb_tensor *xt = &g->tensors[g->inputs[0]];
+    assert_true(input_bytes >= xt->nbytes);
+    eb_value in = {.dtype = xt->dtype, .rank = xt->rank, .data = (void *)input,
+                   .nbytes = xt->nbytes};
+    memcpy(in.dims, xt->dims, sizeof in.dims);
+    size_t total = 0;
+    for (int i = 0; i < g->n_outputs; i++)
+        total += g->tensors[g->outputs[i]].nbytes;
+    unsigned char *all = calloc(1, total + 1);
+    eb_value out[8];
+    size_t at = 0;
+    for (int i = 0; i < g->n_outputs && i < 8; i++) {
+        const eb_tensor *t = &g->tensors[g->outputs[i]];
+        out[i] = (eb_value){.dtype = t->dtype, .rank = t->rank, .data = all + at,
+                            .nbytes = t->nbytes};
+        at += t->nbytes;
+    }
+    /* twice: the second run finds the arena holding the first run's values */
+    for (int r = 0; r < 2; r++)
+        if (be->run(ctx, plan, &in, 1, out, g->n_outputs, msg, sizeof msg) != EB_OK)
+            fail_msg("%s", msg);
+    be->release(ctx, plan);
+    be->close(ctx);
+    eb_graph_destroy(g);
+    *out_bytes = total;
+    return all;
+}
+
+static void check_reuse_is_invisible(const char *model, const char *fusion)
+{
+    float x[1024];
+    for (int i = 0; i < 1024; i++)
+        x[i] = (float)((i * 37) % 101) / 25.0f - 2.0f;
+    const char *keys[] = {"qdq_fusion", "memory_reuse"};
+    const char *on[] = {fusion, "1"}, *off[] = {fusion, "0"};
+    size_t n1, n2, arena1, act1, arena2, act2;
+    unsigned char *a = run(model, keys, on, 2, x, sizeof x, &n1, &arena1, &act1);
+    if (!a)
+        skip();
+    unsigned char *b = run(model, keys, off, 2, x, sizeof x, &n2, &arena2, &act2);
+    assert_non_null(b);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(a, b, n1);
+    assert_int_equal(act1, act2);
+    assert_true(arena1 < act1); /* reuse saved memory */
+    free(a);
+    free(b);
+}
+
+static void test_memory_reuse_does_not_change_qdq_results(void **state)
+{
+    (void)state;
+    check_reuse_is_invisible(EB_SOURCE_DIR "/tests/data/qdq/qdq_convnet.onnx", "0");
+}
+
+static void test_memory_reuse_does_not_change_float_results(void **state)
+{
+    (void)state;
+    check_reuse_is_invisible(EB_SOURCE_DIR "/tests/data/models/tiny_conv.onnx", "1");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena_keeps_overlapping_lifetimes_apart),
+        cmocka_unit_test(test_arena_reuses_memory_of_a_chain),
+        cmocka_unit_test(test_memory_reuse_does_not_change_qdq_results),
+        cmocka_unit_test(test_memory_reuse_does_not_change_float_results),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
