@@ -29,26 +29,18 @@ static int on_sample(void *arg, uint64_t t, uint64_t lat)
 
 static void on_done(void *arg, const eb_loop_result *r) { eb_record_done(&((inproc *)arg)->b, r); }
 
-static void utc_now(char *buf, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 eb_status eb_cell_run_inprocess(const eb_registry *reg, const eb_cell_job *job,
                                 volatile sig_atomic_t *abort_flag, eb_run_record *rec)
 {
     inproc p = {.abort_flag = abort_flag};
     eb_record_builder_init(&p.b, rec);
-    utc_now(rec->started, sizeof rec->started);
+    eb_utc_now(rec->started, sizeof rec->started);
     uint64_t t0 = eb_now_ns();
     eb_cell_sink sink = {.arg = &p, .meta = on_meta, .sample = on_sample, .done = on_done};
     char msg[1024] = "";
     eb_status st = eb_cell_execute(reg, job, &sink, msg, sizeof msg);
     rec->wall_s = (double)(eb_now_ns() - t0) / 1e9;
-    utc_now(rec->finished, sizeof rec->finished);
+    eb_utc_now(rec->finished, sizeof rec->finished);
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         rec->peak_rss_bytes = (uint64_t)ru.ru_maxrss * 1024u;

@@ -109,14 +109,6 @@ static int read_into(int fd, stream *s)
     return (int)k;
 }
 
-static void utc_now(char *buf, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double timeout_s,
                                volatile sig_atomic_t *abort_flag, eb_run_record *rec,
                                char *msg, size_t msg_len)
@@ -126,7 +118,7 @@ eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double t
         snprintf(msg, msg_len, "cannot create pipes for the cell: %s", strerror(errno));
         goto fail_fds;
     }
-    utc_now(rec->started, sizeof rec->started);
+    eb_utc_now(rec->started, sizeof rec->started);
     uint64_t t0 = eb_now_ns();
     fflush(NULL);
     pid_t pid = fork();
@@ -226,7 +218,7 @@ eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double t
         ;
     rec->peak_rss_bytes = (uint64_t)ru.ru_maxrss * 1024u; /* Linux reports KiB */
     rec->wall_s = (double)(eb_now_ns() - t0) / 1e9;
-    utc_now(rec->finished, sizeof rec->finished);
+    eb_utc_now(rec->finished, sizeof rec->finished);
     log[log_len] = '\0';
     /* last line of the child's output, for context in the message */
     char tail[512] = "";

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "run/cell_record.h"
 
@@ -68,4 +69,12 @@ const char *eb_signal_name(int sig, char *buf, size_t len)
         }
     snprintf(buf, len, "signal %d", sig);
     return buf;
+}
+
+void eb_utc_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -21,6 +21,9 @@ void eb_record_meta(eb_record_builder *b, const char *backend_version, const cha
 int eb_record_sample(eb_record_builder *b, uint64_t t_ns, uint64_t latency_ns);
 void eb_record_done(eb_record_builder *b, const eb_loop_result *r);
 
+/* Now as ISO 8601 UTC ("2026-11-26T07:01:02Z"), for started/finished. */
+void eb_utc_now(char *buf, size_t len);
+
 /* "SIGSEGV" etc. for a signal number; "signal N" for others. */
 const char *eb_signal_name(int sig, char *buf, size_t len);
 
