@@ -136,11 +136,11 @@ int eb_h5__put_str_array(hid_t obj, const char *name, size_t n, const char *cons
 int eb_h5__put_u64_array(hid_t obj, const char *name, size_t n, const uint64_t *values)
 {
     hsize_t dim = n;
-    uint64_t dummy = 0;
+    uint64_t none = 0; /* HDF5 needs a valid pointer even for 0 values */
     hid_t s = H5Screate_simple(1, &dim, NULL);
     if (s < 0)
         return -1;
-    int rc = put_attr(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, s, n ? values : &dummy);
+    int rc = put_attr(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, s, n ? values : &none);
     H5Sclose(s);
     return rc;
 }

@@ -475,8 +475,8 @@ static void test_broadcast_of_an_empty_extent_calls_nothing(void **state)
     assert_int_equal(eb_ref_broadcast_init(&bc, 2, a, 1, b), 0);
     assert_int_equal(bc.numel, 0);
     int rows = 0;
-    float dummy = 0;
-    eb_ref_broadcast_run(&bc, &dummy, 4, &dummy, 4, &dummy, 4, add_row, &rows);
+    float unused = 0;
+    eb_ref_broadcast_run(&bc, &unused, 4, &unused, 4, &unused, 4, add_row, &rows);
     assert_int_equal(rows, 0);
 }
 

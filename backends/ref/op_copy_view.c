@@ -1,5 +1,8 @@
-/* Unsqueeze: y = x with the size-1 axes the loader inserted into its shape.
- * Any element type: the output holds the input's bytes unchanged. */
+/* The ops whose output holds the input's bytes unchanged, only under another
+ * shape: Identity, Flatten, Reshape, Squeeze, Unsqueeze. The loader computes
+ * the output shape (for Reshape/Squeeze/Unsqueeze fed shapes or axes at run
+ * time, the shape the model declares), so one check and one copy serve all;
+ * run() verifies the byte counts agree. Any element type. */
 #include <string.h>
 
 #include "ref_check.h"
@@ -28,4 +31,8 @@ static eb_status run(const eb_ref_exec *x, char *msg, size_t len)
     return EB_OK;
 }
 
+const eb_ref_op eb_ref_op_identity = {.op_type = "Identity", .check = check, .run = run};
+const eb_ref_op eb_ref_op_flatten = {.op_type = "Flatten", .check = check, .run = run};
+const eb_ref_op eb_ref_op_reshape = {.op_type = "Reshape", .check = check, .run = run};
+const eb_ref_op eb_ref_op_squeeze = {.op_type = "Squeeze", .check = check, .run = run};
 const eb_ref_op eb_ref_op_unsqueeze = {.op_type = "Unsqueeze", .check = check, .run = run};
