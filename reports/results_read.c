@@ -13,6 +13,7 @@
 #include "edgebench/version.h"
 #include "reports/h5_util.h"
 #include "reports/results.h"
+#include "reports/store_extras.h"
 #include "reports/store_schema.h"
 
 /* ---- name lists ------------------------------------------------------- */
@@ -365,6 +366,11 @@ static eb_status read_run(const reader *rd, hid_t runs, const char *id, int with
         (st = read_samples(rd, g, where, EB_DSET_T, rec->n, with_samples ? &rec->t_ns : NULL)) !=
             EB_OK)
         goto done;
+    char why[256] = "";
+    if (eb_store__read_extras(g, with_samples, rec, why, sizeof why) != 0) {
+        snprintf(rd->msg, rd->msg_len, "%s: %s: %s", rd->path, where, why);
+        st = EB_ERR_FORMAT;
+    }
 done:
     H5Gclose(g);
     return st;

@@ -14,6 +14,7 @@
 #include "edgebench/version.h"
 #include "reports/h5_util.h"
 #include "reports/store.h"
+#include "reports/store_extras.h"
 #include "reports/store_schema.h"
 #include "reports/store_summary.h"
 
@@ -645,16 +646,6 @@ static int write_run_attrs(hid_t g, const eb_store *s, const eb_run_record *rec)
     return bad ? -1 : 0;
 }
 
-/* Optional parts of a run (schema minor additions): sensors/<name>
- * (float64[m][2]) and counters will be written here when the record
- * carries them; nothing is written when absent, so readers of 1.0 files
- * treat their absence as "not measured". */
-static int write_run_optional(hid_t g, const eb_run_record *rec)
-{
-    (void)g;
-    (void)rec;
-    return 0;
-}
 
 /* Reject records the file could not represent faithfully. */
 static eb_status check_record(const eb_store *s, const eb_run_record *rec, char *msg,
@@ -699,8 +690,20 @@ eb_status eb_store_append_run(eb_store *s, eb_run_record *rec, char *msg, size_t
     }
     if (write_run_attrs(g, s, rec) < 0 ||
         write_samples(g, EB_DSET_LATENCY, rec->latency_ns, rec->n) < 0 ||
-        write_samples(g, EB_DSET_T, rec->t_ns, rec->n) < 0 || write_run_optional(g, rec) < 0) {
+        write_samples(g, EB_DSET_T, rec->t_ns, rec->n) < 0) {
         st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write run");
+        goto fail;
+    }
+    /* Extras (schema 1.1): absent when the record carries none, so a reader
+     * treats their absence as "not measured". */
+    char why[256] = "";
+    if (eb_store__write_extras(g, rec, why, sizeof why) < 0) {
+        if (why[0]) {
+            snprintf(msg, msg_len, "%s: %s", s->path, why);
+            st = EB_ERR_INVALID_ARG;
+        } else {
+            st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write run extras");
+        }
         goto fail;
     }
     H5Gclose(g);

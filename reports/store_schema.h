@@ -13,7 +13,7 @@
 
 #define EB_SCHEMA_FORMAT "edgebench"
 #define EB_SCHEMA_MAJOR 1
-#define EB_SCHEMA_MINOR 0
+#define EB_SCHEMA_MINOR 1
 
 /* Root attributes. */
 #define EB_ATTR_FORMAT "format"                 /* string, EB_SCHEMA_FORMAT */

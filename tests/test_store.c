@@ -117,6 +117,18 @@ static void make_record(eb_run_record *rec, enum rec_kind kind, int tag)
             t += rec->latency_ns[i] + 100;
         }
     }
+    if (kind == REC_SMALL_OK) {
+        /* extras: a metric, a NAN metric, a text, a 1-D and a 2-D array in a group */
+        assert_int_equal(eb_run_record_set_metric(rec, "top1", 0.875 + tag), 0);
+        assert_int_equal(eb_run_record_set_metric(rec, "energy_per_inference_j", NAN), 0);
+        assert_int_equal(eb_run_record_set_text(rec, "counters_unavailable", "PAPI_TOT_INS: no PMU"), 0);
+        uint8_t correct[5] = {1, 0, 1, 1, (uint8_t)tag};
+        assert_int_equal(eb_run_record_set_array(rec, "accuracy/correct", EB_ARRAY_U8, 5, 0, correct), 0);
+        double series[3][2] = {{0, 40.5}, {1e6, 41.0}, {2e6, 41.5 + tag}};
+        assert_int_equal(eb_run_record_set_array(rec, "sensors/temperature_c", EB_ARRAY_F64, 3, 2, series), 0);
+        assert_int_equal(eb_run_record_set_metric(rec, "top1", 0.5 + tag), 0); /* replaces */
+        assert_int_equal(rec->n_metrics, 2);
+    }
     assert_int_equal(eb_run_record_summarize(rec), 0);
 }
 
@@ -155,6 +167,25 @@ static void assert_same_record(const eb_run_record *w, const eb_run_record *r, i
     assert_int_equal(b->outliers, a->outliers);
     assert_int_equal(b->stable, a->stable);
     assert_string_equal(b->stability, a->stability);
+    assert_int_equal(r->n_metrics, w->n_metrics);
+    for (int i = 0; i < w->n_metrics; i++) {
+        double v;
+        assert_true(eb_run_record_metric(r, w->metrics[i].name, &v));
+        assert_same_double(v, w->metrics[i].value, w->metrics[i].name);
+    }
+    assert_int_equal(r->n_texts, w->n_texts);
+    for (int i = 0; i < w->n_texts; i++)
+        assert_string_equal(eb_run_record_text(r, w->texts[i].name), w->texts[i].value);
+    assert_int_equal(r->n_arrays, with_samples ? w->n_arrays : 0);
+    for (int i = 0; with_samples && i < w->n_arrays; i++) {
+        const eb_run_array *a = &w->arrays[i], *b2 = eb_run_record_array(r, a->name);
+        assert_non_null(b2);
+        assert_int_equal(b2->type, a->type);
+        assert_int_equal(b2->rows, a->rows);
+        assert_int_equal(b2->cols, a->cols);
+        assert_memory_equal(b2->data, a->data,
+                            a->rows * (a->cols ? a->cols : 1) * eb_array_type_size(a->type));
+    }
     if (with_samples && w->n) {
         assert_non_null(r->latency_ns);
         assert_non_null(r->t_ns);
@@ -290,9 +321,9 @@ static void test_round_trip_keeps_every_field(void **state)
 
     eb_results *r = read_results(path, 1);
     assert_string_equal(r->format, "edgebench");
-    assert_string_equal(r->schema_version, "1.0");
+    assert_string_equal(r->schema_version, "1.1");
     assert_int_equal(r->schema_major, 1);
-    assert_int_equal(r->schema_minor, 0);
+    assert_int_equal(r->schema_minor, 1);
     assert_string_equal(r->tool_version, EB_VERSION_STRING);
     assert_string_equal(r->command, "edgebench run bench.yaml -o results.h5");
     /* "2026-11-26T07:01:02Z" */
@@ -723,6 +754,34 @@ static void test_inconsistent_records_are_refused(void **state)
     assert_int_equal(eb_store_close(NULL, msg, sizeof msg), EB_OK);
 }
 
+static void test_extras_names_are_checked(void **state)
+{
+    (void)state;
+    eb_run_record rec;
+    memset(&rec, 0, sizeof rec);
+    double one = 1;
+    assert_int_equal(eb_run_record_set_metric(&rec, "", 1), -1);
+    assert_int_equal(eb_run_record_set_metric(&rec, "a/b", 1), -1);      /* metrics: no group */
+    assert_int_equal(eb_run_record_set_metric(&rec, "bad name", 1), -1);
+    assert_int_equal(eb_run_record_set_array(&rec, "/x", EB_ARRAY_F64, 1, 0, &one), -1);
+    assert_int_equal(eb_run_record_set_array(&rec, "a/b/c", EB_ARRAY_F64, 1, 0, &one), -1);
+    assert_int_equal(eb_run_record_set_array(&rec, "x", (eb_array_type)9, 1, 0, &one), -1);
+    assert_int_equal(rec.n_metrics + rec.n_arrays, 0);
+
+    /* An array named like the run's own datasets is refused by the store,
+     * and the run is not half-written. */
+    char path[512], msg[512];
+    tmp_path(path, sizeof path, "reserved.h5");
+    eb_store *s = open_store(path, 0);
+    make_record(&rec, REC_SMALL_OK, 2);
+    assert_int_equal(eb_run_record_set_array(&rec, "latency_ns", EB_ARRAY_F64, 1, 0, &one), 0);
+    assert_int_equal(eb_store_append_run(s, &rec, msg, sizeof msg), EB_ERR_INVALID_ARG);
+    assert_non_null(strstr(msg, "reserved"));
+    assert_string_equal(eb_store_next_id(s), "000001");
+    eb_run_record_free(&rec);
+    close_store(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -736,6 +795,7 @@ int main(void)
         cmocka_unit_test(test_device_may_grow_but_not_change),
         cmocka_unit_test(test_scenario_is_recorded_once),
         cmocka_unit_test(test_inconsistent_records_are_refused),
+        cmocka_unit_test(test_extras_names_are_checked),
     };
     return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

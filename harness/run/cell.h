@@ -36,7 +36,20 @@ typedef struct eb_cell_sink {
                  uint64_t model_bytes);
     int (*sample)(void *arg, uint64_t t_ns, uint64_t latency_ns); /* non-zero: stop */
     void (*done)(void *arg, const eb_loop_result *r);
+    /* Extras of the record (reports/run_record.h): each callback may be NULL.
+     * Names follow eb_extra_name_valid; data is copied before returning. */
+    void (*metric)(void *arg, const char *name, double value);
+    void (*text)(void *arg, const char *name, const char *value);
+    void (*array)(void *arg, const char *name, eb_array_type type, uint64_t rows, uint64_t cols,
+                  const void *data);
 } eb_cell_sink;
+
+/* Helpers for producers inside a cell: forward to the sink when it takes
+ * extras (NULL-safe). */
+void eb_cell_metric(const eb_cell_sink *sink, const char *name, double value);
+void eb_cell_text(const eb_cell_sink *sink, const char *name, const char *value);
+void eb_cell_array(const eb_cell_sink *sink, const char *name, eb_array_type type, uint64_t rows,
+                   uint64_t cols, const void *data);
 
 /* Run the cell in this process. Errors come back with a message naming
  * the model, backend and node where known. */

@@ -62,6 +62,30 @@ static void on_done(void *arg, const eb_loop_result *r)
         c->broken = 1;
 }
 
+static void on_metric(void *arg, const char *name, double v)
+{
+    child_sink *c = arg;
+    if (!c->broken && eb_frame_write_metric(RESULT_FD, name, v) != 0)
+        c->broken = 1;
+}
+
+static void on_text(void *arg, const char *name, const char *v)
+{
+    child_sink *c = arg;
+    if (!c->broken && eb_frame_write_text(RESULT_FD, name, v) != 0)
+        c->broken = 1;
+}
+
+static void on_array(void *arg, const char *name, eb_array_type type, uint64_t rows, uint64_t cols,
+                     const void *data)
+{
+    child_sink *c = arg;
+    size_t bytes = (size_t)(rows * (cols ? cols : 1)) * eb_array_type_size(type);
+    if (!c->broken &&
+        eb_frame_write_array(RESULT_FD, name, (int32_t)type, rows, cols, data, bytes) != 0)
+        c->broken = 1;
+}
+
 int eb_cell_child_main(void)
 {
     char msg[1024] = "";
@@ -74,7 +98,8 @@ int eb_cell_child_main(void)
     }
     static child_sink c; /* 64 KiB of samples: not on the stack */
     if (st == EB_OK) {
-        eb_cell_sink sink = {.arg = &c, .meta = on_meta, .sample = on_sample, .done = on_done};
+        eb_cell_sink sink = {.arg = &c, .meta = on_meta, .sample = on_sample, .done = on_done,
+                             .metric = on_metric, .text = on_text, .array = on_array};
         st = eb_cell_execute(reg, &job, &sink, msg, sizeof msg);
     }
     if (st != EB_OK) {

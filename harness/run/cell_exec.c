@@ -29,6 +29,25 @@ static int forward_sample(void *arg, uint64_t t_ns, uint64_t latency_ns)
     return c->sink->sample ? c->sink->sample(c->sink->arg, t_ns, latency_ns) : 0;
 }
 
+void eb_cell_metric(const eb_cell_sink *sink, const char *name, double value)
+{
+    if (sink && sink->metric)
+        sink->metric(sink->arg, name, value);
+}
+
+void eb_cell_text(const eb_cell_sink *sink, const char *name, const char *value)
+{
+    if (sink && sink->text)
+        sink->text(sink->arg, name, value);
+}
+
+void eb_cell_array(const eb_cell_sink *sink, const char *name, eb_array_type type, uint64_t rows,
+                   uint64_t cols, const void *data)
+{
+    if (sink && sink->array)
+        sink->array(sink->arg, name, type, rows, cols, data);
+}
+
 eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
                           const eb_cell_sink *sink, char *msg, size_t msg_len)
 {

@@ -30,6 +30,36 @@ typedef struct stream {
     char error[1024];
 } stream;
 
+/* An extra's frame (cell_wire.h) into the record; a malformed one is
+ * dropped (the child and parent are the same binary, so it cannot happen
+ * short of memory corruption in the child). */
+static void parse_extra(stream *s, char type, const char *p, uint32_t n)
+{
+    size_t nl = strnlen(p, n);
+    if (nl == n || nl >= EB_EXTRA_NAME_MAX)
+        return;
+    const char *body = p + nl + 1;
+    size_t blen = n - nl - 1;
+    if (type == EB_FRAME_METRIC && blen == 8) {
+        double v;
+        memcpy(&v, body, 8);
+        eb_record_metric(&s->b, p, v);
+    } else if (type == EB_FRAME_TEXT) {
+        char v[EB_EXTRA_TEXT_MAX];
+        snprintf(v, sizeof v, "%.*s", (int)blen, body);
+        eb_record_text(&s->b, p, v);
+    } else if (type == EB_FRAME_ARRAY && blen >= 20) {
+        int32_t t;
+        uint64_t rows, cols;
+        memcpy(&t, body, 4);
+        memcpy(&rows, body + 4, 8);
+        memcpy(&cols, body + 12, 8);
+        size_t esz = eb_array_type_size((eb_array_type)t);
+        if (esz && rows * (cols ? cols : 1) * esz == blen - 20)
+            eb_record_array(&s->b, p, (eb_array_type)t, rows, cols, body + 20);
+    }
+}
+
 /* Consume complete frames from s->buf. */
 static void parse_frames(stream *s)
 {
@@ -78,6 +108,11 @@ static void parse_frames(stream *s)
                 s->error_status = st;
                 snprintf(s->error, sizeof s->error, "%.*s", (int)(n - 4), p + 4);
             }
+            break;
+        case EB_FRAME_METRIC:
+        case EB_FRAME_TEXT:
+        case EB_FRAME_ARRAY:
+            parse_extra(s, type, p, n);
             break;
         default:
             break;

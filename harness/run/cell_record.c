@@ -78,3 +78,22 @@ void eb_utc_now(char *buf, size_t len)
     gmtime_r(&t, &tm);
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+void eb_record_metric(eb_record_builder *b, const char *name, double value)
+{
+    if (eb_run_record_set_metric(b->rec, name, value) != 0)
+        b->oom = 1;
+}
+
+void eb_record_text(eb_record_builder *b, const char *name, const char *value)
+{
+    if (eb_run_record_set_text(b->rec, name, value) != 0)
+        b->oom = 1;
+}
+
+void eb_record_array(eb_record_builder *b, const char *name, eb_array_type type, uint64_t rows,
+                     uint64_t cols, const void *data)
+{
+    if (eb_run_record_set_array(b->rec, name, type, rows, cols, data) != 0)
+        b->oom = 1;
+}

@@ -20,6 +20,11 @@ void eb_record_meta(eb_record_builder *b, const char *backend_version, const cha
 /* 0 ok, -1 out of memory (the sample is dropped and b->oom set). */
 int eb_record_sample(eb_record_builder *b, uint64_t t_ns, uint64_t latency_ns);
 void eb_record_done(eb_record_builder *b, const eb_loop_result *r);
+/* Extras into the record; an invalid name or no memory sets b->oom. */
+void eb_record_metric(eb_record_builder *b, const char *name, double value);
+void eb_record_text(eb_record_builder *b, const char *name, const char *value);
+void eb_record_array(eb_record_builder *b, const char *name, eb_array_type type, uint64_t rows,
+                     uint64_t cols, const void *data);
 
 /* Now as ISO 8601 UTC ("2026-11-26T07:01:02Z"), for started/finished. */
 void eb_utc_now(char *buf, size_t len);

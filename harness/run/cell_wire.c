@@ -35,6 +35,44 @@ int eb_frame_write(int fd, char type, const void *payload, uint32_t len)
     return len ? eb_write_all(fd, payload, len) : 0;
 }
 
+/* A frame made of a NUL-terminated name and a body. */
+static int write_named(int fd, char type, const char *name, const void *head, size_t head_len,
+                       const void *body, size_t body_len)
+{
+    size_t nl = strlen(name) + 1, total = nl + head_len + body_len;
+    if (total > UINT32_MAX)
+        return -1;
+    char hdr[5];
+    hdr[0] = type;
+    uint32_t len = (uint32_t)total;
+    memcpy(hdr + 1, &len, 4);
+    if (eb_write_all(fd, hdr, 5) != 0 || eb_write_all(fd, name, nl) != 0 ||
+        (head_len && eb_write_all(fd, head, head_len) != 0) ||
+        (body_len && eb_write_all(fd, body, body_len) != 0))
+        return -1;
+    return 0;
+}
+
+int eb_frame_write_metric(int fd, const char *name, double value)
+{
+    return write_named(fd, EB_FRAME_METRIC, name, &value, sizeof value, NULL, 0);
+}
+
+int eb_frame_write_text(int fd, const char *name, const char *value)
+{
+    return write_named(fd, EB_FRAME_TEXT, name, NULL, 0, value, strlen(value));
+}
+
+int eb_frame_write_array(int fd, const char *name, int32_t type, uint64_t rows, uint64_t cols,
+                         const void *data, size_t data_bytes)
+{
+    char head[20];
+    memcpy(head, &type, 4);
+    memcpy(head + 4, &rows, 8);
+    memcpy(head + 12, &cols, 8);
+    return write_named(fd, EB_FRAME_ARRAY, name, head, sizeof head, data, data_bytes);
+}
+
 int eb_cell_job_write(int fd, const eb_cell_job *j)
 {
     char *buf = NULL;

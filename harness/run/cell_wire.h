@@ -11,8 +11,17 @@ enum {
     EB_FRAME_META = 'M',    /* backend_version NUL library_version NUL uint64 model_bytes */
     EB_FRAME_SAMPLES = 'S', /* (uint64 t_ns, uint64 latency_ns) pairs */
     EB_FRAME_DONE = 'D',    /* eb_loop_result */
-    EB_FRAME_ERROR = 'E'    /* int32 status, message bytes */
+    EB_FRAME_ERROR = 'E',   /* int32 status, message bytes */
+    EB_FRAME_METRIC = 'm',  /* name NUL, float64 value */
+    EB_FRAME_TEXT = 't',    /* name NUL, value bytes */
+    EB_FRAME_ARRAY = 'a'    /* name NUL, int32 type, uint64 rows, uint64 cols, data */
 };
+
+/* Write an extra as its frame. 0 ok, -1 error (too large or a write error). */
+int eb_frame_write_metric(int fd, const char *name, double value);
+int eb_frame_write_text(int fd, const char *name, const char *value);
+int eb_frame_write_array(int fd, const char *name, int32_t type, uint64_t rows, uint64_t cols,
+                         const void *data, size_t data_bytes);
 
 /* Write a whole frame, retrying on EINTR and short writes. 0 ok, -1 error. */
 int eb_frame_write(int fd, char type, const void *payload, uint32_t len);
