@@ -79,7 +79,7 @@ int eb_extra_name_valid(const char *name, int has_group)
             if (!has_group || ++slashes > 1 || i == 0 || i + 1 == n)
                 return 0;
         } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                     c == '_' || c == '.' || c == '+' || c == '-')) {
+                     c == '_' || c == '.' || c == '+' || c == '-' || c == ':')) {
             return 0;
         }
     }

@@ -34,7 +34,7 @@ int eb_run_status_parse(const char *s);
  *           "sensors/temperature_c" (float64[m][2])
  * The store writes whatever a record carries and the reader reads it back,
  * so a new measurement needs no change to the store, the reader or the
- * child -> parent stream. Names: 1-63 characters of [A-Za-z0-9_.+-]; an
+ * child -> parent stream. Names: 1-63 characters of [A-Za-z0-9_.+-:]; an
  * array name may hold one '/' (a group under the run). */
 #define EB_EXTRA_NAME_MAX 64
 #define EB_EXTRA_TEXT_MAX 512

@@ -77,6 +77,9 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     if (sink->meta)
         sink->meta(sink->arg, be->version ? be->version : "",
                    be->library_version ? be->library_version() : "", (uint64_t)nbytes);
+    /* the work of one inference, so reports can state achieved GFLOP/s */
+    eb_cell_metric(sink, "flops_per_inference", (double)g->flops);
+    eb_cell_metric(sink, "macs_per_inference", (double)g->macs);
     const char *keys[EB_CELL_MAX_OPTIONS], *values[EB_CELL_MAX_OPTIONS];
     for (int i = 0; i < job->n_options; i++) {
         keys[i] = job->keys[i];
