@@ -40,6 +40,7 @@ int eb__broadcast(const eb_graph *g, const eb_node *n, const eb_tensor *a, const
 /* Per-family inference functions. */
 eb_status eb__shape_unary(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_binary(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
+eb_status eb__shape_cast(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_batchnorm(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_conv(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_pool(eb_graph *g, eb_node *n, char *msg, size_t msg_len);

@@ -117,3 +117,17 @@ eb_status eb__shape_dequantize(eb_graph *g, eb_node *n, char *msg, size_t msg_le
     memcpy(dims, x->dims, sizeof dims);
     return eb__set_output(g, n, 0, EB_DT_F32, x->rank, dims, msg, msg_len);
 }
+
+/* Cast: same shape, the type named by `to` (numeric types and bool). */
+eb_status eb__shape_cast(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
+{
+    const eb_tensor *x = eb__need_input(g, n, 0, msg, msg_len);
+    if (!x)
+        return EB_ERR_SHAPE;
+    int64_t to = eb_node_attr_int(n, "to", 0);
+    if (to == EB_DT_STRING || to == EB_DT_UNDEFINED || eb_dtype_size((int)to) == 0) {
+        eb__node_msg(g, n, msg, msg_len, "Cast to type %lld is not supported", (long long)to);
+        return EB_ERR_SHAPE;
+    }
+    return eb__set_output(g, n, 0, (eb_dtype)to, x->rank, x->dims, msg, msg_len);
+}

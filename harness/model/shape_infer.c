@@ -18,6 +18,7 @@ static const struct {
     {"Clip", eb__shape_unary},
     {"Softmax", eb__shape_unary},
     {"Identity", eb__shape_unary},
+    {"Cast", eb__shape_cast},
     {"Add", eb__shape_binary},
     {"Sub", eb__shape_binary},
     {"Mul", eb__shape_binary},

@@ -1,0 +1,254 @@
+/* Dataset inputs and accuracy inside a cell (see cell_accuracy.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/file_util.h"
+#include "run/cell_accuracy.h"
+
+eb_status eb_cell_acc_open(eb_cell_acc *a, const eb_cell_job *job, const eb_graph *g, char *msg,
+                           size_t msg_len)
+{
+    memset(a, 0, sizeof *a);
+    a->job = job;
+    a->g = g;
+    eb_status st;
+    const char *kind = job->condition_kind[0] ? job->condition_kind : "plain";
+    st = eb_transform_parse(kind, job->condition_params, job->loop.iterations, &a->tf, msg,
+                            msg_len);
+    if (st == EB_OK) {
+        a->has_tf = 1;
+        if (!job->use_dataset) {
+            snprintf(msg, msg_len, "condition kind %s transforms input samples: it needs "
+                     "`inputs: {kind: dataset}`", kind);
+            return EB_ERR_INVALID_ARG;
+        }
+    } else if (st != EB_ERR_NOT_FOUND) {
+        return st; /* a bad transform parameter */
+    }
+    if (job->use_dataset &&
+        (st = eb_dataset_stream_open(&job->dataset, g, a->has_tf ? &a->tf : NULL, &a->stream, msg,
+                                     msg_len)) != EB_OK)
+        return st;
+    const eb_tensor *o = &g->tensors[g->outputs[0]];
+    size_t es = eb_dtype_size(o->dtype);
+    a->out_elems = es ? o->nbytes / es : 0;
+    int labelled = a->stream && eb_dataset_stream_label(a->stream, 0) >= 0;
+    eb_label_acc_init(&a->labels, job->top_k);
+    if (job->compare_reference && job->reference_model[0]) {
+        /* random inputs repeat one tensor: one sample says everything */
+        uint64_t cap = (uint64_t)(job->max_compare > 0 ? job->max_compare : 0);
+        a->n_keep = a->stream ? cap : (cap ? 1 : 0);
+    }
+    a->scored = labelled || a->n_keep;
+    if (!a->scored)
+        return EB_OK;
+    a->tmp = malloc((a->out_elems ? a->out_elems : 1) * sizeof *a->tmp);
+    if (a->n_keep && a->n_keep * a->out_elems > (64ull << 20)) /* at most 256 MiB of outputs */
+        a->n_keep = (64ull << 20) / (a->out_elems ? a->out_elems : 1);
+    if (!a->tmp) {
+        snprintf(msg, msg_len, "out of memory");
+        return EB_ERR_NOMEM;
+    }
+    return EB_OK;
+}
+
+void eb_cell_acc_before(eb_cell_acc *a, eb_input_set *in, uint64_t i, int measured)
+{
+    if (!a->stream)
+        return;
+    /* warm-up sees clean samples; the measured stream starts at sample 0 */
+    uint64_t m = measured ? a->m : i;
+    eb_dataset_stream_fill(a->stream, m, measured, &in->values[0]);
+}
+
+void eb_cell_acc_after(eb_cell_acc *a, const eb_value *out0)
+{
+    uint64_t m = a->m++;
+    if (!a->scored)
+        return;
+    size_t n = eb_value_to_float(out0, a->tmp, a->out_elems);
+    if (a->stream) {
+        int64_t label = eb_dataset_stream_label(a->stream, m);
+        if (label >= 0)
+            eb_label_acc_add(&a->labels, a->tmp, n, label);
+    }
+    if (a->n_kept < a->n_keep) {
+        if (!a->kept) {
+            a->kept = malloc(a->n_keep * a->out_elems * sizeof *a->kept);
+            if (!a->kept)
+                a->n_keep = 0; /* reported: reference_compared stays 0 */
+        }
+        if (a->kept)
+            memcpy(a->kept + a->n_kept++ * a->out_elems, a->tmp, n * sizeof *a->tmp);
+    }
+}
+
+/* Run the reference model on the ref backend over the kept samples. */
+static eb_status compare_reference(eb_cell_acc *a, const eb_registry *reg,
+                                   const eb_input_set *cell_in, const eb_cell_sink *sink,
+                                   char *msg, size_t msg_len)
+{
+    const eb_cell_job *job = a->job;
+    const eb_registry_entry *e = eb_registry_find(reg, "ref");
+    if (!e || !e->available) {
+        snprintf(msg, msg_len, "the ref backend is not available for the reference comparison");
+        return EB_ERR_UNAVAILABLE;
+    }
+    const eb_backend *be = &e->table;
+    eb_status st;
+    eb_graph *g = NULL;
+    eb_backend_ctx *ctx = NULL;
+    eb_plan *plan = NULL;
+    eb_input_set in = {0};
+    eb_value out = {0};
+    void *bytes = NULL;
+    size_t nbytes = 0;
+    char bmsg[1024] = "";
+    float *ref = NULL;
+    if ((st = eb_read_file(job->reference_model, &bytes, &nbytes, msg, msg_len)) != EB_OK)
+        return st;
+    eb_load_options lo = {.default_dim = job->batch > 0 ? job->batch : 1};
+    if ((st = eb_graph_load_buffer(bytes, nbytes, job->reference_model, &lo, &g, msg, msg_len)) !=
+        EB_OK)
+        goto out;
+    const eb_tensor *o = &g->tensors[g->outputs[0]];
+    size_t es = eb_dtype_size(o->dtype);
+    if (g->n_inputs != a->g->n_inputs || !es || o->nbytes / es != a->out_elems) {
+        snprintf(msg, msg_len, "reference model %s does not match this variant's inputs and "
+                 "first output (%zu values, the variant has %zu)", job->reference_model,
+                 es ? o->nbytes / es : 0, a->out_elems);
+        st = EB_ERR_INVALID_ARG;
+        goto out;
+    }
+    eb_backend_options bo = {.struct_size = sizeof bo, .threads = 1};
+    if ((st = be->open(&bo, &ctx, bmsg, sizeof bmsg)) != EB_OK) {
+        ctx = NULL;
+        goto fail_backend;
+    }
+    eb_model model = {.struct_size = sizeof model, .graph = g, .path = job->reference_model,
+                      .bytes = bytes, .nbytes = nbytes};
+    if ((st = eb_backend_check_graph(be, ctx, g, msg, msg_len)) != EB_OK)
+        goto out;
+    if ((st = be->prepare(ctx, &model, &plan, bmsg, sizeof bmsg)) != EB_OK) {
+        plan = NULL;
+        goto fail_backend;
+    }
+    if ((st = eb_random_inputs(g, &job->inputs, &in, msg, msg_len)) != EB_OK)
+        goto out;
+    out.dtype = o->dtype;
+    out.rank = o->rank;
+    memcpy(out.dims, o->dims, sizeof out.dims);
+    out.nbytes = o->nbytes;
+    out.data = malloc(o->nbytes + 1);
+    ref = malloc((a->out_elems ? a->out_elems : 1) * sizeof *ref);
+    if (!out.data || !ref) {
+        snprintf(msg, msg_len, "out of memory");
+        st = EB_ERR_NOMEM;
+        goto out;
+    }
+    eb_output_diff diff = {0};
+    eb_label_acc ref_labels;
+    eb_label_acc_init(&ref_labels, 0);
+    for (uint64_t k = 0; k < a->n_kept; k++) {
+        if (a->stream)
+            eb_dataset_stream_fill(a->stream, k, 1, &in.values[0]);
+        else /* random inputs: the very tensors the cell ran on */
+            for (int i = 0; i < in.n && i < cell_in->n; i++)
+                if (in.values[i].nbytes == cell_in->values[i].nbytes)
+                    memcpy(in.values[i].data, cell_in->values[i].data, in.values[i].nbytes);
+        if ((st = be->run(ctx, plan, in.values, in.n, &out, 1, bmsg, sizeof bmsg)) != EB_OK) {
+            eb_label_acc_free(&ref_labels);
+            goto fail_backend;
+        }
+        size_t n = eb_value_to_float(&out, ref, a->out_elems);
+        eb_output_diff_add(&diff, a->kept + k * a->out_elems, ref, n);
+        int64_t label = a->stream ? eb_dataset_stream_label(a->stream, k) : -1;
+        if (label >= 0)
+            eb_label_acc_add(&ref_labels, ref, n, label);
+    }
+    eb_diff_metrics dm;
+    eb_output_diff_metrics(&diff, &dm);
+    eb_cell_metric(sink, "reference_compared", (double)diff.n);
+    eb_cell_metric(sink, "agreement_with_reference", dm.agreement);
+    eb_cell_metric(sink, "max_abs_err", dm.max_abs_err);
+    eb_cell_metric(sink, "mse", dm.mse);
+    eb_cell_metric(sink, "cosine", dm.cosine);
+    eb_cell_metric(sink, "snr_db", dm.snr_db);
+    if (ref_labels.n) {
+        /* the same samples, so the drop is paired, not two noisy estimates */
+        double own = 0;
+        for (uint64_t k = 0; k < ref_labels.n && k < a->labels.n; k++)
+            own += a->labels.correct ? a->labels.correct[k] : 0;
+        double n = (double)ref_labels.n;
+        eb_cell_metric(sink, "top1_reference", (double)ref_labels.top1 / n);
+        eb_cell_metric(sink, "top1_vs_reference", own / n - (double)ref_labels.top1 / n);
+    }
+    eb_label_acc_free(&ref_labels);
+    st = EB_OK;
+    goto out;
+fail_backend:
+    snprintf(msg, msg_len, "reference comparison: ref backend on %s: %s", job->reference_model,
+             bmsg[0] ? bmsg : eb_status_str(st));
+out:
+    free(ref);
+    free(out.data);
+    eb_input_set_free(&in);
+    if (plan)
+        be->release(ctx, plan);
+    if (ctx)
+        be->close(ctx);
+    eb_graph_destroy(g);
+    free(bytes);
+    return st;
+}
+
+eb_status eb_cell_acc_finish(eb_cell_acc *a, const eb_registry *reg, const eb_input_set *in,
+                             const eb_cell_sink *sink, char *msg, size_t msg_len)
+{
+    if (a->stream)
+        eb_cell_metric(sink, "dataset_samples", (double)eb_dataset_stream_size(a->stream));
+    if (a->labels.n) {
+        double n = (double)a->labels.n;
+        eb_cell_metric(sink, "top1", (double)a->labels.top1 / n);
+        if (a->labels.k > 0) {
+            char name[32];
+            snprintf(name, sizeof name, "top%d", a->labels.k);
+            if (a->labels.k > 1)
+                eb_cell_metric(sink, name, (double)a->labels.topk / n);
+            eb_cell_metric(sink, "topk", (double)a->labels.topk / n);
+            eb_cell_metric(sink, "top_k", (double)a->labels.k);
+        }
+        eb_cell_metric(sink, "accuracy_samples", n);
+        if (!a->labels.oom)
+            eb_cell_array(sink, "accuracy/correct", EB_ARRAY_U8, a->labels.n, 0,
+                          a->labels.correct);
+    }
+    if (a->has_tf && a->tf.drift != EB_DRIFT_NONE && a->m) {
+        /* the drifting parameter per measured sample, to plot accuracy against */
+        double *v = malloc(a->m * sizeof *v);
+        if (v) {
+            for (uint64_t k = 0; k < a->m; k++)
+                v[k] = eb_transform_param(&a->tf, a->tf.drift_param, k);
+            char name[64];
+            snprintf(name, sizeof name, "accuracy/drift_%s", a->tf.kind->params[a->tf.drift_param]);
+            eb_cell_array(sink, name, EB_ARRAY_F64, a->m, 0, v);
+            free(v);
+        }
+    }
+    if (a->n_kept)
+        return compare_reference(a, reg, in, sink, msg, msg_len);
+    return EB_OK;
+}
+
+void eb_cell_acc_close(eb_cell_acc *a)
+{
+    eb_dataset_stream_close(a->stream);
+    eb_transform_free(&a->tf);
+    eb_label_acc_free(&a->labels);
+    free(a->tmp);
+    free(a->kept);
+    a->stream = NULL;
+    a->tmp = a->kept = NULL;
+}
