@@ -119,8 +119,9 @@ eb_status eb_read_npy(const char *path, int as_labels, eb_nd *out, char *msg, si
                   : kind == 'f'                ? (size == 4 || size == 8)
                                                : 0;
     if (!ok_kind || !(order == '<' || order == '>' || order == '|')) {
-        snprintf(msg, msg_len, "%s: element type %.8s is not supported (integers and float32/64 "
-                 "are)", path, descr);
+        const char *q = strchr(descr + 1, '\'');
+        snprintf(msg, msg_len, "%s: element type %.*s is not supported (integers and float32/64 "
+                 "are)", path, q ? (int)(q - descr + 1) : 8, descr);
         goto done;
     }
     if (as_labels && kind == 'f') {

@@ -1,0 +1,108 @@
+/* The variant comparison: the table a user reads to choose which
+ * compression variant to ship. One Markdown table per backend and condition
+ * (and sweep point), one row per variant run: latency, memory, size,
+ * accuracy against labels, the drop against the reference variant and the
+ * agreement with its outputs (docs/accuracy.md). Metrics a run lacks print
+ * as "-". */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/render.h"
+#include "reports/render_internal.h"
+
+static void fmt_metric(char *buf, size_t cap, const eb_run_record *r, const char *name,
+                       double scale, const char *fmt)
+{
+    double v;
+    if (eb_run_record_metric(r, name, &v) && isfinite(v))
+        snprintf(buf, cap, fmt, v * scale);
+    else if (eb_run_record_metric(r, name, &v) && isinf(v))
+        snprintf(buf, cap, "%s", v > 0 ? "inf" : "-inf");
+    else
+        snprintf(buf, cap, "-");
+}
+
+static void fmt_ns(char *buf, size_t cap, const eb_run_record *r, double ns, const eb_render__unit *u)
+{
+    if (eb_render__has_samples(r) && isfinite(ns))
+        snprintf(buf, cap, "%.*f", u->decimals, ns / u->ns);
+    else
+        snprintf(buf, cap, "-");
+}
+
+static void fmt_bytes(char *buf, size_t cap, uint64_t b)
+{
+    if (!b)
+        snprintf(buf, cap, "-");
+    else if (b >= 1024 * 1024)
+        snprintf(buf, cap, "%.1f MiB", (double)b / (1024.0 * 1024.0));
+    else
+        snprintf(buf, cap, "%.1f KiB", (double)b / 1024.0);
+}
+
+static int same_group(const eb_run_record *a, const eb_run_record *b)
+{
+    return strcmp(a->device, b->device) == 0 && strcmp(a->scenario, b->scenario) == 0 &&
+           strcmp(a->backend, b->backend) == 0 && strcmp(a->condition, b->condition) == 0 &&
+           strcmp(a->sweep, b->sweep) == 0 && a->threads == b->threads;
+}
+
+int eb_render_variants(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n)
+{
+    eb_render__unit u = eb_render__pick_unit(runs, n);
+    fprintf(f, "# Variant comparison\n\n");
+    if (meta && meta->results_path)
+        fprintf(f, "Results: `%s`\n\n", meta->results_path);
+    fprintf(f, "Top-1 and top-k against the dataset's labels; Δ top-1 in percentage points "
+               "against the reference variant on the same samples; agreement = same top "
+               "class as the reference variant run by `ref`.\n");
+    char *done = calloc((size_t)(n ? n : 1), 1);
+    if (!done)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        const eb_run_record *g = &runs[i];
+        char cond[300];
+        eb_render__one_line(cond, sizeof cond, g->condition_params[0] ? g->condition_params : "");
+        fprintf(f, "\n## %s · %s · %s%s%s · %d thread%s\n\n", g->device, g->backend, g->condition,
+                g->sweep[0] ? " · " : "", g->sweep, g->threads, g->threads == 1 ? "" : "s");
+        if (cond[0])
+            fprintf(f, "Condition parameters: `%s`\n\n", cond);
+        fprintf(f, "| variant | status | p50 %s | p99 %s | peak RSS | model size | top-1 %% | "
+                   "top-k %% | Δ top-1 pp | agreement %% | SNR dB |\n",
+                u.name, u.name);
+        fprintf(f, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (int j = i; j < n; j++) {
+            const eb_run_record *r = &runs[j];
+            if (done[j] || !same_group(g, r))
+                continue;
+            done[j] = 1;
+            char p50[32], p99[32], rss[32], size[32], t1[32], tk[32], drop[32], agree[32], snr[32];
+            fmt_ns(p50, sizeof p50, r, r->summary.p50, &u);
+            fmt_ns(p99, sizeof p99, r, r->summary.p99, &u);
+            fmt_bytes(rss, sizeof rss, r->peak_rss_bytes);
+            fmt_bytes(size, sizeof size, r->model_bytes);
+            fmt_metric(t1, sizeof t1, r, "top1", 100, "%.2f");
+            fmt_metric(tk, sizeof tk, r, "topk", 100, "%.2f");
+            fmt_metric(agree, sizeof agree, r, "agreement_with_reference", 100, "%.2f");
+            fmt_metric(snr, sizeof snr, r, "snr_db", 1, "%.1f");
+            double d;
+            if (eb_run_record_metric(r, "top1_vs_reference", &d) && isfinite(d))
+                snprintf(drop, sizeof drop, "%+.2f", d * 100);
+            else if (!eb_run_record_metric(r, "agreement_with_reference", &d) &&
+                     eb_run_record_metric(r, "top1", &d))
+                snprintf(drop, sizeof drop, "(reference)");
+            else
+                snprintf(drop, sizeof drop, "-");
+            char variant[80];
+            eb_render__one_line(variant, sizeof variant, r->variant);
+            fprintf(f, "| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", variant,
+                    r->repetition ? " (rep)" : "", eb_run_status_str(r->status), p50, p99, rss,
+                    size, t1, tk, drop, agree, snr);
+        }
+    }
+    free(done);
+    return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Accuracy end to end: every Fashion-MNIST variant over the full test set
+# reports the top-1 PyTorch measured (models/fashion/accuracy.json), and the
+# shipped variants scenario runs clean / noise / drift conditions whose
+# accuracy and comparison with the reference land in the results file and
+# the variant report.
+. "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
+DATA=/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
+
+if [ ! -r "$DATA" ]; then
+    echo "skipped: $DATA missing (Debian package dataset-fashion-mnist, tools/install-deps.sh)"
+    exit 77
+fi
+
+# 1. the full test set: edgebench's top-1 against PyTorch's
+run_eb 0 run "$EB_SOURCE_DIR/tests/data/accuracy/fashion-full.yaml" -o "$WORK/full.h5" --quiet
+CHECKS=$((CHECKS + 1))
+if ! "$PY" - "$WORK/full.h5" "$EB_SOURCE_DIR/models/fashion/accuracy.json" <<'PYEOF'
+import json, sys
+import h5py
+f = h5py.File(sys.argv[1], "r")
+want = json.load(open(sys.argv[2]))["top1"]
+# fp32, fp16 and the pruned variants compute what PyTorch computes (float32);
+# int8 runs integer kernels whose rounding is within one quantisation step
+# of the float QDQ semantics PyTorch evaluated: a few images may flip.
+tol = {"fp32": 0.001, "fp16": 0.001, "pruned50": 0.001, "pruned80": 0.001, "int8": 0.003}
+bad = 0
+for rid, g in f["runs"].items():
+    v = g.attrs["variant"]
+    m = g["metrics"].attrs
+    got, n = float(m["top1"]), int(m["accuracy_samples"])
+    ok = n == 10000 and abs(got - want[v]) <= tol[v]
+    print(f"{v:9s} edgebench {100*got:.2f}%  PyTorch {100*want[v]:.2f}%  n={n}  "
+          f"top3 {100*float(m['top3']):.2f}%  {'ok' if ok else 'MISMATCH'}")
+    bad += not ok
+    if len(g["accuracy/correct"]) != n or int(g["accuracy/correct"][:].sum()) != round(got * n):
+        print(f"{v}: accuracy/correct does not add up to top1"); bad += 1
+sys.exit(1 if bad else 0)
+PYEOF
+then
+    fail "top-1 differs from the PyTorch numbers in models/fashion/accuracy.json"
+fi
+
+# 2. the shipped variants scenario (shortened), its metrics and its report
+run_eb 0 run "$EB_SOURCE_DIR/scenarios/fashion-variants.yaml" -o "$WORK/v.h5" --quiet \
+    --set run.measure.iterations=300 --set run.warmup.iterations=5
+CHECKS=$((CHECKS + 1))
+if ! "$PY" - "$WORK/v.h5" <<'PYEOF'
+import sys
+import h5py
+f = h5py.File(sys.argv[1], "r")
+cells = {(g.attrs["variant"], g.attrs["condition"]): g for g in f["runs"].values()}
+assert len(cells) == 15, len(cells)
+def m(v, c, k): return float(cells[(v, c)]["metrics"].attrs[k])
+# the reference variant has no comparison; every other one has
+assert "agreement_with_reference" not in cells[("fp32", "clean")]["metrics"].attrs
+for v in ("int8", "fp16", "pruned50", "pruned80"):
+    for c in ("clean", "noise", "noise-drift"):
+        a = m(v, c, "agreement_with_reference")
+        assert 0.6 <= a <= 1.0, (v, c, a)
+assert m("fp16", "clean", "agreement_with_reference") == 1.0
+assert m("fp16", "clean", "max_abs_err") < 0.05
+# noise costs accuracy; the drift ramps sigma 0 -> 0.4 over the stream
+assert m("fp32", "noise", "top1") < m("fp32", "clean", "top1")
+d = cells[("fp32", "noise-drift")]["accuracy/drift_sigma"][:]
+assert len(d) == 300 and d[0] == 0.0 and abs(d[-1] - 0.4) < 1e-12
+c = cells[("fp32", "noise-drift")]["accuracy/correct"][:]
+assert c[:100].mean() > c[-100:].mean(), (c[:100].mean(), c[-100:].mean())
+print("variants scenario: metrics as expected")
+PYEOF
+then
+    fail "fashion-variants results are not as expected"
+fi
+run_eb 0 report "$WORK/v.h5" --format variants
+expect_in "$WORK/out" '^## .* · ref · noise-drift · 1 thread'
+expect_in "$WORK/out" '^\| fp32 \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ MiB \| 414\.9 KiB \| [0-9.]+ \| [0-9.]+ \| \(reference\) \| - \| - \|$'
+expect_in "$WORK/out" '^\| int8 \| ok \| .* \| 110\.4 KiB \| [0-9.]+ \| [0-9.]+ \| [-+][0-9.]+ \| [0-9.]+ \| [0-9.]+ \|$'
+finish
