@@ -227,7 +227,39 @@ def check_run(c, rid, g, devices, scenarios):
                 c.expect(int(a[k]) == v, f"{w}: outliers stored {int(a[k])}, recomputed {v}")
             else:
                 c.expect(close(a[k], v), f"{w}: {k} stored {float(a[k])!r}, recomputed {v!r}")
+    check_extras(c, w, g)
     return a
+
+
+EXTRA_NAME = re.compile(r"^[A-Za-z0-9_.+:-]{1,63}$")
+
+
+def check_extras(c, w, g):
+    """Schema 1.1 run extras: metrics/ attributes are float64 or strings;
+    every other dataset under the run is 1-D or 2-D float64, uint8 or int64
+    at most one group deep; the accuracy arrays are consistent with n."""
+    m = g.get("metrics")
+    if m is not None:
+        for k, v in m.attrs.items():
+            c.expect(EXTRA_NAME.match(k) is not None, f"{w}/metrics: bad metric name {k!r}")
+            c.expect(is_str_attr(v) or dtype_of(v) == np.float64,
+                     f"{w}/metrics: {k} is neither float64 nor a string")
+    def visit(name, obj):
+        if not isinstance(obj, h5py.Dataset) or name in ("latency_ns", "t_ns"):
+            return
+        c.expect(name.count("/") <= 1, f"{w}/{name}: deeper than one group")
+        c.expect(obj.dtype in (np.float64, np.uint8, np.int64),
+                 f"{w}/{name}: dtype {obj.dtype}, expected float64, uint8 or int64")
+        c.expect(obj.ndim in (1, 2), f"{w}/{name}: rank {obj.ndim}")
+    g.visititems(visit)
+    corr = g.get("accuracy/correct")
+    if corr is not None and m is not None and "top1" in m.attrs:
+        n = len(corr)
+        c.expect(n == int(m.attrs["accuracy_samples"]),
+                 f"{w}: accuracy/correct has {n} entries, accuracy_samples says "
+                 f"{m.attrs['accuracy_samples']}")
+        c.expect(abs(float(corr[...].sum()) / max(n, 1) - float(m.attrs["top1"])) < 1e-9,
+                 f"{w}: top1 is not the mean of accuracy/correct")
 
 
 def check_summary(c, f, runs):

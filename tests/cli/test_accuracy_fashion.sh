@@ -72,8 +72,33 @@ PYEOF
 then
     fail "fashion-variants results are not as expected"
 fi
+CHECKS=$((CHECKS + 1))
+"$PY" "$EB_SOURCE_DIR/tests/check_results_h5py.py" --expect-runs 15 "$WORK/v.h5" >"$WORK/check" 2>&1 ||
+    { fail "the independent h5py check of the variants results failed"; tail -5 "$WORK/check" >&2; }
 run_eb 0 report "$WORK/v.h5" --format variants
 expect_in "$WORK/out" '^## .* · ref · noise-drift · 1 thread'
 expect_in "$WORK/out" '^\| fp32 \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ MiB \| 414\.9 KiB \| [0-9.]+ \| [0-9.]+ \| \(reference\) \| - \| - \|$'
 expect_in "$WORK/out" '^\| int8 \| ok \| .* \| 110\.4 KiB \| [0-9.]+ \| [0-9.]+ \| [-+][0-9.]+ \| [0-9.]+ \| [0-9.]+ \|$'
+
+# 3. a severity sweep: one cell per sigma, accuracy falling with it
+cat >"$WORK/sweep.yaml" <<YAML
+edgebench: 1
+model: {path: $EB_SOURCE_DIR/models/fashion/fp32.onnx}
+inputs: {kind: dataset, path: $EB_SOURCE_DIR/tests/data/fashion/t1k-images-idx3-ubyte.gz,
+         labels: $EB_SOURCE_DIR/tests/data/fashion/t1k-labels-idx1-ubyte.gz,
+         normalize: {mean: 0.2860, std: 0.3530}}
+backends: [ref]
+run: {warmup: {iterations: 1, min_time_ms: 0}, measure: {iterations: 400, min_time_ms: 0}}
+conditions: [{name: noise, kind: noise, sigma: [0, 0.2, 0.6], seed: 3}]
+YAML
+run_eb 0 run "$WORK/sweep.yaml" -o "$WORK/sweep.h5" --quiet
+CHECKS=$((CHECKS + 1))
+"$PY" - "$WORK/sweep.h5" <<'PYEOF' || fail "accuracy does not fall with sigma"
+import sys
+import h5py
+f = h5py.File(sys.argv[1], "r")
+acc = {g.attrs["sweep"]: float(g["metrics"].attrs["top1"]) for g in f["runs"].values()}
+print(acc)
+assert acc["sigma=0"] > acc["sigma=0.2"] > acc["sigma=0.6"], acc
+PYEOF
 finish
