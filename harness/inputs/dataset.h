@@ -65,5 +65,8 @@ eb_status eb_read_npy(const char *path, int as_labels, eb_nd *out, char *msg, si
 eb_status eb_read_h5_dataset(const char *path, const char *name, int as_labels, eb_nd *out,
                              char *msg, size_t msg_len);
 void eb_nd_free(eb_nd *a);
+/* Allocate a->i (as_labels) or a->f for a->count values; EB_ERR_NOMEM with
+ * a message naming path. */
+eb_status eb_nd_alloc(eb_nd *a, int as_labels, const char *path, char *msg, size_t msg_len);
 
 #endif

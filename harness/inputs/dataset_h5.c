@@ -67,15 +67,9 @@ eb_status eb_read_h5_dataset(const char *path, const char *name, int as_labels, 
         snprintf(msg, msg_len, "%s: dataset '%s' is empty", path, name);
         goto done;
     }
-    if (as_labels)
-        out->i = malloc((size_t)out->count * sizeof *out->i);
-    else
-        out->f = malloc((size_t)out->count * sizeof *out->f);
-    if (!out->i && !out->f) {
-        snprintf(msg, msg_len, "%s: out of memory", path);
-        st = EB_ERR_NOMEM;
+    if ((st = eb_nd_alloc(out, as_labels, path, msg, msg_len)) != EB_OK)
         goto done;
-    }
+    st = EB_ERR_FORMAT;
     if (H5Dread(ds, as_labels ? H5T_NATIVE_INT64 : H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL,
                 H5P_DEFAULT, as_labels ? (void *)out->i : (void *)out->f) < 0) {
         snprintf(msg, msg_len, "%s: cannot read dataset '%s' (damaged file?)", path, name);

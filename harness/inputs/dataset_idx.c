@@ -133,15 +133,9 @@ eb_status eb_read_idx(const char *path, int as_labels, eb_nd *out, char *msg, si
                  errnum != Z_OK && errnum != Z_STREAM_END ? zerr : "");
         goto done;
     }
-    if (as_labels)
-        out->i = malloc((size_t)out->count * sizeof *out->i);
-    else
-        out->f = malloc((size_t)out->count * sizeof *out->f);
-    if (!out->i && !out->f) {
-        snprintf(msg, msg_len, "%s: out of memory", path);
-        st = EB_ERR_NOMEM;
+    if ((st = eb_nd_alloc(out, as_labels, path, msg, msg_len)) != EB_OK)
         goto done;
-    }
+    st = EB_ERR_FORMAT;
     for (uint64_t k = 0; k < out->count; k++) {
         double v = element(raw, type, k);
         if (as_labels)

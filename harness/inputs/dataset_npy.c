@@ -162,15 +162,9 @@ eb_status eb_read_npy(const char *path, int as_labels, eb_nd *out, char *msg, si
                  path, (unsigned long long)out->count, bytes);
         goto done;
     }
-    if (as_labels)
-        out->i = malloc((size_t)out->count * sizeof *out->i);
-    else
-        out->f = malloc((size_t)out->count * sizeof *out->f);
-    if (!out->i && !out->f) {
-        st = EB_ERR_NOMEM;
-        snprintf(msg, msg_len, "%s: out of memory", path);
+    if ((st = eb_nd_alloc(out, as_labels, path, msg, msg_len)) != EB_OK)
         goto done;
-    }
+    st = EB_ERR_FORMAT;
     for (uint64_t k = 0; k < out->count; k++) {
         double v = element(raw + k * size, kind, size, order == '>');
         if (as_labels)
