@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/file_util.h"
+#include "backend/session.h"
 #include "run/cell_accuracy.h"
 
 eb_status eb_cell_acc_open(eb_cell_acc *a, const eb_cell_job *job, const eb_graph *g, char *msg,
@@ -96,55 +96,33 @@ static eb_status compare_reference(eb_cell_acc *a, const eb_registry *reg,
         snprintf(msg, msg_len, "the ref backend is not available for the reference comparison");
         return EB_ERR_UNAVAILABLE;
     }
-    const eb_backend *be = &e->table;
-    eb_status st;
-    eb_graph *g = NULL;
-    eb_backend_ctx *ctx = NULL;
-    eb_plan *plan = NULL;
+    eb_session ses;
     eb_input_set in = {0};
-    eb_value out = {0};
-    void *bytes = NULL;
-    size_t nbytes = 0;
-    char bmsg[1024] = "";
+    eb_value *out = NULL;
     float *ref = NULL;
-    if ((st = eb_read_file(job->reference_model, &bytes, &nbytes, msg, msg_len)) != EB_OK)
-        return st;
-    eb_load_options lo = {.default_dim = job->batch > 0 ? job->batch : 1};
-    if ((st = eb_graph_load_buffer(bytes, nbytes, job->reference_model, &lo, &g, msg, msg_len)) !=
-        EB_OK)
+    char emsg[1024] = "", bmsg[1024] = "";
+    eb_status st = eb_session_load(&ses, &e->table, job->reference_model, job->batch, emsg,
+                                   sizeof emsg);
+    if (st != EB_OK)
         goto out;
+    const eb_graph *g = ses.g;
     const eb_tensor *o = &g->tensors[g->outputs[0]];
     size_t es = eb_dtype_size(o->dtype);
     if (g->n_inputs != a->g->n_inputs || !es || o->nbytes / es != a->out_elems) {
-        snprintf(msg, msg_len, "reference model %s does not match this variant's inputs and "
-                 "first output (%zu values, the variant has %zu)", job->reference_model,
-                 es ? o->nbytes / es : 0, a->out_elems);
+        snprintf(emsg, sizeof emsg, "the reference does not match this variant's inputs and "
+                 "first output (%zu values, the variant has %zu)", es ? o->nbytes / es : 0,
+                 a->out_elems);
         st = EB_ERR_INVALID_ARG;
         goto out;
     }
     eb_backend_options bo = {.struct_size = sizeof bo, .threads = 1};
-    if ((st = be->open(&bo, &ctx, bmsg, sizeof bmsg)) != EB_OK) {
-        ctx = NULL;
-        goto fail_backend;
-    }
-    eb_model model = {.struct_size = sizeof model, .graph = g, .path = job->reference_model,
-                      .bytes = bytes, .nbytes = nbytes};
-    if ((st = eb_backend_check_graph(be, ctx, g, msg, msg_len)) != EB_OK)
+    if ((st = eb_session_prepare(&ses, &bo, emsg, sizeof emsg)) != EB_OK ||
+        (st = eb_random_inputs(g, &job->inputs, &in, emsg, sizeof emsg)) != EB_OK ||
+        (st = eb_session_alloc_outputs(&ses, &out, emsg, sizeof emsg)) != EB_OK)
         goto out;
-    if ((st = be->prepare(ctx, &model, &plan, bmsg, sizeof bmsg)) != EB_OK) {
-        plan = NULL;
-        goto fail_backend;
-    }
-    if ((st = eb_random_inputs(g, &job->inputs, &in, msg, msg_len)) != EB_OK)
-        goto out;
-    out.dtype = o->dtype;
-    out.rank = o->rank;
-    memcpy(out.dims, o->dims, sizeof out.dims);
-    out.nbytes = o->nbytes;
-    out.data = malloc(o->nbytes + 1);
     ref = malloc((a->out_elems ? a->out_elems : 1) * sizeof *ref);
-    if (!out.data || !ref) {
-        snprintf(msg, msg_len, "out of memory");
+    if (!ref) {
+        snprintf(emsg, sizeof emsg, "out of memory");
         st = EB_ERR_NOMEM;
         goto out;
     }
@@ -158,11 +136,13 @@ static eb_status compare_reference(eb_cell_acc *a, const eb_registry *reg,
             for (int i = 0; i < in.n && i < cell_in->n; i++)
                 if (in.values[i].nbytes == cell_in->values[i].nbytes)
                     memcpy(in.values[i].data, cell_in->values[i].data, in.values[i].nbytes);
-        if ((st = be->run(ctx, plan, in.values, in.n, &out, 1, bmsg, sizeof bmsg)) != EB_OK) {
+        st = ses.be->run(ses.ctx, ses.plan, in.values, in.n, out, g->n_outputs, bmsg, sizeof bmsg);
+        if (st != EB_OK) {
+            snprintf(emsg, sizeof emsg, "run failed: %s", bmsg[0] ? bmsg : eb_status_str(st));
             eb_label_acc_free(&ref_labels);
-            goto fail_backend;
+            goto out;
         }
-        size_t n = eb_value_to_float(&out, ref, a->out_elems);
+        size_t n = eb_value_to_float(&out[0], ref, a->out_elems);
         eb_output_diff_add(&diff, a->kept + k * a->out_elems, ref, n);
         int64_t label = a->stream ? eb_dataset_stream_label(a->stream, k) : -1;
         if (label >= 0)
@@ -186,21 +166,14 @@ static eb_status compare_reference(eb_cell_acc *a, const eb_registry *reg,
         eb_cell_metric(sink, "top1_vs_reference", own / n - (double)ref_labels.top1 / n);
     }
     eb_label_acc_free(&ref_labels);
-    st = EB_OK;
-    goto out;
-fail_backend:
-    snprintf(msg, msg_len, "reference comparison: ref backend on %s: %s", job->reference_model,
-             bmsg[0] ? bmsg : eb_status_str(st));
 out:
+    if (st != EB_OK)
+        snprintf(msg, msg_len, "reference comparison with %s on ref: %s", job->reference_model,
+                 emsg);
     free(ref);
-    free(out.data);
+    eb_session_free_outputs(&ses, out);
     eb_input_set_free(&in);
-    if (plan)
-        be->release(ctx, plan);
-    if (ctx)
-        be->close(ctx);
-    eb_graph_destroy(g);
-    free(bytes);
+    eb_session_close(&ses);
     return st;
 }
 
