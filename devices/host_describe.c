@@ -6,14 +6,29 @@
 
 #include "devices/host_describe.h"
 
-static void put(eb_host_desc *d, const char *k, const char *v)
+void eb_host_desc_put(eb_host_desc *d, const char *k, const char *v)
 {
-    if (d->n >= EB_HOST_DESC_MAX)
-        return;
-    snprintf(d->keys[d->n], sizeof d->keys[0], "%s", k);
-    snprintf(d->values[d->n], sizeof d->values[0], "%s", v && v[0] ? v : "unknown");
-    d->n++;
+    int i = 0;
+    while (i < d->n && strcmp(d->keys[i], k) != 0)
+        i++;
+    if (i == d->n) {
+        if (d->n >= EB_HOST_DESC_MAX)
+            return;
+        d->n++;
+    }
+    snprintf(d->keys[i], sizeof d->keys[0], "%s", k);
+    snprintf(d->values[i], sizeof d->values[0], "%s", v && v[0] ? v : "unknown");
 }
+
+const char *eb_host_desc_get(const eb_host_desc *d, const char *k)
+{
+    for (int i = 0; i < d->n; i++)
+        if (strcmp(d->keys[i], k) == 0)
+            return d->values[i];
+    return NULL;
+}
+
+static void put(eb_host_desc *d, const char *k, const char *v) { eb_host_desc_put(d, k, v); }
 
 void eb_cpu_feature_names(uint64_t f, char *buf, size_t len)
 {
@@ -54,25 +69,25 @@ static void os_name(char *buf, size_t len)
                 v[n - 1] = '\0';
                 v++;
             }
-            snprintf(buf, len, "%s", v);
+            snprintf(buf, len, "%.200s", v);
             break;
         }
     }
     fclose(f);
 }
 
-/* "yes" when the CPU says it runs under a hypervisor (x86 cpuinfo flag). */
+/* "yes" when the CPU says it runs under a hypervisor (x86 cpuinfo flag);
+ * "unknown" where cpuinfo has no flags line (aarch64: probe.c asks DMI). */
 static const char *virtualised(void)
 {
     FILE *f = fopen("/proc/cpuinfo", "r");
     if (!f)
         return "unknown";
     char line[4096];
-    const char *ans = "no";
+    const char *ans = "unknown";
     while (fgets(line, sizeof line, f))
         if (strncmp(line, "flags", 5) == 0) {
-            if (strstr(line, " hypervisor"))
-                ans = "yes";
+            ans = strstr(line, " hypervisor") ? "yes" : "no";
             break;
         }
     fclose(f);
@@ -95,7 +110,9 @@ void eb_default_device_id(char *buf, size_t len)
     buf[j] = '\0';
 }
 
-void eb_host_describe(const eb_host *h, eb_host_desc *d)
+/* The basic facts; devices/probe.c adds caches, frequency, sensors,
+ * counters and the peak estimate. */
+void eb_host_describe_basic(const eb_host *h, eb_host_desc *d)
 {
     memset(d, 0, sizeof *d);
     char buf[256];

@@ -1,0 +1,64 @@
+/* Thermal set-ups of a cell (scenario condition kinds soak, cooldown,
+ * throttle, background_load) and the calibration that detects throttling.
+ * The pieces run inside the cell's process; cell_hw.c strings them together.
+ * docs/sensors.md describes what each does. */
+#ifndef EB_THERMAL_H
+#define EB_THERMAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "edgebench/status.h"
+
+/* The value of key in "k=v;k=v" condition parameters, copied into out;
+ * 0 found, -1 absent (out gets def). */
+int eb_condition_param(const char *params, const char *key, const char *def, char *out,
+                       size_t out_len);
+double eb_condition_param_num(const char *params, const char *key, double def);
+
+/* ---- throttle: duty-cycle a process ----------------------------------------- */
+
+typedef struct eb_throttle {
+    int method;          /* 0 signal, 1 cgroup */
+    pid_t helper;        /* signal: the process sending SIGSTOP / SIGCONT */
+    pid_t target;
+    char cgroup[1100];   /* cgroup: the cgroup made for the target */
+    char origin[1100];   /* cgroup: where the target was */
+} eb_throttle;
+
+/* Let target run duty (0 < duty <= 1) of every period_ms. method "signal":
+ * a helper process stops and continues target (works on any Linux host);
+ * "cgroup": target moves to a new cgroup v2 child with cpu.max = duty x
+ * period (needs the cpu controller delegated; the message says what is
+ * missing). cgroup_root: where cgroup2 is mounted ("" -> /sys/fs/cgroup). */
+eb_status eb_throttle_start(eb_throttle *t, pid_t target, double duty, int period_ms,
+                            const char *method, const char *cgroup_root, char *msg,
+                            size_t msg_len);
+/* Stop duty-cycling; the target runs freely afterwards. Idempotent. */
+void eb_throttle_stop(eb_throttle *t);
+
+/* ---- background load -------------------------------------------------------- */
+
+/* Start threads of load ("cpu": integer arithmetic, "fp": floating-point
+ * multiply-add chains, "memory": streaming over 64 MiB per thread) in a
+ * helper process; returns its pid (0 on failure with msg). */
+pid_t eb_background_load_start(int threads, const char *load, char *msg, size_t msg_len);
+void eb_background_load_stop(pid_t pid); /* 0 is a no-op */
+
+/* ---- calibration ------------------------------------------------------------ */
+
+/* Fixed work: `units` rounds of an integer mix no compiler can fold. */
+uint64_t eb_calibration_work(uint64_t units);
+
+/* Units of work that take about target_ms on this core now (at least 1). */
+uint64_t eb_calibration_size(double target_ms);
+
+/* Speed (units per wall-clock second) of reps runs of units: the fastest
+ * run. The effective speed: a slower core, a duty cycle and competing
+ * processes all lower it. *cpu_speed (may be NULL) gets units per second of
+ * this thread's CPU time, the fastest run too: the core's own speed, which
+ * only a lower clock (thermal throttling) lowers. */
+double eb_calibration_speed(uint64_t units, int reps, double *cpu_speed);
+
+#endif
