@@ -1,0 +1,105 @@
+/* edgebench compare: a baseline results file against a candidate, cell by
+ * cell (cells as in compare_cells.h).
+ *
+ * Latency: the change of the median in percent, a percentile-bootstrap
+ * interval of median(candidate) / median(baseline) (fixed seed), and a
+ * Mann-Whitney U test of the pooled latency samples. The verdict of a
+ * matched cell, in this order:
+ *   failed    either side has no ok run with samples (the failing run's
+ *             status and message are given);
+ *   unstable  either side is too noisy to call at the tolerance: fewer than
+ *             10 samples, or its own median is uncertain by more than the
+ *             tolerance (95% median CI width / median > tolerance), or its
+ *             median drifted by more than the tolerance during the run
+ *             (|drift| > tolerance), or its repetitions' medians spread by
+ *             more than the tolerance;
+ *   slower    change > tolerance AND significant: one-sided Mann-Whitney
+ *             p (candidate larger) < alpha AND the ratio interval lies above 1;
+ *   faster    change < -tolerance AND significant the other way;
+ *   same      otherwise.
+ * Other metrics (p90, p99, peak memory, energy per inference, top-1) are
+ * single numbers per run: their change is shown, a missing one is "not
+ * measured", never 0. */
+#ifndef EB_COMPARE_H
+#define EB_COMPARE_H
+
+#include <stdio.h>
+
+#include "harness/stats/two_sample.h"
+#include "reports/compare_cells.h"
+
+/* Bound on the bootstrap's work per cell (resamples x pooled samples): past
+ * it the resamples are reduced (to 500 at least), e.g. 2000 resamples up to
+ * 50000 samples a side. */
+#define EB_COMPARE_MAX_DRAWS 2e8
+
+typedef struct eb_compare_options {
+    double tolerance;  /* relative, 0.05 = 5% */
+    double alpha;      /* significance level of the one-sided test, default 0.01 */
+    double confidence; /* of the ratio interval, default 0.95 */
+    int resamples;     /* bootstrap resamples, default EB_RATIO_CI_RESAMPLES */
+    uint64_t seed;     /* default EB_RATIO_CI_SEED */
+} eb_compare_options;
+
+void eb_compare_options_default(eb_compare_options *o);
+
+typedef enum eb_verdict {
+    EB_VERDICT_SAME = 0,
+    EB_VERDICT_SLOWER = 1,
+    EB_VERDICT_FASTER = 2,
+    EB_VERDICT_UNSTABLE = 3,
+    EB_VERDICT_FAILED = 4
+} eb_verdict;
+
+const char *eb_verdict_str(eb_verdict v); /* "same", "slower", ... */
+
+/* One metric on both sides. has_* 0 = not measured on that side. */
+typedef struct eb_metric_change {
+    const char *name;  /* "p50", "p99", "peak_rss_bytes", "energy_per_inference_j", "top1" */
+    int has_base, has_cand;
+    double base, cand;
+    double change;     /* cand / base - 1 (top1: cand - base, in points of 1); NAN unless both */
+    double p_worse;    /* top1 with accuracy/correct on both sides: one-sided p of a lower
+                        * hit rate (two-proportion z test); else NAN */
+} eb_metric_change;
+
+enum { EB_COMPARE_N_METRICS = 6 };
+
+typedef struct eb_cell_compare {
+    const eb_cell *base, *cand; /* borrowed */
+    eb_verdict verdict;
+    char why[512];              /* reason in words: "+10.2% > 5%, p=1e-30, CI [1.09, 1.11]" */
+    double change;              /* median ratio - 1; NAN when not computed */
+    int have_stats;             /* mwu and ci computed */
+    eb_mwu mwu;                 /* a = baseline, b = candidate */
+    eb_ratio_ci ci;
+    eb_metric_change metrics[EB_COMPARE_N_METRICS];
+} eb_cell_compare;
+
+/* Compare two cells (samples needed for the statistics). 0 ok, -1 out of
+ * memory. */
+int eb_compare_cell(const eb_cell *base, const eb_cell *cand, const eb_compare_options *o,
+                    eb_cell_compare *out);
+
+typedef struct eb_comparison {
+    eb_cells *base_cells, *cand_cells; /* owned */
+    size_t n;
+    eb_cell_compare *items;            /* matched cells, in the baseline's order */
+    size_t n_only_base, n_only_cand;
+    const eb_cell **only_base;         /* unmatched */
+    const eb_cell **only_cand;
+    int counts[5];                     /* per verdict */
+    eb_compare_options options;
+} eb_comparison;
+
+/* Match the cells of two files (read with samples) and compare each pair.
+ * *out is caller-owned (eb_comparison_free); it borrows base and cand. */
+int eb_compare_results(const eb_results *base, const eb_results *cand, const eb_compare_options *o,
+                       eb_comparison **out);
+void eb_comparison_free(eb_comparison *c);
+
+/* Renderers of a comparison: "text", "md", "json". 0 ok, -1 write error. */
+int eb_compare_render(FILE *f, const char *format, const eb_comparison *c, const char *base_path,
+                      const char *cand_path);
+
+#endif

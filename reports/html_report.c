@@ -1,0 +1,178 @@
+/* `report --format html`: one self-contained HTML file. No scripts, no
+ * external fonts, styles or images: every chart is inline SVG (plot.h), so
+ * the file can be mailed, attached to a CI job or opened offline.
+ *
+ * Sections: the source (file, tool, command), a summary table with one row
+ * per cell (repetitions pooled), failures, then each chart of
+ * eb_plot_kinds() — or, where a chart has nothing to show, one line saying
+ * why ("not measured"), never an empty or zero-filled chart. */
+#include <math.h>
+#include <string.h>
+
+#include "reports/plot.h"
+#include "reports/render.h"
+#include "reports/results.h"
+#include "reports/svg.h"
+
+static const char *const style =
+    "body{font-family:sans-serif;margin:24px;color:#222;max-width:1100px}"
+    "table{border-collapse:collapse;font-size:13px}"
+    "th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}"
+    "th{background:#f0f0f0}td.l,th.l{text-align:left}"
+    ".bad{color:#b00020;font-weight:bold}.warn{color:#a66}"
+    "figure{margin:12px 0}p.empty{color:#666;font-style:italic}"
+    "code{background:#f4f4f4;padding:1px 3px}";
+
+static void esc(FILE *f, const char *s) { eb_svg_escape(f, s); }
+
+static void cell_num(FILE *f, int has, double v, const char *fmt)
+{
+    if (has && isfinite(v)) {
+        fputs("<td>", f);
+        fprintf(f, fmt, v);
+        fputs("</td>", f);
+    } else {
+        fputs("<td title=\"not measured\">–</td>", f);
+    }
+}
+
+static void summary_table(FILE *f, const eb_results *r, const eb_cells *cs)
+{
+    fputs("<h2 id=\"summary\">Summary</h2>\n<table>\n<tr><th class=\"l\">cell</th><th class=\"l\">status</th>"
+          "<th>runs</th><th>n</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>peak MiB</th>"
+          "<th>model MiB</th><th>top-1</th><th>energy mJ/inf</th><th>% of peak</th>"
+          "<th class=\"l\">stability</th></tr>\n",
+          f);
+    for (size_t i = 0; i < cs->n; i++) {
+        const eb_cell *c = &cs->cells[i];
+        double v;
+        fputs("<tr><td class=\"l\">", f);
+        esc(f, c->label);
+        fputs("</td><td class=\"l\">", f);
+        if (c->bad) {
+            fputs("<span class=\"bad\">", f);
+            esc(f, eb_run_status_str(c->bad->status));
+            fputs("</span>", f);
+        } else {
+            fputs("ok", f);
+        }
+        fprintf(f, "</td><td>%d</td><td>%llu</td>", c->n_runs, (unsigned long long)c->summary.n);
+        /* name, scale to the column's unit, format */
+        const struct {
+            const char *name;
+            double scale;
+            const char *fmt;
+        } cols[] = {{"p50", 1e-6, "%.4g"},
+                    {"p90", 1e-6, "%.4g"},
+                    {"p99", 1e-6, "%.4g"},
+                    {"peak_rss_bytes", 1.0 / 1048576.0, "%.1f"},
+                    {"model_bytes", 1.0 / 1048576.0, "%.3g"},
+                    {"top1", 1.0, "%.4f"},
+                    {"energy_per_inference_j", 1e3, "%.4g"}};
+        for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+            int has = eb_cell_value(c, cols[k].name, &v);
+            cell_num(f, has, has ? v * cols[k].scale : NAN, cols[k].fmt);
+        }
+        double a, p;
+        int eff = eb_plot_efficiency(r, c, &a, &p);
+        cell_num(f, eff, eff ? 100 * a / p : NAN, "%.1f");
+        fputs("<td class=\"l\">", f);
+        if (c->summary.n == 0)
+            fputs("–", f);
+        else if (c->summary.stable)
+            fputs("stable", f);
+        else {
+            fputs("<span class=\"warn\">", f);
+            esc(f, c->summary.stability);
+            fputs("</span>", f);
+        }
+        const char *thr = c->n_ok ? eb_run_record_text(c->runs[0], "throttled") : NULL;
+        if (thr && thr[0] && strncmp(thr, "no", 2) != 0) { /* "no: ..." = not throttled */
+            fputs(" <span class=\"warn\">throttled: ", f);
+            esc(f, thr);
+            fputs("</span>", f);
+        }
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    int bad = 0;
+    for (size_t i = 0; i < r->n_runs; i++)
+        bad += r->runs[i].status != EB_RUN_OK;
+    if (bad) {
+        fputs("<h3>Runs that did not finish</h3>\n<ul>\n", f);
+        for (size_t i = 0; i < r->n_runs; i++) {
+            const eb_run_record *q = &r->runs[i];
+            if (q->status == EB_RUN_OK)
+                continue;
+            fprintf(f, "<li>%s ", q->id);
+            esc(f, q->backend);
+            fputc('/', f);
+            esc(f, q->variant);
+            fputc('/', f);
+            esc(f, q->condition);
+            fprintf(f, " rep %d: <span class=\"bad\">%s</span>: ", q->repetition,
+                    eb_run_status_str(q->status));
+            esc(f, q->message);
+            fputs("</li>\n", f);
+        }
+        fputs("</ul>\n", f);
+    }
+}
+
+int eb_render_html(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n)
+{
+    eb_results tmp;
+    const eb_results *r = meta ? meta->results : NULL;
+    if (!r) {
+        memset(&tmp, 0, sizeof tmp);
+        tmp.runs = (eb_run_record *)runs; /* only read */
+        tmp.n_runs = n > 0 ? (size_t)n : 0;
+        r = &tmp;
+    }
+    eb_cells *cs = NULL;
+    if (eb_cells_build(r, &cs) != 0)
+        return -1;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<title>edgebench report</title>\n<style>",
+          f);
+    fputs(style, f);
+    fputs("</style>\n</head>\n<body>\n<h1>edgebench report</h1>\n<ul>\n", f);
+    const char *keys[4] = {"results", "edgebench", "created", "command"};
+    const char *vals[4] = {meta ? meta->results_path : NULL, meta ? meta->tool_version : NULL,
+                           meta ? meta->created : NULL, meta ? meta->command : NULL};
+    for (int i = 0; i < 4; i++)
+        if (vals[i]) {
+            fprintf(f, "<li>%s: <code>", keys[i]);
+            esc(f, vals[i]);
+            fputs("</code></li>\n", f);
+        }
+    fprintf(f, "<li>%zu runs in %zu cells</li>\n</ul>\n", r->n_runs, cs->n);
+    int n_kinds;
+    const eb_plot_kind *kinds = eb_plot_kinds(&n_kinds);
+    fputs("<nav><a href=\"#summary\">Summary</a>", f);
+    for (int k = 0; k < n_kinds; k++)
+        fprintf(f, " · <a href=\"#%s\">%s</a>", kinds[k].name, kinds[k].title);
+    fputs("</nav>\n", f);
+    if (cs->n == 0)
+        fputs("<h2 id=\"summary\">Summary</h2>\n<p class=\"empty\">No runs.</p>\n", f);
+    else
+        summary_table(f, r, cs);
+    eb_plot_input in = {.results = r, .cells = cs, .standalone = 0};
+    int rc = 0;
+    for (int k = 0; k < n_kinds; k++) {
+        fprintf(f, "<h2 id=\"%s\">%s</h2>\n<figure>\n", kinds[k].name, kinds[k].title);
+        char why[256] = "";
+        int w = kinds[k].draw(f, &in, why, sizeof why);
+        if (w < 0)
+            rc = -1;
+        fputs("</figure>\n", f);
+        if (w == 0 || why[0]) {
+            fputs(w == 0 ? "<p class=\"empty\">Not drawn: " : "<p class=\"empty\">Note: ", f);
+            esc(f, why);
+            fputs(".</p>\n", f);
+        }
+    }
+    fputs("</body>\n</html>\n", f);
+    eb_cells_free(cs);
+    return ferror(f) || rc ? -1 : 0;
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# edgebench compare end to end: real runs of the test plugin "chaos" (a
+# busy-wait of delay_us per inference), compared as a user would: the same
+# scenario twice (same), a candidate exactly 10% slower (slower), 2% slower
+# under the 5% tolerance (same), every output format, unmatched cells and
+# bad input.
+. "$(dirname "$0")/lib.sh"
+export EDGEBENCH_BACKEND_PATH="$EB_TEST_PLUGIN_DIR"
+S="$EB_SOURCE_DIR/tests/data/gate/chaos_ab.yaml"
+SHORT=(--quiet --set run.measure.iterations=200 --set run.measure.min_time_ms=0)
+
+run_eb 0 run "$S" -o "$WORK/a.h5" "${SHORT[@]}"
+run_eb 0 run "$S" -o "$WORK/a2.h5" "${SHORT[@]}"
+run_eb 0 run "$S" -o "$WORK/b10.h5" "${SHORT[@]}" --set backends.0.options.delay_us=1100
+run_eb 0 run "$S" -o "$WORK/b2.h5" "${SHORT[@]}" --set backends.0.options.delay_us=1020
+
+# A/A: not slower (same, or unstable when this machine is very busy)
+run_eb 0 compare "$WORK/a.h5" "$WORK/a2.h5"
+expect_in "$WORK/out" '^(same|unstable) +[^ ]+/chaos/default/plain threads=1'
+expect_in "$WORK/out" '^1 matched: 0 slower'
+# A/B 10%: slower, with the change, the interval and p
+run_eb 0 compare "$WORK/a.h5" "$WORK/b10.h5"
+expect_in "$WORK/out" '^slower +[^ ]+/chaos/default/plain threads=1 +1000\.[0-9] +1100\.[0-9] +\+10\.[0-9]%'
+expect_in "$WORK/out" 'significant \(p=[0-9.e-]+, 95% CI of ratio \[1\.(0[89]|1[01])[0-9]*, 1\.(0[89]|1[01])[0-9]*\]\)'
+expect_in "$WORK/out" '^1 matched: 1 slower'
+# A/B 2% under a 5% tolerance: not flagged; under a 1% tolerance: slower
+run_eb 0 compare "$WORK/a.h5" "$WORK/b2.h5"
+expect_in "$WORK/out" '^same '
+expect_in "$WORK/out" 'median \+2\.[0-9]% within 5\.0%'
+run_eb 0 compare "$WORK/a.h5" "$WORK/b2.h5" --tolerance 1
+expect_in "$WORK/out" '^slower '
+# the candidate as baseline: faster
+run_eb 0 compare "$WORK/b10.h5" "$WORK/a.h5"
+expect_in "$WORK/out" '^faster '
+
+# formats
+run_eb 0 compare "$WORK/a.h5" "$WORK/b10.h5" --format md -o "$WORK/c.md"
+CHECKS=$((CHECKS + 1))
+grep -q '^| \*\*slower\*\* | [^|]*/chaos/default/plain threads=1 | 1000\.[0-9] | 1100\.[0-9] | +10\.[0-9]% |' "$WORK/c.md" \
+    || { fail "markdown row"; cat "$WORK/c.md" >&2; }
+run_eb 0 compare "$WORK/a.h5" "$WORK/b10.h5" --format json -o "$WORK/c.json"
+CHECKS=$((CHECKS + 1))
+/usr/bin/python3 - "$WORK/c.json" <<'PY' || fail "compare json is not the expected document"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "edgebench-compare" and d["version"] == 1
+assert d["counts"]["slower"] == 1, d["counts"]
+c = d["cells"][0]
+assert c["verdict"] == "slower" and c["backend"] == "chaos", c
+assert 0.09 < c["change"] < 0.11, c["change"]
+lo, hi = c["ratio_ci"]
+assert 1.05 < lo <= c["ratio"] <= hi < 1.15, c
+assert c["mann_whitney"]["p_greater"] < 1e-6
+assert c["metrics"]["top1"]["change"] is None or isinstance(c["metrics"]["top1"]["change"], float)
+assert c["n_base"] == 200 and c["n_candidate"] == 200
+PY
+
+# unmatched cells: a candidate with another variant name
+run_eb 0 run "$EB_SOURCE_DIR/tests/data/gate/rich.yaml" -o "$WORK/rich.h5" --quiet
+run_eb 0 compare "$WORK/a.h5" "$WORK/rich.h5"
+expect_in "$WORK/out" 'only in baseline: +[^ ]+/chaos/default/plain threads=1'
+expect_in "$WORK/out" 'only in candidate: [^ ]+/chaos/int8/plain options.delay_us=400 threads=1'
+expect_in "$WORK/out" '0 matched: .* 1 only in baseline, 6 only in candidate'
+
+# bad input: exit 2, the file named
+run_eb 2 compare "$WORK/a.h5" "$WORK/missing.h5"
+expect_in "$WORK/err" 'missing.h5'
+printf 'not hdf5\n' >"$WORK/junk.h5"
+run_eb 2 compare "$WORK/junk.h5" "$WORK/a.h5"
+expect_in "$WORK/err" 'junk.h5'
+run_eb 2 compare "$WORK/a.h5" "$WORK/a2.h5" --format pdf
+run_eb 2 compare "$WORK/a.h5" "$WORK/a2.h5" --tolerance -3
+run_eb 2 compare "$WORK/a.h5"
+finish

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# edgebench gate end to end: budgets against real runs of the test plugin
+# "chaos": exit 0 / 1 / 2, JUnit validated against the junit-10 schema shape
+# CI systems read, Markdown and JSON by expectation, a crashed cell failing
+# the gate, a budget selecting nothing, bad budgets files, and confirmation
+# re-runs of failing cells.
+. "$(dirname "$0")/lib.sh"
+export EDGEBENCH_BACKEND_PATH="$EB_TEST_PLUGIN_DIR"
+D="$EB_SOURCE_DIR/tests/data/gate"
+S="$D/chaos_ab.yaml"
+SHORT=(--quiet --set run.measure.iterations=200 --set run.measure.min_time_ms=0)
+have_lxml() { /usr/bin/python3 -c 'import lxml' 2>/dev/null; }
+
+run_eb 0 run "$S" -o "$WORK/a.h5" "${SHORT[@]}"
+run_eb 0 run "$S" -o "$WORK/b10.h5" "${SHORT[@]}" --set backends.0.options.delay_us=1100
+run_eb 0 run "$S" -o "$WORK/b2.h5" "${SHORT[@]}" --set backends.0.options.delay_us=1020
+
+# 1. absolute limits: pass (exit 0) and fail (exit 1) with the numbers
+cat >"$WORK/ok.yaml" <<'Y'
+budgets:
+  - name: chaos median
+    select: {backend: chaos, variant: "def*", condition: plain}
+    metric: latency_p50_ms
+    max: 1.05
+  - {metric: peak_memory_mb, max: 4096}
+Y
+run_eb 0 gate "$WORK/a.h5" --budgets "$WORK/ok.yaml"
+expect_in "$WORK/out" '^PASS +chaos median +[^ ]+/chaos/default/plain threads=1 +p50 1\.0[0-9]* ms <= max 1\.05 ms \(n=200\)'
+expect_in "$WORK/out" '^gate: passed \(2 checks: 2 pass, 0 fail, 0 error\)'
+run_eb 1 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --junit "$WORK/f.xml" --markdown "$WORK/f.md" --json "$WORK/f.json"
+expect_in "$WORK/out" '^FAIL +chaos median +[^ ]+ threads=1 +p50 1\.1[0-9]* ms > max 1\.05 ms'
+expect_in "$WORK/out" '^gate: FAILED \(2 checks: 1 pass, 1 fail, 0 error\)'
+if have_lxml; then
+    CHECKS=$((CHECKS + 1))
+    /usr/bin/python3 "$D/check_junit.py" "$WORK/f.xml" --tests 2 --failures 1 --errors 0 >"$WORK/junit.txt" 2>&1 \
+        || { fail "JUnit not valid"; cat "$WORK/junit.txt" >&2; }
+    expect_in "$WORK/junit.txt" '^edgebench\.gate\.chaos_median \| [^ ]+/chaos/default/plain threads=1 \| failure \| p50 1\.1[0-9]* ms > max 1\.05 ms'
+else
+    echo "skipped: JUnit schema check (python3-lxml not installed)"
+fi
+expect_in "$WORK/f.md" '^## edgebench gate: FAILED$'
+expect_in "$WORK/f.md" '^\| \*\*fail\*\* \| chaos median \| [^|]+ \| p50 1\.1[0-9]* ms \\> max 1\.05 ms \(n=200\) \|$'
+CHECKS=$((CHECKS + 1))
+/usr/bin/python3 - "$WORK/f.json" <<'PY' || fail "gate json is not the expected document"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "edgebench-gate" and d["result"] == "fail", d
+assert d["counts"] == {"pass": 1, "fail": 1, "error": 0}, d["counts"]
+c = d["checks"][0]
+assert c["budget"] == "chaos median" and c["status"] == "fail" and c["metric"] == "latency_p50_ms"
+assert 1.09 < c["value"] < 1.12 and c["max"] == 1.05, c
+PY
+
+# 2. relative limit against a baseline: 10% slower fails, 2% passes
+printf 'budgets:\n  - {select: {backend: chaos}, metric: latency_p50_ms, max_regression_pct: 5}\n' >"$WORK/rel.yaml"
+run_eb 1 gate "$WORK/b10.h5" --budgets "$WORK/rel.yaml" --baseline "$WORK/a.h5"
+expect_in "$WORK/out" 'slower than baseline: median \+10\.[0-9]% > 5\.0%, significant'
+run_eb 0 gate "$WORK/b2.h5" --budgets "$WORK/rel.yaml" --baseline "$WORK/a.h5"
+expect_in "$WORK/out" 'median \+2\.[0-9]% within 5\.0%'
+run_eb 2 gate "$WORK/b2.h5" --budgets "$WORK/rel.yaml"
+expect_in "$WORK/err" 'rel.yaml:2:5: .*needs --baseline'
+
+# 3. a budget selecting no cell is an error (exit 2), reported in JUnit too
+printf 'budgets:\n  - {metric: peak_memory_mb, max: 4096}\n  - {select: {device: "rpi-*"}, metric: latency_p99_ms, max: 5}\n' >"$WORK/none.yaml"
+run_eb 2 gate "$WORK/a.h5" --budgets "$WORK/none.yaml" --junit "$WORK/n.xml"
+expect_in "$WORK/err" 'none.yaml:3:5: budget .latency_p99_ms device=rpi-\*. selects no cell'
+if have_lxml; then
+    CHECKS=$((CHECKS + 1))
+    /usr/bin/python3 "$D/check_junit.py" "$WORK/n.xml" --tests 2 --failures 0 --errors 1 >/dev/null \
+        || fail "JUnit with an error is not valid"
+fi
+
+# 4. failed / crashed / timed-out cells fail the gate; not measured is not a pass
+run_eb 3 run "$EB_SOURCE_DIR/tests/data/run/chaos.yaml" -o "$WORK/chaos.h5" --quiet
+printf 'budgets:\n  - {metric: latency_p99_ms, max: 1000}\n  - {metric: top1, min: 0.5}\n' >"$WORK/any.yaml"
+run_eb 1 gate "$WORK/chaos.h5" --budgets "$WORK/any.yaml"
+expect_in "$WORK/out" '^PASS +latency_p99_ms +[^ ]+/chaos/default/plain threads=1 +p99'
+expect_in "$WORK/out" '^FAIL +latency_p99_ms .* #2 +run 000002 failed: .*chaos: failing in run 4 as asked'
+expect_in "$WORK/out" '^FAIL +latency_p99_ms .* #3 +run 000003 crashed: .*SIGSEGV'
+expect_in "$WORK/out" '^FAIL +latency_p99_ms .* #4 +run 000004 timeout'
+expect_in "$WORK/out" '^FAIL +top1 .* top-1 not measured|^FAIL +top1 .* top-1 [0-9.]+ (<|>=) min'
+
+# 5. bad input: exit 2 with file:line:col
+printf 'budgets:\n  - metric: latency_p99_ms\n    maks: 5\n' >"$WORK/bad.yaml"
+run_eb 2 gate "$WORK/a.h5" --budgets "$WORK/bad.yaml"
+expect_in "$WORK/err" 'bad.yaml:3:5: unknown key .maks.'
+run_eb 2 gate "$WORK/a.h5" --budgets "$WORK/missing.yaml"
+expect_in "$WORK/err" 'missing.yaml'
+run_eb 2 gate "$WORK/missing.h5" --budgets "$WORK/ok.yaml"
+expect_in "$WORK/err" 'missing.h5'
+run_eb 2 gate "$WORK/a.h5"
+expect_in "$WORK/err" 'no --budgets given and no scenario stored in .*a.h5 has a budgets: section'
+run_eb 2 gate
+
+# 5b. without --budgets: the budgets stored with the scenario
+run_eb 0 run "$D/chaos_budgets.yaml" -o "$WORK/sb.h5" --quiet
+run_eb 0 gate "$WORK/sb.h5"
+expect_in "$WORK/out" '^PASS +median +[^ ]+/chaos/default/plain threads=1 +p50'
+expect_in "$WORK/out" '^gate: passed \(2 checks'
+run_eb 0 run "$D/chaos_budgets.yaml" -o "$WORK/sb2.h5" --quiet --set backends.0.options.delay_us=1100
+run_eb 1 gate "$WORK/sb2.h5"
+expect_in "$WORK/out" '^FAIL +median .* > max 1\.05 ms'
+
+# 6. confirmation: the failing cell is re-run before the gate fails. The
+# stored scenario runs at delay_us 1000 (the candidate's --set is not part
+# of it), so the first failure is a false alarm that the re-run clears ...
+run_eb 0 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --confirm --json "$WORK/c.json" --junit "$WORK/c.xml"
+expect_in "$WORK/err" 'confirming chaos-ab on [^ ]+: re-running cells 0'
+expect_in "$WORK/out" '^PASS +chaos median .*\[passed on a re-run; first run: p50 1\.1[0-9]* ms > max 1\.05 ms'
+CHECKS=$((CHECKS + 1))
+/usr/bin/python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["checks"][0]
+assert c["status"] == "pass" and c["rerun"] and "> max 1.05" in c["first_message"], c
+' "$WORK/c.json" || fail "confirmed pass not in json"
+if have_lxml; then
+    CHECKS=$((CHECKS + 1))
+    /usr/bin/python3 "$D/check_junit.py" "$WORK/c.xml" --tests 2 --failures 0 --errors 0 >/dev/null || fail "JUnit after re-run"
+fi
+# ... while a real regression (the same --set given to the re-run) stays failed
+run_eb 1 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --confirm --set backends.0.options.delay_us=1100
+expect_in "$WORK/out" '^FAIL +chaos median .*p50 1\.1[0-9]* ms > max 1\.05 ms .*\[confirmed by a re-run\]'
+# ... and with the scenario file named
+run_eb 1 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --confirm --scenario "$S" --set backends.0.options.delay_us=1100
+expect_in "$WORK/out" '\[confirmed by a re-run\]'
+run_eb 2 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --set x=1
+
+# 7. the re-run's building block: `edgebench run --cells` runs only those
+run_eb 0 run "$EB_SOURCE_DIR/tests/data/run/chaos.yaml" -o "$WORK/cells.h5" --cells 0 --quiet
+run_eb 0 report "$WORK/cells.h5" --format csv
+CHECKS=$((CHECKS + 1))
+[ "$(grep -c '^0000' "$WORK/out")" = 1 ] || fail "--cells 0 did not run exactly one cell"
+expect_in "$WORK/out" '^000001,[^,]*,[^,]*,chaos,.*,ok,'
+run_eb 2 run "$EB_SOURCE_DIR/tests/data/run/chaos.yaml" -o "$WORK/cells.h5" --cells 1,x
+expect_in "$WORK/err" '--cells 1,x: expected cell indices'
+finish

@@ -1,0 +1,247 @@
+/* edgebench compare (reports/compare.h): verdicts per cell, the order of the
+ * rules, matching and the outputs. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "data/gate/fixture_runs.h"
+#include "reports/compare.h"
+
+static eb_comparison *compare(const fx_run *base, int nb, const fx_run *cand, int nc,
+                              eb_results **rb, eb_results **rc)
+{
+    *rb = fx_results("base.h5", base, nb, 1);
+    *rc = fx_results("cand.h5", cand, nc, 2);
+    eb_compare_options o;
+    eb_compare_options_default(&o);
+    eb_comparison *c = NULL;
+    assert_int_equal(eb_compare_results(*rb, *rc, &o, &c), 0);
+    return c;
+}
+
+static eb_verdict verdict_of(double base_ns, double cand_ns, double spread, double drift,
+                             size_t n, char *why, size_t cap)
+{
+    fx_run b = {.median_ns = base_ns, .spread = spread, .n = n};
+    fx_run k = {.median_ns = cand_ns, .spread = spread, .n = n, .drift = drift};
+    eb_results *rb, *rc;
+    eb_comparison *c = compare(&b, 1, &k, 1, &rb, &rc);
+    assert_int_equal(c->n, 1);
+    eb_verdict v = c->items[0].verdict;
+    snprintf(why, cap, "%s", c->items[0].why);
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+    return v;
+}
+
+static void test_ten_percent_slower_is_slower(void **state)
+{
+    (void)state;
+    char why[512];
+    assert_int_equal(verdict_of(1e6, 1.1e6, 0.02, 0, 300, why, sizeof why), EB_VERDICT_SLOWER);
+    print_message("%s\n", why);
+    assert_non_null(strstr(why, "% > 5.0%, significant (p="));
+}
+
+static void test_two_percent_under_five_percent_tolerance_is_same(void **state)
+{
+    (void)state;
+    char why[512];
+    assert_int_equal(verdict_of(1e6, 1.02e6, 0.02, 0, 300, why, sizeof why), EB_VERDICT_SAME);
+    assert_non_null(strstr(why, "within 5.0%"));
+}
+
+static void test_ten_percent_faster_is_faster(void **state)
+{
+    (void)state;
+    char why[512];
+    assert_int_equal(verdict_of(1e6, 0.9e6, 0.02, 0, 300, why, sizeof why), EB_VERDICT_FASTER);
+}
+
+static void test_a_big_change_of_few_noisy_samples_is_unstable_not_slower(void **state)
+{
+    (void)state;
+    char why[512];
+    /* 12 samples spread over +-50%: the median itself is uncertain by more than 5% */
+    assert_int_equal(verdict_of(1e6, 1.1e6, 1.0, 0, 12, why, sizeof why), EB_VERDICT_UNSTABLE);
+    assert_non_null(strstr(why, "median uncertain"));
+    assert_int_equal(verdict_of(1e6, 1.1e6, 0.02, 0, 5, why, sizeof why), EB_VERDICT_UNSTABLE);
+    assert_non_null(strstr(why, "5 samples (< 10)"));
+}
+
+static void test_a_candidate_drifting_more_than_the_tolerance_is_unstable(void **state)
+{
+    (void)state;
+    char why[512];
+    assert_int_equal(verdict_of(1e6, 1e6, 0.01, 0.3, 300, why, sizeof why), EB_VERDICT_UNSTABLE);
+    assert_non_null(strstr(why, "candidate median drifted"));
+}
+
+static void test_a_crashed_side_is_failed_with_its_message(void **state)
+{
+    (void)state;
+    fx_run b = {.median_ns = 1e6, .spread = 0.02, .n = 100};
+    fx_run k = {.status = EB_RUN_CRASHED};
+    eb_results *rb, *rc;
+    eb_comparison *c = compare(&b, 1, &k, 1, &rb, &rc);
+    assert_int_equal(c->items[0].verdict, EB_VERDICT_FAILED);
+    assert_non_null(strstr(c->items[0].why, "candidate crashed: killed by SIGSEGV"));
+    assert_int_equal(c->counts[EB_VERDICT_FAILED], 1);
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+}
+
+static void test_unmatched_cells_are_listed_on_both_sides(void **state)
+{
+    (void)state;
+    fx_run b[2] = {{.variant = "fp32", .median_ns = 1e6, .spread = 0.02, .n = 50},
+                   {.variant = "int8", .cell_index = 1, .median_ns = 1e6, .spread = 0.02, .n = 50}};
+    fx_run k[2] = {{.variant = "fp32", .median_ns = 1e6, .spread = 0.02, .n = 50},
+                   {.variant = "pruned", .cell_index = 1, .median_ns = 1e6, .spread = 0.02, .n = 50}};
+    eb_results *rb, *rc;
+    eb_comparison *c = compare(b, 2, k, 2, &rb, &rc);
+    assert_int_equal(c->n, 1);
+    assert_int_equal(c->n_only_base, 1);
+    assert_int_equal(c->n_only_cand, 1);
+    assert_string_equal(c->only_base[0]->first->variant, "int8");
+    assert_string_equal(c->only_cand[0]->first->variant, "pruned");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(eb_compare_render(f, "text", c, "base.h5", "cand.h5"), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "only in baseline:  board/ref/int8/plain threads=1"));
+    assert_non_null(strstr(buf, "only in candidate: board/ref/pruned/plain threads=1"));
+    assert_non_null(strstr(buf, "1 matched: 0 slower, 0 faster, 1 same"));
+    free(buf);
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+}
+
+static void test_repetitions_pool_and_same_named_entries_match_in_order(void **state)
+{
+    (void)state;
+    /* two backend entries "ref" with nothing swept (cells 0-1 and 2-3), two
+     * repetitions each; the second entry of the candidate is 10% slower */
+    fx_run b[4] = {{.cell_index = 0, .repetition = 0, .median_ns = 1e6, .spread = 0.02, .n = 100},
+                   {.cell_index = 1, .repetition = 1, .median_ns = 1e6, .spread = 0.02, .n = 100},
+                   {.cell_index = 2, .repetition = 0, .median_ns = 2e6, .spread = 0.02, .n = 100},
+                   {.cell_index = 3, .repetition = 1, .median_ns = 2e6, .spread = 0.02, .n = 100}};
+    fx_run k[4];
+    memcpy(k, b, sizeof k);
+    k[2].median_ns = k[3].median_ns = 2.2e6;
+    eb_results *rb, *rc;
+    eb_comparison *c = compare(b, 4, k, 4, &rb, &rc);
+    assert_int_equal(c->n, 2);
+    assert_int_equal(c->items[0].base->n_runs, 2);
+    assert_int_equal(c->items[0].base->n_samples, 200);
+    assert_int_equal(c->items[0].verdict, EB_VERDICT_SAME);
+    assert_int_equal(c->items[1].verdict, EB_VERDICT_SLOWER);
+    assert_non_null(strstr(c->items[1].base->label, "#2"));
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+}
+
+static void test_metrics_not_measured_are_null_not_zero(void **state)
+{
+    (void)state;
+    fx_run b = {.median_ns = 1e6, .spread = 0.02, .n = 100};
+    eb_results *rb, *rc;
+    eb_comparison *c = compare(&b, 1, &b, 1, &rb, &rc);
+    eb_run_record_set_metric(&rc->runs[0], "top1", 0.9);
+    eb_comparison_free(c);
+    eb_compare_options o;
+    eb_compare_options_default(&o);
+    assert_int_equal(eb_compare_results(rb, rc, &o, &c), 0);
+    const eb_metric_change *top1 = &c->items[0].metrics[5];
+    assert_string_equal(top1->name, "top1");
+    assert_int_equal(top1->has_base, 0);
+    assert_int_equal(top1->has_cand, 1);
+    assert_true(isnan(top1->change));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(eb_compare_render(f, "json", c, "base.h5", "cand.h5"), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"top1\": {\"baseline\": null, \"candidate\": 0.9, \"change\": null, \"p_worse\": null}"));
+    assert_non_null(strstr(buf, "\"energy_per_inference_j\": {\"baseline\": null, \"candidate\": null"));
+    assert_non_null(strstr(buf, "\"format\": \"edgebench-compare\""));
+    free(buf);
+    f = open_memstream(&buf, &len);
+    assert_int_equal(eb_compare_render(f, "text", c, "base.h5", "cand.h5"), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "top1 not measured in the baseline"));
+    free(buf);
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+}
+
+static void test_a_top1_drop_gets_a_two_proportion_p_value(void **state)
+{
+    (void)state;
+    /* 900 / 1000 right against 860 / 1000: z = -2.7524, p = 0.002958
+     * (scipy.stats.norm.cdf of the pooled two-proportion z) */
+    double z, pl, pg;
+    assert_int_equal(eb_two_proportion_test(900, 1000, 860, 1000, &z, &pl, &pg), 0);
+    assert_true(fabs(z - -2.752409412815904) < 1e-9);
+    assert_true(fabs(pl - 0.0029579255371189866) < 1e-9);
+    assert_true(fabs(pg - 0.9970420744628811) < 1e-9);
+    assert_int_equal(eb_two_proportion_test(1, 0, 1, 1, &z, &pl, &pg), -1);
+    assert_int_equal(eb_two_proportion_test(10, 10, 5, 5, &z, &pl, &pg), 0);
+    assert_true(pl == 1.0 && pg == 1.0);
+
+    fx_run b = {.median_ns = 1e6, .spread = 0.02, .n = 1000};
+    eb_results *rb = fx_results("base.h5", &b, 1, 1), *rc = fx_results("cand.h5", &b, 1, 2);
+    uint8_t correct[1000];
+    for (int i = 0; i < 1000; i++)
+        correct[i] = i < 900;
+    eb_run_record_set_array(&rb->runs[0], "accuracy/correct", EB_ARRAY_U8, 1000, 0, correct);
+    eb_run_record_set_metric(&rb->runs[0], "top1", 0.90);
+    for (int i = 0; i < 1000; i++)
+        correct[i] = i < 860;
+    eb_run_record_set_array(&rc->runs[0], "accuracy/correct", EB_ARRAY_U8, 1000, 0, correct);
+    eb_run_record_set_metric(&rc->runs[0], "top1", 0.86);
+    eb_compare_options o;
+    eb_compare_options_default(&o);
+    eb_comparison *c;
+    assert_int_equal(eb_compare_results(rb, rc, &o, &c), 0);
+    const eb_metric_change *top1 = &c->items[0].metrics[5];
+    assert_true(fabs(top1->p_worse - 0.0029579255371189866) < 1e-9);
+    assert_true(fabs(top1->change - -0.04) < 1e-12);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(eb_compare_render(f, "text", c, "base.h5", "cand.h5"), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "top1 0.9000 -> 0.8600 (-0.0400, p=0.003 lower)"));
+    free(buf);
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ten_percent_slower_is_slower),
+        cmocka_unit_test(test_two_percent_under_five_percent_tolerance_is_same),
+        cmocka_unit_test(test_ten_percent_faster_is_faster),
+        cmocka_unit_test(test_a_big_change_of_few_noisy_samples_is_unstable_not_slower),
+        cmocka_unit_test(test_a_candidate_drifting_more_than_the_tolerance_is_unstable),
+        cmocka_unit_test(test_a_crashed_side_is_failed_with_its_message),
+        cmocka_unit_test(test_unmatched_cells_are_listed_on_both_sides),
+        cmocka_unit_test(test_repetitions_pool_and_same_named_entries_match_in_order),
+        cmocka_unit_test(test_metrics_not_measured_are_null_not_zero),
+        cmocka_unit_test(test_a_top1_drop_gets_a_two_proportion_p_value),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
