@@ -1,0 +1,201 @@
+/* The onednn delegate: oneDNN (DNNL) primitives for convolution, inner
+ * product, pooling and eltwise (plus binary, softmax and reorders), fp32,
+ * each run of supported nodes one segment; with fallback=ref the other nodes
+ * run on the reference backend (delegate_plan.h). Threads: Debian's oneDNN
+ * uses OpenMP, so the thread count is OpenMP's. */
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "delegate_plan.h"
+#include "dnnl_internal.h"
+
+#define EB_DNNL_EXPORT __attribute__((visibility("default")))
+
+struct eb_plan {
+    eb_delegate_plan *dp;
+};
+
+static const eb_segment_ops dnnl_segment_ops = {
+    .prepare = eb_dnnl_segment_prepare,
+    .run = eb_dnnl_segment_run,
+    .release = eb_dnnl_segment_release,
+};
+
+static char g_version[64];
+
+static eb_status dnnl_probe(const eb_host *host, char *why, size_t len)
+{
+    (void)host;
+    const dnnl_version_t *v = dnnl_version();
+    int hash = v->hash && v->hash[0] && strcmp(v->hash, "N/A") != 0;
+    snprintf(g_version, sizeof g_version, "%d.%d.%d%s%s%s", v->major, v->minor, v->patch,
+             hash ? " (" : "", hash ? v->hash : "", hash ? ")" : "");
+    dnnl_engine_t e;
+    if (dnnl_engine_get_count(dnnl_cpu) < 1 || dnnl_engine_create(&e, dnnl_cpu, 0) != dnnl_success) {
+        snprintf(why, len, "oneDNN %s has no CPU engine here", g_version);
+        return EB_ERR_UNAVAILABLE;
+    }
+    dnnl_engine_destroy(e);
+    return EB_OK;
+}
+
+static const char *dnnl_library_version(void) { return g_version; }
+
+static int parse_bool(const char *v)
+{
+    if (!strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "true"))
+        return 1;
+    if (!strcmp(v, "0") || !strcmp(v, "off") || !strcmp(v, "false"))
+        return 0;
+    return -1;
+}
+
+static eb_status dnnl_open(const eb_backend_options *o, eb_backend_ctx **out, char *msg, size_t len)
+{
+    eb_backend_ctx *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(msg, len, "onednn: out of memory");
+        return EB_ERR_NOMEM;
+    }
+    c->threads = o && o->threads > 0 ? o->threads : 1;
+    c->fuse_eltwise = 1;
+    c->int8 = 1;
+    for (int i = 0; o && i < o->n_options; i++) {
+        const char *k = o->keys[i], *v = o->values[i] ? o->values[i] : "";
+        int val = -1;
+        if (strcmp(k, "fallback") == 0 && (val = eb_delegate_parse_fallback(v)) >= 0) {
+            c->fallback_ref = val;
+            continue;
+        }
+        if (strcmp(k, "fuse") == 0 && (val = parse_bool(v)) >= 0) {
+            c->fuse_eltwise = val;
+            continue;
+        }
+        if (strcmp(k, "int8") == 0 && (val = parse_bool(v)) >= 0) {
+            c->int8 = val;
+            continue;
+        }
+        if (strcmp(k, "fallback") == 0 || strcmp(k, "fuse") == 0 || strcmp(k, "int8") == 0)
+            snprintf(msg, len, "onednn: option %s does not take '%s' (fallback=ref|none, fuse=0|1, int8=0|1)", k, v);
+        else
+            snprintf(msg, len, "onednn: unknown option '%s' (onednn takes fallback=ref|none, fuse=0|1, int8=0|1)", k);
+        free(c);
+        return EB_ERR_INVALID_ARG;
+    }
+    /* the cell runs in its own process: setting OpenMP's count is local to it */
+    omp_set_num_threads(c->threads);
+    if (dnnl_engine_create(&c->engine, dnnl_cpu, 0) != dnnl_success ||
+        dnnl_stream_create(&c->stream, c->engine, dnnl_stream_default_flags) != dnnl_success) {
+        snprintf(msg, len, "onednn: cannot create the CPU engine / stream");
+        if (c->engine)
+            dnnl_engine_destroy(c->engine);
+        free(c);
+        return EB_ERR_BACKEND;
+    }
+    eb_glue_init(&c->glue);
+    *out = c;
+    return EB_OK;
+}
+
+static void dnnl_close(eb_backend_ctx *c)
+{
+    if (!c)
+        return;
+    eb_glue_report(&c->glue, "onednn");
+    dnnl_stream_destroy(c->stream);
+    dnnl_engine_destroy(c->engine);
+    free(c);
+}
+
+static int dnnl_supports(eb_backend_ctx *c, const eb_graph *g, int node, char *why, size_t len)
+{
+    char mine[256] = "";
+    if (eb_dnnl_node_supported(g, node, mine, sizeof mine))
+        return 1;
+    if (c->fallback_ref && eb_delegate_ref_supports(g, node, why, len))
+        return 1;
+    snprintf(why, len, "%s%s", mine, c->fallback_ref ? " (and the ref fallback refuses it too)"
+                                                     : " (option fallback=ref runs it on ref)");
+    return 0;
+}
+
+static eb_status dnnl_prepare(eb_backend_ctx *c, const eb_model *m, eb_plan **out, char *msg,
+                              size_t len)
+{
+    const eb_graph *g = m->graph;
+    eb_plan *p = calloc(1, sizeof *p);
+    unsigned char *on = calloc((size_t)g->n_nodes + 1, 1);
+    if (!p || !on) {
+        free(p);
+        free(on);
+        snprintf(msg, len, "onednn: out of memory");
+        return EB_ERR_NOMEM;
+    }
+    char why[256];
+    const char *verbose = getenv("EDGEBENCH_DELEGATE_VERBOSE");
+    for (int i = 0; i < g->n_nodes; i++) {
+        on[i] = (unsigned char)eb_dnnl_node_supported(g, i, why, sizeof why);
+        int folded = g->nodes[i].n_outputs > 0 && g->nodes[i].outputs[0] >= 0 &&
+                     g->tensors[g->nodes[i].outputs[0]].data;
+        if (!on[i] && !folded && verbose && verbose[0] == '2')
+            fprintf(stderr, "onednn: node '%s' (%s) runs on ref: %s\n", g->nodes[i].name,
+                    g->nodes[i].op_type, why);
+    }
+    eb_status st = eb_delegate_plan_create(g, on, &dnnl_segment_ops, c, c->threads, &p->dp, msg, len);
+    free(on);
+    if (st != EB_OK) {
+        free(p);
+        return st;
+    }
+    eb_delegate_plan_describe(p->dp, "onednn");
+    *out = p;
+    return EB_OK;
+}
+
+static eb_status dnnl_run(eb_backend_ctx *c, eb_plan *p, const eb_value *in, int n_in,
+                          eb_value *out, int n_out, char *msg, size_t len)
+{
+    uint64_t t0 = eb_glue_now(&c->glue);
+    eb_status st = eb_delegate_plan_run(p->dp, in, n_in, out, n_out, msg, len);
+    if (c->glue.on) {
+        c->glue.total_ns += eb_glue_now(&c->glue) - t0;
+        c->glue.runs++;
+    }
+    return st;
+}
+
+static void dnnl_release(eb_backend_ctx *c, eb_plan *p)
+{
+    (void)c;
+    if (!p)
+        return;
+    eb_delegate_plan_destroy(p->dp);
+    free(p);
+}
+
+static const char *const dnnl_ops[] = {
+    "Abs", "Add", "AveragePool", "Clip", "Conv", "DequantizeLinear", "Div", "Elu", "Exp", "Flatten", "Gemm",
+    "GlobalAveragePool", "GlobalMaxPool", "HardSwish", "Identity", "LeakyRelu", "Log", "MatMul",
+    "MaxPool", "Mul", "QuantizeLinear", "Relu", "Reshape", "Sigmoid", "Softmax", "Sqrt", "Squeeze", "Sub", "Tanh",
+    "Unsqueeze", NULL};
+
+static const eb_backend dnnl_backend = {
+    .abi_version = EB_BACKEND_ABI_VERSION,
+    .struct_size = sizeof(eb_backend),
+    .name = "onednn",
+    .version = "1",
+    .description = "oneDNN primitives (conv, inner product, pooling, eltwise; fp32, int8 QDQ groups), OpenMP threads",
+    .probe = dnnl_probe,
+    .library_version = dnnl_library_version,
+    .open = dnnl_open,
+    .close = dnnl_close,
+    .supports = dnnl_supports,
+    .prepare = dnnl_prepare,
+    .run = dnnl_run,
+    .release = dnnl_release,
+    .ops = dnnl_ops,
+};
+
+EB_DNNL_EXPORT const eb_backend *edgebench_backend_entry(void) { return &dnnl_backend; }

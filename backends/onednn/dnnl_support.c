@@ -1,0 +1,207 @@
+/* Which ONNX nodes the onednn delegate takes, and why not when it does not:
+ * convolution, inner product (Gemm, MatMul with constant weights), pooling,
+ * eltwise, plus the binary Add/Mul/Sub/Div and Softmax primitives and
+ * reshapes that models put between them. fp32. */
+#include <stdio.h>
+#include <string.h>
+
+#include "delegate_const.h"
+#include "dnnl_internal.h"
+
+static int is_op(const eb_node *n, const char *op) { return strcmp(n->op_type, op) == 0; }
+
+const void *eb_dnnl_const_data(const eb_graph *g, int t)
+{
+    if (t < 0 || g->tensors[t].dtype != EB_DT_F32)
+        return NULL;
+    if (g->tensors[t].data)
+        return g->tensors[t].data;
+    /* exporters put Identity nodes on shared initializers */
+    int p = g->tensors[t].producer;
+    if (p >= 0 && is_op(&g->nodes[p], "Identity") && g->nodes[p].n_inputs >= 1)
+        return eb_dnnl_const_data(g, g->nodes[p].inputs[0]);
+    return NULL;
+}
+
+int eb_dnnl_const_input(const eb_graph *g, int t)
+{
+    /* constants, and Identity / Q / DQ chains of them (computed at prepare) */
+    return t >= 0 && g->tensors[t].dtype == EB_DT_F32 && eb_delegate_is_const(g, t);
+}
+
+static int pads_ok(const eb_node *n, char *why, size_t len)
+{
+    const char *ap = eb_node_attr_string(n, "auto_pad", "NOTSET");
+    if (strcmp(ap, "NOTSET") != 0 && strcmp(ap, "VALID") != 0) {
+        snprintf(why, len, "auto_pad=%s is not taken (explicit pads only)", ap);
+        return 0;
+    }
+    return 1;
+}
+
+int eb_dnnl_flatten_into_ip(const eb_graph *g, int node)
+{
+    const eb_node *n = &g->nodes[node];
+    const eb_tensor *x = eb_node_input(g, n, 0);
+    int out = n->outputs[0];
+    if (!x || x->rank != 4 || g->tensors[out].rank != 2 || g->tensors[out].is_graph_output ||
+        g->tensors[out].dims[0] != x->dims[0])
+        return 0;
+    int found = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const eb_node *c = &g->nodes[i];
+        for (int k = 0; k < c->n_inputs; k++) {
+            if (c->inputs[k] != out)
+                continue;
+            if (k != 0 || !is_op(c, "Gemm") || eb_node_attr_int(c, "transA", 0) ||
+                !eb_dnnl_const_input(g, c->inputs[1]))
+                return 0;
+            found = 1;
+        }
+    }
+    return found;
+}
+
+int eb_dnnl_node_supported(const eb_graph *g, int node, char *why, size_t len)
+{
+    const eb_node *n = &g->nodes[node];
+    const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);
+    if (n->domain[0] && strcmp(n->domain, "ai.onnx") != 0) {
+        snprintf(why, len, "domain '%s' is not ONNX's", n->domain);
+        return 0;
+    }
+    if (!x || !y || x->rank < 0 || y->rank < 0) {
+        snprintf(why, len, "shapes not inferred");
+        return 0;
+    }
+    if (x->rank > 5 || y->rank > 5 || x->rank == 0) {
+        snprintf(why, len, "rank %d is outside oneDNN's 1..5 here", x->rank);
+        return 0;
+    }
+    for (int k = 1; k < n->n_outputs; k++)
+        if (n->outputs[k] >= 0) {
+            snprintf(why, len, "optional output %d is not produced", k);
+            return 0;
+        }
+    if (eb_delegate_is_const(g, n->outputs[0]))
+        return 1; /* computed at prepare (delegate_const.h) */
+    if (is_op(n, "QuantizeLinear") || is_op(n, "DequantizeLinear")) {
+        int quant = is_op(n, "QuantizeLinear");
+        const eb_tensor *q = quant ? y : x, *f = quant ? x : y;
+        if (f->dtype != EB_DT_F32 || (q->dtype != EB_DT_U8 && q->dtype != EB_DT_I8) ||
+            q->quant.count != 1) {
+            snprintf(why, len, "only per-tensor float32 <-> int8/uint8");
+            return 0;
+        }
+        return 1; /* a reorder with scale and zero point */
+    }
+    if (x->dtype != EB_DT_F32 || y->dtype != EB_DT_F32) {
+        snprintf(why, len, "%s on %s: this delegate runs float32 primitives", n->op_type,
+                 eb_dtype_name(x->dtype));
+        return 0;
+    }
+    if (is_op(n, "Conv")) {
+        if (x->rank != 4) {
+            snprintf(why, len, "only 2-D convolution");
+            return 0;
+        }
+        if (!pads_ok(n, why, len))
+            return 0;
+        if (!eb_dnnl_const_input(g, n->inputs[1]) ||
+            (n->n_inputs > 2 && n->inputs[2] >= 0 && !eb_dnnl_const_input(g, n->inputs[2]))) {
+            snprintf(why, len, "weights and bias must be float32 constants");
+            return 0;
+        }
+        return 1;
+    }
+    if (is_op(n, "MaxPool") || is_op(n, "AveragePool")) {
+        if (x->rank != 4 || !pads_ok(n, why, len))
+            return x->rank == 4 ? 0 : (snprintf(why, len, "only 2-D pooling"), 0);
+        if (is_op(n, "MaxPool") && eb_node_attr_int(n, "storage_order", 0)) {
+            snprintf(why, len, "storage_order=1 is not taken");
+            return 0;
+        }
+        return 1; /* ceil_mode is expressed as right padding */
+    }
+    if (is_op(n, "GlobalAveragePool") || is_op(n, "GlobalMaxPool")) {
+        if (x->rank != 4) {
+            snprintf(why, len, "only rank-4 input");
+            return 0;
+        }
+        return 1;
+    }
+    if (is_op(n, "Relu") || is_op(n, "LeakyRelu") || is_op(n, "Sigmoid") || is_op(n, "Tanh") ||
+        is_op(n, "Elu") || is_op(n, "HardSwish") || is_op(n, "Abs") || is_op(n, "Sqrt") ||
+        is_op(n, "Exp") || is_op(n, "Log"))
+        return 1;
+    if (is_op(n, "Clip")) {
+        for (int k = 1; k < n->n_inputs; k++)
+            if (n->inputs[k] >= 0 && !g->tensors[n->inputs[k]].data) {
+                snprintf(why, len, "min / max must be constants");
+                return 0;
+            }
+        return 1;
+    }
+    if (is_op(n, "Gemm")) {
+        if (eb_node_attr_int(n, "transA", 0) || eb_node_attr_float(n, "alpha", 1.f) != 1.f ||
+            eb_node_attr_float(n, "beta", 1.f) != 1.f || x->rank != 2) {
+            snprintf(why, len, "only transA=0, alpha=1, beta=1 on a 2-D input");
+            return 0;
+        }
+        const eb_tensor *c = eb_node_input(g, n, 2);
+        if (!eb_dnnl_const_input(g, n->inputs[1]) || (c && !eb_dnnl_const_input(g, n->inputs[2]))) {
+            snprintf(why, len, "B and C must be float32 constants");
+            return 0;
+        }
+        if (c && c->numel != y->dims[1]) {
+            snprintf(why, len, "C must hold one value per output column");
+            return 0;
+        }
+        return 1;
+    }
+    if (is_op(n, "MatMul")) {
+        const eb_tensor *b = eb_node_input(g, n, 1);
+        if (x->rank != 2 || !b || b->rank != 2 || !eb_dnnl_const_input(g, n->inputs[1])) {
+            snprintf(why, len, "only a 2-D activation times a constant 2-D matrix (inner product)");
+            return 0;
+        }
+        return 1;
+    }
+    if (is_op(n, "Add") || is_op(n, "Mul") || is_op(n, "Sub") || is_op(n, "Div")) {
+        const eb_tensor *b = eb_node_input(g, n, 1);
+        if (!b || b->dtype != EB_DT_F32 || b->rank > y->rank) {
+            snprintf(why, len, "two float32 operands needed");
+            return 0;
+        }
+        if (!eb_dnnl_const_input(g, n->inputs[1]) && b->rank != y->rank) {
+            snprintf(why, len, "a broadcast activation operand of lower rank");
+            return 0;
+        }
+        if (x->rank != y->rank || x->numel != y->numel) {
+            snprintf(why, len, "the first operand must have the result's shape (oneDNN broadcasts the second only)");
+            return 0;
+        }
+        return 1;
+    }
+    if (is_op(n, "Softmax")) {
+        int64_t axis = eb_node_attr_int(n, "axis", n->opset >= 13 ? -1 : 1);
+        if (axis < 0)
+            axis += x->rank;
+        if (n->opset < 13 && axis != x->rank - 1) {
+            snprintf(why, len, "opset < 13 softmax flattens from axis %lld", (long long)axis);
+            return 0;
+        }
+        return 1;
+    }
+    if (is_op(n, "Flatten") || is_op(n, "Reshape") || is_op(n, "Squeeze") ||
+        is_op(n, "Unsqueeze") || is_op(n, "Identity")) {
+        for (int k = 1; k < n->n_inputs; k++)
+            if (n->inputs[k] >= 0 && !g->tensors[n->inputs[k]].data) {
+                snprintf(why, len, "shape / axes input must be a constant");
+                return 0;
+            }
+        return 1;
+    } /* a reorder to plain layout, or nothing when an inner product reads it */
+    snprintf(why, len, "op %s is not mapped to a oneDNN primitive", n->op_type);
+    return 0;
+}

@@ -1,0 +1,243 @@
+/* One emitter per op of the xnnpack delegate, and the dispatch of a node
+ * (xnn_builder.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xnn_builder.h"
+
+static eb_status emit_conv(builder *b, const eb_node *n, uint32_t in, uint32_t out)
+{
+    const eb_graph *g = b->g;
+    const eb_tensor *w = eb_node_input(g, n, 1);
+    int64_t co = w->dims[0], cig = w->dims[1], kh = w->dims[2], kw = w->dims[3];
+    int64_t groups = eb_node_attr_int(n, "group", 1);
+    int64_t pads[4];
+    char why[128];
+    eb_xnn_conv_pads(n, pads, why, sizeof why);
+    const int64_t *st = NULL, *dl = NULL;
+    int nst = eb_node_attr_ints(n, "strides", &st), ndl = eb_node_attr_ints(n, "dilations", &dl);
+    const float *wsrc = eb_xnn__const_f32(b, n->inputs[1]);
+    if (!wsrc)
+        return EB_ERR_UNSUPPORTED;
+    float *wt = eb_xnn__keep(b, (size_t)w->numel * sizeof *wt);
+    float *bias = eb_xnn__keep(b, (size_t)co * sizeof *bias);
+    if (!wt || !bias) {
+        snprintf(b->msg, b->len, "xnnpack: out of memory");
+        return EB_ERR_NOMEM;
+    }
+    /* OIHW -> OHWI */
+    for (int64_t o = 0; o < co; o++)
+        for (int64_t i = 0; i < cig; i++)
+            for (int64_t y = 0; y < kh; y++)
+                for (int64_t x = 0; x < kw; x++)
+                    wt[((o * kh + y) * kw + x) * cig + i] = wsrc[((o * cig + i) * kh + y) * kw + x];
+    if (n->n_inputs > 2 && n->inputs[2] >= 0) {
+        const float *bsrc = eb_xnn__const_f32(b, n->inputs[2]);
+        if (!bsrc)
+            return EB_ERR_UNSUPPORTED;
+        memcpy(bias, bsrc, (size_t)co * sizeof *bias);
+    }
+    size_t wd[4] = {(size_t)co, (size_t)kh, (size_t)kw, (size_t)cig}, bd[1] = {(size_t)co};
+    uint32_t wid, bid;
+    eb_status s;
+    if ((s = eb_xnn__static_f32(b, wt, 4, wd, &wid)) || (s = eb_xnn__static_f32(b, bias, 1, bd, &bid)))
+        return s;
+    enum xnn_status xs = xnn_define_convolution_2d(
+        b->sg, (uint32_t)pads[0], (uint32_t)pads[3], (uint32_t)pads[2], (uint32_t)pads[1],
+        (uint32_t)kh, (uint32_t)kw, nst == 2 ? (uint32_t)st[0] : 1, nst == 2 ? (uint32_t)st[1] : 1,
+        ndl == 2 ? (uint32_t)dl[0] : 1, ndl == 2 ? (uint32_t)dl[1] : 1, (uint32_t)groups,
+        (size_t)cig, (size_t)(co / groups), -INFINITY, INFINITY, in, wid, bid, out, 0);
+    return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, "convolution", n);
+}
+
+static eb_status emit_pool(builder *b, const eb_node *n, uint32_t in, uint32_t out)
+{
+    int64_t pads[4];
+    char why[128];
+    eb_xnn_conv_pads(n, pads, why, sizeof why);
+    const int64_t *k = NULL, *st = NULL, *dl = NULL;
+    if (eb_node_attr_ints(n, "kernel_shape", &k) != 2) {
+        snprintf(b->msg, b->len, "xnnpack: node '%s': kernel_shape must have 2 values", n->name);
+        return EB_ERR_UNSUPPORTED;
+    }
+    int nst = eb_node_attr_ints(n, "strides", &st), ndl = eb_node_attr_ints(n, "dilations", &dl);
+    uint32_t sh = nst == 2 ? (uint32_t)st[0] : 1, sw = nst == 2 ? (uint32_t)st[1] : 1;
+    enum xnn_status xs;
+    if (eb_xnn__is_op(n, "MaxPool"))
+        xs = xnn_define_max_pooling_2d(b->sg, (uint32_t)pads[0], (uint32_t)pads[3],
+                                       (uint32_t)pads[2], (uint32_t)pads[1], (uint32_t)k[0],
+                                       (uint32_t)k[1], sh, sw, ndl == 2 ? (uint32_t)dl[0] : 1,
+                                       ndl == 2 ? (uint32_t)dl[1] : 1, -INFINITY, INFINITY, in,
+                                       out, 0);
+    else
+        xs = xnn_define_average_pooling_2d(b->sg, (uint32_t)pads[0], (uint32_t)pads[3],
+                                           (uint32_t)pads[2], (uint32_t)pads[1], (uint32_t)k[0],
+                                           (uint32_t)k[1], sh, sw, -INFINITY, INFINITY, in, out, 0);
+    return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, "pooling", n);
+}
+
+/* The NCHW -> NHWC flatten permutation of the K axis, when the activation
+ * comes from flattening an NHWC rank-4 tensor (eb_xnn_flatten_feeds_weights). */
+const eb_tensor *eb_xnn__nhwc_flattened(const eb_graph *g, int t)
+{
+    int p = g->tensors[t].producer;
+    if (p < 0)
+        return NULL;
+    const eb_node *n = &g->nodes[p];
+    if ((eb_xnn__is_op(n, "QuantizeLinear") || eb_xnn__is_op(n, "DequantizeLinear")) && n->inputs[0] >= 0)
+        return eb_xnn__nhwc_flattened(g, n->inputs[0]); /* elementwise: order kept */
+    if (!(eb_xnn__is_op(n, "Flatten") || eb_xnn__is_op(n, "Reshape")))
+        return NULL;
+    const eb_tensor *x = eb_node_input(g, n, 0);
+    return x && x->rank == 4 && x->dims[2] * x->dims[3] != 1 ? x : NULL;
+}
+
+static eb_status emit_fc(builder *b, const eb_node *n, uint32_t in, uint32_t out)
+{
+    const eb_graph *g = b->g;
+    const eb_tensor *w = eb_node_input(g, n, 1);
+    const eb_tensor *y = eb_node_output(g, n, 0);
+    int trans_b = eb_xnn__is_op(n, "Gemm") ? (int)eb_node_attr_int(n, "transB", 0) : 0;
+    int64_t K = trans_b ? w->dims[1] : w->dims[0], N = trans_b ? w->dims[0] : w->dims[1];
+    const float *wsrc = eb_xnn__const_f32(b, n->inputs[1]);
+    if (!wsrc)
+        return EB_ERR_UNSUPPORTED;
+    float *wt = eb_xnn__keep(b, (size_t)(K * N) * sizeof *wt);
+    float *bias = eb_xnn__keep(b, (size_t)N * sizeof *bias);
+    if (!wt || !bias) {
+        snprintf(b->msg, b->len, "xnnpack: out of memory");
+        return EB_ERR_NOMEM;
+    }
+    const eb_tensor *flat = eb_xnn__nhwc_flattened(g, n->inputs[0]);
+    int64_t C = flat ? flat->dims[1] : 0, HW = flat ? flat->dims[2] * flat->dims[3] : 0;
+    /* filter [N, K]; K in NHWC order when the input was flattened from NHWC */
+    for (int64_t o = 0; o < N; o++)
+        for (int64_t k = 0; k < K; k++) {
+            int64_t kk = flat ? (k % HW) * C + k / HW : k;
+            wt[o * K + kk] = trans_b ? wsrc[o * K + k] : wsrc[k * N + o];
+        }
+    if (n->n_inputs > 2 && n->inputs[2] >= 0) {
+        const float *bsrc = eb_xnn__const_f32(b, n->inputs[2]);
+        if (!bsrc)
+            return EB_ERR_UNSUPPORTED;
+        memcpy(bias, bsrc, (size_t)N * sizeof *bias);
+    }
+    (void)y;
+    size_t wd[2] = {(size_t)N, (size_t)K}, bd[1] = {(size_t)N};
+    uint32_t wid, bid;
+    eb_status s;
+    if ((s = eb_xnn__static_f32(b, wt, 2, wd, &wid)) || (s = eb_xnn__static_f32(b, bias, 1, bd, &bid)))
+        return s;
+    enum xnn_status xs = xnn_define_fully_connected(b->sg, -INFINITY, INFINITY, in, wid, bid, out, 0);
+    return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, "fully connected", n);
+}
+
+static eb_status emit_binary(builder *b, const eb_node *n, uint32_t out)
+{
+    const eb_graph *g = b->g;
+    int out_rank = eb_node_output(g, n, 0)->rank;
+    uint32_t id[2];
+    for (int k = 0; k < 2; k++) {
+        int t = n->inputs[k];
+        eb_status s = eb_xnn_const_input(g, t) ? eb_xnn__const_operand(b, t, out_rank, &id[k])
+                                               : eb_xnn__value(b, t, &id[k]);
+        if (s != EB_OK)
+            return s;
+    }
+    enum xnn_status xs;
+    if (eb_xnn__is_op(n, "Add"))
+        xs = xnn_define_add2(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0);
+    else if (eb_xnn__is_op(n, "Mul"))
+        xs = xnn_define_multiply2(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0);
+    else if (eb_xnn__is_op(n, "Sub"))
+        xs = xnn_define_subtract(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0);
+    else if (eb_xnn__is_op(n, "Div"))
+        xs = xnn_define_divide(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0);
+    else if (eb_xnn__is_op(n, "Max"))
+        xs = xnn_define_maximum2(b->sg, id[0], id[1], out, 0);
+    else
+        xs = xnn_define_minimum2(b->sg, id[0], id[1], out, 0);
+    return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, n->op_type, n);
+}
+
+float eb_xnn__const_scalar(const eb_graph *g, const eb_node *n, int k, float dflt)
+{
+    const eb_tensor *t = eb_node_input(g, n, k);
+    return t && t->data && t->numel >= 1 ? ((const float *)t->data)[0] : dflt;
+}
+
+eb_status eb_xnn__emit_node(builder *b, int i)
+{
+    const eb_graph *g = b->g;
+    const eb_node *n = &g->nodes[i];
+    int yt = n->outputs[0];
+    if (eb_xnn_const_input(g, yt) || b->skip[i])
+        return EB_OK; /* a constant read by its consumers, or part of an int8 group */
+    q8_group m;
+    if (eb_xnn__match_q8(b, i, &m))
+        return eb_xnn__emit_q8(b, n, &m);
+    uint32_t in, out;
+    eb_status s;
+    if ((s = eb_xnn__value(b, yt, &out)) != EB_OK)
+        return s;
+    if (eb_xnn__is_op(n, "Add") || eb_xnn__is_op(n, "Mul") || eb_xnn__is_op(n, "Sub") || eb_xnn__is_op(n, "Div") ||
+        eb_xnn__is_op(n, "Max") || eb_xnn__is_op(n, "Min"))
+        return emit_binary(b, n, out);
+    if ((s = eb_xnn__value(b, n->inputs[0], &in)) != EB_OK)
+        return s;
+    enum xnn_status xs;
+    if (eb_xnn__is_op(n, "Conv"))
+        return emit_conv(b, n, in, out);
+    if (eb_xnn__is_op(n, "MaxPool") || eb_xnn__is_op(n, "AveragePool"))
+        return emit_pool(b, n, in, out);
+    if (eb_xnn__is_op(n, "Gemm") || eb_xnn__is_op(n, "MatMul"))
+        return emit_fc(b, n, in, out);
+    if (eb_xnn__is_op(n, "GlobalAveragePool"))
+        xs = xnn_define_global_average_pooling_2d(b->sg, -INFINITY, INFINITY, in, out, 0);
+    else if (eb_xnn__is_op(n, "QuantizeLinear") || eb_xnn__is_op(n, "DequantizeLinear"))
+        xs = xnn_define_convert(b->sg, in, out, 0);
+    else if (eb_xnn__is_op(n, "Relu"))
+        xs = xnn_define_clamp(b->sg, 0.f, INFINITY, in, out, 0);
+    else if (eb_xnn__is_op(n, "Clip")) {
+        float lo = n->opset < 11 ? eb_node_attr_float(n, "min", -INFINITY) : eb_xnn__const_scalar(g, n, 1, -INFINITY);
+        float hi = n->opset < 11 ? eb_node_attr_float(n, "max", INFINITY) : eb_xnn__const_scalar(g, n, 2, INFINITY);
+        xs = xnn_define_clamp(b->sg, lo, hi, in, out, 0);
+    } else if (eb_xnn__is_op(n, "Sigmoid"))
+        xs = xnn_define_sigmoid(b->sg, in, out, 0);
+    else if (eb_xnn__is_op(n, "HardSwish"))
+        xs = xnn_define_hardswish(b->sg, in, out, 0);
+    else if (eb_xnn__is_op(n, "LeakyRelu"))
+        xs = xnn_define_leaky_relu(b->sg, eb_node_attr_float(n, "alpha", 0.01f), in, out, 0);
+    else if (eb_xnn__is_op(n, "Elu"))
+        xs = xnn_define_elu(b->sg, eb_node_attr_float(n, "alpha", 1.f), in, out, 0);
+    else if (eb_xnn__is_op(n, "Abs"))
+        xs = xnn_define_abs(b->sg, in, out, 0);
+    else if (eb_xnn__is_op(n, "Neg"))
+        xs = xnn_define_negate(b->sg, in, out, 0);
+    else if (eb_xnn__is_op(n, "Floor"))
+        xs = xnn_define_floor(b->sg, in, out, 0);
+    else if (eb_xnn__is_op(n, "Ceil"))
+        xs = xnn_define_ceiling(b->sg, in, out, 0);
+    else if (eb_xnn__is_op(n, "Sqrt"))
+        xs = xnn_define_square_root(b->sg, in, out, 0);
+    else if (eb_xnn__is_op(n, "Softmax"))
+        xs = xnn_define_softmax(b->sg, in, out, 0);
+    else if (eb_xnn__is_op(n, "Flatten") || eb_xnn__is_op(n, "Reshape") || eb_xnn__is_op(n, "Squeeze") ||
+             eb_xnn__is_op(n, "Unsqueeze") || eb_xnn__is_op(n, "Identity")) {
+        size_t d[4] = {0};
+        const eb_tensor *y = &g->tensors[yt];
+        size_t r = y->rank <= 4 ? eb_xnn__xdims(y, d) : 0;
+        if (!r) {
+            snprintf(b->msg, b->len, "xnnpack: node '%s': rank %d output", n->name, y->rank);
+            return EB_ERR_UNSUPPORTED;
+        }
+        xs = xnn_define_static_reshape(b->sg, r, d, in, out, 0);
+    } else {
+        snprintf(b->msg, b->len, "xnnpack: node '%s': op %s not mapped", n->name, n->op_type);
+        return EB_ERR_UNSUPPORTED;
+    }
+    return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, n->op_type, n);
+}
+
