@@ -1,0 +1,43 @@
+/* fp32 GEMM micro-kernel, AVX2 + FMA, 6 x 16 tile: 12 accumulators, two B
+ * vectors and one broadcast of A per step (simd_kernels.h). The
+ * accumulators are named variables, not an array, so they stay in
+ * registers (an array indexed in the store loop gets spilled every step). */
+#include <immintrin.h>
+
+#include "simd_gemm_store.h"
+#include "simd_kernels.h"
+
+void eb_f32_gemm_6x16__avx2(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
+                            int64_t ldc,
+                            int mr, int nr, const float *bias, float lo, float hi)
+{
+#define INIT(R) __m256 c##R##0 = _mm256_set1_ps(bias ? bias[R] : 0.0f), c##R##1 = c##R##0;
+    INIT(0) INIT(1) INIT(2) INIT(3) INIT(4) INIT(5)
+#undef INIT
+    for (int64_t p = 0; p < k; p++, a += 6, b += ldb) {
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+        __m256 av;
+#define STEP(R)                                    \
+    av = _mm256_broadcast_ss(a + R);               \
+    c##R##0 = _mm256_fmadd_ps(av, b0, c##R##0);    \
+    c##R##1 = _mm256_fmadd_ps(av, b1, c##R##1);
+        STEP(0) STEP(1) STEP(2) STEP(3) STEP(4) STEP(5)
+#undef STEP
+    }
+    if (mr == 6 && nr == 16) {
+        const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+#define STORE(R)                                                                          \
+    _mm256_storeu_ps(c + R * ldc, _mm256_min_ps(_mm256_max_ps(c##R##0, vlo), vhi));       \
+    _mm256_storeu_ps(c + R * ldc + 8, _mm256_min_ps(_mm256_max_ps(c##R##1, vlo), vhi));
+        STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)
+#undef STORE
+        return;
+    }
+    float tile[6 * 16];
+#define SPILL(R)                                  \
+    _mm256_storeu_ps(tile + R * 16, c##R##0);     \
+    _mm256_storeu_ps(tile + R * 16 + 8, c##R##1);
+    SPILL(0) SPILL(1) SPILL(2) SPILL(3) SPILL(4) SPILL(5)
+#undef SPILL
+    eb_simd_store_tile_f32(tile, 16, c, ldc, mr, nr, lo, hi);
+}

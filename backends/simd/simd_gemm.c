@@ -1,0 +1,367 @@
+/* Convolution-as-GEMM drivers (see simd_gemm.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "simd_gemm.h"
+
+#define ALIGN64(x) (((x) + 63) & ~(size_t)63)
+
+static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+static void *aligned_calloc(size_t bytes)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, 64, ALIGN64(bytes ? bytes : 1)) != 0)
+        return NULL;
+    memset(p, 0, ALIGN64(bytes ? bytes : 1));
+    return p;
+}
+
+/* ---- task split shared by both drivers ---------------------------------- */
+
+typedef struct split {
+    int64_t col_panels;  /* NR panels per product */
+    int64_t per_task;    /* panels per task */
+    int64_t col_tasks;   /* tasks along the columns of one product */
+    int64_t row_parts;   /* row ranges (in MR panels) per column task */
+    int64_t row_panels;
+    int64_t products;    /* batch * groups */
+    int tasks;
+} split;
+
+static void make_split(const eb_simd_gemm_shape *s, int mr, int nr, int threads, split *sp)
+{
+    sp->products = s->batch * s->groups;
+    sp->col_panels = ceil_div(s->n, nr);
+    sp->row_panels = ceil_div(s->m, mr);
+    /* a few tasks per thread for balance, each at least one panel */
+    int64_t want = (int64_t)threads * 4;
+    int64_t total = sp->products * sp->col_panels;
+    sp->per_task = total >= want ? ceil_div(sp->col_panels, ceil_div(want, sp->products)) : 1;
+    if (sp->per_task < 1)
+        sp->per_task = 1;
+    sp->col_tasks = ceil_div(sp->col_panels, sp->per_task);
+    sp->row_parts = 1;
+    if (threads > 1 && sp->products * sp->col_tasks < 2 * threads)
+        sp->row_parts = sp->row_panels < 2 * threads ? sp->row_panels : 2 * threads;
+    if (sp->row_parts < 1)
+        sp->row_parts = 1;
+    sp->tasks = (int)(sp->products * sp->col_tasks * sp->row_parts);
+}
+
+typedef struct task_range {
+    int64_t image, group, p0, p1, r0, r1; /* column panels [p0,p1), row panels [r0,r1) */
+} task_range;
+
+static void task_to_range(const split *sp, int t, int64_t groups, task_range *r)
+{
+    int64_t rp = t % sp->row_parts;
+    int64_t rest = t / sp->row_parts;
+    int64_t ct = rest % sp->col_tasks;
+    int64_t prod = rest / sp->col_tasks;
+    r->image = prod / groups;
+    r->group = prod % groups;
+    r->p0 = ct * sp->per_task;
+    r->p1 = r->p0 + sp->per_task < sp->col_panels ? r->p0 + sp->per_task : sp->col_panels;
+    r->r0 = sp->row_panels * rp / sp->row_parts;
+    r->r1 = sp->row_panels * (rp + 1) / sp->row_parts;
+}
+
+/* ---- fp32 ---------------------------------------------------------------- */
+
+int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *kern,
+                          const eb_simd_vec_kernels *vec, const eb_simd_gemm_shape *s,
+                          const float *w, int64_t w_row, int64_t w_col, const float *bias,
+                          float lo, float hi)
+{
+    memset(G, 0, sizeof *G);
+    G->s = *s;
+    G->kern = kern;
+    G->vec = vec;
+    G->lo = lo;
+    G->hi = hi;
+    G->fn = kern->fn;
+    G->mr = kern->mr;
+    G->nr = kern->nr;
+    G->name = kern->name;
+#if defined(__x86_64__) || defined(_M_X64)
+    /* Few columns (the 1x1 convolutions on 6x6 and 3x3 planes): 6-column
+     * tiles waste fewer lanes than 16-column ones (9 columns: 12 slots, not
+     * 16; 36: 36, not 48). Only for results stored row-major. */
+    if (kern->fn == eb_f32_gemm_6x16__avx2 && s->y_col == 1 &&
+        ceil_div(s->n, 6) * 6 * 10 < ceil_div(s->n, 16) * 16 * 9) {
+        G->fn = eb_f32_gemm_16x6t__avx2;
+        G->mr = 16;
+        G->nr = 6;
+        G->name = "f32_gemm_16x6t__avx2";
+    }
+#endif
+    const int mr = G->mr;
+    const int64_t panels = ceil_div(s->m, mr), mpad = panels * mr;
+    G->a = aligned_calloc((size_t)(s->groups * mpad * s->k) * sizeof(float));
+    if (bias)
+        G->bias = aligned_calloc((size_t)(s->groups * mpad) * sizeof(float));
+    if (!G->a || (bias && !G->bias)) {
+        eb_simd_gemm_f32_free(G);
+        return -1;
+    }
+    for (int64_t g = 0; g < s->groups; g++)
+        for (int64_t r = 0; r < s->m; r++) {
+            float *panel = G->a + (g * panels + r / mr) * s->k * mr;
+            for (int64_t kk = 0; kk < s->k; kk++)
+                panel[kk * mr + r % mr] = w[(g * s->m + r) * w_row + kk * w_col];
+            if (bias)
+                G->bias[g * mpad + r] = bias[g * s->m + r];
+        }
+    return 0;
+}
+
+void eb_simd_gemm_f32_free(eb_simd_gemm_f32 *G)
+{
+    free(G->a);
+    free(G->bias);
+    G->a = G->bias = NULL;
+}
+
+size_t eb_simd_gemm_f32_scratch(const eb_simd_gemm_f32 *G)
+{
+    const int mr = G->mr, nr = G->nr;
+    return ALIGN64((size_t)(G->s.k * nr) * sizeof(float)) +
+           ALIGN64((size_t)(mr * nr) * sizeof(float));
+}
+
+typedef struct f32_run {
+    const eb_simd_gemm_f32 *G;
+    const eb_simd_scratch *scratch;
+    const float *x;
+    float *y;
+    split sp;
+} f32_run;
+
+static void f32_task(void *arg, int t, int thread)
+{
+    const f32_run *R = arg;
+    const eb_simd_gemm_f32 *G = R->G;
+    const eb_simd_gemm_shape *s = &G->s;
+    const int mr = G->mr, nr = G->nr;
+    const int64_t mpad = R->sp.row_panels * mr;
+    task_range tr;
+    task_to_range(&R->sp, t, s->groups, &tr);
+    unsigned char *mine = R->scratch->base + (size_t)thread * R->scratch->bytes;
+    float *bpanel = (float *)mine;
+    float *tile = (float *)(mine + ALIGN64((size_t)(s->k * nr) * sizeof(float)));
+    const float *x = R->x + tr.image * s->x_image + tr.group * s->x_group;
+    float *y = R->y + tr.image * s->y_image + tr.group * s->y_group;
+    const float *a = G->a + tr.group * mpad * s->k;
+    const float *bias = G->bias ? G->bias + tr.group * mpad : NULL;
+#if defined(__x86_64__) || defined(_M_X64)
+    if (G->fn == eb_f32_gemm_16x6t__avx2 && s->geom.pointwise && s->y_col == 1) {
+        /* Few columns, often many rows (1280 x 160 weights on a 3x3 plane):
+         * each weight panel once, over all of the task's narrow column
+         * panels, which stay in cache (the ragged last one packed once). */
+        const int64_t last = s->n / nr;
+        if (tr.p1 > last)
+            G->vec->pack_b_f32(&s->geom, x, last * nr, (int)(s->n - last * nr), nr, bpanel);
+        for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
+            const int64_t m0 = rp * mr;
+            const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
+            const float *ap = a + rp * s->k * mr;
+            const float *bp = bias ? bias + m0 : NULL;
+            for (int64_t p = tr.p0; p < tr.p1; p++) {
+                const int64_t j0 = p * nr;
+                const int full = p < last;
+                G->fn(s->k, ap, full ? x + j0 : bpanel, full ? s->geom.c_stride : nr,
+                      y + m0 * s->y_row + j0, s->y_row, mvalid,
+                      full ? nr : (int)(s->n - j0), bp, G->lo, G->hi);
+            }
+        }
+        return;
+    }
+#endif
+    for (int64_t p = tr.p0; p < tr.p1; p++) {
+        const int64_t j0 = p * nr;
+        const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
+        /* a full panel of a pointwise convolution is already in the input,
+         * rows a plane apart: read it there instead of copying it */
+        const float *bp_in = bpanel;
+        int64_t ldb = nr;
+        if (s->geom.pointwise && nvalid == nr) {
+            bp_in = x + j0;
+            ldb = s->geom.c_stride;
+        } else {
+            G->vec->pack_b_f32(&s->geom, x, j0, nvalid, nr, bpanel);
+        }
+        for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
+            const int64_t m0 = rp * mr;
+            const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
+            const float *ap = a + rp * s->k * mr;
+            const float *bp = bias ? bias + m0 : NULL;
+            if (s->y_col == 1) {
+                G->fn(s->k, ap, bp_in, ldb, y + m0 * s->y_row + j0, s->y_row, mvalid, nvalid, bp,
+                      G->lo, G->hi);
+            } else {
+                G->fn(s->k, ap, bp_in, ldb, tile, nr, mvalid, nvalid, bp, G->lo, G->hi);
+                for (int r = 0; r < mvalid; r++)
+                    for (int j = 0; j < nvalid; j++)
+                        y[(m0 + r) * s->y_row + (j0 + j) * s->y_col] = tile[r * nr + j];
+            }
+        }
+    }
+}
+
+void eb_simd_gemm_f32_run(const eb_simd_gemm_f32 *G, eb_simd_pool *pool,
+                          const eb_simd_scratch *scratch, const float *x, float *y)
+{
+    f32_run R = {.G = G, .scratch = scratch, .x = x, .y = y};
+    make_split(&G->s, G->mr, G->nr, eb_simd_pool_threads(pool), &R.sp);
+    eb_simd_pool_run(pool, R.sp.tasks, f32_task, &R);
+}
+
+/* ---- int8 ---------------------------------------------------------------- */
+
+int eb_simd_q8_weights_narrow(const int16_t *w, int64_t count)
+{
+    for (int64_t i = 0; i < count; i++)
+        if (w[i] < -128 || w[i] > 127)
+            return 0;
+    return 1;
+}
+
+int eb_simd_gemm_q8_init(eb_simd_gemm_q8 *G, const eb_simd_q8_gemm_variant *kern,
+                         const eb_simd_vec_kernels *vec, const eb_simd_gemm_shape *s,
+                         const int16_t *w, int64_t w_row, int64_t w_col, const int32_t *bias,
+                         const float *mult, eb_dtype x_dtype, int32_t x_zp, eb_dtype y_dtype,
+                         int32_t y_zp, int32_t y_min, int32_t y_max)
+{
+    memset(G, 0, sizeof *G);
+    G->s = *s;
+    G->kern = kern;
+    G->vec = vec;
+    G->x_dtype = x_dtype;
+    G->y_dtype = y_dtype;
+    G->y_zp = y_zp;
+    G->y_min = y_min;
+    G->y_max = y_max;
+    const int mr = kern->mr, ku = kern->ku;
+    const int elem = kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    G->kpad = ceil_div(s->k, ku) * ku;
+    /* B value = x - sub: the centred value for int16, the activation moved
+     * to the unsigned (VNNI) or signed (SDOT) byte range otherwise. */
+    switch (kern->format) {
+    case EB_SIMD_Q8_I16: G->sub = x_zp; break;
+    case EB_SIMD_Q8_U8S8: G->sub = x_dtype == EB_DT_U8 ? 0 : -128; break;
+    default: G->sub = x_dtype == EB_DT_U8 ? 128 : 0; break;
+    }
+    G->pad = x_zp - G->sub;
+    const int64_t panels = ceil_div(s->m, mr), mpad = panels * mr;
+    G->a = aligned_calloc((size_t)(s->groups * mpad * G->kpad) * (size_t)elem);
+    G->add = malloc((size_t)(s->groups * s->m) * sizeof *G->add + 1);
+    G->mult = malloc((size_t)(s->groups * s->m) * sizeof *G->mult + 1);
+    if (!G->a || !G->add || !G->mult) {
+        eb_simd_gemm_q8_free(G);
+        return -1;
+    }
+    for (int64_t g = 0; g < s->groups; g++)
+        for (int64_t r = 0; r < s->m; r++) {
+            const int64_t panel = g * panels + r / mr;
+            uint32_t wsum = 0;
+            for (int64_t kk = 0; kk < s->k; kk++) {
+                int16_t v = w[(g * s->m + r) * w_row + kk * w_col];
+                int64_t at = panel * G->kpad * mr + ((kk / ku) * mr + r % mr) * ku + kk % ku;
+                if (elem == 2)
+                    ((int16_t *)G->a)[at] = v;
+                else
+                    ((int8_t *)G->a)[at] = (int8_t)v;
+                wsum += (uint32_t)(int32_t)v;
+            }
+            uint32_t b = bias ? (uint32_t)bias[g * s->m + r] : 0u;
+            G->add[g * s->m + r] = (int32_t)(b - (uint32_t)G->pad * wsum);
+            G->mult[g * s->m + r] = mult[g * s->m + r];
+        }
+    return 0;
+}
+
+void eb_simd_gemm_q8_free(eb_simd_gemm_q8 *G)
+{
+    free(G->a);
+    free(G->add);
+    free(G->mult);
+    G->a = NULL;
+    G->add = NULL;
+    G->mult = NULL;
+}
+
+size_t eb_simd_gemm_q8_scratch(const eb_simd_gemm_q8 *G)
+{
+    const int mr = G->kern->mr, nr = G->kern->nr;
+    const size_t elem = G->kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    return ALIGN64((size_t)(G->kpad * nr) * elem) + ALIGN64((size_t)(mr * nr) * sizeof(int32_t)) +
+           ALIGN64((size_t)nr);
+}
+
+typedef struct q8_run {
+    const eb_simd_gemm_q8 *G;
+    const eb_simd_scratch *scratch;
+    const void *x;
+    void *y;
+    split sp;
+} q8_run;
+
+static void q8_task(void *arg, int t, int thread)
+{
+    const q8_run *R = arg;
+    const eb_simd_gemm_q8 *G = R->G;
+    const eb_simd_gemm_shape *s = &G->s;
+    const int mr = G->kern->mr, nr = G->kern->nr, ku = G->kern->ku;
+    const int elem = G->kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    const int64_t mpad = R->sp.row_panels * mr;
+    task_range tr;
+    task_to_range(&R->sp, t, s->groups, &tr);
+    unsigned char *mine = R->scratch->base + (size_t)thread * R->scratch->bytes;
+    void *bpanel = mine;
+    int32_t *tile = (int32_t *)(mine + ALIGN64((size_t)(G->kpad * nr) * (size_t)elem));
+    uint8_t *row = (uint8_t *)tile + ALIGN64((size_t)(mr * nr) * sizeof(int32_t));
+    const uint8_t *x = (const uint8_t *)R->x + tr.image * s->x_image + tr.group * s->x_group;
+    uint8_t *y = (uint8_t *)R->y + tr.image * s->y_image + tr.group * s->y_group;
+    const unsigned char *a =
+        (const unsigned char *)G->a + (size_t)(tr.group * mpad * G->kpad) * (size_t)elem;
+    const int32_t *add = G->add + tr.group * s->m;
+    const float *mult = G->mult + tr.group * s->m;
+    for (int64_t p = tr.p0; p < tr.p1; p++) {
+        const int64_t j0 = p * nr;
+        const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
+        G->vec->pack_b_q8(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, ku, G->kpad, j0, nvalid,
+                          nr, bpanel);
+        for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
+            const int64_t m0 = rp * mr;
+            const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
+            G->kern->fn(G->kpad / ku, a + (size_t)(rp * G->kpad * mr) * (size_t)elem, bpanel,
+                        tile);
+            if (s->y_col == 1) {
+                G->vec->requant_tile(tile, nr, mvalid, nvalid, add + m0, mult + m0, G->y_zp,
+                                     G->y_min, G->y_max, y + m0 * s->y_row + j0, s->y_row);
+                continue;
+            }
+            for (int r = 0; r < mvalid; r++) {
+                const int64_t m = m0 + r;
+                if (s->y_col == 1) {
+                    G->vec->requant(tile + r * nr, nvalid, add[m], mult[m], G->y_zp, G->y_min,
+                                    G->y_max, G->y_dtype, y + m * s->y_row + j0);
+                } else {
+                    G->vec->requant(tile + r * nr, nvalid, add[m], mult[m], G->y_zp, G->y_min,
+                                    G->y_max, G->y_dtype, row);
+                    for (int j = 0; j < nvalid; j++)
+                        y[m * s->y_row + (j0 + j) * s->y_col] = row[j];
+                }
+            }
+        }
+    }
+}
+
+void eb_simd_gemm_q8_run(const eb_simd_gemm_q8 *G, eb_simd_pool *pool,
+                         const eb_simd_scratch *scratch, const void *x, void *y)
+{
+    q8_run R = {.G = G, .scratch = scratch, .x = x, .y = y};
+    make_split(&G->s, G->kern->mr, G->kern->nr, eb_simd_pool_threads(pool), &R.sp);
+    eb_simd_pool_run(pool, R.sp.tasks, q8_task, &R);
+}

@@ -1,0 +1,95 @@
+/* Convolution-as-GEMM drivers: weights packed once (A), activation panels
+ * packed per call straight from the input (B, no separate im2col matrix),
+ * micro-kernel per MR x NR tile, bias + activation (fp32) or requantisation
+ * (int8) in the epilogue. Work is split over the pool by column panels, and
+ * by row ranges too when there are fewer panels than threads. */
+#ifndef EB_SIMD_GEMM_H
+#define EB_SIMD_GEMM_H
+
+#include "simd_kernels.h"
+#include "simd_pool.h"
+
+/* Per-thread scratch handed to the drivers: threads blocks of `bytes`. */
+typedef struct eb_simd_scratch {
+    unsigned char *base;
+    size_t bytes; /* per thread, a multiple of 64 */
+    int threads;
+} eb_simd_scratch;
+
+/* Shape of one GEMM-shaped layer: `groups` independent products per image,
+ * each C[m][n] = A_g[m][k] * B_{image,g}[k][n]; B comes from geom over the
+ * input at x + image * x_image + g * x_group. C element (row, col) of image
+ * b, group g is at y + b * y_image + g * y_group + row * y_row + col * y_col. */
+typedef struct eb_simd_gemm_shape {
+    int64_t batch, groups, m, k, n;
+    eb_simd_conv_geom geom;
+    int64_t x_image, x_group;
+    int64_t y_image, y_group, y_row, y_col;
+} eb_simd_gemm_shape;
+
+/* ---- fp32 ---------------------------------------------------------------- */
+
+typedef struct eb_simd_gemm_f32 {
+    eb_simd_gemm_shape s;
+    const eb_simd_f32_gemm_variant *kern;
+    /* what runs: kern's micro-kernel, or for a product with few columns
+     * on AVX2 the 16 x 6 one with the roles of the lanes swapped */
+    eb_simd_f32_gemm_fn fn;
+    int mr, nr;
+    const char *name;
+    const eb_simd_vec_kernels *vec;
+    float *a;      /* groups x panels(m) x k x MR, owned */
+    float *bias;   /* groups x m padded to MR, owned; NULL: none */
+    float lo, hi;  /* fused activation clamp */
+} eb_simd_gemm_f32;
+
+/* Pack w (groups x m x k, row-major, the ONNX Conv / transposed Gemm layout:
+ * element (g, r, kk) at w[(g * m + r) * w_row + kk * w_col]) and bias
+ * (groups x m or NULL). Returns 0, or -1 when out of memory. */
+int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *kern,
+                          const eb_simd_vec_kernels *vec, const eb_simd_gemm_shape *s,
+                          const float *w, int64_t w_row, int64_t w_col, const float *bias,
+                          float lo, float hi);
+void eb_simd_gemm_f32_free(eb_simd_gemm_f32 *G);
+
+#if defined(__x86_64__) || defined(_M_X64)
+/* f32_gemm_16x6t__avx2.c: not a listed variant, see there. */
+void eb_f32_gemm_16x6t__avx2(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
+                             int64_t ldc, int mr, int nr, const float *bias, float lo, float hi);
+#endif
+size_t eb_simd_gemm_f32_scratch(const eb_simd_gemm_f32 *G); /* per thread */
+void eb_simd_gemm_f32_run(const eb_simd_gemm_f32 *G, eb_simd_pool *pool,
+                          const eb_simd_scratch *scratch, const float *x, float *y);
+
+/* ---- int8 ---------------------------------------------------------------- */
+
+typedef struct eb_simd_gemm_q8 {
+    eb_simd_gemm_shape s;
+    const eb_simd_q8_gemm_variant *kern;
+    const eb_simd_vec_kernels *vec;
+    void *a;           /* packed weights (int16 or int8 by format), owned */
+    int64_t kpad;      /* k rounded up to KU */
+    int32_t *add;      /* groups x m: bias - pad * sum(w row), owned */
+    float *mult;       /* groups x m, owned */
+    eb_dtype x_dtype, y_dtype;
+    int32_t sub, pad;  /* B value = x - sub; padding packs as pad (= x_zp - sub) */
+    int32_t y_zp, y_min, y_max;
+} eb_simd_gemm_q8;
+
+/* w: centred weights, element (g, r, kk) at w[(g * m + r) * w_row + kk *
+ * w_col]; bias (groups x m) or NULL; mult (groups x m). The variant must
+ * suit the weights (eb_simd_q8_weights_narrow). */
+int eb_simd_gemm_q8_init(eb_simd_gemm_q8 *G, const eb_simd_q8_gemm_variant *kern,
+                         const eb_simd_vec_kernels *vec, const eb_simd_gemm_shape *s,
+                         const int16_t *w, int64_t w_row, int64_t w_col, const int32_t *bias,
+                         const float *mult, eb_dtype x_dtype, int32_t x_zp, eb_dtype y_dtype,
+                         int32_t y_zp, int32_t y_min, int32_t y_max);
+void eb_simd_gemm_q8_free(eb_simd_gemm_q8 *G);
+size_t eb_simd_gemm_q8_scratch(const eb_simd_gemm_q8 *G);
+void eb_simd_gemm_q8_run(const eb_simd_gemm_q8 *G, eb_simd_pool *pool,
+                         const eb_simd_scratch *scratch, const void *x, void *y);
+
+/* 1 when every centred weight lies in [-128, 127] (int8 formats usable). */
+int eb_simd_q8_weights_narrow(const int16_t *w, int64_t count);
+
+#endif

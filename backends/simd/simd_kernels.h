@@ -1,0 +1,186 @@
+/* Kernel families of the simd backend and their variant lists.
+ *
+ * Every family's variants are listed once, in an X-macro file:
+ *   simd_f32_gemm.inc   fp32 GEMM micro-kernels (MR x NR register tiles)
+ *   simd_q8_gemm.inc    int8 GEMM micro-kernels (int32 accumulation)
+ *   simd_vec.inc        per-ISA builds of the vector helpers (packing,
+ *                       depthwise conv, requantisation, add, pooling)
+ * Dispatch (simd_dispatch.c), the kernel tests (tests/test_simd_kernels.c,
+ * tests/aarch64) and the benchmark (bench/bench_backends.c) read these lists,
+ * so a listed variant is dispatched, tested and benchmarked; a variant whose
+ * ISA the host lacks is skipped, never failed. Lists run from the most
+ * portable variant to the preferred one: dispatch takes the last usable one.
+ *
+ * Layouts. GEMM computes C[M][N] = A[M][K] * B[K][N] where A holds constant
+ * weights (packed once at prepare) and B activations (packed per call).
+ * Packed panels interleave KU consecutive k (the depth of one multiply-add
+ * instruction: 1 for fp32 FMA, 2 for vpmaddwd, 4 for vpdpbusd / SDOT):
+ *   A panel of MR rows:    element (r, k) at ((k / KU) * MR + r) * KU + k % KU
+ *   B panel of NR columns: element (k, j) at ((k / KU) * NR + j) * KU + k % KU
+ * K is padded with zeros to a multiple of KU, M to MR, N to NR. */
+#ifndef EB_SIMD_KERNELS_H
+#define EB_SIMD_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "edgebench/dtype.h"
+#include "ref_q8.h"
+#include "simd_isa.h"
+
+/* ---- fp32 GEMM -----------------------------------------------------------
+ * c[r * ldc + j] = clamp(bias[r] + sum_k a(r, k) * b[k * ldb + j], lo, hi)
+ * for r < mr, j < nr (mr <= MR, nr <= NR valid rows / columns; NR columns
+ * of b are read on every row). b is a packed panel (ldb = NR) or, for a
+ * pointwise convolution's full panels, the input itself (ldb = the plane),
+ * which saves the copy. bias holds MR values (zero-padded) or is NULL. */
+typedef void (*eb_simd_f32_gemm_fn)(int64_t k, const float *a, const float *b, int64_t ldb,
+                                    float *c, int64_t ldc, int mr, int nr, const float *bias,
+                                    float lo, float hi);
+
+typedef struct eb_simd_f32_gemm_variant {
+    const char *name;
+    unsigned isa; /* EB_SIMD_ISA_* bits needed */
+    int mr, nr;
+    eb_simd_f32_gemm_fn fn;
+} eb_simd_f32_gemm_variant;
+
+/* ---- int8 GEMM -----------------------------------------------------------
+ * tile[r * NR + j] = sum_k a(r, k) * b(k, j) over the whole panels (kq = K
+ * padded / KU groups), int32, wrapping. The caller adds bias and zero-point
+ * corrections and requantises. */
+typedef void (*eb_simd_q8_gemm_fn)(int64_t kq, const void *a, const void *b, int32_t *tile);
+
+typedef enum eb_simd_q8_format {
+    EB_SIMD_Q8_I16 = 0, /* A and B int16: centred weights x centred activations */
+    EB_SIMD_Q8_U8S8 = 1, /* B uint8 (activation offset to unsigned), A int8 */
+    EB_SIMD_Q8_S8S8 = 2  /* B int8 (activation offset to signed), A int8 */
+} eb_simd_q8_format;
+
+typedef struct eb_simd_q8_gemm_variant {
+    const char *name;
+    unsigned isa;
+    int mr, nr, ku;
+    eb_simd_q8_format format;
+    eb_simd_q8_gemm_fn fn;
+} eb_simd_q8_gemm_variant;
+
+/* ---- geometry shared by packing and direct kernels ----------------------
+ * One image and one group of a 2-D convolution, or a matrix seen as one:
+ * element (c, iy, ix) of the input is x[c * c_stride + (iy * iw + ix) *
+ * p_stride]. A GEMM operand X[rows][K] is c_stride 1, p_stride K, ih 1,
+ * iw rows, a 1x1 window. */
+typedef struct eb_simd_conv_geom {
+    int64_t channels;           /* input channels of the group */
+    int64_t ih, iw, oh, ow;
+    int64_t kh, kw, sh, sw, dh, dw, ph, pw;
+    int64_t c_stride, p_stride;
+    int pointwise;              /* 1x1, stride 1, no padding, p_stride 1 */
+} eb_simd_conv_geom;
+
+/* Per-ISA helpers, built from one template (simd_vec_impl.h) per ISA. */
+typedef struct eb_simd_vec_kernels {
+    const char *name; /* "c", "avx2", ... */
+    unsigned isa;
+
+    /* B panel of NR columns [j0, j0 + nvalid) of the convolution's column
+     * matrix (rows k = (c, ky, kx)), fp32, KU 1; padding and columns past
+     * nvalid are 0. */
+    void (*pack_b_f32)(const eb_simd_conv_geom *g, const float *x, int64_t j0, int nvalid,
+                       int nr, float *dst);
+    /* Same for int8: value x - sub (x read as xdt), `pad` where the window
+     * lies in the padding; elem_bytes 1 or 2; KU interleave, rows up to
+     * kpad (a multiple of ku) zero past the real ones. */
+    void (*pack_b_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t sub,
+                      int32_t pad, int elem_bytes, int ku, int64_t kpad, int64_t j0, int nvalid,
+                      int nr, void *dst);
+
+    /* One channel plane of a 2-D depthwise convolution (any kernel, stride,
+     * dilation, padding): y = clamp(bias + sum w * x, lo, hi). */
+    void (*dwconv_f32)(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,
+                       float lo, float hi, float *y);
+    /* int8: y = requant(bias + sum w * (x - x_zp)); acc: g->oh * g->ow
+     * int32 of scratch. */
+    void (*dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t x_zp,
+                      const int16_t *w, int32_t bias, float mult, int32_t y_zp, int32_t y_min,
+                      int32_t y_max, eb_dtype ydt, void *y, int32_t *acc);
+
+    /* y[i] = requant_s32(acc[i] + add, mult, zp, lo, hi) for i < n, bit-exact
+     * with requant_s32.h; ydt int8 or uint8. */
+    void (*requant)(const int32_t *acc, int64_t n, int32_t add, float mult, int32_t zp,
+                    int32_t lo, int32_t hi, eb_dtype ydt, void *y);
+
+    /* y[i] = clamp(a[i] + b[i], lo, hi), i in [i0, i1). */
+    void (*add_f32)(const float *a, const float *b, float lo, float hi, float *y, int64_t i0,
+                    int64_t i1);
+    /* eb_ref_add_q8 on elements [i0, i1), bit-exact. */
+    void (*add_q8)(const eb_ref_add_q8_params *p, const void *a, const void *b, void *y,
+                   int64_t i0, int64_t i1);
+
+    /* One channel plane of a 2-D max pool (padding never wins; the window
+     * geometry in g with channels 1). */
+    void (*maxpool_f32)(const eb_simd_conv_geom *g, const float *x, float *y);
+    /* y[c] = mean of plane c, c in [c0, c1). */
+    void (*gavgpool_f32)(const float *x, int64_t plane, float *y, int64_t c0, int64_t c1);
+
+    /* Channels-last depthwise (whole image, vectorised over channels) on a
+     * padded buffer: pixel (r, q) of the input at dst[(r * row + q) * cpad],
+     * rows of `row` pixels, the padding around it zero (set by the caller).
+     * to_nhwc copies channels [c0, c1) there (int8: as int32 x - zp, x
+     * read as xdt); cpad a multiple of 8. */
+    void (*to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64_t row, int64_t cpad,
+                        int64_t c0, int64_t c1, float *dst);
+    void (*to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64_t ih, int64_t iw,
+                       int64_t row, int64_t cpad, int64_t c0, int64_t c1, int32_t *dst);
+    /* Output rows [oh0, oh1) of one image; x points at the padded buffer's
+     * corner (the window of output (oy, ox) starts at row oy * sh, column
+     * ox * sw), weights w[tap * cpad + c], bias / mult of cpad; written
+     * planar: y[c * oh * ow + p] for c < channels. fp32: clamp to [lo, hi];
+     * int8: requant(acc + bias[c], mult[c]) exactly as `requant`. */
+    void (*dwconv_nhwc_f32)(const eb_simd_conv_geom *g, int64_t channels, int64_t cpad,
+                            int64_t row, const float *x, const float *w, const float *bias,
+                            float lo, float hi, int64_t oh0, int64_t oh1, float *y);
+    void (*dwconv_nhwc_q8)(const eb_simd_conv_geom *g, int64_t channels, int64_t cpad,
+                           int64_t row, const int32_t *x, const int32_t *w, const int32_t *bias,
+                           const float *mult, int32_t y_zp, int32_t y_min, int32_t y_max,
+                           int64_t oh0, int64_t oh1, void *y);
+    /* `requant` on `rows` rows of n accumulators (row r at tile + r * ldt,
+     * its add[r] and mult[r]), bytes to y + r * ldy (int8 or uint8 alike). */
+    void (*requant_tile)(const int32_t *tile, int ldt, int rows, int n, const int32_t *add,
+                         const float *mult, int32_t zp, int32_t lo, int32_t hi, uint8_t *y,
+                         int64_t ldy);
+} eb_simd_vec_kernels;
+
+/* ---- the lists --------------------------------------------------------- */
+
+#define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR) \
+    void eb_##NAME(int64_t, const float *, const float *, int64_t, float *, int64_t, int, int, \
+                   const float *, float, float);
+#include "simd_f32_gemm.inc"
+#undef EB_SIMD_F32_GEMM
+
+#define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT) \
+    void eb_##NAME(int64_t, const void *, const void *, int32_t *);
+#include "simd_q8_gemm.inc"
+#undef EB_SIMD_Q8_GEMM
+
+#define EB_SIMD_VEC(NAME, ISA) extern const eb_simd_vec_kernels eb_simd_vec__##NAME;
+#include "simd_vec.inc"
+#undef EB_SIMD_VEC
+
+/* Every listed variant (in list order) and the count. */
+const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_variants(int *n);
+const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_variants(int *n);
+const eb_simd_vec_kernels *const *eb_simd_vec_variants(int *n);
+
+/* The preferred variant usable under ISA mask `isa` (never NULL: the
+ * portable ones need nothing). q8: `narrow` says the centred weights fit
+ * int8, which the U8S8 / S8S8 formats need. */
+const eb_simd_f32_gemm_variant *eb_simd_pick_f32_gemm(unsigned isa);
+const eb_simd_q8_gemm_variant *eb_simd_pick_q8_gemm(unsigned isa, int narrow);
+const eb_simd_vec_kernels *eb_simd_pick_vec(unsigned isa);
+
+/* 1 when every ISA bit the variant needs is in `isa`. */
+static inline int eb_simd_isa_has(unsigned isa, unsigned need) { return (isa & need) == need; }
+
+#endif

@@ -1,0 +1,1021 @@
+/* The vector helpers of the simd backend, written once in plain C and built
+ * once per ISA (vec__c.c, vec__avx2.c, ...): each build is compiled with its
+ * ISA's flags (backends/simd/CMakeLists.txt) so the compiler vectorises the
+ * inner loops for that ISA. Loops are shaped for that: unit or constant
+ * strides, no calls, integer work in int32 lanes.
+ *
+ * The includer defines EB_VEC_FN(name) (appends its ISA suffix),
+ * EB_VEC_TABLE, EB_VEC_LABEL and EB_VEC_ISA. Every file is built with
+ * -ffp-contract=off: the int8 paths must round exactly as requant_s32.h
+ * says; the fp32 paths ask for fused multiply-adds explicitly (MADD). */
+#include <math.h>
+#include <string.h>
+
+#include "simd_kernels.h"
+
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+#define MADD(a, b, c) fmaf((a), (b), (c))
+#else
+#define MADD(a, b, c) ((a) * (b) + (c))
+#endif
+
+#define MAX_NR 64
+
+/* rint() for |v| < 2^22 in the default rounding mode, in a form every
+ * vectoriser handles: adding 1.5 * 2^23 leaves no fraction bits, so the sum
+ * is rounded to an integer half to even, and the subtraction is exact. */
+static inline float round_half_even(float v)
+{
+    return (v + 12582912.0f) - 12582912.0f;
+}
+
+/* eb_ref_q_round with the bounds already relative to zp. Same result for
+ * every non-NaN v: clamp first, then round. */
+static inline int32_t q_round(float v, int32_t zp, float lo, float hi)
+{
+    v = !(v >= lo) ? lo : v;
+    v = v > hi ? hi : v;
+    return zp + (int32_t)round_half_even(v);
+}
+
+/* ---- packing ------------------------------------------------------------ */
+
+/* Output positions o in [0, out) whose input coordinate o*stride + off lies
+ * in [0, in). */
+static void valid_range(int64_t off, int64_t stride, int64_t in, int64_t out, int64_t *lo,
+                        int64_t *hi)
+{
+    int64_t l = off >= 0 ? 0 : (-off + stride - 1) / stride;
+    int64_t h = in - off <= 0 ? 0 : (in - off - 1) / stride + 1;
+    if (h > out)
+        h = out;
+    *lo = l < h ? l : h;
+    *hi = h;
+}
+
+static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, int64_t j0,
+                                  int nvalid, int nr, float *dst)
+{
+    const int64_t taps = g->kh * g->kw;
+    const int64_t k_rows = g->channels * taps;
+    if (g->pointwise) {
+        for (int64_t k = 0; k < k_rows; k++) {
+            const float *s = x + k * g->c_stride + j0;
+            float *d = dst + k * nr;
+            int j = 0;
+            for (; j < nvalid; j++)
+                d[j] = s[j];
+            for (; j < nr; j++)
+                d[j] = 0.0f;
+        }
+        return;
+    }
+    int64_t oy[MAX_NR], ox[MAX_NR];
+    for (int j = 0; j < nvalid; j++) {
+        oy[j] = (j0 + j) / g->ow * g->sh - g->ph;
+        ox[j] = (j0 + j) % g->ow * g->sw - g->pw;
+    }
+    for (int64_t k = 0; k < k_rows; k++) {
+        const int64_t c = k / taps, ky = k % taps / g->kw, kx = k % g->kw;
+        const float *xc = x + c * g->c_stride;
+        float *d = dst + k * nr;
+        for (int j = 0; j < nr; j++) {
+            float v = 0.0f;
+            if (j < nvalid) {
+                int64_t iy = oy[j] + ky * g->dh, ix = ox[j] + kx * g->dw;
+                if (iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw)
+                    v = xc[(iy * g->iw + ix) * g->p_stride];
+            }
+            d[j] = v;
+        }
+    }
+}
+
+/* Pointwise int8 packing with constant element type and interleave, so the
+ * compiler can vectorise the widening and the interleaved stores. */
+#define PACK_PW(NAME, TIN, TOUT, KU)                                                          \
+    static void NAME(const eb_simd_conv_geom *g, const TIN *x, int32_t sub, int64_t kpad,     \
+                     int64_t j0, int nvalid, int nr, TOUT *dst)                               \
+    {                                                                                        \
+        const int64_t k_rows = g->channels;                                                  \
+        for (int64_t k0 = 0; k0 < kpad; k0 += KU) {                                          \
+            TOUT *d = dst + (k0 / KU) * nr * KU;                                             \
+            for (int kr = 0; kr < KU; kr++) {                                                \
+                int64_t k = k0 + kr;                                                         \
+                if (k < k_rows) {                                                            \
+                    const TIN *s = x + k * g->c_stride + j0;                                 \
+                    for (int j = 0; j < nvalid; j++)                                         \
+                        d[j * KU + kr] = (TOUT)((int32_t)s[j] - sub);                        \
+                    for (int j = nvalid; j < nr; j++)                                        \
+                        d[j * KU + kr] = 0;                                                  \
+                } else {                                                                     \
+                    for (int j = 0; j < nr; j++)                                             \
+                        d[j * KU + kr] = 0;                                                  \
+                }                                                                            \
+            }                                                                                \
+        }                                                                                    \
+    }
+
+PACK_PW(pw_u8_i16_1, uint8_t, int16_t, 1)
+PACK_PW(pw_i8_i16_1, int8_t, int16_t, 1)
+PACK_PW(pw_u8_i16_2, uint8_t, int16_t, 2)
+PACK_PW(pw_i8_i16_2, int8_t, int16_t, 2)
+PACK_PW(pw_u8_b_4, uint8_t, uint8_t, 4)
+PACK_PW(pw_i8_b_4, int8_t, uint8_t, 4)
+
+static void EB_VEC_FN(pack_b_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt,
+                                 int32_t sub, int32_t pad, int elem_bytes, int ku, int64_t kpad,
+                                 int64_t j0, int nvalid, int nr, void *dst)
+{
+    const int u8 = xdt == EB_DT_U8;
+    if (g->pointwise) {
+        if (elem_bytes == 2 && ku == 1) {
+            u8 ? pw_u8_i16_1(g, x, sub, kpad, j0, nvalid, nr, dst)
+               : pw_i8_i16_1(g, x, sub, kpad, j0, nvalid, nr, dst);
+            return;
+        }
+        if (elem_bytes == 2 && ku == 2) {
+            u8 ? pw_u8_i16_2(g, x, sub, kpad, j0, nvalid, nr, dst)
+               : pw_i8_i16_2(g, x, sub, kpad, j0, nvalid, nr, dst);
+            return;
+        }
+        if (elem_bytes == 1 && ku == 4) {
+            /* the byte pattern of (x - sub) as int8 or uint8 is the same */
+            u8 ? pw_u8_b_4(g, x, sub, kpad, j0, nvalid, nr, dst)
+               : pw_i8_b_4(g, x, sub, kpad, j0, nvalid, nr, dst);
+            return;
+        }
+    }
+    const int64_t taps = g->kh * g->kw;
+    const int64_t k_rows = g->channels * taps;
+    int64_t oy[MAX_NR], ox[MAX_NR];
+    for (int j = 0; j < nvalid; j++) {
+        oy[j] = (j0 + j) / g->ow * g->sh - g->ph;
+        ox[j] = (j0 + j) % g->ow * g->sw - g->pw;
+    }
+    for (int64_t k = 0; k < kpad; k++) {
+        const int64_t c = k / taps, ky = k % taps / g->kw, kx = k % g->kw;
+        const int64_t base = (k / ku) * nr * ku + k % ku;
+        for (int j = 0; j < nr; j++) {
+            int32_t v = 0;
+            if (k < k_rows && j < nvalid) {
+                int64_t iy = oy[j] + ky * g->dh, ix = ox[j] + kx * g->dw;
+                if (iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw) {
+                    int64_t i = c * g->c_stride + (iy * g->iw + ix) * g->p_stride;
+                    v = (u8 ? (int32_t)((const uint8_t *)x)[i] : (int32_t)((const int8_t *)x)[i]) -
+                        sub;
+                } else {
+                    v = pad;
+                }
+            }
+            if (elem_bytes == 2)
+                ((int16_t *)dst)[base + j * ku] = (int16_t)v;
+            else
+                ((uint8_t *)dst)[base + j * ku] = (uint8_t)v;
+        }
+    }
+}
+
+/* ---- depthwise convolution --------------------------------------------- */
+
+/* Columns o whose whole window row lies inside the input for every kx:
+ * 0 <= o*sw - pw and o*sw - pw + (kw-1)*dw < iw. */
+static void interior_cols(const eb_simd_conv_geom *g, int64_t *lo, int64_t *hi)
+{
+    int64_t l = (g->pw + g->sw - 1) / g->sw;
+    int64_t last = g->iw - 1 + g->pw - (g->kw - 1) * g->dw;
+    int64_t h = last < 0 ? 0 : last / g->sw + 1;
+    if (h > g->ow)
+        h = g->ow;
+    *lo = l < h ? l : h;
+    *hi = h;
+}
+
+/* One output of a depthwise window, bounds-checked (the border columns). */
+static float dw_point(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,
+                      int64_t oh, int64_t o)
+{
+    float acc = bias;
+    for (int64_t ky = 0; ky < g->kh; ky++) {
+        int64_t ih = oh * g->sh - g->ph + ky * g->dh;
+        if (ih < 0 || ih >= g->ih)
+            continue;
+        for (int64_t kx = 0; kx < g->kw; kx++) {
+            int64_t iw = o * g->sw - g->pw + kx * g->dw;
+            if (iw >= 0 && iw < g->iw)
+                acc = MADD(w[ky * g->kw + kx], x[ih * g->iw + iw], acc);
+        }
+    }
+    return acc;
+}
+
+#define DW_BLOCK 8
+
+/* Eight lanes as a GCC vector: one AVX register, two SSE / NEON ones, and
+ * the compiler picks the instructions of the ISA the file is built for. */
+typedef float v8f __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+typedef uint8_t v8u8 __attribute__((vector_size(8)));
+typedef int8_t v8s8 __attribute__((vector_size(8)));
+
+static inline __attribute__((always_inline)) v8f load8(const float *p, int64_t stride)
+{
+    v8f v;
+    if (stride == 1) {
+        memcpy(&v, p, sizeof v);
+    } else if (stride == 2) {
+        v8f lo, hi;
+        memcpy(&lo, p, sizeof lo);
+        memcpy(&hi, p + 8, sizeof hi);
+        v = __builtin_shuffle(lo, hi, (v8i){0, 2, 4, 6, 8, 10, 12, 14});
+    } else {
+        for (int j = 0; j < 8; j++)
+            v[j] = p[j * stride];
+    }
+    return v;
+}
+
+/* The fp32 multiply-adds of the depthwise block may fuse (-ffp-contract is
+ * off for the file because of the int8 paths; fp32 only promises the
+ * tolerance). */
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=fast")
+
+/* Interior columns [o0, o1) in blocks of eight outputs held in registers
+ * across every tap of the window; returns where the blocks stopped. */
+static int64_t dw_interior(const eb_simd_conv_geom *g, const float *x, const float *w,
+                           float bias, float lo, float hi, int64_t oh, int64_t o0, int64_t o1,
+                           float *row)
+{
+    const int64_t sw = g->sw;
+    int64_t o = o0;
+    for (; o + DW_BLOCK <= o1; o += DW_BLOCK) {
+        v8f acc = (v8f){0} + bias;
+        for (int64_t ky = 0; ky < g->kh; ky++) {
+            int64_t ih = oh * g->sh - g->ph + ky * g->dh;
+            if (ih < 0 || ih >= g->ih)
+                continue;
+            const float *src = x + ih * g->iw + o * sw - g->pw;
+            for (int64_t kx = 0; kx < g->kw; kx++)
+                acc += w[ky * g->kw + kx] * load8(src + kx * g->dw, sw);
+        }
+        const v8f vlo = (v8f){0} + lo, vhi = (v8f){0} + hi;
+        v8i below = acc < vlo, above = acc > vhi;
+        acc = (v8f)(((v8i)acc & ~below) | ((v8i)vlo & below));
+        acc = (v8f)(((v8i)acc & ~above) | ((v8i)vhi & above));
+        memcpy(row + o, &acc, sizeof acc);
+    }
+    return o;
+}
+
+#pragma GCC pop_options
+
+/* Geometry of a plane copied into a padded buffer so that every output
+ * column, in whole blocks of eight, reads inside it: rows from -ph, columns
+ * from -pw, padding filled with the value that contributes nothing. */
+typedef struct padded_plane {
+    int64_t rows, cols;
+} padded_plane;
+
+#define PAD_MAX_ELEMS 16384 /* 64 KiB of fp32 on the stack at most */
+#define DW_ROWS 4           /* output rows computed together: four FMA chains */
+
+static int padded_size(const eb_simd_conv_geom *g, padded_plane *pp)
+{
+    int64_t blocks = (g->ow + DW_BLOCK - 1) / DW_BLOCK;
+    int64_t cols = (blocks * DW_BLOCK - 1) * g->sw + (g->kw - 1) * g->dw + 1;
+    /* output rows in groups of DW_ROWS (independent accumulators) */
+    int64_t oh_pad = (g->oh + DW_ROWS - 1) / DW_ROWS * DW_ROWS;
+    int64_t rows = (oh_pad - 1) * g->sh + (g->kh - 1) * g->dh + 1;
+    int64_t need_c = g->pw + g->iw, need_r = g->ph + g->ih;
+    pp->cols = cols > need_c ? cols : need_c;
+    pp->rows = rows > need_r ? rows : need_r;
+    if (g->sw == 2)
+        pp->cols += DW_BLOCK; /* the stride-2 load reads sixteen */
+    return pp->rows * pp->cols <= PAD_MAX_ELEMS;
+}
+
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=fast")
+
+#define DW_PADDED_F32(NAME, STRIDE)                                                            \
+    static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const float *buf,      \
+                     const float *w, float bias, float lo, float hi, float *y)                 \
+    {                                                                                          \
+        const int64_t sw = STRIDE ? STRIDE : g->sw;                                            \
+        const v8f vlo = (v8f){0} + lo, vhi = (v8f){0} + hi;                                    \
+        for (int64_t oh = 0; oh < g->oh; oh += DW_ROWS) {                                      \
+            for (int64_t o = 0; o < g->ow; o += DW_BLOCK) {                                    \
+                v8f acc[DW_ROWS];                                                              \
+                for (int r = 0; r < DW_ROWS; r++)                                              \
+                    acc[r] = (v8f){0} + bias;                                                  \
+                for (int64_t ky = 0; ky < g->kh; ky++) {                                       \
+                    const float *src = buf + (oh * g->sh + ky * g->dh) * pp->cols + o * sw;    \
+                    for (int64_t kx = 0; kx < g->kw; kx++) {                                   \
+                        const float wv = w[ky * g->kw + kx];                                   \
+                        for (int r = 0; r < DW_ROWS; r++)                                      \
+                            acc[r] += wv * load8(src + r * g->sh * pp->cols + kx * g->dw, sw); \
+                    }                                                                          \
+                }                                                                              \
+                int64_t n = g->ow - o < DW_BLOCK ? g->ow - o : DW_BLOCK;                        \
+                for (int r = 0; r < DW_ROWS && oh + r < g->oh; r++) {                          \
+                    v8f a = acc[r];                                                            \
+                    v8i below = a < vlo, above = a > vhi;                                      \
+                    a = (v8f)(((v8i)a & ~below) | ((v8i)vlo & below));                         \
+                    a = (v8f)(((v8i)a & ~above) | ((v8i)vhi & above));                         \
+                    memcpy(y + (oh + r) * g->ow + o, &a, (size_t)n * sizeof(float));           \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+DW_PADDED_F32(dw_padded_f32_s1, 1)
+DW_PADDED_F32(dw_padded_f32_s2, 2)
+DW_PADDED_F32(dw_padded_f32_sn, 0)
+
+static void dw_padded_f32(const eb_simd_conv_geom *g, const padded_plane *pp, const float *x,
+                          const float *w, float bias, float lo, float hi, float *y)
+{
+    float buf[PAD_MAX_ELEMS];
+    /* zero only the border: the plane's rows are copied over the rest */
+    const int64_t right = pp->cols - g->pw - g->iw;
+    memset(buf, 0, (size_t)(g->ph * pp->cols) * sizeof(float));
+    for (int64_t r = 0; r < g->ih; r++) {
+        float *row = buf + (r + g->ph) * pp->cols;
+        memset(row, 0, (size_t)g->pw * sizeof(float));
+        memcpy(row + g->pw, x + r * g->iw, (size_t)g->iw * sizeof(float));
+        memset(row + g->pw + g->iw, 0, (size_t)right * sizeof(float));
+    }
+    memset(buf + (g->ph + g->ih) * pp->cols, 0,
+           (size_t)((pp->rows - g->ph - g->ih) * pp->cols) * sizeof(float));
+    if (g->sw == 1)
+        dw_padded_f32_s1(g, pp, buf, w, bias, lo, hi, y);
+    else if (g->sw == 2)
+        dw_padded_f32_s2(g, pp, buf, w, bias, lo, hi, y);
+    else
+        dw_padded_f32_sn(g, pp, buf, w, bias, lo, hi, y);
+}
+
+#pragma GCC pop_options
+
+static void EB_VEC_FN(dwconv_f32)(const eb_simd_conv_geom *g, const float *x, const float *w,
+                                  float bias, float lo, float hi, float *y)
+{
+    padded_plane pp;
+    if (padded_size(g, &pp)) {
+        dw_padded_f32(g, &pp, x, w, bias, lo, hi, y);
+        return;
+    }
+    int64_t in_lo, in_hi;
+    interior_cols(g, &in_lo, &in_hi);
+    for (int64_t oh = 0; oh < g->oh; oh++) {
+        float *row = y + oh * g->ow;
+        int64_t o = in_hi > in_lo ? dw_interior(g, x, w, bias, lo, hi, oh, in_lo, in_hi, row)
+                                  : in_lo;
+        /* border columns and the interior's remainder */
+        for (int64_t c = 0; c < g->ow; c = c + 1 == in_lo ? o : c + 1) {
+            if (c == in_lo && c < o)
+                c = o;
+            if (c >= g->ow)
+                break;
+            float v = dw_point(g, x, w, bias, oh, c);
+            v = v < lo ? lo : v;
+            row[c] = v > hi ? hi : v;
+        }
+    }
+}
+
+/* int8 depthwise: the same split into interior blocks and border points,
+ * accumulating (x - x_zp) * w in int32 (products are at most 255 * 255 in
+ * magnitude and a window holds a few dozen: no overflow; the bias is added
+ * in the requantisation, wrapping like the reference). */
+static inline __attribute__((always_inline)) v8i load8q(const void *p, int u8, int64_t stride)
+{
+    if (stride == 1) {
+        if (u8) {
+            v8u8 b;
+            memcpy(&b, p, sizeof b);
+            return __builtin_convertvector(b, v8i);
+        }
+        v8s8 b;
+        memcpy(&b, p, sizeof b);
+        return __builtin_convertvector(b, v8i);
+    }
+    v8i v;
+    for (int j = 0; j < 8; j++)
+        v[j] = u8 ? (int32_t)((const uint8_t *)p)[j * stride]
+                  : (int32_t)((const int8_t *)p)[j * stride];
+    return v;
+}
+
+#define DWQ_INTERIOR(NAME, T, STRIDE)                                                          \
+    static int64_t NAME(const eb_simd_conv_geom *g, const T *x, int32_t x_zp, const int16_t *w, \
+                        int64_t oh, int64_t o0, int64_t o1, int32_t *acc)                      \
+    {                                                                                          \
+        const int64_t sw = STRIDE ? STRIDE : g->sw;                                            \
+        const int u8 = (T)-1 > 0;                                                              \
+        int64_t o = o0;                                                                        \
+        for (; o + DW_BLOCK <= o1; o += DW_BLOCK) {                                            \
+            v8i a = {0};                                                                       \
+            for (int64_t ky = 0; ky < g->kh; ky++) {                                           \
+                int64_t ih = oh * g->sh - g->ph + ky * g->dh;                                  \
+                if (ih < 0 || ih >= g->ih)                                                     \
+                    continue;                                                                  \
+                const T *src = x + ih * g->iw + o * sw - g->pw;                                \
+                for (int64_t kx = 0; kx < g->kw; kx++)                                         \
+                    a += (int32_t)w[ky * g->kw + kx] *                                         \
+                         (load8q(src + kx * g->dw, u8, sw) - x_zp);                            \
+            }                                                                                  \
+            memcpy(acc + o, &a, sizeof a);                                                     \
+        }                                                                                      \
+        return o;                                                                              \
+    }                                                                                          \
+    static void NAME##_row(const eb_simd_conv_geom *g, const T *x, int32_t x_zp,                \
+                           const int16_t *w, int64_t oh, int64_t in_lo, int64_t in_hi,         \
+                           int32_t *acc)                                                       \
+    {                                                                                          \
+        int64_t o = in_hi > in_lo ? NAME(g, x, x_zp, w, oh, in_lo, in_hi, acc) : in_lo;        \
+        for (int64_t c = 0; c < g->ow; c = c + 1 == in_lo ? o : c + 1) {                       \
+            if (c == in_lo && c < o)                                                           \
+                c = o;                                                                         \
+            if (c >= g->ow)                                                                    \
+                break;                                                                         \
+            int32_t v = 0;                                                                     \
+            for (int64_t ky = 0; ky < g->kh; ky++) {                                           \
+                int64_t ih = oh * g->sh - g->ph + ky * g->dh;                                  \
+                if (ih < 0 || ih >= g->ih)                                                     \
+                    continue;                                                                  \
+                for (int64_t kx = 0; kx < g->kw; kx++) {                                       \
+                    int64_t iw = c * g->sw - g->pw + kx * g->dw;                               \
+                    if (iw >= 0 && iw < g->iw)                                                 \
+                        v += w[ky * g->kw + kx] * ((int32_t)x[ih * g->iw + iw] - x_zp);        \
+                }                                                                              \
+            }                                                                                  \
+            acc[c] = v;                                                                        \
+        }                                                                                      \
+    }
+
+DWQ_INTERIOR(dwq_u8_s1, uint8_t, 1)
+DWQ_INTERIOR(dwq_u8_s2, uint8_t, 2)
+DWQ_INTERIOR(dwq_u8_sn, uint8_t, 0)
+DWQ_INTERIOR(dwq_i8_s1, int8_t, 1)
+DWQ_INTERIOR(dwq_i8_s2, int8_t, 2)
+DWQ_INTERIOR(dwq_i8_sn, int8_t, 0)
+
+static void EB_VEC_FN(requant)(const int32_t *acc, int64_t n, int32_t add, float mult,
+                               int32_t zp, int32_t lo, int32_t hi, eb_dtype ydt, void *y);
+
+static inline __attribute__((always_inline)) v8i load8i(const int32_t *p, int64_t stride)
+{
+    v8i v;
+    if (stride == 1) {
+        memcpy(&v, p, sizeof v);
+    } else if (stride == 2) {
+        v8i lo, hi;
+        memcpy(&lo, p, sizeof lo);
+        memcpy(&hi, p + 8, sizeof hi);
+        v = __builtin_shuffle(lo, hi, (v8i){0, 2, 4, 6, 8, 10, 12, 14});
+    } else {
+        for (int j = 0; j < 8; j++)
+            v[j] = p[j * stride];
+    }
+    return v;
+}
+
+/* int8 on a padded copy holding x - x_zp as int32 (so the padding is 0
+ * and the inner loop is a plain int32 multiply-add, no widening per tap),
+ * four output rows at a time like the fp32 kernel. */
+#define DWQ_ROWS(NAME, STRIDE)                                                                 \
+    static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const int32_t *buf,    \
+                     const int16_t *w, int32_t *acc)                                           \
+    {                                                                                          \
+        const int64_t sw = STRIDE ? STRIDE : g->sw;                                            \
+        for (int64_t oh = 0; oh < g->oh; oh += DW_ROWS) {                                      \
+            for (int64_t o = 0; o < g->ow; o += DW_BLOCK) {                                    \
+                v8i a[DW_ROWS];                                                                \
+                for (int r = 0; r < DW_ROWS; r++)                                              \
+                    a[r] = (v8i){0};                                                           \
+                for (int64_t ky = 0; ky < g->kh; ky++) {                                       \
+                    const int32_t *src = buf + (oh * g->sh + ky * g->dh) * pp->cols + o * sw;  \
+                    for (int64_t kx = 0; kx < g->kw; kx++) {                                   \
+                        const int32_t wv = w[ky * g->kw + kx];                                 \
+                        for (int r = 0; r < DW_ROWS; r++)                                      \
+                            a[r] += wv * load8i(src + r * g->sh * pp->cols + kx * g->dw, sw);  \
+                    }                                                                          \
+                }                                                                              \
+                int64_t n = g->ow - o < DW_BLOCK ? g->ow - o : DW_BLOCK;                        \
+                for (int r = 0; r < DW_ROWS && oh + r < g->oh; r++)                            \
+                    memcpy(acc + (oh + r) * g->ow + o, &a[r], (size_t)n * sizeof(int32_t));    \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+DWQ_ROWS(dwq_rows_s1, 1)
+DWQ_ROWS(dwq_rows_s2, 2)
+DWQ_ROWS(dwq_rows_sn, 0)
+
+#define DWQ_FILL(T)                                                                            \
+    for (int64_t r = 0; r < g->ih; r++) {                                                      \
+        const T *src = (const T *)x + r * g->iw;                                               \
+        int32_t *dst = buf + (r + g->ph) * pp->cols + g->pw;                                   \
+        for (int64_t c = 0; c < g->iw; c++)                                                    \
+            dst[c] = (int32_t)src[c] - x_zp;                                                   \
+    }
+
+static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const void *x,
+                       eb_dtype xdt, int32_t x_zp, const int16_t *w, int32_t *acc_plane)
+{
+    int32_t buf[PAD_MAX_ELEMS];
+    const int64_t right = pp->cols - g->pw - g->iw;
+    memset(buf, 0, (size_t)(g->ph * pp->cols) * sizeof(int32_t));
+    for (int64_t r = 0; r < g->ih; r++) {
+        memset(buf + (r + g->ph) * pp->cols, 0, (size_t)g->pw * sizeof(int32_t));
+        memset(buf + (r + g->ph) * pp->cols + g->pw + g->iw, 0, (size_t)right * sizeof(int32_t));
+    }
+    memset(buf + (g->ph + g->ih) * pp->cols, 0,
+           (size_t)((pp->rows - g->ph - g->ih) * pp->cols) * sizeof(int32_t));
+    if (xdt == EB_DT_U8)
+        DWQ_FILL(uint8_t)
+    else
+        DWQ_FILL(int8_t)
+    if (g->sw == 1)
+        dwq_rows_s1(g, pp, buf, w, acc_plane);
+    else if (g->sw == 2)
+        dwq_rows_s2(g, pp, buf, w, acc_plane);
+    else
+        dwq_rows_sn(g, pp, buf, w, acc_plane);
+}
+
+static void EB_VEC_FN(dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt,
+                                 int32_t x_zp, const int16_t *w, int32_t bias, float mult,
+                                 int32_t y_zp, int32_t y_min, int32_t y_max, eb_dtype ydt,
+                                 void *y, int32_t *acc)
+{
+    padded_plane pp;
+    /* the padded path keeps the plane's accumulators: acc holds oh * ow */
+    if (padded_size(g, &pp)) {
+        dwq_padded(g, &pp, x, xdt, x_zp, w, acc);
+        EB_VEC_FN(requant)(acc, g->oh * g->ow, bias, mult, y_zp, y_min, y_max, ydt, y);
+        return;
+    }
+    int64_t in_lo, in_hi;
+    interior_cols(g, &in_lo, &in_hi);
+    for (int64_t oh = 0; oh < g->oh; oh++) {
+        if (xdt == EB_DT_U8) {
+            if (g->sw == 1)
+                dwq_u8_s1_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+            else if (g->sw == 2)
+                dwq_u8_s2_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+            else
+                dwq_u8_sn_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+        } else {
+            if (g->sw == 1)
+                dwq_i8_s1_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+            else if (g->sw == 2)
+                dwq_i8_s2_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+            else
+                dwq_i8_sn_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+        }
+        EB_VEC_FN(requant)(acc, g->ow, bias, mult, y_zp, y_min, y_max, ydt,
+                           (int8_t *)y + oh * g->ow);
+    }
+}
+
+/* ---- requantisation ---------------------------------------------------- */
+
+typedef uint32_t v8u __attribute__((vector_size(32)));
+typedef uint8_t v32u8 __attribute__((vector_size(32)));
+
+/* Eight accumulators at a time in the vector types (the auto-vectoriser
+ * picks narrow vectors and a scalar tail for rows this short), the rest one
+ * by one; both evaluate the same float32 operations in the same order. */
+static void EB_VEC_FN(requant)(const int32_t *acc, int64_t n, int32_t add, float mult,
+                               int32_t zp, int32_t lo, int32_t hi, eb_dtype ydt, void *y)
+{
+    const float flo = (float)(lo - zp), fhi = (float)(hi - zp);
+    const v8f vlo = (v8f){0} + flo, vhi = (v8f){0} + fhi, vm = (v8f){0} + mult;
+    const v8f magic = (v8f){0} + 12582912.0f;
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        v8u a;
+        memcpy(&a, acc + i, sizeof a);
+        a += (uint32_t)add; /* wraps, as the reference's uint32 sum */
+        v8f v = __builtin_convertvector((v8i)a, v8f) * vm;
+        v8i keep = v >= vlo; /* clamp low first, as q_round */
+        v = (v8f)(((v8i)v & keep) | ((v8i)vlo & ~keep));
+        v8i over = v > vhi;
+        v = (v8f)(((v8i)v & ~over) | ((v8i)vhi & over));
+        v = (v + magic) - magic;
+        v8i q = __builtin_convertvector(v, v8i) + zp;
+        /* every lane already lies in the output type's range: its low byte
+         * is the result, for int8 and uint8 alike (a byte shuffle, where a
+         * narrowing conversion compiles to lane-by-lane extraction) */
+        v32u8 low = __builtin_shuffle((v32u8)q, (v32u8){0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0,
+                                                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                        0, 0, 0, 0, 0, 0, 0, 0});
+        memcpy((uint8_t *)y + i, &low, 8);
+    }
+    for (; i < n; i++) {
+        int32_t a = (int32_t)((uint32_t)acc[i] + (uint32_t)add);
+        int32_t q = q_round((float)a * mult, zp, flo, fhi);
+        if (ydt == EB_DT_U8)
+            ((uint8_t *)y)[i] = (uint8_t)q;
+        else
+            ((int8_t *)y)[i] = (int8_t)q;
+    }
+}
+
+/* ---- channels-last depthwise ------------------------------------------- */
+
+/* Depthwise convolution vectorised over channels: the step copies the input
+ * planes into a channels-last buffer (pixel by pixel, cpad channels, a
+ * multiple of eight, the extra ones zero), and each output pixel is then a
+ * few full vectors of channels whatever the plane's size, where the planar
+ * kernels above leave most lanes idle on MobileNet's 12x12 ... 3x3 planes.
+ * The outputs are written straight back to the planar layout. */
+
+/* Eight pixels x eight channels transposed in registers: r[i] holds pixel
+ * i's channels on entry, channel i's pixels on return. */
+#define TRANSPOSE8(V, r)                                                                       \
+    do {                                                                                       \
+        const v8i lo_ = {0, 8, 1, 9, 4, 12, 5, 13}, hi_ = {2, 10, 3, 11, 6, 14, 7, 15};        \
+        const v8i lo2_ = {0, 1, 8, 9, 4, 5, 12, 13}, hi2_ = {2, 3, 10, 11, 6, 7, 14, 15};      \
+        const v8i lo4_ = {0, 1, 2, 3, 8, 9, 10, 11}, hi4_ = {4, 5, 6, 7, 12, 13, 14, 15};      \
+        V t_[8], u_[8];                                                                        \
+        for (int i_ = 0; i_ < 8; i_ += 2) {                                                    \
+            t_[i_] = __builtin_shuffle(r[i_], r[i_ + 1], lo_);                                 \
+            t_[i_ + 1] = __builtin_shuffle(r[i_], r[i_ + 1], hi_);                             \
+        }                                                                                      \
+        for (int h_ = 0; h_ < 8; h_ += 4) {                                                    \
+            u_[h_] = __builtin_shuffle(t_[h_], t_[h_ + 2], lo2_);                              \
+            u_[h_ + 1] = __builtin_shuffle(t_[h_], t_[h_ + 2], hi2_);                          \
+            u_[h_ + 2] = __builtin_shuffle(t_[h_ + 1], t_[h_ + 3], lo2_);                      \
+            u_[h_ + 3] = __builtin_shuffle(t_[h_ + 1], t_[h_ + 3], hi2_);                      \
+        }                                                                                      \
+        for (int i_ = 0; i_ < 4; i_++) {                                                       \
+            r[i_] = __builtin_shuffle(u_[i_], u_[i_ + 4], lo4_);                               \
+            r[i_ + 4] = __builtin_shuffle(u_[i_], u_[i_ + 4], hi4_);                           \
+        }                                                                                      \
+    } while (0)
+
+static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64_t row,
+                                   int64_t cpad, int64_t c0, int64_t c1, float *dst)
+{
+    const int64_t plane = ih * iw;
+    /* eight channel streams read in step, one 32-byte store per pixel */
+    for (int64_t c = c0; c < c1; c += 8) {
+        const int64_t n = c1 - c < 8 ? c1 - c : 8;
+        const float *s = x + c * plane;
+        for (int64_t r = 0; r < ih; r++) {
+            float *d = dst + r * row * cpad + c;
+            const float *sr = s + r * iw;
+            if (n == 8) {
+                int64_t q = 0;
+                for (; q + 8 <= iw; q += 8) {
+                    v8f v[8];
+                    for (int j = 0; j < 8; j++)
+                        memcpy(&v[j], sr + j * plane + q, sizeof v[j]);
+                    TRANSPOSE8(v8f, v);
+                    for (int j = 0; j < 8; j++)
+                        memcpy(d + (q + j) * cpad, &v[j], sizeof v[j]);
+                }
+                for (; q < iw; q++) {
+                    v8f v = {sr[q], sr[plane + q], sr[2 * plane + q], sr[3 * plane + q],
+                             sr[4 * plane + q], sr[5 * plane + q], sr[6 * plane + q],
+                             sr[7 * plane + q]};
+                    memcpy(d + q * cpad, &v, sizeof v);
+                }
+            } else {
+                for (int64_t q = 0; q < iw; q++)
+                    for (int64_t j = 0; j < n; j++)
+                        d[q * cpad + j] = sr[j * plane + q];
+            }
+        }
+    }
+}
+
+#define TO_NHWC_Q8(NAME, T)                                                                    \
+    static void NAME(const T *x, int32_t zp, int64_t ih, int64_t iw, int64_t row, int64_t cpad,  \
+                     int64_t c0, int64_t c1, int32_t *dst)                                     \
+    {                                                                                          \
+        const int64_t plane = ih * iw;                                                         \
+        for (int64_t c = c0; c < c1; c += 8) {                                                 \
+            const int64_t n = c1 - c < 8 ? c1 - c : 8;                                         \
+            const T *s = x + c * plane;                                                        \
+            for (int64_t r = 0; r < ih; r++) {                                                 \
+                int32_t *d = dst + r * row * cpad + c;                                         \
+                const T *sr = s + r * iw;                                                      \
+                if (n == 8) {                                                                  \
+                    int64_t q = 0;                                                             \
+                    for (; q + 8 <= iw; q += 8) {                                              \
+                        v8i v[8];                                                              \
+                        for (int j = 0; j < 8; j++) {                                          \
+                            T b8[8];                                                           \
+                            memcpy(b8, sr + j * plane + q, sizeof b8);                         \
+                            for (int e = 0; e < 8; e++)                                        \
+                                v[j][e] = (int32_t)b8[e] - zp;                                 \
+                        }                                                                      \
+                        TRANSPOSE8(v8i, v);                                                    \
+                        for (int j = 0; j < 8; j++)                                            \
+                            memcpy(d + (q + j) * cpad, &v[j], sizeof v[j]);                    \
+                    }                                                                          \
+                    for (; q < iw; q++) {                                                      \
+                        v8i v = {sr[q], sr[plane + q], sr[2 * plane + q], sr[3 * plane + q],   \
+                                 sr[4 * plane + q], sr[5 * plane + q], sr[6 * plane + q],      \
+                                 sr[7 * plane + q]};                                           \
+                        v -= zp;                                                               \
+                        memcpy(d + q * cpad, &v, sizeof v);                                    \
+                    }                                                                          \
+                } else {                                                                       \
+                    for (int64_t q = 0; q < iw; q++)                                           \
+                        for (int64_t j = 0; j < n; j++)                                        \
+                            d[q * cpad + j] = (int32_t)sr[j * plane + q] - zp;                 \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+TO_NHWC_Q8(to_nhwc_u8, uint8_t)
+TO_NHWC_Q8(to_nhwc_i8, int8_t)
+
+static void EB_VEC_FN(to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64_t ih,
+                                  int64_t iw, int64_t row, int64_t cpad, int64_t c0, int64_t c1,
+                                  int32_t *dst)
+{
+    if (xdt == EB_DT_U8)
+        to_nhwc_u8(x, zp, ih, iw, row, cpad, c0, c1, dst);
+    else
+        to_nhwc_i8(x, zp, ih, iw, row, cpad, c0, c1, dst);
+}
+
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=fast")
+
+/* A block of up to eight consecutive output pixels (in row-major order,
+ * across rows, so 3x3 planes fill the lanes too): where each one's window
+ * starts in the padded channels-last buffer (rows of `row` pixels, the
+ * padding stored as zeros, so every tap is a plain load). Lanes past np
+ * repeat the first pixel and are never stored. */
+static inline __attribute__((always_inline)) int px_block_make(const eb_simd_conv_geom *g,
+                                                               int64_t cpad, int64_t row,
+                                                               int64_t p0, int64_t p1,
+                                                               int64_t *off)
+{
+    const int np = (int)(p1 - p0 < 8 ? p1 - p0 : 8);
+    for (int i = 0; i < 8; i++) {
+        int64_t p = p0 + (i < np ? i : 0);
+        off[i] = (p / g->ow * g->sh * row + p % g->ow * g->sw) * cpad;
+    }
+    return np;
+}
+
+/* acc[i] += w(tap) * x(pixel i, tap) over the window, channels [c, c + 8) */
+#define DW_NHWC_TAPS(V, KH, KW, off, x, w, row, cpad, c, acc)                                  \
+    for (int64_t ky = 0; ky < KH; ky++)                                                        \
+        for (int64_t kx = 0; kx < KW; kx++) {                                                  \
+            V wv;                                                                              \
+            memcpy(&wv, w + (ky * KW + kx) * cpad + c, sizeof wv);                             \
+            const int64_t t = (ky * g->dh * row + kx * g->dw) * cpad + c;                      \
+            for (int i = 0; i < 8; i++) {                                                      \
+                V xv;                                                                          \
+                memcpy(&xv, x + off[i] + t, sizeof xv);                                        \
+                acc[i] += wv * xv;                                                             \
+            }                                                                                  \
+        }
+
+static void EB_VEC_FN(dwconv_nhwc_f32)(const eb_simd_conv_geom *g, int64_t channels,
+                                       int64_t cpad, int64_t row, const float *x, const float *w,
+                                       const float *bias, float lo, float hi, int64_t oh0,
+                                       int64_t oh1, float *y)
+{
+    const v8f vlo = (v8f){0} + lo, vhi = (v8f){0} + hi;
+    const int64_t oplane = g->oh * g->ow, p_end = oh1 * g->ow;
+    for (int64_t p0 = oh0 * g->ow; p0 < p_end; p0 += 8) {
+        int64_t off[8];
+        const int np = px_block_make(g, cpad, row, p0, p_end, off);
+        for (int64_t c = 0; c < channels; c += 8) {
+            v8f acc[8], bv;
+            memcpy(&bv, bias + c, sizeof bv);
+            for (int i = 0; i < 8; i++)
+                acc[i] = bv;
+            /* 3x3 (every depthwise layer of MobileNet) fully unrolled */
+            if (g->kh == 3 && g->kw == 3) {
+                DW_NHWC_TAPS(v8f, 3, 3, off, x, w, row, cpad, c, acc)
+            } else {
+                DW_NHWC_TAPS(v8f, g->kh, g->kw, off, x, w, row, cpad, c, acc)
+            }
+            for (int i = 0; i < 8; i++) {
+                v8i below = acc[i] < vlo, above = acc[i] > vhi;
+                v8f a = (v8f)(((v8i)acc[i] & ~below) | ((v8i)vlo & below));
+                acc[i] = (v8f)(((v8i)a & ~above) | ((v8i)vhi & above));
+            }
+            TRANSPOSE8(v8f, acc);
+            const int64_t nc = channels - c < 8 ? channels - c : 8;
+            for (int64_t j = 0; j < nc; j++)
+                memcpy(y + (c + j) * oplane + p0, &acc[j], (size_t)np * sizeof(float));
+        }
+    }
+}
+
+#pragma GCC pop_options
+
+/* int8: accumulators in int32 lanes over x - x_zp (from to_nhwc_q8, so the
+ * skipped padding is exactly the reference's zero contribution), then the
+ * requantisation of EB_VEC_FN(requant) with per-channel bias and multiplier:
+ * the same float32 operations in the same order, so the same bytes. */
+static inline __attribute__((always_inline)) v8i requant8(v8i acc, const int32_t *add,
+                                                          const float *mult, int32_t zp,
+                                                          v8f vlo, v8f vhi)
+{
+    const v8f magic = (v8f){0} + 12582912.0f;
+    v8u a, ad;
+    v8f vm;
+    memcpy(&ad, add, sizeof ad);
+    memcpy(&vm, mult, sizeof vm);
+    a = (v8u)acc + ad; /* wraps, as the reference's uint32 sum */
+    v8f v = __builtin_convertvector((v8i)a, v8f) * vm;
+    v8i keep = v >= vlo;
+    v = (v8f)(((v8i)v & keep) | ((v8i)vlo & ~keep));
+    v8i over = v > vhi;
+    v = (v8f)(((v8i)v & ~over) | ((v8i)vhi & over));
+    v = (v + magic) - magic;
+    return __builtin_convertvector(v, v8i) + zp;
+}
+
+static void EB_VEC_FN(dwconv_nhwc_q8)(const eb_simd_conv_geom *g, int64_t channels,
+                                      int64_t cpad, int64_t row, const int32_t *x,
+                                      const int32_t *w,
+                                      const int32_t *bias, const float *mult, int32_t y_zp,
+                                      int32_t y_min, int32_t y_max, int64_t oh0, int64_t oh1,
+                                      void *yv)
+{
+    /* int8 and uint8 alike: the low byte of the in-range result */
+    uint8_t *y = yv;
+    const v8f vlo = (v8f){0} + (float)(y_min - y_zp), vhi = (v8f){0} + (float)(y_max - y_zp);
+    const int64_t oplane = g->oh * g->ow, p_end = oh1 * g->ow;
+    for (int64_t p0 = oh0 * g->ow; p0 < p_end; p0 += 8) {
+        int64_t off[8];
+        const int np = px_block_make(g, cpad, row, p0, p_end, off);
+        for (int64_t c = 0; c < channels; c += 8) {
+            v8i acc[8];
+            for (int i = 0; i < 8; i++)
+                acc[i] = (v8i){0};
+            if (g->kh == 3 && g->kw == 3) {
+                DW_NHWC_TAPS(v8i, 3, 3, off, x, w, row, cpad, c, acc)
+            } else {
+                DW_NHWC_TAPS(v8i, g->kh, g->kw, off, x, w, row, cpad, c, acc)
+            }
+            for (int i = 0; i < 8; i++)
+                acc[i] = requant8(acc[i], bias + c, mult + c, y_zp, vlo, vhi);
+            TRANSPOSE8(v8i, acc);
+            const int64_t nc = channels - c < 8 ? channels - c : 8;
+            for (int64_t j = 0; j < nc; j++) {
+                v32u8 low = __builtin_shuffle((v32u8)acc[j],
+                                              (v32u8){0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0,
+                                                      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                      0, 0, 0, 0, 0, 0, 0, 0});
+                memcpy(y + (c + j) * oplane + p0, &low, (size_t)np);
+            }
+        }
+    }
+}
+
+/* The int8 GEMM epilogue: rows of an MR x NR accumulator tile at once (one
+ * call per tile instead of one per row; the rows are independent, so their
+ * vector chains overlap). Each element as EB_VEC_FN(requant). */
+static void EB_VEC_FN(requant_tile)(const int32_t *tile, int ldt, int rows, int n,
+                                    const int32_t *add, const float *mult, int32_t zp,
+                                    int32_t lo, int32_t hi, uint8_t *y, int64_t ldy)
+{
+    const float flo = (float)(lo - zp), fhi = (float)(hi - zp);
+    const v8f vlo = (v8f){0} + flo, vhi = (v8f){0} + fhi;
+    for (int r = 0; r < rows; r++) {
+        const int32_t *acc = tile + r * ldt;
+        uint8_t *yr = y + r * ldy;
+        int32_t ad[8];
+        float m[8];
+        for (int j = 0; j < 8; j++) {
+            ad[j] = add[r];
+            m[j] = mult[r];
+        }
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            v8i a;
+            memcpy(&a, acc + i, sizeof a);
+            a = requant8(a, ad, m, zp, vlo, vhi);
+            v32u8 low = __builtin_shuffle((v32u8)a, (v32u8){0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0,
+                                                            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                            0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+            memcpy(yr + i, &low, 8);
+        }
+        for (; i < n; i++) {
+            int32_t a = (int32_t)((uint32_t)acc[i] + (uint32_t)add[r]);
+            yr[i] = (uint8_t)q_round((float)a * mult[r], zp, flo, fhi);
+        }
+    }
+}
+
+/* ---- element-wise -------------------------------------------------------- */
+
+static void EB_VEC_FN(add_f32)(const float *a, const float *b, float lo, float hi, float *y,
+                               int64_t i0, int64_t i1)
+{
+    for (int64_t i = i0; i < i1; i++) {
+        float v = a[i] + b[i];
+        v = v < lo ? lo : v;
+        y[i] = v > hi ? hi : v;
+    }
+}
+
+#define ADD_Q8(TA, TB, TY)                                                                    \
+    do {                                                                                      \
+        const TA *pa = a;                                                                     \
+        const TB *pb = b;                                                                     \
+        TY *py = y;                                                                           \
+        for (int64_t i = i0; i < i1; i++) {                                                   \
+            float va = (float)((int32_t)pa[i] - p->a_zp) * p->a_mult;                         \
+            float vb = (float)((int32_t)pb[i] - p->b_zp) * p->b_mult;                         \
+            py[i] = (TY)q_round(va + vb, p->y_zp, flo, fhi);                                  \
+        }                                                                                     \
+    } while (0)
+
+static void EB_VEC_FN(add_q8)(const eb_ref_add_q8_params *p, const void *a, const void *b,
+                              void *y, int64_t i0, int64_t i1)
+{
+    const float flo = (float)(p->y_min - p->y_zp), fhi = (float)(p->y_max - p->y_zp);
+    int key = (p->a_dtype == EB_DT_U8) << 2 | (p->b_dtype == EB_DT_U8) << 1 |
+              (p->y_dtype == EB_DT_U8);
+    switch (key) {
+    case 7: ADD_Q8(uint8_t, uint8_t, uint8_t); break;
+    case 0: ADD_Q8(int8_t, int8_t, int8_t); break;
+    case 6: ADD_Q8(uint8_t, uint8_t, int8_t); break;
+    case 1: ADD_Q8(int8_t, int8_t, uint8_t); break;
+    case 5: ADD_Q8(uint8_t, int8_t, uint8_t); break;
+    case 4: ADD_Q8(uint8_t, int8_t, int8_t); break;
+    case 3: ADD_Q8(int8_t, uint8_t, uint8_t); break;
+    default: ADD_Q8(int8_t, uint8_t, int8_t); break;
+    }
+}
+
+/* ---- pooling ------------------------------------------------------------- */
+
+static void EB_VEC_FN(maxpool_f32)(const eb_simd_conv_geom *g, const float *x, float *y)
+{
+    for (int64_t oh = 0; oh < g->oh; oh++) {
+        float *row = y + oh * g->ow;
+        for (int64_t o = 0; o < g->ow; o++)
+            row[o] = -INFINITY;
+        for (int64_t ky = 0; ky < g->kh; ky++) {
+            int64_t ih = oh * g->sh - g->ph + ky * g->dh;
+            if (ih < 0 || ih >= g->ih)
+                continue;
+            const float *src = x + ih * g->iw;
+            for (int64_t kx = 0; kx < g->kw; kx++) {
+                const int64_t off = kx * g->dw - g->pw;
+                int64_t l, h;
+                valid_range(off, g->sw, g->iw, g->ow, &l, &h);
+                if (g->sw == 2) {
+                    const float *s = src + off;
+                    for (int64_t o = l; o < h; o++)
+                        row[o] = s[2 * o] > row[o] ? s[2 * o] : row[o];
+                } else {
+                    for (int64_t o = l; o < h; o++) {
+                        float v = src[o * g->sw + off];
+                        row[o] = v > row[o] ? v : row[o];
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void EB_VEC_FN(gavgpool_f32)(const float *x, int64_t plane, float *y, int64_t c0,
+                                    int64_t c1)
+{
+    for (int64_t c = c0; c < c1; c++) {
+        const float *s = x + c * plane;
+        float sum = 0.0f;
+        for (int64_t i = 0; i < plane; i++)
+            sum += s[i];
+        y[c] = plane ? sum / (float)plane : 0.0f;
+    }
+}
+
+const eb_simd_vec_kernels EB_VEC_TABLE = {
+    .name = EB_VEC_LABEL,
+    .isa = EB_VEC_ISA,
+    .pack_b_f32 = EB_VEC_FN(pack_b_f32),
+    .pack_b_q8 = EB_VEC_FN(pack_b_q8),
+    .dwconv_f32 = EB_VEC_FN(dwconv_f32),
+    .dwconv_q8 = EB_VEC_FN(dwconv_q8),
+    .requant = EB_VEC_FN(requant),
+    .add_f32 = EB_VEC_FN(add_f32),
+    .add_q8 = EB_VEC_FN(add_q8),
+    .maxpool_f32 = EB_VEC_FN(maxpool_f32),
+    .gavgpool_f32 = EB_VEC_FN(gavgpool_f32),
+    .to_nhwc_f32 = EB_VEC_FN(to_nhwc_f32),
+    .to_nhwc_q8 = EB_VEC_FN(to_nhwc_q8),
+    .dwconv_nhwc_f32 = EB_VEC_FN(dwconv_nhwc_f32),
+    .dwconv_nhwc_q8 = EB_VEC_FN(dwconv_nhwc_q8),
+    .requant_tile = EB_VEC_FN(requant_tile),
+};

@@ -1,0 +1,488 @@
+/* Model latency of every available backend, side by side.
+ *
+ *   bench_backends [--threads 1,2] [--min-time SECONDS] [--backend NAME]... [MODEL.onnx ...]
+ *
+ * For each model (default: the Fashion CNN and MobileNet-v2 fixtures, fp32
+ * and int8 QDQ, falling back to the quickstart CNN and the QDQ test models
+ * where a fixture is missing) and each thread count, every backend the
+ * registry reports available and able to run the whole graph (built-ins and
+ * plugins alike, so vendor delegates show up as soon as they are installed)
+ * runs the same seeded random input: warm-up, then timed inferences until
+ * --min-time has passed (at least 5). It prints the median latency, the
+ * ratio against ref and against xnnpack (when present), achieved GFLOP/s
+ * (the loader's FLOP count of the graph / median) and that as a share of the
+ * device peak estimate (devices/probe.h). Then the targets: simd >= 8x ref on
+ * MobileNet-v2, int8 >= 1.5x fp32 on simd, simd within 1.25x of xnnpack.
+ *
+ * A last section times every simd GEMM micro-kernel variant this CPU offers
+ * (the lists in backends/simd/simd_*.inc) on one 1x1-convolution shape.
+ *
+ * Timings under emulation (qemu) mean nothing; run this on the machine. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend/registry.h"
+#include "devices/probe.h"
+#include "inputs/random_inputs.h"
+#include "model/file_util.h"
+#include "simd_gemm.h"
+#include "simd_kernels.h"
+
+#define MAX_BACKENDS 16
+#define MAX_MODELS 16
+#define MAX_THREADS 8
+
+static const char *const default_models[][2] = {
+    /* fixture, stand-in when it is missing */
+    {"models/fashion/fp32.onnx", "models/quickstart_cnn.onnx"},
+    {"models/fashion/int8.onnx", "tests/data/qdq/qdq_convnet.onnx"},
+    {"models/mobilenet_v2/mobilenet_v2_050_96.onnx", NULL},
+    {"models/mobilenet_v2/mobilenet_v2_050_96_int8.onnx", NULL},
+};
+
+/* Process CPU time (all threads): on a machine shared with other work the
+ * wall-clock latency includes time spent waiting for a core, the CPU time
+ * does not, so both are printed. */
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median_ns(uint64_t *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_u64);
+    return n % 2 ? (double)v[n / 2] : 0.5 * ((double)v[n / 2 - 1] + (double)v[n / 2]);
+}
+
+static int file_exists(const char *p) { return access(p, R_OK) == 0; }
+
+/* CPU clock for the peak estimate: cpufreq's maximum, else /proc/cpuinfo. */
+static double cpu_mhz(void)
+{
+    FILE *f = fopen("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq", "r");
+    double khz = 0;
+    if (f) {
+        if (fscanf(f, "%lf", &khz) != 1)
+            khz = 0;
+        fclose(f);
+        if (khz > 0)
+            return khz / 1000.0;
+    }
+    f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return 0;
+    char line[256];
+    double mhz = 0;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "cpu MHz", 7) == 0) {
+            const char *c = strchr(line, ':');
+            if (c)
+                mhz = atof(c + 1);
+            break;
+        }
+    fclose(f);
+    return mhz;
+}
+
+typedef struct result {
+    char model[256];
+    int int8;
+    int threads;
+    char backend[64];
+    double median_ms;
+    double cpu_ms; /* median process CPU time per inference */
+    int runs;
+} result;
+
+static result results[MAX_MODELS * MAX_THREADS * MAX_BACKENDS];
+static const char *only[MAX_BACKENDS]; /* --backend: time only these */
+static int n_only;
+static int n_results;
+
+static const result *find(const char *model, int threads, const char *backend)
+{
+    for (int i = 0; i < n_results; i++)
+        if (strcmp(results[i].model, model) == 0 && results[i].threads == threads &&
+            strcmp(results[i].backend, backend) == 0)
+            return &results[i];
+    return NULL;
+}
+
+/* Time one backend on one model; 0 and *median_ms on success. */
+static int time_backend(const eb_registry_entry *e, const eb_graph *g, const eb_model *model,
+                        const eb_input_set *in, int threads, double min_s, double *median_ms,
+                        double *cpu_ms, int *runs, char *msg, size_t len)
+{
+    eb_backend_options o = {.struct_size = sizeof o, .threads = threads};
+    eb_backend_ctx *ctx = NULL;
+    eb_plan *plan = NULL;
+    eb_value *outs = calloc((size_t)g->n_outputs + 1, sizeof *outs);
+    uint64_t *samples = malloc(4096 * sizeof *samples);
+    uint64_t *cpu = malloc(4096 * sizeof *cpu);
+    int rc = 1;
+    if (!outs || !samples || !cpu) {
+        snprintf(msg, len, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < g->n_outputs; i++) {
+        const eb_tensor *t = &g->tensors[g->outputs[i]];
+        outs[i].dtype = t->dtype;
+        outs[i].rank = t->rank;
+        memcpy(outs[i].dims, t->dims, sizeof t->dims);
+        outs[i].nbytes = t->nbytes;
+        outs[i].data = calloc(1, t->nbytes + 1);
+        if (!outs[i].data) {
+            snprintf(msg, len, "out of memory");
+            goto out;
+        }
+    }
+    if (e->table.open(&o, &ctx, msg, len) != EB_OK)
+        goto out;
+    if (eb_backend_check_graph(&e->table, ctx, g, msg, len) != EB_OK)
+        goto out;
+    if (e->table.prepare(ctx, model, &plan, msg, len) != EB_OK)
+        goto out;
+    for (int w = 0; w < 3; w++)
+        if (e->table.run(ctx, plan, in->values, in->n, outs, g->n_outputs, msg, len) != EB_OK)
+            goto out;
+    int n = 0;
+    uint64_t start = now_ns();
+    while (n < 4096 && (n < 5 || (double)(now_ns() - start) < min_s * 1e9)) {
+        uint64_t c0 = cpu_ns(), t0 = now_ns();
+        if (e->table.run(ctx, plan, in->values, in->n, outs, g->n_outputs, msg, len) != EB_OK)
+            goto out;
+        samples[n] = now_ns() - t0;
+        cpu[n++] = cpu_ns() - c0;
+    }
+    *median_ms = median_ns(samples, n) / 1e6;
+    *cpu_ms = median_ns(cpu, n) / 1e6;
+    *runs = n;
+    rc = 0;
+out:
+    if (plan)
+        e->table.release(ctx, plan);
+    if (ctx)
+        e->table.close(ctx);
+    for (int i = 0; outs && i < g->n_outputs; i++)
+        free(outs[i].data);
+    free(outs);
+    free(samples);
+    free(cpu);
+    return rc;
+}
+
+static int model_is_int8(const eb_graph *g)
+{
+    for (int i = 0; i < g->n_nodes; i++)
+        if (strcmp(g->nodes[i].op_type, "QuantizeLinear") == 0 ||
+            strcmp(g->nodes[i].op_type, "QLinearConv") == 0)
+            return 1;
+    return 0;
+}
+
+static void bench_model(const eb_registry *r, const char *path, const int *threads, int n_threads,
+                        double min_s, double peak_per_thread_fp32, double peak_per_thread_int8)
+{
+    char msg[1024];
+    eb_graph *g = NULL;
+    if (eb_graph_load(path, NULL, &g, msg, sizeof msg) != EB_OK) {
+        printf("skip %s: %s\n", path, msg);
+        return;
+    }
+    eb_input_set in = {0};
+    eb_random_spec spec = {.seed = 42, .dist = EB_DIST_UNIFORM, .a = -1.0, .b = 1.0};
+    if (eb_random_inputs(g, &spec, &in, msg, sizeof msg) != EB_OK) {
+        printf("skip %s: %s\n", path, msg);
+        eb_graph_destroy(g);
+        return;
+    }
+    /* the model's bytes too: ONNX Runtime builds its session from them */
+    void *bytes = NULL;
+    size_t nbytes = 0;
+    if (eb_read_file(path, &bytes, &nbytes, msg, sizeof msg) != EB_OK)
+        bytes = NULL, nbytes = 0;
+    eb_model model = {.struct_size = sizeof model, .graph = g, .path = path, .bytes = bytes,
+                      .nbytes = nbytes};
+    int int8 = model_is_int8(g);
+    printf("\n%s  (%s, %.1f MFLOP per inference)\n", path, int8 ? "int8" : "fp32",
+           (double)g->flops / 1e6);
+    printf("  %-7s %-12s %11s %9s %6s %9s %9s %10s %8s\n", "threads", "backend", "median ms",
+           "cpu ms", "runs", "vs ref", "vs xnnpk", "GFLOP/s", "of peak");
+    for (int ti = 0; ti < n_threads; ti++) {
+        int t = threads[ti];
+        int first = n_results;
+        for (int i = 0; i < r->n; i++) {
+            const eb_registry_entry *e = &r->entries[i];
+            int wanted = n_only == 0;
+            for (int k = 0; k < n_only; k++)
+                wanted |= strcmp(only[k], e->name) == 0;
+            if (!e->available || !wanted)
+                continue;
+            double ms = 0, cms = 0;
+            int runs = 0;
+            if (time_backend(e, g, &model, &in, t, min_s, &ms, &cms, &runs, msg, sizeof msg) != 0) {
+                printf("  %-7d %-12s skipped: %s\n", t, e->name, msg);
+                continue;
+            }
+            result *res = &results[n_results++];
+            snprintf(res->model, sizeof res->model, "%s", path);
+            snprintf(res->backend, sizeof res->backend, "%s", e->name);
+            res->int8 = int8;
+            res->threads = t;
+            res->median_ms = ms;
+            res->cpu_ms = cms;
+            res->runs = runs;
+            if (n_results >= (int)(sizeof results / sizeof results[0]) - 1)
+                break;
+        }
+        const result *ref = find(path, t, "ref"), *xnn = find(path, t, "xnnpack");
+        for (int k = first; k < n_results; k++) {
+            const result *res = &results[k];
+            double gflops = (double)g->flops / (res->median_ms * 1e6);
+            double peak = (int8 ? peak_per_thread_int8 : peak_per_thread_fp32) * t;
+            char vs_ref[16] = "-", vs_xnn[16] = "-", share[16] = "-";
+            if (ref)
+                snprintf(vs_ref, sizeof vs_ref, "%.2fx", ref->median_ms / res->median_ms);
+            if (xnn)
+                snprintf(vs_xnn, sizeof vs_xnn, "%.2fx", xnn->median_ms / res->median_ms);
+            if (peak > 0)
+                snprintf(share, sizeof share, "%.1f%%", 100.0 * gflops / peak);
+            printf("  %-7d %-12s %11.3f %9.3f %6d %9s %9s %10.2f %8s\n", t, res->backend,
+                   res->median_ms, res->cpu_ms, res->runs, vs_ref, vs_xnn, gflops, share);
+        }
+    }
+    eb_input_set_free(&in);
+    eb_graph_destroy(g);
+    free(bytes);
+}
+
+/* ---- per-variant GEMM throughput (the variant lists) --------------------- */
+
+static void bench_variants(unsigned isa)
+{
+    /* a MobileNet-v2-like 1x1 convolution: 96 -> 24 channels... and wider */
+    const int64_t m = 96, k = 96, hw = 24 * 24;
+    eb_simd_gemm_shape s = {.batch = 1, .groups = 1, .m = m, .k = k, .n = hw, .x_image = k * hw,
+                            .y_image = m * hw, .y_row = hw, .y_col = 1};
+    s.geom = (eb_simd_conv_geom){.channels = k, .ih = 24, .iw = 24, .oh = 24, .ow = 24, .kh = 1,
+                                 .kw = 1, .sh = 1, .sw = 1, .dh = 1, .dw = 1, .c_stride = hw,
+                                 .p_stride = 1, .pointwise = 1};
+    float *x = malloc((size_t)(k * hw) * 4), *w = malloc((size_t)(m * k) * 4),
+          *y = malloc((size_t)(m * hw) * 4);
+    int16_t *wq = malloc((size_t)(m * k) * 2);
+    float *mult = malloc((size_t)m * 4);
+    uint8_t *xq = malloc((size_t)(k * hw)), *yq = malloc((size_t)(m * hw));
+    for (int64_t i = 0; i < k * hw; i++) {
+        x[i] = (float)((i * 7919) % 97) / 97.0f - 0.5f;
+        xq[i] = (uint8_t)(i * 31);
+    }
+    for (int64_t i = 0; i < m * k; i++) {
+        w[i] = (float)((i * 104729) % 89) / 89.0f - 0.5f;
+        wq[i] = (int16_t)((i * 13) % 255 - 127);
+    }
+    for (int64_t i = 0; i < m; i++)
+        mult[i] = 0.001f;
+    const double ops = 2.0 * (double)(m * k * hw);
+    printf("\nsimd GEMM micro-kernels on a %lldx%lld x %lldx%lld 1x1 convolution, one thread:\n",
+           (long long)m, (long long)k, (long long)k, (long long)hw);
+    int n;
+    const eb_simd_vec_kernels *vec = eb_simd_pick_vec(isa);
+    const eb_simd_f32_gemm_variant *fv = eb_simd_f32_gemm_variants(&n);
+    for (int i = 0; i < n; i++) {
+        if (!eb_simd_isa_has(isa, fv[i].isa)) {
+            printf("  %-30s skipped: CPU lacks it\n", fv[i].name);
+            continue;
+        }
+        eb_simd_gemm_f32 G;
+        if (eb_simd_gemm_f32_init(&G, &fv[i], vec, &s, w, k, 1, NULL, -INFINITY, INFINITY) != 0)
+            continue;
+        eb_simd_scratch sc = {.bytes = (eb_simd_gemm_f32_scratch(&G) + 63) & ~(size_t)63,
+                              .threads = 1};
+        sc.base = aligned_alloc(64, sc.bytes);
+        uint64_t t[31];
+        for (int r = 0; r < 31; r++) {
+            uint64_t t0 = now_ns();
+            eb_simd_gemm_f32_run(&G, NULL, &sc, x, y);
+            t[r] = now_ns() - t0;
+        }
+        printf("  %-30s %8.2f GFLOP/s\n", fv[i].name, ops / median_ns(t, 31));
+        free(sc.base);
+        eb_simd_gemm_f32_free(&G);
+    }
+    const eb_simd_q8_gemm_variant *qv = eb_simd_q8_gemm_variants(&n);
+    for (int i = 0; i < n; i++) {
+        if (!eb_simd_isa_has(isa, qv[i].isa)) {
+            printf("  %-30s skipped: CPU lacks it\n", qv[i].name);
+            continue;
+        }
+        eb_simd_gemm_q8 G;
+        if (eb_simd_gemm_q8_init(&G, &qv[i], vec, &s, wq, k, 1, NULL, mult, EB_DT_U8, 128,
+                                 EB_DT_U8, 128, 0, 255) != 0)
+            continue;
+        eb_simd_scratch sc = {.bytes = (eb_simd_gemm_q8_scratch(&G) + 63) & ~(size_t)63,
+                              .threads = 1};
+        sc.base = aligned_alloc(64, sc.bytes);
+        uint64_t t[31];
+        for (int r = 0; r < 31; r++) {
+            uint64_t t0 = now_ns();
+            eb_simd_gemm_q8_run(&G, NULL, &sc, xq, yq);
+            t[r] = now_ns() - t0;
+        }
+        printf("  %-30s %8.2f GOP/s\n", qv[i].name, ops / median_ns(t, 31));
+        free(sc.base);
+        eb_simd_gemm_q8_free(&G);
+    }
+    free(x);
+    free(w);
+    free(y);
+    free(wq);
+    free(mult);
+    free(xq);
+    free(yq);
+}
+
+/* ---- targets ---------------------------------------------------------------- */
+
+static const result *pick(const char *needle, int int8, int threads, const char *backend)
+{
+    for (int i = 0; i < n_results; i++)
+        if (strstr(results[i].model, needle) && results[i].int8 == int8 &&
+            results[i].threads == threads && strcmp(results[i].backend, backend) == 0)
+            return &results[i];
+    return NULL;
+}
+
+/* One target line: the wall-clock ratio, and the CPU-time ratio that a
+ * machine shared with other work does not distort. */
+static void target(int t, const char *what, const result *num, const result *den, int below,
+                   double goal)
+{
+    if (!num || !den)
+        return;
+    double wall = num->median_ms / den->median_ms;
+    double cpu = num->cpu_ms > 0 && den->cpu_ms > 0 ? num->cpu_ms / den->cpu_ms : 0;
+    int met = below ? wall <= goal : wall >= goal;
+    printf("  %d thread(s): %-40s %6.2fx wall, %6.2fx cpu  (target %s %.2gx)  %s\n", t, what,
+           wall, cpu, below ? "<=" : ">=", goal, met ? "met" : "MISSED");
+}
+
+static void targets(const int *threads, int n_threads)
+{
+    printf("\ntargets (ratios of median latency; cpu: of median process CPU time):\n");
+    for (int ti = 0; ti < n_threads; ti++) {
+        int t = threads[ti];
+        const result *rf = pick("mobilenet", 0, t, "ref"), *sf = pick("mobilenet", 0, t, "simd");
+        const result *ri = pick("mobilenet", 1, t, "ref"), *si = pick("mobilenet", 1, t, "simd");
+        const result *xf = pick("mobilenet", 0, t, "xnnpack"), *xi = pick("mobilenet", 1, t, "xnnpack");
+        target(t, "simd speed-up over ref, MobileNet-v2 fp32", rf, sf, 0, 8);
+        target(t, "simd speed-up over ref, MobileNet-v2 int8", ri, si, 0, 8);
+        target(t, "simd int8 speed-up over fp32, MobileNet-v2", sf, si, 0, 1.5);
+        target(t, "simd / xnnpack latency, fp32", sf, xf, 1, 1.25);
+        target(t, "simd / xnnpack latency, int8", si, xi, 1, 1.25);
+        if (!rf || !sf)
+            printf("  %d thread(s): no MobileNet-v2 fp32 result for ref and simd: the 8x target is "
+                   "not measured\n", t);
+        if (!xf && !xi)
+            printf("  %d thread(s): xnnpack not available: the 1.25x target is not measured\n", t);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int threads[MAX_THREADS] = {1, 2}, n_threads = 2;
+    double min_s = 1.0;
+    const char *models[MAX_MODELS];
+    int n_models = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            n_threads = 0;
+            for (char *p = argv[++i]; *p && n_threads < MAX_THREADS;) {
+                int t = (int)strtol(p, &p, 10);
+                if (t < 1) {
+                    fprintf(stderr, "bench_backends: --threads takes a list like 1,2\n");
+                    return 2;
+                }
+                threads[n_threads++] = t;
+                if (*p == ',')
+                    p++;
+            }
+        } else if (strcmp(argv[i], "--min-time") == 0 && i + 1 < argc) {
+            min_s = atof(argv[++i]);
+        } else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc && n_only < MAX_BACKENDS) {
+            only[n_only++] = argv[++i];
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "usage: bench_backends [--threads 1,2] [--min-time S] [--backend NAME]... "
+                            "[MODEL.onnx ...]\n");
+            return 2;
+        } else if (n_models < MAX_MODELS) {
+            models[n_models++] = argv[i];
+        }
+    }
+    static char paths[MAX_MODELS][1024];
+    if (n_models == 0) {
+        for (size_t i = 0; i < sizeof default_models / sizeof default_models[0]; i++) {
+            snprintf(paths[n_models], sizeof paths[0], "%s/%s", EB_SOURCE_DIR, default_models[i][0]);
+            if (!file_exists(paths[n_models])) {
+                printf("skip %s: fixture missing", default_models[i][0]);
+                if (!default_models[i][1]) {
+                    printf("\n");
+                    continue;
+                }
+                printf(", using %s\n", default_models[i][1]);
+                snprintf(paths[n_models], sizeof paths[0], "%s/%s", EB_SOURCE_DIR,
+                         default_models[i][1]);
+            }
+            models[n_models] = paths[n_models];
+            n_models++;
+        }
+    }
+    /* vendor delegates from this build tree (docs/delegates.md), unless set */
+    setenv("EDGEBENCH_BACKEND_PATH", EB_BINARY_DIR "/backends/plugins", 0);
+    const char *ort = EB_BINARY_DIR
+        "/onnxruntime-npm/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1";
+    if (access(ort, R_OK) == 0)
+        setenv("EDGEBENCH_ONNXRUNTIME_LIB", ort, 0);
+    eb_registry *r;
+    if (eb_registry_create(&r) != EB_OK) {
+        fprintf(stderr, "bench_backends: out of memory\n");
+        return 3;
+    }
+    double flop = 0, int8_ops = 0, mhz = cpu_mhz();
+    char why[256] = "";
+    eb_peak_per_cycle(r->host.features, r->host.arch, 0, &flop, &int8_ops, why, sizeof why);
+    printf("host: %s, %d logical CPUs, %.0f MHz; peak estimate per core: %.0f fp32 FLOP and "
+           "%.0f int8 op per cycle (%s)\n",
+           r->host.cpu_brand[0] ? r->host.cpu_brand : r->host.arch, r->host.logical_cpus, mhz, flop,
+           int8_ops, why);
+    printf("backends:");
+    for (int i = 0; i < r->n; i++)
+        printf(" %s%s", r->entries[i].name, r->entries[i].available ? "" : " (unavailable)");
+    printf("\n");
+    for (int i = 0; i < n_models; i++)
+        bench_model(r, models[i], threads, n_threads, min_s, flop * mhz / 1000.0,
+                    int8_ops * mhz / 1000.0);
+    targets(threads, n_threads);
+    unsigned isa = eb_simd_isa_from_host(&r->host);
+    bench_variants(isa);
+    eb_registry_destroy(r);
+    return 0;
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The simd backend through the CLI: listed and available, `inspect` shows
+# which nodes run on which simd kernel (and which fall back to ref or are
+# fused into a neighbour), EB_SIMD_MAX_ISA caps the kernels, a bad cap is
+# reported, and a scenario measures ref and simd side by side with one and
+# two threads, fp32 and int8.
+. "$(dirname "$0")/lib.sh"
+M="$EB_SOURCE_DIR/models/quickstart_cnn.onnx"
+Q="$EB_SOURCE_DIR/tests/data/qdq/qdq_convnet.onnx"
+
+run_eb 0 backends
+expect_in "$WORK/out" '^simd +available'
+
+# fp32: convolutions as GEMM with the ReLU in the epilogue, pooling on simd
+run_eb 0 inspect "$M" --backend simd
+expect_in "$WORK/out" '^where simd runs each node:'
+expect_in "$WORK/out" 'features.0/Conv +simd f32_gemm_[0-9x]+__[a-z0-9]+: conv as GEMM.* \+ Relu'
+expect_in "$WORK/out" 'features.2/Relu +fused into'
+expect_in "$WORK/out" 'MaxPool +simd f32_maxpool2d__'
+expect_in "$WORK/out" 'classifier.0/Fla.* ref$'
+expect_in "$WORK/out" 'Conv +Conv .* simd *$'
+
+# int8 QDQ: the groups run as integer kernels, the depthwise one directly
+run_eb 0 inspect "$Q" --backend simd
+expect_in "$WORK/out" 'conv1_15_node +simd q8_gemm_[0-9xc]+__[a-z0-9]+: QDQ conv as GEMM'
+expect_in "$WORK/out" 'conv3_45_node +simd q8_dwconv2d__[a-z0-9]+: QDQ depthwise 3x3/1'
+expect_in "$WORK/out" 'q_19_node +fused into .conv1_15_node.'
+
+run_eb 0 inspect "$Q" --backend simd --format json
+expect_in "$WORK/out" '"runs_on": "simd q8_'
+
+# the portable kernels on request, and a cap that names nothing
+EB_SIMD_MAX_ISA=c run_eb 0 inspect "$M" --backend simd
+expect_in "$WORK/out" 'simd f32_gemm_4x8__c'
+EB_SIMD_MAX_ISA=sse9 run_eb 0 inspect "$M" --backend simd
+expect_in "$WORK/out" "EB_SIMD_MAX_ISA 'sse9' is not an ISA level"
+
+# a measured run: ref and simd, one and two threads, fp32 and int8
+cat >"$WORK/s.yaml" <<YAML
+edgebench: 1
+name: simd-cli
+model:
+  path: $M
+inputs:
+  kind: random
+  seed: 1
+backends:
+  - name: ref
+    threads: 1
+  - name: simd
+    threads: 1
+  - name: simd
+    threads: 2
+run:
+  warmup:
+    iterations: 2
+    min_time_ms: 0
+  measure:
+    iterations: 20
+    min_time_ms: 0
+  repetitions: 1
+  isolation: process
+  timeout_s: 60
+conditions:
+  - name: plain
+    kind: plain
+YAML
+run_eb 0 run "$WORK/s.yaml" -o "$WORK/s.h5"
+expect_in "$WORK/err" '3 of 3 cells: 3 ok'
+run_eb 0 report "$WORK/s.h5"
+expect_in "$WORK/out" ' simd '
+sed "s|$M|$Q|" "$WORK/s.yaml" >"$WORK/q.yaml"
+run_eb 0 run "$WORK/q.yaml" -o "$WORK/q.h5"
+expect_in "$WORK/err" '3 of 3 cells: 3 ok'
+finish

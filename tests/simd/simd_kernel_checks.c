@@ -1,0 +1,797 @@
+/* Kernel variant checks (see simd_kernel_checks.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ref_q8.h"
+#include "simd_gemm.h"
+#include "simd_kernel_checks.h"
+#include "simd_pool.h"
+
+/* ---- deterministic random numbers ---------------------------------------- */
+
+static uint64_t rng_state;
+
+static uint32_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 16);
+}
+
+static int64_t rnd_in(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint32_t)(hi - lo + 1)); }
+
+static float rnd_f(void) { return (float)((double)rnd() / 4294967296.0 * 2.0 - 1.0); }
+
+/* ---- geometry ------------------------------------------------------------ */
+
+typedef struct conv_case {
+    int64_t batch, c, m, group, ih, iw, kh, kw, sh, sw, dh, dw, ph, pw, pe_h, pe_w;
+    eb_window win;
+} conv_case;
+
+static int make_window(conv_case *k)
+{
+    memset(&k->win, 0, sizeof k->win);
+    eb_window *w = &k->win;
+    w->n_spatial = 2;
+    int64_t in[2] = {k->ih, k->iw}, ks[2] = {k->kh, k->kw}, s[2] = {k->sh, k->sw},
+            d[2] = {k->dh, k->dw}, pb[2] = {k->ph, k->pw}, pe[2] = {k->pe_h, k->pe_w};
+    for (int i = 0; i < 2; i++) {
+        int64_t span = d[i] * (ks[i] - 1) + 1, padded = in[i] + pb[i] + pe[i];
+        if (padded < span)
+            return 0;
+        w->in[i] = in[i];
+        w->kernel[i] = ks[i];
+        w->stride[i] = s[i];
+        w->dilation[i] = d[i];
+        w->pad_begin[i] = pb[i];
+        w->pad_end[i] = pe[i];
+        w->out[i] = (padded - span) / s[i] + 1;
+    }
+    return 1;
+}
+
+/* depthwise: group == c == m */
+static void random_conv(conv_case *k, int depthwise, int pointwise)
+{
+    do {
+        memset(k, 0, sizeof *k);
+        k->batch = rnd_in(1, 2);
+        k->c = rnd_in(1, 19);
+        k->m = rnd_in(1, 21);
+        k->group = 1;
+        if (depthwise) {
+            k->m = k->c;
+            k->group = k->c;
+        } else if (rnd() % 4 == 0) {
+            k->group = rnd_in(2, 3);
+            k->c = k->group * rnd_in(1, 5);
+            k->m = k->group * rnd_in(1, 7);
+        }
+        static const int64_t kern[][2] = {{1, 1}, {3, 3}, {5, 5}, {1, 3}, {3, 1}, {2, 2}};
+        int ki = pointwise ? 0 : (int)rnd_in(0, 5);
+        k->kh = kern[ki][0];
+        k->kw = kern[ki][1];
+        k->sh = k->sw = pointwise ? 1 : rnd_in(1, 2);
+        if (!pointwise && rnd() % 5 == 0)
+            k->sw = 3 - k->sh;
+        k->dh = k->dw = (!pointwise && rnd() % 6 == 0) ? 2 : 1;
+        k->ph = pointwise ? 0 : rnd_in(0, 2);
+        k->pw = pointwise ? 0 : rnd_in(0, 2);
+        k->pe_h = pointwise ? 0 : rnd_in(0, 2);
+        k->pe_w = pointwise ? 0 : rnd_in(0, 2);
+        k->ih = rnd_in(1, 13);
+        k->iw = rnd_in(1, 29);
+    } while (!make_window(k));
+}
+
+static void shape_of(const conv_case *k, eb_simd_gemm_shape *s)
+{
+    memset(s, 0, sizeof *s);
+    const int64_t cg = k->c / k->group, mg = k->m / k->group;
+    eb_simd_conv_geom *g = &s->geom;
+    g->channels = cg;
+    g->ih = k->ih;
+    g->iw = k->iw;
+    g->oh = k->win.out[0];
+    g->ow = k->win.out[1];
+    g->kh = k->kh;
+    g->kw = k->kw;
+    g->sh = k->sh;
+    g->sw = k->sw;
+    g->dh = k->dh;
+    g->dw = k->dw;
+    g->ph = k->ph;
+    g->pw = k->pw;
+    g->c_stride = k->ih * k->iw;
+    g->p_stride = 1;
+    g->pointwise = k->kh == 1 && k->kw == 1 && k->sh == 1 && k->sw == 1 && k->ph == 0 &&
+                   k->pw == 0 && g->oh == g->ih && g->ow == g->iw;
+    s->batch = k->batch;
+    s->groups = k->group;
+    s->m = mg;
+    s->k = cg * k->kh * k->kw;
+    s->n = g->oh * g->ow;
+    s->x_image = k->c * k->ih * k->iw;
+    s->x_group = cg * k->ih * k->iw;
+    s->y_image = k->m * s->n;
+    s->y_group = mg * s->n;
+    s->y_row = s->n;
+    s->y_col = 1;
+}
+
+/* A GEMM Y[rows][n] = X[rows][k] * W[k][n] as the drivers see it. */
+static void matrix_shape(int64_t rows, int64_t k, int64_t n, eb_simd_gemm_shape *s)
+{
+    memset(s, 0, sizeof *s);
+    s->batch = s->groups = 1;
+    s->m = n;
+    s->k = k;
+    s->n = rows;
+    s->y_row = 1;
+    s->y_col = n;
+    eb_simd_conv_geom *g = &s->geom;
+    g->channels = k;
+    g->ih = g->oh = 1;
+    g->iw = g->ow = rows;
+    g->kh = g->kw = g->sh = g->sw = g->dh = g->dw = 1;
+    g->c_stride = 1;
+    g->p_stride = k;
+}
+
+/* Direct fp32 convolution in double, and the sum of |products| per output. */
+static void conv_direct_f32(const conv_case *k, const float *x, const float *w, const float *bias,
+                            double *y, double *mag)
+{
+    const int64_t cg = k->c / k->group, mg = k->m / k->group;
+    const int64_t oh = k->win.out[0], ow = k->win.out[1];
+    for (int64_t b = 0; b < k->batch; b++)
+        for (int64_t m = 0; m < k->m; m++) {
+            int64_t g = m / mg;
+            for (int64_t y0 = 0; y0 < oh; y0++)
+                for (int64_t x0 = 0; x0 < ow; x0++) {
+                    double acc = bias ? bias[m] : 0.0, abs_sum = bias ? fabs(bias[m]) : 0.0;
+                    for (int64_t c = 0; c < cg; c++)
+                        for (int64_t ky = 0; ky < k->kh; ky++)
+                            for (int64_t kx = 0; kx < k->kw; kx++) {
+                                int64_t iy = y0 * k->sh - k->ph + ky * k->dh;
+                                int64_t ix = x0 * k->sw - k->pw + kx * k->dw;
+                                if (iy < 0 || iy >= k->ih || ix < 0 || ix >= k->iw)
+                                    continue;
+                                double p = (double)w[((m * cg + c) * k->kh + ky) * k->kw + kx] *
+                                           x[((b * k->c + g * cg + c) * k->ih + iy) * k->iw + ix];
+                                acc += p;
+                                abs_sum += fabs(p);
+                            }
+                    int64_t o = ((b * k->m + m) * oh + y0) * ow + x0;
+                    y[o] = acc;
+                    mag[o] = abs_sum;
+                }
+        }
+}
+
+static int close_enough(double got, double want, double mag, float lo, float hi)
+{
+    double w = want < lo ? lo : want > hi ? hi : want;
+    return fabs(got - w) <= EB_SIMD_CHECK_RTOL * mag + 1e-6;
+}
+
+static eb_simd_scratch scratch_for(size_t per_thread, int threads)
+{
+    eb_simd_scratch s = {.bytes = (per_thread + 63) & ~(size_t)63, .threads = threads};
+    s.base = aligned_alloc(64, s.bytes * (size_t)threads + 64);
+    return s;
+}
+
+/* ---- fp32 GEMM ------------------------------------------------------------ */
+
+int eb_simd_check_f32_gemm(const eb_simd_f32_gemm_variant *v, const eb_simd_vec_kernels *vec,
+                           int threads, char *msg, size_t len)
+{
+    rng_state = 0x9e3779b97f4a7c15ull ^ (uint64_t)v->mr * 131 ^ (uint64_t)v->nr;
+    eb_simd_pool *pool = threads > 1 ? eb_simd_pool_create(threads) : NULL;
+    int fail = 0;
+    for (int it = 0; it < 60 && !fail; it++) {
+        conv_case k;
+        eb_simd_gemm_shape s;
+        int fc = it % 5 == 4;
+        int64_t rows = 0, kk = 0, nn = 0;
+        if (fc) {
+            rows = rnd_in(1, 5);
+            kk = rnd_in(1, 70);
+            nn = rnd_in(1, 40);
+            matrix_shape(rows, kk, nn, &s);
+        } else {
+            random_conv(&k, 0, it % 3 == 0);
+            shape_of(&k, &s);
+        }
+        size_t xn = fc ? (size_t)(rows * kk) : (size_t)(k.batch * k.c * k.ih * k.iw);
+        size_t wn = fc ? (size_t)(kk * nn) : (size_t)(k.m * s.k);
+        size_t yn = fc ? (size_t)(rows * nn) : (size_t)(k.batch * k.m * s.n);
+        size_t bn = fc ? (size_t)nn : (size_t)k.m;
+        float *x = malloc(xn * 4), *w = malloc(wn * 4), *bias = malloc(bn * 4),
+              *y = malloc(yn * 4 + 4);
+        double *want = malloc(yn * 8 + 8), *mag = malloc(yn * 8 + 8);
+        for (size_t i = 0; i < xn; i++)
+            x[i] = rnd_f();
+        for (size_t i = 0; i < wn; i++)
+            w[i] = rnd_f();
+        for (size_t i = 0; i < bn; i++)
+            bias[i] = rnd_f();
+        int use_bias = it % 2 == 0;
+        float lo = it % 4 == 1 ? 0.0f : -INFINITY, hi = it % 8 == 1 ? 0.5f : INFINITY;
+        if (fc) {
+            /* W is [k][n]; the driver wants element (feature, kk) */
+            for (int64_t r = 0; r < rows; r++)
+                for (int64_t j = 0; j < nn; j++) {
+                    double acc = use_bias ? bias[j] : 0.0, m = use_bias ? fabs(bias[j]) : 0.0;
+                    for (int64_t q = 0; q < kk; q++) {
+                        double p = (double)x[r * kk + q] * w[q * nn + j];
+                        acc += p;
+                        m += fabs(p);
+                    }
+                    want[r * nn + j] = acc;
+                    mag[r * nn + j] = m;
+                }
+        } else {
+            conv_direct_f32(&k, x, w, use_bias ? bias : NULL, want, mag);
+        }
+        eb_simd_gemm_f32 G;
+        if (eb_simd_gemm_f32_init(&G, v, vec, &s, w, fc ? 1 : s.k, fc ? nn : 1,
+                                  use_bias ? bias : NULL, lo, hi) != 0) {
+            snprintf(msg, len, "%s: out of memory", v->name);
+            fail = 1;
+        } else {
+            eb_simd_scratch sc = scratch_for(eb_simd_gemm_f32_scratch(&G), threads);
+            eb_simd_gemm_f32_run(&G, pool, &sc, x, y);
+            for (size_t i = 0; i < yn && !fail; i++)
+                if (!close_enough(y[i], want[i], mag[i], lo, hi)) {
+                    snprintf(msg, len,
+                             "%s (vec %s): case %d (%s m=%lld k=%lld n=%lld groups=%lld): "
+                             "element %zu is %.9g, want %.9g",
+                             v->name, vec->name, it, fc ? "fc" : "conv", (long long)s.m,
+                             (long long)s.k, (long long)s.n, (long long)s.groups, i, (double)y[i],
+                             want[i]);
+                    fail = 1;
+                }
+            free(sc.base);
+            eb_simd_gemm_f32_free(&G);
+        }
+        free(x);
+        free(w);
+        free(bias);
+        free(y);
+        free(want);
+        free(mag);
+    }
+    eb_simd_pool_destroy(pool);
+    return fail;
+}
+
+/* ---- int8 GEMM ------------------------------------------------------------- */
+
+typedef struct q8_case {
+    eb_dtype xdt, ydt;
+    int32_t x_zp, y_zp, y_min, y_max;
+} q8_case;
+
+static void random_q8(q8_case *q)
+{
+    q->xdt = rnd() % 2 ? EB_DT_U8 : EB_DT_I8;
+    q->ydt = rnd() % 2 ? EB_DT_U8 : EB_DT_I8;
+    int32_t xlo = q->xdt == EB_DT_U8 ? 0 : -128, ylo = q->ydt == EB_DT_U8 ? 0 : -128;
+    q->x_zp = (int32_t)rnd_in(xlo, xlo + 255);
+    q->y_zp = (int32_t)rnd_in(ylo, ylo + 255);
+    q->y_min = ylo;
+    q->y_max = ylo + 255;
+    if (rnd() % 3 == 0) /* a fused Relu narrows the range to start at zp */
+        q->y_min = q->y_zp;
+    if (rnd() % 5 == 0)
+        q->y_max = q->y_zp + (int32_t)rnd_in(0, ylo + 255 - q->y_zp);
+}
+
+static void fill_q8(void *p, eb_dtype dt, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (dt == EB_DT_U8)
+            ((uint8_t *)p)[i] = (uint8_t)rnd();
+        else
+            ((int8_t *)p)[i] = (int8_t)rnd();
+    }
+}
+
+static void fill_weights(int16_t *w, size_t n, int narrow)
+{
+    for (size_t i = 0; i < n; i++)
+        w[i] = (int16_t)(narrow ? rnd_in(-128, 127) : rnd_in(-255, 255));
+}
+
+static void fill_bias_mult(int32_t *bias, float *mult, size_t n)
+{
+    int huge = rnd() % 6 == 0; /* accumulators that wrap */
+    for (size_t i = 0; i < n; i++) {
+        bias[i] = huge ? (int32_t)rnd() : (int32_t)rnd_in(-40000, 40000);
+        mult[i] = (float)(0.0001 + (double)(rnd() % 10000) * 0.000005);
+    }
+}
+
+static int compare_bytes(const uint8_t *got, const uint8_t *want, size_t n, const char *what,
+                         int it, char *msg, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (got[i] != want[i]) {
+            snprintf(msg, len, "%s: case %d: byte %zu is %d, ref has %d", what, it, i, got[i],
+                     want[i]);
+            return 1;
+        }
+    return 0;
+}
+
+int eb_simd_check_q8_gemm(const eb_simd_q8_gemm_variant *v, const eb_simd_vec_kernels *vec,
+                          int threads, char *msg, size_t len)
+{
+    rng_state = 0x2545f4914f6cdd1dull ^ (uint64_t)v->ku * 977 ^ (uint64_t)v->nr;
+    eb_simd_pool *pool = threads > 1 ? eb_simd_pool_create(threads) : NULL;
+    int narrow_only = v->format != EB_SIMD_Q8_I16;
+    char what[160];
+    snprintf(what, sizeof what, "%s (vec %s)", v->name, vec->name);
+    int fail = 0;
+    for (int it = 0; it < 60 && !fail; it++) {
+        int fc = it % 5 == 4, narrow = narrow_only || it % 2;
+        q8_case q;
+        random_q8(&q);
+        eb_simd_gemm_shape s;
+        size_t xn, wn, yn, mn;
+        conv_case k;
+        eb_ref_matmul_q8_params mp;
+        eb_ref_conv_q8_params cp;
+        int64_t rows = 0, kk = 0, nn = 0;
+        if (fc) {
+            rows = rnd_in(1, 5);
+            kk = rnd_in(1, 90);
+            nn = rnd_in(1, 40);
+            matrix_shape(rows, kk, nn, &s);
+            xn = (size_t)(rows * kk);
+            wn = (size_t)(kk * nn);
+            yn = (size_t)(rows * nn);
+            mn = (size_t)nn;
+        } else {
+            random_conv(&k, 0, it % 3 == 0);
+            shape_of(&k, &s);
+            xn = (size_t)(k.batch * k.c * k.ih * k.iw);
+            wn = (size_t)(k.m * s.k);
+            yn = (size_t)(k.batch * k.m * s.n);
+            mn = (size_t)k.m;
+        }
+        uint8_t *x = malloc(xn + 1), *y = malloc(yn + 1), *want = malloc(yn + 1);
+        int16_t *w = malloc(wn * 2 + 2);
+        int32_t *bias = malloc(mn * 4 + 4);
+        float *mult = malloc(mn * 4 + 4);
+        fill_q8(x, q.xdt, xn);
+        fill_weights(w, wn, narrow);
+        fill_bias_mult(bias, mult, mn);
+        const int32_t *b = it % 4 == 3 ? NULL : bias;
+        void *ref_scratch = NULL;
+        if (fc) {
+            mp = (eb_ref_matmul_q8_params){.m = rows, .k = kk, .n = nn, .a_dtype = q.xdt,
+                                           .y_dtype = q.ydt, .a_zp = q.x_zp, .b = w, .bias = b,
+                                           .mult = mult, .y_zp = q.y_zp, .y_min = q.y_min,
+                                           .y_max = q.y_max};
+            eb_ref_matmul_q8(&mp, x, want);
+        } else {
+            cp = (eb_ref_conv_q8_params){.win = k.win, .batch = k.batch, .in_channels = k.c,
+                                         .out_channels = k.m, .group = k.group, .x_dtype = q.xdt,
+                                         .y_dtype = q.ydt, .x_zp = q.x_zp, .w = w, .bias = b,
+                                         .mult = mult, .y_zp = q.y_zp, .y_min = q.y_min,
+                                         .y_max = q.y_max};
+            ref_scratch = malloc(eb_ref_conv_q8_scratch_bytes(&cp) + 16);
+            eb_ref_conv_q8(&cp, x, want, ref_scratch);
+        }
+        eb_simd_gemm_q8 G;
+        /* fc weights are [k][n] (b of the matmul): element (feature, kk) */
+        if (eb_simd_gemm_q8_init(&G, v, vec, &s, w, fc ? 1 : s.k, fc ? nn : 1, b, mult, q.xdt,
+                                 q.x_zp, q.ydt, q.y_zp, q.y_min, q.y_max) != 0) {
+            snprintf(msg, len, "%s: out of memory", what);
+            fail = 1;
+        } else {
+            eb_simd_scratch sc = scratch_for(eb_simd_gemm_q8_scratch(&G), threads);
+            eb_simd_gemm_q8_run(&G, pool, &sc, x, y);
+            fail = compare_bytes(y, want, yn, what, it, msg, len);
+            free(sc.base);
+            eb_simd_gemm_q8_free(&G);
+        }
+        free(ref_scratch);
+        free(x);
+        free(y);
+        free(want);
+        free(w);
+        free(bias);
+        free(mult);
+    }
+    eb_simd_pool_destroy(pool);
+    return fail;
+}
+
+/* ---- vector helpers -------------------------------------------------------- */
+
+static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    for (int it = 0; it < 40; it++) {
+        conv_case k;
+        random_conv(&k, 1, 0);
+        eb_simd_gemm_shape s;
+        shape_of(&k, &s);
+        s.geom.channels = 1;
+        const int64_t taps = k.kh * k.kw, plane_in = k.ih * k.iw, plane_out = s.n;
+        const size_t xn = (size_t)(k.batch * k.c * plane_in), yn = (size_t)(k.batch * k.c * plane_out);
+        /* fp32 */
+        float *x = malloc(xn * 4), *w = malloc((size_t)(k.c * taps) * 4), *bias = malloc((size_t)k.c * 4);
+        float *y = malloc(yn * 4);
+        double *want = malloc(yn * 8), *mag = malloc(yn * 8);
+        for (size_t i = 0; i < xn; i++)
+            x[i] = rnd_f();
+        for (int64_t i = 0; i < k.c * taps; i++)
+            w[i] = rnd_f();
+        for (int64_t i = 0; i < k.c; i++)
+            bias[i] = rnd_f();
+        conv_direct_f32(&k, x, w, bias, want, mag);
+        float lo = it % 3 == 0 ? 0.0f : -INFINITY, hi = it % 6 == 0 ? 6.0f : INFINITY;
+        for (int64_t p = 0; p < k.batch * k.c; p++)
+            vec->dwconv_f32(&s.geom, x + p * plane_in, w + (p % k.c) * taps, bias[p % k.c], lo, hi,
+                            y + p * plane_out);
+        int bad = 0;
+        for (size_t i = 0; i < yn && !bad; i++)
+            if (!close_enough(y[i], want[i], mag[i], lo, hi)) {
+                snprintf(msg, len, "f32_dwconv2d__%s: case %d (%lldx%lld/%lld on %lldx%lld): "
+                         "element %zu is %.9g, want %.9g", vec->name, it, (long long)k.kh,
+                         (long long)k.kw, (long long)k.sh, (long long)k.ih, (long long)k.iw, i,
+                         (double)y[i], want[i]);
+                bad = 1;
+            }
+        free(x);
+        free(w);
+        free(bias);
+        free(y);
+        free(want);
+        free(mag);
+        if (bad)
+            return 1;
+        /* int8 */
+        q8_case q;
+        random_q8(&q);
+        uint8_t *xq = malloc(xn), *yq = malloc(yn), *wantq = malloc(yn);
+        int16_t *wq = malloc((size_t)(k.c * taps) * 2);
+        int32_t *bq = malloc((size_t)k.c * 4), *acc = malloc((size_t)(s.geom.oh * s.geom.ow) * 4 + 4);
+        float *mult = malloc((size_t)k.c * 4);
+        fill_q8(xq, q.xdt, xn);
+        fill_weights(wq, (size_t)(k.c * taps), it % 2);
+        fill_bias_mult(bq, mult, (size_t)k.c);
+        eb_ref_conv_q8_params cp = {.win = k.win, .batch = k.batch, .in_channels = k.c,
+                                    .out_channels = k.c, .group = k.c, .x_dtype = q.xdt,
+                                    .y_dtype = q.ydt, .x_zp = q.x_zp, .w = wq, .bias = bq,
+                                    .mult = mult, .y_zp = q.y_zp, .y_min = q.y_min,
+                                    .y_max = q.y_max};
+        void *rs = malloc(eb_ref_conv_q8_scratch_bytes(&cp) + 16);
+        eb_ref_conv_q8(&cp, xq, wantq, rs);
+        for (int64_t p = 0; p < k.batch * k.c; p++) {
+            int64_t c = p % k.c;
+            vec->dwconv_q8(&s.geom, xq + p * plane_in, q.xdt, q.x_zp, wq + c * taps, bq[c],
+                           mult[c], q.y_zp, q.y_min, q.y_max, q.ydt, yq + p * plane_out, acc);
+        }
+        char what[64];
+        snprintf(what, sizeof what, "q8_dwconv2d__%s", vec->name);
+        bad = compare_bytes(yq, wantq, yn, what, it, msg, len);
+        free(rs);
+        free(xq);
+        free(yq);
+        free(wantq);
+        free(wq);
+        free(bq);
+        free(acc);
+        free(mult);
+        if (bad)
+            return 1;
+    }
+    return 0;
+}
+
+static int check_requant(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    enum { N = 77 };
+    int32_t acc[N];
+    uint8_t got[N], want[N];
+    for (int it = 0; it < 400; it++) {
+        q8_case q;
+        random_q8(&q);
+        for (int i = 0; i < N; i++)
+            acc[i] = it % 7 == 0 ? (int32_t)rnd() : (int32_t)rnd_in(-300000, 300000);
+        acc[0] = INT32_MIN;
+        acc[1] = INT32_MAX;
+        int32_t add = it % 3 == 0 ? (int32_t)rnd() : (int32_t)rnd_in(-5000, 5000);
+        float mult = (float)(0.00001 + (double)(rnd() % 100000) * 0.0000001);
+        if (it % 11 == 0)
+            mult = 0.5f; /* many exact halves: ties must round to even */
+        int n = (int)rnd_in(1, N);
+        vec->requant(acc, n, add, mult, q.y_zp, q.y_min, q.y_max, q.ydt, got);
+        for (int i = 0; i < n; i++) {
+            int32_t a = (int32_t)((uint32_t)acc[i] + (uint32_t)add);
+            int32_t v = eb_ref_requant_s32(a, mult, q.y_zp, q.y_min, q.y_max);
+            want[i] = (uint8_t)v;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "requant__%s", vec->name);
+        if (compare_bytes(got, want, (size_t)n, what, it, msg, len))
+            return 1;
+    }
+    return 0;
+}
+
+static int check_add(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    enum { N = 301 };
+    float a[N], b[N], y[N];
+    uint8_t qa[N], qb[N], qy[N], qw[N];
+    for (int it = 0; it < 60; it++) {
+        int64_t i0 = rnd_in(0, 20), i1 = rnd_in(i0, N);
+        float lo = it % 2 ? 0.0f : -INFINITY, hi = it % 4 == 1 ? 0.3f : INFINITY;
+        for (int i = 0; i < N; i++) {
+            a[i] = rnd_f();
+            b[i] = rnd_f();
+            y[i] = 42.0f;
+        }
+        vec->add_f32(a, b, lo, hi, y, i0, i1);
+        for (int i = 0; i < N; i++) {
+            float v = a[i] + b[i];
+            v = v < lo ? lo : v > hi ? hi : v;
+            float w = i >= i0 && i < i1 ? v : 42.0f;
+            if (y[i] != w) {
+                snprintf(msg, len, "f32_add__%s: case %d element %d is %g, want %g", vec->name,
+                         it, i, (double)y[i], (double)w);
+                return 1;
+            }
+        }
+        q8_case q;
+        random_q8(&q);
+        eb_ref_add_q8_params p = {.count = N, .a_dtype = rnd() % 2 ? EB_DT_U8 : EB_DT_I8,
+                                  .b_dtype = rnd() % 2 ? EB_DT_U8 : EB_DT_I8, .y_dtype = q.ydt,
+                                  .y_zp = q.y_zp, .y_min = q.y_min, .y_max = q.y_max,
+                                  .a_mult = (float)(0.05 + (rnd() % 1000) * 0.002),
+                                  .b_mult = (float)(0.05 + (rnd() % 1000) * 0.002)};
+        p.a_zp = (int32_t)rnd_in(p.a_dtype == EB_DT_U8 ? 0 : -128, p.a_dtype == EB_DT_U8 ? 255 : 127);
+        p.b_zp = (int32_t)rnd_in(p.b_dtype == EB_DT_U8 ? 0 : -128, p.b_dtype == EB_DT_U8 ? 255 : 127);
+        fill_q8(qa, p.a_dtype, N);
+        fill_q8(qb, p.b_dtype, N);
+        eb_ref_add_q8(&p, qa, qb, qw);
+        memset(qy, 0, sizeof qy);
+        vec->add_q8(&p, qa, qb, qy, 0, N);
+        char what[64];
+        snprintf(what, sizeof what, "q8_add__%s", vec->name);
+        if (compare_bytes(qy, qw, N, what, it, msg, len))
+            return 1;
+    }
+    return 0;
+}
+
+static int check_pools(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    for (int it = 0; it < 40; it++) {
+        conv_case k;
+        random_conv(&k, 1, 0);
+        k.dh = k.dw = 1;
+        if (!make_window(&k))
+            continue;
+        eb_simd_gemm_shape s;
+        shape_of(&k, &s);
+        s.geom.channels = 1;
+        size_t xn = (size_t)(k.ih * k.iw), yn = (size_t)s.n;
+        float *x = malloc(xn * 4), *y = malloc(yn * 4);
+        for (size_t i = 0; i < xn; i++)
+            x[i] = rnd_f();
+        vec->maxpool_f32(&s.geom, x, y);
+        for (int64_t oy = 0; oy < s.geom.oh; oy++)
+            for (int64_t ox = 0; ox < s.geom.ow; ox++) {
+                float best = -INFINITY;
+                for (int64_t ky = 0; ky < k.kh; ky++)
+                    for (int64_t kx = 0; kx < k.kw; kx++) {
+                        int64_t iy = oy * k.sh - k.ph + ky, ix = ox * k.sw - k.pw + kx;
+                        if (iy >= 0 && iy < k.ih && ix >= 0 && ix < k.iw && x[iy * k.iw + ix] > best)
+                            best = x[iy * k.iw + ix];
+                    }
+                if (y[oy * s.geom.ow + ox] != best) {
+                    snprintf(msg, len, "f32_maxpool2d__%s: case %d at (%lld, %lld): %g, want %g",
+                             vec->name, it, (long long)oy, (long long)ox,
+                             (double)y[oy * s.geom.ow + ox], (double)best);
+                    free(x);
+                    free(y);
+                    return 1;
+                }
+            }
+        free(x);
+        free(y);
+        /* global average */
+        int64_t plane = rnd_in(1, 70), ch = rnd_in(1, 9);
+        float *g = malloc((size_t)(plane * ch) * 4), out[9];
+        for (int64_t i = 0; i < plane * ch; i++)
+            g[i] = rnd_f();
+        vec->gavgpool_f32(g, plane, out, 0, ch);
+        for (int64_t c = 0; c < ch; c++) {
+            double sum = 0, mag = 0;
+            for (int64_t i = 0; i < plane; i++) {
+                sum += g[c * plane + i];
+                mag += fabs(g[c * plane + i]);
+            }
+            if (fabs(out[c] - sum / plane) > EB_SIMD_CHECK_RTOL * mag / plane + 1e-6) {
+                snprintf(msg, len, "f32_gavgpool__%s: case %d channel %lld: %g, want %g",
+                         vec->name, it, (long long)c, (double)out[c], sum / plane);
+                free(g);
+                return 1;
+            }
+        }
+        free(g);
+    }
+    return 0;
+}
+
+/* Every pack_b_q8 layout against the layout rule in simd_kernels.h. */
+static int check_pack(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    static const int layouts[][2] = {{2, 1}, {2, 2}, {1, 4}}; /* elem bytes, ku */
+    for (int it = 0; it < 60; it++) {
+        conv_case k;
+        random_conv(&k, 0, it % 2 == 0);
+        k.group = 1;
+        eb_simd_gemm_shape s;
+        shape_of(&k, &s);
+        s.geom.channels = k.c;
+        s.k = k.c * k.kh * k.kw;
+        int elem = layouts[it % 3][0], ku = layouts[it % 3][1], nr = (int)rnd_in(1, 32);
+        int64_t kpad = (s.k + ku - 1) / ku * ku, j0 = rnd_in(0, s.n - 1);
+        int nvalid = (int)(s.n - j0 < nr ? s.n - j0 : nr);
+        eb_dtype xdt = rnd() % 2 ? EB_DT_U8 : EB_DT_I8;
+        int32_t sub = (int32_t)rnd_in(-128, 128), pad = (int32_t)rnd_in(-100, 100);
+        size_t xn = (size_t)(k.c * k.ih * k.iw), bytes = (size_t)(kpad * nr * elem);
+        uint8_t *x = malloc(xn), *d = malloc(bytes);
+        fill_q8(x, xdt, xn);
+        vec->pack_b_q8(&s.geom, x, xdt, sub, pad, elem, ku, kpad, j0, nvalid, nr, d);
+        for (int64_t kk = 0; kk < kpad; kk++)
+            for (int j = 0; j < nvalid; j++) {
+                int32_t want = 0;
+                if (kk < s.k) {
+                    int64_t c = kk / (k.kh * k.kw), ky = kk % (k.kh * k.kw) / k.kw, kx = kk % k.kw;
+                    int64_t oy = (j0 + j) / s.geom.ow, ox = (j0 + j) % s.geom.ow;
+                    int64_t iy = oy * k.sh - k.ph + ky * k.dh, ix = ox * k.sw - k.pw + kx * k.dw;
+                    if (iy >= 0 && iy < k.ih && ix >= 0 && ix < k.iw) {
+                        int64_t i = (c * k.ih + iy) * k.iw + ix;
+                        want = (xdt == EB_DT_U8 ? (int32_t)x[i] : (int32_t)(int8_t)x[i]) - sub;
+                    } else {
+                        want = pad;
+                    }
+                }
+                int64_t at = ((kk / ku) * nr + j) * ku + kk % ku;
+                int32_t got = elem == 2 ? ((int16_t *)d)[at] : (int32_t)(int8_t)d[at];
+                int32_t wantc = elem == 2 ? (int16_t)want : (int8_t)want;
+                if (got != wantc) {
+                    snprintf(msg, len, "pack_b_q8__%s: case %d (elem %d, ku %d) k %lld col %d: %d, "
+                             "want %d", vec->name, it, elem, ku, (long long)kk, j, got, wantc);
+                    free(x);
+                    free(d);
+                    return 1;
+                }
+            }
+        free(x);
+        free(d);
+    }
+    return 0;
+}
+
+int eb_simd_check_vec(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    rng_state = 0x853c49e6748fea9bull;
+    return check_requant(vec, msg, len) || check_add(vec, msg, len) || check_pack(vec, msg, len) ||
+           check_dwconv(vec, msg, len) || check_pools(vec, msg, len);
+}
+
+/* ---- thread pool -------------------------------------------------------------- */
+
+typedef struct pool_arg {
+    int *hits;
+    int threads;
+    int bad_thread;
+} pool_arg;
+
+static void count_task(void *arg, int t, int thread)
+{
+    pool_arg *a = arg;
+    __atomic_fetch_add(&a->hits[t], 1, __ATOMIC_RELAXED);
+    if (thread < 0 || thread >= a->threads)
+        a->bad_thread = 1;
+}
+
+int eb_simd_check_pool(char *msg, size_t len)
+{
+    for (int threads = 1; threads <= 4; threads++) {
+        eb_simd_pool *p = eb_simd_pool_create(threads);
+        if (!p) {
+            snprintf(msg, len, "pool of %d threads could not start", threads);
+            return 1;
+        }
+        for (int round = 0; round < 200; round++) {
+            int n = round % 37;
+            int hits[64] = {0};
+            pool_arg a = {.hits = hits, .threads = threads};
+            eb_simd_pool_run(p, n, count_task, &a);
+            for (int t = 0; t < n; t++)
+                if (hits[t] != 1 || a.bad_thread) {
+                    snprintf(msg, len, "pool of %d threads: round %d task %d ran %d times%s",
+                             threads, round, t, hits[t], a.bad_thread ? " (bad thread index)" : "");
+                    eb_simd_pool_destroy(p);
+                    return 1;
+                }
+        }
+        eb_simd_pool_destroy(p);
+    }
+    return 0;
+}
+
+/* ---- everything ----------------------------------------------------------------- */
+
+int eb_simd_check_everything(unsigned isa, int *ran)
+{
+    char msg[512], isa_names[64];
+    int failures = 0, n;
+    *ran = 0;
+    const eb_simd_vec_kernels *best = eb_simd_pick_vec(isa);
+    if (eb_simd_check_pool(msg, sizeof msg)) {
+        printf("FAIL pool: %s\n", msg);
+        failures++;
+    } else {
+        printf("ok   thread pool\n");
+    }
+    const eb_simd_vec_kernels *const *vv = eb_simd_vec_variants(&n);
+    for (int i = 0; i < n; i++) {
+        if (!eb_simd_isa_has(isa, vv[i]->isa)) {
+            printf("skip vec__%s: CPU lacks %s\n", vv[i]->name,
+                   eb_simd_isa_str(vv[i]->isa & ~isa, isa_names, sizeof isa_names));
+            continue;
+        }
+        ++*ran;
+        if (eb_simd_check_vec(vv[i], msg, sizeof msg)) {
+            printf("FAIL vec__%s: %s\n", vv[i]->name, msg);
+            failures++;
+        } else {
+            printf("ok   vec__%s\n", vv[i]->name);
+        }
+    }
+    const eb_simd_f32_gemm_variant *fv = eb_simd_f32_gemm_variants(&n);
+    for (int i = 0; i < n; i++) {
+        if (!eb_simd_isa_has(isa, fv[i].isa)) {
+            printf("skip %s: CPU lacks %s\n", fv[i].name,
+                   eb_simd_isa_str(fv[i].isa & ~isa, isa_names, sizeof isa_names));
+            continue;
+        }
+        ++*ran;
+        int bad = 0;
+        for (int threads = 1; threads <= 2 && !bad; threads++)
+            bad = eb_simd_check_f32_gemm(&fv[i], best, threads, msg, sizeof msg);
+        printf("%s %s%s%s\n", bad ? "FAIL" : "ok  ", fv[i].name, bad ? ": " : "", bad ? msg : "");
+        failures += bad;
+    }
+    const eb_simd_q8_gemm_variant *qv = eb_simd_q8_gemm_variants(&n);
+    for (int i = 0; i < n; i++) {
+        if (!eb_simd_isa_has(isa, qv[i].isa)) {
+            printf("skip %s: CPU lacks %s\n", qv[i].name,
+                   eb_simd_isa_str(qv[i].isa & ~isa, isa_names, sizeof isa_names));
+            continue;
+        }
+        ++*ran;
+        int bad = 0;
+        for (int threads = 1; threads <= 2 && !bad; threads++)
+            bad = eb_simd_check_q8_gemm(&qv[i], best, threads, msg, sizeof msg);
+        printf("%s %s%s%s\n", bad ? "FAIL" : "ok  ", qv[i].name, bad ? ": " : "", bad ? msg : "");
+        failures += bad;
+    }
+    return failures;
+}

@@ -1,0 +1,124 @@
+/* Every simd kernel variant the host offers against the reference
+ * (tests/simd/simd_kernel_checks.c: random shapes with ragged edges, int8
+ * bit-exact, fp32 within EB_SIMD_CHECK_RTOL of the products' magnitude).
+ * Variants come from the lists in backends/simd/simd_*.inc; one the CPU
+ * lacks is reported as skipped. The same checks run for aarch64 under
+ * qemu (tests/simd/run_aarch64.sh). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "simd/simd_kernel_checks.h"
+
+static unsigned host_isa(void) { return eb_simd_isa_from_host(NULL); }
+
+static int usable(unsigned need, const char *name)
+{
+    if (eb_simd_isa_has(host_isa(), need))
+        return 1;
+    char s[64];
+    printf("  skip %s: CPU lacks %s\n", name, eb_simd_isa_str(need & ~host_isa(), s, sizeof s));
+    return 0;
+}
+
+static void test_every_f32_gemm_variant_matches_the_reference(void **state)
+{
+    (void)state;
+    int n, checked = 0;
+    const eb_simd_f32_gemm_variant *v = eb_simd_f32_gemm_variants(&n);
+    const eb_simd_vec_kernels *vec = eb_simd_pick_vec(host_isa());
+    char msg[512];
+    for (int i = 0; i < n; i++) {
+        if (!usable(v[i].isa, v[i].name))
+            continue;
+        for (int threads = 1; threads <= 3; threads += 2)
+            if (eb_simd_check_f32_gemm(&v[i], vec, threads, msg, sizeof msg))
+                fail_msg("%s (%d threads)", msg, threads);
+        checked++;
+    }
+    assert_true(checked >= 1); /* the portable variant always runs */
+}
+
+static void test_every_q8_gemm_variant_is_bit_exact(void **state)
+{
+    (void)state;
+    int n, checked = 0;
+    const eb_simd_q8_gemm_variant *v = eb_simd_q8_gemm_variants(&n);
+    char msg[512];
+    for (int i = 0; i < n; i++) {
+        if (!usable(v[i].isa, v[i].name))
+            continue;
+        /* with the best helpers and with the portable ones: packing and
+         * requantisation differ per ISA too */
+        const eb_simd_vec_kernels *vecs[2] = {eb_simd_pick_vec(host_isa()), &eb_simd_vec__c};
+        for (int k = 0; k < 2; k++)
+            for (int threads = 1; threads <= 2; threads++)
+                if (eb_simd_check_q8_gemm(&v[i], vecs[k], threads, msg, sizeof msg))
+                    fail_msg("%s (%d threads)", msg, threads);
+        checked++;
+    }
+    assert_true(checked >= 1);
+}
+
+static void test_every_vector_helper_build_matches_the_reference(void **state)
+{
+    (void)state;
+    int n, checked = 0;
+    const eb_simd_vec_kernels *const *v = eb_simd_vec_variants(&n);
+    char msg[512], name[64];
+    for (int i = 0; i < n; i++) {
+        snprintf(name, sizeof name, "vec__%s", v[i]->name);
+        if (!usable(v[i]->isa, name))
+            continue;
+        if (eb_simd_check_vec(v[i], msg, sizeof msg))
+            fail_msg("%s", msg);
+        checked++;
+    }
+    assert_true(checked >= 1);
+}
+
+static void test_pool_runs_every_task_once(void **state)
+{
+    (void)state;
+    char msg[512];
+    if (eb_simd_check_pool(msg, sizeof msg))
+        fail_msg("%s", msg);
+}
+
+static void test_dispatch_prefers_the_widest_usable_variant(void **state)
+{
+    (void)state;
+    /* nothing usable but C: the portable variants */
+    assert_string_equal(eb_simd_pick_f32_gemm(0)->name, "f32_gemm_4x8__c");
+    assert_string_equal(eb_simd_pick_q8_gemm(0, 1)->name, "q8_gemm_4x8c2__c");
+    assert_string_equal(eb_simd_pick_vec(0)->name, "c");
+#if EB_SIMD_X86
+    assert_string_equal(eb_simd_pick_f32_gemm(EB_SIMD_ISA_AVX2)->name, "f32_gemm_6x16__avx2");
+    unsigned all = EB_SIMD_ISA_AVX2 | EB_SIMD_ISA_AVX512 | EB_SIMD_ISA_AVX512VNNI;
+    assert_string_equal(eb_simd_pick_q8_gemm(all, 1)->name, "q8_gemm_6x32c4__avx512vnni");
+    /* weights outside int8 (uint8 weights with a zero point) keep int16 */
+    assert_string_equal(eb_simd_pick_q8_gemm(all, 0)->name, "q8_gemm_6x32c2__avx512");
+#endif
+    unsigned cap;
+    assert_true(eb_simd_isa_cap("avx2", &cap));
+    assert_int_equal(cap, EB_SIMD_ISA_AVX2);
+    assert_false(eb_simd_isa_cap("sse9", &cap));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pool_runs_every_task_once),
+        cmocka_unit_test(test_dispatch_prefers_the_widest_usable_variant),
+        cmocka_unit_test(test_every_vector_helper_build_matches_the_reference),
+        cmocka_unit_test(test_every_f32_gemm_variant_matches_the_reference),
+        cmocka_unit_test(test_every_q8_gemm_variant_is_bit_exact),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
