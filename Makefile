@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 EDGEBENCH = $(BUILD)/harness/edgebench
 
-.PHONY: all deps build check quickstart conformance bench clean
+.PHONY: all deps build check quickstart conformance bench gate-proof clean
 
 all: build
 
@@ -29,6 +29,13 @@ quickstart: build
 bench: build
 	$(BUILD)/bench/bench_timing_loop
 	$(BUILD)/bench/bench_store
+	$(BUILD)/bench/bench_backends
+
+# The regression gate's A/A and A/B proof: 20 trials of the same scenario
+# twice (never "slower") and of 10% / 2% slower candidates (always / never
+# caught at a 5% tolerance). About 80 runs, a minute or two.
+gate-proof: build
+	$(BUILD)/bench/bench_gate_aa_ab --trials 20
 
 conformance: build
 	$(EDGEBENCH) conformance --backend ref

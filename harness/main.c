@@ -13,11 +13,20 @@ static const struct {
 } commands[] = {
     {"run", eb_cmd_run,
      "run SCENARIO.yaml [-o RESULTS.h5] [--append] [--backend NAME]... [--set KEY=VALUE]...  measure"},
-    {"report", eb_cmd_report, "report RESULTS.h5 [--format text|md|json|csv] [-o FILE]  one row per cell"},
+    {"report", eb_cmd_report, "report RESULTS.h5 [--format text|md|json|csv|html|svg] [-o FILE|DIR]  one row per cell, charts"},
     {"inspect", eb_cmd_inspect, "inspect MODEL.onnx [--format text|json]  ops, shapes, cost, backend support"},
     {"backends", eb_cmd_backends, "backends [--format text|json]  list backends, versions, ops, availability"},
     {"conformance", eb_cmd_conformance,
      "conformance [--backend B] [--filter PATTERN] [--dir DIR] [-v]  run the ONNX node tests"},
+    {"merge", eb_cmd_merge, "merge RESULTS.h5... -o MERGED.h5 [--append] [--strict]  one file from several (farm, CI jobs)"},
+    {"compare", eb_cmd_compare,
+     "compare BASE.h5 CANDIDATE.h5 [--tolerance PCT] [--format text|md|json]  slower / faster / same per cell"},
+    {"gate", eb_cmd_gate,
+     "gate RESULTS.h5 [--budgets BUDGETS.yaml] [--baseline BASE.h5] [--junit F] [--markdown F] [--json F] [--confirm]  exit 1 when a budget fails"},
+    {"farm", eb_cmd_farm,
+     "farm INVENTORY.yaml SCENARIO.yaml [-o FARM.h5] [--jobs N] [--device ID]...  run on every device, merge"},
+    {"probe", eb_cmd_probe,
+     "probe [--format yaml|json] [--id ID] [-o FILE]  describe this host (device description)"},
     {"validate", eb_cmd_validate, "validate SCENARIO.yaml [--set KEY=VALUE]... [--matrix] [--format text|json]  check a scenario, show its run matrix"},
 };
 

@@ -9,6 +9,8 @@ static const eb_renderer renderers[] = {
     {.name = "md", .description = "GitHub Markdown table", .render = eb_render_md},
     {.name = "json", .description = "JSON document (edgebench-report, version 1)", .render = eb_render_json},
     {.name = "csv", .description = "CSV, RFC 4180, one row per run", .render = eb_render_csv},
+    {.name = "variants", .description = "Markdown: compression variants side by side per backend and condition", .render = eb_render_variants},
+    {.name = "html", .description = "one self-contained HTML file with SVG charts", .render = eb_render_html},
 };
 
 const eb_renderer *eb_renderers(int *count)

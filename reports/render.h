@@ -40,6 +40,8 @@ typedef struct eb_report_meta {
     const char *tool_version;   /* edgebench version that wrote the results */
     const char *created;        /* ISO 8601 UTC, when the results were written */
     const char *command;        /* command line that produced the results */
+    const struct eb_results *results; /* the whole file (devices, scenarios), for the
+                                       * html report's charts; NULL: charts from runs only */
 } eb_report_meta;
 
 /* Write the report of runs[0..n) to f. meta may be NULL; runs may be NULL
@@ -50,6 +52,13 @@ int eb_render_text(FILE *f, const eb_report_meta *meta, const eb_run_record *run
 int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n);
 int eb_render_json(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n);
 int eb_render_csv(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n);
+/* Markdown, one table per backend x condition with the variants as rows:
+ * latency, memory, size, accuracy, drop and agreement against the
+ * reference variant (reports/render_variants.c). */
+int eb_render_variants(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n);
+/* One self-contained HTML file (inline SVG charts, no scripts, no network):
+ * reports/html_report.c; charts in reports/plot.h. */
+int eb_render_html(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n);
 
 /* The list of formats: the CLI's --format values, its help text and the
  * tests all read this one table. */

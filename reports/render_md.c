@@ -17,12 +17,17 @@
  *   ## Unstable                           (only when there are some)
  *   <blank>
  *   - 000002 ref/int8/noise rep 0: cv 12.3% > 5%
+ *   <blank>
+ *   ## Throttled                          (only when there are some)
+ *   <blank>
+ *   - 000004 ref/fp32/hot rep 0: yes: calibration speed dropped 48%
  *
  * Text from records is escaped (backslash before \ ` * _ [ ] < > | ~) so a
  * name can neither break the table nor turn into markup; paths and command
  * lines are code spans, fenced with enough backticks for their content. */
 #include <string.h>
 
+#include "reports/render_devices.h"
 #include "reports/render_internal.h"
 
 static void put_escaped(FILE *f, const char *s)
@@ -108,6 +113,9 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
         eb_render__cells(&runs[i], &unit, row);
         put_row(f, row);
     }
+    /* farm and merged files: the devices side by side */
+    if (eb_render__by_device(f, runs, n, &unit, 1) != 0)
+        return -1;
 
     char label[1024], msg[1024];
     int heading = 0;
@@ -141,6 +149,24 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
         eb_render__one_line(msg, sizeof msg, r->summary.stability);
         fputs("- ", f);
         put_escaped(f, r->id);
+        fputc(' ', f);
+        put_escaped(f, label);
+        fputs(": ", f);
+        put_escaped(f, msg);
+        fputc('\n', f);
+    }
+    /* cells measured on a throttled device (docs/sensors.md) */
+    heading = 0;
+    for (int i = 0; i < n; i++) {
+        const char *t = eb_run_record_text(&runs[i], "throttled");
+        if (!t || strncmp(t, "yes", 3) != 0)
+            continue;
+        if (!heading++)
+            fputs("\n## Throttled\n\n", f);
+        eb_render__label(label, sizeof label, &runs[i]);
+        eb_render__one_line(msg, sizeof msg, t);
+        fputs("- ", f);
+        put_escaped(f, runs[i].id);
         fputc(' ', f);
         put_escaped(f, label);
         fputs(": ", f);

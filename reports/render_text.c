@@ -13,12 +13,16 @@
  *   <blank>
  *   Unstable:                            (only when there are some)
  *     000002 ref/int8/noise rep 0: cv 12.3% > 5%
+ *   <blank>
+ *   Throttled:                           (only when there are some)
+ *     000004 ref/fp32/hot rep 0: yes: calibration speed dropped 48%
  *
  * Columns are separated by two spaces; text columns are left-aligned,
  * numbers right-aligned; widths count UTF-8 code points. No line has
  * trailing spaces. */
 #include <string.h>
 
+#include "reports/render_devices.h"
 #include "reports/render_internal.h"
 
 /* Display width: code points, not bytes ("µs" is 2 wide, 3 bytes). */
@@ -104,6 +108,9 @@ int eb_render_text(FILE *f, const eb_report_meta *meta, const eb_run_record *run
         eb_render__cells(&runs[i], &unit, row);
         put_row(f, row, width);
     }
+    /* farm and merged files: the devices side by side */
+    if (eb_render__by_device(f, runs, n, &unit, 0) != 0)
+        return -1;
 
     char label[1024], msg[1024];
     int heading = 0;
@@ -127,6 +134,19 @@ int eb_render_text(FILE *f, const eb_report_meta *meta, const eb_run_record *run
         eb_render__label(label, sizeof label, r);
         eb_render__one_line(msg, sizeof msg, r->summary.stability);
         fprintf(f, "  %s %s: %s\n", r->id, label, msg);
+    }
+    /* cells measured on a throttled device (docs/sensors.md): a hot device,
+     * not a slow model */
+    heading = 0;
+    for (int i = 0; i < n; i++) {
+        const char *t = eb_run_record_text(&runs[i], "throttled");
+        if (!t || strncmp(t, "yes", 3) != 0)
+            continue;
+        if (!heading++)
+            fputs("\nThrottled:\n", f);
+        eb_render__label(label, sizeof label, &runs[i]);
+        eb_render__one_line(msg, sizeof msg, t);
+        fprintf(f, "  %s %s: %s\n", runs[i].id, label, msg);
     }
     return ferror(f) ? -1 : 0;
 }

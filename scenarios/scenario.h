@@ -51,7 +51,8 @@ typedef struct eb_scenario_errors {
 /* ---- the scenario ------------------------------------------------------ */
 
 typedef enum eb_input_kind {
-    EB_INPUT_RANDOM = 0 /* seeded random tensors; datasets come as a new kind */
+    EB_INPUT_RANDOM = 0, /* seeded random tensors */
+    EB_INPUT_DATASET = 1 /* labelled samples from a file (harness/inputs/dataset.h) */
 } eb_input_kind;
 
 typedef enum eb_input_distribution {
@@ -69,11 +70,34 @@ typedef struct eb_scenario_random {
     double mean, std; /* normal; defaults 0, 1 */
 } eb_scenario_random;
 
+/* `inputs:` of kind dataset. Paths are resolved against the scenario's
+ * directory; the files are read by the cell, not by the loader. */
+typedef struct eb_scenario_dataset {
+    char *path, *labels;        /* resolved; labels "" when none */
+    char *format;               /* "auto", "idx", "npy", "hdf5" */
+    char *images_dataset, *labels_dataset; /* HDF5 names */
+    uint64_t limit;             /* 0: all */
+    int shuffled;
+    uint64_t seed;
+    double scale;
+    int n_mean, n_std;          /* 1..4 */
+    double mean[4], std[4];
+    char *layout, *resize, *sample_layout, *dtype; /* as written (validated enums) */
+} eb_scenario_dataset;
+
 /* `inputs:`. One member per kind; `kind` says which one is filled. */
 typedef struct eb_scenario_inputs {
     eb_input_kind kind;
-    eb_scenario_random random; /* kind random */
+    eb_scenario_random random;   /* kind random */
+    eb_scenario_dataset dataset; /* kind dataset */
 } eb_scenario_inputs;
+
+/* `accuracy:` */
+typedef struct eb_scenario_accuracy {
+    int top_k;                   /* default 5; 0: top-1 only */
+    int reference;               /* compare outputs with the reference variant on ref; default 1 */
+    int64_t max_compare;         /* samples compared with the reference; default 10000 */
+} eb_scenario_accuracy;
 
 /* One model variant (a single `model.path` is the variant "default"). */
 typedef struct eb_scenario_variant {
@@ -142,6 +166,26 @@ typedef struct eb_scenario_budgets {
                      * budgets. NULL when not present. */
 } eb_scenario_budgets;
 
+/* `metrics:` what is measured besides latency: sensors, PAPI counters,
+ * throttling detection (docs/sensors.md). Strings are never NULL ("" when
+ * not given). */
+typedef struct eb_scenario_metrics {
+    int n_counters;             /* PAPI event names, in file order */
+    char **counters;
+    int64_t sample_period_ms;   /* default 100 */
+    char *power;                /* "auto" (default), "none", "rapl", "hwmon", "nvml", "command" */
+    char *power_sensor;
+    char *power_command;
+    char *temperature_sensor;
+    char *frequency_sensor;
+    char *sysfs_root;           /* absolute (relative ones resolved like model paths) or "" */
+    int64_t idle_baseline_ms;   /* 0: no idle baseline */
+    int64_t calibration_ms;     /* 0: no throttling calibration; default 30 */
+    double throttle_threshold;  /* default 0.15 */
+    double temperature_limit_c; /* 0: not checked */
+    double frequency_limit_mhz; /* 0: not checked */
+} eb_scenario_metrics;
+
 /* A loaded, valid scenario. Plain data: every pointer is owned by the
  * scenario and lives until eb_scenario_destroy. */
 typedef struct eb_scenario {
@@ -172,6 +216,9 @@ typedef struct eb_scenario {
     eb_scenario_condition *conditions;
 
     eb_scenario_budgets budgets;
+
+    eb_scenario_metrics metrics;
+    eb_scenario_accuracy accuracy;
 } eb_scenario;
 
 /* What to load. */

@@ -328,11 +328,77 @@ static void build_model(builder *b, const eb_ynode *root)
                       list);
 }
 
+/* A list of numbers (at most max) into v; returns the count. */
+static int num_list(const eb_ynode *n, const char *def, double *v, int max)
+{
+    if (!n || n->type != EB_Y_SEQ) {
+        /* the default is written "[x]" */
+        v[0] = def ? strtod(def + (def[0] == '['), NULL) : 0;
+        return 1;
+    }
+    int k = 0;
+    for (int i = 0; i < n->n && k < max; i++) {
+        double x;
+        if (eb_ynode_num(n->kids[i], &x) == 1)
+            v[k++] = x;
+    }
+    return k ? k : 1;
+}
+
+static void build_dataset(builder *b, const eb_ynode *n)
+{
+    eb_scenario_dataset *d = &b->s->inputs.dataset;
+    const char *p = str_of(at(n, "path"), "");
+    d->path = join_path(b->s->dir, p);
+    const char *l = str_of(at(n, "labels"), "");
+    d->labels = l[0] ? join_path(b->s->dir, l) : sdup(b, "");
+    if (!d->path || !d->labels)
+        b->d->nomem = 1;
+    d->format = sdup(b, str_of(at(n, "format"), "auto"));
+    d->images_dataset = sdup(b, str_of(at(n, "images_dataset"), "images"));
+    d->labels_dataset = sdup(b, str_of(at(n, "labels_dataset"), ""));
+    d->limit = (uint64_t)int_of(at(n, "limit"), "0");
+    d->shuffled = strcmp(str_of(at(n, "order"), "sequential"), "shuffled") == 0;
+    d->seed = (uint64_t)int_of(at(n, "seed"), "0");
+    d->scale = num_of(at(n, "normalize.scale"), schema_at("inputs.normalize.scale")->def);
+    d->n_mean = num_list(at(n, "normalize.mean"), "[0]", d->mean, 4);
+    d->n_std = num_list(at(n, "normalize.std"), "[1]", d->std, 4);
+    d->layout = sdup(b, str_of(at(n, "layout"), "auto"));
+    d->resize = sdup(b, str_of(at(n, "resize"), "bilinear"));
+    d->sample_layout = sdup(b, str_of(at(n, "sample_layout"), "hwc"));
+    d->dtype = sdup(b, str_of(at(n, "dtype"), "auto"));
+    /* the files must exist now: a typo should not surface in the first cell */
+    const eb_ynode *files[2] = {at(n, "path"), at(n, "labels")};
+    const char *resolved[2] = {d->path, d->labels};
+    for (int i = 0; i < 2; i++) {
+        struct stat st;
+        if (!files[i] || !resolved[i] || !resolved[i][0])
+            continue;
+        if (stat(resolved[i], &st) != 0 || !S_ISREG(st.st_mode))
+            eb_sdiag_node(b->d, files[i], "inputs.%s: %s: %s", i ? "labels" : "path", resolved[i],
+                          stat(resolved[i], &st) != 0 ? "file not found" : "not a file");
+    }
+}
+
+static void build_accuracy(builder *b, const eb_ynode *root)
+{
+    eb_scenario_accuracy *a = &b->s->accuracy;
+    const eb_ynode *n = eb_ynode_get(root, "accuracy");
+    a->top_k = (int)int_of(at(n, "top_k"), "5");
+    a->reference = strcmp(str_of(at(n, "reference"), "on"), "on") == 0;
+    a->max_compare = int_of(at(n, "max_compare"), "10000");
+}
+
 static void build_inputs(builder *b, const eb_ynode *root)
 {
     eb_scenario_inputs *in = &b->s->inputs;
     const eb_ynode *n = eb_ynode_get(root, "inputs");
-    in->kind = EB_INPUT_RANDOM; /* the only kind so far (and the default) */
+    if (strcmp(str_of(at(n, "kind"), "random"), "dataset") == 0) {
+        in->kind = EB_INPUT_DATASET;
+        build_dataset(b, n);
+        return;
+    }
+    in->kind = EB_INPUT_RANDOM;
     eb_scenario_random *r = &in->random;
     r->seed = (uint64_t)int_of(at(n, "seed"), schema_at("inputs.seed")->def);
     r->distribution =
@@ -492,6 +558,54 @@ static void build_run(builder *b, const eb_ynode *root)
     }
 }
 
+/* A map-valued condition parameter (drift) becomes "drift.<key>" entries,
+ * present keys only; drift.param must name a numeric parameter of the kind. */
+static void add_map_params(builder *b, eb_scenario_condition *c, const eb_kind *kind,
+                           const eb_key *f, const eb_ynode *pn)
+{
+    if (!pn || pn->type != EB_Y_MAP)
+        return;
+    int extra = 0;
+    for (const eb_key *sub = f->fields; sub && sub->name; sub++)
+        extra++;
+    char **k2 = realloc(c->param_keys, (size_t)(c->n_params + extra + 8) * sizeof *k2);
+    if (k2)
+        c->param_keys = k2;
+    char **v2 = realloc(c->param_values, (size_t)(c->n_params + extra + 8) * sizeof *v2);
+    if (v2)
+        c->param_values = v2;
+    if (!k2 || !v2) {
+        b->d->nomem = 1;
+        return;
+    }
+    for (const eb_key *sub = f->fields; sub && sub->name; sub++) {
+        const eb_ynode *sn = eb_ynode_get(pn, sub->name);
+        if (!sn && !sub->def)
+            continue;
+        char key[128];
+        snprintf(key, sizeof key, "%s.%s", f->name, sub->name);
+        c->param_keys[c->n_params] = sdup(b, key);
+        c->param_values[c->n_params++] = sdup(b, str_of(sn, sub->def));
+    }
+    const eb_ynode *param = first_scalar(eb_ynode_get(pn, "param"));
+    if (!param)
+        return;
+    const eb_key *target = NULL;
+    for (const eb_key *k = kind->fields; k->name; k++)
+        if (strcmp(k->name, param->text) == 0 && k->type == EB_K_NUM)
+            target = k;
+    if (!target) {
+        char names[256] = "";
+        size_t used = 0;
+        for (const eb_key *k = kind->fields; k->name && used < sizeof names; k++)
+            if (k->type == EB_K_NUM)
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                         used ? ", " : "", k->name);
+        eb_sdiag_node(b->d, param, "%s.param: '%s' is not a parameter of kind %s (%s)", f->name,
+                      param->text, kind->name, names);
+    }
+}
+
 static void add_condition(builder *b, const char *name, const char *kind_name,
                           const eb_kind *kind, const eb_ynode *cn)
 {
@@ -517,6 +631,10 @@ static void add_condition(builder *b, const char *name, const char *kind_name,
     }
     for (const eb_key *f = kind->fields; f->name; f++) {
         const eb_ynode *pn = eb_ynode_get(cn, f->name);
+        if (f->type == EB_K_MAP) {
+            add_map_params(b, c, kind, f, pn);
+            continue;
+        }
         c->param_keys[c->n_params] = sdup(b, f->name);
         c->param_values[c->n_params++] = sdup(b, str_of(pn, f->def));
         c->n_axes = add_axis(b, &c->axes, c->n_axes, f->name, pn);
@@ -584,6 +702,45 @@ static void build_budgets(builder *b, const eb_ynode *root)
     }
 }
 
+/* `metrics:` (docs/sensors.md); a relative sysfs_root is resolved like a
+ * model path. */
+static void build_metrics(builder *b, const eb_ynode *root)
+{
+    eb_scenario_metrics *m = &b->s->metrics;
+    const eb_ynode *n = eb_ynode_get(root, "metrics");
+    const eb_ynode *list = eb_ynode_get(n, "counters");
+    if (list && list->type == EB_Y_SEQ && list->n > 0) {
+        if (!(m->counters = calloc((size_t)list->n, sizeof *m->counters))) {
+            b->d->nomem = 1;
+            return;
+        }
+        for (int i = 0; i < list->n; i++)
+            if (list->kids[i]->type == EB_Y_SCALAR)
+                m->counters[m->n_counters++] = sdup(b, list->kids[i]->text);
+    }
+    m->sample_period_ms =
+        int_of(at(n, "sample_period_ms"), schema_at("metrics.sample_period_ms")->def);
+    m->power = sdup(b, str_of(at(n, "power"), "auto"));
+    m->power_sensor = sdup(b, str_of(at(n, "power_sensor"), ""));
+    m->power_command = sdup(b, str_of(at(n, "power_command"), ""));
+    m->temperature_sensor = sdup(b, str_of(at(n, "temperature_sensor"), ""));
+    m->frequency_sensor = sdup(b, str_of(at(n, "frequency_sensor"), ""));
+    const eb_ynode *rn = first_scalar(at(n, "sysfs_root"));
+    if (rn && !eb_ynode_is_null(rn) && rn->text[0]) {
+        if (!(m->sysfs_root = join_path(rn->src || !b->s->dir ? b->cwd : b->s->dir, rn->text)))
+            b->d->nomem = 1;
+    } else {
+        m->sysfs_root = sdup(b, "");
+    }
+    m->idle_baseline_ms =
+        int_of(at(n, "idle_baseline_ms"), schema_at("metrics.idle_baseline_ms")->def);
+    m->calibration_ms = int_of(at(n, "calibration_ms"), schema_at("metrics.calibration_ms")->def);
+    m->throttle_threshold =
+        num_of(at(n, "throttle_threshold"), schema_at("metrics.throttle_threshold")->def);
+    m->temperature_limit_c = num_of(at(n, "temperature_limit_c"), "0");
+    m->frequency_limit_mhz = num_of(at(n, "frequency_limit_mhz"), "0");
+}
+
 void eb_scenario_build(const eb_ynode *root, const char *text, const char *cwd,
                        const eb_registry *reg, eb_scenario *s, eb_sdiag *d)
 {
@@ -597,8 +754,10 @@ void eb_scenario_build(const eb_ynode *root, const char *text, const char *cwd,
     build_name(&b, root);
     build_model(&b, root);
     build_inputs(&b, root);
+    build_accuracy(&b, root);
     build_backends(&b, root);
     build_run(&b, root);
     build_conditions(&b, root);
     build_budgets(&b, root);
+    build_metrics(&b, root);
 }

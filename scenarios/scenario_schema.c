@@ -41,8 +41,43 @@ static const eb_key random_fields[] = {
      .def = "1"},
     {0}};
 
-/* A later issue adds {"dataset", dataset_fields} here. */
-static const eb_kind input_kinds[] = {{"random", random_fields}, {0}};
+static const char *const dataset_formats[] = {"auto", "idx", "npy", "hdf5", NULL};
+static const char *const sample_orders[] = {"sequential", "shuffled", NULL};
+static const char *const layouts[] = {"auto", "NCHW", "NHWC", NULL};
+static const char *const resizes[] = {"bilinear", "nearest", "none", NULL};
+static const char *const sample_layouts[] = {"hwc", "chw", NULL};
+static const char *const input_dtypes[] = {"auto", "float32", "uint8", "int8", NULL};
+
+static const eb_key norm_value = {.name = "<value>", .type = EB_K_NUM, .fmin = -1e300,
+                                  .fmax = 1e300};
+static const eb_key norm_std = {.name = "<value>", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN,
+                                .fmin = 0, .fmax = 1e300};
+
+static const eb_key normalize_fields[] = {
+    {.name = "scale", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 1e300,
+     .def = "0.00392156862745098"},
+    {.name = "mean", .type = EB_K_LIST, .maxn = 4, .item = &norm_value, .def = "[0]"},
+    {.name = "std", .type = EB_K_LIST, .maxn = 4, .item = &norm_std, .def = "[1]"},
+    {0}};
+
+static const eb_key dataset_fields[] = {
+    {.name = "path", .type = EB_K_STR, .flags = EB_KF_REQUIRED | EB_KF_NONEMPTY, .maxlen = 1000},
+    {.name = "labels", .type = EB_K_STR, .maxlen = 1000, .def = ""},
+    {.name = "format", .type = EB_K_ENUM, .choices = dataset_formats, .def = "auto"},
+    {.name = "images_dataset", .type = EB_K_STR, .flags = EB_KF_NONEMPTY, .maxlen = 250,
+     .def = "images"},
+    {.name = "labels_dataset", .type = EB_K_STR, .maxlen = 250, .def = ""},
+    {.name = "limit", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},
+    {.name = "order", .type = EB_K_ENUM, .choices = sample_orders, .def = "sequential"},
+    {.name = "seed", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},
+    {.name = "normalize", .type = EB_K_MAP, .fields = normalize_fields},
+    {.name = "layout", .type = EB_K_ENUM, .choices = layouts, .def = "auto"},
+    {.name = "resize", .type = EB_K_ENUM, .choices = resizes, .def = "bilinear"},
+    {.name = "sample_layout", .type = EB_K_ENUM, .choices = sample_layouts, .def = "hwc"},
+    {.name = "dtype", .type = EB_K_ENUM, .choices = input_dtypes, .def = "auto"},
+    {0}};
+
+static const eb_kind input_kinds[] = {{"random", random_fields}, {"dataset", dataset_fields}, {0}};
 
 static const eb_key inputs_fields[] = {{.name = "kind", .type = EB_K_KIND, .def = "random"}, {0}};
 
@@ -107,11 +142,87 @@ const eb_run_field eb_run_fields[] = {
 
 static const eb_key plain_fields[] = {{0}};
 
-/* Later issues add kinds with parameters here, e.g.
- *     {"noise", noise_fields}  with  {.name = "sigma", .type = EB_K_NUM, .flags = EB_KF_SWEEP}
- * The builder turns each kind's fields into the condition's resolved
+/* The builder turns each kind's fields into the condition's resolved
  * parameters (defaults filled in) and sweep axes. */
-static const eb_kind condition_kinds[] = {{"plain", plain_fields}, {0}};
+/* Thermal set-ups (issue 5; harness/thermal/, docs/sensors.md). */
+static const char *const soak_loads[] = {"model", "cpu", NULL};
+static const eb_key soak_fields[] = {
+    {.name = "duration_s", .type = EB_K_NUM, .flags = EB_KF_SWEEP | EB_KF_ABOVE_MIN, .fmin = 0,
+     .fmax = 86400, .def = "60"},
+    {.name = "load", .type = EB_K_ENUM, .choices = soak_loads, .def = "model"},
+    {0}};
+
+static const eb_key cooldown_fields[] = {
+    {.name = "sensor", .type = EB_K_STR, .maxlen = 63, .def = ""},
+    {.name = "below_c", .type = EB_K_NUM, .flags = EB_KF_SWEEP, .fmin = -50, .fmax = 200,
+     .def = "50"},
+    {.name = "timeout_s", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 86400,
+     .def = "300"},
+    {0}};
+
+static const char *const throttle_methods[] = {"signal", "cgroup", NULL};
+static const eb_key throttle_fields[] = {
+    {.name = "duty", .type = EB_K_NUM, .flags = EB_KF_SWEEP | EB_KF_ABOVE_MIN, .fmin = 0,
+     .fmax = 1, .def = "0.5"},
+    {.name = "period_ms", .type = EB_K_INT, .imin = 2, .imax = 10000, .def = "100"},
+    {.name = "method", .type = EB_K_ENUM, .choices = throttle_methods, .def = "signal"},
+    {0}};
+
+static const char *const load_kinds[] = {"cpu", "fp", "memory", NULL};
+static const eb_key background_load_fields[] = {
+    {.name = "load_threads", .type = EB_K_INT, .flags = EB_KF_SWEEP, .imin = 1, .imax = 1024,
+     .def = "1"},
+    {.name = "load", .type = EB_K_ENUM, .choices = load_kinds, .def = "cpu"},
+    {0}};
+
+/* Input transforms (harness/transforms/transform.c lists the same kinds and
+ * parameters; tests/test_transforms.c checks the two agree). Each also takes
+ * `seed` and `drift`. */
+static const char *const drift_shapes[] = {"linear", "step", NULL};
+static const eb_key drift_fields[] = {
+    {.name = "param", .type = EB_K_STR, .flags = EB_KF_REQUIRED | EB_KF_NONEMPTY, .maxlen = 63},
+    {.name = "from", .type = EB_K_NUM, .flags = EB_KF_REQUIRED, .fmin = -1e9, .fmax = 1e9},
+    {.name = "to", .type = EB_K_NUM, .flags = EB_KF_REQUIRED, .fmin = -1e9, .fmax = 1e9},
+    {.name = "shape", .type = EB_K_ENUM, .choices = drift_shapes, .def = "linear"},
+    {.name = "at", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},
+    {0}};
+
+#define TF_COMMON                                                                          \
+    {.name = "seed", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},          \
+    {.name = "drift", .type = EB_K_MAP, .fields = drift_fields, .def = "none"}
+#define TF_NUM(n, lo, hi, d)                                                               \
+    {.name = n, .type = EB_K_NUM, .flags = EB_KF_SWEEP, .fmin = lo, .fmax = hi, .def = d}
+
+static const eb_key noise_fields[] = {TF_NUM("sigma", 0, 100, "0"), TF_COMMON, {0}};
+static const eb_key salt_pepper_fields[] = {TF_NUM("p", 0, 1, "0"), TF_COMMON, {0}};
+static const eb_key dead_pixels_fields[] = {TF_NUM("fraction", 0, 1, "0"), TF_NUM("value", 0, 1, "0"),
+                                            TF_COMMON, {0}};
+static const eb_key brightness_fields[] = {TF_NUM("delta", -1, 1, "0"), TF_COMMON, {0}};
+static const eb_key contrast_fields[] = {TF_NUM("factor", 0, 100, "1"), TF_COMMON, {0}};
+static const eb_key bit_depth_fields[] = {TF_NUM("bits", 1, 16, "8"), TF_COMMON, {0}};
+static const eb_key blur_fields[] = {TF_NUM("sigma", 0, 20, "0"), TF_COMMON, {0}};
+static const eb_key occlusion_fields[] = {TF_NUM("size", 0, 100000, "0"), TF_NUM("value", 0, 1, "0"),
+                                          TF_COMMON, {0}};
+static const eb_key rotate_fields[] = {TF_NUM("degrees", -360, 360, "0"), TF_COMMON, {0}};
+static const eb_key translate_fields[] = {TF_NUM("dx", -100000, 100000, "0"),
+                                          TF_NUM("dy", -100000, 100000, "0"), TF_COMMON, {0}};
+
+static const eb_kind condition_kinds[] = {{"plain", plain_fields},
+                                          {"noise", noise_fields},
+                                          {"salt_pepper", salt_pepper_fields},
+                                          {"dead_pixels", dead_pixels_fields},
+                                          {"brightness", brightness_fields},
+                                          {"contrast", contrast_fields},
+                                          {"bit_depth", bit_depth_fields},
+                                          {"blur", blur_fields},
+                                          {"occlusion", occlusion_fields},
+                                          {"rotate", rotate_fields},
+                                          {"translate", translate_fields},
+                                          {"soak", soak_fields},
+                                          {"cooldown", cooldown_fields},
+                                          {"throttle", throttle_fields},
+                                          {"background_load", background_load_fields},
+                                          {0}};
 
 static const eb_key condition_fields[] = {
     {.name = "name", .type = EB_K_STR, .flags = EB_KF_REQUIRED | EB_KF_NAME},
@@ -120,6 +231,39 @@ static const eb_key condition_fields[] = {
 
 static const eb_key condition = {.name = "<condition>", .type = EB_K_MAP,
                                  .fields = condition_fields, .kinds = condition_kinds};
+
+/* ---- metrics: sensors, counters, throttling detection (docs/sensors.md) --- */
+
+static const char *const power_sources[] = {"auto", "none", "rapl", "hwmon", "nvml", "command",
+                                            NULL};
+static const eb_key counter_name = {.name = "<counter>", .type = EB_K_STR,
+                                    .flags = EB_KF_NONEMPTY, .maxlen = 63};
+
+static const eb_key metrics_fields[] = {
+    {.name = "counters", .type = EB_K_LIST, .item = &counter_name, .def = "[]"},
+    {.name = "sample_period_ms", .type = EB_K_INT, .imin = 1, .imax = 60000, .def = "100"},
+    {.name = "power", .type = EB_K_ENUM, .choices = power_sources, .def = "auto"},
+    {.name = "power_sensor", .type = EB_K_STR, .maxlen = 63, .def = ""},
+    {.name = "power_command", .type = EB_K_STR, .maxlen = 1000, .def = ""},
+    {.name = "temperature_sensor", .type = EB_K_STR, .maxlen = 63, .def = ""},
+    {.name = "frequency_sensor", .type = EB_K_STR, .maxlen = 63, .def = ""},
+    {.name = "sysfs_root", .type = EB_K_STR, .maxlen = 900, .def = ""},
+    {.name = "idle_baseline_ms", .type = EB_K_INT, .imin = 0, .imax = 600000, .def = "0"},
+    {.name = "calibration_ms", .type = EB_K_INT, .imin = 0, .imax = 60000, .def = "30"},
+    {.name = "throttle_threshold", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0,
+     .fmax = 1, .def = "0.15"},
+    {.name = "temperature_limit_c", .type = EB_K_NUM, .fmin = 0, .fmax = 200, .def = "0"},
+    {.name = "frequency_limit_mhz", .type = EB_K_NUM, .fmin = 0, .fmax = 100000, .def = "0"},
+    {0}};
+
+/* ---- accuracy ------------------------------------------------------------ */
+
+static const char *const on_off[] = {"on", "off", NULL};
+static const eb_key accuracy_fields[] = {
+    {.name = "top_k", .type = EB_K_INT, .imin = 0, .imax = 1000, .def = "5"},
+    {.name = "reference", .type = EB_K_ENUM, .choices = on_off, .def = "on"},
+    {.name = "max_compare", .type = EB_K_INT, .imin = 0, .imax = 100000000, .def = "10000"},
+    {0}};
 
 /* ---- the file ------------------------------------------------------------- */
 
@@ -136,6 +280,8 @@ static const eb_key root_fields[] = {
     {.name = "conditions", .type = EB_K_LIST, .flags = EB_KF_NONEMPTY, .item = &condition,
      .def = "[{name: plain, kind: plain}]"},
     {.name = "budgets", .type = EB_K_RAW},
+    {.name = "metrics", .type = EB_K_MAP, .fields = metrics_fields},
+    {.name = "accuracy", .type = EB_K_MAP, .fields = accuracy_fields},
     {0}};
 
 const eb_key eb_schema_root = {.name = "", .type = EB_K_MAP, .fields = root_fields};
@@ -230,19 +376,28 @@ void eb_schema_visit(eb_schema_visit_fn fn, void *arg)
 
 /* ---- the keys that sweep, for messages ------------------------------------- */
 
+#define SWEEP_TEXT_LEN 2048
+
 static void add_sweep(void *arg, const char *path, const eb_key *k, const eb_kind *kind)
 {
     (void)kind;
     char *text = arg;
     if (!(k->flags & EB_KF_SWEEP))
         return;
+    /* condition kinds add many: named once as a group */
+    if (strncmp(path, "conditions[].", 13) == 0)
+        path = "conditions[] parameters of a kind";
+    size_t plen = strlen(path);
+    for (const char *p = strstr(text, path); p; p = strstr(p + 1, path))
+        if ((p == text || p[-1] == ' ') && (p[plen] == ',' || p[plen] == '\0'))
+            return;
     size_t used = strlen(text);
-    snprintf(text + used, 512 - used, "%s%s", used ? ", " : "", path);
+    snprintf(text + used, SWEEP_TEXT_LEN - used, "%s%s", used ? ", " : "", path);
 }
 
 const char *eb_schema_sweep_keys(void)
 {
-    static char text[512]; /* computed once; the tables are constant */
+    static char text[SWEEP_TEXT_LEN]; /* computed once; the tables are constant */
     if (!text[0])
         eb_schema_visit(add_sweep, text);
     return text;

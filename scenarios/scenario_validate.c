@@ -62,6 +62,26 @@ static void normalize(eb_ynode **slot, const eb_key *k)
         *slot = map;
         return;
     }
+    if (k->type == EB_K_LIST && n->type == EB_Y_SCALAR && !eb_ynode_is_null(n) &&
+        (k->item->type == EB_K_NUM || k->item->type == EB_K_INT || k->item->type == EB_K_STR)) {
+        /* `mean: 0.5` is the list [0.5] */
+        eb_ynode *seq = eb_ynode_new(EB_Y_SEQ, n->src, n->line, n->col);
+        if (!seq)
+            return;
+        seq->start = n->start;
+        seq->end = n->end;
+        seq->key = n->key;
+        seq->key_line = n->key_line;
+        seq->key_col = n->key_col;
+        seq->key_start = n->key_start;
+        n->key = NULL;
+        if (eb_ynode_append(seq, n) != 0) {
+            free(seq);
+            return;
+        }
+        *slot = seq;
+        return;
+    }
     normalize_kids(n, k);
 }
 

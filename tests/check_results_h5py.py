@@ -253,7 +253,7 @@ def check_extras(c, w, g):
         c.expect(obj.ndim in (1, 2), f"{w}/{name}: rank {obj.ndim}")
     g.visititems(visit)
     corr = g.get("accuracy/correct")
-    if corr is not None and m is not None and "top1" in m.attrs:
+    if corr is not None and m is not None and "top1" in m.attrs and "accuracy_samples" in m.attrs:
         n = len(corr)
         c.expect(n == int(m.attrs["accuracy_samples"]),
                  f"{w}: accuracy/correct has {n} entries, accuracy_samples says "

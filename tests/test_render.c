@@ -575,16 +575,17 @@ static void test_render_by_name_finds_every_listed_format(void **state)
     (void)state;
     int count = 0;
     const eb_renderer *list = eb_renderers(&count);
-    assert_int_equal(count, 4);
-    const char *names[] = {"text", "md", "json", "csv"};
-    const eb_render_fn fns[] = {eb_render_text, eb_render_md, eb_render_json, eb_render_csv};
+    assert_int_equal(count, 6);
+    const char *names[] = {"text", "md", "json", "csv", "variants", "html"};
+    const eb_render_fn fns[] = {eb_render_text, eb_render_md,      eb_render_json,
+                                eb_render_csv,  eb_render_variants, eb_render_html};
     for (int i = 0; i < count; i++) {
         assert_string_equal(list[i].name, names[i]);
         assert_non_null(list[i].description);
         assert_ptr_equal(list[i].render, fns[i]);
         assert_ptr_equal(eb_render_by_name(names[i]), fns[i]);
     }
-    assert_null(eb_render_by_name("html"));
+    assert_null(eb_render_by_name("pdf"));
     assert_null(eb_render_by_name("TEXT"));
     assert_null(eb_render_by_name(NULL));
 }

@@ -593,9 +593,9 @@ static void test_unknown_keys_suggest_the_nearest_or_list_the_valid_ones(void **
                  "@:7:5: unknown key 'itertions' in run.measure (did you mean 'iterations'?)");
     expect_error(HEAD "backends: [ref]\nrun:\n  wormup: {}\n",
                  "@:6:3: unknown key 'wormup' in run (did you mean 'warmup'?)");
-    expect_error(HEAD "backends: [ref]\nmetrics: {power: rapl}\n",
-                 "@:5:1: unknown key 'metrics' (valid keys: edgebench, name, description, "
-                 "model, inputs, backends, run, conditions, budgets)");
+    expect_error(HEAD "backends: [ref]\ntelemetry: {power: rapl}\n",
+                 "@:5:1: unknown key 'telemetry' (valid keys: edgebench, name, description, "
+                 "model, inputs, backends, run, conditions, budgets, metrics, accuracy)");
     expect_error(HEAD "backends: [{name: ref, thread: 2}]\n",
                  "@:4:24: unknown key 'thread' in backends[0] (did you mean 'threads'?)");
     expect_error(HEAD "backends: [ref]\ninputs: {kind: random, sead: 1}\n",
@@ -744,7 +744,8 @@ static void test_lists_only_sweep_where_allowed(void **state)
     assert_string_equal(eb_schema_sweep_keys(),
                         "backends[].threads, backends[].options.*, run.warmup.iterations, "
                         "run.warmup.min_time_ms, run.measure.iterations, "
-                        "run.measure.min_time_ms, run.measure.max_time_ms");
+                        "run.measure.min_time_ms, run.measure.max_time_ms, "
+                        "conditions[] parameters of a kind");
     expect_error(HEAD "backends: [{name: ref, threads: []}]\n",
                  "@:4:33: backends[0].threads: empty sweep list (give at least one value)");
     expect_error(HEAD "backends: [{name: ref, threads: [1, 2, 1]}]\n",
@@ -756,10 +757,13 @@ static void test_lists_only_sweep_where_allowed(void **state)
 static void test_unknown_kinds_list_the_valid_kinds(void **state)
 {
     (void)state;
-    expect_error(HEAD "backends: [ref]\ninputs: {kind: dataset, file: x.npz}\n",
-                 "@:5:16: inputs.kind: unknown kind 'dataset' (valid kinds: random)");
-    expect_error(HEAD "backends: [ref]\nconditions: [{name: hot, kind: soak}]\n",
-                 "@:5:32: conditions[0].kind: unknown kind 'soak' (valid kinds: plain)");
+    expect_error(HEAD "backends: [ref]\ninputs: {kind: datasets, file: x.npz}\n",
+                 "@:5:16: inputs.kind: unknown kind 'datasets' (did you mean 'dataset'? valid "
+                 "kinds: random, dataset)");
+    expect_error(HEAD "backends: [ref]\nconditions: [{name: hot, kind: sauna}]\n",
+                 "@:5:32: conditions[0].kind: unknown kind 'sauna' (valid kinds: plain, noise, "
+                 "salt_pepper, dead_pixels, brightness, contrast, bit_depth, blur, occlusion, "
+                 "rotate, translate, soak, cooldown, throttle, background_load)");
     expect_error(HEAD "backends: [ref]\nconditions: [{name: n, kind: plain, sigma: 1}]\n",
                  "@:5:37: unknown key 'sigma' in conditions[0] (valid keys: name, kind)");
 }
@@ -840,7 +844,7 @@ static void test_errors_are_capped_and_counted(void **state)
     assert_int_equal(errs.items[0].col, 1);
     assert_string_equal(errs.items[19].message,
                         "unknown key 'bogus19' (valid keys: edgebench, name, description, "
-                        "model, inputs, backends, run, conditions, budgets)");
+                        "model, inputs, backends, run, conditions, budgets, metrics, accuracy)");
     char msg[8192];
     eb_scenario_errors_format(&errs, msg, sizeof msg);
     const char *last = strrchr(msg, '\n');
@@ -868,7 +872,7 @@ static void test_load_from_a_file_formats_errors_into_msg(void **state)
     /* a message that does not fit is cut at a line, saying how many are left */
     assert_int_equal(eb_scenario_load(SDIR "/bad_many.yaml", NULL, 0, &s, msg, 150),
                      EB_ERR_FORMAT);
-    assert_non_null(strstr(msg, "inputs.kind: unknown kind 'dataset'"));
+    assert_non_null(strstr(msg, "inputs.kind: unknown kind 'images'"));
     assert_non_null(strstr(msg, "\n... and 3 more errors"));
 }
 

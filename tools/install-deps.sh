@@ -16,6 +16,7 @@ BUILD_PKGS=(
   libprotobuf-c-dev protobuf-c-compiler libonnx-dev   # ONNX model loading (onnx.proto)
   libyaml-dev                                         # scenarios
   libhdf5-dev                                         # results store
+  zlib1g-dev                                          # gzip-compressed IDX datasets
   libcpuid-dev                                        # x86 CPU identification
   libpapi-dev                                         # hardware/software counters
 )
@@ -25,12 +26,18 @@ TEST_PKGS=(
   libcmocka-dev
   libonnx-testdata
   python3 python3-numpy python3-onnx python3-h5py
+  dataset-fashion-mnist                               # full test set: accuracy vs PyTorch
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user  # aarch64 cross builds, run under qemu
+  openssh-server openssh-client                       # farm tests: a real sshd on loopback
+  chromium python3-lxml                               # HTML report in headless Chromium; JUnit XSD check
+  libxnnpack-dev libpthreadpool-dev libdnnl-dev       # vendor delegates xnnpack, onednn (plugins)
 )
-# Optional: fixture training, vendor delegates, aarch64 cross builds.
+# onnxruntime delegate tests fetch libonnxruntime.so with npm (onnxruntime-node);
+# Debian's npm only where no npm is on PATH (a NodeSource nodejs ships its own).
+command -v npm >/dev/null 2>&1 || TEST_PKGS+=(npm)
+# Optional: fixture training.
 OPTIONAL_PKGS=(
-  python3-torch python3-torchvision dataset-fashion-mnist
-  libxnnpack-dev libdnnl-dev
-  gcc-aarch64-linux-gnu qemu-user
+  python3-torch python3-torchvision
 )
 
 pkgs=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}")

@@ -8,6 +8,7 @@
 
 #include "backend/registry.h"
 #include "ref_backend.h"
+#include "simd_backend.h"
 
 #ifndef EB_PLUGIN_DIR
 #define EB_PLUGIN_DIR "/usr/local/lib/edgebench/backends"
@@ -159,7 +160,7 @@ eb_status eb_registry_create(eb_registry **out)
     if (!r)
         return EB_ERR_NOMEM;
     eb_host_detect(&r->host);
-    const eb_backend *builtins[] = {eb_ref_backend()};
+    const eb_backend *builtins[] = {eb_ref_backend(), eb_simd_backend()};
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) {
         eb_registry_entry *e;
         if (add_entry(r, &e) != EB_OK) {

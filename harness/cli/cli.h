@@ -22,6 +22,11 @@ int eb_cmd_conformance(int argc, char **argv);
 int eb_cmd_validate(int argc, char **argv);
 int eb_cmd_run(int argc, char **argv);
 int eb_cmd_report(int argc, char **argv);
+int eb_cmd_probe(int argc, char **argv);
+int eb_cmd_merge(int argc, char **argv);
+int eb_cmd_farm(int argc, char **argv);
+int eb_cmd_compare(int argc, char **argv);
+int eb_cmd_gate(int argc, char **argv);
 
 /* Write s as a JSON string literal (with quotes) to f. */
 void eb_json_str(FILE *f, const char *s);

@@ -61,6 +61,23 @@ static int node_supported(support_col *c, const eb_graph *g, int i, char *why, s
     return c->e->table.supports(c->ctx, g, i, why, len) ? 1 : 0;
 }
 
+/* Where a backend with a placement() hook runs node i ("simd f32_gemm...",
+ * "ref", "fused into 'x'"); 0 when it has no such hook. */
+static int node_where(support_col *c, const eb_graph *g, int i, char *where, size_t len)
+{
+    if (!c->ctx || !c->e->table.placement)
+        return 0;
+    return c->e->table.placement(c->ctx, g, i, where, len);
+}
+
+/* The first word of a placement, for the table column. */
+static const char *where_word(const char *where, char *buf, size_t len)
+{
+    size_t n = strcspn(where, " :");
+    snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), where);
+    return strcmp(buf, "not") == 0 ? "-" : buf;
+}
+
 static void print_text(const eb_graph *g, support_col *cols, int n_cols)
 {
     char a[64], b[64], c[64], d[64];
@@ -95,7 +112,11 @@ static void print_text(const eb_graph *g, support_col *cols, int n_cols)
         for (int k = 0; k < n_cols; k++) {
             char why[700];
             int s = node_supported(&cols[k], g, i, why, sizeof why);
-            printf("  %-8s", s == 2 ? "folded" : s ? "yes" : "no");
+            char where[256], word[16];
+            if (s == 1 && node_where(&cols[k], g, i, where, sizeof where))
+                printf("  %-8s", where_word(where, word, sizeof word));
+            else
+                printf("  %-8s", s == 2 ? "folded" : s ? "yes" : "no");
         }
         printf("\n");
     }
@@ -111,6 +132,14 @@ static void print_text(const eb_graph *g, support_col *cols, int n_cols)
         }
         if (!header)
             printf("\n%s runs every node\n", cols[k].e->name);
+        char where[256];
+        for (int i = 0, shown = 0; i < g->n_nodes; i++) {
+            if (eb_node_is_folded(g, i) || !node_where(&cols[k], g, i, where, sizeof where))
+                continue;
+            if (!shown++)
+                printf("\nwhere %s runs each node:\n", cols[k].e->name);
+            printf("%4d  %-28.28s %s\n", i, g->nodes[i].name, where);
+        }
     }
 }
 
@@ -191,6 +220,11 @@ static void print_json(const eb_graph *g, support_col *cols, int n_cols)
             eb_json_str(stdout, cols[k].e->name);
             printf(": {\"supported\": %s, \"why\": ", s ? "true" : "false");
             eb_json_str(stdout, s == 1 ? "" : why);
+            char where[256];
+            if (s == 1 && node_where(&cols[k], g, i, where, sizeof where)) {
+                printf(", \"runs_on\": ");
+                eb_json_str(stdout, where);
+            }
             printf("}");
         }
         printf("}}");

@@ -1,8 +1,10 @@
-/* edgebench report RESULTS.h5 [--format text|md|json|csv] [-o FILE] */
+/* edgebench report RESULTS.h5 [--format text|md|json|csv|html] [-o FILE]
+ *                  | --format svg -o DIR */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "reports/plot.h"
 #include "reports/render.h"
 #include "reports/results.h"
 
@@ -13,7 +15,19 @@ static int usage(void)
     fprintf(stderr, "usage: edgebench report RESULTS.h5 [--format FORMAT] [-o FILE]\nformats:\n");
     for (int i = 0; i < n; i++)
         fprintf(stderr, "  %-6s %s\n", r[i].name, r[i].description);
+    fprintf(stderr, "  %-6s %s\n", "svg", "a directory of standalone SVG charts (-o DIR)");
     return EB_EXIT_USAGE;
+}
+
+/* --format svg -o DIR: every chart of the html report as its own file. */
+static int write_svg_dir(eb_results *r, const char *dir)
+{
+    char msg[1024];
+    int rc = eb_plots_write_dir(r, dir, stdout, msg, sizeof msg);
+    if (rc != 0)
+        fprintf(stderr, "edgebench report: %s\n", msg);
+    eb_results_free(r);
+    return rc == 0 ? EB_EXIT_OK : EB_EXIT_USAGE;
 }
 
 int eb_cmd_report(int argc, char **argv)
@@ -32,7 +46,11 @@ int eb_cmd_report(int argc, char **argv)
     if (!path)
         return usage();
     eb_render_fn render = eb_render_by_name(format);
-    if (!render) {
+    if (!render && strcmp(format, "svg") == 0 && !out) {
+        fprintf(stderr, "edgebench report: --format svg writes a directory of charts: give -o DIR\n");
+        return EB_EXIT_USAGE;
+    }
+    if (!render && strcmp(format, "svg") != 0) {
         fprintf(stderr, "edgebench report: unknown format '%s'\n", format);
         return usage();
     }
@@ -43,6 +61,8 @@ int eb_cmd_report(int argc, char **argv)
         fprintf(stderr, "edgebench report: %s\n", msg);
         return eb_exit_for_status(st);
     }
+    if (strcmp(format, "svg") == 0) /* a directory of standalone charts */
+        return write_svg_dir(r, out);
     FILE *f = stdout;
     if (out && !(f = fopen(out, "w"))) {
         fprintf(stderr, "edgebench report: cannot write %s\n", out);
@@ -50,7 +70,7 @@ int eb_cmd_report(int argc, char **argv)
         return EB_EXIT_USAGE;
     }
     eb_report_meta meta = {.results_path = r->path, .tool_version = r->tool_version,
-                           .created = r->created, .command = r->command};
+                           .created = r->created, .command = r->command, .results = r};
     int rc = render(f, &meta, r->runs, (int)r->n_runs) == 0 ? EB_EXIT_OK : EB_EXIT_RUN;
     if (f != stdout && fclose(f) != 0)
         rc = EB_EXIT_RUN;

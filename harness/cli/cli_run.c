@@ -11,10 +11,26 @@
 
 #define MAX_ARGS 64
 
+#define MAX_CELLS 4096
+
+/* "0,3,7" -> cell indices (the cell_index of stored runs). */
+static int parse_cells(const char *s, int *cells, int *n)
+{
+    while (*s) {
+        char *end;
+        long v = strtol(s, &end, 10);
+        if (end == s || v < 0 || v > INT_MAX || *n >= MAX_CELLS || (*end && *end != ','))
+            return -1;
+        cells[(*n)++] = (int)v;
+        s = *end ? end + 1 : end;
+    }
+    return *n > 0 ? 0 : -1;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: edgebench run SCENARIO.yaml [-o RESULTS.h5] [--append] "
-                    "[--backend NAME]... [--set KEY=VALUE]... [--device-id ID] [--quiet]\n");
+                    "[--backend NAME]... [--set KEY=VALUE]... [--cells I,J,...] [--device-id ID] [--quiet]\n");
     return EB_EXIT_USAGE;
 }
 
@@ -22,6 +38,8 @@ int eb_cmd_run(int argc, char **argv)
 {
     eb_run_options o = {.output = "results.h5", .log = stderr};
     const char *sets[MAX_ARGS], *backends[MAX_ARGS];
+    static int cells[MAX_CELLS];
+    o.cells = cells;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc)
@@ -32,7 +50,13 @@ int eb_cmd_run(int argc, char **argv)
             backends[o.n_backends++] = argv[++i];
         else if (strcmp(a, "--set") == 0 && i + 1 < argc && o.n_overrides < MAX_ARGS)
             sets[o.n_overrides++] = argv[++i];
-        else if (strcmp(a, "--device-id") == 0 && i + 1 < argc)
+        else if (strcmp(a, "--cells") == 0 && i + 1 < argc) {
+            if (parse_cells(argv[++i], cells, &o.n_cells) != 0) {
+                fprintf(stderr, "edgebench run: --cells %s: expected cell indices like 0,3,7 "
+                                "(at most %d)\n", argv[i], MAX_CELLS);
+                return EB_EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--device-id") == 0 && i + 1 < argc)
             o.device_id = argv[++i];
         else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
             o.quiet = 1;

@@ -127,7 +127,7 @@ eb_status eb__shape_cast(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
     int64_t to = eb_node_attr_int(n, "to", 0);
     if (to == EB_DT_STRING || to == EB_DT_UNDEFINED || eb_dtype_size((int)to) == 0) {
         eb__node_msg(g, n, msg, msg_len, "Cast to type %lld is not supported", (long long)to);
-        return EB_ERR_SHAPE;
+        return EB_ERR_UNSUPPORTED; /* like an unknown op: loads, a backend refuses it */
     }
     return eb__set_output(g, n, 0, (eb_dtype)to, x->rank, x->dims, msg, msg_len);
 }

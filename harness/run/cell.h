@@ -8,12 +8,15 @@
 #define EB_CELL_H
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "backend/registry.h"
+#include "inputs/dataset_stream.h"
 #include "inputs/random_inputs.h"
 #include "reports/run_record.h"
 #include "run/timing_loop.h"
+#include "thermal/cell_hw.h"
 
 #define EB_CELL_MAX_OPTIONS 32
 
@@ -28,6 +31,18 @@ typedef struct eb_cell_job {
     int64_t batch;            /* value for symbolic input dims; 1 by default */
     eb_random_spec inputs;
     eb_loop_settings loop;
+    /* dataset inputs, the condition, accuracy (cell_job_inputs.c carries them) */
+    int use_dataset;             /* 1: inputs come from `dataset`, not `inputs` */
+    eb_dataset_input dataset;
+    char condition_kind[32];     /* "plain", "noise", ...; "" = plain */
+    char condition_params[512];  /* "key=value;..." as the run matrix resolved them */
+    int top_k;                   /* 0: top-1 only */
+    int compare_reference;       /* compare outputs with reference_model on ref */
+    int64_t max_compare;         /* samples compared at most */
+    char reference_model[1024];  /* "": no comparison (this cell is the reference) */
+    /* hardware: thermal condition, sensors, counters, throttling detection
+     * (thermal/cell_hw.h; carried as "hw.<key>" lines) */
+    eb_cell_hw_job hw;
 } eb_cell_job;
 
 typedef struct eb_cell_sink {
@@ -55,6 +70,11 @@ void eb_cell_array(const eb_cell_sink *sink, const char *name, eb_array_type typ
  * the model, backend and node where known. */
 eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
                           const eb_cell_sink *sink, char *msg, size_t msg_len);
+
+/* The dataset / condition / accuracy part of a job as "key=value" lines,
+ * and one such line parsed back (1 when the key was one of them). */
+void eb_cell_job_write_inputs(FILE *f, const eb_cell_job *job);
+int eb_cell_job_read_inputs(const char *key, const char *value, eb_cell_job *job);
 
 /* Serialise a job as text lines ("key=value") and parse it back. */
 int eb_cell_job_write(int fd, const eb_cell_job *job);

@@ -6,6 +6,7 @@
 
 #include "model/file_util.h"
 #include "run/cell.h"
+#include "run/cell_accuracy.h"
 
 typedef struct infer_ctx {
     const eb_backend *be;
@@ -15,7 +16,27 @@ typedef struct infer_ctx {
     eb_value *out;
     int n_out;
     const eb_cell_sink *sink;
+    eb_cell_acc *acc;
 } infer_ctx;
+
+static eb_status before_infer(void *arg, uint64_t i, int measured, char *msg, size_t msg_len)
+{
+    (void)msg;
+    (void)msg_len;
+    infer_ctx *c = arg;
+    eb_cell_acc_before(c->acc, c->in, i, measured);
+    return EB_OK;
+}
+
+static eb_status after_infer(void *arg, uint64_t i, char *msg, size_t msg_len)
+{
+    (void)i;
+    (void)msg;
+    (void)msg_len;
+    infer_ctx *c = arg;
+    eb_cell_acc_after(c->acc, &c->out[0]);
+    return EB_OK;
+}
 
 static eb_status infer_once(void *arg, char *msg, size_t msg_len)
 {
@@ -57,6 +78,9 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     eb_plan *plan = NULL;
     eb_input_set in = {0};
     eb_value *out = NULL;
+    eb_cell_acc acc;
+    int acc_open = 0;
+    eb_cell_hw *hw = NULL;
     void *bytes = NULL;
     size_t nbytes = 0;
     const eb_registry_entry *e = eb_registry_find(reg, job->backend);
@@ -125,9 +149,22 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
             goto out;
         }
     }
+    acc_open = 1; /* open starts by clearing acc: closing after a failed open is safe */
+    if ((st = eb_cell_acc_open(&acc, job, g, msg, msg_len)) != EB_OK)
+        goto out;
     infer_ctx ic = {.be = be, .ctx = ctx, .plan = plan, .in = &in, .out = out,
-                    .n_out = g->n_outputs, .sink = sink};
+                    .n_out = g->n_outputs, .sink = sink, .acc = &acc};
     eb_loop_hooks hooks = {.arg = &ic, .infer = infer_once, .sample = forward_sample};
+    if (acc.stream)
+        hooks.before = before_infer;
+    if (acc.scored)
+        hooks.after = after_infer;
+    /* thermal condition, sensors, counters (thermal/cell_hw.h) */
+    if ((st = eb_cell_hw_begin(&hw, &job->hw, job->condition_kind, job->condition_params, sink,
+                               infer_once, &ic, msg, msg_len)) != EB_OK)
+        goto out;
+    hooks.phase = eb_cell_hw_phase;
+    hooks.phase_arg = hw;
     eb_loop_result lr;
     bmsg[0] = '\0';
     if ((st = eb_timing_loop(&job->loop, &hooks, &lr, bmsg, sizeof bmsg)) != EB_OK) {
@@ -135,9 +172,17 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
                  bmsg[0] ? bmsg : eb_status_str(st));
         goto out;
     }
+    eb_cell_hw_end(hw, &lr, sink);
+    /* accuracy after the loop: done goes last, so the record is complete
+     * when the parent sees it */
+    if ((st = eb_cell_acc_finish(&acc, reg, &in, sink, msg, msg_len)) != EB_OK)
+        goto out;
     if (sink->done)
         sink->done(sink->arg, &lr);
 out:
+    eb_cell_hw_destroy(hw);
+    if (acc_open)
+        eb_cell_acc_close(&acc);
     for (int i = 0; out && g && i < g->n_outputs; i++)
         free(out[i].data);
     free(out);

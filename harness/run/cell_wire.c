@@ -86,6 +86,8 @@ int eb_cell_job_write(int fd, const eb_cell_job *j)
         fprintf(f, "option=%s=%s\n", j->keys[i], j->values[i]);
     fprintf(f, "seed=%" PRIu64 "\ndist=%d\na=%.17g\nb=%.17g\n", j->inputs.seed, (int)j->inputs.dist,
             j->inputs.a, j->inputs.b);
+    eb_cell_job_write_inputs(f, j);
+    eb_cell_hw_job_write(f, &j->hw);
     fprintf(f,
             "warmup_iterations=%" PRIu64 "\nwarmup_min_ns=%" PRIu64 "\niterations=%" PRIu64
             "\nmin_ns=%" PRIu64 "\nmax_ns=%" PRIu64 "\nend\n",
@@ -150,6 +152,10 @@ eb_status eb_cell_job_read(int fd, eb_cell_job *j, char *msg, size_t msg_len)
             j->loop.iterations = strtoull(v, NULL, 10);
         else if (strcmp(k, "min_ns") == 0)
             j->loop.min_ns = strtoull(v, NULL, 10);
+        else if (strncmp(k, "hw.", 3) == 0)
+            eb_cell_hw_job_parse(&j->hw, k + 3, v);
+        else if (eb_cell_job_read_inputs(k, v, j))
+            continue;
         else if (strcmp(k, "max_ns") == 0)
             j->loop.max_ns = strtoull(v, NULL, 10);
     }

@@ -9,6 +9,7 @@
 #include "run/cell.h"
 #include "run/interrupt.h"
 #include "run/progress.h"
+#include "run/job_inputs.h"
 #include "run/runner.h"
 #include "scenarios/scenario.h"
 
@@ -18,6 +19,17 @@ static int wanted_backend(const eb_run_options *o, const char *name)
         return 1;
     for (int i = 0; i < o->n_backends; i++)
         if (strcmp(o->backends[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* --cells selects by ordinal: the position stored as a run's cell_index. */
+static int wanted_cell(const eb_run_options *o, const eb_matrix_cell *c)
+{
+    if (o->n_cells == 0)
+        return 1;
+    for (int i = 0; i < o->n_cells; i++)
+        if (o->cells[i] == c->ordinal)
             return 1;
     return 0;
 }
@@ -157,7 +169,7 @@ int eb_run_scenario(const eb_run_options *o)
     }
     int total = 0;
     for (int i = 0; i < m->n_cells; i++)
-        total += wanted_backend(o, m->cells[i].backend);
+        total += wanted_backend(o, m->cells[i].backend) && wanted_cell(o, &m->cells[i]);
     if ((est = eb_store_open(o->output, o->append, &st, msg, sizeof msg)) != EB_OK) {
         fprintf(log, "edgebench run: %s\n", msg);
         rc = EB_EXIT_USAGE;
@@ -181,7 +193,7 @@ int eb_run_scenario(const eb_run_options *o)
     int counts[6] = {0}, done = 0, store_failed = 0;
     for (int i = 0; i < m->n_cells && !eb_stop_requested; i++) {
         const eb_matrix_cell *c = &m->cells[i];
-        if (!wanted_backend(o, c->backend))
+        if (!wanted_backend(o, c->backend) || !wanted_cell(o, c))
             continue;
         eb_run_record rec;
         record_from_cell(s, c, device, &rec);
@@ -194,6 +206,8 @@ int eb_run_scenario(const eb_run_options *o)
         } else {
             eb_cell_job job;
             job_from_cell(s, c, &job);
+            eb_job_set_inputs(s, c, &job);
+            eb_cell_hw_job_from(&job.hw, s, c);
             if (c->run.isolation == EB_ISOLATION_NONE) {
                 eb_cell_run_inprocess(reg, &job, &eb_abort_requested, &rec);
             } else if (eb_cell_run_isolated(o->exe, &job, c->run.timeout_s, &eb_abort_requested,

@@ -16,6 +16,9 @@ typedef struct eb_run_options {
     int n_overrides;
     const char *const *backends;  /* --backend NAME: run only these (empty: all) */
     int n_backends;
+    const int *cells;             /* --cells: run only these matrix positions (a run's
+                                   * cell_index; none: all), e.g. to re-run failing cells */
+    int n_cells;
     const char *output;           /* results file */
     int append;                   /* add to an existing results file */
     const char *device_id;        /* NULL: this host's name */

@@ -23,6 +23,8 @@ eb_status eb_timing_loop(const eb_loop_settings *s, const eb_loop_hooks *h, eb_l
         r->warmup_n++;
         i++;
     }
+    if (h->phase)
+        h->phase(h->phase_arg, 1);
     uint64_t m0 = eb_now_ns();
     r->warmup_ns = m0 - w0;
     uint64_t last_end = m0;
@@ -52,5 +54,7 @@ eb_status eb_timing_loop(const eb_loop_settings *s, const eb_loop_hooks *h, eb_l
             break;
     }
     r->measured_ns = eb_now_ns() - m0;
+    if (h->phase)
+        h->phase(h->phase_arg, 0);
     return EB_OK;
 }

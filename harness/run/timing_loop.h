@@ -34,6 +34,10 @@ typedef struct eb_loop_hooks {
     eb_status (*after)(void *arg, uint64_t i, char *msg, size_t msg_len);
     /* receives measured samples; returns non-zero to stop (e.g. interrupted) */
     int (*sample)(void *arg, uint64_t t_ns, uint64_t latency_ns);
+    /* optional, untimed: called with 1 just before the measured phase
+     * begins and 0 just after it ends (counters, sensor marks) */
+    void (*phase)(void *phase_arg, int measured);
+    void *phase_arg;
 } eb_loop_hooks;
 
 typedef struct eb_loop_result {

@@ -103,6 +103,15 @@ typedef struct eb_backend {
     /* NULL-terminated list of the op types it claims (supports() may still
      * refuse a node for its dtype or attributes). */
     const char *const *ops;
+
+    /* --- appended after ABI 1's first release; older tables end above --- */
+
+    /* Where node `node` of `g` runs when prepared with this ctx, for
+     * `edgebench inspect`: a short text such as "simd f32_gemm_6x16__avx2:
+     * 1x1 conv as GEMM", "ref" (a fallback kernel) or "fused into 'conv1'".
+     * Returns 1 with `where` filled, 0 when the backend cannot say. optional */
+    int (*placement)(eb_backend_ctx *ctx, const eb_graph *g, int node, char *where,
+                     size_t where_len);
 } eb_backend;
 
 typedef const eb_backend *(*eb_backend_entry_fn)(void);

@@ -76,7 +76,7 @@ expect_in "$WORK/err" "bad_not_sweepable\.yaml:6:16: run\.repetitions: expected 
 
 # every error of a file, in file order
 run_eb 2 validate "$D/bad_many.yaml"
-expect_in "$WORK/err" "bad_many\.yaml:5:9: inputs\.kind: unknown kind 'dataset' \(valid kinds: random\)"
+expect_in "$WORK/err" "bad_many\.yaml:5:9: inputs\.kind: unknown kind 'images' \(valid kinds: random, dataset\)"
 expect_in "$WORK/err" "bad_many\.yaml:9:5: duplicate key 'threads' in backends\[0\] \(first at line 8, column 5\)"
 expect_in "$WORK/err" "bad_many\.yaml:11:14: run\.isolation: unknown value 'nonee' \(did you mean 'none'\?"
 expect_in "$WORK/err" "bad_many\.yaml:13:5: conditions\[0\]: missing required key 'name'"
