@@ -2,9 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "model/file_util.h"
+#include "backend/session.h"
 #include "run/cell.h"
 #include "run/cell_accuracy.h"
 
@@ -73,16 +72,12 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
                           const eb_cell_sink *sink, char *msg, size_t msg_len)
 {
     eb_status st;
-    eb_graph *g = NULL;
-    eb_backend_ctx *ctx = NULL;
-    eb_plan *plan = NULL;
+    eb_session ses = {0};
     eb_input_set in = {0};
     eb_value *out = NULL;
     eb_cell_acc acc;
     int acc_open = 0;
     eb_cell_hw *hw = NULL;
-    void *bytes = NULL;
-    size_t nbytes = 0;
     const eb_registry_entry *e = eb_registry_find(reg, job->backend);
     if (!e) {
         snprintf(msg, msg_len, "unknown backend '%s'", job->backend);
@@ -93,14 +88,12 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
         return EB_ERR_UNAVAILABLE;
     }
     const eb_backend *be = &e->table;
-    if ((st = eb_read_file(job->model_path, &bytes, &nbytes, msg, msg_len)) != EB_OK)
-        return st;
-    eb_load_options lo = {.default_dim = job->batch > 0 ? job->batch : 1};
-    if ((st = eb_graph_load_buffer(bytes, nbytes, job->model_path, &lo, &g, msg, msg_len)) != EB_OK)
+    if ((st = eb_session_load(&ses, be, job->model_path, job->batch, msg, msg_len)) != EB_OK)
         goto out;
+    const eb_graph *g = ses.g;
     if (sink->meta)
         sink->meta(sink->arg, be->version ? be->version : "",
-                   be->library_version ? be->library_version() : "", (uint64_t)nbytes);
+                   be->library_version ? be->library_version() : "", (uint64_t)ses.nbytes);
     /* the work of one inference, so reports can state achieved GFLOP/s */
     eb_cell_metric(sink, "flops_per_inference", (double)g->flops);
     eb_cell_metric(sink, "macs_per_inference", (double)g->macs);
@@ -111,48 +104,14 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     }
     eb_backend_options bo = {.struct_size = sizeof bo, .threads = job->threads,
                              .n_options = job->n_options, .keys = keys, .values = values};
-    char bmsg[1024] = "";
-    if ((st = be->open(&bo, &ctx, bmsg, sizeof bmsg)) != EB_OK) {
-        snprintf(msg, msg_len, "backend '%s': open failed: %s", be->name,
-                 bmsg[0] ? bmsg : eb_status_str(st));
-        ctx = NULL;
+    if ((st = eb_session_prepare(&ses, &bo, msg, msg_len)) != EB_OK ||
+        (st = eb_random_inputs(g, &job->inputs, &in, msg, msg_len)) != EB_OK ||
+        (st = eb_session_alloc_outputs(&ses, &out, msg, msg_len)) != EB_OK)
         goto out;
-    }
-    if ((st = eb_backend_check_graph(be, ctx, g, msg, msg_len)) != EB_OK)
-        goto out;
-    eb_model model = {.struct_size = sizeof model, .graph = g, .path = job->model_path,
-                      .bytes = bytes, .nbytes = nbytes};
-    if ((st = be->prepare(ctx, &model, &plan, bmsg, sizeof bmsg)) != EB_OK) {
-        snprintf(msg, msg_len, "backend '%s': prepare failed: %s", be->name,
-                 bmsg[0] ? bmsg : eb_status_str(st));
-        plan = NULL;
-        goto out;
-    }
-    if ((st = eb_random_inputs(g, &job->inputs, &in, msg, msg_len)) != EB_OK)
-        goto out;
-    out = calloc((size_t)g->n_outputs + 1, sizeof *out);
-    if (!out) {
-        st = EB_ERR_NOMEM;
-        snprintf(msg, msg_len, "out of memory");
-        goto out;
-    }
-    for (int i = 0; i < g->n_outputs; i++) {
-        const eb_tensor *t = &g->tensors[g->outputs[i]];
-        out[i].dtype = t->dtype;
-        out[i].rank = t->rank;
-        memcpy(out[i].dims, t->dims, sizeof out[i].dims);
-        out[i].nbytes = t->nbytes;
-        out[i].data = calloc(1, t->nbytes + 1);
-        if (!out[i].data) {
-            st = EB_ERR_NOMEM;
-            snprintf(msg, msg_len, "out of memory for output '%s'", t->name);
-            goto out;
-        }
-    }
     acc_open = 1; /* open starts by clearing acc: closing after a failed open is safe */
     if ((st = eb_cell_acc_open(&acc, job, g, msg, msg_len)) != EB_OK)
         goto out;
-    infer_ctx ic = {.be = be, .ctx = ctx, .plan = plan, .in = &in, .out = out,
+    infer_ctx ic = {.be = be, .ctx = ses.ctx, .plan = ses.plan, .in = &in, .out = out,
                     .n_out = g->n_outputs, .sink = sink, .acc = &acc};
     eb_loop_hooks hooks = {.arg = &ic, .infer = infer_once, .sample = forward_sample};
     if (acc.stream)
@@ -166,7 +125,7 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     hooks.phase = eb_cell_hw_phase;
     hooks.phase_arg = hw;
     eb_loop_result lr;
-    bmsg[0] = '\0';
+    char bmsg[1024] = "";
     if ((st = eb_timing_loop(&job->loop, &hooks, &lr, bmsg, sizeof bmsg)) != EB_OK) {
         snprintf(msg, msg_len, "backend '%s': run failed: %s", be->name,
                  bmsg[0] ? bmsg : eb_status_str(st));
@@ -183,15 +142,8 @@ out:
     eb_cell_hw_destroy(hw);
     if (acc_open)
         eb_cell_acc_close(&acc);
-    for (int i = 0; out && g && i < g->n_outputs; i++)
-        free(out[i].data);
-    free(out);
+    eb_session_free_outputs(&ses, out);
     eb_input_set_free(&in);
-    if (plan)
-        be->release(ctx, plan);
-    if (ctx)
-        be->close(ctx);
-    eb_graph_destroy(g);
-    free(bytes);
+    eb_session_close(&ses);
     return st;
 }
