@@ -51,8 +51,9 @@ static void test_task_clock_counts_the_region_in_nanoseconds(void **state)
     assert_int_equal(eb_counters_value(c, 0, &v), 0);
     printf("TASK-CLOCK %lld ns; the thread's CPU clock %.0f ns; wall %.0f ns\n", v, cpu, wall);
     /* the kernel's task clock is this thread's CPU time, which the CPU-time
-     * clock measures independently (start/stop overheads aside) */
-    assert_true(fabs((double)v - cpu) <= 0.05 * cpu + 2e5);
+     * clock measures independently; start/stop are system calls that a
+     * loaded machine may preempt, so allow a few milliseconds besides 10% */
+    assert_true(fabs((double)v - cpu) <= 0.10 * cpu + 3e6);
     assert_true(v <= 1.02 * wall);
     eb_counters_close(c);
 }
