@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "delegate_q8.h"
 #include "dnnl_internal.h"
 
 typedef struct step {
@@ -82,6 +83,8 @@ eb_status eb_dnnl__make_pd(builder *b, const void *op_desc, dnnl_primitive_attr_
 eb_status eb_dnnl__finish_prim(builder *b, dnnl_primitive_desc_t pd, int nargs, dnnl_exec_arg_t *a, const eb_node *n, int out_t);
 
 /* dnnl_ops_f32.c */
+int eb_dnnl__conv_geometry(const eb_node *n, const eb_tensor *w, dnnl_dims_t wd, dnnl_dims_t st,
+                           dnnl_dims_t dl, dnnl_dims_t pl, dnnl_dims_t pr);
 eb_status eb_dnnl__emit_conv(builder *b, const eb_node *n);
 eb_status eb_dnnl__emit_pool(builder *b, const eb_node *n);
 eb_status eb_dnnl__emit_eltwise(builder *b, const eb_node *n);
@@ -91,13 +94,9 @@ eb_status eb_dnnl__emit_softmax(builder *b, const eb_node *n);
 eb_status eb_dnnl__emit_qdq(builder *b, const eb_node *n);
 eb_status eb_dnnl__emit_reshape(builder *b, const eb_node *n);
 
-/* dnnl_ops_q8.c: a DQ -> Conv|Gemm|MatMul [-> Relu|Clip] -> Q group */
-typedef struct q8_group {
-    int xq;                 /* quantised input tensor (what the DQ reads) */
-    const eb_tensor *w;     /* int8 weights (initializer of the full graph) */
-    int act;                /* Relu / Clip node, or -1 */
-    int q;                  /* QuantizeLinear node */
-} q8_group;
+/* dnnl_ops_q8.c: a DQ -> Conv|Gemm|MatMul [-> Relu|Clip] -> Q group
+ * (delegate_q8.h) that oneDNN runs as one int8 primitive */
+typedef eb_q8_group q8_group;
 int eb_dnnl__match_q8(builder *b, int i, q8_group *m);
 eb_status eb_dnnl__emit_conv_q8(builder *b, const eb_node *n, const q8_group *m);
 eb_status eb_dnnl__emit_mm_q8(builder *b, const eb_node *n, const q8_group *m);

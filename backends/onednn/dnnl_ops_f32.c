@@ -7,19 +7,13 @@
 
 #include "dnnl_builder.h"
 
-eb_status eb_dnnl__emit_conv(builder *b, const eb_node *n)
+/* A convolution's geometry in oneDNN's terms for OIHW weights w: the
+ * weights' dims (grouped: [G, O/G, I, kH, kW], rank 5, returned), strides,
+ * dilations (oneDNN counts them from 0) and pads (explicit pads only). */
+int eb_dnnl__conv_geometry(const eb_node *n, const eb_tensor *w, dnnl_dims_t wd, dnnl_dims_t st,
+                           dnnl_dims_t dl, dnnl_dims_t pl, dnnl_dims_t pr)
 {
-    const eb_graph *g = b->g;
-    const eb_tensor *x = eb_node_input(g, n, 0), *w = eb_node_input(g, n, 1),
-                    *bias = eb_node_input(g, n, 2), *y = eb_node_output(g, n, 0);
     int64_t groups = eb_node_attr_int(n, "group", 1);
-    int fe = eb_dnnl__fusable_eltwise(b, n->outputs[0]);
-    int out_t = fe >= 0 ? g->nodes[fe].outputs[0] : n->outputs[0];
-    dnnl_dims_t xd, yd, wd, bd = {w->dims[0]}, st = {1, 1}, dl = {0, 0}, pl = {0, 0}, pr = {0, 0};
-    int r;
-    eb_dnnl__dims_of(x, xd, &r);
-    eb_dnnl__dims_of(y, yd, &r);
-    int wr = groups > 1 ? 5 : 4;
     if (groups > 1) {
         wd[0] = groups;
         wd[1] = w->dims[0] / groups;
@@ -30,6 +24,9 @@ eb_status eb_dnnl__emit_conv(builder *b, const eb_node *n)
         for (int i = 0; i < 4; i++)
             wd[i] = w->dims[i];
     }
+    st[0] = st[1] = 1;
+    dl[0] = dl[1] = 0;
+    pl[0] = pl[1] = pr[0] = pr[1] = 0;
     const int64_t *v;
     if (eb_node_attr_ints(n, "strides", &v) == 2)
         st[0] = v[0], st[1] = v[1];
@@ -38,6 +35,50 @@ eb_status eb_dnnl__emit_conv(builder *b, const eb_node *n)
     if (strcmp(eb_node_attr_string(n, "auto_pad", "NOTSET"), "NOTSET") == 0 &&
         eb_node_attr_ints(n, "pads", &v) == 4)
         pl[0] = v[0], pl[1] = v[1], pr[0] = v[2], pr[1] = v[3];
+    return groups > 1 ? 5 : 4;
+}
+
+/* The end of a convolution or inner product (op_desc) from source src_t
+ * to out_t: the fused eltwise fe (or -1) as a post-op, weights (wu as
+ * stored) and bias (ba) from n's constant inputs 1 and 2, reordered once
+ * into the layouts the primitive chose. */
+static eb_status finish_weighted(builder *b, const eb_node *n, const void *op_desc, int fe, int src_t,
+                                 int out_t, const dnnl_memory_desc_t *wu, const dnnl_memory_desc_t *ba)
+{
+    const eb_graph *g = b->g;
+    const eb_tensor *bias = eb_node_input(g, n, 2);
+    dnnl_primitive_attr_t attr;
+    dnnl_primitive_desc_t pd;
+    eb_status s;
+    if ((s = eb_dnnl__post_op_attr(b, fe, &attr)) || (s = eb_dnnl__make_pd(b, op_desc, attr, n, &pd)))
+        return s;
+    dnnl_memory_t xm, wm, bm = NULL, ym;
+    if ((s = eb_dnnl__src_as(b, src_t, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0), &xm)) ||
+        (s = eb_dnnl__const_mem(b, eb_dnnl_const_data(g, n->inputs[1]), wu, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0), &wm)) ||
+        (bias && (s = eb_dnnl__const_mem(b, eb_dnnl_const_data(g, n->inputs[2]), ba, ba, &bm))) ||
+        (s = eb_dnnl__dst_for(b, out_t, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), &ym))) {
+        dnnl_primitive_desc_destroy(pd);
+        return s;
+    }
+    if (fe >= 0)
+        b->mem[n->outputs[0]] = ym;
+    dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, xm}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, ym},
+                            {DNNL_ARG_BIAS, bm}};
+    return eb_dnnl__finish_prim(b, pd, bias ? 4 : 3, a, n, out_t);
+}
+
+eb_status eb_dnnl__emit_conv(builder *b, const eb_node *n)
+{
+    const eb_graph *g = b->g;
+    const eb_tensor *x = eb_node_input(g, n, 0), *w = eb_node_input(g, n, 1),
+                    *bias = eb_node_input(g, n, 2), *y = eb_node_output(g, n, 0);
+    int fe = eb_dnnl__fusable_eltwise(b, n->outputs[0]);
+    int out_t = fe >= 0 ? g->nodes[fe].outputs[0] : n->outputs[0];
+    dnnl_dims_t xd, yd, wd, bd = {w->dims[0]}, st, dl, pl, pr;
+    int r;
+    eb_dnnl__dims_of(x, xd, &r);
+    eb_dnnl__dims_of(y, yd, &r);
+    int wr = eb_dnnl__conv_geometry(n, w, wd, st, dl, pl, pr);
     dnnl_memory_desc_t xa, wa, ba, ya, wu;
     dnnl_memory_desc_init_by_tag(&xa, 4, xd, dnnl_f32, dnnl_format_tag_any);
     dnnl_memory_desc_init_by_tag(&ya, 4, yd, dnnl_f32, dnnl_format_tag_any);
@@ -50,24 +91,25 @@ eb_status eb_dnnl__emit_conv(builder *b, const eb_node *n)
         dl, pl, pr);
     if (ds != dnnl_success)
         return eb_dnnl__dfail(b, ds, "convolution", n);
-    dnnl_primitive_attr_t attr;
+    return finish_weighted(b, n, &cd, fe, n->inputs[0], out_t, &wu, &ba);
+}
+
+/* The end of a primitive with one source and no attributes (pooling,
+ * eltwise, softmax): made from op_desc, reading n's input 0 where it is,
+ * writing n's output 0. */
+static eb_status finish_unary(builder *b, const eb_node *n, const void *op_desc)
+{
     dnnl_primitive_desc_t pd;
     eb_status s;
-    if ((s = eb_dnnl__post_op_attr(b, fe, &attr)) || (s = eb_dnnl__make_pd(b, &cd, attr, n, &pd)))
+    if ((s = eb_dnnl__make_pd(b, op_desc, NULL, n, &pd)))
         return s;
-    dnnl_memory_t xm, wm, bm = NULL, ym;
-    if ((s = eb_dnnl__src_as(b, n->inputs[0], dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0), &xm)) ||
-        (s = eb_dnnl__const_mem(b, eb_dnnl_const_data(g, n->inputs[1]), &wu, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0), &wm)) ||
-        (bias && (s = eb_dnnl__const_mem(b, eb_dnnl_const_data(g, n->inputs[2]), &ba, &ba, &bm))) ||
-        (s = eb_dnnl__dst_for(b, out_t, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), &ym))) {
+    dnnl_memory_t ym;
+    if ((s = eb_dnnl__dst_for(b, n->outputs[0], dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), &ym))) {
         dnnl_primitive_desc_destroy(pd);
         return s;
     }
-    if (fe >= 0)
-        b->mem[n->outputs[0]] = ym;
-    dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, xm}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, ym},
-                            {DNNL_ARG_BIAS, bm}};
-    return eb_dnnl__finish_prim(b, pd, bias ? 4 : 3, a, n, out_t);
+    dnnl_exec_arg_t a[2] = {{DNNL_ARG_SRC, b->mem[n->inputs[0]]}, {DNNL_ARG_DST, ym}};
+    return eb_dnnl__finish_prim(b, pd, 2, a, n, n->outputs[0]);
 }
 
 eb_status eb_dnnl__emit_pool(builder *b, const eb_node *n)
@@ -110,17 +152,7 @@ eb_status eb_dnnl__emit_pool(builder *b, const eb_node *n)
                                                          dl, pl, pr);
     if (ds != dnnl_success)
         return eb_dnnl__dfail(b, ds, "pooling", n);
-    dnnl_primitive_desc_t pd;
-    eb_status s;
-    if ((s = eb_dnnl__make_pd(b, &pdsc, NULL, n, &pd)))
-        return s;
-    dnnl_memory_t ym;
-    if ((s = eb_dnnl__dst_for(b, n->outputs[0], dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), &ym))) {
-        dnnl_primitive_desc_destroy(pd);
-        return s;
-    }
-    dnnl_exec_arg_t a[2] = {{DNNL_ARG_SRC, b->mem[n->inputs[0]]}, {DNNL_ARG_DST, ym}};
-    return eb_dnnl__finish_prim(b, pd, 2, a, n, n->outputs[0]);
+    return finish_unary(b, n, &pdsc);
 }
 
 eb_status eb_dnnl__emit_eltwise(builder *b, const eb_node *n)
@@ -155,17 +187,7 @@ eb_status eb_dnnl__emit_eltwise(builder *b, const eb_node *n)
     dnnl_status_t ds = dnnl_eltwise_forward_desc_init(&ed, dnnl_forward_inference, alg, xm, alpha, beta);
     if (ds != dnnl_success)
         return eb_dnnl__dfail(b, ds, "eltwise", n);
-    dnnl_primitive_desc_t pd;
-    eb_status s;
-    dnnl_memory_t ym;
-    if ((s = eb_dnnl__make_pd(b, &ed, NULL, n, &pd)))
-        return s;
-    if ((s = eb_dnnl__dst_for(b, n->outputs[0], dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), &ym))) {
-        dnnl_primitive_desc_destroy(pd);
-        return s;
-    }
-    dnnl_exec_arg_t a[2] = {{DNNL_ARG_SRC, b->mem[n->inputs[0]]}, {DNNL_ARG_DST, ym}};
-    return eb_dnnl__finish_prim(b, pd, 2, a, n, n->outputs[0]);
+    return finish_unary(b, n, &ed);
 }
 
 eb_status eb_dnnl__emit_ip(builder *b, const eb_node *n)
@@ -201,24 +223,7 @@ eb_status eb_dnnl__emit_ip(builder *b, const eb_node *n)
                                                             bias ? &ba : NULL, &ya);
     if (ds != dnnl_success)
         return eb_dnnl__dfail(b, ds, "inner product", n);
-    dnnl_primitive_attr_t attr;
-    dnnl_primitive_desc_t pd;
-    eb_status s;
-    if ((s = eb_dnnl__post_op_attr(b, fe, &attr)) || (s = eb_dnnl__make_pd(b, &id, attr, n, &pd)))
-        return s;
-    dnnl_memory_t xm, wm, bm = NULL, ym;
-    if ((s = eb_dnnl__src_as(b, src_t, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0), &xm)) ||
-        (s = eb_dnnl__const_mem(b, eb_dnnl_const_data(g, n->inputs[1]), &wu, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0), &wm)) ||
-        (bias && (s = eb_dnnl__const_mem(b, eb_dnnl_const_data(g, n->inputs[2]), &ba, &ba, &bm))) ||
-        (s = eb_dnnl__dst_for(b, out_t, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), &ym))) {
-        dnnl_primitive_desc_destroy(pd);
-        return s;
-    }
-    if (fe >= 0)
-        b->mem[n->outputs[0]] = ym;
-    dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, xm}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, ym},
-                            {DNNL_ARG_BIAS, bm}};
-    return eb_dnnl__finish_prim(b, pd, bias ? 4 : 3, a, n, out_t);
+    return finish_weighted(b, n, &id, fe, src_t, out_t, &wu, &ba);
 }
 
 eb_status eb_dnnl__emit_binary(builder *b, const eb_node *n)
@@ -279,17 +284,7 @@ eb_status eb_dnnl__emit_softmax(builder *b, const eb_node *n)
                                                       eb_dnnl__md_of(b->mem[n->inputs[0]]), (int)axis);
     if (ds != dnnl_success)
         return eb_dnnl__dfail(b, ds, "softmax", n);
-    dnnl_primitive_desc_t pd;
-    dnnl_memory_t ym;
-    eb_status s;
-    if ((s = eb_dnnl__make_pd(b, &sd, NULL, n, &pd)))
-        return s;
-    if ((s = eb_dnnl__dst_for(b, n->outputs[0], dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), &ym))) {
-        dnnl_primitive_desc_destroy(pd);
-        return s;
-    }
-    dnnl_exec_arg_t a[2] = {{DNNL_ARG_SRC, b->mem[n->inputs[0]]}, {DNNL_ARG_DST, ym}};
-    return eb_dnnl__finish_prim(b, pd, 2, a, n, n->outputs[0]);
+    return finish_unary(b, n, &sd);
 }
 
 /* QuantizeLinear / DequantizeLinear (per tensor) as a reorder that changes

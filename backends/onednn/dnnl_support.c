@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "delegate_const.h"
+#include "delegate_support.h"
 #include "dnnl_internal.h"
 
 static int is_op(const eb_node *n, const char *op) { return strcmp(n->op_type, op) == 0; }
@@ -62,18 +63,18 @@ int eb_dnnl_flatten_into_ip(const eb_graph *g, int node)
     return found;
 }
 
+static const eb_gemm_refusals gemm_refusals = {
+    .form = "only transA=0, alpha=1, beta=1 on a 2-D input",
+    .not_const = "B and C must be float32 constants",
+    .bias = "C must hold one value per output column",
+};
+
 int eb_dnnl_node_supported(const eb_graph *g, int node, char *why, size_t len)
 {
     const eb_node *n = &g->nodes[node];
     const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);
-    if (n->domain[0] && strcmp(n->domain, "ai.onnx") != 0) {
-        snprintf(why, len, "domain '%s' is not ONNX's", n->domain);
+    if (!eb_delegate_node_shaped(g, n, why, len))
         return 0;
-    }
-    if (!x || !y || x->rank < 0 || y->rank < 0) {
-        snprintf(why, len, "shapes not inferred");
-        return 0;
-    }
     if (x->rank > 5 || y->rank > 5 || x->rank == 0) {
         snprintf(why, len, "rank %d is outside oneDNN's 1..5 here", x->rank);
         return 0;
@@ -135,30 +136,14 @@ int eb_dnnl_node_supported(const eb_graph *g, int node, char *why, size_t len)
         is_op(n, "Exp") || is_op(n, "Log"))
         return 1;
     if (is_op(n, "Clip")) {
-        for (int k = 1; k < n->n_inputs; k++)
-            if (n->inputs[k] >= 0 && !g->tensors[n->inputs[k]].data) {
-                snprintf(why, len, "min / max must be constants");
-                return 0;
-            }
-        return 1;
-    }
-    if (is_op(n, "Gemm")) {
-        if (eb_node_attr_int(n, "transA", 0) || eb_node_attr_float(n, "alpha", 1.f) != 1.f ||
-            eb_node_attr_float(n, "beta", 1.f) != 1.f || x->rank != 2) {
-            snprintf(why, len, "only transA=0, alpha=1, beta=1 on a 2-D input");
-            return 0;
-        }
-        const eb_tensor *c = eb_node_input(g, n, 2);
-        if (!eb_dnnl_const_input(g, n->inputs[1]) || (c && !eb_dnnl_const_input(g, n->inputs[2]))) {
-            snprintf(why, len, "B and C must be float32 constants");
-            return 0;
-        }
-        if (c && c->numel != y->dims[1]) {
-            snprintf(why, len, "C must hold one value per output column");
+        if (!eb_delegate_inputs_const(g, n, 1)) {
+            snprintf(why, len, "min / max must be constants");
             return 0;
         }
         return 1;
     }
+    if (is_op(n, "Gemm"))
+        return eb_delegate_gemm_supported(g, n, eb_dnnl_const_input, &gemm_refusals, why, len);
     if (is_op(n, "MatMul")) {
         const eb_tensor *b = eb_node_input(g, n, 1);
         if (x->rank != 2 || !b || b->rank != 2 || !eb_dnnl_const_input(g, n->inputs[1])) {
@@ -195,11 +180,10 @@ int eb_dnnl_node_supported(const eb_graph *g, int node, char *why, size_t len)
     }
     if (is_op(n, "Flatten") || is_op(n, "Reshape") || is_op(n, "Squeeze") ||
         is_op(n, "Unsqueeze") || is_op(n, "Identity")) {
-        for (int k = 1; k < n->n_inputs; k++)
-            if (n->inputs[k] >= 0 && !g->tensors[n->inputs[k]].data) {
-                snprintf(why, len, "shape / axes input must be a constant");
-                return 0;
-            }
+        if (!eb_delegate_inputs_const(g, n, 1)) {
+            snprintf(why, len, "shape / axes input must be a constant");
+            return 0;
+        }
         return 1;
     } /* a reorder to plain layout, or nothing when an inner product reads it */
     snprintf(why, len, "op %s is not mapped to a oneDNN primitive", n->op_type);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "delegate_plan.h"
+#include "delegate_backend.h"
 #include "xnn_internal.h"
 
 #ifndef EB_XNNPACK_VERSION
@@ -15,14 +15,12 @@
 
 #define EB_XNN_EXPORT __attribute__((visibility("default")))
 
-struct eb_plan {
-    eb_delegate_plan *dp;
-};
-
-static const eb_segment_ops xnn_segment_ops = {
-    .prepare = eb_xnn_segment_prepare,
-    .run = eb_xnn_segment_run,
-    .release = eb_xnn_segment_release,
+static const eb_delegate_desc xnn_delegate = {
+    .name = "xnnpack",
+    .node_supported = eb_xnn_node_supported,
+    .ops = {.prepare = eb_xnn_segment_prepare,
+            .run = eb_xnn_segment_run,
+            .release = eb_xnn_segment_release},
 };
 
 static eb_status xnn_probe(const eb_host *host, char *why, size_t len)
@@ -98,68 +96,25 @@ static void xnn_close(eb_backend_ctx *c)
 
 static int xnn_supports(eb_backend_ctx *c, const eb_graph *g, int node, char *why, size_t len)
 {
-    char mine[256] = "";
-    if (eb_xnn_node_supported(g, node, mine, sizeof mine))
-        return 1;
-    if (c->fallback_ref && eb_delegate_ref_supports(g, node, why, len))
-        return 1;
-    snprintf(why, len, "%s%s", mine, c->fallback_ref ? " (and the ref fallback refuses it too)"
-                                                     : " (option fallback=ref runs it on ref)");
-    return 0;
+    return eb_delegate_supports(&xnn_delegate, c->fallback_ref, g, node, why, len);
 }
 
 static eb_status xnn_prepare(eb_backend_ctx *c, const eb_model *m, eb_plan **out, char *msg,
                              size_t len)
 {
-    const eb_graph *g = m->graph;
-    eb_plan *p = calloc(1, sizeof *p);
-    unsigned char *on = calloc((size_t)g->n_nodes + 1, 1);
-    if (!p || !on) {
-        free(p);
-        free(on);
-        snprintf(msg, len, "xnnpack: out of memory");
-        return EB_ERR_NOMEM;
-    }
-    char why[256];
-    const char *verbose = getenv("EDGEBENCH_DELEGATE_VERBOSE");
-    for (int i = 0; i < g->n_nodes; i++) {
-        on[i] = (unsigned char)eb_xnn_node_supported(g, i, why, sizeof why);
-        int folded = g->nodes[i].n_outputs > 0 && g->nodes[i].outputs[0] >= 0 &&
-                     g->tensors[g->nodes[i].outputs[0]].data;
-        if (!on[i] && !folded && verbose && verbose[0] == '2')
-            fprintf(stderr, "xnnpack: node '%s' (%s) runs on ref: %s\n", g->nodes[i].name,
-                    g->nodes[i].op_type, why);
-    }
-    eb_status st = eb_delegate_plan_create(g, on, &xnn_segment_ops, c, c->threads, &p->dp, msg, len);
-    free(on);
-    if (st != EB_OK) {
-        free(p);
-        return st;
-    }
-    eb_delegate_plan_describe(p->dp, "xnnpack");
-    *out = p;
-    return EB_OK;
+    return eb_delegate_prepare(&xnn_delegate, c, c->threads, m, out, msg, len);
 }
 
 static eb_status xnn_run(eb_backend_ctx *c, eb_plan *p, const eb_value *in, int n_in,
                          eb_value *out, int n_out, char *msg, size_t len)
 {
-    uint64_t t0 = eb_glue_now(&c->glue);
-    eb_status st = eb_delegate_plan_run(p->dp, in, n_in, out, n_out, msg, len);
-    if (c->glue.on) {
-        c->glue.total_ns += eb_glue_now(&c->glue) - t0;
-        c->glue.runs++;
-    }
-    return st;
+    return eb_delegate_run(&c->glue, p, in, n_in, out, n_out, msg, len);
 }
 
 static void xnn_release(eb_backend_ctx *c, eb_plan *p)
 {
     (void)c;
-    if (!p)
-        return;
-    eb_delegate_plan_destroy(p->dp);
-    free(p);
+    eb_delegate_release(p);
 }
 
 static const char *const xnn_ops[] = {

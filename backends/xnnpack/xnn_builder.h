@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "delegate_q8.h"
 #include "xnn_internal.h"
 
 typedef struct ext_io {
@@ -58,13 +59,8 @@ const eb_tensor *eb_xnn__nhwc_flattened(const eb_graph *g, int t);
 float eb_xnn__const_scalar(const eb_graph *g, const eb_node *n, int k, float dflt);
 eb_status eb_xnn__emit_node(builder *b, int i);
 
-/* xnn_ops_q8.c */
-typedef struct q8_group {
-    int xq;                 /* quantised input (what the DQ reads) */
-    const eb_tensor *w;     /* int8 weights: initializer of the full graph */
-    int act, q;             /* Relu/Clip node (-1) and the QuantizeLinear */
-} q8_group;
-int eb_xnn__is_seg_output(const eb_graph *g, int t);
+/* xnn_ops_q8.c: QDQ groups (delegate_q8.h) XNNPACK runs as one operator */
+typedef eb_q8_group q8_group;
 int eb_xnn__match_q8(builder *b, int i, q8_group *m);
 eb_status eb_xnn__emit_q8(builder *b, const eb_node *n, const q8_group *m);
 void eb_xnn__skip_group_dqs(builder *b);

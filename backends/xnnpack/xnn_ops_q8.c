@@ -14,81 +14,19 @@
  *                      weights are shifted to uint8 exactly (w + 128, zero
  *                      point 128)
  * Anything else runs as written (fp32 between converts). */
-static const eb_tensor *int8_weights(builder *b, int t)
-{
-    const eb_graph *f = b->full;
-    int p = f->tensors[t].producer;
-    while (p >= 0 && eb_xnn__is_op(&f->nodes[p], "Identity")) {
-        t = f->nodes[p].inputs[0];
-        p = t >= 0 ? f->tensors[t].producer : -1;
-    }
-    if (p < 0 || !eb_xnn__is_op(&f->nodes[p], "DequantizeLinear"))
-        return NULL;
-    const eb_tensor *q = eb_node_input(f, &f->nodes[p], 0);
-    if (!q || !q->data || q->dtype != EB_DT_I8 || q->quant.count < 1)
-        return NULL;
-    for (int c = 0; q->quant.zero_point && c < q->quant.count; c++)
-        if (q->quant.zero_point[c] != 0)
-            return NULL;
-    return q;
-}
-
-static int sole_reader(const eb_graph *g, int t)
-{
-    int found = -1;
-    for (int i = 0; i < g->n_nodes; i++)
-        for (int k = 0; k < g->nodes[i].n_inputs; k++)
-            if (g->nodes[i].inputs[k] == t) {
-                if (found >= 0)
-                    return -1;
-                found = i;
-            }
-    return found;
-}
-
-int eb_xnn__is_seg_output(const eb_graph *g, int t)
-{
-    for (int i = 0; i < g->n_outputs; i++)
-        if (g->outputs[i] == t)
-            return 1;
-    return 0;
-}
-
 int eb_xnn__match_q8(builder *b, int i, q8_group *m)
 {
     const eb_graph *g = b->g;
     const eb_node *n = &g->nodes[i];
+    if (!b->int8 || !eb_delegate_match_q8(g, b->full, i, -1, m))
+        return 0;
     int conv = eb_xnn__is_op(n, "Conv"), gemm = eb_xnn__is_op(n, "Gemm");
-    if (!b->int8 || !(conv || gemm || eb_xnn__is_op(n, "MatMul")) || n->n_inputs < 2)
-        return 0;
-    int pa = g->tensors[n->inputs[0]].producer;
-    if (pa < 0 || !eb_xnn__is_op(&g->nodes[pa], "DequantizeLinear"))
-        return 0;
-    const eb_tensor *xq = eb_node_input(g, &g->nodes[pa], 0);
-    if (!xq || xq->data || (xq->dtype != EB_DT_U8 && xq->dtype != EB_DT_I8) || xq->quant.count != 1)
-        return 0;
-    m->xq = g->nodes[pa].inputs[0];
-    if (!(m->w = int8_weights(b, n->inputs[1])))
-        return 0;
+    const eb_tensor *xq = &g->tensors[m->xq];
     /* per-channel weights: convolution with int8 activations only */
     if (m->w->quant.count > 1 && !(conv && xq->dtype == EB_DT_I8 && m->w->quant.axis == 0))
         return 0;
     if (gemm && n->inputs[2] >= 0 && eb_node_input(g, n, 2)->numel != eb_node_output(g, n, 0)->dims[1])
         return 0;
-    int t = n->outputs[0], r = sole_reader(g, t);
-    m->act = -1;
-    if (eb_xnn__is_seg_output(g, t) || r < 0)
-        return 0;
-    if (eb_xnn__is_op(&g->nodes[r], "Relu") || eb_xnn__is_op(&g->nodes[r], "Clip")) {
-        m->act = r;
-        t = g->nodes[r].outputs[0];
-        if (eb_xnn__is_seg_output(g, t) || (r = sole_reader(g, t)) < 0)
-            return 0;
-    }
-    const eb_tensor *y = eb_node_output(g, &g->nodes[r], 0);
-    if (!eb_xnn__is_op(&g->nodes[r], "QuantizeLinear") || y->quant.count != 1 || y->dtype != xq->dtype)
-        return 0;
-    m->q = r;
     return 1;
 }
 
@@ -191,24 +129,10 @@ eb_status eb_xnn__emit_q8(builder *b, const eb_node *n, const q8_group *m)
     return EB_OK;
 }
 
+static int match_in(void *b, int node, eb_q8_group *m) { return eb_xnn__match_q8(b, node, m); }
+
 /* DequantizeLinear nodes read only by int8 groups are not needed. */
 void eb_xnn__skip_group_dqs(builder *b)
 {
-    const eb_graph *g = b->g;
-    for (int i = 0; i < g->n_nodes; i++) {
-        const eb_node *d = &g->nodes[i];
-        if (!eb_xnn__is_op(d, "DequantizeLinear") || eb_xnn__is_seg_output(g, d->outputs[0]))
-            continue;
-        int readers = 0, grouped = 0;
-        for (int j = 0; j < g->n_nodes; j++)
-            for (int k = 0; k < g->nodes[j].n_inputs; k++)
-                if (g->nodes[j].inputs[k] == d->outputs[0]) {
-                    q8_group m;
-                    readers++;
-                    grouped += k == 0 && eb_xnn__match_q8(b, j, &m);
-                }
-        if (readers && readers == grouped)
-            b->skip[i] = 1;
-    }
+    eb_delegate_skip_group_dqs(b->g, b->skip, match_in, b);
 }
-

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "delegate_const.h"
+#include "delegate_support.h"
 #include "xnn_internal.h"
 
 static int is_op(const eb_node *n, const char *op) { return strcmp(n->op_type, op) == 0; }
@@ -96,18 +97,18 @@ static int per_tensor_q(const eb_tensor *t)
     return t && (t->dtype == EB_DT_I8 || t->dtype == EB_DT_U8) && t->quant.count == 1;
 }
 
+static const eb_gemm_refusals gemm_refusals = {
+    .form = "only transA=0, alpha=1, beta=1",
+    .not_const = "B and C must be constants",
+    .bias = "C must hold one value per output column",
+};
+
 int eb_xnn_node_supported(const eb_graph *g, int node, char *why, size_t len)
 {
     const eb_node *n = &g->nodes[node];
     const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);
-    if (n->domain[0] && strcmp(n->domain, "ai.onnx") != 0) {
-        snprintf(why, len, "domain '%s' is not ONNX's", n->domain);
+    if (!eb_delegate_node_shaped(g, n, why, len))
         return 0;
-    }
-    if (!x || !y || y->rank < 0 || x->rank < 0) {
-        snprintf(why, len, "shapes not inferred");
-        return 0;
-    }
     for (int k = 1; k < n->n_outputs; k++)
         if (n->outputs[k] >= 0) {
             snprintf(why, len, "optional output %d is not produced by XNNPACK", k);
@@ -187,11 +188,10 @@ int eb_xnn_node_supported(const eb_graph *g, int node, char *why, size_t len)
         is_op(n, "Ceil") || is_op(n, "Sqrt") || is_op(n, "Identity"))
         return 1;
     if (is_op(n, "Clip")) {
-        for (int k = 1; k < n->n_inputs; k++)
-            if (n->inputs[k] >= 0 && !g->tensors[n->inputs[k]].data) {
-                snprintf(why, len, "min / max must be constants");
-                return 0;
-            }
+        if (!eb_delegate_inputs_const(g, n, 1)) {
+            snprintf(why, len, "min / max must be constants");
+            return 0;
+        }
         return 1;
     }
     if (is_op(n, "Add") || is_op(n, "Mul") || is_op(n, "Sub") || is_op(n, "Div") ||
@@ -217,23 +217,8 @@ int eb_xnn_node_supported(const eb_graph *g, int node, char *why, size_t len)
             }
         return 1;
     }
-    if (is_op(n, "Gemm")) {
-        if (x->rank != 2 || eb_node_attr_int(n, "transA", 0) ||
-            eb_node_attr_float(n, "alpha", 1.f) != 1.f || eb_node_attr_float(n, "beta", 1.f) != 1.f) {
-            snprintf(why, len, "only transA=0, alpha=1, beta=1");
-            return 0;
-        }
-        const eb_tensor *c = eb_node_input(g, n, 2);
-        if (!eb_xnn_const_input(g, n->inputs[1]) || (c && !eb_xnn_const_input(g, n->inputs[2]))) {
-            snprintf(why, len, "B and C must be constants");
-            return 0;
-        }
-        if (c && c->numel != y->dims[1]) {
-            snprintf(why, len, "C must hold one value per output column");
-            return 0;
-        }
-        return 1;
-    }
+    if (is_op(n, "Gemm"))
+        return eb_delegate_gemm_supported(g, n, eb_xnn_const_input, &gemm_refusals, why, len);
     if (is_op(n, "MatMul")) {
         const eb_tensor *b = eb_node_input(g, n, 1);
         if (!b || b->rank != 2 || !eb_xnn_const_input(g, n->inputs[1]) || x->rank < 2 || x->rank == 4) {
@@ -243,11 +228,10 @@ int eb_xnn_node_supported(const eb_graph *g, int node, char *why, size_t len)
         return 1;
     }
     if (is_op(n, "Flatten") || is_op(n, "Reshape") || is_op(n, "Squeeze") || is_op(n, "Unsqueeze")) {
-        for (int k = 1; k < n->n_inputs; k++)
-            if (n->inputs[k] >= 0 && !g->tensors[n->inputs[k]].data) {
-                snprintf(why, len, "shape / axes input must be a constant (XNNPACK reshapes are static)");
-                return 0;
-            }
+        if (!eb_delegate_inputs_const(g, n, 1)) {
+            snprintf(why, len, "shape / axes input must be a constant (XNNPACK reshapes are static)");
+            return 0;
+        }
         if (y->rank == 4 && x->rank != 4 && y->dims[2] * y->dims[3] != 1) {
             snprintf(why, len, "reshaping into NCHW rank 4 would need a transpose");
             return 0;
