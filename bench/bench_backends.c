@@ -381,7 +381,7 @@ static void target(int t, const char *what, const result *num, const result *den
     double wall = num->median_ms / den->median_ms;
     double cpu = num->cpu_ms > 0 && den->cpu_ms > 0 ? num->cpu_ms / den->cpu_ms : 0;
     int met = below ? wall <= goal : wall >= goal;
-    printf("  %d thread(s): %-40s %6.2fx wall, %6.2fx cpu  (target %s %.2gx)  %s\n", t, what,
+    printf("  %d thread(s): %-40s %6.2fx wall, %6.2fx cpu  (target %s %.3gx)  %s\n", t, what,
            wall, cpu, below ? "<=" : ">=", goal, met ? "met" : "MISSED");
 }
 

@@ -90,10 +90,10 @@ int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *k
      * 16; 36: 36, not 48). Only for results stored row-major. */
     if (kern->fn == eb_f32_gemm_6x16__avx2 && s->y_col == 1 &&
         ceil_div(s->n, 6) * 6 * 10 < ceil_div(s->n, 16) * 16 * 9) {
-        G->fn = eb_f32_gemm_16x6t__avx2;
+        G->fn = eb_f32_gemm_16x6__avx2;
         G->mr = 16;
         G->nr = 6;
-        G->name = "f32_gemm_16x6t__avx2";
+        G->name = "f32_gemm_16x6__avx2";
     }
 #endif
     const int mr = G->mr;
@@ -155,7 +155,7 @@ static void f32_task(void *arg, int t, int thread)
     const float *a = G->a + tr.group * mpad * s->k;
     const float *bias = G->bias ? G->bias + tr.group * mpad : NULL;
 #if defined(__x86_64__) || defined(_M_X64)
-    if (G->fn == eb_f32_gemm_16x6t__avx2 && s->geom.pointwise && s->y_col == 1) {
+    if (G->fn == eb_f32_gemm_16x6__avx2 && s->geom.pointwise && s->y_col == 1) {
         /* Few columns, often many rows (1280 x 160 weights on a 3x3 plane):
          * each weight panel once, over all of the task's narrow column
          * panels, which stay in cache (the ragged last one packed once). */
@@ -242,7 +242,21 @@ int eb_simd_gemm_q8_init(eb_simd_gemm_q8 *G, const eb_simd_q8_gemm_variant *kern
     G->y_zp = y_zp;
     G->y_min = y_min;
     G->y_max = y_max;
-    const int mr = kern->mr, ku = kern->ku;
+    G->fn = kern->fn;
+    G->mr = kern->mr;
+    G->nr = kern->nr;
+    G->name = kern->name;
+#if defined(__x86_64__) || defined(_M_X64)
+    /* few columns: as for fp32 (eb_simd_gemm_f32_init) */
+    if (kern->fn == eb_q8_gemm_6x16c2__avx2 && s->y_col == 1 &&
+        ceil_div(s->n, 6) * 6 * 10 < ceil_div(s->n, 16) * 16 * 9) {
+        G->fn = eb_q8_gemm_16x6c2__avx2;
+        G->mr = 16;
+        G->nr = 6;
+        G->name = "q8_gemm_16x6c2__avx2";
+    }
+#endif
+    const int mr = G->mr, ku = kern->ku;
     const int elem = kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
     G->kpad = ceil_div(s->k, ku) * ku;
     /* B value = x - sub: the centred value for int16, the activation moved
@@ -293,7 +307,7 @@ void eb_simd_gemm_q8_free(eb_simd_gemm_q8 *G)
 
 size_t eb_simd_gemm_q8_scratch(const eb_simd_gemm_q8 *G)
 {
-    const int mr = G->kern->mr, nr = G->kern->nr;
+    const int mr = G->mr, nr = G->nr;
     const size_t elem = G->kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
     return ALIGN64((size_t)(G->kpad * nr) * elem) + ALIGN64((size_t)(mr * nr) * sizeof(int32_t)) +
            ALIGN64((size_t)nr);
@@ -312,7 +326,7 @@ static void q8_task(void *arg, int t, int thread)
     const q8_run *R = arg;
     const eb_simd_gemm_q8 *G = R->G;
     const eb_simd_gemm_shape *s = &G->s;
-    const int mr = G->kern->mr, nr = G->kern->nr, ku = G->kern->ku;
+    const int mr = G->mr, nr = G->nr, ku = G->kern->ku;
     const int elem = G->kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
     const int64_t mpad = R->sp.row_panels * mr;
     task_range tr;
@@ -335,8 +349,14 @@ static void q8_task(void *arg, int t, int thread)
         for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
             const int64_t m0 = rp * mr;
             const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
-            G->kern->fn(G->kpad / ku, a + (size_t)(rp * G->kpad * mr) * (size_t)elem, bpanel,
-                        tile);
+            G->fn(G->kpad / ku, a + (size_t)(rp * G->kpad * mr) * (size_t)elem, bpanel, tile);
+#if defined(__x86_64__) || defined(_M_X64)
+            if (G->fn == eb_q8_gemm_16x6c2__avx2 && s->y_col == 1) {
+                G->vec->requant_cols(tile, mr, mvalid, nvalid, add + m0, mult + m0, G->y_zp,
+                                     G->y_min, G->y_max, y + m0 * s->y_row + j0, s->y_row);
+                continue;
+            }
+#endif
             if (s->y_col == 1) {
                 G->vec->requant_tile(tile, nr, mvalid, nvalid, add + m0, mult + m0, G->y_zp,
                                      G->y_min, G->y_max, y + m0 * s->y_row + j0, s->y_row);
@@ -362,6 +382,6 @@ void eb_simd_gemm_q8_run(const eb_simd_gemm_q8 *G, eb_simd_pool *pool,
                          const eb_simd_scratch *scratch, const void *x, void *y)
 {
     q8_run R = {.G = G, .scratch = scratch, .x = x, .y = y};
-    make_split(&G->s, G->kern->mr, G->kern->nr, eb_simd_pool_threads(pool), &R.sp);
+    make_split(&G->s, G->mr, G->nr, eb_simd_pool_threads(pool), &R.sp);
     eb_simd_pool_run(pool, R.sp.tasks, q8_task, &R);
 }

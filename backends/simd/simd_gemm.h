@@ -53,9 +53,11 @@ int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *k
 void eb_simd_gemm_f32_free(eb_simd_gemm_f32 *G);
 
 #if defined(__x86_64__) || defined(_M_X64)
-/* f32_gemm_16x6t__avx2.c: not a listed variant, see there. */
-void eb_f32_gemm_16x6t__avx2(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
+/* f32_gemm_16x6__avx2.c: not a listed variant, see there. */
+void eb_f32_gemm_16x6__avx2(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
                              int64_t ldc, int mr, int nr, const float *bias, float lo, float hi);
+/* q8_gemm_16x6c2__avx2.c: not a listed variant, see there. */
+void eb_q8_gemm_16x6c2__avx2(int64_t kq, const void *a, const void *b, int32_t *tile);
 #endif
 size_t eb_simd_gemm_f32_scratch(const eb_simd_gemm_f32 *G); /* per thread */
 void eb_simd_gemm_f32_run(const eb_simd_gemm_f32 *G, eb_simd_pool *pool,
@@ -66,6 +68,11 @@ void eb_simd_gemm_f32_run(const eb_simd_gemm_f32 *G, eb_simd_pool *pool,
 typedef struct eb_simd_gemm_q8 {
     eb_simd_gemm_shape s;
     const eb_simd_q8_gemm_variant *kern;
+    /* what runs: kern's micro-kernel, or for a product with few columns
+     * on AVX2 the 16 x 6 one (same operand format, lanes swapped) */
+    eb_simd_q8_gemm_fn fn;
+    int mr, nr;
+    const char *name;
     const eb_simd_vec_kernels *vec;
     void *a;           /* packed weights (int16 or int8 by format), owned */
     int64_t kpad;      /* k rounded up to KU */

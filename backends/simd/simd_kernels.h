@@ -126,8 +126,9 @@ typedef struct eb_simd_vec_kernels {
     /* Channels-last depthwise (whole image, vectorised over channels) on a
      * padded buffer: pixel (r, q) of the input at dst[(r * row + q) * cpad],
      * rows of `row` pixels, the padding around it zero (set by the caller).
-     * to_nhwc copies channels [c0, c1) there (int8: as int32 x - zp, x
-     * read as xdt); cpad a multiple of 8. */
+     * to_nhwc copies channels [c0, c1) there (int8: x - zp, x read as xdt,
+     * in the int32 form the same table's dwconv_nhwc_q8 reads; see
+     * simd_vec_impl.h); cpad a multiple of 8. */
     void (*to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64_t row, int64_t cpad,
                         int64_t c0, int64_t c1, float *dst);
     void (*to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64_t ih, int64_t iw,
@@ -149,6 +150,15 @@ typedef struct eb_simd_vec_kernels {
     void (*requant_tile)(const int32_t *tile, int ldt, int rows, int n, const int32_t *add,
                          const float *mult, int32_t zp, int32_t lo, int32_t hi, uint8_t *y,
                          int64_t ldy);
+    /* The same on a tile stored by columns: row r of column j at
+     * tile[j * ldt + r]; bytes to y + r * ldy + j. */
+    void (*requant_cols)(const int32_t *tile, int ldt, int rows, int n, const int32_t *add,
+                         const float *mult, int32_t zp, int32_t lo, int32_t hi, uint8_t *y,
+                         int64_t ldy);
+    /* y[i] = eb_ref_quantize_f32(x[i], scale, zp, lo, hi) as a byte (int8
+     * or uint8 alike), i in [i0, i1). */
+    void (*quantize_f32)(const float *x, float scale, int32_t zp, int32_t lo, int32_t hi,
+                         uint8_t *y, int64_t i0, int64_t i1);
 } eb_simd_vec_kernels;
 
 /* ---- the lists --------------------------------------------------------- */

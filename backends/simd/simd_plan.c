@@ -21,7 +21,8 @@ typedef enum step_kind {
     K_GAP_F32,
     K_GEMM_Q8,   /* QDQ conv / gemm / matmul through the int8 GEMM driver */
     K_DW_Q8,
-    K_ADD_Q8
+    K_ADD_Q8,
+    K_QUANT      /* QuantizeLinear float32 -> int8 / uint8, per tensor */
 } step_kind;
 
 /* One swapped step: its simd state, and what it replaced. */
@@ -54,6 +55,9 @@ typedef struct simd_step {
     float *nw_f32, *nb_f32;
     int32_t *nw_q8, *nb_q8;
     float *nm_q8;
+    float qscale;                  /* QuantizeLinear */
+    int32_t qzp, qmin, qmax;
+    int serial;                    /* too little work to share: run on the caller */
 } simd_step;
 
 typedef struct saved_step {
@@ -214,6 +218,8 @@ static void add_task(void *arg, int t, int thread)
     int64_t i0 = t * J->per_task, i1 = i0 + J->per_task < s->count ? i0 + J->per_task : s->count;
     if (s->kind == K_ADD_F32)
         s->vec->add_f32(J->a, J->b, s->lo, s->hi, J->y, i0, i1);
+    else if (s->kind == K_QUANT)
+        s->vec->quantize_f32(J->a, s->qscale, s->qzp, s->qmin, s->qmax, J->y, i0, i1);
     else
         s->vec->add_q8(&s->addq, J->a, J->b, J->y, i0, i1);
 }
@@ -260,7 +266,7 @@ static eb_status step_run(const eb_ref_exec *x, char *msg, size_t len)
     (void)msg;
     (void)len;
     const simd_step *s = x->state;
-    eb_simd_pool *pool = s->plan->o.pool;
+    eb_simd_pool *pool = s->serial ? NULL : s->plan->o.pool;
     const void *in = x->in[0]->data;
     void *out = x->out[0]->data;
     switch (s->kind) {
@@ -315,8 +321,9 @@ static eb_status step_run(const eb_ref_exec *x, char *msg, size_t len)
         break;
     }
     case K_ADD_F32:
-    case K_ADD_Q8: {
-        add_job J = {.s = s, .a = in, .b = x->in[1]->data, .y = out};
+    case K_ADD_Q8:
+    case K_QUANT: {
+        add_job J = {.s = s, .a = in, .b = s->kind == K_QUANT ? NULL : x->in[1]->data, .y = out};
         J.per_task = (per_task(s, s->count, 4096) + 63) & ~(int64_t)63;
         eb_simd_pool_run(pool, (int)((s->count + J.per_task - 1) / J.per_task), add_task, &J);
         break;
@@ -442,12 +449,13 @@ static void need_scratch(builder *b, size_t bytes)
         b->scratch = bytes;
 }
 
-/* Depthwise steps run channels-last (see simd_vec_impl.h). The channels-last
- * buffer is one per plan, sized for the largest step's input. */
+/* Depthwise steps with at least eight channels run channels-last (see
+ * simd_vec_impl.h); with fewer, the lanes of a channel vector would mostly
+ * idle and the planar kernel runs. The channels-last buffer is one per
+ * plan, sized for the largest step's padded input. */
 static int dw_nhwc_begin(builder *b, simd_step *s, int64_t batch)
 {
-    const char *e = getenv("EB_SIMD_DW_NHWC_MAXW");
-    if (e && s->geom.ow > atoll(e))
+    if (s->channels < 8)
         return 0;
     s->nhwc = 1;
     s->batch = batch;
@@ -621,6 +629,32 @@ static simd_step *add_f32(builder *b, const eb_node *n, char *where)
     return s;
 }
 
+/* QuantizeLinear of a float32 tensor with constant per-tensor scale and
+ * zero point (a model's input, in QDQ models), element-wise. */
+static simd_step *quantize(builder *b, const eb_node *n, char *where)
+{
+    const eb_tensor *x = eb_node_input(b->g, n, 0), *y = eb_node_output(b->g, n, 0);
+    const eb_tensor *sc = eb_node_input(b->g, n, 1), *zp = eb_node_input(b->g, n, 2);
+    eb_ref_qparams q;
+    if (!is_f32(x) || !y || (y->dtype != EB_DT_U8 && y->dtype != EB_DT_I8) || !sc ||
+        !sc->data || (zp && (!zp->data || zp->dtype != y->dtype)) ||
+        eb_node_attr_int(n, "block_size", 0) != 0 ||
+        !eb_ref_qparams_const(b->g, n, 1, 2, x->rank, &q) || q.count != 1 ||
+        !eb_ref_qparams_valid(&q))
+        return NULL;
+    simd_step *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->kind = K_QUANT;
+    s->vec = b->vec;
+    s->count = x->numel;
+    s->qscale = eb_ref_qp_scale(&q, 0);
+    s->qzp = eb_ref_qp_zp(&q, 0);
+    eb_ref_q8_range(y->dtype, &s->qmin, &s->qmax);
+    snprintf(where, WHERE_LEN, "simd quantize_f32__%s", b->vec->name);
+    return s;
+}
+
 static simd_step *pool_f32(builder *b, const eb_node *n, int global, char *where)
 {
     const eb_tensor *x = eb_node_input(b->g, n, 0);
@@ -718,7 +752,7 @@ static int conv_q8(builder *b, const eb_ref_conv_q8_params *q, simd_step *s, cha
                              q->x_zp, q->y_dtype, q->y_zp, q->y_min, q->y_max) != 0)
         return -1;
     need_scratch(b, eb_simd_gemm_q8_scratch(&s->gq));
-    snprintf(where, WHERE_LEN, "simd %s: %s%s", k->name, label,
+    snprintf(where, WHERE_LEN, "simd %s: %s%s", s->gq.name, label,
              col ? "conv as GEMM over its im2col matrix"
              : sh.geom.pointwise ? "1x1 conv as GEMM" : "conv as GEMM");
     return 0;
@@ -1075,6 +1109,27 @@ static eb_status fold_constants(eb_simd_plan *P, const eb_graph *g, const eb_gra
 
 /* ---- create / run / destroy ------------------------------------------------ */
 
+/* Multiply-adds (or elements) of a step, to keep small steps off the pool:
+ * handing a section to another thread and waiting for it costs tens of
+ * microseconds on a busy machine, more than such a step takes. */
+#define SERIAL_WORK ((int64_t)1 << 20)
+
+static int64_t step_work(const simd_step *s)
+{
+    const eb_simd_gemm_shape *g = s->kind == K_CONV_F32 ? &s->gf.s
+                                  : s->kind == K_GEMM_Q8 ? &s->gq.s
+                                                         : NULL;
+    if (g)
+        return g->batch * g->groups * g->m * g->k * g->n;
+    if (s->kind == K_DW_F32 || s->kind == K_DW_Q8)
+        return s->planes * s->geom.oh * s->geom.ow * s->geom.kh * s->geom.kw;
+    if (s->kind == K_MAXPOOL_F32)
+        return s->planes * s->geom.oh * s->geom.ow * s->geom.kh * s->geom.kw;
+    if (s->kind == K_GAP_F32)
+        return s->planes * s->in_plane;
+    return s->count * 4;
+}
+
 static void label_nodes(eb_simd_plan *P)
 {
     eb_plan *rp = P->ref;
@@ -1168,6 +1223,8 @@ eb_status eb_simd_plan_create(const eb_graph *g, const eb_simd_plan_options *o,
             mine = pool_f32(&b, n, 0, w);
         } else if (strcmp(n->op_type, "GlobalAveragePool") == 0) {
             mine = pool_f32(&b, n, 1, w);
+        } else if (strcmp(n->op_type, "QuantizeLinear") == 0 && n->domain[0] == '\0') {
+            mine = quantize(&b, n, w);
         }
         if (!mine)
             continue; /* the ref kernel runs it */
@@ -1178,6 +1235,7 @@ eb_status eb_simd_plan_create(const eb_graph *g, const eb_simd_plan_options *o,
         rs->op = &simd_op;
         rs->exec.state = mine;
         P->accelerated++;
+        mine->serial = step_work(mine) < SERIAL_WORK;
         if (mine->kind == K_CONV_F32 || mine->kind == K_DW_F32 || mine->kind == K_ADD_F32)
             fold_activation(&b, rp, s, mine, w);
         snprintf(where, WHERE_LEN, "%s", w);

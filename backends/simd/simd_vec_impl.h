@@ -116,10 +116,54 @@ static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, in
         }                                                                                    \
     }
 
+/* int16 pairs (vpmaddwd's format), the common case: two input rows
+ * widened and interleaved sixteen columns at a time, where the generic
+ * loop above stores one int16 at a time. */
+typedef int16_t v16s __attribute__((vector_size(32)));
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+typedef int8_t v16s8 __attribute__((vector_size(16)));
+
+#define PACK_PW2(NAME, TIN, VIN)                                                               \
+    static void NAME(const eb_simd_conv_geom *g, const TIN *x, int32_t sub, int64_t kpad,     \
+                     int64_t j0, int nvalid, int nr, int16_t *dst)                            \
+    {                                                                                        \
+        const int64_t k_rows = g->channels;                                                  \
+        const v16s vsub = (v16s){0} + (int16_t)sub;                                          \
+        for (int64_t k0 = 0; k0 < kpad; k0 += 2) {                                           \
+            int16_t *d = dst + k0 * nr;                                                      \
+            const TIN *s0 = k0 < k_rows ? x + k0 * g->c_stride + j0 : NULL;                  \
+            const TIN *s1 = k0 + 1 < k_rows ? x + (k0 + 1) * g->c_stride + j0 : NULL;        \
+            int j = 0;                                                                       \
+            if (s0 && nvalid == nr) {                                                        \
+                for (; j + 16 <= nr; j += 16) {                                              \
+                    VIN r0, r1;                                                              \
+                    memcpy(&r0, s0 + j, sizeof r0);                                          \
+                    v16s a = __builtin_convertvector(r0, v16s) - vsub, b = (v16s){0};        \
+                    if (s1) {                                                                \
+                        memcpy(&r1, s1 + j, sizeof r1);                                      \
+                        b = __builtin_convertvector(r1, v16s) - vsub;                        \
+                    }                                                                        \
+                    v16s lo = __builtin_shuffle(a, b, (v16s){0, 16, 1, 17, 2, 18, 3, 19, 4,  \
+                                                             20, 5, 21, 6, 22, 7, 23});      \
+                    v16s hi = __builtin_shuffle(a, b, (v16s){8, 24, 9, 25, 10, 26, 11, 27,   \
+                                                             12, 28, 13, 29, 14, 30, 15,     \
+                                                             31});                           \
+                    memcpy(d + 2 * j, &lo, sizeof lo);                                       \
+                    memcpy(d + 2 * j + 16, &hi, sizeof hi);                                  \
+                }                                                                            \
+            }                                                                                \
+            for (; j < nr; j++) {                                                            \
+                d[2 * j] = (int16_t)(s0 && j < nvalid ? (int32_t)s0[j] - sub : 0);           \
+                d[2 * j + 1] = (int16_t)(s1 && j < nvalid ? (int32_t)s1[j] - sub : 0);       \
+            }                                                                                \
+        }                                                                                    \
+    }
+
+PACK_PW2(pw2_u8, uint8_t, v16u8)
+PACK_PW2(pw2_i8, int8_t, v16s8)
+
 PACK_PW(pw_u8_i16_1, uint8_t, int16_t, 1)
 PACK_PW(pw_i8_i16_1, int8_t, int16_t, 1)
-PACK_PW(pw_u8_i16_2, uint8_t, int16_t, 2)
-PACK_PW(pw_i8_i16_2, int8_t, int16_t, 2)
 PACK_PW(pw_u8_b_4, uint8_t, uint8_t, 4)
 PACK_PW(pw_i8_b_4, int8_t, uint8_t, 4)
 
@@ -135,8 +179,8 @@ static void EB_VEC_FN(pack_b_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
             return;
         }
         if (elem_bytes == 2 && ku == 2) {
-            u8 ? pw_u8_i16_2(g, x, sub, kpad, j0, nvalid, nr, dst)
-               : pw_i8_i16_2(g, x, sub, kpad, j0, nvalid, nr, dst);
+            u8 ? pw2_u8(g, x, sub, kpad, j0, nvalid, nr, dst)
+               : pw2_i8(g, x, sub, kpad, j0, nvalid, nr, dst);
             return;
         }
         if (elem_bytes == 1 && ku == 4) {
@@ -670,16 +714,7 @@ static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64
             float *d = dst + r * row * cpad + c;
             const float *sr = s + r * iw;
             if (n == 8) {
-                int64_t q = 0;
-                for (; q + 8 <= iw; q += 8) {
-                    v8f v[8];
-                    for (int j = 0; j < 8; j++)
-                        memcpy(&v[j], sr + j * plane + q, sizeof v[j]);
-                    TRANSPOSE8(v8f, v);
-                    for (int j = 0; j < 8; j++)
-                        memcpy(d + (q + j) * cpad, &v[j], sizeof v[j]);
-                }
-                for (; q < iw; q++) {
+                for (int64_t q = 0; q < iw; q++) {
                     v8f v = {sr[q], sr[plane + q], sr[2 * plane + q], sr[3 * plane + q],
                              sr[4 * plane + q], sr[5 * plane + q], sr[6 * plane + q],
                              sr[7 * plane + q]};
@@ -694,6 +729,20 @@ static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64
     }
 }
 
+/* The int8 channels-last buffer holds x - x_zp as int32 lanes. With AVX2
+ * only their low 16 bits are kept (the value fits: |x - x_zp| <= 255), so
+ * vpmaddwd against the int32 weight gives x * w_lo16 + 0 * w_hi16, exactly
+ * the product, at the cost of one 16-bit multiply where vpmulld (32-bit)
+ * takes two micro-ops and twice the latency. */
+#if defined(__AVX2__)
+#include <immintrin.h>
+#define DWQ_KEEP(v) ((v) & 0xFFFF)
+#define DWQ_MUL(w, x) ((v8i)_mm256_madd_epi16((__m256i)(x), (__m256i)(w)))
+#else
+#define DWQ_KEEP(v) (v)
+#define DWQ_MUL(w, x) ((w) * (x))
+#endif
+
 #define TO_NHWC_Q8(NAME, T)                                                                    \
     static void NAME(const T *x, int32_t zp, int64_t ih, int64_t iw, int64_t row, int64_t cpad,  \
                      int64_t c0, int64_t c1, int32_t *dst)                                     \
@@ -706,30 +755,17 @@ static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64
                 int32_t *d = dst + r * row * cpad + c;                                         \
                 const T *sr = s + r * iw;                                                      \
                 if (n == 8) {                                                                  \
-                    int64_t q = 0;                                                             \
-                    for (; q + 8 <= iw; q += 8) {                                              \
-                        v8i v[8];                                                              \
-                        for (int j = 0; j < 8; j++) {                                          \
-                            T b8[8];                                                           \
-                            memcpy(b8, sr + j * plane + q, sizeof b8);                         \
-                            for (int e = 0; e < 8; e++)                                        \
-                                v[j][e] = (int32_t)b8[e] - zp;                                 \
-                        }                                                                      \
-                        TRANSPOSE8(v8i, v);                                                    \
-                        for (int j = 0; j < 8; j++)                                            \
-                            memcpy(d + (q + j) * cpad, &v[j], sizeof v[j]);                    \
-                    }                                                                          \
-                    for (; q < iw; q++) {                                                      \
+                    for (int64_t q = 0; q < iw; q++) {                                         \
                         v8i v = {sr[q], sr[plane + q], sr[2 * plane + q], sr[3 * plane + q],   \
                                  sr[4 * plane + q], sr[5 * plane + q], sr[6 * plane + q],      \
                                  sr[7 * plane + q]};                                           \
-                        v -= zp;                                                               \
+                        v = DWQ_KEEP(v - zp);                                                  \
                         memcpy(d + q * cpad, &v, sizeof v);                                    \
                     }                                                                          \
                 } else {                                                                       \
                     for (int64_t q = 0; q < iw; q++)                                           \
                         for (int64_t j = 0; j < n; j++)                                        \
-                            d[q * cpad + j] = (int32_t)sr[j * plane + q] - zp;                 \
+                            d[q * cpad + j] = DWQ_KEEP((int32_t)sr[j * plane + q] - zp);       \
                 }                                                                              \
             }                                                                                  \
         }                                                                                      \
@@ -770,7 +806,8 @@ static inline __attribute__((always_inline)) int px_block_make(const eb_simd_con
 }
 
 /* acc[i] += w(tap) * x(pixel i, tap) over the window, channels [c, c + 8) */
-#define DW_NHWC_TAPS(V, KH, KW, off, x, w, row, cpad, c, acc)                                  \
+#define F32_MUL(w, x) ((w) * (x))
+#define DW_NHWC_TAPS(V, MUL, KH, KW, off, x, w, row, cpad, c, acc)                             \
     for (int64_t ky = 0; ky < KH; ky++)                                                        \
         for (int64_t kx = 0; kx < KW; kx++) {                                                  \
             V wv;                                                                              \
@@ -779,7 +816,7 @@ static inline __attribute__((always_inline)) int px_block_make(const eb_simd_con
             for (int i = 0; i < 8; i++) {                                                      \
                 V xv;                                                                          \
                 memcpy(&xv, x + off[i] + t, sizeof xv);                                        \
-                acc[i] += wv * xv;                                                             \
+                acc[i] += MUL(wv, xv);                                                         \
             }                                                                                  \
         }
 
@@ -800,9 +837,9 @@ static void EB_VEC_FN(dwconv_nhwc_f32)(const eb_simd_conv_geom *g, int64_t chann
                 acc[i] = bv;
             /* 3x3 (every depthwise layer of MobileNet) fully unrolled */
             if (g->kh == 3 && g->kw == 3) {
-                DW_NHWC_TAPS(v8f, 3, 3, off, x, w, row, cpad, c, acc)
+                DW_NHWC_TAPS(v8f, F32_MUL, 3, 3, off, x, w, row, cpad, c, acc)
             } else {
-                DW_NHWC_TAPS(v8f, g->kh, g->kw, off, x, w, row, cpad, c, acc)
+                DW_NHWC_TAPS(v8f, F32_MUL, g->kh, g->kw, off, x, w, row, cpad, c, acc)
             }
             for (int i = 0; i < 8; i++) {
                 v8i below = acc[i] < vlo, above = acc[i] > vhi;
@@ -811,8 +848,14 @@ static void EB_VEC_FN(dwconv_nhwc_f32)(const eb_simd_conv_geom *g, int64_t chann
             }
             TRANSPOSE8(v8f, acc);
             const int64_t nc = channels - c < 8 ? channels - c : 8;
-            for (int64_t j = 0; j < nc; j++)
-                memcpy(y + (c + j) * oplane + p0, &acc[j], (size_t)np * sizeof(float));
+            /* a constant size when the block is full: an inline store,
+             * not a library call */
+            if (np == 8)
+                for (int64_t j = 0; j < nc; j++)
+                    memcpy(y + (c + j) * oplane + p0, &acc[j], 8 * sizeof(float));
+            else
+                for (int64_t j = 0; j < nc; j++)
+                    memcpy(y + (c + j) * oplane + p0, &acc[j], (size_t)np * sizeof(float));
         }
     }
 }
@@ -834,12 +877,21 @@ static inline __attribute__((always_inline)) v8i requant8(v8i acc, const int32_t
     memcpy(&vm, mult, sizeof vm);
     a = (v8u)acc + ad; /* wraps, as the reference's uint32 sum */
     v8f v = __builtin_convertvector((v8i)a, v8f) * vm;
+#if defined(__AVX2__)
+    /* v is never NaN (an int32 times a finite multiplier), so max / min
+     * clamp as q_round does; vcvtps2dq rounds half to even in the default
+     * rounding mode, as rintf. */
+    (void)magic;
+    v = (v8f)_mm256_min_ps(_mm256_max_ps((__m256)v, (__m256)vlo), (__m256)vhi);
+    return (v8i)_mm256_cvtps_epi32((__m256)v) + zp;
+#else
     v8i keep = v >= vlo;
     v = (v8f)(((v8i)v & keep) | ((v8i)vlo & ~keep));
     v8i over = v > vhi;
     v = (v8f)(((v8i)v & ~over) | ((v8i)vhi & over));
     v = (v + magic) - magic;
     return __builtin_convertvector(v, v8i) + zp;
+#endif
 }
 
 static void EB_VEC_FN(dwconv_nhwc_q8)(const eb_simd_conv_geom *g, int64_t channels,
@@ -861,9 +913,9 @@ static void EB_VEC_FN(dwconv_nhwc_q8)(const eb_simd_conv_geom *g, int64_t channe
             for (int i = 0; i < 8; i++)
                 acc[i] = (v8i){0};
             if (g->kh == 3 && g->kw == 3) {
-                DW_NHWC_TAPS(v8i, 3, 3, off, x, w, row, cpad, c, acc)
+                DW_NHWC_TAPS(v8i, DWQ_MUL, 3, 3, off, x, w, row, cpad, c, acc)
             } else {
-                DW_NHWC_TAPS(v8i, g->kh, g->kw, off, x, w, row, cpad, c, acc)
+                DW_NHWC_TAPS(v8i, DWQ_MUL, g->kh, g->kw, off, x, w, row, cpad, c, acc)
             }
             for (int i = 0; i < 8; i++)
                 acc[i] = requant8(acc[i], bias + c, mult + c, y_zp, vlo, vhi);
@@ -874,7 +926,10 @@ static void EB_VEC_FN(dwconv_nhwc_q8)(const eb_simd_conv_geom *g, int64_t channe
                                               (v32u8){0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0,
                                                       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                                                       0, 0, 0, 0, 0, 0, 0, 0});
-                memcpy(y + (c + j) * oplane + p0, &low, (size_t)np);
+                if (np == 8)
+                    memcpy(y + (c + j) * oplane + p0, &low, 8);
+                else
+                    memcpy(y + (c + j) * oplane + p0, &low, (size_t)np);
             }
         }
     }
@@ -899,6 +954,21 @@ static void EB_VEC_FN(requant_tile)(const int32_t *tile, int ldt, int rows, int 
             m[j] = mult[r];
         }
         int i = 0;
+#if defined(__AVX2__)
+        /* sixteen at a time narrowed with saturating packs, exact since
+         * every value already lies in [lo, hi] */
+        for (; i + 16 <= n; i += 16) {
+            v8i a, b;
+            memcpy(&a, acc + i, sizeof a);
+            memcpy(&b, acc + i + 8, sizeof b);
+            a = requant8(a, ad, m, zp, vlo, vhi);
+            b = requant8(b, ad, m, zp, vlo, vhi);
+            __m256i w = _mm256_packs_epi32((__m256i)a, (__m256i)b);
+            w = lo >= 0 ? _mm256_packus_epi16(w, w) : _mm256_packs_epi16(w, w);
+            w = _mm256_permutevar8x32_epi32(w, _mm256_setr_epi32(0, 4, 1, 5, 0, 0, 0, 0));
+            _mm_storeu_si128((__m128i *)(yr + i), _mm256_castsi256_si128(w));
+        }
+#endif
         for (; i + 8 <= n; i += 8) {
             v8i a;
             memcpy(&a, acc + i, sizeof a);
@@ -913,6 +983,67 @@ static void EB_VEC_FN(requant_tile)(const int32_t *tile, int ldt, int rows, int 
             yr[i] = (uint8_t)q_round((float)a * mult[r], zp, flo, fhi);
         }
     }
+}
+
+/* The same for a tile stored column by column (tile[j * ldt + r]: the
+ * 16 x 6 int8 kernel's), rows in vectors of eight with their own add and
+ * mult, the bytes of each column written a row (ldy) apart. */
+static void EB_VEC_FN(requant_cols)(const int32_t *tile, int ldt, int rows, int n,
+                                    const int32_t *add, const float *mult, int32_t zp,
+                                    int32_t lo, int32_t hi, uint8_t *y, int64_t ldy)
+{
+    const float flo = (float)(lo - zp), fhi = (float)(hi - zp);
+    const v8f vlo = (v8f){0} + flo, vhi = (v8f){0} + fhi;
+    for (int j = 0; j < n; j++) {
+        const int32_t *acc = tile + j * ldt;
+        int r = 0;
+        for (; r + 8 <= rows; r += 8) {
+            v8i a;
+            memcpy(&a, acc + r, sizeof a);
+            a = requant8(a, add + r, mult + r, zp, vlo, vhi);
+            for (int i = 0; i < 8; i++)
+                y[(r + i) * ldy + j] = (uint8_t)a[i];
+        }
+        for (; r < rows; r++) {
+            int32_t a = (int32_t)((uint32_t)acc[r] + (uint32_t)add[r]);
+            y[r * ldy + j] = (uint8_t)q_round((float)a * mult[r], zp, flo, fhi);
+        }
+    }
+}
+
+/* QuantizeLinear of float32, per tensor: q_round(x / scale), as
+ * eb_ref_quantize_f32 (the division is the same IEEE operation in a vector
+ * lane; NaN becomes lo there and here). */
+static void EB_VEC_FN(quantize_f32)(const float *x, float scale, int32_t zp, int32_t lo,
+                                    int32_t hi, uint8_t *y, int64_t i0, int64_t i1)
+{
+    const float flo = (float)(lo - zp), fhi = (float)(hi - zp);
+    const v8f vlo = (v8f){0} + flo, vhi = (v8f){0} + fhi, vs = (v8f){0} + scale;
+    int64_t i = i0;
+    for (; i + 8 <= i1; i += 8) {
+        v8f v;
+        memcpy(&v, x + i, sizeof v);
+        v = v / vs;
+#if defined(__AVX2__)
+        /* max(v, lo) gives lo for NaN (the second operand), as q_round */
+        v = (v8f)_mm256_min_ps(_mm256_max_ps((__m256)v, (__m256)vlo), (__m256)vhi);
+        v8i q = (v8i)_mm256_cvtps_epi32((__m256)v) + zp;
+#else
+        v8i keep = v >= vlo;
+        v = (v8f)(((v8i)v & keep) | ((v8i)vlo & ~keep));
+        v8i over = v > vhi;
+        v = (v8f)(((v8i)v & ~over) | ((v8i)vhi & over));
+        const v8f magic = (v8f){0} + 12582912.0f;
+        v = (v + magic) - magic;
+        v8i q = __builtin_convertvector(v, v8i) + zp;
+#endif
+        v32u8 low = __builtin_shuffle((v32u8)q, (v32u8){0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0,
+                                                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                        0, 0, 0, 0, 0, 0, 0, 0});
+        memcpy(y + i, &low, 8);
+    }
+    for (; i < i1; i++)
+        y[i] = (uint8_t)q_round(x[i] / scale, zp, flo, fhi);
 }
 
 /* ---- element-wise -------------------------------------------------------- */
@@ -1018,4 +1149,6 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .dwconv_nhwc_f32 = EB_VEC_FN(dwconv_nhwc_f32),
     .dwconv_nhwc_q8 = EB_VEC_FN(dwconv_nhwc_q8),
     .requant_tile = EB_VEC_FN(requant_tile),
+    .requant_cols = EB_VEC_FN(requant_cols),
+    .quantize_f32 = EB_VEC_FN(quantize_f32),
 };

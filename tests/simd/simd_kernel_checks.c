@@ -417,6 +417,73 @@ int eb_simd_check_q8_gemm(const eb_simd_q8_gemm_variant *v, const eb_simd_vec_ke
 
 /* ---- vector helpers -------------------------------------------------------- */
 
+/* The channels-last depthwise path as the plan runs it (simd_plan.c): the
+ * padded buffer's size, the input copied in by to_nhwc, the output rows in
+ * two calls so that a row range that does not start at 0 is checked. */
+static void *nhwc_buffer(const eb_simd_conv_geom *g, int64_t cpad, int64_t *prow, int64_t *pcol)
+{
+    int64_t rows = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
+    int64_t cols = (g->ow - 1) * g->sw + (g->kw - 1) * g->dw + 1;
+    *prow = rows > g->ph + g->ih ? rows : g->ph + g->ih;
+    *pcol = cols > g->pw + g->iw ? cols : g->pw + g->iw;
+    return calloc((size_t)(*prow * *pcol * cpad) + 8, 4);
+}
+
+static void dw_nhwc_f32_run(const eb_simd_vec_kernels *vec, const eb_simd_conv_geom *g,
+                            int64_t batch, int64_t c, const float *x, const float *w,
+                            const float *bias, float lo, float hi, float *y)
+{
+    const int64_t cpad = (c + 7) & ~(int64_t)7, taps = g->kh * g->kw;
+    int64_t prow, pcol;
+    float *buf = nhwc_buffer(g, cpad, &prow, &pcol);
+    float *nw = calloc((size_t)(taps * cpad) + 8, 4), *nb = calloc((size_t)cpad + 8, 4);
+    for (int64_t ch = 0; ch < c; ch++) {
+        for (int64_t t = 0; t < taps; t++)
+            nw[t * cpad + ch] = w[ch * taps + t];
+        nb[ch] = bias[ch];
+    }
+    for (int64_t b = 0; b < batch; b++) {
+        vec->to_nhwc_f32(x + b * c * g->ih * g->iw, g->ih, g->iw, pcol, cpad, 0, c,
+                         buf + (g->ph * pcol + g->pw) * cpad);
+        float *yb = y + b * c * g->oh * g->ow;
+        vec->dwconv_nhwc_f32(g, c, cpad, pcol, buf, nw, nb, lo, hi, 0, g->oh / 2, yb);
+        vec->dwconv_nhwc_f32(g, c, cpad, pcol, buf, nw, nb, lo, hi, g->oh / 2, g->oh, yb);
+    }
+    free(buf);
+    free(nw);
+    free(nb);
+}
+
+static void dw_nhwc_q8_run(const eb_simd_vec_kernels *vec, const eb_simd_conv_geom *g,
+                           int64_t batch, int64_t c, const q8_case *q, const uint8_t *x,
+                           const int16_t *w, const int32_t *bias, const float *mult, uint8_t *y)
+{
+    const int64_t cpad = (c + 7) & ~(int64_t)7, taps = g->kh * g->kw;
+    int64_t prow, pcol;
+    int32_t *buf = nhwc_buffer(g, cpad, &prow, &pcol);
+    int32_t *nw = calloc((size_t)(taps * cpad) + 8, 4), *nb = calloc((size_t)cpad + 8, 4);
+    float *nm = calloc((size_t)cpad + 8, 4);
+    for (int64_t ch = 0; ch < c; ch++) {
+        for (int64_t t = 0; t < taps; t++)
+            nw[t * cpad + ch] = w[ch * taps + t];
+        nb[ch] = bias[ch];
+        nm[ch] = mult[ch];
+    }
+    for (int64_t b = 0; b < batch; b++) {
+        vec->to_nhwc_q8(x + b * c * g->ih * g->iw, q->xdt, q->x_zp, g->ih, g->iw, pcol, cpad, 0,
+                        c, buf + (g->ph * pcol + g->pw) * cpad);
+        uint8_t *yb = y + b * c * g->oh * g->ow;
+        vec->dwconv_nhwc_q8(g, c, cpad, pcol, buf, nw, nb, nm, q->y_zp, q->y_min, q->y_max, 0,
+                            g->oh / 2, yb);
+        vec->dwconv_nhwc_q8(g, c, cpad, pcol, buf, nw, nb, nm, q->y_zp, q->y_min, q->y_max,
+                            g->oh / 2, g->oh, yb);
+    }
+    free(buf);
+    free(nw);
+    free(nb);
+    free(nm);
+}
+
 static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
     for (int it = 0; it < 40; it++) {
@@ -451,6 +518,19 @@ static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
                          (double)y[i], want[i]);
                 bad = 1;
             }
+        if (!bad) {
+            memset(y, 0, yn * 4);
+            dw_nhwc_f32_run(vec, &s.geom, k.batch, k.c, x, w, bias, lo, hi, y);
+            for (size_t i = 0; i < yn && !bad; i++)
+                if (!close_enough(y[i], want[i], mag[i], lo, hi)) {
+                    snprintf(msg, len, "f32_dwconv2d__%s channels-last: case %d (%lld channels, "
+                             "%lldx%lld/%lld on %lldx%lld): element %zu is %.9g, want %.9g",
+                             vec->name, it, (long long)k.c, (long long)k.kh, (long long)k.kw,
+                             (long long)k.sh, (long long)k.ih, (long long)k.iw, i, (double)y[i],
+                             want[i]);
+                    bad = 1;
+                }
+        }
         free(x);
         free(w);
         free(bias);
@@ -484,6 +564,12 @@ static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
         char what[64];
         snprintf(what, sizeof what, "q8_dwconv2d__%s", vec->name);
         bad = compare_bytes(yq, wantq, yn, what, it, msg, len);
+        if (!bad) {
+            memset(yq, 0, yn);
+            dw_nhwc_q8_run(vec, &s.geom, k.batch, k.c, &q, xq, wq, bq, mult, yq);
+            snprintf(what, sizeof what, "q8_dwconv2d__%s channels-last", vec->name);
+            bad = compare_bytes(yq, wantq, yn, what, it, msg, len);
+        }
         free(rs);
         free(xq);
         free(yq);
@@ -523,6 +609,24 @@ static int check_requant(const eb_simd_vec_kernels *vec, char *msg, size_t len)
         }
         char what[64];
         snprintf(what, sizeof what, "requant__%s", vec->name);
+        if (compare_bytes(got, want, (size_t)n, what, it, msg, len))
+            return 1;
+        /* the GEMM epilogues on the same values: one row of a tile, and
+         * one column of a column-major tile (per-row add and mult) */
+        int32_t adds[N];
+        float mults[N];
+        for (int i = 0; i < N; i++) {
+            adds[i] = add;
+            mults[i] = mult;
+        }
+        memset(got, 0, sizeof got);
+        vec->requant_tile(acc, N, 1, n, adds, mults, q.y_zp, q.y_min, q.y_max, got, N);
+        snprintf(what, sizeof what, "requant_tile__%s", vec->name);
+        if (compare_bytes(got, want, (size_t)n, what, it, msg, len))
+            return 1;
+        memset(got, 0, sizeof got);
+        vec->requant_cols(acc, N, n, 1, adds, mults, q.y_zp, q.y_min, q.y_max, got, 1);
+        snprintf(what, sizeof what, "requant_cols__%s", vec->name);
         if (compare_bytes(got, want, (size_t)n, what, it, msg, len))
             return 1;
     }
@@ -687,11 +791,43 @@ static int check_pack(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     return 0;
 }
 
+/* QuantizeLinear against eb_ref_quantize_f32: values past the range, exact
+ * halves (ties to even), NaN and infinities, ragged ranges [i0, i1). */
+static int check_quantize(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    enum { N = 83 };
+    float x[N];
+    uint8_t got[N], want[N];
+    for (int it = 0; it < 300; it++) {
+        q8_case q;
+        random_q8(&q);
+        float scale = it % 5 == 0 ? 0.5f : (float)(0.001 + (double)(rnd() % 100000) * 0.0001);
+        for (int i = 0; i < N; i++)
+            x[i] = it % 5 == 0 ? (float)rnd_in(-600, 600) * 0.25f : rnd_f() * 300.0f * scale;
+        x[0] = NAN;
+        x[1] = INFINITY;
+        x[2] = -INFINITY;
+        x[3] = -0.0f;
+        int64_t i0 = rnd_in(0, 9), i1 = rnd_in(i0, N);
+        memset(got, 0, sizeof got);
+        memset(want, 0, sizeof want);
+        vec->quantize_f32(x, scale, q.y_zp, q.y_min, q.y_max, got, i0, i1);
+        for (int64_t i = i0; i < i1; i++)
+            want[i] = (uint8_t)eb_ref_quantize_f32(x[i], scale, q.y_zp, q.y_min, q.y_max);
+        char what[64];
+        snprintf(what, sizeof what, "quantize_f32__%s", vec->name);
+        if (compare_bytes(got, want, N, what, it, msg, len))
+            return 1;
+    }
+    return 0;
+}
+
 int eb_simd_check_vec(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
     rng_state = 0x853c49e6748fea9bull;
-    return check_requant(vec, msg, len) || check_add(vec, msg, len) || check_pack(vec, msg, len) ||
-           check_dwconv(vec, msg, len) || check_pools(vec, msg, len);
+    return check_requant(vec, msg, len) || check_quantize(vec, msg, len) ||
+           check_add(vec, msg, len) || check_pack(vec, msg, len) || check_dwconv(vec, msg, len) ||
+           check_pools(vec, msg, len);
 }
 
 /* ---- thread pool -------------------------------------------------------------- */

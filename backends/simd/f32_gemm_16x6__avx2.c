@@ -10,7 +10,7 @@
 
 #include "simd_gemm.h"
 
-void eb_f32_gemm_16x6t__avx2(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
+void eb_f32_gemm_16x6__avx2(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
                              int64_t ldc, int mr, int nr, const float *bias, float lo, float hi)
 {
     const __m256 z = _mm256_setzero_ps();
