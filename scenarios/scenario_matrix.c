@@ -6,6 +6,7 @@
 
 #include "scenarios/scenario.h"
 #include "scenarios/scenario_schema.h"
+#include "stats/rng.h"
 
 /* ---- a string pool: every string of the cells, freed at once --------------- */
 
@@ -78,22 +79,15 @@ void eb_matrix_destroy(eb_matrix *m)
     free(m);
 }
 
-/* ---- the shuffle: splitmix64, exactly as published (Steele, Lea, Flood) ---- */
+/* ---- the shuffle: splitmix64 (stats/rng.h) --------------------------------- */
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* Uniform in [0, n) without modulo bias (rejection below 2^64 mod n). */
 static uint64_t below(uint64_t *state, uint64_t n)
 {
     uint64_t threshold = (0 - n) % n;
     for (;;) {
-        uint64_t r = splitmix64(state);
+        uint64_t r = eb_splitmix64(state);
         if (r >= threshold)
             return r % n;
     }

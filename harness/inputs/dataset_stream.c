@@ -18,13 +18,6 @@ struct eb_dataset_stream {
     float *img, *scratch; /* sc*sh*sw */
 };
 
-static uint64_t mix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
 
 /* Model input geometry from its shape: [1, C, H, W], [1, H, W, C] or [1, N]. */
 static eb_status model_geometry(eb_dataset_stream *s, const eb_tensor *t, char *msg,
@@ -146,7 +139,8 @@ eb_status eb_dataset_stream_open(const eb_dataset_input *in, const eb_graph *g,
         s->order[k] = k;
     if (in->shuffle) {
         eb_rng r;
-        eb_rng_seed(&r, mix(in->seed));
+        uint64_t seed = in->seed;
+        eb_rng_seed(&r, eb_splitmix64(&seed));
         for (uint64_t k = d->n; k > 1; k--) {
             uint64_t j = eb_rng_next(&r) % k;
             uint64_t tmp = s->order[k - 1];

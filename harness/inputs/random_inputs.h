@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "edgebench/backend.h"
+#include "stats/rng.h"
 
 typedef enum eb_random_dist { EB_DIST_UNIFORM = 0, EB_DIST_NORMAL = 1 } eb_random_dist;
 
@@ -31,14 +32,5 @@ eb_status eb_random_inputs(const eb_graph *g, const eb_random_spec *spec, eb_inp
 
 void eb_input_set_free(eb_input_set *s); /* NULL-safe */
 
-/* The PRNG, exposed for other seeded components (shuffling, transforms). */
-typedef struct eb_rng {
-    uint64_t s[4];
-} eb_rng;
-
-void eb_rng_seed(eb_rng *r, uint64_t seed);
-uint64_t eb_rng_next(eb_rng *r);
-double eb_rng_uniform(eb_rng *r);          /* [0, 1) */
-double eb_rng_normal(eb_rng *r);           /* standard normal (Box-Muller) */
 
 #endif

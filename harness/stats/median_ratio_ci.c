@@ -12,45 +12,23 @@
 #include "harness/stats/stats.h"
 #include "harness/stats/stats_internal.h"
 #include "harness/stats/two_sample.h"
+#include "stats/rng.h"
 
-typedef struct rng {
-    uint64_t s[4];
-} rng;
 
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-static uint64_t next_u64(rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return out;
-}
 
 /* Uniform in [0, n) without modulo bias (Lemire's multiply-shift with
  * rejection). */
-static size_t below(rng *r, size_t n)
+static size_t below(eb_rng *r, size_t n)
 {
-    uint64_t x = next_u64(r);
+    uint64_t x = eb_rng_next(r);
     __uint128_t m = (__uint128_t)x * n;
     uint64_t low = (uint64_t)m;
     if (low < n) {
         uint64_t floor = -(uint64_t)n % n;
         while (low < floor) {
-            x = next_u64(r);
+            x = eb_rng_next(r);
             m = (__uint128_t)x * n;
             low = (uint64_t)m;
         }
@@ -59,7 +37,7 @@ static size_t below(rng *r, size_t n)
 }
 
 /* Median (type 7) of one resample of sorted[0..n); counts has n entries. */
-static double resampled_median(const uint64_t *sorted, size_t n, uint32_t *counts, rng *r)
+static double resampled_median(const uint64_t *sorted, size_t n, uint32_t *counts, eb_rng *r)
 {
     memset(counts, 0, n * sizeof *counts);
     for (size_t i = 0; i < n; i++)
@@ -111,10 +89,8 @@ int eb_median_ratio_ci(const uint64_t *a, size_t na, const uint64_t *b, size_t n
     eb__sort_u64(sa, na);
     eb__sort_u64(sb, nb);
 
-    rng r;
-    uint64_t x = seed;
-    for (int i = 0; i < 4; i++)
-        r.s[i] = splitmix64(&x);
+    eb_rng r;
+    eb_rng_seed(&r, seed);
 
     double ma = eb_percentile_sorted(sa, na, 50.0), mb = eb_percentile_sorted(sb, nb, 50.0);
     size_t kept = 0;

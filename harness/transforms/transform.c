@@ -7,6 +7,9 @@
 
 #include "transforms/transform_kinds.h"
 
+/* splitmix64 of x: decorrelates the per-sample seeds (seed, m). */
+static uint64_t mix(uint64_t x) { return eb_splitmix64(&x); }
+
 /* Listed once: the scenario schema's condition kinds of these names take
  * exactly these parameters (checked by tests/test_transforms.c). */
 const eb_transform_kind eb_transform_kinds[] = {
@@ -152,14 +155,6 @@ double eb_transform_param(const eb_transform *t, int k, uint64_t m)
     return t->from + (t->to - t->from) * eb_transform_progress(t, m);
 }
 
-/* splitmix64: decorrelates the per-sample seeds (seed, m). */
-static uint64_t mix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
 
 void eb_transform_apply(eb_transform *t, eb_image *img, uint64_t m, float *scratch)
 {
