@@ -1,25 +1,55 @@
-/* Thread pool (see simd_pool.h). Workers wait for a new generation of work,
- * spinning briefly first: a CNN inference is dozens of parallel sections a
- * few hundred microseconds long, and a futex wake-up per section would cost
- * a noticeable share of that. After the spin they sleep on a condition
- * variable, so an idle pool costs nothing. */
+/* Thread pool (see simd_pool.h). Workers wait for a new section, spinning
+ * briefly first: a CNN inference is dozens of parallel sections a few
+ * hundred microseconds long, and a futex wake-up per section would cost a
+ * noticeable share of that. After the spin they sleep on a condition
+ * variable, so an idle pool costs nothing.
+ *
+ * Why a ticket can never belong to two sections. The section's generation
+ * and its ticket counter live in ONE 64-bit atomic word (generation in the
+ * high half, next ticket in the low half), and a ticket is taken by a
+ * compare-and-swap of that whole word. The section's function, argument and
+ * task count are read between loading the word and the CAS; the CAS
+ * succeeds only if the word is unchanged, i.e. the section the worker read
+ * is still the one posted. Before the caller writes the next section's
+ * function and count, it closes the finished section by storing (generation,
+ * CLOSED) into the word, so any worker still holding the old word fails its
+ * CAS, and one that loads the closed word sees no ticket left. Generations
+ * only grow, so a stale word can never compare equal again (no ABA within
+ * 2^32 sections of one worker's stall). All accesses are sequentially
+ * consistent, which is what makes "the CAS saw the old word, so the
+ * parameters it read belong to that word's section" hold.
+ *
+ * The earlier design took a ticket from a separate counter and read the
+ * task count afterwards: a worker that slept between the two could take
+ * ticket t of section k, then read section k+1's count and function and
+ * run task t of k+1, which k+1's counter hands out again. The task ran
+ * twice, `done` was over-counted, and the caller could return while a task
+ * was still writing its output.
+ *
+ * The caller returns only when `done` reaches the section's task count; a
+ * task is counted after it returned, and only tickets below the count of
+ * their own section are ever run, so every task of the section has finished
+ * (and no task of another section was counted) when it returns. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "simd_pool.h"
 
 #define SPIN_ROUNDS 2000
+#define TICKET_BITS 32
+#define TICKET_MASK 0xffffffffull
+#define TICKET_CLOSED TICKET_MASK /* above any task count (n_tasks is an int) */
 
 struct eb_simd_pool {
     int threads;
     pthread_t *workers;
     pthread_mutex_t mu;
     pthread_cond_t wake;
-    atomic_uint generation; /* bumped once per parallel section */
-    atomic_int next_task;
-    atomic_int done;        /* tasks of the current section finished */
+    _Atomic uint64_t section; /* generation << 32 | next ticket */
+    atomic_int done;          /* tasks of the current section finished */
     _Atomic int n_tasks;
     _Atomic(eb_simd_task_fn) fn;
     _Atomic(void *) arg;
@@ -31,6 +61,9 @@ typedef struct worker_arg {
     int index;
 } worker_arg;
 
+static inline uint32_t word_generation(uint64_t w) { return (uint32_t)(w >> TICKET_BITS); }
+static inline uint64_t word_ticket(uint64_t w) { return w & TICKET_MASK; }
+
 static void cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -40,19 +73,25 @@ static void cpu_relax(void)
 #endif
 }
 
-/* Take tasks until none is left. The section is read after each ticket:
- * a worker that woke late may take a ticket of the next section, and then
- * must run that section's function (the caller publishes it before it
- * resets the ticket counter, everything sequentially consistent). */
-static void drain(eb_simd_pool *p, int thread)
+/* Take tasks of section `gen` until none is left or the section changed. */
+static void drain(eb_simd_pool *p, uint32_t gen, int thread)
 {
+    uint64_t w = atomic_load(&p->section);
     for (;;) {
-        int t = atomic_fetch_add(&p->next_task, 1);
-        if (t >= atomic_load(&p->n_tasks))
-            break;
+        if (word_generation(w) != gen)
+            return; /* closed and replaced: nothing of ours is left */
+        uint64_t t = word_ticket(w);
+        int n = atomic_load(&p->n_tasks);
         eb_simd_task_fn fn = atomic_load(&p->fn);
-        fn(atomic_load(&p->arg), t, thread);
+        void *arg = atomic_load(&p->arg);
+        if (t >= (uint64_t)n)
+            return; /* every ticket handed out (or the section closed) */
+        /* on failure w is reloaded and the section checked again */
+        if (!atomic_compare_exchange_weak(&p->section, &w, w + 1))
+            continue;
+        fn(arg, (int)t, thread);
         atomic_fetch_add(&p->done, 1);
+        w = atomic_load(&p->section);
     }
 }
 
@@ -64,28 +103,26 @@ static void *worker_main(void *varg)
     free(wa);
     /* 0, not the current value: a section may have been posted before this
      * thread got to run, and it must still take part in it */
-    unsigned seen = 0;
+    uint32_t seen = 0;
     for (;;) {
-        unsigned gen;
+        uint32_t gen;
         int spins = 0;
-        while ((gen = atomic_load_explicit(&p->generation, memory_order_acquire)) == seen &&
-               spins < SPIN_ROUNDS) {
+        while ((gen = word_generation(atomic_load(&p->section))) == seen && spins < SPIN_ROUNDS &&
+               !atomic_load(&p->stop)) {
             cpu_relax();
             spins++;
         }
         if (gen == seen) {
             pthread_mutex_lock(&p->mu);
-            while ((gen = atomic_load(&p->generation)) == seen && !p->stop)
+            while ((gen = word_generation(atomic_load(&p->section))) == seen &&
+                   !atomic_load(&p->stop))
                 pthread_cond_wait(&p->wake, &p->mu);
-            int stop = p->stop;
             pthread_mutex_unlock(&p->mu);
-            if (stop)
-                return NULL;
         }
-        seen = gen;
-        if (p->stop)
+        if (atomic_load(&p->stop))
             return NULL;
-        drain(p, index);
+        seen = gen;
+        drain(p, gen, index);
     }
 }
 
@@ -97,12 +134,13 @@ eb_simd_pool *eb_simd_pool_create(int threads)
     p->threads = threads < 1 ? 1 : threads;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->wake, NULL);
-    atomic_init(&p->generation, 0u);
-    atomic_init(&p->next_task, 0);
+    /* generation 0 is closed: a worker that starts early finds no ticket */
+    atomic_init(&p->section, (uint64_t)TICKET_CLOSED);
     atomic_init(&p->done, 0);
     atomic_init(&p->n_tasks, 0);
     atomic_init(&p->fn, NULL);
     atomic_init(&p->arg, NULL);
+    atomic_init(&p->stop, 0);
     if (p->threads > 1) {
         p->workers = calloc((size_t)p->threads - 1, sizeof *p->workers);
         if (!p->workers) {
@@ -133,8 +171,7 @@ void eb_simd_pool_destroy(eb_simd_pool *p)
         return;
     if (p->threads > 1) {
         pthread_mutex_lock(&p->mu);
-        p->stop = 1;
-        atomic_fetch_add(&p->generation, 1u);
+        atomic_store(&p->stop, 1);
         pthread_cond_broadcast(&p->wake);
         pthread_mutex_unlock(&p->mu);
         for (int i = 0; i < p->threads - 1; i++)
@@ -157,18 +194,18 @@ void eb_simd_pool_run(eb_simd_pool *p, int n_tasks, eb_simd_task_fn fn, void *ar
             fn(arg, t, 0);
         return;
     }
-    /* No ticket of the previous section is outstanding (all its tasks are
-     * done), so the counters can be reset; the ticket counter last. */
+    /* The previous section is closed (its word holds TICKET_CLOSED, see
+     * below), so no worker can take a ticket while the parameters change. */
+    uint32_t gen = word_generation(atomic_load(&p->section)) + 1;
     atomic_store(&p->done, 0);
     atomic_store(&p->fn, fn);
     atomic_store(&p->arg, arg);
     atomic_store(&p->n_tasks, n_tasks);
-    atomic_store(&p->next_task, 0);
     pthread_mutex_lock(&p->mu);
-    atomic_fetch_add(&p->generation, 1u);
+    atomic_store(&p->section, (uint64_t)gen << TICKET_BITS); /* ticket 0 of the new section */
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->mu);
-    drain(p, 0);
+    drain(p, gen, 0);
     /* Wait for the tasks, not for the workers: a worker that is asleep or
      * not scheduled (a busy machine) costs nothing; the caller has taken
      * its share of the tasks meanwhile. */
@@ -177,4 +214,7 @@ void eb_simd_pool_run(eb_simd_pool *p, int n_tasks, eb_simd_task_fn fn, void *ar
         if (spins > SPIN_ROUNDS) /* the worker holding a task was descheduled */
             sched_yield();
     }
+    /* Close the section before the next one's parameters are written: a
+     * worker still holding this section's word fails its CAS from now on. */
+    atomic_store(&p->section, ((uint64_t)gen << TICKET_BITS) | TICKET_CLOSED);
 }

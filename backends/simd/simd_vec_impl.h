@@ -143,11 +143,11 @@ typedef int8_t v16s8 __attribute__((vector_size(16)));
                         memcpy(&r1, s1 + j, sizeof r1);                                      \
                         b = __builtin_convertvector(r1, v16s) - vsub;                        \
                     }                                                                        \
-                    v16s lo = __builtin_shuffle(a, b, (v16s){0, 16, 1, 17, 2, 18, 3, 19, 4,  \
-                                                             20, 5, 21, 6, 22, 7, 23});      \
-                    v16s hi = __builtin_shuffle(a, b, (v16s){8, 24, 9, 25, 10, 26, 11, 27,   \
-                                                             12, 28, 13, 29, 14, 30, 15,     \
-                                                             31});                           \
+                    v16s lo = __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4,  \
+                                                              20, 5, 21, 6, 22, 7, 23);       \
+                    v16s hi = __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27,   \
+                                                              12, 28, 13, 29, 14, 30, 15,     \
+                                                              31);                            \
                     memcpy(d + 2 * j, &lo, sizeof lo);                                       \
                     memcpy(d + 2 * j + 16, &hi, sizeof hi);                                  \
                 }                                                                            \
@@ -271,7 +271,7 @@ static inline __attribute__((always_inline)) v8f load8(const float *p, int64_t s
         v8f lo, hi;
         memcpy(&lo, p, sizeof lo);
         memcpy(&hi, p + 8, sizeof hi);
-        v = __builtin_shuffle(lo, hi, (v8i){0, 2, 4, 6, 8, 10, 12, 14});
+        v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);
     } else {
         for (int j = 0; j < 8; j++)
             v[j] = p[j * stride];
@@ -279,11 +279,21 @@ static inline __attribute__((always_inline)) v8f load8(const float *p, int64_t s
     return v;
 }
 
+/* Regions whose fp32 multiply-adds may fuse, in each compiler's words:
+ * clang's pragma holds until the next one at file scope, GCC's is a pushed
+ * optimisation setting. */
+#if defined(__clang__)
+#define FP_CONTRACT_FAST_BEGIN _Pragma("clang fp contract(fast)")
+#define FP_CONTRACT_FAST_END _Pragma("clang fp contract(off)")
+#else
+#define FP_CONTRACT_FAST_BEGIN _Pragma("GCC push_options") _Pragma("GCC optimize(\"fp-contract=fast\")")
+#define FP_CONTRACT_FAST_END _Pragma("GCC pop_options")
+#endif
+
 /* The fp32 multiply-adds of the depthwise block may fuse (-ffp-contract is
  * off for the file because of the int8 paths; fp32 only promises the
  * tolerance). */
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=fast")
+FP_CONTRACT_FAST_BEGIN
 
 /* Interior columns [o0, o1) in blocks of eight outputs held in registers
  * across every tap of the window; returns where the blocks stopped. */
@@ -312,7 +322,7 @@ static int64_t dw_interior(const eb_simd_conv_geom *g, const float *x, const flo
     return o;
 }
 
-#pragma GCC pop_options
+FP_CONTRACT_FAST_END
 
 /* Geometry of a plane copied into a padded buffer so that every output
  * column, in whole blocks of eight, reads inside it: rows from -ph, columns
@@ -339,8 +349,7 @@ static int padded_size(const eb_simd_conv_geom *g, padded_plane *pp)
     return pp->rows * pp->cols <= PAD_MAX_ELEMS;
 }
 
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=fast")
+FP_CONTRACT_FAST_BEGIN
 
 #define DW_PADDED_F32(NAME, STRIDE)                                                            \
     static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const float *buf,      \
@@ -400,7 +409,7 @@ static void dw_padded_f32(const eb_simd_conv_geom *g, const padded_plane *pp, co
         dw_padded_f32_sn(g, pp, buf, w, bias, lo, hi, y);
 }
 
-#pragma GCC pop_options
+FP_CONTRACT_FAST_END
 
 static void EB_VEC_FN(dwconv_f32)(const eb_simd_conv_geom *g, const float *x, const float *w,
                                   float bias, float lo, float hi, float *y)
@@ -518,7 +527,7 @@ static inline __attribute__((always_inline)) v8i load8i(const int32_t *p, int64_
         v8i lo, hi;
         memcpy(&lo, p, sizeof lo);
         memcpy(&hi, p + 8, sizeof hi);
-        v = __builtin_shuffle(lo, hi, (v8i){0, 2, 4, 6, 8, 10, 12, 14});
+        v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);
     } else {
         for (int j = 0; j < 8; j++)
             v[j] = p[j * stride];
@@ -629,6 +638,11 @@ static void EB_VEC_FN(dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
 
 typedef uint32_t v8u __attribute__((vector_size(32)));
 typedef uint8_t v32u8 __attribute__((vector_size(32)));
+/* The low byte of each of eight 32-bit lanes, in the first eight bytes (the
+ * rest is don't-care). */
+#define LOW_BYTES8(q)                                                                          \
+    __builtin_shufflevector((v32u8)(q), (v32u8)(q), 0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, \
+                            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 /* Eight accumulators at a time in the vector types (the auto-vectoriser
  * picks narrow vectors and a scalar tail for rows this short), the rest one
@@ -654,9 +668,7 @@ static void EB_VEC_FN(requant)(const int32_t *acc, int64_t n, int32_t add, float
         /* every lane already lies in the output type's range: its low byte
          * is the result, for int8 and uint8 alike (a byte shuffle, where a
          * narrowing conversion compiles to lane-by-lane extraction) */
-        v32u8 low = __builtin_shuffle((v32u8)q, (v32u8){0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0,
-                                                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                                        0, 0, 0, 0, 0, 0, 0, 0});
+        v32u8 low = LOW_BYTES8(q);
         memcpy((uint8_t *)y + i, &low, 8);
     }
     for (; i < n; i++) {
@@ -680,25 +692,30 @@ static void EB_VEC_FN(requant)(const int32_t *acc, int64_t n, int32_t add, float
 
 /* Eight pixels x eight channels transposed in registers: r[i] holds pixel
  * i's channels on entry, channel i's pixels on return. */
+/* __builtin_shufflevector takes its lane indices as constants (GCC 12 and
+ * clang alike; GCC's __builtin_shuffle with a mask vector is GCC-only). */
+#define SHUF_LO_(a, b) __builtin_shufflevector(a, b, 0, 8, 1, 9, 4, 12, 5, 13)
+#define SHUF_HI_(a, b) __builtin_shufflevector(a, b, 2, 10, 3, 11, 6, 14, 7, 15)
+#define SHUF_LO2_(a, b) __builtin_shufflevector(a, b, 0, 1, 8, 9, 4, 5, 12, 13)
+#define SHUF_HI2_(a, b) __builtin_shufflevector(a, b, 2, 3, 10, 11, 6, 7, 14, 15)
+#define SHUF_LO4_(a, b) __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11)
+#define SHUF_HI4_(a, b) __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15)
 #define TRANSPOSE8(V, r)                                                                       \
     do {                                                                                       \
-        const v8i lo_ = {0, 8, 1, 9, 4, 12, 5, 13}, hi_ = {2, 10, 3, 11, 6, 14, 7, 15};        \
-        const v8i lo2_ = {0, 1, 8, 9, 4, 5, 12, 13}, hi2_ = {2, 3, 10, 11, 6, 7, 14, 15};      \
-        const v8i lo4_ = {0, 1, 2, 3, 8, 9, 10, 11}, hi4_ = {4, 5, 6, 7, 12, 13, 14, 15};      \
         V t_[8], u_[8];                                                                        \
         for (int i_ = 0; i_ < 8; i_ += 2) {                                                    \
-            t_[i_] = __builtin_shuffle(r[i_], r[i_ + 1], lo_);                                 \
-            t_[i_ + 1] = __builtin_shuffle(r[i_], r[i_ + 1], hi_);                             \
+            t_[i_] = SHUF_LO_(r[i_], r[i_ + 1]);                                               \
+            t_[i_ + 1] = SHUF_HI_(r[i_], r[i_ + 1]);                                           \
         }                                                                                      \
         for (int h_ = 0; h_ < 8; h_ += 4) {                                                    \
-            u_[h_] = __builtin_shuffle(t_[h_], t_[h_ + 2], lo2_);                              \
-            u_[h_ + 1] = __builtin_shuffle(t_[h_], t_[h_ + 2], hi2_);                          \
-            u_[h_ + 2] = __builtin_shuffle(t_[h_ + 1], t_[h_ + 3], lo2_);                      \
-            u_[h_ + 3] = __builtin_shuffle(t_[h_ + 1], t_[h_ + 3], hi2_);                      \
+            u_[h_] = SHUF_LO2_(t_[h_], t_[h_ + 2]);                                            \
+            u_[h_ + 1] = SHUF_HI2_(t_[h_], t_[h_ + 2]);                                        \
+            u_[h_ + 2] = SHUF_LO2_(t_[h_ + 1], t_[h_ + 3]);                                    \
+            u_[h_ + 3] = SHUF_HI2_(t_[h_ + 1], t_[h_ + 3]);                                    \
         }                                                                                      \
         for (int i_ = 0; i_ < 4; i_++) {                                                       \
-            r[i_] = __builtin_shuffle(u_[i_], u_[i_ + 4], lo4_);                               \
-            r[i_ + 4] = __builtin_shuffle(u_[i_], u_[i_ + 4], hi4_);                           \
+            r[i_] = SHUF_LO4_(u_[i_], u_[i_ + 4]);                                             \
+            r[i_ + 4] = SHUF_HI4_(u_[i_], u_[i_ + 4]);                                         \
         }                                                                                      \
     } while (0)
 
@@ -784,8 +801,7 @@ static void EB_VEC_FN(to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64
         to_nhwc_i8(x, zp, ih, iw, row, cpad, c0, c1, dst);
 }
 
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=fast")
+FP_CONTRACT_FAST_BEGIN
 
 /* A block of up to eight consecutive output pixels (in row-major order,
  * across rows, so 3x3 planes fill the lanes too): where each one's window
@@ -860,7 +876,7 @@ static void EB_VEC_FN(dwconv_nhwc_f32)(const eb_simd_conv_geom *g, int64_t chann
     }
 }
 
-#pragma GCC pop_options
+FP_CONTRACT_FAST_END
 
 /* int8: accumulators in int32 lanes over x - x_zp (from to_nhwc_q8, so the
  * skipped padding is exactly the reference's zero contribution), then the
@@ -922,10 +938,7 @@ static void EB_VEC_FN(dwconv_nhwc_q8)(const eb_simd_conv_geom *g, int64_t channe
             TRANSPOSE8(v8i, acc);
             const int64_t nc = channels - c < 8 ? channels - c : 8;
             for (int64_t j = 0; j < nc; j++) {
-                v32u8 low = __builtin_shuffle((v32u8)acc[j],
-                                              (v32u8){0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0,
-                                                      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                                      0, 0, 0, 0, 0, 0, 0, 0});
+                v32u8 low = LOW_BYTES8(acc[j]);
                 if (np == 8)
                     memcpy(y + (c + j) * oplane + p0, &low, 8);
                 else
@@ -973,9 +986,7 @@ static void EB_VEC_FN(requant_tile)(const int32_t *tile, int ldt, int rows, int 
             v8i a;
             memcpy(&a, acc + i, sizeof a);
             a = requant8(a, ad, m, zp, vlo, vhi);
-            v32u8 low = __builtin_shuffle((v32u8)a, (v32u8){0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0,
-                                                            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                                            0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+            v32u8 low = LOW_BYTES8(a);
             memcpy(yr + i, &low, 8);
         }
         for (; i < n; i++) {
@@ -1037,9 +1048,7 @@ static void EB_VEC_FN(quantize_f32)(const float *x, float scale, int32_t zp, int
         v = (v + magic) - magic;
         v8i q = __builtin_convertvector(v, v8i) + zp;
 #endif
-        v32u8 low = __builtin_shuffle((v32u8)q, (v32u8){0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0,
-                                                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                                        0, 0, 0, 0, 0, 0, 0, 0});
+        v32u8 low = LOW_BYTES8(q);
         memcpy(y + i, &low, 8);
     }
     for (; i < i1; i++)
