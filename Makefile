@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 EDGEBENCH = $(BUILD)/harness/edgebench
 
-.PHONY: all deps build check quickstart conformance bench gate-proof clean
+.PHONY: all deps build check check-tsan quickstart conformance bench gate-proof clean
 
 all: build
 
@@ -21,6 +21,17 @@ build: deps $(BUILD)/CMakeCache.txt
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# ThreadSanitizer build (clang) of the thread pool's stress test and the simd
+# kernel and backend tests, which run the pool with several threads. Any
+# race report fails the test (halt_on_error). make check runs it too.
+TSAN_BUILD ?= build-tsan
+TSAN_TESTS = test_simd_pool test_simd_kernels test_simd_backend
+check-tsan: deps
+	CC=clang cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEB_SANITIZE=thread
+	cmake --build $(TSAN_BUILD) -j$(JOBS) --target $(TSAN_TESTS)
+	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --output-on-failure -R '^(test_simd_pool|test_simd_kernels|test_simd_backend)$$'
 
 quickstart: build
 	$(EDGEBENCH) run scenarios/quickstart.yaml -o $(BUILD)/quickstart.h5

@@ -31,6 +31,7 @@ TEST_PKGS=(
   openssh-server openssh-client                       # farm tests: a real sshd on loopback
   chromium python3-lxml                               # HTML report in headless Chromium; JUnit XSD check
   libxnnpack-dev libpthreadpool-dev libdnnl-dev       # vendor delegates xnnpack, onednn (plugins)
+  clang libclang-rt-14-dev                            # ThreadSanitizer build of the simd thread pool (make check-tsan)
 )
 # onnxruntime delegate tests fetch libonnxruntime.so with npm (onnxruntime-node);
 # Debian's npm only where no npm is on PATH (a NodeSource nodejs ships its own).
