@@ -122,7 +122,8 @@ static void test_missing_model_fails_naming_the_file(void **state)
     eb_run_record_free(&rec);
 }
 
-/* The loop itself, without a process: counts, minimum time and the cap. */
+/* The loop itself, without a process, on the real clock: lower bounds
+ * only (count and minimum time met), which load cannot break. */
 typedef struct counter {
     uint64_t calls, samples;
     uint64_t spin_ns;
@@ -166,17 +167,105 @@ static void test_loop_meets_both_count_and_minimum_time(void **state)
     assert_false(r.capped);
 }
 
-static void test_loop_stops_at_the_maximum_time(void **state)
+/* The loop's rules through a fake clock that each inference advances by a
+ * fixed step: the counts are exact, whatever else the machine runs. */
+typedef struct fake {
+    uint64_t now, step, calls, samples, before_measured;
+    uint64_t last_t, last_lat;
+} fake;
+
+static uint64_t fake_clock(void *arg) { return ((fake *)arg)->now; }
+
+static eb_status fake_infer(void *arg, char *msg, size_t len)
 {
-    (void)state;
-    counter c = {.spin_ns = 1000000}; /* 1 ms */
-    eb_loop_hooks h = {.arg = &c, .infer = spin, .sample = count_sample};
-    eb_loop_settings s = {.iterations = 1000000, .max_ns = 30000000};
+    (void)msg;
+    (void)len;
+    fake *f = arg;
+    f->calls++;
+    f->now += f->step;
+    return EB_OK;
+}
+
+static eb_status fake_before(void *arg, uint64_t i, int measured, char *msg, size_t len)
+{
+    (void)i;
+    (void)msg;
+    (void)len;
+    fake *f = arg;
+    f->before_measured += measured != 0;
+    f->now += 7; /* untimed work: must not count in a latency */
+    return EB_OK;
+}
+
+static int fake_sample(void *arg, uint64_t t, uint64_t lat)
+{
+    fake *f = arg;
+    f->samples++;
+    f->last_t = t;
+    f->last_lat = lat;
+    return 0;
+}
+
+static eb_loop_result fake_loop(fake *f, eb_loop_settings s)
+{
+    eb_loop_hooks h = {.arg = f, .infer = fake_infer, .before = fake_before,
+                       .sample = fake_sample, .clock = fake_clock, .clock_arg = f};
     eb_loop_result r;
     char msg[64];
     assert_int_equal(eb_timing_loop(&s, &h, &r, msg, sizeof msg), EB_OK);
+    return r;
+}
+
+static void test_loop_stops_at_the_maximum_time(void **state)
+{
+    (void)state;
+    /* 1 ms per inference (+7 ns of untimed preparation), capped at 30 ms:
+     * the 30th inference ends past 30 ms of the phase, and the loop stops */
+    fake f = {.now = 1000, .step = 1000000};
+    eb_loop_result r = fake_loop(&f, (eb_loop_settings){.iterations = 1000000, .max_ns = 30000000});
     assert_true(r.capped);
-    assert_true(r.n >= 10 && r.n <= 40);
+    assert_int_equal(r.warmup_n, 0);
+    assert_int_equal(r.n, 30);
+    assert_int_equal(f.samples, 30);
+    assert_int_equal(f.last_lat, 1000000); /* the preparation is not timed */
+    assert_int_equal(f.last_t, 29 * 1000007ull + 7);
+    assert_int_equal(r.measured_ns, 30 * 1000007ull);
+    /* the cap does not count as capped when the count was met anyway */
+    fake g = {.step = 1000000};
+    r = fake_loop(&g, (eb_loop_settings){.iterations = 10, .min_ns = 50000000,
+                                         .max_ns = 20000000});
+    assert_int_equal(r.n, 20);
+    assert_false(r.capped);
+}
+
+static void test_loop_warmup_and_minimum_time_on_a_fake_clock(void **state)
+{
+    (void)state;
+    /* warm-up: 3 iterations and 10 ms at 2 ms each -> 5 (time rules);
+     * measured: 5 iterations and 20 ms at 2 ms each -> 10 */
+    fake f = {.step = 2000000};
+    eb_loop_result r = fake_loop(&f, (eb_loop_settings){.warmup_iterations = 3,
+                                                        .warmup_min_ns = 10000000,
+                                                        .iterations = 5, .min_ns = 20000000,
+                                                        .max_ns = 1000000000});
+    assert_int_equal(r.warmup_n, 5);
+    assert_int_equal(r.n, 10);
+    assert_int_equal(f.calls, 15);
+    assert_int_equal(f.before_measured, 10);
+    assert_false(r.capped);
+    /* the count rules when it is the larger */
+    fake g = {.step = 2000000};
+    r = fake_loop(&g, (eb_loop_settings){.warmup_iterations = 8, .warmup_min_ns = 1000000,
+                                         .iterations = 40, .min_ns = 2000000});
+    assert_int_equal(r.warmup_n, 8);
+    assert_int_equal(r.n, 40);
+    /* a slow model cannot warm up past the measured phase's cap */
+    fake h = {.step = 50000000};
+    r = fake_loop(&h, (eb_loop_settings){.warmup_iterations = 100, .iterations = 100,
+                                         .max_ns = 200000000});
+    assert_int_equal(r.warmup_n, 4);
+    assert_int_equal(r.n, 4);
+    assert_true(r.capped);
 }
 
 int main(void)
@@ -191,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_missing_model_fails_naming_the_file),
         cmocka_unit_test(test_loop_meets_both_count_and_minimum_time),
         cmocka_unit_test(test_loop_stops_at_the_maximum_time),
+        cmocka_unit_test(test_loop_warmup_and_minimum_time_on_a_fake_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
