@@ -56,14 +56,15 @@ static int read_one(eb_sampler *s, int idx, double *v)
     return -1;
 }
 
-/* One sample of every chosen sensor; caller holds mu. */
-static void sample(eb_sampler *s)
+/* One sample of every chosen sensor; caller holds mu. at: the time to stamp
+ * every read with (eb_sampler_sample_at), 0 for the clock at each read. */
+static void sample(eb_sampler *s, uint64_t at)
 {
     eb_sensor_set *set = s->set;
     if (set->n_power) {
         double sum = 0;
         int ok = 1;
-        uint64_t t = eb_now_ns();
+        uint64_t t = at ? at : eb_now_ns();
         for (int i = 0; i < set->n_power; i++) {
             double v;
             if (read_one(s, set->power[i], &v) != 0)
@@ -72,19 +73,20 @@ static void sample(eb_sampler *s)
                 sum += v;
         }
         /* the reads took a moment: stamp them with their middle */
-        t += (eb_now_ns() - t) / 2;
+        if (!at)
+            t += (eb_now_ns() - t) / 2;
         if (ok)
             push(s, EB_SERIES_POWER, t, sum);
     }
     if (set->temp >= 0) {
         double v;
-        uint64_t t = eb_now_ns();
+        uint64_t t = at ? at : eb_now_ns();
         if (read_one(s, set->temp, &v) == 0)
             push(s, EB_SERIES_TEMP, t, v);
     }
     if (set->freq >= 0) {
         double v;
-        uint64_t t = eb_now_ns();
+        uint64_t t = at ? at : eb_now_ns();
         if (read_one(s, set->freq, &v) == 0)
             push(s, EB_SERIES_FREQ, t, v);
     }
@@ -98,7 +100,7 @@ static void *loop(void *arg)
     while (!s->stop) {
         uint64_t now = eb_now_ns();
         if (now >= next) {
-            sample(s);
+            sample(s, 0);
             next += s->period_ns;
             if (next <= now) /* fell behind (the process was stopped): no burst */
                 next = now + s->period_ns;
@@ -121,21 +123,15 @@ static void *loop(void *arg)
     return NULL;
 }
 
-eb_status eb_sampler_start(eb_sampler **out, eb_sensor_set *set, double period_ms, char *msg,
-                           size_t msg_len)
+eb_status eb_sampler_open(eb_sampler **out, eb_sensor_set *set, char *msg, size_t msg_len)
 {
     *out = NULL;
-    if (period_ms < 1) {
-        snprintf(msg, msg_len, "sampler: period %.3g ms is below 1 ms", period_ms);
-        return EB_ERR_INVALID_ARG;
-    }
     eb_sampler *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(msg, msg_len, "sampler: out of memory");
         return EB_ERR_NOMEM;
     }
     s->set = set;
-    s->period_ns = (uint64_t)(period_ms * 1e6);
     for (int i = 0; i < set->n_power; i++)
         if (set->items[set->power[i]].quantity == EB_Q_ENERGY_J)
             s->power_is_energy = 1;
@@ -145,8 +141,25 @@ eb_status eb_sampler_start(eb_sampler **out, eb_sensor_set *set, double period_m
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&s->wake, &ca);
     pthread_condattr_destroy(&ca);
+    *out = s;
+    return EB_OK;
+}
+
+eb_status eb_sampler_start(eb_sampler **out, eb_sensor_set *set, double period_ms, char *msg,
+                           size_t msg_len)
+{
+    *out = NULL;
+    if (period_ms < 1) {
+        snprintf(msg, msg_len, "sampler: period %.3g ms is below 1 ms", period_ms);
+        return EB_ERR_INVALID_ARG;
+    }
+    eb_sampler *s;
+    eb_status st = eb_sampler_open(&s, set, msg, msg_len);
+    if (st != EB_OK)
+        return st;
+    s->period_ns = (uint64_t)(period_ms * 1e6);
     pthread_mutex_lock(&s->mu);
-    sample(s);
+    sample(s, 0);
     pthread_mutex_unlock(&s->mu);
     int rc = pthread_create(&s->thread, NULL, loop, s);
     if (rc != 0) {
@@ -164,7 +177,16 @@ void eb_sampler_mark(eb_sampler *s)
     if (!s)
         return;
     pthread_mutex_lock(&s->mu);
-    sample(s);
+    sample(s, 0);
+    pthread_mutex_unlock(&s->mu);
+}
+
+void eb_sampler_sample_at(eb_sampler *s, uint64_t t_ns)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->mu);
+    sample(s, t_ns ? t_ns : 1);
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -178,7 +200,7 @@ void eb_sampler_stop(eb_sampler *s)
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->thread, NULL);
     s->running = 0;
-    sample(s);
+    sample(s, 0);
 }
 
 const eb_series *eb_sampler_series(const eb_sampler *s, eb_series_kind k)

@@ -44,6 +44,16 @@ eb_status eb_sampler_start(eb_sampler **out, eb_sensor_set *set, double period_m
 /* Take one sample now, between the thread's (thread-safe). */
 void eb_sampler_mark(eb_sampler *s);
 
+/* A sampler without a thread: it samples only when eb_sampler_sample_at
+ * says so, and stamps the reads with the time given. Replays a recorded
+ * (or scripted) sensor trace at its own timestamps, so the reading, series
+ * and energy logic can be checked without real time. Stop and destroy as
+ * for a started sampler (stop then takes no sample). */
+eb_status eb_sampler_open(eb_sampler **out, eb_sensor_set *set, char *msg, size_t msg_len);
+
+/* One sample of every chosen sensor, stamped t_ns (absolute ns, > 0). */
+void eb_sampler_sample_at(eb_sampler *s, uint64_t t_ns);
+
 /* Take a last sample and stop the thread (idempotent). */
 void eb_sampler_stop(eb_sampler *s);
 

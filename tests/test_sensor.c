@@ -1,8 +1,7 @@
 /* Unit tests of devices/sensor_*, energy.c and sampler.c against the
  * fixture sysfs trees in tests/data/sysfs (copied to a temporary directory
- * when a writer thread rewrites them, as the kernel would). */
+ * when a test rewrites them along a known profile, as the kernel would). */
 #include <math.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -267,37 +266,20 @@ static void test_nvml_is_loaded_at_run_time_or_explained(void **state)
     }
 }
 
-/* ---- the sampler against fixtures a writer thread advances ------------- */
+/* ---- the sampler against fixture traces -------------------------------
+ * Each test writes the fixture file as the kernel would at time t of a known
+ * profile, then has the sampler read it stamped t (eb_sampler_sample_at):
+ * the same reads, series and energy as in a cell, on a trace whose energy is
+ * known exactly, and no verdict that depends on how busy the machine is. */
 
-typedef struct writer {
-    const char *path;      /* the file rewritten */
-    const char *path2;     /* optional second file (hwmon current) */
-    int mode;              /* 0 RAPL counter, 1 INA current profile, 2 temperature ramp */
-    double watts;          /* mode 0 */
-    long long start_uj, wrap_uj;
-    volatile int stop;
-    uint64_t t0;
-} writer;
+#define T0 1000000000000ull /* an arbitrary origin of the trace, ns */
 
-/* mode 1: the current of a 5 V rail, 400 mA for 300 ms, then 1200 mA */
-static double ina_watts(double s) { return s < 0.3 ? 0.4 * 5.0 : 1.2 * 5.0; }
-
-static void *write_loop(void *arg)
+static eb_sampler *open_sampler(eb_sensor_set *set)
 {
-    writer *w = arg;
-    while (!w->stop) {
-        double s = (double)(eb_now_ns() - w->t0) / 1e9;
-        if (w->mode == 0) {
-            long long uj = w->start_uj + (long long)(w->watts * s * 1e6);
-            write_ll(w->path, uj % w->wrap_uj);
-        } else if (w->mode == 1) {
-            write_ll(w->path, (long long)(ina_watts(s) / 5.0 * 1000 + 0.5));
-        } else {
-            write_ll(w->path, 40000 + (long long)(s * 20000)); /* +20 °C per second */
-        }
-        usleep(500);
-    }
-    return NULL;
+    eb_sampler *sm;
+    char msg[256];
+    assert_int_equal(eb_sampler_open(&sm, set, msg, sizeof msg), EB_OK);
+    return sm;
 }
 
 static void test_rapl_energy_matches_a_known_power_within_1_percent(void **state)
@@ -308,39 +290,37 @@ static void test_rapl_energy_matches_a_known_power_within_1_percent(void **state
     snprintf(path, sizeof path, "%s/sys/class/powercap/intel-rapl:0/energy_uj", root);
     char range[512];
     snprintf(range, sizeof range, "%s/sys/class/powercap/intel-rapl:0/max_energy_range_uj", root);
-    write_ll(range, 4000000); /* a 4 J range wraps twice in this test */
-    /* 17.5 W starting 0.2 J below the wrap */
-    writer w = {.path = path, .mode = 0, .watts = 17.5, .start_uj = 3800000, .wrap_uj = 4000000,
-                .t0 = eb_now_ns()};
-    write_ll(path, w.start_uj);
-    pthread_t th;
-    assert_int_equal(pthread_create(&th, NULL, write_loop, &w), 0);
+    write_ll(range, 4000000); /* a 4 J range wraps twice in this trace */
+    /* 17.5 W starting 0.2 J below the wrap, read every 10 ms for 0.65 s */
+    const double watts = 17.5;
+    const long long start_uj = 3800000, wrap_uj = 4000000;
+    write_ll(path, start_uj);
     static eb_sensor_set set;
     discover(&set, root, "rapl");
     assert_int_equal(set.n_power, 1);
-    eb_sampler *sm;
-    char msg[256];
-    assert_int_equal(eb_sampler_start(&sm, &set, 10, msg, sizeof msg), EB_OK);
-    usleep(100000);
-    eb_sampler_mark(sm);
-    uint64_t a = eb_now_ns();
-    usleep(500000);
-    eb_sampler_mark(sm);
-    uint64_t b = eb_now_ns();
-    usleep(50000);
+    eb_sampler *sm = open_sampler(&set);
+    for (int k = 0; k <= 65; k++) {
+        double s = k * 0.010;
+        write_ll(path, (start_uj + (long long)(watts * s * 1e6)) % wrap_uj);
+        eb_sampler_sample_at(sm, T0 + (uint64_t)(s * 1e9 + 0.5));
+    }
     eb_sampler_stop(sm);
-    w.stop = 1;
-    pthread_join(th, NULL);
-    double e = eb_sampler_energy(sm, a, b), want = 17.5 * (double)(b - a) / 1e9;
     assert_true(eb_sampler_power_is_energy(sm));
-    assert_true(eb_sampler_series(sm, EB_SERIES_POWER)->n >= 40);
-    printf("rapl fixture: %.4f J measured, %.4f J known (%.2f%%)\n", e, want,
+    assert_int_equal(eb_sampler_series(sm, EB_SERIES_POWER)->n, 66);
+    /* a window that starts and ends between samples */
+    uint64_t a = T0 + 105000000, b = T0 + 605000000;
+    double e = eb_sampler_energy(sm, a, b), want = watts * (double)(b - a) / 1e9;
+    printf("rapl trace: %.6f J measured, %.6f J known (%.4f%%)\n", e, want,
            100 * (e - want) / want);
     assert_true(fabs(e - want) <= 0.01 * want);
+    assert_true(fabs(e - want) <= 1e-5); /* integer µJ steps: exact but for rounding */
     assert_string_equal(eb_sampler_error(sm), "");
     eb_sampler_destroy(sm);
     remove_tree(root);
 }
+
+/* the current of a 5 V rail: 400 mA for 300 ms, then 1200 mA */
+static double ina_watts(double s) { return s < 0.3 ? 0.4 * 5.0 : 1.2 * 5.0; }
 
 static void test_ina_energy_of_a_power_step_within_1_percent(void **state)
 {
@@ -351,34 +331,67 @@ static void test_ina_energy_of_a_power_step_within_1_percent(void **state)
     char volt[512];
     snprintf(volt, sizeof volt, "%s/sys/class/hwmon/hwmon1/in1_input", root);
     write_ll(volt, 5000);
-    writer w = {.path = cur, .mode = 1, .t0 = eb_now_ns()};
     write_ll(cur, 400);
-    pthread_t th;
-    assert_int_equal(pthread_create(&th, NULL, write_loop, &w), 0);
     static eb_sensor_set set;
     discover(&set, root, "hwmon");
-    eb_sampler *sm;
-    char msg[256];
-    assert_int_equal(eb_sampler_start(&sm, &set, 2, msg, sizeof msg), EB_OK);
-    usleep(20000);
-    eb_sampler_mark(sm);
-    uint64_t a = eb_now_ns();
-    usleep(600000);
-    eb_sampler_mark(sm);
-    uint64_t b = eb_now_ns();
+    eb_sampler *sm = open_sampler(&set);
+    /* every 2 ms, at 0.5 ms past the millisecond: the step falls between
+     * two samples, where the trapezoid rule assumes a ramp */
+    for (int k = 0; k < 320; k++) {
+        double s = 0.0005 + k * 0.002;
+        write_ll(cur, (long long)(ina_watts(s) / 5.0 * 1000 + 0.5));
+        eb_sampler_sample_at(sm, T0 + (uint64_t)(s * 1e9 + 0.5));
+    }
     eb_sampler_stop(sm);
-    w.stop = 1;
-    pthread_join(th, NULL);
-    /* the known energy: 2 W until 0.3 s after t0, 6 W after */
-    double sa = (double)(a - w.t0) / 1e9, sb = (double)(b - w.t0) / 1e9, step = 0.3;
+    /* the known energy over [0.02 s, 0.62 s]: 2 W until 0.3 s, 6 W after */
+    double sa = 0.02, sb = 0.62, step = 0.3;
     double want = 2.0 * (step - sa) + 6.0 * (sb - step);
-    double e = eb_sampler_energy(sm, a, b);
-    printf("ina fixture: %.4f J measured, %.4f J known (%.2f%%)\n", e, want,
+    double e = eb_sampler_energy(sm, T0 + (uint64_t)(sa * 1e9), T0 + (uint64_t)(sb * 1e9));
+    printf("ina trace: %.4f J measured, %.4f J known (%.3f%%)\n", e, want,
            100 * (e - want) / want);
     assert_false(eb_sampler_power_is_energy(sm));
     assert_true(fabs(e - want) <= 0.01 * want);
+    /* the ramp over the one interval holding the step is all the error:
+     * (6 W - 2 W) x 2 ms / 2, less the half that lands on each side */
+    assert_true(fabs(e - want) <= 0.5 * 4.0 * 0.002 + 1e-9);
     eb_sampler_destroy(sm);
     remove_tree(root);
+}
+
+static void test_a_meter_counter_command_integrates_like_rapl(void **state)
+{
+    (void)state;
+    /* a lab supply's joule counter read through a command: 2 J per second */
+    char dir[] = "/tmp/eb-meter-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char file[600], cmd[700];
+    snprintf(file, sizeof file, "%s/counter", dir);
+    snprintf(cmd, sizeof cmd, "cat '%s'", file);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("0 mJ\n", f);
+    fclose(f);
+    static eb_sensor_set set;
+    eb_sensor_config cfg = {.sysfs_root = FIX "/empty", .power_command = cmd};
+    eb_sensor_set_discover(&set, &cfg);
+    assert_int_equal(set.n_power, 1);
+    eb_sampler *sm = open_sampler(&set);
+    for (int k = 0; k <= 10; k++) {
+        f = fopen(file, "w");
+        assert_non_null(f);
+        fprintf(f, "%d mJ\n", 2000 * k / 10); /* every 100 ms */
+        fclose(f);
+        eb_sampler_sample_at(sm, T0 + (uint64_t)k * 100000000ull);
+    }
+    eb_sampler_stop(sm);
+    assert_true(eb_sampler_power_is_energy(sm));
+    double e = eb_sampler_energy(sm, T0 + 50000000, T0 + 950000000);
+    assert_near(e, 1.8, 1e-9);
+    assert_string_equal(eb_sampler_error(sm), "");
+    eb_sampler_destroy(sm);
+    eb_sensor_set_close(&set);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void test_a_heating_zone_makes_a_rising_series(void **state)
@@ -387,28 +400,57 @@ static void test_a_heating_zone_makes_a_rising_series(void **state)
     const char *root = copy_tree("x86-rapl");
     char temp[512];
     snprintf(temp, sizeof temp, "%s/sys/class/thermal/thermal_zone0/temp", root);
-    writer w = {.path = temp, .mode = 2, .t0 = eb_now_ns()};
-    write_ll(temp, 40000);
-    pthread_t th;
-    assert_int_equal(pthread_create(&th, NULL, write_loop, &w), 0);
     static eb_sensor_set set;
     discover(&set, root, "none");
-    eb_sampler *sm;
-    char msg[256];
-    assert_int_equal(eb_sampler_start(&sm, &set, 20, msg, sizeof msg), EB_OK);
-    usleep(400000);
+    eb_sampler *sm = open_sampler(&set);
+    /* +20 °C per second, read every 20 ms for 0.4 s */
+    for (int k = 0; k <= 20; k++) {
+        write_ll(temp, 40000 + k * 400);
+        eb_sampler_sample_at(sm, T0 + (uint64_t)k * 20000000ull);
+    }
     eb_sampler_stop(sm);
-    w.stop = 1;
-    pthread_join(th, NULL);
     const eb_series *t = eb_sampler_series(sm, EB_SERIES_TEMP);
-    assert_true(t->n >= 10);
+    assert_int_equal(t->n, 21);
     printf("zone: %zu samples, %.1f C to %.1f C\n", t->n, t->v[0], t->v[t->n - 1]);
-    assert_true(t->v[t->n - 1] > t->v[0] + 4); /* ~8 °C in 0.4 s */
-    assert_true(t->v[0] >= 39.9);
+    assert_near(t->v[0], 40.0, 1e-9);
+    assert_near(t->v[t->n - 1], 48.0, 1e-9);
+    for (size_t i = 1; i < t->n; i++) {
+        assert_true(t->v[i] > t->v[i - 1]);
+        assert_int_equal(t->t_ns[i] - t->t_ns[i - 1], 20000000);
+    }
     assert_int_equal(eb_sampler_series(sm, EB_SERIES_POWER)->n, 0);
-    assert_true(eb_sampler_series(sm, EB_SERIES_FREQ)->n >= 10);
+    assert_int_equal(eb_sampler_series(sm, EB_SERIES_FREQ)->n, 21);
     eb_sampler_destroy(sm);
     remove_tree(root);
+}
+
+/* The thread: samples by itself at its period and at each mark, stamped
+ * with the real clock (counts are lower bounds, so load cannot break them). */
+static void test_the_sampler_thread_samples_on_its_own(void **state)
+{
+    (void)state;
+    static eb_sensor_set set;
+    discover(&set, FIX "/x86-rapl", "none");
+    eb_sampler *sm;
+    char msg[256];
+    assert_int_equal(eb_sampler_start(&sm, &set, 0.5, msg, sizeof msg), EB_ERR_INVALID_ARG);
+    assert_non_null(strstr(msg, "below 1 ms"));
+    uint64_t before = eb_now_ns();
+    assert_int_equal(eb_sampler_start(&sm, &set, 5, msg, sizeof msg), EB_OK);
+    usleep(100000);
+    eb_sampler_mark(sm);
+    eb_sampler_stop(sm);
+    eb_sampler_stop(sm); /* idempotent */
+    uint64_t after = eb_now_ns();
+    const eb_series *t = eb_sampler_series(sm, EB_SERIES_TEMP);
+    /* the first sample, at least one of the thread's, the mark, the last */
+    printf("thread: %zu samples in 100 ms at a 5 ms period\n", t->n);
+    assert_true(t->n >= 4);
+    for (size_t i = 0; i < t->n; i++) {
+        assert_true(t->t_ns[i] >= before && t->t_ns[i] <= after);
+        assert_true(i == 0 || t->t_ns[i] >= t->t_ns[i - 1]);
+    }
+    eb_sampler_destroy(sm);
 }
 
 int main(void)
@@ -425,7 +467,9 @@ int main(void)
         cmocka_unit_test(test_nvml_is_loaded_at_run_time_or_explained),
         cmocka_unit_test(test_rapl_energy_matches_a_known_power_within_1_percent),
         cmocka_unit_test(test_ina_energy_of_a_power_step_within_1_percent),
+        cmocka_unit_test(test_a_meter_counter_command_integrates_like_rapl),
         cmocka_unit_test(test_a_heating_zone_makes_a_rising_series),
+        cmocka_unit_test(test_the_sampler_thread_samples_on_its_own),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
