@@ -38,6 +38,21 @@ eb_status eb_throttle_start(eb_throttle *t, pid_t target, double duty, int perio
 /* Stop duty-cycling; the target runs freely afterwards. Idempotent. */
 void eb_throttle_stop(eb_throttle *t);
 
+/* The signal method's schedule, apart from the clock and the signals (the
+ * helper gives CLOCK_MONOTONIC sleeps and SIGSTOP/SIGCONT; a test gives a
+ * fake clock): period k, from start_ns + k x period, runs the target for
+ * duty x period, then stops it until the next period. Times are absolute,
+ * so a late wake-up never shifts later periods. Returns when alive() says 0,
+ * checked at the start of each period. */
+typedef struct eb_throttle_ops {
+    void *arg;
+    int (*alive)(void *arg);
+    void (*sleep_until)(void *arg, uint64_t t_ns); /* absolute, monotonic ns */
+    void (*set_running)(void *arg, int running);   /* 0: stop, 1: continue */
+} eb_throttle_ops;
+void eb_throttle_schedule(uint64_t start_ns, double duty, int period_ms,
+                          const eb_throttle_ops *ops);
+
 /* ---- background load -------------------------------------------------------- */
 
 /* Start threads of load ("cpu": integer arithmetic, "fp": floating-point

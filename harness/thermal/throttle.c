@@ -14,34 +14,60 @@
 
 #include "thermal/thermal.h"
 
-/* The helper: runs until killed (or its parent dies). The schedule is kept
- * on absolute times so the duty does not drift with scheduling delays. */
+/* The duty cycle (see thermal.h): absolute times, so a late wake-up
+ * shortens the phase it ends instead of shifting every later one. */
+void eb_throttle_schedule(uint64_t start_ns, double duty, int period_ms,
+                          const eb_throttle_ops *ops)
+{
+    uint64_t period = (uint64_t)period_ms * 1000000ull;
+    uint64_t on = (uint64_t)(duty * (double)period);
+    for (uint64_t k = 0;; k++) {
+        if (!ops->alive(ops->arg))
+            return;
+        ops->sleep_until(ops->arg, start_ns + k * period + on);
+        ops->set_running(ops->arg, 0);
+        ops->sleep_until(ops->arg, start_ns + (k + 1) * period);
+        ops->set_running(ops->arg, 1);
+    }
+}
+
+/* The helper process's side of the schedule: the real clock and signals. */
+typedef struct helper_ctx {
+    pid_t starter, target;
+} helper_ctx;
+
+static int helper_alive(void *arg)
+{
+    helper_ctx *c = arg;
+    /* the cell (or whoever started the throttle) is gone: stop */
+    return getppid() == c->starter && kill(c->target, 0) == 0;
+}
+
+static void helper_sleep_until(void *arg, uint64_t t_ns)
+{
+    (void)arg;
+    struct timespec ts = {.tv_sec = (time_t)(t_ns / 1000000000ull),
+                          .tv_nsec = (long)(t_ns % 1000000000ull)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+static void helper_set_running(void *arg, int running)
+{
+    helper_ctx *c = arg;
+    kill(c->target, running ? SIGCONT : SIGSTOP);
+}
+
+/* The helper: runs until killed (or its parent dies). */
 static void helper_loop(pid_t starter, pid_t target, double duty, int period_ms)
 {
-    long long period = (long long)period_ms * 1000000LL;
-    long long on = (long long)(duty * (double)period);
-    struct timespec next;
-    clock_gettime(CLOCK_MONOTONIC, &next);
-    for (;;) {
-        if (getppid() != starter || kill(target, 0) != 0)
-            _exit(0); /* the cell (or whoever started the throttle) is gone */
-        next.tv_nsec += on;
-        while (next.tv_nsec >= 1000000000L) {
-            next.tv_sec++;
-            next.tv_nsec -= 1000000000L;
-        }
-        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
-            ;
-        kill(target, SIGSTOP);
-        next.tv_nsec += period - on;
-        while (next.tv_nsec >= 1000000000L) {
-            next.tv_sec++;
-            next.tv_nsec -= 1000000000L;
-        }
-        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
-            ;
-        kill(target, SIGCONT);
-    }
+    helper_ctx c = {.starter = starter, .target = target};
+    eb_throttle_ops ops = {.arg = &c, .alive = helper_alive, .sleep_until = helper_sleep_until,
+                           .set_running = helper_set_running};
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    eb_throttle_schedule((uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec, duty,
+                         period_ms, &ops);
 }
 
 static int write_file(const char *path, const char *text)

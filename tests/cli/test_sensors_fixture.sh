@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
+# ctest-labels: timing
 # Sensors end to end against fixture sysfs trees that a background writer
 # advances as the kernel would: a RAPL package counter at a known power
 # (wrapping during the run) and a heating thermal zone; an INA3221 rail at
 # a known current and voltage. The energy in the results file must match
-# the known energy within 1%.
+# the known energy within 5%: this proves the wiring (discovery, sampler,
+# wraps, the measured phase's window) with a writer racing the clock, so it
+# is in the `timing` group; the 1% accuracy of the integration itself is
+# checked on exact traces in tests/test_sensor.c.
 . "$(dirname "$0")/lib.sh"
 FIX="$EB_SOURCE_DIR/tests/data/sysfs"
 MODEL="$EB_SOURCE_DIR/tests/data/models/tiny_conv.onnx"
@@ -67,7 +71,7 @@ n = run.attrs["n"]
 p = m["power_mean_w"]
 print(f"rapl fixture: {m['energy_j']:.4f} J over the measured phase, mean {p:.4f} W (known 9 W), "
       f"{m['energy_per_inference_j'] * 1e6:.2f} uJ per inference")
-assert abs(p - 9.0) <= 0.09, p                     # within 1% of the known power
+assert abs(p - 9.0) <= 0.45, f"mean power {p:.4f} W, known 9 W (5%)"
 assert abs(m["energy_per_inference_j"] * n - m["energy_j"]) < 1e-9 * m["energy_j"] + 1e-12
 assert m["sensors"].startswith("power_w: package-0 (rapl); temperature_c: x86_pkg_temp (thermal); freq_mhz: cpu0"), m["sensors"]
 assert "counter.perf::TASK-CLOCK" in m

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
+# ctest-labels: timing
 # The thermal condition kinds end to end: soak (model and cpu), cooldown
 # against a fixture thermal zone that a background writer cools (reached
 # and timed out), background_load, and scenario errors in their parameters.
+# Real time (a writer process cools the zone by the clock): `timing` group.
 . "$(dirname "$0")/lib.sh"
 MODEL="$EB_SOURCE_DIR/tests/data/models/tiny_conv.onnx"
 FIX="$EB_SOURCE_DIR/tests/data/sysfs"
