@@ -1,19 +1,34 @@
 #!/usr/bin/env bash
-# edgebench gate end to end: budgets against real runs of the test plugin
+# edgebench gate end to end: budgets against runs of the test plugin
 # "chaos": exit 0 / 1 / 2, JUnit validated against the junit-10 schema shape
 # CI systems read, Markdown and JSON by expectation, a crashed cell failing
 # the gate, a budget selecting nothing, bad budgets files, and confirmation
 # re-runs of failing cells.
+#
+# The verdicts must not depend on how busy the machine is: the files judged
+# are real runs (devices, stored scenario, cells) whose latency samples
+# tests/tools/eb_synth_results replaces by seeded ones of a known median
+# (1000, 1100, 1020 µs, 2% spread). Only gate --confirm measures for real
+# (it re-runs the stored scenario); its budget leaves a 3x margin.
 . "$(dirname "$0")/lib.sh"
 export EDGEBENCH_BACKEND_PATH="$EB_TEST_PLUGIN_DIR"
 D="$EB_SOURCE_DIR/tests/data/gate"
 S="$D/chaos_ab.yaml"
-SHORT=(--quiet --set run.measure.iterations=200 --set run.measure.min_time_ms=0)
+SYNTH="$EB_BUILD_DIR/tests/eb_synth_results"
+[ -x "$SYNTH" ] || { echo "skipped: $SYNTH not built"; exit 77; }
+SHORT=(--quiet --set run.measure.iterations=20 --set run.measure.min_time_ms=0)
 have_lxml() { /usr/bin/python3 -c 'import lxml' 2>/dev/null; }
+# synth IN OUT MEDIAN_US SEED: IN with 200 seeded samples per run
+synth() {
+    CHECKS=$((CHECKS + 1))
+    "$SYNTH" "$1" "$2" --latency-us "$3" --spread-pct 2 --n 200 --seed "$4" \
+        || fail "eb_synth_results $1 -> $2 failed"
+}
 
-run_eb 0 run "$S" -o "$WORK/a.h5" "${SHORT[@]}"
-run_eb 0 run "$S" -o "$WORK/b10.h5" "${SHORT[@]}" --set backends.0.options.delay_us=1100
-run_eb 0 run "$S" -o "$WORK/b2.h5" "${SHORT[@]}" --set backends.0.options.delay_us=1020
+run_eb 0 run "$S" -o "$WORK/real.h5" "${SHORT[@]}"
+synth "$WORK/real.h5" "$WORK/a.h5" 1000 1
+synth "$WORK/real.h5" "$WORK/b10.h5" 1100 2
+synth "$WORK/real.h5" "$WORK/b2.h5" 1020 3
 
 # 1. absolute limits: pass (exit 0) and fail (exit 1) with the numbers
 cat >"$WORK/ok.yaml" <<'Y'
@@ -93,35 +108,41 @@ expect_in "$WORK/err" 'no --budgets given and no scenario stored in .*a.h5 has a
 run_eb 2 gate
 
 # 5b. without --budgets: the budgets stored with the scenario
-run_eb 0 run "$D/chaos_budgets.yaml" -o "$WORK/sb.h5" --quiet
+run_eb 0 run "$D/chaos_budgets.yaml" -o "$WORK/sbreal.h5" --quiet --set run.measure.iterations=20
+synth "$WORK/sbreal.h5" "$WORK/sb.h5" 1000 4
 run_eb 0 gate "$WORK/sb.h5"
 expect_in "$WORK/out" '^PASS +median +[^ ]+/chaos/default/plain threads=1 +p50'
 expect_in "$WORK/out" '^gate: passed \(2 checks'
-run_eb 0 run "$D/chaos_budgets.yaml" -o "$WORK/sb2.h5" --quiet --set backends.0.options.delay_us=1100
+synth "$WORK/sbreal.h5" "$WORK/sb2.h5" 1100 5
 run_eb 1 gate "$WORK/sb2.h5"
 expect_in "$WORK/out" '^FAIL +median .* > max 1\.05 ms'
 
 # 6. confirmation: the failing cell is re-run before the gate fails. The
-# stored scenario runs at delay_us 1000 (the candidate's --set is not part
-# of it), so the first failure is a false alarm that the re-run clears ...
-run_eb 0 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --confirm --json "$WORK/c.json" --junit "$WORK/c.xml"
+# first run says 5 ms; the stored scenario runs at delay_us 1000 (1 ms), so
+# the first failure is a false alarm that the re-run clears (its budget, 3 ms,
+# leaves a 3x margin for a busy machine) ...
+printf 'budgets:\n  - {name: chaos median, select: {backend: chaos}, metric: latency_p50_ms, max: 3}\n  - {metric: peak_memory_mb, max: 4096}\n' >"$WORK/conf.yaml"
+synth "$WORK/real.h5" "$WORK/b5x.h5" 5000 6
+run_eb 0 gate "$WORK/b5x.h5" --budgets "$WORK/conf.yaml" --confirm --json "$WORK/c.json" --junit "$WORK/c.xml"
 expect_in "$WORK/err" 'confirming chaos-ab on [^ ]+: re-running cells 0'
-expect_in "$WORK/out" '^PASS +chaos median .*\[passed on a re-run; first run: p50 1\.1[0-9]* ms > max 1\.05 ms'
+expect_in "$WORK/out" '^PASS +chaos median .*\[passed on a re-run; first run: p50 (4\.9|5\.0)[0-9]* ms > max 3(\.0+)? ms'
 CHECKS=$((CHECKS + 1))
 /usr/bin/python3 -c '
 import json, sys
 c = json.load(open(sys.argv[1]))["checks"][0]
-assert c["status"] == "pass" and c["rerun"] and "> max 1.05" in c["first_message"], c
+assert c["status"] == "pass" and c["rerun"] and "> max 3" in c["first_message"], c
 ' "$WORK/c.json" || fail "confirmed pass not in json"
 if have_lxml; then
     CHECKS=$((CHECKS + 1))
     /usr/bin/python3 "$D/check_junit.py" "$WORK/c.xml" --tests 2 --failures 0 --errors 0 >/dev/null || fail "JUnit after re-run"
 fi
-# ... while a real regression (the same --set given to the re-run) stays failed
-run_eb 1 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --confirm --set backends.0.options.delay_us=1100
-expect_in "$WORK/out" '^FAIL +chaos median .*p50 1\.1[0-9]* ms > max 1\.05 ms .*\[confirmed by a re-run\]'
+# ... while a real regression (the same --set given to the re-run: 6 ms, which
+# no load makes faster) stays failed
+SLOW=(--set backends.0.options.delay_us=6000 --set run.measure.iterations=50 --set run.measure.min_time_ms=0)
+run_eb 1 gate "$WORK/b5x.h5" --budgets "$WORK/conf.yaml" --confirm "${SLOW[@]}"
+expect_in "$WORK/out" '^FAIL +chaos median .*p50 [0-9.]+ ms > max 3(\.0+)? ms .*\[confirmed by a re-run\]'
 # ... and with the scenario file named
-run_eb 1 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --confirm --scenario "$S" --set backends.0.options.delay_us=1100
+run_eb 1 gate "$WORK/b5x.h5" --budgets "$WORK/conf.yaml" --confirm --scenario "$S" "${SLOW[@]}"
 expect_in "$WORK/out" '\[confirmed by a re-run\]'
 run_eb 2 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --set x=1
 
