@@ -92,6 +92,13 @@ static void summary_table(FILE *f, const eb_results *r, const eb_cells *cs)
             esc(f, thr);
             fputs("</span>", f);
         }
+        /* less CPU than asked for: other processes, not a throttled device */
+        const char *cl = c->n_ok ? eb_run_record_text(c->runs[0], "competing_load") : NULL;
+        if (cl && strncmp(cl, "yes", 3) == 0) {
+            fputs(" <span class=\"warn\">competing load: ", f);
+            esc(f, cl);
+            fputs("</span>", f);
+        }
         fputs("</td></tr>\n", f);
     }
     fputs("</table>\n", f);

@@ -20,7 +20,11 @@
  *   <blank>
  *   ## Throttled                          (only when there are some)
  *   <blank>
- *   - 000004 ref/fp32/hot rep 0: yes: calibration speed dropped 48%
+ *   - 000004 ref/fp32/hot rep 0: yes: the core ran slower: ...
+ *   <blank>
+ *   ## Competing load                     (only when there are some)
+ *   <blank>
+ *   - 000005 ref/fp32/plain rep 0: yes: the cell got 61% of the CPU time ...
  *
  * Text from records is escaped (backslash before \ ` * _ [ ] < > | ~) so a
  * name can neither break the table nor turn into markup; paths and command
@@ -163,6 +167,25 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
             continue;
         if (!heading++)
             fputs("\n## Throttled\n\n", f);
+        eb_render__label(label, sizeof label, &runs[i]);
+        eb_render__one_line(msg, sizeof msg, t);
+        fputs("- ", f);
+        put_escaped(f, runs[i].id);
+        fputc(' ', f);
+        put_escaped(f, label);
+        fputs(": ", f);
+        put_escaped(f, msg);
+        fputc('\n', f);
+    }
+    /* cells that got less CPU than they asked for: competing load, not a
+     * throttled device (docs/sensors.md) */
+    heading = 0;
+    for (int i = 0; i < n; i++) {
+        const char *t = eb_run_record_text(&runs[i], "competing_load");
+        if (!t || strncmp(t, "yes", 3) != 0)
+            continue;
+        if (!heading++)
+            fputs("\n## Competing load\n\n", f);
         eb_render__label(label, sizeof label, &runs[i]);
         eb_render__one_line(msg, sizeof msg, t);
         fputs("- ", f);

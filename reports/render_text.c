@@ -15,7 +15,10 @@
  *     000002 ref/int8/noise rep 0: cv 12.3% > 5%
  *   <blank>
  *   Throttled:                           (only when there are some)
- *     000004 ref/fp32/hot rep 0: yes: calibration speed dropped 48%
+ *     000004 ref/fp32/hot rep 0: yes: the core ran slower: calibration ...
+ *   <blank>
+ *   Competing load:                      (only when there are some)
+ *     000005 ref/fp32/plain rep 0: yes: the cell got 61% of the CPU time ...
  *
  * Columns are separated by two spaces; text columns are left-aligned,
  * numbers right-aligned; widths count UTF-8 code points. No line has
@@ -144,6 +147,19 @@ int eb_render_text(FILE *f, const eb_report_meta *meta, const eb_run_record *run
             continue;
         if (!heading++)
             fputs("\nThrottled:\n", f);
+        eb_render__label(label, sizeof label, &runs[i]);
+        eb_render__one_line(msg, sizeof msg, t);
+        fprintf(f, "  %s %s: %s\n", runs[i].id, label, msg);
+    }
+    /* cells that got less CPU than they asked for (docs/sensors.md): other
+     * processes competed with them; their device was not throttled */
+    heading = 0;
+    for (int i = 0; i < n; i++) {
+        const char *t = eb_run_record_text(&runs[i], "competing_load");
+        if (!t || strncmp(t, "yes", 3) != 0)
+            continue;
+        if (!heading++)
+            fputs("\nCompeting load:\n", f);
         eb_render__label(label, sizeof label, &runs[i]);
         eb_render__one_line(msg, sizeof msg, t);
         fprintf(f, "  %s %s: %s\n", runs[i].id, label, msg);

@@ -392,6 +392,36 @@ static void test_md_lists_failures_and_unstable_runs_below_the_table(void **stat
           "- 000005 ref/fp32/thermal rep 2: drift +12.0% \\> 5% (first vs last third)\n");
 }
 
+/* Throttled and competing load are separate lists: a busy machine is not a
+ * throttled device (docs/sensors.md). */
+static void test_text_and_md_list_throttled_apart_from_competing_load(void **state)
+{
+    (void)state;
+    eb_run_record r[5];
+    five_runs(r);
+    eb_run_record_set_text(&r[0], "throttled", "no: calibration speed 1.00x per CPU second "
+                                               "(0.45x wall clock)");
+    eb_run_record_set_text(&r[0], "competing_load",
+                           "yes: the cell got 41% of the CPU time of its 1 thread");
+    eb_run_record_set_text(&r[1], "throttled", "yes: temperature reached 85.0 C (limit 80.0 C)");
+    eb_run_record_set_text(&r[1], "competing_load", "no: cpu_share 0.99");
+    char *got = render(eb_render_text, NULL, r, 5);
+    assert_non_null(strstr(got, "\nThrottled:\n  000002 ref/fp32/noise sigma=0.2 rep 0: yes: "
+                                "temperature reached 85.0 C (limit 80.0 C)\n"));
+    assert_non_null(strstr(got, "\nCompeting load:\n  000001 ref/fp32/baseline rep 0: yes: the "
+                                "cell got 41% of the CPU time of its 1 thread\n"));
+    assert_null(strstr(got, "000001 ref/fp32/baseline rep 0: no:"));
+    assert_null(strstr(got, "000002 ref/fp32/noise sigma=0.2 rep 0: no:"));
+    free(got);
+    got = render(eb_render_md, NULL, r, 5);
+    assert_non_null(strstr(got, "\n## Throttled\n\n- 000002 "));
+    assert_non_null(strstr(got, "\n## Competing load\n\n- 000001 ref/fp32/baseline rep 0: yes: "
+                                "the cell got 41% of the CPU time of its 1 thread\n"));
+    free(got);
+    for (int i = 0; i < 5; i++)
+        eb_run_record_free(&r[i]);
+}
+
 static void test_csv_carries_status_message_and_verdict_per_row(void **state)
 {
     (void)state;
@@ -614,6 +644,7 @@ int main(void)
         cmocka_unit_test(test_csv_two_runs),
         cmocka_unit_test(test_text_lists_failures_and_unstable_runs_below_the_table),
         cmocka_unit_test(test_md_lists_failures_and_unstable_runs_below_the_table),
+        cmocka_unit_test(test_text_and_md_list_throttled_apart_from_competing_load),
         cmocka_unit_test(test_csv_carries_status_message_and_verdict_per_row),
         cmocka_unit_test(test_text_switches_to_ms_when_every_p50_is_at_least_10ms),
         cmocka_unit_test(test_md_escapes_pipes_and_markup_from_records),

@@ -104,6 +104,107 @@ static void test_throttle_schedule_keeps_the_duty_on_a_fake_clock(void **state)
     }
 }
 
+/* The verdicts from given evidence: a busy machine is competing load, not
+ * throttling; only a slower core (per CPU second), a hot or slowed-down
+ * device, or the emulated duty cycle is throttling. */
+static eb_hw_evidence evidence(void)
+{
+    return (eb_hw_evidence){.threshold = 0.15, .threads = 1, .cpu_share = 1.0,
+                            .speed_ratio = 1.0, .cpu_speed_ratio = 1.0, .temp_max_c = NAN,
+                            .freq_min_mhz = NAN};
+}
+
+static void test_verdicts_tell_competing_load_from_throttling(void **state)
+{
+    (void)state;
+    char t[512], c[512];
+    /* an idle machine */
+    eb_hw_evidence e = evidence();
+    assert_int_equal(eb_hw_verdicts(&e, t, sizeof t, c, sizeof c),
+                     EB_HW_COMPETING | EB_HW_THROTTLED);
+    assert_string_equal(t, "no: calibration speed 1.00x per CPU second (1.00x wall clock)");
+    assert_string_equal(c, "no: cpu_share 1.00");
+    /* two busy loops beside the cell: it got 40% of a core and the
+     * calibration ran at 0.46x on the wall clock, at full speed per CPU
+     * second: competing load, not throttled */
+    e.cpu_share = 0.40;
+    e.speed_ratio = 0.46;
+    e.cpu_speed_ratio = 0.99;
+    eb_hw_verdicts(&e, t, sizeof t, c, sizeof c);
+    assert_string_equal(t, "no: calibration speed 0.99x per CPU second (0.46x wall clock)");
+    assert_string_equal(c, "yes: the cell got 40% of the CPU time of its 1 thread over the "
+                           "measured phase: other processes competed for the CPU (or its "
+                           "threads waited)");
+    /* within the threshold is no competing load */
+    e.cpu_share = 0.86;
+    eb_hw_verdicts(&e, t, sizeof t, c, sizeof c);
+    assert_string_equal(c, "no: cpu_share 0.86");
+    e.threads = 4;
+    e.cpu_share = 0.5;
+    eb_hw_verdicts(&e, t, sizeof t, c, sizeof c);
+    assert_non_null(strstr(c, "yes: the cell got 50% of the CPU time of its 4 threads"));
+    /* the core got slower for the same CPU time: throttled */
+    e = evidence();
+    e.speed_ratio = 0.70;
+    e.cpu_speed_ratio = 0.72;
+    eb_hw_verdicts(&e, t, sizeof t, c, sizeof c);
+    assert_string_equal(t, "yes: the core ran slower: calibration speed per CPU second dropped "
+                           "28% (wall clock 0.70x)");
+    assert_string_equal(c, "no: cpu_share 1.00");
+    /* temperature and frequency limits */
+    e = evidence();
+    e.temp_limit_c = 80;
+    e.temp_max_c = 85.5;
+    e.freq_limit_mhz = 1500;
+    e.freq_min_mhz = 1200;
+    eb_hw_verdicts(&e, t, sizeof t, c, sizeof c);
+    assert_string_equal(t, "yes: temperature reached 85.5 C (limit 80.0 C); frequency fell to "
+                           "1200 MHz (limit 1500 MHz)");
+    e.temp_max_c = 79.9;
+    e.freq_min_mhz = 1500;
+    eb_hw_verdicts(&e, t, sizeof t, c, sizeof c);
+    assert_int_equal(strncmp(t, "no: ", 4), 0);
+    /* nothing measured: no verdict at all */
+    e = evidence();
+    e.cpu_share = -1;
+    e.speed_ratio = e.cpu_speed_ratio = 0;
+    assert_int_equal(eb_hw_verdicts(&e, t, sizeof t, c, sizeof c), 0);
+    assert_string_equal(t, "");
+    assert_string_equal(c, "");
+}
+
+static void test_emulated_throttling_says_so(void **state)
+{
+    (void)state;
+    char t[512], c[512];
+    eb_hw_evidence e = evidence();
+    e.emulated = 1;
+    e.duty = 0.5;
+    e.period_ms = 100;
+    e.method = "signal";
+    e.cpu_share = 0.49;
+    e.speed_ratio = 0.50;
+    e.cpu_speed_ratio = 1.01;
+    eb_hw_verdicts(&e, t, sizeof t, c, sizeof c);
+    assert_string_equal(t, "yes: emulated duty cycle 50% of every 100 ms (condition kind "
+                           "throttle, method signal); calibration speed 0.50x wall clock, 1.01x "
+                           "per CPU second; cpu_share 0.49");
+    /* the duty's share is what the cell could get: 0.49 of 0.5 is no
+     * competing load, 0.30 is */
+    assert_string_equal(c, "no: cpu_share 0.49");
+    e.cpu_share = 0.30;
+    e.method = "cgroup";
+    e.cpu_speed_ratio = 0.60;
+    eb_hw_verdicts(&e, t, sizeof t, c, sizeof c);
+    assert_string_equal(c, "yes: the cell got 30% of the CPU time of its 1 thread over the "
+                           "measured phase, less than the 50% its duty cycle allows: other "
+                           "processes competed for the CPU");
+    assert_non_null(strstr(t, "yes: emulated duty cycle 50% of every 100 ms (condition kind "
+                              "throttle, method cgroup)"));
+    assert_non_null(strstr(t, "; also the core ran slower: calibration speed per CPU second "
+                              "dropped 40%"));
+}
+
 static void test_calibration_speeds_are_positive(void **state)
 {
     (void)state;
@@ -208,6 +309,8 @@ int main(void)
         cmocka_unit_test(test_condition_params_are_read_by_key),
         cmocka_unit_test(test_throttle_schedule_keeps_the_duty_on_a_fake_clock),
         cmocka_unit_test(test_calibration_speeds_are_positive),
+        cmocka_unit_test(test_verdicts_tell_competing_load_from_throttling),
+        cmocka_unit_test(test_emulated_throttling_says_so),
         cmocka_unit_test(test_throttle_rejects_bad_duty_and_explains_cgroup),
         cmocka_unit_test(test_background_load_runs_until_stopped),
         cmocka_unit_test(test_hw_job_survives_the_pipe_format),

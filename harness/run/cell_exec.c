@@ -131,7 +131,7 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
                  bmsg[0] ? bmsg : eb_status_str(st));
         goto out;
     }
-    eb_cell_hw_end(hw, &lr, sink);
+    eb_cell_hw_end(hw, &lr, job->threads, sink);
     /* accuracy after the loop: done goes last, so the record is complete
      * when the parent sees it */
     if ((st = eb_cell_acc_finish(&acc, reg, &in, sink, msg, msg_len)) != EB_OK)

@@ -24,11 +24,19 @@ struct eb_cell_hw {
     int throttling;
     pid_t load_pid;
     uint64_t t_begin, t0, t1;  /* hw begin, measured phase start and end */
+    double cpu0, cpu1;         /* process CPU time (ns) at the phase's start and end */
     double idle_w;             /* < 0: no baseline */
     uint64_t calib_units;
     double speed_before, cpu_speed_before;
     char notes[512];           /* why a baseline or the like was not measured */
 };
+
+static double process_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
 
 static void sleep_ms(double ms)
 {
@@ -246,9 +254,11 @@ void eb_cell_hw_phase(void *arg, int measured)
     if (measured) {
         eb_sampler_mark(hw->sampler);
         hw->t0 = eb_now_ns();
+        hw->cpu0 = process_cpu_ns();
         eb_counters_start(hw->counters);
     } else {
         eb_counters_stop(hw->counters);
+        hw->cpu1 = process_cpu_ns();
         hw->t1 = eb_now_ns();
         eb_sampler_mark(hw->sampler);
     }
@@ -396,71 +406,58 @@ static void send_counters(eb_cell_hw *hw, const eb_loop_result *lr, const eb_cel
         eb_cell_metric(sink, "cycles_per_inference", (double)cyc / (double)lr->n);
 }
 
-/* "throttled": calibration speed drop, temperature above or frequency below
- * the configured limits during the measured phase. */
-static void send_throttled(eb_cell_hw *hw, double speed_after, double cpu_after,
-                           const eb_cell_sink *sink)
+/* The evidence for the verdicts (thermal.h, eb_hw_verdicts): cpu_share of
+ * the measured phase, the calibration before and after (wall clock and per
+ * CPU second), temperature and frequency against their limits. */
+static void send_verdicts(eb_cell_hw *hw, double speed_after, double cpu_after, int threads,
+                          const eb_cell_sink *sink)
 {
     const eb_cell_hw_job *j = &hw->job;
-    char text[EB_EXTRA_TEXT_MAX] = "";
-    size_t used = 0;
-    int checked = 0;
-    double ratio = 0;
+    char method[16];
+    eb_condition_param(hw->params, "method", "signal", method, sizeof method);
+    eb_hw_evidence e = {.threshold = j->throttle_threshold, .threads = threads,
+                        .cpu_share = -1, .temp_max_c = NAN, .freq_min_mhz = NAN,
+                        .temp_limit_c = j->temperature_limit_c,
+                        .freq_limit_mhz = j->frequency_limit_mhz, .emulated = is(hw, "throttle"),
+                        .duty = eb_condition_param_num(hw->params, "duty", 0.5),
+                        .period_ms = eb_condition_param_num(hw->params, "period_ms", 100),
+                        .method = method};
+    if (hw->t0 && hw->t1 > hw->t0 && hw->cpu1 > hw->cpu0) {
+        e.cpu_share =
+            (hw->cpu1 - hw->cpu0) / ((double)(hw->t1 - hw->t0) * (threads > 0 ? threads : 1));
+        eb_cell_metric(sink, "cpu_share", e.cpu_share);
+    }
     if (hw->speed_before > 0 && speed_after > 0) {
-        checked = 1;
-        ratio = speed_after / hw->speed_before;
+        e.speed_ratio = speed_after / hw->speed_before;
         eb_cell_metric(sink, "calibration_speed_before", hw->speed_before);
         eb_cell_metric(sink, "calibration_speed_after", speed_after);
-        eb_cell_metric(sink, "calibration_ratio", ratio);
-        double cpu_ratio = hw->cpu_speed_before > 0 ? cpu_after / hw->cpu_speed_before : 0;
-        if (cpu_ratio > 0)
-            eb_cell_metric(sink, "calibration_cpu_ratio", cpu_ratio);
-        /* the wall-clock speed is what the model saw; the CPU-time speed
-         * says whether the core itself got slower (a lower clock) or the
-         * cell got less of it (duty cycle, competing load) */
-        if (ratio < 1 - j->throttle_threshold)
-            used += (size_t)snprintf(text + used, sizeof text - used,
-                                     "calibration speed dropped %.0f%% (%s)", (1 - ratio) * 100,
-                                     cpu_ratio > 0 && cpu_ratio < 1 - j->throttle_threshold
-                                         ? "the core got slower"
-                                         : "less CPU time: duty cycle or competing load");
+        eb_cell_metric(sink, "calibration_ratio", e.speed_ratio);
+        if (hw->cpu_speed_before > 0 && cpu_after > 0) {
+            e.cpu_speed_ratio = cpu_after / hw->cpu_speed_before;
+            eb_cell_metric(sink, "calibration_cpu_ratio", e.cpu_speed_ratio);
+        }
     }
     uint64_t a = hw->t0 ? hw->t0 : hw->t_begin, b = hw->t1 ? hw->t1 : eb_now_ns();
     if (hw->sampler && j->temperature_limit_c > 0) {
         const eb_series *r = eb_sampler_series(hw->sampler, EB_SERIES_TEMP);
-        if (r->n) {
-            checked = 1;
-            double mx = series_max(r, a, b);
-            if (mx >= j->temperature_limit_c && used < sizeof text)
-                used += (size_t)snprintf(text + used, sizeof text - used,
-                                         "%stemperature reached %.1f C (limit %.1f C)",
-                                         used ? "; " : "", mx, j->temperature_limit_c);
-        }
+        if (r->n)
+            e.temp_max_c = series_max(r, a, b);
     }
     if (hw->sampler && j->frequency_limit_mhz > 0) {
         const eb_series *r = eb_sampler_series(hw->sampler, EB_SERIES_FREQ);
-        if (r->n) {
-            checked = 1;
-            double mn = series_min(r, a, b);
-            if (mn < j->frequency_limit_mhz && used < sizeof text)
-                snprintf(text + used, sizeof text - used,
-                         "%sfrequency fell to %.0f MHz (limit %.0f MHz)", used ? "; " : "", mn,
-                         j->frequency_limit_mhz);
-        }
+        if (r->n)
+            e.freq_min_mhz = series_min(r, a, b);
     }
-    if (!checked)
-        return;
-    char out[EB_EXTRA_TEXT_MAX];
-    if (text[0])
-        snprintf(out, sizeof out, "yes: %.500s", text);
-    else if (ratio > 0)
-        snprintf(out, sizeof out, "no: calibration speed %.2fx", ratio);
-    else
-        snprintf(out, sizeof out, "no");
-    eb_cell_text(sink, "throttled", out);
+    char throttled[EB_EXTRA_TEXT_MAX], competing[EB_EXTRA_TEXT_MAX];
+    int got = eb_hw_verdicts(&e, throttled, sizeof throttled, competing, sizeof competing);
+    if (got & EB_HW_COMPETING)
+        eb_cell_text(sink, "competing_load", competing);
+    if (got & EB_HW_THROTTLED)
+        eb_cell_text(sink, "throttled", throttled);
 }
 
-void eb_cell_hw_end(eb_cell_hw *hw, const eb_loop_result *lr, const eb_cell_sink *sink)
+void eb_cell_hw_end(eb_cell_hw *hw, const eb_loop_result *lr, int threads,
+                    const eb_cell_sink *sink)
 {
     if (!hw)
         return;
@@ -476,7 +473,7 @@ void eb_cell_hw_end(eb_cell_hw *hw, const eb_loop_result *lr, const eb_cell_sink
     hw->load_pid = 0;
     send_sensors(hw, lr, sink);
     send_counters(hw, lr, sink);
-    send_throttled(hw, speed_after, cpu_after, sink);
+    send_verdicts(hw, speed_after, cpu_after, threads, sink);
 }
 
 void eb_cell_hw_destroy(eb_cell_hw *hw)

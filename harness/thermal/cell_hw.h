@@ -1,5 +1,6 @@
 /* The hardware side of one cell: thermal condition, sensor sampling,
- * energy, PAPI counters and throttling detection, around the timing loop.
+ * energy, PAPI counters, throttling and competing-load detection, around
+ * the timing loop.
  *
  * In the cell's process (run/cell_exec.c):
  *     eb_cell_hw *hw;
@@ -8,7 +9,7 @@
  *         // baseline, calibration, throttle / background load, soak, sampler, counters
  *     hooks.phase = eb_cell_hw_phase; hooks.phase_arg = hw;       // measured phase edges
  *     eb_timing_loop(...);
- *     eb_cell_hw_end(hw, &lr, sink);      // calibration again, extras to the sink
+ *     eb_cell_hw_end(hw, &lr, threads, sink); // calibration again, extras to the sink
  *     eb_cell_hw_destroy(hw);             // stops whatever still runs (error paths too)
  *
  * What it records (names in docs/results-schema.md, meaning in docs/sensors.md)
@@ -75,8 +76,9 @@ eb_status eb_cell_hw_begin(eb_cell_hw **out, const eb_cell_hw_job *job, const ch
  * ends (starts/stops counters, marks the sensor series). */
 void eb_cell_hw_phase(void *hw, int measured);
 
-/* After the loop: calibration after, stop the conditions, send the extras. */
-void eb_cell_hw_end(eb_cell_hw *hw, const struct eb_loop_result *lr,
+/* After the loop: calibration after, stop the conditions, send the extras
+ * (threads: the cell's, for cpu_share = CPU time / (wall x threads)). */
+void eb_cell_hw_end(eb_cell_hw *hw, const struct eb_loop_result *lr, int threads,
                     const struct eb_cell_sink *sink);
 
 void eb_cell_hw_destroy(eb_cell_hw *hw); /* NULL is a no-op */

@@ -76,4 +76,35 @@ uint64_t eb_calibration_size(double target_ms);
  * only a lower clock (thermal throttling) lowers. */
 double eb_calibration_speed(uint64_t units, int reps, double *cpu_speed);
 
+/* ---- verdicts: throttled or competing load ---------------------------------- */
+
+/* What a cell measured about the machine under it (thermal/cell_hw.c). */
+typedef struct eb_hw_evidence {
+    double threshold;       /* metrics.throttle_threshold, e.g. 0.15 */
+    int threads;            /* the cell's threads */
+    double cpu_share;       /* CPU time / (wall x threads), measured phase; < 0: none */
+    double speed_ratio;     /* calibration after / before, wall clock; 0: none */
+    double cpu_speed_ratio; /* calibration after / before, per CPU second; 0: none */
+    double temp_max_c;      /* highest temperature in the phase; NAN: none */
+    double temp_limit_c;    /* 0: not checked */
+    double freq_min_mhz;    /* lowest frequency in the phase; NAN: none */
+    double freq_limit_mhz;  /* 0: not checked */
+    int emulated;           /* the throttle condition ran (duty cycle emulation) */
+    double duty, period_ms; /* its parameters */
+    const char *method;     /* "signal" or "cgroup" */
+} eb_hw_evidence;
+
+enum { EB_HW_COMPETING = 1, EB_HW_THROTTLED = 2 };
+
+/* The texts "throttled" and "competing_load" (each "yes: ..." or "no: ...",
+ * docs/sensors.md). Throttled is "yes" only when the core itself ran
+ * slower: the calibration's speed per CPU second dropped by more than the
+ * threshold, the temperature reached or the frequency fell below its limit;
+ * or, under emulation, for the emulated duty cycle (said so, with the
+ * measured speeds and cpu_share). Competing load is "yes" when cpu_share is
+ * more than the threshold below what the cell could get (1, or the duty).
+ * Returns which texts were written (EB_HW_* bits); an unwritten one is "". */
+int eb_hw_verdicts(const eb_hw_evidence *e, char *throttled, size_t throttled_len,
+                   char *competing, size_t competing_len);
+
 #endif

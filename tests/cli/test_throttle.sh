@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
+# ctest-labels: timing
 # Throttle emulation end to end: a condition at 50% duty makes the measured
-# phase about twice as slow, and the calibration marks the cell throttled in
-# the results and in reports. The slowdown is wall time per CPU second
-# (perf::TASK-CLOCK counts the CPU time), so other load on a shared machine
-# cancels out. Method cgroup where the host does not delegate cpu: the cell
-# fails with the reason.
+# phase about twice as slow, and the cell says it was throttled by the
+# emulated duty cycle, in the results and in reports; the free cells beside
+# it are not throttled. The slowdown is wall time per CPU second (1 /
+# cpu_share, the cell's CPU time over the measured phase), so other load on a
+# shared machine mostly cancels out. Real time: in the `timing` group. Method
+# cgroup where the host does not delegate cpu: the cell fails with the reason.
 . "$(dirname "$0")/lib.sh"
 MODEL="$EB_SOURCE_DIR/tests/data/models/tiny_conv.onnx"
 if ! /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
@@ -23,10 +25,10 @@ run:
 conditions:
   - {name: free, kind: plain}
   - {name: half, kind: throttle, duty: 0.5, period_ms: 100}
-metrics: {counters: [perf::TASK-CLOCK], calibration_ms: 60}
+metrics: {calibration_ms: 60}
 EOF2
 # a second attempt when a burst of other load spoiled the first (ctest runs
-# this test alone, RUN_SERIAL; other users of the machine remain)
+# the timing group alone; other users of the machine remain)
 for attempt in 1 2; do
 rm -f "$WORK/t.h5"
 run_eb 0 run "$WORK/t.yaml" -o "$WORK/t.h5"
@@ -41,7 +43,7 @@ for rid in f["runs"]:
     m = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in run["metrics"].attrs.items()}
     t, lat = run["t_ns"][:], run["latency_ns"][:]
     wall = (int(t[-1]) + int(lat[-1])) / 1e9
-    cells[cond].append((rid, m, len(lat) / wall, wall / (m["counter.perf::TASK-CLOCK"] / 1e9)))
+    cells[cond].append((rid, m, len(lat) / wall, 1 / m["cpu_share"]))
 rate = {c: statistics.median(x[2] for x in v) for c, v in cells.items()}
 stretch = {c: statistics.median(x[3] for x in v) for c, v in cells.items()}
 slowdown = stretch["half"] / stretch["free"]
@@ -50,18 +52,28 @@ print(f"throughput {rate['free']:.0f}/s free, {rate['half']:.0f}/s at 50% duty: 
       f"{stretch['half']:.2f}: slowdown {slowdown:.2f}x")
 for c, v in cells.items():
     for rid, m, _, _ in v:
-        print(f"  {rid} {c}: {m['throttled']}")
-assert 1.6 <= slowdown <= 2.5, slowdown
+        print(f"  {rid} {c}: cpu_share {m['cpu_share']:.2f}; throttled {m['throttled']}; "
+              f"competing_load {m['competing_load']}")
+# half duty is about half the speed: 2.0x on an idle machine, up to ~2.9x
+# measured beside competing load; clearly apart from 1x and from 4x
+assert 1.5 <= slowdown <= 3.3, f"50% duty slowdown {slowdown:.2f}x outside [1.5, 3.3]"
 for rid, m, _, _ in cells["half"]:
-    assert m["throttled"].startswith("yes: calibration speed dropped"), (rid, m["throttled"])
-assert 0.3 <= statistics.median(m["calibration_ratio"] for _, m, _, _ in cells["half"]) <= 0.7
+    assert m["throttled"].startswith("yes: emulated duty cycle 50% of every 100 ms "
+                                     "(condition kind throttle, method signal)"), (rid, m["throttled"])
+    assert "calibration speed" in m["throttled"] and "cpu_share" in m["throttled"], m["throttled"]
+# a busy machine is not a throttled one: the free cells are never throttled
+for rid, m, _, _ in cells["free"]:
+    assert m["throttled"].startswith("no: calibration speed"), (rid, m["throttled"])
+ratio = statistics.median(m["calibration_ratio"] for _, m, _, _ in cells["half"])
+assert ratio <= 0.75, f"calibration under 50% duty at {ratio:.2f}x its speed before"
 PY
 [ "$attempt" = 2 ] && fail "50% duty is not a ~2x slowdown, or the cells are not marked throttled"
 done
 CHECKS=$((CHECKS + 1))
 run_eb 0 report "$WORK/t.h5"
 expect_in "$WORK/out" '^Throttled:$'
-expect_in "$WORK/out" '^  [0-9]{6} ref/default/half rep [0-2]: yes: calibration speed dropped [0-9]+% \(less CPU time: duty cycle or competing load\)$'
+expect_in "$WORK/out" '^  [0-9]{6} ref/default/half rep [0-2]: yes: emulated duty cycle 50% of every 100 ms \(condition kind throttle, method signal\); calibration speed 0\.[0-9]+x wall clock, [0-9.]+x per CPU second; cpu_share 0\.[0-9]+'
+expect_not_in "$WORK/out" '^  [0-9]{6} ref/default/free rep [0-2]: yes'
 run_eb 0 report "$WORK/t.h5" --format md
 expect_in "$WORK/out" '^## Throttled$'
 
