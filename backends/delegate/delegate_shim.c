@@ -21,6 +21,9 @@
 #ifndef EB_SHIM_IMPL
 #error "EB_SHIM_IMPL must name the implementation's file"
 #endif
+#ifndef EB_SHIM_FIX
+#define EB_SHIM_FIX "" /* how to get the vendor library, e.g. "apt-get install libdnnl2" */
+#endif
 
 static char g_why[512];
 
@@ -118,8 +121,9 @@ __attribute__((visibility("default"))) const eb_backend *edgebench_backend_entry
     void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!dl) {
         const char *e = dlerror();
-        snprintf(g_why, sizeof g_why, "vendor library missing or unusable: %s",
-                 e ? e : "cannot load " EB_SHIM_IMPL);
+        snprintf(g_why, sizeof g_why, "vendor library missing or unusable: %.380s%s%s",
+                 e ? e : "cannot load " EB_SHIM_IMPL, EB_SHIM_FIX[0] ? "; fix: " : "",
+                 EB_SHIM_FIX);
         return table = &unavailable;
     }
     void *sym = dlsym(dl, EB_BACKEND_ENTRY_SYMBOL);

@@ -3,14 +3,19 @@
  * edgebench neither builds nor links against it.
  *
  * Where the library comes from: $EDGEBENCH_ONNXRUNTIME_LIB when set, else
- * libonnxruntime.so(.1) on the dynamic loader's path; the scenario option
+ * onnxruntime/libonnxruntime.so.1 beside this plugin (where the build and
+ * the install put the library they fetched, backends/onnxruntime/
+ * CMakeLists.txt), else libonnxruntime.so(.1) on the dynamic loader's path;
+ * the scenario option
  * `library` names another file for one cell. ONNX Runtime takes the model's
  * original bytes (eb_model.bytes) and runs it whole, so supports() only
  * refuses nodes of domains it does not know. */
+#define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "delegate_glue.h"
 #include "edgebench/backend.h"
@@ -108,6 +113,21 @@ static eb_status lib_open(const char *path, ort_lib *lib, char *why, size_t len)
     return EB_OK;
 }
 
+/* <directory of this plugin>/onnxruntime/libonnxruntime.so.1, or 0. */
+static int beside_plugin(char *out, size_t len)
+{
+    Dl_info self;
+    out[0] = '\0';
+    if (!dladdr((void *)&beside_plugin, &self) || !self.dli_fname)
+        return 0;
+    const char *slash = strrchr(self.dli_fname, '/');
+    if (!slash)
+        return 0;
+    int n = snprintf(out, len, "%.*s/onnxruntime/libonnxruntime.so.1",
+                     (int)(slash - self.dli_fname), self.dli_fname);
+    return n > 0 && (size_t)n < len;
+}
+
 static eb_status ort_probe(const eb_host *host, char *why, size_t len)
 {
     (void)host;
@@ -121,15 +141,24 @@ static eb_status ort_probe(const eb_host *host, char *why, size_t len)
         snprintf(why, len, "EDGEBENCH_ONNXRUNTIME_LIB=%s cannot be used: %s", env, err);
         return EB_ERR_UNAVAILABLE;
     }
+    char beside[1024];
+    if (beside_plugin(beside, sizeof beside) && access(beside, R_OK) == 0) {
+        if (lib_open(beside, &g_probed, err, sizeof err) == EB_OK)
+            return EB_OK;
+        snprintf(why, len, "%s cannot be used: %s", beside, err);
+        return EB_ERR_UNAVAILABLE;
+    }
     static const char *const names[] = {"libonnxruntime.so", "libonnxruntime.so.1"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (lib_open(names[i], &g_probed, err, sizeof err) == EB_OK)
             return EB_OK;
     snprintf(why, len,
-             "libonnxruntime.so not found on the library path (%s); set "
-             "EDGEBENCH_ONNXRUNTIME_LIB=/path/to/libonnxruntime.so.1 (npm package "
-             "onnxruntime-node ships one: docs/backends.md)",
-             err);
+             "no %s, and libonnxruntime.so is not on the library path (%s); fix: build with "
+             "access to the npm registry (the build fetches onnxruntime-node and puts the "
+             "library there), or set EDGEBENCH_ONNXRUNTIME_LIB=/path/to/libonnxruntime.so.1 "
+             "(docs/delegates.md)",
+             beside[0] ? beside : "onnxruntime/libonnxruntime.so.1 beside the plugin", err);
+
     return EB_ERR_UNAVAILABLE;
 }
 

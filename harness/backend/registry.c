@@ -1,10 +1,12 @@
 /* Backend registry and plugin loader. */
 #include <dirent.h>
 #include <dlfcn.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend/registry.h"
 #include "ref_backend.h"
@@ -13,6 +15,12 @@
 #ifndef EB_PLUGIN_DIR
 #define EB_PLUGIN_DIR "/usr/local/lib/edgebench/backends"
 #endif
+#ifndef EB_PLUGIN_REL_DIR
+#define EB_PLUGIN_REL_DIR "../lib/edgebench/backends"
+#endif
+/* The build tree's plugin directory, relative to any program of the build
+ * (harness/, tests/, bench/ are all one level below the build root). */
+#define EB_BUILD_PLUGIN_REL_DIR "../backends/plugins"
 
 /* Members every plugin must provide; a table shorter than the end of `ops`
  * (the last member of ABI 1) is refused. */
@@ -99,7 +107,42 @@ static int is_plugin_file(const char *name)
            strcmp(name + n - 3, ".so") == 0;
 }
 
-static eb_status scan_dir(eb_registry *r, const char *dir)
+/* Which plugins a scan loads: every one (wanted == NULL), or those for the
+ * still-missing wanted names. */
+typedef struct wanted_set {
+    const char *const *names;
+    int n;
+} wanted_set;
+
+static int file_stem_is(const char *file, const char *name)
+{
+    size_t l = strlen(name);
+    return strncmp(file + 21, name, l) == 0 && strcmp(file + 21 + l, ".so") == 0;
+}
+
+static int all_found(const eb_registry *r, const wanted_set *w)
+{
+    for (int i = 0; i < w->n; i++)
+        if (!eb_registry_find(r, w->names[i]))
+            return 0;
+    return 1;
+}
+
+/* pass 0: every plugin (no wanted set) or the files named for a missing
+ * wanted backend; pass 1: the other files, while a name is missing. */
+static int should_load(const eb_registry *r, const wanted_set *w, const char *file, int pass)
+{
+    if (!w)
+        return 1;
+    if (all_found(r, w))
+        return 0;
+    for (int i = 0; i < w->n; i++)
+        if (file_stem_is(file, w->names[i]))
+            return pass == 0 && !eb_registry_find(r, w->names[i]);
+    return pass == 1;
+}
+
+static eb_status scan_dir(eb_registry *r, const char *dir, const wanted_set *w, int pass)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -128,11 +171,13 @@ static eb_status scan_dir(eb_registry *r, const char *dir)
         }
     eb_status st = EB_OK;
     for (int i = 0; i < count; i++) {
+        if (!should_load(r, w, names[i], pass))
+            continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         eb_registry_entry loaded;
         eb_plugin_load(path, &loaded);
-        /* The first backend of a name wins ($EDGEBENCH_BACKEND_PATH first). */
+        /* The first backend of a name wins (the search order above). */
         if (loaded.loaded && eb_registry_find(r, loaded.name)) {
             if (loaded.dl)
                 dlclose(loaded.dl);
@@ -153,7 +198,65 @@ static eb_status scan_dir(eb_registry *r, const char *dir)
     return st;
 }
 
-eb_status eb_registry_create(eb_registry **out)
+/* Add dir to the search list unless it is there already (the same
+ * directory reached by two spellings counts once). */
+static void add_dir(eb_registry *r, const char *dir)
+{
+    if (!dir || !*dir || r->n_dirs >= EB_REGISTRY_MAX_DIRS)
+        return;
+    char real[PATH_MAX];
+    const char *key = realpath(dir, real) ? real : dir;
+    for (int i = 0; i < r->n_dirs; i++) {
+        char other[PATH_MAX];
+        const char *k2 = realpath(r->dirs[i], other) ? other : r->dirs[i];
+        if (strcmp(key, k2) == 0)
+            return;
+    }
+    size_t n = strlen(key);
+    if (n >= sizeof r->dirs[0])
+        return; /* a path this long is not one edgebench made or documents */
+    memcpy(r->dirs[r->n_dirs++], key, n + 1);
+}
+
+/* The running program's directory, from /proc/self/exe; "" where unknown. */
+static void program_dir(char *out, size_t len)
+{
+    char exe[PATH_MAX];
+    out[0] = '\0';
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return;
+    *slash = '\0';
+    snprintf(out, len, "%s", exe[0] ? exe : "/");
+}
+
+static void search_dirs(eb_registry *r)
+{
+    const char *env = getenv("EDGEBENCH_BACKEND_PATH");
+    if (env && *env) {
+        char copy[4096];
+        snprintf(copy, sizeof copy, "%s", env);
+        char *save = NULL;
+        for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+            add_dir(r, dir);
+    }
+    char bin[PATH_MAX];
+    program_dir(bin, sizeof bin);
+    if (bin[0]) {
+        char dir[PATH_MAX + 64];
+        snprintf(dir, sizeof dir, "%s/%s", bin, EB_BUILD_PLUGIN_REL_DIR);
+        add_dir(r, dir);
+        snprintf(dir, sizeof dir, "%s/%s", bin, EB_PLUGIN_REL_DIR);
+        add_dir(r, dir);
+    }
+    add_dir(r, EB_PLUGIN_DIR);
+}
+
+static eb_status registry_build(const wanted_set *w, eb_registry **out)
 {
     *out = NULL;
     eb_registry *r = calloc(1, sizeof *r);
@@ -173,28 +276,23 @@ eb_status eb_registry_create(eb_registry **out)
         snprintf(e->origin, sizeof e->origin, "built-in");
         probe_entry(r, e);
     }
-    const char *env = getenv("EDGEBENCH_BACKEND_PATH");
-    if (env && *env) {
-        char *copy = strdup(env);
-        if (!copy) {
-            eb_registry_destroy(r);
-            return EB_ERR_NOMEM;
-        }
-        char *save = NULL;
-        for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
-            if (scan_dir(r, dir) != EB_OK) {
-                free(copy);
+    search_dirs(r);
+    for (int pass = 0; pass < (w ? 2 : 1); pass++)
+        for (int i = 0; i < r->n_dirs; i++)
+            if (scan_dir(r, r->dirs[i], w, pass) != EB_OK) {
                 eb_registry_destroy(r);
                 return EB_ERR_NOMEM;
             }
-        free(copy);
-    }
-    if (scan_dir(r, EB_PLUGIN_DIR) != EB_OK) {
-        eb_registry_destroy(r);
-        return EB_ERR_NOMEM;
-    }
     *out = r;
     return EB_OK;
+}
+
+eb_status eb_registry_create(eb_registry **out) { return registry_build(NULL, out); }
+
+eb_status eb_registry_create_for(const char *const *names, int n_names, eb_registry **out)
+{
+    wanted_set w = {.names = names, .n = n_names > 0 ? n_names : 0};
+    return registry_build(&w, out);
 }
 
 void eb_registry_destroy(eb_registry *r)

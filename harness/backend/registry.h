@@ -1,5 +1,12 @@
-/* The set of backends this edgebench can use: built-in ones and plugins
- * found on $EDGEBENCH_BACKEND_PATH and in the install's plugin directory. */
+/* The set of backends this edgebench can use: built-in ones and plugins.
+ * Plugins are looked for, in this order (the first plugin of a name wins):
+ *   1. each directory of $EDGEBENCH_BACKEND_PATH (':'-separated);
+ *   2. next to the running program: <program dir>/../backends/plugins (the
+ *      build tree: build/harness/edgebench, build/tests/..., build/bench/...)
+ *      and <program dir>/EB_PLUGIN_REL_DIR (the install tree: bin/ ->
+ *      lib/edgebench/backends, from GNUInstallDirs), so a relocated install
+ *      finds its own plugins;
+ *   3. EB_PLUGIN_DIR, the configured install prefix's plugin directory. */
 #ifndef EB_REGISTRY_H
 #define EB_REGISTRY_H
 
@@ -15,15 +22,27 @@ typedef struct eb_registry_entry {
     void *dl;             /* dlopen handle, NULL for built-ins */
 } eb_registry_entry;
 
+#define EB_REGISTRY_MAX_DIRS 16
+
 typedef struct eb_registry {
     int n;
     eb_registry_entry *entries;
     eb_host host;
+    int n_dirs;                             /* the plugin directories searched, in order */
+    char dirs[EB_REGISTRY_MAX_DIRS][512];   /* (existing or not: `backends` shows them) */
 } eb_registry;
 
 /* Build the registry (never fails for a broken plugin: that plugin's entry
  * records why). Returns EB_ERR_NOMEM only. */
 eb_status eb_registry_create(eb_registry **out);
+
+/* The same search, but only plugins for the n_names backends named are
+ * dlopen'd (built-ins are always there): first the files named
+ * libedgebench_backend_<name>.so, then, only while a name is still missing,
+ * the other plugin files (a plugin may be named otherwise than its file).
+ * A cell's process uses this, so its memory and start-up are its own
+ * backend's, not every plugin's. names may be NULL when n_names is 0. */
+eb_status eb_registry_create_for(const char *const *names, int n_names, eb_registry **out);
 void eb_registry_destroy(eb_registry *r);
 
 /* Entry by name, or NULL. */

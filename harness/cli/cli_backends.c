@@ -5,6 +5,13 @@
 #include "backend/registry.h"
 #include "cli/cli.h"
 
+static void print_search_path(const eb_registry *r)
+{
+    printf("plugin directories, in search order:\n");
+    for (int i = 0; i < r->n_dirs; i++)
+        printf("  %s\n", r->dirs[i]);
+}
+
 static void print_text(const eb_registry *r)
 {
     for (int i = 0; i < r->n; i++) {
@@ -95,8 +102,10 @@ int eb_cmd_backends(int argc, char **argv)
     }
     if (json)
         print_json(r);
-    else
+    else {
         print_text(r);
+        print_search_path(r);
+    }
     eb_registry_destroy(r);
     return EB_EXIT_OK;
 }

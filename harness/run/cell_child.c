@@ -92,7 +92,10 @@ int eb_cell_child_main(void)
     eb_cell_job job;
     eb_status st = eb_cell_job_read(0, &job, msg, sizeof msg);
     eb_registry *reg = NULL;
-    if (st == EB_OK && eb_registry_create(&reg) != EB_OK) {
+    /* only this cell's backend is loaded (ref, the reference, is built
+     * in): the cell's memory and start-up are its own, not every plugin's */
+    const char *mine[] = {job.backend};
+    if (st == EB_OK && eb_registry_create_for(mine, 1, &reg) != EB_OK) {
         st = EB_ERR_NOMEM;
         snprintf(msg, sizeof msg, "out of memory");
     }

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Plugins are found next to the running program, with no environment
+# variable: in the build tree (<build>/backends/plugins) and in an install
+# tree moved to another prefix (`cmake --install --prefix`); ONNX Runtime's
+# library fetched by the build sits beside its plugin. A cell's process
+# loads only its own backend: a ref-only cell's peak RSS is the same with
+# and without plugins installed (within 2%, the issue's bound), and a cell
+# of a plugin backend still finds its plugin.
+. "$(dirname "$0")/lib.sh"
+: "${EB_BUILD_DIR:?}"
+unset EDGEBENCH_BACKEND_PATH EDGEBENCH_ONNXRUNTIME_LIB
+PLUGINS="$EB_BUILD_DIR/backends/plugins"
+built=()
+for b in xnnpack onednn onnxruntime; do
+    [ -e "$PLUGINS/libedgebench_backend_$b.so" ] && built+=("$b")
+done
+if [ ${#built[@]} -eq 0 ]; then
+    echo "skipped: no plugin was built in $PLUGINS (vendor libraries absent at configure time)"
+    exit 77
+fi
+echo "plugins built: ${built[*]}"
+
+# 1. build tree: every built plugin is listed from the build's plugin folder
+run_eb 0 backends
+for b in "${built[@]}"; do
+    expect_in "$WORK/out" "^$b +(available|unavailable) .*\\($(realpath "$PLUGINS")/libedgebench_backend_$b.so\\)"
+done
+expect_in "$WORK/out" '^plugin directories, in search order:'
+expect_in "$WORK/out" "^  $(realpath "$PLUGINS")\$"
+if [ -r "$PLUGINS/onnxruntime/libonnxruntime.so.1" ]; then
+    expect_in "$WORK/out" '^onnxruntime +available .*library 1\.'
+else
+    echo "note: the build did not fetch ONNX Runtime (no npm registry?): checking the reason instead"
+    expect_in "$WORK/out" 'why: no .*onnxruntime/libonnxruntime.so.1.*fix:'
+fi
+
+# 2. an install tree at another prefix than the configured one
+if ! cmake --install "$EB_BUILD_DIR" --prefix "$WORK/prefix" >"$WORK/install.log" 2>&1; then
+    fail "cmake --install failed"; sed 's/^/  | /' "$WORK/install.log" | tail -5 >&2
+fi
+INSTALLED="$WORK/prefix/bin/edgebench"
+EDGEBENCH="$INSTALLED" run_eb 0 backends
+for b in "${built[@]}"; do
+    expect_in "$WORK/out" "^$b .*\\($WORK/prefix/lib[^ ]*/edgebench/backends/libedgebench_backend_$b.so\\)"
+done
+expect_not_in "$WORK/out" "$EB_BUILD_DIR"
+
+# 3. a cell loads only its backend: ref-only peak RSS with and without the
+# installed plugins (a copy of the install without its lib/ folder), and a
+# plugin backend's cell through the installed tree
+cp -r "$WORK/prefix" "$WORK/bare"
+rm -rf "$WORK/bare/lib"
+cat >"$WORK/ref.yaml" <<EOF2
+edgebench: 1
+name: rss
+model: {path: $EB_SOURCE_DIR/models/quickstart_cnn.onnx}
+inputs: {kind: random, seed: 1}
+backends: [ref]
+run:
+  warmup: {iterations: 2}
+  measure: {iterations: 20}
+  repetitions: 3
+EOF2
+rss() { # median peak RSS of the runs in $1
+    /usr/bin/python3 - "$1" <<'PY'
+import json, statistics, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+print(int(statistics.median(r["peak_rss_bytes"] for r in runs)))
+PY
+}
+for tree in prefix bare; do
+    EDGEBENCH="$WORK/$tree/bin/edgebench" run_eb 0 run "$WORK/ref.yaml" -o "$WORK/$tree.h5"
+    EDGEBENCH="$WORK/$tree/bin/edgebench" run_eb 0 report "$WORK/$tree.h5" --format json
+    cp "$WORK/out" "$WORK/$tree.json"
+done
+with=$(rss "$WORK/prefix.json"); without=$(rss "$WORK/bare.json")
+echo "ref cell peak RSS: $with bytes with plugins installed, $without without"
+CHECKS=$((CHECKS + 1))
+if [ $((with * 100)) -gt $((without * 102)) ] || [ $((without * 100)) -gt $((with * 102)) ]; then
+    fail "a ref-only cell's peak RSS differs by more than 2% with plugins present ($with vs $without bytes)"
+fi
+b=${built[0]}
+sed "s/backends: \\[ref\\]/backends: [$b]/" "$WORK/ref.yaml" >"$WORK/plugin.yaml"
+EDGEBENCH="$INSTALLED" run_eb 0 run "$WORK/plugin.yaml" -o "$WORK/plugin.h5"
+EDGEBENCH="$INSTALLED" run_eb 0 report "$WORK/plugin.h5"
+expect_in "$WORK/out" "$b .* ok "
+finish
