@@ -1,6 +1,8 @@
 /* Model latency of every available backend, side by side.
  *
- *   bench_backends [--threads 1,2] [--min-time SECONDS] [--backend NAME]... [MODEL.onnx ...]
+ *   bench_backends [--threads 1,2] [--min-time SECONDS] [--backend NAME]...
+ *                  [--option BACKEND:KEY=VALUE]... [--timeout SECONDS] [--no-kernels]
+ *                  [MODEL.onnx ...]
  *
  * For each model (default: the Fashion CNN and MobileNet-v2 fixtures, fp32
  * and int8 QDQ, falling back to the quickstart CNN and the QDQ test models
@@ -14,27 +16,38 @@
  * device peak estimate (devices/probe.h). Then the targets: simd >= 8x ref on
  * MobileNet-v2, int8 >= 1.5x fp32 on simd, simd within 1.25x of xnnpack.
  *
- * A last section times every simd GEMM micro-kernel variant this CPU offers
- * (the lists in backends/simd/simd_*.inc) on one 1x1-convolution shape.
+ * Each backend x model x threads measurement runs in a child process (fork):
+ * a backend that crashes or hangs (--timeout, default 600 s) is printed as
+ * "crashed: killed by signal N (NAME)" or "timed out" and the others' figures
+ * are still printed. --option passes backend options (e.g. onednn:int8=0).
+ *
+ * A last section (unless --no-kernels) times every simd GEMM micro-kernel
+ * variant this CPU offers (the lists in backends/simd/simd_*.inc) on one
+ * 1x1-convolution shape.
  *
  * Timings under emulation (qemu) mean nothing; run this on the machine. */
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "backend/registry.h"
 #include "devices/probe.h"
 #include "inputs/random_inputs.h"
 #include "model/file_util.h"
+#include "run/cell_record.h"
 #include "simd_gemm.h"
 #include "simd_kernels.h"
 
 #define MAX_BACKENDS 16
 #define MAX_MODELS 16
 #define MAX_THREADS 8
+#define MAX_OPTIONS 32
 
 static const char *const default_models[][2] = {
     /* fixture, stand-in when it is missing */
@@ -116,6 +129,10 @@ typedef struct result {
 static result results[MAX_MODELS * MAX_THREADS * MAX_BACKENDS];
 static const char *only[MAX_BACKENDS]; /* --backend: time only these */
 static int n_only;
+/* --option BACKEND:KEY=VALUE, split in place */
+static const char *opt_backend[MAX_OPTIONS], *opt_key[MAX_OPTIONS], *opt_value[MAX_OPTIONS];
+static int n_opts;
+static unsigned timeout_s = 600;
 static int n_results;
 
 static const result *find(const char *model, int threads, const char *backend)
@@ -132,7 +149,15 @@ static int time_backend(const eb_registry_entry *e, const eb_graph *g, const eb_
                         const eb_input_set *in, int threads, double min_s, double *median_ms,
                         double *cpu_ms, int *runs, char *msg, size_t len)
 {
-    eb_backend_options o = {.struct_size = sizeof o, .threads = threads};
+    const char *keys[MAX_OPTIONS], *values[MAX_OPTIONS];
+    int n_kv = 0;
+    for (int i = 0; i < n_opts; i++)
+        if (strcmp(opt_backend[i], e->name) == 0) {
+            keys[n_kv] = opt_key[i];
+            values[n_kv++] = opt_value[i];
+        }
+    eb_backend_options o = {.struct_size = sizeof o, .threads = threads, .n_options = n_kv,
+                            .keys = keys, .values = values};
     eb_backend_ctx *ctx = NULL;
     eb_plan *plan = NULL;
     eb_value *outs = calloc((size_t)g->n_outputs + 1, sizeof *outs);
@@ -190,6 +215,83 @@ out:
     return rc;
 }
 
+/* What a child sends back: the figures, or why it could not time. */
+typedef struct child_report {
+    int rc;
+    double median_ms, cpu_ms;
+    int runs;
+    char msg[1024];
+} child_report;
+
+/* time_backend in a child process, so a backend that crashes or hangs costs
+ * only its own row. The parent never runs a backend itself, so no vendor
+ * thread pool (OpenMP, pthreadpool) exists when it forks. */
+static int time_backend_isolated(const eb_registry_entry *e, const eb_graph *g,
+                                 const eb_model *model, const eb_input_set *in, int threads,
+                                 double min_s, double *median_ms, double *cpu_ms, int *runs,
+                                 char *msg, size_t len)
+{
+    int fd[2];
+    if (pipe(fd) != 0) {
+        snprintf(msg, len, "pipe: %s", strerror(errno));
+        return 1;
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(msg, len, "fork: %s", strerror(errno));
+        close(fd[0]);
+        close(fd[1]);
+        return 1;
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        alarm(timeout_s); /* a hang ends as SIGALRM, reported as timed out */
+        child_report rep = {0};
+        rep.rc = time_backend(e, g, model, in, threads, min_s, &rep.median_ms, &rep.cpu_ms,
+                              &rep.runs, rep.msg, sizeof rep.msg);
+        ssize_t w = write(fd[1], &rep, sizeof rep);
+        _exit(w == (ssize_t)sizeof rep ? 0 : 1);
+    }
+    close(fd[1]);
+    child_report rep;
+    size_t got = 0;
+    while (got < sizeof rep) {
+        ssize_t n = read(fd[0], (char *)&rep + got, sizeof rep - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        if (sig == SIGALRM)
+            snprintf(msg, len, "timed out after %u s (--timeout)", timeout_s);
+        else {
+            char name[32];
+            snprintf(msg, len, "crashed: killed by signal %d (%s)", sig,
+                     eb_signal_name(sig, name, sizeof name));
+        }
+        return 2;
+    }
+    if (got != sizeof rep) {
+        snprintf(msg, len, "crashed: the child exited with status %d before reporting",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        return 2;
+    }
+    rep.msg[sizeof rep.msg - 1] = '\0';
+    snprintf(msg, len, "%s", rep.msg);
+    *median_ms = rep.median_ms;
+    *cpu_ms = rep.cpu_ms;
+    *runs = rep.runs;
+    return rep.rc;
+}
+
 static int model_is_int8(const eb_graph *g)
 {
     for (int i = 0; i < g->n_nodes; i++)
@@ -239,8 +341,10 @@ static void bench_model(const eb_registry *r, const char *path, const int *threa
                 continue;
             double ms = 0, cms = 0;
             int runs = 0;
-            if (time_backend(e, g, &model, &in, t, min_s, &ms, &cms, &runs, msg, sizeof msg) != 0) {
-                printf("  %-7d %-12s skipped: %s\n", t, e->name, msg);
+            int rc = time_backend_isolated(e, g, &model, &in, t, min_s, &ms, &cms, &runs, msg,
+                                           sizeof msg);
+            if (rc != 0) {
+                printf("  %-7d %-12s %s%s\n", t, e->name, rc == 2 ? "" : "skipped: ", msg);
                 continue;
             }
             result *res = &results[n_results++];
@@ -408,7 +512,7 @@ static void targets(const int *threads, int n_threads)
 
 int main(int argc, char **argv)
 {
-    int threads[MAX_THREADS] = {1, 2}, n_threads = 2;
+    int threads[MAX_THREADS] = {1, 2}, n_threads = 2, kernels = 1;
     double min_s = 1.0;
     const char *models[MAX_MODELS];
     int n_models = 0;
@@ -429,8 +533,25 @@ int main(int argc, char **argv)
             min_s = atof(argv[++i]);
         } else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc && n_only < MAX_BACKENDS) {
             only[n_only++] = argv[++i];
+        } else if (strcmp(argv[i], "--option") == 0 && i + 1 < argc && n_opts < MAX_OPTIONS) {
+            char *spec = argv[++i], *colon = strchr(spec, ':'), *eq = colon ? strchr(colon, '=') : NULL;
+            if (!colon || !eq || colon == spec || eq == colon + 1) {
+                fprintf(stderr, "bench_backends: --option takes BACKEND:KEY=VALUE, not '%s'\n", spec);
+                return 2;
+            }
+            *colon = *eq = '\0';
+            opt_backend[n_opts] = spec;
+            opt_key[n_opts] = colon + 1;
+            opt_value[n_opts++] = eq + 1;
+        } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+            timeout_s = (unsigned)strtoul(argv[++i], NULL, 10);
+            if (timeout_s == 0)
+                timeout_s = 600;
+        } else if (strcmp(argv[i], "--no-kernels") == 0) {
+            kernels = 0;
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "usage: bench_backends [--threads 1,2] [--min-time S] [--backend NAME]... "
+                            "[--option BACKEND:KEY=VALUE]... [--timeout S] [--no-kernels] "
                             "[MODEL.onnx ...]\n");
             return 2;
         } else if (n_models < MAX_MODELS) {
@@ -455,12 +576,8 @@ int main(int argc, char **argv)
             n_models++;
         }
     }
-    /* vendor delegates from this build tree (docs/delegates.md), unless set */
-    setenv("EDGEBENCH_BACKEND_PATH", EB_BINARY_DIR "/backends/plugins", 0);
-    const char *ort = EB_BINARY_DIR
-        "/onnxruntime-npm/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1";
-    if (access(ort, R_OK) == 0)
-        setenv("EDGEBENCH_ONNXRUNTIME_LIB", ort, 0);
+    /* the build tree's plugins (and ONNX Runtime beside its plugin) are
+     * found next to this program: harness/backend/registry.h */
     eb_registry *r;
     if (eb_registry_create(&r) != EB_OK) {
         fprintf(stderr, "bench_backends: out of memory\n");
@@ -481,8 +598,8 @@ int main(int argc, char **argv)
         bench_model(r, models[i], threads, n_threads, min_s, flop * mhz / 1000.0,
                     int8_ops * mhz / 1000.0);
     targets(threads, n_threads);
-    unsigned isa = eb_simd_isa_from_host(&r->host);
-    bench_variants(isa);
+    if (kernels)
+        bench_variants(eb_simd_isa_from_host(&r->host));
     eb_registry_destroy(r);
     return 0;
 }
