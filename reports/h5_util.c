@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/file_util.h"
 #include "reports/h5_util.h"
 
 void eb_h5__quiet_begin(eb_h5_quiet *q)
@@ -172,6 +173,13 @@ static int open_attr(hid_t obj, const char *name, hid_t *a, hid_t *t, hssize_t *
     }
     *np = H5Sget_simple_extent_npoints(s);
     H5Sclose(s);
+    /* An attribute's size is untrusted: edgebench writes at most a few
+     * thousand entries; 2^20 is far beyond that and bounds the allocation. */
+    if (*np < 0 || *np > (1 << 20)) {
+        H5Tclose(*t);
+        H5Aclose(*a);
+        goto fail;
+    }
     return 0;
 fail:
     H5Eclear2(H5E_DEFAULT);
@@ -205,6 +213,8 @@ static int read_strings(hid_t a, hid_t t, size_t np, char **out)
         return rc;
     }
     size_t size = H5Tget_size(t);
+    if (size == 0 || size > (1 << 20) || np * size > eb_limit_array_bytes())
+        return -1;
     hid_t mt = H5Tcopy(t);
     char *raw = calloc(np ? np : 1, size ? size : 1);
     if (mt < 0 || !raw || H5Aread(a, mt, raw) < 0)
@@ -364,4 +374,154 @@ int eb_h5__valid_name(const char *name)
         if (*p == '/' || *p < 0x20 || *p == 0x7f)
             return 0;
     return n < 256;
+}
+
+/* ---- hostile files ------------------------------------------------------ */
+
+void eb_h5__harden(void)
+{
+    static int done;
+    if (done)
+        return;
+    done = 1;
+    /* With the external link class unregistered, HDF5 cannot follow an
+     * external link at all (opening a FIFO or another file named by a
+     * hostile file): traversal fails instead. edgebench never writes one. */
+    eb_h5_quiet q;
+    eb_h5__quiet_begin(&q);
+    if (H5Lis_registered(H5L_TYPE_EXTERNAL) > 0)
+        H5Lunregister(H5L_TYPE_EXTERNAL);
+    H5Eclear2(H5E_DEFAULT);
+    eb_h5__quiet_end(&q);
+}
+
+typedef struct link_check {
+    char *why;
+    size_t len;
+    int bad;
+} link_check;
+
+/* Length of the first two components of an absolute path ("/runs/000001"),
+ * or 0 when it has fewer. */
+static size_t top_prefix(const char *p)
+{
+    const char *a = strchr(p + 1, '/');
+    if (!a)
+        return 0;
+    const char *b = strchr(a + 1, '/');
+    return b ? (size_t)(b - p) : strlen(p);
+}
+
+/* Resolve target (absolute, or relative to the directory of link path
+ * `at`) into out without "." and ".." components; -1 when it climbs above
+ * the root or does not fit. */
+static int resolve_path(const char *at, const char *target, char *out, size_t len)
+{
+    char buf[2048];
+    if (target[0] == '/')
+        snprintf(buf, sizeof buf, "%s", target);
+    else {
+        const char *slash = strrchr(at, '/');
+        int n = slash ? (int)(slash - at) : 0;
+        if ((size_t)snprintf(buf, sizeof buf, "%.*s/%s", n, at, target) >= sizeof buf)
+            return -1;
+    }
+    size_t o = 0;
+    out[0] = '\0';
+    for (char *save = NULL, *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+        if (strcmp(c, ".") == 0)
+            continue;
+        if (strcmp(c, "..") == 0) {
+            char *up = strrchr(out, '/');
+            if (!up)
+                return -1;
+            *up = '\0';
+            o = (size_t)(up - out);
+            continue;
+        }
+        size_t k = strlen(c);
+        if (o + k + 2 > len)
+            return -1;
+        out[o++] = '/';
+        memcpy(out + o, c, k + 1);
+        o += k;
+    }
+    if (o == 0)
+        snprintf(out, len, "/");
+    return 0;
+}
+
+static herr_t link_check_cb(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    link_check *c = data;
+    if (info->type == H5L_TYPE_HARD)
+        return 0;
+    if (info->type != H5L_TYPE_SOFT) {
+        snprintf(c->why, c->len, "link '/%s' is an %s link; edgebench results never hold one, "
+                 "and it is not followed", name,
+                 info->type == H5L_TYPE_EXTERNAL ? "external (to another file)" : "user-defined");
+        c->bad = 1;
+        return -1;
+    }
+    char target[1024], at[1024], where[2048];
+    size_t n = info->u.val_size;
+    if (n == 0 || n > sizeof target || H5Lget_val(g, name, target, n, H5P_DEFAULT) < 0) {
+        snprintf(c->why, c->len, "soft link '/%s' has an unreadable or overlong target", name);
+        c->bad = 1;
+        return -1;
+    }
+    target[n - 1] = '\0';
+    snprintf(at, sizeof at, "/%s", name);
+    size_t top = top_prefix(at);
+    /* A soft link may only point inside the object it belongs to (within
+     * /runs/<id>, /devices/<id>, /scenarios/<name>): never to the root, to
+     * another run, or out of the group it is read as part of. */
+    if (resolve_path(at, target, where, sizeof where) != 0 || top == 0 ||
+        strncmp(where, at, top) != 0 || where[top] != '/') {
+        snprintf(c->why, c->len, "soft link '/%s' points to '%s', outside %.*s", name, target,
+                 top ? (int)top : 1, top ? at : "/");
+        c->bad = 1;
+        return -1;
+    }
+    return 0;
+}
+
+int eb_h5__check_links(hid_t file, char *why, size_t len)
+{
+    link_check c = {why, len, 0};
+    if (len)
+        why[0] = '\0';
+    herr_t rc = H5Lvisit(file, H5_INDEX_NAME, H5_ITER_INC, link_check_cb, &c);
+    if (c.bad)
+        return -1;
+    if (rc < 0) {
+        eb_h5__error(why, len);
+        return -1;
+    }
+    return 0;
+}
+
+int eb_h5__dims_ok(hid_t space, int max_rank, hsize_t *dims, uint64_t elem_size,
+                   uint64_t *count, char *why, size_t len)
+{
+    int rank = H5Sget_simple_extent_ndims(space);
+    if (rank < 0 || rank > max_rank || (rank > 0 && H5Sget_simple_extent_dims(space, dims, NULL) < 0)) {
+        snprintf(why, len, "unreadable dataspace or rank %d (at most %d)", rank, max_rank);
+        return -1;
+    }
+    uint64_t n = 1;
+    for (int i = 0; i < rank; i++)
+        if (__builtin_mul_overflow(n, (uint64_t)dims[i], &n)) {
+            snprintf(why, len, "element count overflows");
+            return -1;
+        }
+    uint64_t bytes;
+    if (__builtin_mul_overflow(n, elem_size, &bytes) || bytes > eb_limit_array_bytes()) {
+        snprintf(why, len, "%llu elements of %llu bytes: over the limit of %llu MiB (raise it "
+                 "with EDGEBENCH_MAX_ARRAY_MB)", (unsigned long long)n,
+                 (unsigned long long)elem_size, (unsigned long long)(eb_limit_array_bytes() >> 20));
+        return -1;
+    }
+    *count = n;
+    return 0;
 }

@@ -11,6 +11,7 @@
 #include <hdf5.h>
 
 #include "edgebench/version.h"
+#include "model/file_util.h"
 #include "reports/h5_util.h"
 #include "reports/results.h"
 #include "reports/store_extras.h"
@@ -79,6 +80,7 @@ typedef struct reader {
     const char *path;
     char *msg;
     size_t msg_len;
+    uint64_t *budget; /* bytes the file may still decode (samples and extras) */
 } reader;
 
 static eb_status fail_h5(const reader *rd, eb_status st, const char *what)
@@ -278,7 +280,8 @@ static eb_status read_samples(const reader *rd, hid_t g, const char *where, cons
     hid_t type = H5Dget_type(ds);
     hsize_t dim = 0;
     if (space < 0 || type < 0 || H5Sget_simple_extent_ndims(space) != 1 ||
-        H5Sget_simple_extent_dims(space, &dim, NULL) < 0 || H5Tget_class(type) != H5T_INTEGER) {
+        H5Sget_simple_extent_dims(space, &dim, NULL) < 0 || H5Tget_class(type) != H5T_INTEGER ||
+        H5Tget_size(type) == 0 || H5Tget_size(type) > 8) {
         H5Eclear2(H5E_DEFAULT);
         snprintf(rd->msg, rd->msg_len, "%s: %s: dataset '%s' is not a 1-D integer array",
                  rd->path, where, name);
@@ -293,7 +296,18 @@ static eb_status read_samples(const reader *rd, hid_t g, const char *where, cons
         goto done;
     }
     if (out && n) {
-        if (n > SIZE_MAX / sizeof(uint64_t) || !(*out = malloc(n * sizeof(uint64_t)))) {
+        if (n > eb_limit_array_bytes() / sizeof(uint64_t) ||
+            n * sizeof(uint64_t) > *rd->budget) {
+            snprintf(rd->msg, rd->msg_len,
+                     "%s: %s: dataset '%s' of %" PRIu64 " entries: over the limit of %llu MiB "
+                     "(raise it with EDGEBENCH_MAX_ARRAY_MB)",
+                     rd->path, where, name, n,
+                     (unsigned long long)(eb_limit_array_bytes() >> 20));
+            st = EB_ERR_FORMAT;
+            goto done;
+        }
+        *rd->budget -= n * sizeof(uint64_t);
+        if (!(*out = malloc(n * sizeof(uint64_t)))) {
             st = fail_nomem(rd);
             goto done;
         }
@@ -367,7 +381,7 @@ static eb_status read_run(const reader *rd, hid_t runs, const char *id, int with
             EB_OK)
         goto done;
     char why[256] = "";
-    if (eb_store__read_extras(g, with_samples, rec, why, sizeof why) != 0) {
+    if (eb_store__read_extras(g, with_samples, rd->budget, rec, why, sizeof why) != 0) {
         snprintf(rd->msg, rd->msg_len, "%s: %s: %s", rd->path, where, why);
         st = EB_ERR_FORMAT;
     }
@@ -456,7 +470,10 @@ eb_status eb_results_read(const char *path, int with_samples, eb_results **out, 
         snprintf(msg, msg_len, "results: no file name given");
         return EB_ERR_INVALID_ARG;
     }
-    reader rd = {path, msg, msg_len};
+    /* Everything one file may make us decode: each array within the limit,
+     * and all of them together within 4 times it. */
+    uint64_t budget = 4 * eb_limit_array_bytes();
+    reader rd = {path, msg, msg_len, &budget};
     struct stat sb;
     if (stat(path, &sb) != 0) {
         int err = errno;
@@ -471,6 +488,7 @@ eb_status eb_results_read(const char *path, int with_samples, eb_results **out, 
 
     eb_h5_quiet q;
     eb_h5__quiet_begin(&q);
+    eb_h5__harden();
     eb_status st;
     hid_t f = -1;
     eb_results *r = calloc(1, sizeof *r);
@@ -491,6 +509,12 @@ eb_status eb_results_read(const char *path, int with_samples, eb_results **out, 
     f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) {
         st = fail_h5(&rd, EB_ERR_IO, "cannot open");
+        goto done;
+    }
+    char why[512];
+    if (eb_h5__check_links(f, why, sizeof why) != 0) {
+        snprintf(msg, msg_len, "%s: refused: %s", path, why);
+        st = EB_ERR_FORMAT;
         goto done;
     }
     st = read_all(&rd, f, with_samples, r);

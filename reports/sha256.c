@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "model/file_util.h"
 #include "reports/sha256.h"
 
 /* First 32 bits of the fractional parts of the cube roots of the first 64
@@ -141,18 +143,35 @@ eb_status eb_sha256_file(const char *path, char hex_out[EB_SHA256_HEX_LEN + 1], 
                          size_t msg_len)
 {
     hex_out[0] = '\0';
+    /* Only a regular file within the model size limit: /dev/zero or a FIFO
+     * would be hashed forever. */
+    eb_status cst = eb_check_model_file(path, "the file", NULL, msg, msg_len);
+    if (cst != EB_OK)
+        return cst;
     FILE *f = fopen(path, "rb");
     if (!f) {
         int err = errno;
         snprintf(msg, msg_len, "%s: cannot open: %s", path, strerror(err));
         return err == ENOENT ? EB_ERR_NOT_FOUND : EB_ERR_IO;
     }
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        snprintf(msg, msg_len, "%s: not a regular file", path);
+        fclose(f);
+        return EB_ERR_IO;
+    }
+    uint64_t total = 0;
     eb_sha256_ctx ctx;
     eb_sha256_init(&ctx);
     uint8_t buf[64 * 1024];
     size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
         eb_sha256_update(&ctx, buf, got);
+        if ((total += got) > eb_limit_model_bytes()) { /* it grew while being read */
+            fclose(f);
+            return eb_limit_fail(path, "the file", total, 1, msg, msg_len);
+        }
+    }
     if (ferror(f)) {
         snprintf(msg, msg_len, "%s: read failed: %s", path, strerror(errno));
         fclose(f);

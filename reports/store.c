@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <hdf5.h>
 
@@ -22,6 +23,11 @@ struct eb_store {
     char *path;
     char *command;
     int created;         /* this store created the file: it owns the root `command` */
+    char *tmp_path;      /* replacing an existing file: written here, renamed over
+                            `path` at the first cell that succeeded (NULL: none) */
+    int runs_stored;     /* cells recorded by this store */
+    int pending_version; /* appending to an older minor version: raise
+                            schema_version with the first appended cell */
     hid_t file;
     hid_t devices;       /* /devices */
     hid_t scenarios;     /* /scenarios */
@@ -137,7 +143,8 @@ static eb_status create_file(eb_store *s, char *msg, size_t msg_len)
     hid_t fapl = make_fapl();
     if (fapl < 0)
         return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot set file access properties");
-    s->file = H5Fcreate(s->path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    s->file = H5Fcreate(s->tmp_path ? s->tmp_path : s->path,
+                        s->tmp_path ? H5F_ACC_EXCL : H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
     if (s->file < 0)
         return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot create");
@@ -226,14 +233,15 @@ static eb_status open_existing(eb_store *s, char *msg, size_t msg_len)
                      : "");
         return EB_ERR_UNSUPPORTED;
     }
-    if (minor < EB_SCHEMA_MINOR) {
-        /* Appended runs carry this minor version's additions; the file as
-         * a whole is then of this version (older runs lack the additions,
-         * which the compatibility rule allows). */
-        char v[16];
-        snprintf(v, sizeof v, "%d.%d", EB_SCHEMA_MAJOR, EB_SCHEMA_MINOR);
-        if (eb_h5__put_str(s->file, EB_ATTR_SCHEMA_VERSION, v) < 0)
-            return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot update schema_version");
+    /* Appended runs carry this minor version's additions; the file as a
+     * whole is then of this version (older runs lack the additions, which
+     * the compatibility rule allows). Written with the first appended
+     * cell: a refused or empty append leaves the file as it was. */
+    s->pending_version = minor < EB_SCHEMA_MINOR;
+    char why[512];
+    if (eb_h5__check_links(s->file, why, sizeof why) != 0) {
+        snprintf(msg, msg_len, "%s: refusing to append: %s", s->path, why);
+        return EB_ERR_FORMAT;
     }
 
     eb_status st;
@@ -269,6 +277,7 @@ eb_status eb_store_open(const char *path, int append, eb_store **out, char *msg,
     }
     eb_h5_quiet q;
     eb_h5__quiet_begin(&q);
+    eb_h5__harden();
     eb_status st = EB_ERR_NOMEM;
     eb_store *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path)) || !(s->command = strdup(""))) {
@@ -314,6 +323,16 @@ eb_status eb_store_open(const char *path, int append, eb_store **out, char *msg,
                 st = EB_ERR_IO;
                 goto fail;
             }
+            /* Replace it only once this run has a cell that succeeded: a run
+             * that fails at the start must not destroy earlier results. */
+            size_t n = strlen(path) + 32;
+            if (!(s->tmp_path = malloc(n))) {
+                snprintf(msg, msg_len, "%s: out of memory", path);
+                st = EB_ERR_NOMEM;
+                goto fail;
+            }
+            snprintf(s->tmp_path, n, "%s.%ld.tmp", path, (long)getpid());
+            unlink(s->tmp_path);
         }
         st = create_file(s, msg, msg_len);
     }
@@ -325,6 +344,9 @@ eb_status eb_store_open(const char *path, int append, eb_store **out, char *msg,
 fail:
     if (s) {
         close_handles(s);
+        if (s->tmp_path)
+            unlink(s->tmp_path);
+        free(s->tmp_path);
         free(s->path);
         free(s->command);
         free(s);
@@ -342,6 +364,18 @@ eb_status eb_store_close(eb_store *s, char *msg, size_t msg_len)
     eb_h5__quiet_begin(&q);
     eb_status st = flush(s, msg, msg_len);
     close_handles(s);
+    if (s->tmp_path) {
+        /* No cell succeeded: the existing file stays as it was. */
+        unlink(s->tmp_path);
+        if (s->runs_stored && st == EB_OK) {
+            snprintf(msg, msg_len,
+                     "%s: no cell succeeded, so the existing file was left unchanged and this "
+                     "run's %d recorded cell%s not kept (use another -o file to keep them)",
+                     s->path, s->runs_stored, s->runs_stored == 1 ? " was" : "s were");
+            st = EB_ERR_IO;
+        }
+        free(s->tmp_path);
+    }
     free(s->path);
     free(s->command);
     free(s);
@@ -679,6 +713,17 @@ eb_status eb_store_append_run(eb_store *s, eb_run_record *rec, char *msg, size_t
         return st;
     eb_h5_quiet q;
     eb_h5__quiet_begin(&q);
+    if (s->pending_version) {
+        char v[16];
+        snprintf(v, sizeof v, "%d.%d", EB_SCHEMA_MAJOR, EB_SCHEMA_MINOR);
+        if (eb_h5__put_str(s->file, EB_ATTR_SCHEMA_VERSION, v) < 0) {
+            st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot update schema_version");
+            rec->id[0] = '\0';
+            eb_h5__quiet_end(&q);
+            return st;
+        }
+        s->pending_version = 0;
+    }
     char id[sizeof rec->id];
     snprintf(id, sizeof id, "%s", s->next_id_str);
     snprintf(rec->id, sizeof rec->id, "%s", id);
@@ -722,6 +767,17 @@ eb_status eb_store_append_run(eb_store *s, eb_run_record *rec, char *msg, size_t
         goto fail_keep;
     }
     set_next_id(s, s->next_id + 1);
+    s->runs_stored++;
+    if (s->tmp_path && rec->status == EB_RUN_OK) {
+        if (rename(s->tmp_path, s->path) != 0) {
+            snprintf(msg, msg_len, "%s: cannot replace it with the new results (%s): %s",
+                     s->path, s->tmp_path, strerror(errno));
+            eb_h5__quiet_end(&q);
+            return EB_ERR_IO;
+        }
+        free(s->tmp_path);
+        s->tmp_path = NULL;
+    }
     eb_h5__quiet_end(&q);
     return EB_OK;
 fail:

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/file_util.h"
 #include "reports/h5_util.h"
 #include "reports/store_extras.h"
 #include "reports/store_schema.h"
@@ -110,6 +111,7 @@ typedef struct read_ctx {
     eb_run_record *rec;
     int with_arrays;
     int failed;
+    uint64_t *budget; /* bytes the whole file may still decode, or NULL */
     char *err;
     size_t err_len;
 } read_ctx;
@@ -149,39 +151,83 @@ static herr_t on_metric(hid_t obj, const char *name, const H5A_info_t *info, voi
     return 0;
 }
 
+/* Check (and with c->with_arrays read) one extra dataset. Its type, rank
+ * and size are untrusted: a dataset declaring 2^61 elements must be
+ * refused before any allocation. 0 ok or skipped, -1 with c->err set. */
 static int read_array(hid_t run, const char *name, read_ctx *c)
 {
     hid_t ds = H5Dopen2(run, name, H5P_DEFAULT);
-    if (ds < 0)
+    if (ds < 0) {
+        snprintf(c->err, c->err_len, "cannot open dataset '%s'", name);
         return -1;
+    }
     hid_t t = H5Dget_type(ds), s = H5Dget_space(ds);
-    int rc = -1, rank = s < 0 ? -1 : H5Sget_simple_extent_ndims(s);
+    int rc = -1;
     hsize_t dims[2] = {0, 0};
     eb_array_type at = EB_ARRAY_F64;
-    int known = 1;
-    if (t >= 0 && H5Tget_class(t) == H5T_FLOAT)
+    H5T_class_t cls = t < 0 ? H5T_NO_CLASS : H5Tget_class(t);
+    size_t tsize = t < 0 ? 0 : H5Tget_size(t);
+    int rank = s < 0 ? -1 : H5Sget_simple_extent_ndims(s);
+    if (cls == H5T_FLOAT)
         at = EB_ARRAY_F64;
-    else if (t >= 0 && H5Tget_class(t) == H5T_INTEGER && H5Tget_size(t) == 1)
+    else if (cls == H5T_INTEGER && tsize == 1)
         at = EB_ARRAY_U8;
-    else if (t >= 0 && H5Tget_class(t) == H5T_INTEGER)
+    else if (cls == H5T_INTEGER)
         at = EB_ARRAY_I64;
-    else
-        known = 0;
-    if (!known || (rank != 1 && rank != 2)) {
+    if (t < 0 || s < 0 || rank < 0) {
+        snprintf(c->err, c->err_len, "dataset '%s': unreadable type or dataspace", name);
+        goto done;
+    }
+    if ((cls != H5T_FLOAT && cls != H5T_INTEGER) || (rank != 1 && rank != 2) ||
+        H5Sget_simple_extent_type(s) != H5S_SIMPLE) {
         rc = 0; /* a kind of dataset this reader does not know: skipped */
         goto done;
     }
-    H5Sget_simple_extent_dims(s, dims, NULL);
-    uint64_t rows = dims[0], cols = rank == 2 ? dims[1] : 0;
-    size_t count = (size_t)(rows * (cols ? cols : 1));
-    void *buf = malloc(count ? count * eb_array_type_size(at) : 1);
-    if (!buf)
+    if (tsize == 0 || tsize > 16) {
+        snprintf(c->err, c->err_len, "dataset '%s': element size %zu", name, tsize);
         goto done;
+    }
+    uint64_t count;
+    char why[200];
+    if (eb_h5__dims_ok(s, 2, dims, eb_array_type_size(at), &count, why, sizeof why) != 0) {
+        snprintf(c->err, c->err_len, "dataset '%s': %s", name, why);
+        goto done;
+    }
+    uint64_t rows = dims[0], cols = rank == 2 ? dims[1] : 0;
+    if (rank == 2 && cols == 0) {
+        snprintf(c->err, c->err_len, "dataset '%s': 2-D with 0 columns", name);
+        goto done;
+    }
+    if (!c->with_arrays) {
+        rc = 0;
+        goto done;
+    }
+    uint64_t bytes = count * eb_array_type_size(at);
+    if (c->budget) {
+        /* Hard and soft links can name one dataset many times: bound what
+         * the whole file decodes, not only each dataset. */
+        if (bytes > *c->budget) {
+            snprintf(c->err, c->err_len, "dataset '%s': the file's datasets add up to more than "
+                     "the limit of %llu MiB (EDGEBENCH_MAX_ARRAY_MB)", name,
+                     (unsigned long long)(eb_limit_array_bytes() >> 20));
+            goto done;
+        }
+        *c->budget -= bytes;
+    }
+    void *buf = malloc(count ? (size_t)count * eb_array_type_size(at) : 1);
+    if (!buf) {
+        snprintf(c->err, c->err_len, "dataset '%s': out of memory", name);
+        goto done;
+    }
     if (count && H5Dread(ds, mem_type(at), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        snprintf(c->err, c->err_len, "cannot read dataset '%s' (damaged file?)", name);
         free(buf);
         goto done;
     }
     rc = eb_run_record_set_array(c->rec, name, at, rows, cols, buf) == 0 ? 0 : -1;
+    if (rc != 0)
+        snprintf(c->err, c->err_len, "dataset '%s': cannot keep it (out of memory or too many)",
+                 name);
     free(buf);
 done:
     if (t >= 0)
@@ -189,13 +235,19 @@ done:
     if (s >= 0)
         H5Sclose(s);
     H5Dclose(ds);
+    H5Eclear2(H5E_DEFAULT);
     return rc;
 }
 
 static herr_t on_link(hid_t run, const char *name, const H5L_info_t *info, void *arg)
 {
-    (void)info;
     read_ctx *c = arg;
+    if (info->type != H5L_TYPE_HARD && info->type != H5L_TYPE_SOFT) {
+        snprintf(c->err, c->err_len, "link '%s' is an external or user-defined link (refused)",
+                 name);
+        c->failed = 1;
+        return -1;
+    }
     if (strcmp(name, EB_DSET_LATENCY) == 0 || strcmp(name, EB_DSET_T) == 0 ||
         !eb_extra_name_valid(name, 1))
         return 0;
@@ -207,17 +259,17 @@ static herr_t on_link(hid_t run, const char *name, const H5L_info_t *info, void 
     if (oi.type != H5O_TYPE_DATASET)
         return 0;
     if (read_array(run, name, c) != 0) {
-        snprintf(c->err, c->err_len, "cannot read dataset '%s'", name);
         c->failed = 1;
         return -1;
     }
     return 0;
 }
 
-int eb_store__read_extras(hid_t run, int with_arrays, eb_run_record *rec, char *err,
-                          size_t err_len)
+int eb_store__read_extras(hid_t run, int with_arrays, uint64_t *budget, eb_run_record *rec,
+                          char *err, size_t err_len)
 {
-    read_ctx c = {.rec = rec, .with_arrays = with_arrays, .err = err, .err_len = err_len};
+    read_ctx c = {.rec = rec, .with_arrays = with_arrays, .budget = budget, .err = err,
+                  .err_len = err_len};
     if (eb_h5__has_link(run, EB_GROUP_METRICS)) {
         hid_t m = H5Gopen2(run, EB_GROUP_METRICS, H5P_DEFAULT);
         if (m < 0) {
@@ -230,9 +282,10 @@ int eb_store__read_extras(hid_t run, int with_arrays, eb_run_record *rec, char *
         if (c.failed)
             return -1;
     }
-    if (with_arrays) {
+    {
         /* Visit every link below the run: "sensors/temperature_c" is found
-         * as a path relative to the run group. */
+         * as a path relative to the run group. Without with_arrays the
+         * datasets are still checked (merge copies them whole). */
         if (H5Lvisit(run, H5_INDEX_NAME, H5_ITER_INC, on_link, &c) < 0 && !c.failed) {
             snprintf(err, err_len, "cannot list the run's datasets");
             H5Eclear2(H5E_DEFAULT);

@@ -20,10 +20,13 @@
  * in err. */
 int eb_store__write_extras(hid_t run, const eb_run_record *rec, char *err, size_t err_len);
 
-/* Read metrics and texts, and arrays when with_arrays. 0 ok; -1 with the
- * reason in err (out of memory, an unreadable object). Objects of types
- * this reader does not know are skipped: a newer minor version may add them. */
-int eb_store__read_extras(hid_t run, int with_arrays, eb_run_record *rec, char *err,
-                          size_t err_len);
+/* Read metrics and texts, and arrays when with_arrays (each array's type,
+ * rank and size is checked either way, against eb_limit_array_bytes; with
+ * budget, the bytes decoded are taken from *budget and refused beyond it).
+ * 0 ok; -1 with the reason in err (out of memory, an unreadable or
+ * oversized object, an external link). Objects of types this reader does
+ * not know are skipped: a newer minor version may add them. */
+int eb_store__read_extras(hid_t run, int with_arrays, uint64_t *budget, eb_run_record *rec,
+                          char *err, size_t err_len);
 
 #endif

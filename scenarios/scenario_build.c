@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/file_util.h"
 #include "scenarios/key_suggest.h"
 #include "scenarios/scenario_stages.h"
 
@@ -241,6 +242,14 @@ static void check_model_file(builder *b, const eb_ynode *pn, const char *key, co
                           strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
         eb_sdiag_node(b->d, pn, "%s: %s is a directory, not a model file", key, resolved);
+    } else if (!S_ISREG(st.st_mode)) {
+        /* /dev/zero, a FIFO: hashing or loading it would never end */
+        eb_sdiag_node(b->d, pn, "%s: %s is not a regular file (a device, FIFO or socket)", key,
+                      resolved);
+    } else if ((uint64_t)st.st_size > eb_limit_model_bytes()) {
+        eb_sdiag_node(b->d, pn, "%s: model file %s is over the size limit of %llu MiB "
+                      "(EDGEBENCH_MAX_MODEL_MB)", key, resolved,
+                      (unsigned long long)(eb_limit_model_bytes() >> 20));
     } else if (access(resolved, R_OK) != 0) {
         eb_sdiag_node(b->d, pn, "%s: cannot read model file %s: %s", key, resolved,
                       strerror(errno));

@@ -31,6 +31,8 @@ typedef struct parse_state {
     int depth;
     anchor *anchors;
     int n_anchors, cap_anchors;
+    int *slots;      /* open-addressing hash of anchor names -> index in anchors */
+    int cap_slots;   /* a power of two, at least twice n_anchors */
     long nodes;
     eb_ynode *root;
     eb_yaml_error *err;
@@ -52,10 +54,59 @@ static long count_nodes(const eb_ynode *n)
     return c;
 }
 
+/* Anchors are looked up by hash: a document of tens of thousands of
+ * aliases must not cost a scan of every anchor per alias. */
+static unsigned name_hash(const char *name)
+{
+    unsigned h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+/* Slot of `name` in the hash: the slot holding it, or the empty slot
+ * where it would go. */
+static int *anchor_slot(const parse_state *s, const char *name)
+{
+    unsigned mask = (unsigned)s->cap_slots - 1;
+    for (unsigned i = name_hash(name) & mask;; i = (i + 1) & mask) {
+        int *slot = &s->slots[i];
+        if (*slot < 0 || strcmp(s->anchors[*slot].name, name) == 0)
+            return slot;
+    }
+}
+
+static const eb_ynode *find_anchor(const parse_state *s, const char *name)
+{
+    if (!s->cap_slots)
+        return NULL;
+    int *slot = anchor_slot(s, name);
+    return *slot < 0 ? NULL : s->anchors[*slot].node;
+}
+
+static eb_status grow_slots(parse_state *s)
+{
+    int cap = s->cap_slots ? s->cap_slots * 2 : 64;
+    int *slots = malloc((size_t)cap * sizeof *slots);
+    if (!slots)
+        return EB_ERR_NOMEM;
+    for (int i = 0; i < cap; i++)
+        slots[i] = -1;
+    free(s->slots);
+    s->slots = slots;
+    s->cap_slots = cap;
+    /* re-insert: the latest definition of a name wins, as in YAML */
+    for (int k = 0; k < s->n_anchors; k++)
+        *anchor_slot(s, s->anchors[k].name) = k;
+    return EB_OK;
+}
+
 static eb_status remember_anchor(parse_state *s, const yaml_char_t *name, eb_ynode *node)
 {
     if (!name)
         return EB_OK;
+    if (s->n_anchors >= EB_YAML_MAX_NODES)
+        return EB_ERR_FORMAT; /* never reached: attach() caps the nodes first */
     if (s->n_anchors == s->cap_anchors) {
         int cap = s->cap_anchors ? s->cap_anchors * 2 : 8;
         anchor *grown = realloc(s->anchors, (size_t)cap * sizeof *grown);
@@ -68,6 +119,9 @@ static eb_status remember_anchor(parse_state *s, const yaml_char_t *name, eb_yno
     if (!copy)
         return EB_ERR_NOMEM;
     s->anchors[s->n_anchors++] = (anchor){copy, node};
+    if (2 * s->n_anchors > s->cap_slots)
+        return grow_slots(s); /* inserts every anchor, this one too */
+    *anchor_slot(s, copy) = s->n_anchors - 1;
     return EB_OK;
 }
 
@@ -160,10 +214,7 @@ static eb_status on_event(parse_state *s, yaml_event_t *ev, int *docs, int *done
         if (wants_key(s))
             return fail_at(s, m, "%s", "a key must be a plain string, not an alias");
         const char *name = (const char *)ev->data.alias.anchor;
-        const eb_ynode *target = NULL;
-        for (int i = s->n_anchors - 1; i >= 0 && !target; i--)
-            if (strcmp(s->anchors[i].name, name) == 0)
-                target = s->anchors[i].node;
+        const eb_ynode *target = find_anchor(s, name);
         if (!target)
             return fail_at(s, m, "unknown alias '*%s'", name);
         s->nodes += count_nodes(target) - 1;
@@ -294,6 +345,7 @@ eb_status eb_yaml_parse(const char *text, size_t len, int src, eb_ynode **root,
     for (int i = 0; i < s.n_anchors; i++)
         free(s.anchors[i].name);
     free(s.anchors);
+    free(s.slots);
     if (st != EB_OK) {
         eb_ynode_free(s.root);
         return st;

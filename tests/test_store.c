@@ -440,7 +440,10 @@ static void test_refuses_to_overwrite_or_append_to_foreign_files(void **state)
     assert_int_equal(eb_store_open(h5, 1, &s, msg, sizeof msg), EB_ERR_FORMAT);
     assert_null(s);
 
-    /* An edgebench file, or an empty file (mktemp), may be replaced. */
+    /* An edgebench file, or an empty file (mktemp), may be replaced: an
+     * edgebench file only once the new run has a cell that succeeded (it
+     * is written beside and renamed over it), so a run that stores
+     * nothing, or only failures, leaves it as it was. */
     char ours[512];
     tmp_path(ours, sizeof ours, "ours.h5");
     write_simple_file(ours, 2);
@@ -448,7 +451,25 @@ static void test_refuses_to_overwrite_or_append_to_foreign_files(void **state)
     assert_string_equal(eb_store_next_id(s), "000001");
     close_store(s);
     eb_results *r = read_results(ours, 0);
-    assert_int_equal(r->n_runs, 0);
+    assert_int_equal(r->n_runs, 2);
+    eb_results_free(r);
+    s = open_store(ours, 0);
+    eb_run_record rec;
+    make_record(&rec, REC_FAILED, 7);
+    append(s, &rec);
+    eb_run_record_free(&rec);
+    assert_int_equal(eb_store_close(s, msg, sizeof msg), EB_ERR_IO);
+    assert_non_null(strstr(msg, "no cell succeeded, so the existing file was left unchanged"));
+    r = read_results(ours, 0);
+    assert_int_equal(r->n_runs, 2);
+    eb_results_free(r);
+    s = open_store(ours, 0);
+    make_record(&rec, REC_SMALL_OK, 8);
+    append(s, &rec);
+    eb_run_record_free(&rec);
+    close_store(s);
+    r = read_results(ours, 0);
+    assert_int_equal(r->n_runs, 1);
     eb_results_free(r);
     char empty[512];
     tmp_path(empty, sizeof empty, "empty.h5");

@@ -1,8 +1,10 @@
 /* eb_dataset_load: pick the reader, check samples against labels, apply
  * the limit. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "inputs/dataset.h"
 
@@ -73,6 +75,18 @@ static eb_dataset_format guess(const char *path)
 static eb_status read_any(eb_dataset_format fmt, const char *path, const char *h5name,
                           int as_labels, eb_nd *out, char *msg, size_t msg_len)
 {
+    /* Only regular files: a FIFO or a device would block or never end. */
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        snprintf(msg, msg_len, "%s: cannot open: %s", path, strerror(errno));
+        memset(out, 0, sizeof *out);
+        return EB_ERR_IO;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        snprintf(msg, msg_len, "%s: not a regular file", path);
+        memset(out, 0, sizeof *out);
+        return EB_ERR_IO;
+    }
     switch (fmt == EB_DATASET_AUTO ? guess(path) : fmt) {
     case EB_DATASET_NPY:
         return eb_read_npy(path, as_labels, out, msg, msg_len);

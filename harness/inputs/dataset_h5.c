@@ -7,6 +7,7 @@
 #include <hdf5.h>
 
 #include "inputs/dataset.h"
+#include "reports/h5_util.h"
 
 eb_status eb_read_h5_dataset(const char *path, const char *name, int as_labels, eb_nd *out,
                              char *msg, size_t msg_len)
@@ -16,8 +17,10 @@ eb_status eb_read_h5_dataset(const char *path, const char *name, int as_labels, 
     void *old_data;
     H5Eget_auto2(H5E_DEFAULT, &old_fn, &old_data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors become messages, not stderr dumps */
+    eb_h5__harden(); /* never follow an external link */
     eb_status st = EB_ERR_FORMAT;
     hid_t f = -1, ds = -1, sp = -1, ty = -1;
+    char why[512];
     if (H5Fis_hdf5(path) <= 0) {
         FILE *probe = fopen(path, "rb");
         if (!probe) {
@@ -32,6 +35,10 @@ eb_status eb_read_h5_dataset(const char *path, const char *name, int as_labels, 
     if ((f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
         snprintf(msg, msg_len, "%s: cannot open the HDF5 file", path);
         st = EB_ERR_IO;
+        goto done;
+    }
+    if (eb_h5__check_links(f, why, sizeof why) != 0) {
+        snprintf(msg, msg_len, "%s: refused: %s", path, why);
         goto done;
     }
     if (H5Lexists(f, name, H5P_DEFAULT) <= 0 || (ds = H5Dopen2(f, name, H5P_DEFAULT)) < 0) {
@@ -49,19 +56,29 @@ eb_status eb_read_h5_dataset(const char *path, const char *name, int as_labels, 
         snprintf(msg, msg_len, "%s: labels dataset '%s' must hold integers", path, name);
         goto done;
     }
-    int rank = H5Sget_simple_extent_ndims(sp);
+    int rank = sp < 0 ? -1 : H5Sget_simple_extent_ndims(sp);
     if (rank < 1 || rank > EB_DATASET_MAX_RANK + 1) {
         snprintf(msg, msg_len, "%s: dataset '%s' has rank %d (1..%d supported)", path, name, rank,
                  EB_DATASET_MAX_RANK + 1);
         goto done;
     }
     hsize_t dims[EB_DATASET_MAX_RANK + 1];
-    H5Sget_simple_extent_dims(sp, dims, NULL);
+    uint64_t count;
+    /* Sizes are untrusted (a chunked dataset can declare far more than the
+     * file stores): check them against the limit before allocating. */
+    if (eb_h5__dims_ok(sp, EB_DATASET_MAX_RANK + 1, dims, as_labels ? 8 : 4, &count, why,
+                       sizeof why) != 0) {
+        snprintf(msg, msg_len, "%s: dataset '%s': %s", path, name, why);
+        goto done;
+    }
     out->rank = rank;
-    out->count = 1;
+    out->count = count;
     for (int d = 0; d < rank; d++) {
+        if (dims[d] > (hsize_t)INT64_MAX) {
+            snprintf(msg, msg_len, "%s: dataset '%s': dimension %d too large", path, name, d);
+            goto done;
+        }
         out->dims[d] = (int64_t)dims[d];
-        out->count *= dims[d];
     }
     if (out->count == 0) {
         snprintf(msg, msg_len, "%s: dataset '%s' is empty", path, name);

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "inputs/dataset.h"
+#include "model/file_util.h"
 
 static int read_exact(gzFile f, void *buf, size_t n)
 {
@@ -118,20 +120,64 @@ eb_status eb_read_idx(const char *path, int as_labels, eb_nd *out, char *msg, si
         out->count *= (uint64_t)out->dims[d];
     }
     size_t bytes = (size_t)out->count * type_size(type);
-    raw = malloc(bytes ? bytes : 1);
+    /* The header's dimensions are untrusted. The decoded array must fit the
+     * limit; a plain file must hold the bytes (checked before allocating);
+     * a gzip stream is read in growing steps, so memory follows what it
+     * really inflates to, not what it claims. */
+    uint64_t decoded = out->count * (as_labels ? 8 : 4);
+    if (decoded > eb_limit_array_bytes()) {
+        eb_limit_fail(path, "the decoded array", decoded, 0, msg, msg_len);
+        goto done;
+    }
+    if (gzdirect(f)) {
+        struct stat sb;
+        uint64_t head_bytes = 4 + 4 * (uint64_t)rank;
+        if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            snprintf(msg, msg_len, "%s: not a regular file", path);
+            st = EB_ERR_IO;
+            goto done;
+        }
+        if ((uint64_t)sb.st_size < head_bytes || (uint64_t)sb.st_size - head_bytes < bytes) {
+            snprintf(msg, msg_len,
+                     "%s: truncated: the header promises %llu elements (%zu bytes), the file "
+                     "holds %llu bytes of data",
+                     path, (unsigned long long)out->count, bytes,
+                     (unsigned long long)((uint64_t)sb.st_size > head_bytes
+                                              ? (uint64_t)sb.st_size - head_bytes
+                                              : 0));
+            goto done;
+        }
+    }
+    size_t cap = bytes < (1u << 20) ? bytes : (1u << 20), have = 0;
+    raw = malloc(cap ? cap : 1);
     if (!raw) {
-        snprintf(msg, msg_len, "%s: out of memory for %zu bytes", path, bytes);
+        snprintf(msg, msg_len, "%s: out of memory for %zu bytes", path, cap);
         st = EB_ERR_NOMEM;
         goto done;
     }
-    if (read_exact(f, raw, bytes) != 0) {
-        int errnum;
-        const char *zerr = gzerror(f, &errnum);
-        snprintf(msg, msg_len, "%s: truncated: the header promises %llu elements (%zu bytes)%s%s",
-                 path, (unsigned long long)out->count, bytes,
-                 errnum != Z_OK && errnum != Z_STREAM_END ? "; " : "",
-                 errnum != Z_OK && errnum != Z_STREAM_END ? zerr : "");
-        goto done;
+    while (have < bytes) {
+        if (have == cap) {
+            size_t ncap = cap * 2 < bytes ? cap * 2 : bytes;
+            unsigned char *grown = realloc(raw, ncap);
+            if (!grown) {
+                snprintf(msg, msg_len, "%s: out of memory for %zu bytes", path, ncap);
+                st = EB_ERR_NOMEM;
+                goto done;
+            }
+            raw = grown;
+            cap = ncap;
+        }
+        if (read_exact(f, raw + have, cap - have) != 0) {
+            int errnum;
+            const char *zerr = gzerror(f, &errnum);
+            snprintf(msg, msg_len,
+                     "%s: truncated: the header promises %llu elements (%zu bytes)%s%s", path,
+                     (unsigned long long)out->count, bytes,
+                     errnum != Z_OK && errnum != Z_STREAM_END ? "; " : "",
+                     errnum != Z_OK && errnum != Z_STREAM_END ? zerr : "");
+            goto done;
+        }
+        have = cap;
     }
     if ((st = eb_nd_alloc(out, as_labels, path, msg, msg_len)) != EB_OK)
         goto done;
@@ -139,7 +185,7 @@ eb_status eb_read_idx(const char *path, int as_labels, eb_nd *out, char *msg, si
     for (uint64_t k = 0; k < out->count; k++) {
         double v = element(raw, type, k);
         if (as_labels)
-            out->i[k] = (int64_t)v;
+            out->i[k] = (int64_t)v; /* IDX integers are at most 32 bits */
         else
             out->f[k] = (float)v;
     }

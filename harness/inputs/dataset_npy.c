@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "inputs/dataset.h"
+#include "model/file_util.h"
 
 /* Value of 'key' in the header dict: pointer just after "'key':" and spaces. */
 static const char *dict_value(const char *h, const char *key)
@@ -105,7 +107,15 @@ eb_status eb_read_npy(const char *path, int as_labels, eb_nd *out, char *msg, si
     const char *fo = dict_value(header, "fortran_order");
     const char *shape = dict_value(header, "shape");
     if (!descr || !fo || !shape || descr[0] != '\'' || shape[0] != '(') {
-        snprintf(msg, msg_len, "%s: malformed .npy header '%s'", path, header);
+        snprintf(msg, msg_len, "%s: malformed .npy header '%.200s'", path, header);
+        goto done;
+    }
+    /* descr is '<order><kind><size>' between quotes: check its length
+     * before looking at its characters (a header may end right after the
+     * opening quote). */
+    const char *dq = strchr(descr + 1, '\'');
+    if (!dq || dq - descr < 4 || dq - descr > 6) {
+        snprintf(msg, msg_len, "%s: malformed 'descr' in the .npy header '%.200s'", path, header);
         goto done;
     }
     if (strncmp(fo, "True", 4) == 0) {
@@ -114,18 +124,20 @@ eb_status eb_read_npy(const char *path, int as_labels, eb_nd *out, char *msg, si
         goto done;
     }
     char order = descr[1], kind = descr[2];
-    size_t size = (size_t)atoi(descr + 3);
+    size_t size = 0;
+    for (const char *q = descr + 3; q < dq; q++)
+        size = (*q >= '0' && *q <= '9') ? size * 10 + (size_t)(*q - '0') : 99;
     int ok_kind = (kind == 'u' || kind == 'i') ? (size == 1 || size == 2 || size == 4 || size == 8)
                   : kind == 'f'                ? (size == 4 || size == 8)
                                                : 0;
     if (!ok_kind || !(order == '<' || order == '>' || order == '|')) {
-        const char *q = strchr(descr + 1, '\'');
         snprintf(msg, msg_len, "%s: element type %.*s is not supported (integers and float32/64 "
-                 "are)", path, q ? (int)(q - descr + 1) : 8, descr);
+                 "are)", path, (int)(dq - descr + 1), descr);
         goto done;
     }
     if (as_labels && kind == 'f') {
-        snprintf(msg, msg_len, "%s: labels must be integers, the file holds %.5s", path, descr);
+        snprintf(msg, msg_len, "%s: labels must be integers, the file holds %.*s", path,
+                 (int)(dq - descr + 1), descr);
         goto done;
     }
     const char *p = shape + 1;
@@ -151,7 +163,30 @@ eb_status eb_read_npy(const char *path, int as_labels, eb_nd *out, char *msg, si
         goto done;
     }
     size_t bytes = (size_t)out->count * size;
-    raw = malloc(bytes);
+    /* The header's shape is untrusted: the file must hold the elements
+     * (checked before allocating), and the decoded array must fit the limit. */
+    long data_at = ftell(f);
+    struct stat sb;
+    if (data_at < 0 || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        snprintf(msg, msg_len, "%s: not a regular file", path);
+        st = EB_ERR_IO;
+        goto done;
+    }
+    if ((uint64_t)sb.st_size < (uint64_t)data_at ||
+        (uint64_t)sb.st_size - (uint64_t)data_at < bytes) {
+        snprintf(msg, msg_len,
+                 "%s: truncated: the header promises %llu elements (%zu bytes), the file holds "
+                 "%llu bytes of data",
+                 path, (unsigned long long)out->count, bytes,
+                 (unsigned long long)((uint64_t)sb.st_size - (uint64_t)data_at));
+        goto done;
+    }
+    uint64_t decoded = out->count * (as_labels ? 8 : 4);
+    if (decoded > eb_limit_array_bytes()) {
+        eb_limit_fail(path, "the decoded array", decoded, 0, msg, msg_len);
+        goto done;
+    }
+    raw = malloc(bytes ? bytes : 1);
     if (!raw) {
         st = EB_ERR_NOMEM;
         snprintf(msg, msg_len, "%s: out of memory", path);
@@ -167,9 +202,15 @@ eb_status eb_read_npy(const char *path, int as_labels, eb_nd *out, char *msg, si
     st = EB_ERR_FORMAT;
     for (uint64_t k = 0; k < out->count; k++) {
         double v = element(raw + k * size, kind, size, order == '>');
-        if (as_labels)
+        if (as_labels) {
+            /* exactly representable range of int64 as a double: [-2^63, 2^63) */
+            if (!(v >= -9223372036854775808.0 && v < 9223372036854775808.0)) {
+                snprintf(msg, msg_len, "%s: label %llu is %g, outside the int64 range", path,
+                         (unsigned long long)k, v);
+                goto done;
+            }
             out->i[k] = (int64_t)v;
-        else
+        } else
             out->f[k] = (float)v;
     }
     st = EB_OK;

@@ -87,50 +87,51 @@ eb_status eb_tensor_proto_decode(const Onnx__TensorProto *tp, const char *what,
                                 what, msg, msg_len);
     if (st != EB_OK)
         return st;
+    int64_t n = out->numel;
+    /* Check that the file holds what the shape claims before allocating:
+     * a few bytes of protobuf must not make us allocate terabytes. */
+    size_t have;
+    const char *unit;
+    if (tp->has_raw_data) {
+        have = tp->raw_data.len;
+        unit = "bytes";
+        if (have != out->nbytes)
+            return count_mismatch(what, have, (int64_t)out->nbytes, unit, msg, msg_len);
+    } else {
+        switch (out->dtype) {
+        case EB_DT_F32: have = tp->n_float_data; unit = "float_data values"; break;
+        case EB_DT_F64: have = tp->n_double_data; unit = "double_data values"; break;
+        case EB_DT_I64: have = tp->n_int64_data; unit = "int64_data values"; break;
+        case EB_DT_U32:
+        case EB_DT_U64: have = tp->n_uint64_data; unit = "uint64_data values"; break;
+        default: have = tp->n_int32_data; unit = "int32_data values"; break;
+        }
+        if ((int64_t)have != n)
+            return count_mismatch(what, have, n, unit, msg, msg_len);
+    }
     out->data = malloc(out->nbytes ? out->nbytes : 1);
     if (!out->data) {
         snprintf(msg, msg_len, "%s: out of memory (%zu bytes)", what, out->nbytes);
         return EB_ERR_NOMEM;
     }
-    int64_t n = out->numel;
+    if (out->nbytes == 0)
+        return EB_OK; /* an empty tensor: its payload pointers may be NULL */
     if (tp->has_raw_data) {
-        if (tp->raw_data.len != out->nbytes) {
-            st = count_mismatch(what, tp->raw_data.len, (int64_t)out->nbytes, "bytes", msg,
-                                msg_len);
-            goto fail;
-        }
-        if (out->nbytes)
-            memcpy(out->data, tp->raw_data.data, out->nbytes);
+        memcpy(out->data, tp->raw_data.data, out->nbytes);
         return EB_OK;
     }
     switch (out->dtype) {
     case EB_DT_F32:
-        if ((int64_t)tp->n_float_data != n) {
-            st = count_mismatch(what, tp->n_float_data, n, "float_data values", msg, msg_len);
-            goto fail;
-        }
         memcpy(out->data, tp->float_data, out->nbytes);
         break;
     case EB_DT_F64:
-        if ((int64_t)tp->n_double_data != n) {
-            st = count_mismatch(what, tp->n_double_data, n, "double_data values", msg, msg_len);
-            goto fail;
-        }
         memcpy(out->data, tp->double_data, out->nbytes);
         break;
     case EB_DT_I64:
-        if ((int64_t)tp->n_int64_data != n) {
-            st = count_mismatch(what, tp->n_int64_data, n, "int64_data values", msg, msg_len);
-            goto fail;
-        }
         memcpy(out->data, tp->int64_data, out->nbytes);
         break;
     case EB_DT_U32:
     case EB_DT_U64:
-        if ((int64_t)tp->n_uint64_data != n) {
-            st = count_mismatch(what, tp->n_uint64_data, n, "uint64_data values", msg, msg_len);
-            goto fail;
-        }
         for (int64_t i = 0; i < n; i++) {
             if (out->dtype == EB_DT_U32)
                 ((uint32_t *)out->data)[i] = (uint32_t)tp->uint64_data[i];
@@ -139,10 +140,6 @@ eb_status eb_tensor_proto_decode(const Onnx__TensorProto *tp, const char *what,
         }
         break;
     default: /* int32_data carries every narrower integer type and float16 */
-        if ((int64_t)tp->n_int32_data != n) {
-            st = count_mismatch(what, tp->n_int32_data, n, "int32_data values", msg, msg_len);
-            goto fail;
-        }
         for (int64_t i = 0; i < n; i++) {
             int32_t v = tp->int32_data[i];
             switch (out->dtype) {
