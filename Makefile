@@ -56,5 +56,30 @@ gate-proof: build
 conformance: build
 	$(EDGEBENCH) conformance --backend ref
 
+# Fuzzing (tests/fuzz, docs/security.md "Hostile files and fuzzing"): installs
+# clang, builds every reader's libFuzzer target with ASan+UBSan in build-fuzz,
+# runs each for FUZZ_TIME seconds (FUZZ_TARGETS to pick some). New inputs go
+# to build-fuzz/fuzz/corpus, crash reproducers to build-fuzz/fuzz/artifacts.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_TIME ?= 60
+FUZZ_TARGETS ?= onnx scenario budgets inventory idx npy h5_dataset results
+fuzz: deps
+	tools/install-deps.sh --fuzz
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DEB_SANITIZE=fuzzer-no-link,address,undefined -DEB_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	tests/fuzz/run_fuzz.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+# The unit and CLI tests (and the fuzz corpus replay) under gcc's
+# AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan. Tests that
+# cannot be meaningful under a sanitizer skip themselves, saying why.
+ASAN_BUILD ?= build-asan
+check-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEB_SANITIZE=address,undefined
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} \
+		UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+		ctest --output-on-failure -j$(JOBS)
+
 clean:
 	rm -rf $(BUILD)

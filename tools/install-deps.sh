@@ -4,6 +4,7 @@
 #   tools/install-deps.sh            install what is missing (build + test)
 #   tools/install-deps.sh --check    only report what is missing (exit 1 if any)
 #   tools/install-deps.sh --list     print the package list
+#   tools/install-deps.sh --fuzz     also install what `make fuzz` needs (clang, libFuzzer)
 #   EB_DEPS_OPTIONAL=1 ...           also install optional packages
 #
 # Installs with apt-get (as root, or through sudo when available). Packages
@@ -41,13 +42,24 @@ OPTIONAL_PKGS=(
   python3-torch python3-torchvision
 )
 
+# Fuzzing only (`make fuzz`, tests/fuzz): clang with libFuzzer and its
+# sanitizer runtimes. The normal build, `make check` and `make check-asan`
+# (gcc's ASan/UBSan) do not need them.
+FUZZ_PKGS=(
+  clang libclang-rt-dev
+)
+
 pkgs=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}")
 if [ "${EB_DEPS_OPTIONAL:-0}" = 1 ]; then
   pkgs+=("${OPTIONAL_PKGS[@]}")
 fi
+if [ "${1:-}" = "--fuzz" ]; then
+  pkgs+=("${FUZZ_PKGS[@]}")
+  shift
+fi
 
 if [ "${1:-}" = "--list" ]; then
-  printf '%s\n' "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${OPTIONAL_PKGS[@]}"
+  printf '%s\n' "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${OPTIONAL_PKGS[@]}" "${FUZZ_PKGS[@]}"
   exit 0
 fi
 
