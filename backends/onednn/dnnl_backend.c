@@ -41,6 +41,60 @@ static eb_status dnnl_probe(const eb_host *host, char *why, size_t len)
 
 static const char *dnnl_library_version(void) { return g_version; }
 
+/* The highest ISA oneDNN may dispatch to. Debian's oneDNN 2.6 segfaults in
+ * its AMX int8 1x1 convolution (jit_1x1:avx512_core_amx_int8) on the
+ * MobileNet-v2 int8 fixture on a Sapphire Rapids host, and runs it below
+ * AMX (docs/delegates.md), so the default stops below AMX; max_isa=all
+ * opts in. $ONEDNN_MAX_CPU_ISA, when set, is the user's choice and wins
+ * over the default. The setting is per process (the cell's), and oneDNN
+ * takes it only before its first kernel: it is applied once. */
+typedef struct isa_name {
+    const char *name;
+    dnnl_cpu_isa_t isa;
+} isa_name;
+
+static const isa_name isa_names[] = {
+    {"all", dnnl_cpu_isa_all},
+    {"avx2", dnnl_cpu_isa_avx2},
+    {"avx2_vnni", dnnl_cpu_isa_avx2_vnni},
+    {"avx512_core", dnnl_cpu_isa_avx512_core},
+    {"avx512_core_vnni", dnnl_cpu_isa_avx512_core_vnni},
+    {"avx512_core_bf16", dnnl_cpu_isa_avx512_core_bf16},
+    {"avx512_core_amx", dnnl_cpu_isa_avx512_core_amx},
+};
+#define DNNL_DEFAULT_MAX_ISA "avx512_core_bf16"
+
+static const isa_name *find_isa(const char *v)
+{
+    for (size_t i = 0; i < sizeof isa_names / sizeof isa_names[0]; i++)
+        if (strcmp(isa_names[i].name, v) == 0)
+            return &isa_names[i];
+    return NULL;
+}
+
+static eb_status apply_max_isa(const char *want, int explicit_choice, char *msg, size_t len)
+{
+    static const isa_name *applied; /* what this process set */
+    if (!explicit_choice && getenv("ONEDNN_MAX_CPU_ISA"))
+        return EB_OK;
+    const isa_name *in = find_isa(want);
+    if (!in) {
+        snprintf(msg, len, "onednn: max_isa does not take '%s' (all, avx2, avx2_vnni, avx512_core, "
+                           "avx512_core_vnni, avx512_core_bf16, avx512_core_amx)", want);
+        return EB_ERR_INVALID_ARG;
+    }
+    if (applied == in)
+        return EB_OK;
+    if (dnnl_set_max_cpu_isa(in->isa) != dnnl_success) {
+        snprintf(msg, len, "onednn: max_isa=%s cannot be set: oneDNN already dispatched kernels "
+                           "in this process%s%s", want, applied ? " with max_isa=" : "",
+                 applied ? applied->name : "");
+        return EB_ERR_INVALID_ARG;
+    }
+    applied = in;
+    return EB_OK;
+}
+
 static int parse_bool(const char *v)
 {
     if (!strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "true"))
@@ -60,9 +114,16 @@ static eb_status dnnl_open(const eb_backend_options *o, eb_backend_ctx **out, ch
     c->threads = o && o->threads > 0 ? o->threads : 1;
     c->fuse_eltwise = 1;
     c->int8 = 1;
+    const char *max_isa = DNNL_DEFAULT_MAX_ISA;
+    int isa_chosen = 0;
     for (int i = 0; o && i < o->n_options; i++) {
         const char *k = o->keys[i], *v = o->values[i] ? o->values[i] : "";
         int val = -1;
+        if (strcmp(k, "max_isa") == 0) {
+            max_isa = v;
+            isa_chosen = 1;
+            continue;
+        }
         if (strcmp(k, "fallback") == 0 && (val = eb_delegate_parse_fallback(v)) >= 0) {
             c->fallback_ref = val;
             continue;
@@ -78,9 +139,14 @@ static eb_status dnnl_open(const eb_backend_options *o, eb_backend_ctx **out, ch
         if (strcmp(k, "fallback") == 0 || strcmp(k, "fuse") == 0 || strcmp(k, "int8") == 0)
             snprintf(msg, len, "onednn: option %s does not take '%s' (fallback=ref|none, fuse=0|1, int8=0|1)", k, v);
         else
-            snprintf(msg, len, "onednn: unknown option '%s' (onednn takes fallback=ref|none, fuse=0|1, int8=0|1)", k);
+            snprintf(msg, len, "onednn: unknown option '%s' (onednn takes fallback=ref|none, fuse=0|1, int8=0|1, max_isa=ISA|all)", k);
         free(c);
         return EB_ERR_INVALID_ARG;
+    }
+    eb_status ist = apply_max_isa(max_isa, isa_chosen, msg, len);
+    if (ist != EB_OK) {
+        free(c);
+        return ist;
     }
     /* the cell runs in its own process: setting OpenMP's count is local to it */
     omp_set_num_threads(c->threads);
