@@ -146,12 +146,18 @@ if built onednn; then
         echo "backends:"
         echo "  - {name: onednn, options: {fallback: ref, fuse: 0}}"
         echo "  - {name: onednn, options: {fuse: maybe}}"
+        echo "  - {name: onednn, options: {max_isa: avx2}}"
+        echo "  - {name: onednn, options: {max_isa: sse9}}"
         echo "run:"
         echo "  warmup: {iterations: 1, min_time_ms: 0}"
         echo "  measure: {iterations: 5, min_time_ms: 0}"
     } >"$WORK/onednn.yaml"
     run_eb 3 run "$WORK/onednn.yaml" -o "$WORK/onednn.h5"
-    expect_in "$WORK/err" '\[1/2\] onednn / default / plain: ok'
+    expect_in "$WORK/err" '\[1/4\] onednn / default / plain: ok'
     expect_in "$WORK/err" "onednn: option fuse does not take 'maybe'"
+    # the ISA cap (default below AMX): a named ISA runs, an unknown one is
+    # refused with the list
+    expect_in "$WORK/err" '\[3/4\] onednn / default / plain: ok'
+    expect_in "$WORK/err" "onednn: max_isa does not take 'sse9' \(all, avx2, "
 fi
 finish
