@@ -6,11 +6,16 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 EDGEBENCH = $(BUILD)/harness/edgebench
 
-.PHONY: all deps build check check-tsan quickstart conformance bench gate-proof clean
+.PHONY: all deps test-deps build check check-tsan quickstart conformance bench gate-proof clean
 
 all: build
 
+# `make` and `make quickstart` install only what building and running need;
+# `make check` (and the sanitizer builds) add the test packages.
 deps:
+	tools/install-deps.sh --build
+
+test-deps:
 	tools/install-deps.sh
 
 $(BUILD)/CMakeCache.txt:
@@ -23,16 +28,17 @@ build: deps $(BUILD)/CMakeCache.txt
 # time proofs: a real duty cycle's slowdown, fixtures written in real time)
 # alone, a failure retried once so a burst of other load does not fail the
 # check; each prints its measured figure (tests/CMakeLists.txt, labels).
-check: build
+check: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE timing
 	cd $(BUILD) && ctest --output-on-failure -j1 -L timing --repeat until-pass:2
+	$(MAKE) check-tsan
 
 # ThreadSanitizer build (clang) of the thread pool's stress test and the simd
 # kernel and backend tests, which run the pool with several threads. Any
 # race report fails the test (halt_on_error). make check runs it too.
 TSAN_BUILD ?= build-tsan
 TSAN_TESTS = test_simd_pool test_simd_kernels test_simd_backend
-check-tsan: deps
+check-tsan: test-deps
 	CC=clang cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEB_SANITIZE=thread
 	cmake --build $(TSAN_BUILD) -j$(JOBS) --target $(TSAN_TESTS)
 	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
@@ -74,7 +80,7 @@ fuzz: deps
 # AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan. Tests that
 # cannot be meaningful under a sanitizer skip themselves, saying why.
 ASAN_BUILD ?= build-asan
-check-asan: deps
+check-asan: test-deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEB_SANITIZE=address,undefined
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The single list of Debian packages edgebench needs, and their installer.
 #
-#   tools/install-deps.sh            install what is missing (build + test)
+#   tools/install-deps.sh            install what is missing (build + test: make check)
+#   tools/install-deps.sh --build    only what building and running need (make, make quickstart)
 #   tools/install-deps.sh --check    only report what is missing (exit 1 if any)
 #   tools/install-deps.sh --list     print the package list
 #   tools/install-deps.sh --fuzz     also install what `make fuzz` needs (clang, libFuzzer)
@@ -20,7 +21,12 @@ BUILD_PKGS=(
   zlib1g-dev                                          # gzip-compressed IDX datasets
   libcpuid-dev                                        # x86 CPU identification
   libpapi-dev                                         # hardware/software counters
+  libxnnpack-dev libpthreadpool-dev libdnnl-dev       # vendor delegates xnnpack, onednn (plugins)
 )
+# The build fetches ONNX Runtime's library with npm (onnxruntime-node) for the
+# onnxruntime delegate; Debian's npm only where no npm is on PATH (a
+# NodeSource nodejs ships its own).
+command -v npm >/dev/null 2>&1 || BUILD_PKGS+=(npm)
 # Tests: unit test framework, ONNX conformance data, the independent results
 # reader and the fixture generators (Debian's Python, run as /usr/bin/python3).
 TEST_PKGS=(
@@ -31,12 +37,8 @@ TEST_PKGS=(
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user  # aarch64 cross builds, run under qemu
   openssh-server openssh-client                       # farm tests: a real sshd on loopback
   chromium python3-lxml                               # HTML report in headless Chromium; JUnit XSD check
-  libxnnpack-dev libpthreadpool-dev libdnnl-dev       # vendor delegates xnnpack, onednn (plugins)
   clang libclang-rt-14-dev                            # ThreadSanitizer build of the simd thread pool (make check-tsan)
 )
-# onnxruntime delegate tests fetch libonnxruntime.so with npm (onnxruntime-node);
-# Debian's npm only where no npm is on PATH (a NodeSource nodejs ships its own).
-command -v npm >/dev/null 2>&1 || TEST_PKGS+=(npm)
 # Optional: fixture training.
 OPTIONAL_PKGS=(
   python3-torch python3-torchvision
@@ -50,6 +52,10 @@ FUZZ_PKGS=(
 )
 
 pkgs=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}")
+if [ "${1:-}" = "--build" ]; then
+  pkgs=("${BUILD_PKGS[@]}")
+  shift
+fi
 if [ "${EB_DEPS_OPTIONAL:-0}" = 1 ]; then
   pkgs+=("${OPTIONAL_PKGS[@]}")
 fi
