@@ -60,13 +60,14 @@ int eb_h5__valid_name(const char *name);
  * external link class once per process, so no external link is ever
  * followed (a FIFO target would hang, another file would be read).
  * eb_h5__check_links: walk every link of file and refuse external and
- * user-defined links, and soft links whose target leaves the top-level
- * object holding them (/runs/<id>, ...): -1 with the reason in why.
+ * user-defined links, and with soft_inside (results files) soft links
+ * whose target leaves the top-level object holding them (/runs/<id>, ...):
+ * -1 with the reason in why.
  * eb_h5__dims_ok: a simple dataspace of rank <= max_rank whose element
  * count (into *count, dims filled) times elem_size fits
  * eb_limit_array_bytes(); -1 with the reason in why. */
 void eb_h5__harden(void);
-int eb_h5__check_links(hid_t file, char *why, size_t len);
+int eb_h5__check_links(hid_t file, int soft_inside, char *why, size_t len);
 int eb_h5__dims_ok(hid_t space, int max_rank, hsize_t *dims, uint64_t elem_size,
                    uint64_t *count, char *why, size_t len);
 

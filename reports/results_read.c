@@ -512,7 +512,7 @@ eb_status eb_results_read(const char *path, int with_samples, eb_results **out, 
         goto done;
     }
     char why[512];
-    if (eb_h5__check_links(f, why, sizeof why) != 0) {
+    if (eb_h5__check_links(f, 1, why, sizeof why) != 0) {
         snprintf(msg, msg_len, "%s: refused: %s", path, why);
         st = EB_ERR_FORMAT;
         goto done;

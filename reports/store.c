@@ -239,7 +239,7 @@ static eb_status open_existing(eb_store *s, char *msg, size_t msg_len)
      * cell: a refused or empty append leaves the file as it was. */
     s->pending_version = minor < EB_SCHEMA_MINOR;
     char why[512];
-    if (eb_h5__check_links(s->file, why, sizeof why) != 0) {
+    if (eb_h5__check_links(s->file, 1, why, sizeof why) != 0) {
         snprintf(msg, msg_len, "%s: refusing to append: %s", s->path, why);
         return EB_ERR_FORMAT;
     }

@@ -37,7 +37,7 @@ eb_status eb_read_h5_dataset(const char *path, const char *name, int as_labels, 
         st = EB_ERR_IO;
         goto done;
     }
-    if (eb_h5__check_links(f, why, sizeof why) != 0) {
+    if (eb_h5__check_links(f, 0, why, sizeof why) != 0) {
         snprintf(msg, msg_len, "%s: refused: %s", path, why);
         goto done;
     }

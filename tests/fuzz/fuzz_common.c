@@ -2,31 +2,43 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "fuzz.h"
 
+static char file_path[256];
+
+static void remove_file(void)
+{
+    if (file_path[0])
+        unlink(file_path);
+}
+
 const char *eb_fuzz_file(const uint8_t *data, size_t size)
 {
-    static int fd = -1;
-    static char path[64];
-    if (fd < 0) {
-        fd = memfd_create("eb-fuzz-input", 0);
-        if (fd < 0)
-            return NULL;
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    if (!file_path[0]) {
+        /* tmpfs when there is one: no disk traffic. (A memfd would do
+         * for most readers, but HDF5 wants the file's real path.) */
+        const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
+        snprintf(file_path, sizeof file_path, "%s/eb-fuzz-%ld.bin", dir ? dir : "/tmp",
+                 (long)getpid());
+        atexit(remove_file);
     }
-    if (ftruncate(fd, 0) != 0)
+    int fd = open(file_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
         return NULL;
     size_t off = 0;
     while (off < size) {
-        ssize_t k = pwrite(fd, data + off, size - off, (off_t)off);
-        if (k <= 0)
+        ssize_t k = write(fd, data + off, size - off);
+        if (k <= 0) {
+            close(fd);
             return NULL;
+        }
         off += (size_t)k;
     }
-    return path;
+    close(fd);
+    return file_path;
 }
 
 void eb_fuzz_limits(void)
@@ -37,4 +49,13 @@ void eb_fuzz_limits(void)
     done = 1;
     setenv("EDGEBENCH_MAX_ARRAY_MB", "64", 0);
     setenv("EDGEBENCH_MAX_MODEL_MB", "64", 0);
+}
+
+void eb_fuzz_note(const char *msg)
+{
+    static int verbose = -1;
+    if (verbose < 0)
+        verbose = getenv("EB_FUZZ_VERBOSE") != NULL;
+    if (verbose)
+        fprintf(stderr, "refused: %s\n", msg);
 }

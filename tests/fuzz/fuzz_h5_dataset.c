@@ -16,6 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char msg[1024];
         if (eb_read_h5_dataset(path, names[labels], labels, &a, msg, sizeof msg) == EB_OK)
             eb_nd_free(&a);
+        else
+            eb_fuzz_note(msg);
     }
     return 0;
 }

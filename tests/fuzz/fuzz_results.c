@@ -21,8 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     eb_results *r = NULL;
     char msg[1024];
-    if (eb_results_read(path, 1, &r, msg, sizeof msg) != EB_OK)
+    if (eb_results_read(path, 1, &r, msg, sizeof msg) != EB_OK) {
+        eb_fuzz_note(msg);
         return 0;
+    }
     eb_report_meta meta = {.results_path = r->path, .tool_version = r->tool_version,
                            .created = r->created, .command = r->command, .results = r};
     eb_render_text(sink, &meta, r->runs, (int)r->n_runs);
