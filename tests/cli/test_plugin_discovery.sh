@@ -34,6 +34,15 @@ else
     expect_in "$WORK/out" 'why: no .*onnxruntime/libonnxruntime.so.1.*fix:'
 fi
 
+# 1b. a plugin exports its entry point and nothing else (the SDK, delegate
+# and ref code linked into it is hidden: no clash with another plugin's)
+for f in "$PLUGINS"/libedgebench_*.so; do
+    CHECKS=$((CHECKS + 1))
+    exported=$(nm -D --defined-only "$f" | awk '$2 ~ /[TDBRVWi]/ {print $3}' | sort | tr '\n' ' ')
+    [ "$exported" = "edgebench_backend_entry " ] ||
+        fail "$(basename "$f") exports more than edgebench_backend_entry: $(echo "$exported" | cut -c1-200)"
+done
+
 # 2. an install tree at another prefix than the configured one
 if ! cmake --install "$EB_BUILD_DIR" --prefix "$WORK/prefix" >"$WORK/install.log" 2>&1; then
     fail "cmake --install failed"; sed 's/^/  | /' "$WORK/install.log" | tail -5 >&2
