@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <hdf5.h>
+
 #include "cli/cli.h"
 #include "edgebench/version.h"
 #include "run/cell.h"
@@ -42,6 +44,11 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* HDF5's exit handler closes files left open; one whose last write
+     * failed (a full disk) then crashes it (exit 139 after the run's
+     * summary). Every command closes its files itself and reports a failed
+     * write with exit 3, so the handler has nothing to add. */
+    H5dont_atexit();
     if (argc < 2) {
         usage(stderr);
         return EB_EXIT_USAGE;

@@ -9,7 +9,9 @@
  * runner. The scenario is the one stored in the results file (its model
  * paths as recorded) unless --scenario names a file. Without --budgets the
  * budgets: sections of the scenarios stored in the results are used, each
- * limited to its own scenario's cells. */
+ * limited to its own scenario's cells. The stored scenario is data: a
+ * metrics.power_command in it is never run (the re-run goes without it);
+ * --allow-commands lets a --scenario file or a --set give one. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +29,8 @@ static int usage(void)
     fprintf(stderr,
             "usage: edgebench gate RESULTS.h5 [--budgets BUDGETS.yaml] [--baseline BASE.h5]\n"
             "                      [--junit FILE] [--markdown FILE] [--json FILE]\n"
-            "                      [--confirm [--scenario SCENARIO.yaml] [--set KEY=VALUE]...] [--quiet]\n");
+            "                      [--confirm [--scenario SCENARIO.yaml] [--set KEY=VALUE]...\n"
+            "                       [--allow-commands]] [--quiet]\n");
     return EB_EXIT_USAGE;
 }
 
@@ -35,6 +38,7 @@ typedef struct confirm_ctx {
     const char *scenario_path; /* --scenario, or NULL: the stored scenario */
     const char *sets[MAX_SETS];
     int n_sets;
+    int allow_commands;        /* --allow-commands: for --scenario and --set only */
     char tmpdir[64];
     eb_results *rerun[16];     /* kept alive while checks point at their cells */
     eb_cells *rerun_cells[16];
@@ -62,6 +66,18 @@ static int stored_scenario_sets(const eb_results_scenario *s, char **sets, int c
     char buf[1400];
     snprintf(buf, sizeof buf, "name=%s", s->name);
     sets[(*n)++] = strdup(buf);
+    /* The file being judged never runs a command on this machine: its
+     * power meter command is dropped from the re-run. */
+    const eb_ynode *metrics = eb_ynode_get(root, "metrics");
+    const eb_ynode *pc = metrics ? eb_ynode_get(metrics, "power_command") : NULL;
+    if (pc && pc->type == EB_Y_SCALAR && pc->text[0] && !eb_ynode_is_null(pc) && *n < cap) {
+        fprintf(stderr, "edgebench gate: --confirm: the scenario '%s' stored in the results "
+                        "file has metrics.power_command ('%.200s'); the re-run does not run "
+                        "commands from the file it judges, so it runs without that power "
+                        "meter (energy is not measured in the re-run)\n",
+                s->name, pc->text);
+        sets[(*n)++] = strdup("metrics.power_command=''"); /* an empty string */
+    }
     const eb_ynode *model = eb_ynode_get(root, "model");
     const eb_ynode *vars = model ? eb_ynode_get(model, "variants") : NULL;
     if (vars && vars->type == EB_Y_MAP) {
@@ -121,6 +137,9 @@ static int rerun_cells(confirm_ctx *cx, const eb_results *res, const char *scena
     argv[a++] = "--device-id";
     argv[a++] = device;
     argv[a++] = "--quiet";
+    if (cx->allow_commands)
+        argv[a++] = "--allow-commands"; /* for --scenario and --set; the stored
+                                           scenario's command was dropped above */
     for (int i = 0; i < n_own; i++) {
         argv[a++] = "--set";
         argv[a++] = own_sets[i];
@@ -352,6 +371,8 @@ int eb_cmd_gate(int argc, char **argv)
             cx.sets[cx.n_sets++] = argv[++i];
         else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
             quiet = 1;
+        else if (strcmp(a, "--allow-commands") == 0)
+            cx.allow_commands = 1;
         else if (a[0] == '-' || path)
             return usage();
         else
@@ -359,8 +380,9 @@ int eb_cmd_gate(int argc, char **argv)
     }
     if (!path)
         return usage();
-    if ((cx.scenario_path || cx.n_sets) && !do_confirm) {
-        fprintf(stderr, "edgebench gate: --scenario and --set only apply with --confirm\n");
+    if ((cx.scenario_path || cx.n_sets || cx.allow_commands) && !do_confirm) {
+        fprintf(stderr, "edgebench gate: --scenario, --set and --allow-commands only apply "
+                        "with --confirm\n");
         return EB_EXIT_USAGE;
     }
     char msg[2048];

@@ -1,5 +1,6 @@
 /* edgebench run SCENARIO.yaml [-o results.h5] [--append] [--backend NAME]...
- *                [--set KEY=VALUE]... [--device-id ID] [--quiet] */
+ *                [--set KEY=VALUE]... [--device-id ID] [--quiet] [--allow-commands]
+ * --allow-commands: the scenario's metrics.power_command may run (docs/security.md). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,8 @@ static int parse_cells(const char *s, int *cells, int *n)
 static int usage(void)
 {
     fprintf(stderr, "usage: edgebench run SCENARIO.yaml [-o RESULTS.h5] [--append] "
-                    "[--backend NAME]... [--set KEY=VALUE]... [--cells I,J,...] [--device-id ID] [--quiet]\n");
+                    "[--backend NAME]... [--set KEY=VALUE]... [--cells I,J,...] [--device-id ID] [--quiet]\n"
+                    "                     [--allow-commands]\n");
     return EB_EXIT_USAGE;
 }
 
@@ -60,6 +62,8 @@ int eb_cmd_run(int argc, char **argv)
             o.device_id = argv[++i];
         else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
             o.quiet = 1;
+        else if (strcmp(a, "--allow-commands") == 0)
+            o.allow_commands = 1;
         else if (a[0] == '-' || o.scenario_path)
             return usage();
         else

@@ -6,6 +6,8 @@
 
 #include "backend/registry.h"
 #include "cli/cli.h"
+#include "run/consent.h"
+#include "run/reference_inputs.h"
 #include "scenarios/scenario.h"
 
 #define MAX_SETS 256
@@ -181,7 +183,9 @@ int eb_cmd_validate(int argc, char **argv)
         goto out;
     }
     char msg[sizeof errors->items[0].message];
-    if ((st = eb_scenario_expand(s, &m, msg, sizeof msg)) != EB_OK) {
+    if ((st = eb_scenario_check_reference_inputs(s, msg, sizeof msg)) == EB_OK)
+        st = eb_scenario_expand(s, &m, msg, sizeof msg);
+    if (st != EB_OK) {
         if (json) {
             errors->n = errors->total = 1;
             errors->items[0].line = errors->items[0].col = 0;
@@ -195,6 +199,11 @@ int eb_cmd_validate(int argc, char **argv)
         goto out;
     }
     note_unavailable(s, reg);
+    char where[1400];
+    if (eb_scenario_runs_commands(s, where, sizeof where))
+        fprintf(stderr, "note: %s: " EB_COMMAND_KEY " runs a shell command on this machine: run "
+                        "and farm need --allow-commands for it (docs/security.md)\n",
+                where);
     if (json) {
         print_ok_json(s, m, matrix);
     } else {

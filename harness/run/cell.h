@@ -89,8 +89,13 @@ eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double t
                                volatile sig_atomic_t *abort_flag, eb_run_record *rec,
                                char *msg, size_t msg_len);
 
-/* Same contract, in this process (no crash or hang protection). */
-eb_status eb_cell_run_inprocess(const eb_registry *reg, const eb_cell_job *job,
+/* Same contract, in this process (no crash protection): the cell runs on
+ * a thread; at timeout_s (> 0) or *abort_flag it is asked to stop at its
+ * next sample. Returns EB_ERR_TIMEOUT when it did not stop within a grace
+ * period: rec is complete (timeout / interrupted), the thread is left
+ * running, and the caller must run no further cell in this process, keep
+ * reg alive and end the process with _exit. */
+eb_status eb_cell_run_inprocess(const eb_registry *reg, const eb_cell_job *job, double timeout_s,
                                 volatile sig_atomic_t *abort_flag, eb_run_record *rec);
 
 /* Child side of eb_cell_run_isolated: read the job from stdin, stream

@@ -6,6 +6,7 @@
 
 #include "backend/session.h"
 #include "run/cell_accuracy.h"
+#include "run/reference_inputs.h"
 
 eb_status eb_cell_acc_open(eb_cell_acc *a, const eb_cell_job *job, const eb_graph *g, char *msg,
                            size_t msg_len)
@@ -108,7 +109,14 @@ static eb_status compare_reference(eb_cell_acc *a, const eb_registry *reg,
     const eb_graph *g = ses.g;
     const eb_tensor *o = &g->tensors[g->outputs[0]];
     size_t es = eb_dtype_size(o->dtype);
-    if (g->n_inputs != a->g->n_inputs || !es || o->nbytes / es != a->out_elems) {
+    /* the reference is fed this variant's input: never into a buffer of
+     * another type, size or layout */
+    if ((st = eb_reference_inputs_match(g, a->g, bmsg, sizeof bmsg)) != EB_OK) {
+        snprintf(emsg, sizeof emsg, "this variant cannot be compared with the reference: %s",
+                 bmsg);
+        goto out;
+    }
+    if (!es || o->nbytes / es != a->out_elems) {
         snprintf(emsg, sizeof emsg, "the reference does not match this variant's inputs and "
                  "first output (%zu values, the variant has %zu)", es ? o->nbytes / es : 0,
                  a->out_elems);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -156,6 +157,7 @@ eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double t
     eb_utc_now(rec->started, sizeof rec->started);
     uint64_t t0 = eb_now_ns();
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(msg, msg_len, "cannot fork the cell process: %s", strerror(errno));
@@ -165,20 +167,29 @@ eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double t
         /* child: own process group (the terminal's Ctrl-C is the parent's to
          * handle), stdin = job, fd 3 = results, stdout/stderr = log */
         setpgid(0, 0);
+        /* the cell dies with edgebench (killed, or its ssh dropped): never
+         * an orphan measuring on; the check closes the window in which the
+         * parent died before prctl */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
         signal(SIGINT, SIG_IGN);
         signal(SIGPIPE, SIG_DFL);
-        dup2(jp[0], 0);
-        dup2(lp[1], 1);
-        dup2(lp[1], 2);
-        if (rp[1] != 3) {
-            dup2(rp[1], 3);
-            close(rp[1]);
-        }
-        close(jp[0]);
-        close(jp[1]);
-        close(rp[0]);
-        close(lp[0]);
-        close(lp[1]);
+        /* the pipes may sit on fd 3 (or 0-2) themselves: move the three
+         * ends the child keeps out of the way before placing them */
+        int jin = fcntl(jp[0], F_DUPFD, 10), res = fcntl(rp[1], F_DUPFD, 10);
+        int lw = fcntl(lp[1], F_DUPFD, 10);
+        const int ends[] = {jp[0], jp[1], rp[0], rp[1], lp[0], lp[1]};
+        for (int k = 0; k < 6; k++)
+            if (ends[k] > 3)
+                close(ends[k]);
+        dup2(jin, 0);
+        dup2(lw, 1);
+        dup2(lw, 2);
+        dup2(res, 3);
+        close(jin);
+        close(res);
+        close(lw);
         execl(exe, "edgebench", "__cell", (char *)NULL);
         dprintf(2, "cannot start %s: %s\n", exe, strerror(errno));
         _exit(127);

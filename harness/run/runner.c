@@ -1,12 +1,15 @@
 /* eb_run_scenario: the main job of edgebench (see runner.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "devices/host_describe.h"
 #include "reports/sha256.h"
 #include "reports/store.h"
 #include "run/cell.h"
+#include "run/consent.h"
+#include "run/reference_inputs.h"
 #include "run/interrupt.h"
 #include "run/progress.h"
 #include "run/job_inputs.h"
@@ -132,7 +135,7 @@ int eb_run_scenario(const eb_run_options *o)
 {
     FILE *log = o->log ? o->log : stderr;
     char msg[4096];
-    int rc = EB_EXIT_OK;
+    int rc = EB_EXIT_OK, stuck = 0;
     eb_registry *reg = NULL;
     eb_scenario *s = NULL;
     eb_matrix *m = NULL;
@@ -141,6 +144,9 @@ int eb_run_scenario(const eb_run_options *o)
         fprintf(log, "edgebench run: out of memory\n");
         return EB_EXIT_RUN;
     }
+    /* from here on a signal ends the run with its summary and exit 3 */
+    eb_stop_requested = eb_abort_requested = eb_last_signal = 0;
+    eb_interrupt_install();
     eb_scenario_source src = {.path = o->scenario_path, .overrides = o->overrides,
                               .n_overrides = o->n_overrides, .registry = reg};
     eb_scenario_errors errs;
@@ -148,6 +154,17 @@ int eb_run_scenario(const eb_run_options *o)
     if (est != EB_OK) {
         eb_scenario_errors_format(&errs, msg, sizeof msg);
         fprintf(log, "%s\n", msg[0] ? msg : eb_status_str(est));
+        rc = EB_EXIT_USAGE;
+        goto out;
+    }
+    if (eb_scenario_commands_allowed(s, o->allow_commands, "--allow-commands", msg,
+                                     sizeof msg) != EB_OK) {
+        fprintf(log, "edgebench run: %s\n", msg);
+        rc = EB_EXIT_USAGE;
+        goto out;
+    }
+    if (eb_scenario_check_reference_inputs(s, msg, sizeof msg) != EB_OK) {
+        fprintf(log, "edgebench run: %s\n", msg);
         rc = EB_EXIT_USAGE;
         goto out;
     }
@@ -187,11 +204,10 @@ int eb_run_scenario(const eb_run_options *o)
         goto out;
     }
 
-    eb_interrupt_install();
     eb_progress p;
     eb_progress_start(&p, log, total, o->quiet);
     int counts[6] = {0}, done = 0, store_failed = 0;
-    for (int i = 0; i < m->n_cells && !eb_stop_requested; i++) {
+    for (int i = 0; i < m->n_cells && !eb_stop_requested && !stuck; i++) {
         const eb_matrix_cell *c = &m->cells[i];
         if (!wanted_backend(o, c->backend) || !wanted_cell(o, c))
             continue;
@@ -209,7 +225,9 @@ int eb_run_scenario(const eb_run_options *o)
             eb_job_set_inputs(s, c, &job);
             eb_cell_hw_job_from(&job.hw, s, c);
             if (c->run.isolation == EB_ISOLATION_NONE) {
-                eb_cell_run_inprocess(reg, &job, &eb_abort_requested, &rec);
+                if (eb_cell_run_inprocess(reg, &job, c->run.timeout_s, &eb_abort_requested,
+                                          &rec) != EB_OK)
+                    stuck = 1; /* a hung cell thread: nothing more runs in this process */
             } else if (eb_cell_run_isolated(o->exe, &job, c->run.timeout_s, &eb_abort_requested,
                                             &rec, msg, sizeof msg) != EB_OK) {
                 rec.status = EB_RUN_FAILED;
@@ -232,13 +250,12 @@ int eb_run_scenario(const eb_run_options *o)
         eb_run_record_free(&rec);
     }
     eb_progress_finish(&p);
-    eb_interrupt_restore();
     if (eb_store_close(st, msg, sizeof msg) != EB_OK) {
         fprintf(log, "edgebench run: %s\n", msg);
         store_failed = 1;
     }
     st = NULL;
-    if (!o->quiet || store_failed || eb_stop_requested)
+    if (!o->quiet || store_failed || eb_stop_requested || stuck)
         fprintf(log,
                 "edgebench: %d of %d cells: %d ok, %d failed, %d crashed, %d timeout, %d "
                 "skipped, %d interrupted -> %s\n",
@@ -246,17 +263,34 @@ int eb_run_scenario(const eb_run_options *o)
                 counts[EB_RUN_TIMEOUT], counts[EB_RUN_SKIPPED], counts[EB_RUN_INTERRUPTED],
                 o->output);
     if (eb_stop_requested)
-        fprintf(log, "edgebench: interrupted; %s keeps the %d finished cells (re-run with "
-                     "--append to add more)\n",
+        fprintf(log, "edgebench: interrupted (%s); %s keeps the %d finished cells (re-run "
+                     "with --append to add more)\n",
+                eb_interrupt_signal_name(eb_last_signal), o->output, done);
+    else if (stuck)
+        fprintf(log, "edgebench: a cell run with isolation: none did not stop; no further "
+                     "cells ran; %s keeps the %d finished cells\n",
                 o->output, done);
-    if (store_failed || eb_stop_requested || counts[EB_RUN_FAILED] || counts[EB_RUN_CRASHED] ||
+    if (store_failed)
+        fprintf(log, "edgebench: the results file %s could not be written (a full disk or a "
+                     "file size limit?); the run stopped\n",
+                o->output);
+    if (store_failed || eb_stop_requested || stuck || counts[EB_RUN_FAILED] || counts[EB_RUN_CRASHED] ||
         counts[EB_RUN_TIMEOUT] || counts[EB_RUN_INTERRUPTED])
         rc = EB_EXIT_RUN;
 out:
     if (st)
         eb_store_close(st, msg, sizeof msg);
+    eb_interrupt_restore();
+    if (stuck) {
+        /* the hung cell's thread still runs in a backend of reg: end the
+         * process here, without unloading anything under it */
+        fflush(NULL);
+        _exit(rc);
+    }
     eb_matrix_destroy(m);
     eb_scenario_destroy(s);
     eb_registry_destroy(reg);
+    if (rc == EB_EXIT_OK && eb_stop_requested)
+        rc = EB_EXIT_RUN; /* a signal before the first cell */
     return rc;
 }

@@ -25,6 +25,7 @@ typedef struct eb_run_options {
     const char *command_line;     /* stored in the file */
     const char *exe;              /* this program, started again for isolated cells */
     int quiet;
+    int allow_commands;           /* --allow-commands: run metrics.power_command */
     FILE *log;                    /* progress and messages (stderr) */
 } eb_run_options;
 
