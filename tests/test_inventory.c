@@ -202,7 +202,8 @@ static void test_manifest_lists_files_by_hash(void **state)
     (void)state;
     char msg[1024];
     eb_farm_stage s;
-    assert_int_equal(eb_farm_stage_make(DATA "fast.yaml", NULL, 0, &s, msg, sizeof msg), EB_OK);
+    assert_int_equal(eb_farm_stage_make(DATA "fast.yaml", NULL, 0, EB_STAGE_ALLOW_OUTSIDE, &s, msg,
+                                        sizeof msg), EB_OK);
     assert_int_equal(s.n_files, 2);
     assert_string_equal(s.files[0].rel, "farm_fast.yaml");
     assert_string_equal(s.files[1].rel, "models/quickstart_cnn.onnx");

@@ -1,7 +1,11 @@
 /* edgebench farm INVENTORY.yaml SCENARIO.yaml [-o farm.h5] [--jobs N]
  *                [--device ID]... [--tag TAG]... [--set KEY=VALUE]... [--quiet]
+ *                [--trust-inventory] [--allow-commands] [--allow-outside-paths]
  * One scenario on every device of an inventory (harness/farm/farm.h,
- * docs/farm.md). */
+ * docs/farm.md). The flags are the user's consent (docs/security.md): an
+ * inventory's exec prefixes and local programs run here, a scenario's
+ * meter command runs on the devices, files outside the scenario's folder
+ * are copied to them. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +20,9 @@
 static int usage(void)
 {
     fprintf(stderr, "usage: edgebench farm INVENTORY.yaml SCENARIO.yaml [-o FARM.h5] [--jobs N] "
-                    "[--device ID]... [--tag TAG]... [--set KEY=VALUE]... [--quiet]\n");
+                    "[--device ID]... [--tag TAG]... [--set KEY=VALUE]... [--quiet]\n"
+                    "                      [--trust-inventory] [--allow-commands] "
+                    "[--allow-outside-paths]\n");
     return EB_EXIT_USAGE;
 }
 
@@ -45,6 +51,12 @@ int eb_cmd_farm(int argc, char **argv)
             sets[o.n_sets++] = argv[++i];
         else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
             o.quiet = 1;
+        else if (strcmp(a, "--allow-commands") == 0)
+            o.allow_commands = 1;
+        else if (strcmp(a, "--trust-inventory") == 0)
+            o.trust_inventory = 1;
+        else if (strcmp(a, "--allow-outside-paths") == 0)
+            o.allow_outside_paths = 1;
         else if (a[0] == '-')
             return usage();
         else if (!o.inventory_path)

@@ -322,6 +322,8 @@ static eb_farm_status run_scenario(ctx *c, const char *remote_results)
     args[n++] = "--device-id";
     args[n++] = d->id;
     args[n++] = "--quiet";
+    if (j->allow_commands)
+        args[n++] = "--allow-commands";
     for (int i = 0; i < d->n_backends; i++) {
         args[n++] = "--backend";
         args[n++] = d->backends[i];

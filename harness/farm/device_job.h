@@ -34,6 +34,7 @@ typedef struct eb_farm_job {
     const char *session;       /* names the results file on the device */
     const char *results_local; /* where the fetched results file goes */
     int log_fd;                /* the device's log */
+    int allow_commands;        /* pass --allow-commands to the device's run */
 } eb_farm_job;
 
 /* Run every step. Returns the status; msg says what happened in one line,

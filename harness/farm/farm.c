@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -18,6 +19,7 @@
 #include "farm/stage.h"
 #include "farm/transport.h"
 #include "reports/merge.h"
+#include "reports/results.h"
 #include "reports/store.h"
 
 #define LOG_TAIL_BYTES 8192
@@ -47,8 +49,8 @@ static volatile sig_atomic_t interrupts;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    interrupts++;
+    /* SIGHUP: the terminal is gone, nobody presses Ctrl-C twice */
+    interrupts += sig == SIGHUP ? 2 : 1;
 }
 
 static double now_s(void)
@@ -74,7 +76,99 @@ static int selected(const eb_farm_options *o, const eb_farm_device *d)
     return 0;
 }
 
+/* farm --set gives the scenario a meter command (the staged scenario
+ * already has it checked; the device's run needs the flag too). */
+static int sets_command(const eb_farm_options *o)
+{
+    const char *key = "metrics.power_command=";
+    int found = 0;
+    for (int i = 0; i < o->n_sets; i++)
+        if (strncmp(o->sets[i], key, strlen(key)) == 0)
+            found = o->sets[i][strlen(key)] != '\0';
+    return found;
+}
+
+/* A device's own `set:` gives the scenario a meter command. */
+static const char *device_set_command(const eb_farm_device *d)
+{
+    const char *key = "metrics.power_command=";
+    const char *found = NULL;
+    for (int i = 0; i < d->n_sets; i++)
+        if (strncmp(d->sets[i], key, strlen(key)) == 0)
+            found = d->sets[i][strlen(key)] ? d->sets[i] : NULL; /* the last one counts */
+    return found;
+}
+
+/* What the inventory and the scenario would run, checked against the
+ * command line's consent before anything starts (docs/security.md). */
+static int consent(const eb_farm_options *o, const eb_inventory *inv, const slot *slots)
+{
+    for (int i = 0; i < inv->n_devices; i++) {
+        const eb_farm_device *d = &inv->devices[i];
+        if (!slots[i].selected)
+            continue;
+        if (d->runs_here_key && !o->trust_inventory) {
+            fprintf(o->log,
+                    "edgebench farm: %s:%d:%d: device '%s': %s runs a program of the "
+                    "inventory's choosing on this machine (%s); an inventory is data unless "
+                    "you say otherwise: add --trust-inventory if you trust %s "
+                    "(docs/security.md)\n",
+                    o->inventory_path, d->runs_here_line, d->runs_here_col, d->id,
+                    d->runs_here_key,
+                    d->transport == EB_FARM_EXEC ? "transport exec: command, push and pull"
+                                                 : "transport local with its own edgebench",
+                    o->inventory_path);
+            return -1;
+        }
+        const char *cmd = device_set_command(d);
+        if (cmd && !o->allow_commands) {
+            fprintf(o->log,
+                    "edgebench farm: %s: device '%s': set: %.300s runs a shell command at every "
+                    "sensor sample; commands run only with --allow-commands (docs/security.md)\n",
+                    o->inventory_path, d->id, cmd);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The results a device sent back may only speak for that device: a run
+ * or device description under another id (a device claiming to be its
+ * neighbour) is refused before anything is merged. */
+static int results_are_the_devices(const char *path, const char *id, char *msg, size_t len)
+{
+    eb_results *r = NULL;
+    char why[1024];
+    if (eb_results_read(path, 0, &r, why, sizeof why) != EB_OK) {
+        snprintf(msg, len, "the results file it sent cannot be read: %.900s", why);
+        return 0;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < r->n_devices && ok; i++)
+        if (strcmp(r->devices[i].id, id) != 0) {
+            snprintf(msg, len, "its results file describes device '%.100s', not '%s': not "
+                               "merged (a device files runs only under its own id)",
+                     r->devices[i].id, id);
+            ok = 0;
+        }
+    for (size_t i = 0; i < r->n_runs && ok; i++)
+        if (strcmp(r->runs[i].device, id) != 0) {
+            snprintf(msg, len, "its results file holds runs of device '%.100s', not '%s': not "
+                               "merged (a device files runs only under its own id)",
+                     r->runs[i].device, id);
+            ok = 0;
+        }
+    eb_results_free(r);
+    return ok;
+}
+
 /* ---- the worker ------------------------------------------------------- */
+
+static void orphaned(int sig)
+{
+    (void)sig;
+    kill(0, SIGKILL); /* the worker's own process group */
+}
 
 static void worker(const eb_farm_job *job, const char *status_path)
 {
@@ -105,6 +199,7 @@ static int start(slot *s, const eb_farm_stage *stage, const eb_farm_options *o,
     s->attempts++;
     dprintf(log_fd, "==== attempt %d of %d\n", s->attempts, s->dev->retries + 1);
     fflush(NULL); /* nothing buffered is written twice by the child */
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(log_fd);
@@ -117,9 +212,21 @@ static int start(slot *s, const eb_farm_stage *stage, const eb_farm_options *o,
         setpgid(0, 0);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
+        signal(SIGXFSZ, SIG_DFL);
+        /* an attempt never outlives the farm: when the parent dies, the
+         * worker's whole group goes (its ssh too, which hangs up the run on
+         * the device) */
+        signal(SIGHUP, orphaned);
+        prctl(PR_SET_PDEATHSIG, SIGHUP);
+        if (getppid() != parent)
+            orphaned(SIGHUP);
         eb_farm_job job = {.dev = s->dev, .stage = stage, .sets = o->sets,
                            .n_sets = o->n_sets, .session = session,
-                           .results_local = s->results, .log_fd = log_fd};
+                           .results_local = s->results, .log_fd = log_fd,
+                           .allow_commands = o->allow_commands &&
+                                             (stage->runs_commands || device_set_command(s->dev) ||
+                                              sets_command(o))};
         worker(&job, s->status_path);
         _exit(0);
     }
@@ -216,6 +323,11 @@ static char *log_tail(const char *path)
 static void record(slot *s, const eb_farm_options *o)
 {
     char msg[1024];
+    if ((s->status == EB_FARM_OK || s->status == EB_FARM_CELLS_FAILED) &&
+        !results_are_the_devices(s->results, s->dev->id, s->msg, sizeof s->msg)) {
+        s->status = EB_FARM_FAILED;
+        fprintf(o->log, "farm: %s: %s\n", s->dev->id, s->msg);
+    }
     if (s->status == EB_FARM_OK || s->status == EB_FARM_CELLS_FAILED) {
         const char *in[] = {s->results};
         FILE *lf = fopen(s->log_path, "a");
@@ -336,7 +448,12 @@ int eb_farm_run(const eb_farm_options *o)
                 o->inventory_path);
         goto done;
     }
-    st = eb_farm_stage_make(o->scenario_path, o->sets, o->n_sets, &stage, msg, sizeof msg);
+    if (consent(o, inv, slots) != 0)
+        goto done;
+    unsigned flags = (o->allow_commands ? EB_STAGE_ALLOW_COMMANDS : 0) |
+                     (o->allow_outside_paths ? EB_STAGE_ALLOW_OUTSIDE : 0);
+    st = eb_farm_stage_make(o->scenario_path, o->sets, o->n_sets, flags, &stage, msg,
+                            sizeof msg);
     if (st != EB_OK) {
         fprintf(o->log, "edgebench farm: %s\n", msg);
         rc = eb_exit_for_status(st);
@@ -383,11 +500,17 @@ int eb_farm_run(const eb_farm_options *o)
     int jobs = o->jobs > 0 ? o->jobs : inv->jobs;
     eb_transport_share_connections(stage.dir); /* to end a killed worker's connection */
     interrupts = 0;
-    struct sigaction sa = {0}, old_int, old_term;
+    struct sigaction sa = {0}, old_int, old_term, old_hup, ign = {0}, old_xfsz, old_pipe;
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+    /* a full disk or a closed pipe is an error of the write, not a death */
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGXFSZ, &ign, &old_xfsz);
+    sigaction(SIGPIPE, &ign, &old_pipe);
     if (!o->quiet)
         fprintf(o->log, "farm: %s on %d devices, %d at a time -> %s (logs in %s)\n",
                 stage.scenario_name, n_sel, jobs, o->output, logdir);
@@ -480,6 +603,9 @@ int eb_farm_run(const eb_farm_options *o)
         rc = EB_EXIT_RUN;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+    sigaction(SIGXFSZ, &old_xfsz, NULL);
+    sigaction(SIGPIPE, &old_pipe, NULL);
     table(o, slots, inv->n_devices);
 done:
     eb_farm_stage_free(&stage);

@@ -29,12 +29,19 @@ typedef struct eb_farm_options {
     const char *command_line;        /* stored in the file */
     const char *exe;                 /* this edgebench (local devices' default) */
     int quiet;                       /* no progress lines */
+    int allow_commands;              /* --allow-commands: metrics.power_command may run
+                                      * (on the devices) */
+    int trust_inventory;             /* --trust-inventory: the inventory's exec prefixes
+                                      * and local programs may run here */
+    int allow_outside_paths;         /* --allow-outside-paths: copy files from outside the
+                                      * scenario's folder */
     FILE *log;                       /* progress and problems (stderr) */
     FILE *out;                       /* the device table at the end (stdout) */
 } eb_farm_options;
 
 /* Returns the exit code: 0 every device ok; 2 bad inventory, scenario or
- * options (nothing run); 3 a device failed, was unreachable, timed out,
+ * options, or a command / program / outside path not allowed by the
+ * options above (nothing run); 3 a device failed, was unreachable, timed out,
  * had failing cells, or the farm was interrupted. */
 int eb_farm_run(const eb_farm_options *o);
 

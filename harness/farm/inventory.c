@@ -280,6 +280,9 @@ static int load_device(loader *L, const eb_ynode *n, eb_farm_device *d, const ch
                              "runs a program there)", what);
         if (get_argv(L, v, "command", &d->command) < 0)
             return -1;
+        d->runs_here_key = "command";
+        d->runs_here_line = v->line;
+        d->runs_here_col = v->col;
         const eb_ynode *pu = eb_ynode_get(n, "push"), *pl = eb_ynode_get(n, "pull");
         if (!pu != !pl)
             return bad(L, pu ? pu : pl, "%s: 'push' and 'pull' go together (copy there, copy "
@@ -311,6 +314,11 @@ static int load_device(loader *L, const eb_ynode *n, eb_farm_device *d, const ch
         if ((same_fs ? local_path(L, v, "edgebench", &d->edgebench)
                      : get_str(L, v, "edgebench", &d->edgebench)) < 0)
             return -1;
+        if (d->transport == EB_FARM_LOCAL) { /* a program of the inventory's choosing */
+            d->runs_here_key = "edgebench";
+            d->runs_here_line = v->line;
+            d->runs_here_col = v->col;
+        }
     } else if (!(d->edgebench = strdup(d->transport == EB_FARM_LOCAL ? self_exe : "edgebench"))) {
         return bad(L, n, "out of memory");
     }

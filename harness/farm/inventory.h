@@ -62,6 +62,11 @@ typedef struct eb_farm_device {
     int n_sets;
     double timeout_s;         /* per attempt */
     int retries;
+    /* What of the inventory runs as a program on this machine (the exec
+     * prefixes, a local device's own `edgebench`): the key and its
+     * position, for farm's --trust-inventory check; NULL when nothing. */
+    const char *runs_here_key;
+    int runs_here_line, runs_here_col;
 } eb_farm_device;
 
 typedef struct eb_inventory {

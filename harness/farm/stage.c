@@ -3,6 +3,7 @@
  * budgets) reaches the device exactly as written. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "farm/stage.h"
 #include "reports/sha256.h"
+#include "run/consent.h"
 #include "scenarios/scenario.h"
 #include "scenarios/yaml_tree.h"
 
@@ -25,20 +27,81 @@ static int edit_cmp(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* File names on the device: letters, digits, '.', '_', '-'. */
+/* Names of what farm places on a device: letters, digits, '.', '_', '-';
+ * never a leading '-' (an option) or '.' (hidden, "..", the manifest);
+ * at most EB_FARM_NAME_MAX characters, the end (an extension) kept. Every
+ * remote path is work_dir + one of these, so no shell on the device (legacy
+ * scp) reads anything in it but a plain word. */
+void eb_farm_safe_name(const char *name, const char *fallback, char *out, size_t len)
+{
+    char buf[4096];
+    size_t k = 0;
+    for (const char *p = name ? name : ""; *p && k + 1 < sizeof buf; p++) {
+        char c = *p;
+        int ok = strchr("._-", c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 (c >= '0' && c <= '9');
+        buf[k++] = ok && c ? c : '_';
+    }
+    buf[k] = '\0';
+    if (k && (buf[0] == '-' || buf[0] == '.'))
+        buf[0] = '_';
+    if (k == 0) {
+        snprintf(out, len, "%s", fallback);
+        return;
+    }
+    size_t cap = len - 1 < EB_FARM_NAME_MAX ? len - 1 : EB_FARM_NAME_MAX;
+    if (k <= cap) {
+        snprintf(out, len, "%s", buf);
+        return;
+    }
+    /* too long: the start and the last 16 characters (the extension) */
+    size_t tail = 16, head = cap - tail - 1;
+    snprintf(out, len, "%.*s_%s", (int)head, buf, buf + k - tail);
+}
+
 static void safe_base(const char *path, char *out, size_t len)
 {
     const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
-    size_t k = 0;
-    for (; *b && k + 1 < len; b++)
-        out[k++] = (strchr("._-", *b) || (*b >= 'a' && *b <= 'z') || (*b >= 'A' && *b <= 'Z') ||
-                    (*b >= '0' && *b <= '9'))
-                       ? *b
-                       : '_';
-    out[k] = '\0';
-    if (k == 0 || out[0] == '.')
-        snprintf(out, len, "model.onnx");
+    eb_farm_safe_name(b ? b + 1 : path, "file", out, len);
+}
+
+/* Farm copies only regular files, and only from the scenario's folder
+ * (and below) unless allowed: a scenario must not ship /etc/passwd or
+ * ../secrets to every board. */
+static eb_status check_source(const char *scenario_path, const eb_scenario *sc,
+                              const eb_ynode *node, const char *key, const char *resolved,
+                              unsigned flags, char *msg, size_t msg_len)
+{
+    struct stat sb;
+    if (stat(resolved, &sb) != 0) {
+        snprintf(msg, msg_len, "%s:%d:%d: %s: %s: %s", scenario_path, node->line, node->col, key,
+                 resolved, strerror(errno));
+        return EB_ERR_IO;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        snprintf(msg, msg_len, "%s:%d:%d: %s: %s is not a regular file; farm copies only "
+                               "regular files to devices",
+                 scenario_path, node->line, node->col, key, resolved);
+        return EB_ERR_INVALID_ARG;
+    }
+    if (flags & EB_STAGE_ALLOW_OUTSIDE)
+        return EB_OK;
+    char dir[PATH_MAX], file[PATH_MAX];
+    if (!realpath(sc->dir ? sc->dir : ".", dir) || !realpath(resolved, file)) {
+        snprintf(msg, msg_len, "%s: cannot resolve %s: %s", scenario_path, resolved,
+                 strerror(errno));
+        return EB_ERR_IO;
+    }
+    size_t dl = strlen(dir);
+    int inside = strncmp(file, dir, dl) == 0 && (file[dl] == '/' || (dl == 1 && dir[0] == '/'));
+    if (!inside) {
+        snprintf(msg, msg_len, "%s:%d:%d: %s: %s is outside the scenario's folder %s (links "
+                               "followed); farm copies files from elsewhere to every device only "
+                               "with --allow-outside-paths",
+                 scenario_path, node->line, node->col, key, file, dir);
+        return EB_ERR_INVALID_ARG;
+    }
+    return EB_OK;
 }
 
 static int write_file(const char *path, const char *text, size_t len)
@@ -93,11 +156,14 @@ static eb_status add_file(eb_farm_stage *s, const char *local, const char *rel, 
  * text) as "<subdir>/<name>" and describe the text edit that points the
  * scenario there. */
 static eb_status stage_path(eb_farm_stage *out, const eb_scenario *sc, const char *scenario_path,
-                            const eb_ynode *node, const char *resolved, const char *subdir,
-                            edit *e, char *msg, size_t msg_len)
+                            const eb_ynode *node, const char *key, const char *resolved,
+                            const char *subdir, unsigned flags, edit *e, char *msg,
+                            size_t msg_len)
 {
     char hex[65];
-    eb_status st = eb_sha256_file(resolved, hex, msg, msg_len);
+    eb_status st = check_source(scenario_path, sc, node, key, resolved, flags, msg, msg_len);
+    if (st == EB_OK)
+        st = eb_sha256_file(resolved, hex, msg, msg_len);
     if (st != EB_OK)
         return st;
     const char *rel = NULL;
@@ -106,7 +172,7 @@ static eb_status stage_path(eb_farm_stage *out, const eb_scenario *sc, const cha
             strncmp(out->files[k].rel, subdir, strlen(subdir)) == 0)
             rel = out->files[k].rel; /* one file, two variants */
     if (!rel) {
-        char base[200], r[256];
+        char base[EB_FARM_NAME_MAX + 1], r[256];
         safe_base(resolved, base, sizeof base);
         snprintf(r, sizeof r, "%s/%s", subdir, base);
         for (int k = 1; k < out->n_files; k++)
@@ -131,7 +197,8 @@ static eb_status stage_path(eb_farm_stage *out, const eb_scenario *sc, const cha
 }
 
 eb_status eb_farm_stage_make(const char *scenario_path, const char *const *overrides,
-                             int n_overrides, eb_farm_stage *out, char *msg, size_t msg_len)
+                             int n_overrides, unsigned flags, eb_farm_stage *out, char *msg,
+                             size_t msg_len)
 {
     memset(out, 0, sizeof *out);
     eb_scenario *sc = NULL;
@@ -141,6 +208,14 @@ eb_status eb_farm_stage_make(const char *scenario_path, const char *const *overr
     eb_status st = eb_scenario_load(scenario_path, overrides, n_overrides, &sc, msg, msg_len);
     if (st != EB_OK)
         return st;
+    /* a meter command runs on every device: only with --allow-commands */
+    if ((st = eb_scenario_commands_allowed(sc, flags & EB_STAGE_ALLOW_COMMANDS,
+                                           "--allow-commands", msg, msg_len)) != EB_OK) {
+        eb_scenario_destroy(sc);
+        return st;
+    }
+    char where[1400];
+    out->runs_commands = eb_scenario_runs_commands(sc, where, sizeof where);
     char tmpl[] = "/tmp/edgebench-farm-XXXXXX";
     const char *tmp = getenv("TMPDIR");
     char dir[4096];
@@ -180,8 +255,13 @@ eb_status eb_farm_stage_make(const char *scenario_path, const char *const *overr
             st = EB_ERR_INVALID_ARG;
             goto done;
         }
-        if ((st = stage_path(out, sc, scenario_path, node, v->resolved_path, "models",
-                             &edits[n_edits++], msg, msg_len)) != EB_OK)
+        char key[128];
+        if (strcmp(v->name, "default") == 0)
+            snprintf(key, sizeof key, "model.path");
+        else
+            snprintf(key, sizeof key, "model.variants.%s", v->name);
+        if ((st = stage_path(out, sc, scenario_path, node, key, v->resolved_path, "models",
+                             flags, &edits[n_edits++], msg, msg_len)) != EB_OK)
             goto done;
     }
     if (sc->inputs.kind == EB_INPUT_DATASET) {
@@ -199,7 +279,9 @@ eb_status eb_farm_stage_make(const char *scenario_path, const char *const *overr
                 st = EB_ERR_INVALID_ARG;
                 goto done;
             }
-            if ((st = stage_path(out, sc, scenario_path, node, files[i], "inputs",
+            char key[32];
+            snprintf(key, sizeof key, "inputs.%s", keys[i]);
+            if ((st = stage_path(out, sc, scenario_path, node, key, files[i], "inputs", flags,
                                  &edits[n_edits++], msg, msg_len)) != EB_OK)
                 goto done;
         }
@@ -220,9 +302,11 @@ eb_status eb_farm_stage_make(const char *scenario_path, const char *const *overr
     memcpy(text + k, sc->yaml + pos, sc->yaml_len - pos);
     k += sc->yaml_len - pos;
 
-    char rel[256], local[4400];
-    /* named as the scenario, so a scenario without `name:` keeps its name */
-    snprintf(rel, sizeof rel, "%s.yaml", sc->name);
+    char rel[256], local[4400], base[EB_FARM_NAME_MAX + 1];
+    /* named as the scenario (a scenario without `name:` keeps its name:
+     * the file name is its default), reduced to a safe file name */
+    eb_farm_safe_name(sc->name, "scenario", base, sizeof base);
+    snprintf(rel, sizeof rel, "%s.yaml", base);
     snprintf(local, sizeof local, "%s/%s", dir, rel);
     if (write_file(local, text, k) != 0) {
         snprintf(msg, msg_len, "%s: cannot write: %s", local, strerror(errno));
