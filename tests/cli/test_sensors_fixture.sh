@@ -74,7 +74,8 @@ print(f"rapl fixture: {m['energy_j']:.4f} J over the measured phase, mean {p:.4f
 assert abs(p - 9.0) <= 0.45, f"mean power {p:.4f} W, known 9 W (5%)"
 assert abs(m["energy_per_inference_j"] * n - m["energy_j"]) < 1e-9 * m["energy_j"] + 1e-12
 assert m["sensors"].startswith("power_w: package-0 (rapl); temperature_c: x86_pkg_temp (thermal); freq_mhz: cpu0"), m["sensors"]
-assert "counter.perf::TASK-CLOCK" in m
+# counted, or said why not (PAPI without a PMU, as in some VMs)
+assert "counter.perf::TASK-CLOCK" in m or "counter_unavailable.perf::TASK-CLOCK" in m
 pw = run["sensors"]["power_w"][:]
 en = run["sensors"]["energy_j"][:]
 tc = run["sensors"]["temperature_c"][:]

@@ -28,10 +28,6 @@ cooler() {
         read -r -t 0.01 -u "$fd" || :
     done
 }
-echo 70000 >"$ZONE"
-cooler &
-COOLER=$!
-trap 'kill $COOLER 2>/dev/null; wait $COOLER 2>/dev/null; rm -rf "$WORK"' EXIT
 
 cat >"$WORK/c.yaml" <<EOF2
 edgebench: 1
@@ -51,6 +47,12 @@ EOF2
 run_eb 0 validate "$WORK/c.yaml" --matrix
 expect_in "$WORK/out" 'busy +load_threads=1 '
 expect_in "$WORK/out" 'busy +load_threads=2 '
+# the cooler starts right before the run, so the zone is still hot when the
+# first cell reads it
+echo 70000 >"$ZONE"
+cooler &
+COOLER=$!
+trap 'kill $COOLER 2>/dev/null; wait $COOLER 2>/dev/null; rm -rf "$WORK"' EXIT
 run_eb 0 run "$WORK/c.yaml" -o "$WORK/c.h5"
 expect_in "$WORK/err" '6 of 6 cells: 6 ok'
 CHECKS=$((CHECKS + 1))
@@ -75,7 +77,9 @@ g, m = runs["cool"][0]
 print("cool:", m["cooldown"])
 assert m["cooldown"].startswith("reached: x86_pkg_temp at "), m["cooldown"]
 assert "below 55.0 C" in m["cooldown"]
-assert m["cooldown_wait_s"] >= 0.2, m["cooldown_wait_s"]   # it did wait for the zone
+# it did wait for the zone: its first read was still hot (how long depends on
+# how fast this machine starts the cell, up to the 0.75 s the zone takes)
+assert m["cooldown_wait_s"] > 0, m["cooldown_wait_s"]
 g, m = runs["never-cool"][0]
 print("never-cool:", m["cooldown"])
 assert m["cooldown"] == "timeout: acpitz still at 27.8 C (limit 10.0 C) after 0.3 s", m["cooldown"]

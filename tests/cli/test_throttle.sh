@@ -73,7 +73,11 @@ CHECKS=$((CHECKS + 1))
 run_eb 0 report "$WORK/t.h5"
 expect_in "$WORK/out" '^Throttled:$'
 expect_in "$WORK/out" '^  [0-9]{6} ref/default/half rep [0-2]: yes: emulated duty cycle 50% of every 100 ms \(condition kind throttle, method signal\); calibration speed 0\.[0-9]+x wall clock, [0-9.]+x per CPU second; cpu_share 0\.[0-9]+'
-expect_not_in "$WORK/out" '^  [0-9]{6} ref/default/free rep [0-2]: yes'
+# the Throttled list holds the emulated cells only (a busy machine puts the
+# free ones under Competing load instead)
+awk '/^Throttled:$/ {f = 1; next} /^$/ {f = 0} f' "$WORK/out" >"$WORK/throttled"
+expect_in "$WORK/throttled" 'ref/default/half rep'
+expect_not_in "$WORK/throttled" 'ref/default/free rep'
 run_eb 0 report "$WORK/t.h5" --format md
 expect_in "$WORK/out" '^## Throttled$'
 
