@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "counters/counters.h"
+
 #include "devices/device_file.h"
 #include "devices/host_describe.h"
 #include "devices/probe.h"
@@ -51,9 +53,16 @@ static void test_this_host_is_described_with_every_section(void **state)
         if (strncmp(v, "unavailable", 11) == 0)
             assert_true(strlen(v) > strlen("unavailable: ") + 10);
     }
-    /* software events count wherever PAPI works */
-    if (strncmp(get("papi"), "PAPI ", 5) == 0)
+    /* software events count wherever PAPI's perf_event component works,
+     * and say why not elsewhere */
+    char why[256];
+    if (eb_counters_perf_events(why, sizeof why)) {
         assert_string_equal(get("counter.perf::TASK-CLOCK"), "available");
+    } else {
+        printf("perf::TASK-CLOCK: %s\n", get("counter.perf::TASK-CLOCK"));
+        assert_true(strncmp(get("counter.perf::TASK-CLOCK"), "unavailable: ", 13) == 0);
+        assert_non_null(strstr(get("counter.perf::TASK-CLOCK"), why));
+    }
     /* no value changes between two probes: results files refuse a device
      * whose recorded description changed */
     static eb_host_desc again;

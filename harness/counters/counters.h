@@ -51,4 +51,9 @@ int eb_counters_probe_event(const char *name, char *why, size_t why_len);
 int eb_counters_probe_library(char *version, size_t version_len, int *hw_counters, char *why,
                               size_t why_len);
 
+/* 1 when perf:: events (software ones such as perf::TASK-CLOCK included)
+ * can be counted through PAPI here; else 0 and why (PAPI missing, or its
+ * perf_event component disabled, e.g. libpfm4 knows no PMU of this CPU). */
+int eb_counters_perf_events(char *why, size_t why_len);
+
 #endif

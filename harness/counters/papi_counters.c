@@ -59,14 +59,40 @@ static int hardware_pmu(void)
     return 0;
 }
 
+/* 1 when PAPI's perf_event component (every perf:: event, software ones
+ * such as perf::TASK-CLOCK included) is enabled; else 0 and why. libpfm4
+ * disables it when it knows no PMU of the CPU ("no default PMU found", seen
+ * on a VM whose CPU model is newer than the library), even though the
+ * kernel's software events exist. */
+static int perf_component(char *why, size_t why_len)
+{
+    int cid = PAPI_get_component_index("perf_event");
+    const PAPI_component_info_t *ci = cid >= 0 ? PAPI_get_component_info(cid) : NULL;
+    if (!ci) {
+        snprintf(why, why_len, "PAPI has no perf_event component");
+        return 0;
+    }
+    if (ci->disabled) {
+        snprintf(why, why_len, "PAPI's perf_event component is disabled here: %s",
+                 ci->disabled_reason[0] ? ci->disabled_reason : "no reason given");
+        return 0;
+    }
+    return 1;
+}
+
 /* Why PAPI refused an event: its error text, made specific for presets on
- * a host without hardware counters (a VM), which PAPI only calls "Event
- * does not exist". */
+ * a host without hardware counters (a VM) and for perf:: events when the
+ * perf_event component is off, which PAPI only calls "Event does not
+ * exist". */
 static void reason(const char *name, int rc, char *why, size_t why_len)
 {
     const char *e = PAPI_strerror(rc);
     int code;
-    if (strncmp(name, "PAPI_", 5) == 0 && PAPI_event_name_to_code((char *)name, &code) == PAPI_OK)
+    char comp[256];
+    if ((rc == PAPI_ENOEVNT || rc == PAPI_ECMP) && !perf_component(comp, sizeof comp))
+        snprintf(why, why_len, "PAPI: %s (%s; perf:: events and presets need it)",
+                 e ? e : "error", comp);
+    else if (strncmp(name, "PAPI_", 5) == 0 && PAPI_event_name_to_code((char *)name, &code) == PAPI_OK)
         snprintf(why, why_len, "PAPI: %s (%s: a preset with no countable native event%s)",
                  e ? e : "error", name,
                  hardware_pmu() ? "" : "; no hardware PMU in /sys/bus/event_source/devices, as "
@@ -223,17 +249,25 @@ int eb_counters_probe_library(char *version, size_t version_len, int *hw_counter
     int v = PAPI_get_opt(PAPI_LIB_VERSION, NULL);
     snprintf(version, version_len, "%d.%d.%d", PAPI_VERSION_MAJOR(v), PAPI_VERSION_MINOR(v),
              PAPI_VERSION_REVISION(v));
+    if (!perf_component(why, why_len))
+        return 1;
     int cid = PAPI_get_component_index("perf_event");
-    const PAPI_component_info_t *ci = cid >= 0 ? PAPI_get_component_info(cid) : NULL;
-    if (!ci) {
-        snprintf(why, why_len, "PAPI has no perf_event component");
-        return 1;
-    }
-    if (ci->disabled) {
-        snprintf(why, why_len, "PAPI perf_event component disabled: %s", ci->disabled_reason);
-        return 1;
-    }
-    *hw_counters = ci->num_cntrs;
+    *hw_counters = PAPI_get_component_info(cid)->num_cntrs;
+    why[0] = '\0';
+    return 1;
+#else
+    snprintf(why, why_len, "edgebench was built without PAPI (libpapi-dev)");
+    return 0;
+#endif
+}
+
+int eb_counters_perf_events(char *why, size_t why_len)
+{
+#ifdef EB_HAVE_PAPI
+    if (!papi_ready(why, why_len))
+        return 0;
+    if (!perf_component(why, why_len))
+        return 0;
     why[0] = '\0';
     return 1;
 #else

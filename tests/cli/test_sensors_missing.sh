@@ -50,7 +50,10 @@ for rid in ("000001", "000002"):
                len(m["counter_unavailable." + ev]) > 20, ev
     if "counter.PAPI_TOT_INS" not in m:
         assert "ipc" not in m and "instructions_per_inference" not in m
-    assert m["counter.perf::TASK-CLOCK"] > 0
+    # a software event counts wherever PAPI's perf_event component works;
+    # where libpfm4 disabled it (a CPU it does not know), it says so
+    assert ("counter.perf::TASK-CLOCK" in m and m["counter.perf::TASK-CLOCK"] > 0) or \
+           "perf_event component is disabled" in m["counter_unavailable.perf::TASK-CLOCK"], m
     # no sensor to check against the limits: calibration alone decides
     assert m["throttled"].startswith(("no", "yes: the core ran slower")), m["throttled"]
 cool = {k: (v.decode() if isinstance(v, bytes) else v)
