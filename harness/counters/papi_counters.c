@@ -89,7 +89,7 @@ static void reason(const char *name, int rc, char *why, size_t why_len)
     const char *e = PAPI_strerror(rc);
     int code;
     char comp[256];
-    if ((rc == PAPI_ENOEVNT || rc == PAPI_ECMP) && !perf_component(comp, sizeof comp))
+    if ((rc == PAPI_ENOEVNT || rc == PAPI_ECMP_DISABLED) && !perf_component(comp, sizeof comp))
         snprintf(why, why_len, "PAPI: %s (%s; perf:: events and presets need it)",
                  e ? e : "error", comp);
     else if (strncmp(name, "PAPI_", 5) == 0 && PAPI_event_name_to_code((char *)name, &code) == PAPI_OK)
