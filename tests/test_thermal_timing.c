@@ -35,7 +35,10 @@ static double cpu_s(void)
 static void test_calibration_is_sized_to_the_target_time(void **state)
 {
     (void)state;
+    double s0 = cpu_s();
+    uint64_t w0 = eb_now_ns();
     uint64_t units = eb_calibration_size(20);
+    double share = (cpu_s() - s0) / ((double)(eb_now_ns() - w0) / 1e9);
     assert_true(units >= 1);
     /* CPU time, so other processes on a shared machine do not count */
     double c0 = cpu_s();
@@ -43,8 +46,15 @@ static void test_calibration_is_sized_to_the_target_time(void **state)
     double ms = (cpu_s() - c0) * 1e3;
     printf("calibration: %llu units in %.1f ms of CPU time (target 20)\n",
            (unsigned long long)units, ms);
+    /* the size is found on the wall clock (the fastest of three tries):
+     * with under a third of a core every try is interrupted */
+    if (!(ms > 5 && ms < 80) && share < 0.33) {
+        printf("inconclusive: sizing got %.2f of a core (machine overloaded)\n", share);
+        skip();
+    }
     if (!(ms > 5 && ms < 80))
-        fail_msg("calibration sized for 20 ms took %.1f ms of CPU time", ms);
+        fail_msg("calibration sized for 20 ms took %.1f ms of CPU time (%.2f of a core)", ms,
+                 share);
     double cpu = 0;
     assert_true(eb_calibration_speed(units, 3, &cpu) > 0);
     assert_true(cpu > 0);
@@ -97,6 +107,13 @@ static void test_half_duty_throttle_halves_the_speed(void **state)
     ratio = s / f;
     printf("throttle 50%%: slowdown %.2fx (median wall per CPU second %.2f free, %.2f throttled)\n",
            ratio, f, s);
+    if (f > 1 / 0.15) {
+        /* the free runs got under 15% of a core: the off-part of a duty
+         * cycle mostly overlaps time spent waiting for the CPU anyway
+         * (1.37x measured at 7%), so this machine cannot show it now */
+        printf("inconclusive: free runs got %.2f of a core (machine overloaded)\n", 1 / f);
+        skip();
+    }
     }
     /* what it proves: half duty is about half the speed, clearly apart from
      * no throttling (1x) and from a quarter duty (4x). On an idle machine
@@ -139,6 +156,31 @@ static void test_throttle_stops_the_target_for_the_off_part(void **state)
         kill(child, SIGKILL);
         waitpid(child, NULL, 0);
         skip(); /* no schedstat in this kernel */
+    }
+    /* the child's share of a core, free: on an overloaded machine a stop
+     * waits in the run queue with the child, and the off-part shrinks */
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/schedstat", (int)child);
+    unsigned long long run0 = 0, run1 = 0;
+    FILE *sf = fopen(path, "r");
+    if (sf && fscanf(sf, "%llu", &run0) != 1)
+        run0 = 0;
+    if (sf)
+        fclose(sf);
+    uint64_t w0 = eb_now_ns();
+    usleep(200000);
+    sf = fopen(path, "r");
+    if (sf && fscanf(sf, "%llu", &run1) != 1)
+        run1 = 0;
+    if (sf)
+        fclose(sf);
+    double free_share = (double)(run1 - run0) / (double)(eb_now_ns() - w0);
+    if (free_share < 0.15) {
+        printf("inconclusive: the spinning child got %.2f of a core (machine overloaded)\n",
+               free_share);
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+        skip();
     }
     double frac = 0;
     for (int attempt = 0; attempt < 2 && !(frac > 0.6 && frac < 0.85); attempt++) {

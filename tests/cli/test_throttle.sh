@@ -32,7 +32,10 @@ EOF2
 for attempt in 1 2; do
 rm -f "$WORK/t.h5"
 run_eb 0 run "$WORK/t.yaml" -o "$WORK/t.h5"
-/usr/bin/python3 - "$WORK/t.h5" <<'PY' && break
+/usr/bin/python3 - "$WORK/t.h5" <<'PY'
+rc=$?
+[ "$rc" = 77 ] && { echo "skipped: the machine is too loaded to measure a duty cycle"; exit 77; }
+[ "$rc" = 0 ] && break
 import sys, h5py, statistics
 f = h5py.File(sys.argv[1], "r")
 cells = {"free": [], "half": []}
@@ -45,6 +48,13 @@ for rid in f["runs"]:
     wall = (int(t[-1]) + int(lat[-1])) / 1e9
     cells[cond].append((rid, m, len(lat) / wall, 1 / m["cpu_share"]))
 rate = {c: statistics.median(x[2] for x in v) for c, v in cells.items()}
+share = statistics.median(x[1]["cpu_share"] for x in cells["free"])
+if share < 0.15:
+    # the free cells got under 15% of a core: the cell waits for the CPU
+    # most of the time anyway, and a duty cycle's off-part mostly overlaps
+    # that wait (1.34x measured at cpu_share 0.05). Nothing to prove here.
+    print(f"inconclusive: the free cells got {share:.2f} of a core (machine overloaded)")
+    sys.exit(77)
 stretch = {c: statistics.median(x[3] for x in v) for c, v in cells.items()}
 slowdown = stretch["half"] / stretch["free"]
 print(f"throughput {rate['free']:.0f}/s free, {rate['half']:.0f}/s at 50% duty: "
