@@ -14,6 +14,19 @@ void eb_compare_options_default(eb_compare_options *o)
     o->seed = EB_RATIO_CI_SEED;
 }
 
+eb_verdict eb_ratio_verdict(double lo, double hi, double change, double tol)
+{
+    if (!isfinite(lo) || !isfinite(hi))
+        return EB_VERDICT_UNSTABLE;
+    if (lo > 1.0 + tol)
+        return EB_VERDICT_SLOWER;
+    if (hi > 1.0 + tol)
+        return EB_VERDICT_UNSTABLE;
+    if (hi < 1.0 - tol || (hi < 1.0 && change < -tol))
+        return EB_VERDICT_FASTER;
+    return EB_VERDICT_SAME;
+}
+
 const char *eb_verdict_str(eb_verdict v)
 {
     switch (v) {
@@ -29,29 +42,26 @@ const char *eb_verdict_str(eb_verdict v)
 static const char *const metric_names[EB_COMPARE_N_METRICS] = {
     "p50", "p90", "p99", "peak_rss_bytes", "energy_per_inference_j", "top1"};
 
-/* Why a side is too noisy to call at tolerance tol, or "" when it is not. */
-static void noise_reason(const eb_cell *c, const char *side, double tol, char *buf, size_t cap)
+/* Why a side cannot be judged at all (too few samples), or "". */
+static void too_few(const eb_cell *c, const char *side, char *buf, size_t cap)
 {
-    const eb_summary *s = &c->summary;
     buf[0] = '\0';
-    if (s->n < 10) {
-        snprintf(buf, cap, "%s has %llu samples (< 10)", side, (unsigned long long)s->n);
-        return;
-    }
-    double width = (s->median_ci_hi - s->median_ci_lo) / s->p50;
-    if (isfinite(width) && width > tol) {
-        snprintf(buf, cap, "%s median uncertain by %.1f%% (95%% CI width) > %.1f%%", side,
-                 100 * width, 100 * tol);
-        return;
-    }
-    if (isfinite(c->max_abs_drift) && c->max_abs_drift > tol) {
-        snprintf(buf, cap, "%s median drifted %.1f%% during the run > %.1f%%", side,
-                 100 * c->max_abs_drift, 100 * tol);
-        return;
-    }
-    if (isfinite(c->rep_spread) && c->rep_spread > tol)
-        snprintf(buf, cap, "%s repetitions' medians spread %.1f%% > %.1f%%", side,
-                 100 * c->rep_spread, 100 * tol);
+    if (c->summary.n < EB_COMPARE_MIN_SAMPLES)
+        snprintf(buf, cap, "%s has %llu samples (< %d)", side, (unsigned long long)c->summary.n,
+                 EB_COMPARE_MIN_SAMPLES);
+}
+
+/* Notes on a side's own noise, shown with the verdict but not deciding it
+ * (the ratio interval already carries both sides' uncertainty). */
+static void noise_note(const eb_cell *c, const char *side, double tol, char *buf, size_t cap)
+{
+    size_t len = strlen(buf);
+    if (isfinite(c->max_abs_drift) && c->max_abs_drift > tol)
+        len += (size_t)snprintf(buf + len, len < cap ? cap - len : 0, "; %s median drifted %.1f%%",
+                                side, 100 * c->max_abs_drift);
+    if (len < cap && isfinite(c->rep_spread) && c->rep_spread > tol)
+        snprintf(buf + len, cap - len, "; %s repetitions' medians spread %.1f%%", side,
+                 100 * c->rep_spread);
 }
 
 static void fill_metrics(const eb_cell *base, const eb_cell *cand, eb_cell_compare *out)
@@ -115,39 +125,51 @@ int eb_compare_cell(const eb_cell *base, const eb_cell *cand, const eb_compare_o
         return -1;
     out->have_stats = 1;
 
-    char noise[256];
+    char few[160];
     for (int i = 0; i < 2; i++) {
-        noise_reason(sides[i], names[i], o->tolerance, noise, sizeof noise);
-        if (noise[0]) {
+        too_few(sides[i], names[i], few, sizeof few);
+        if (few[0]) {
             out->verdict = EB_VERDICT_UNSTABLE;
-            snprintf(out->why, sizeof out->why, "%s (change %+.1f%%)", noise, 100 * out->change);
+            snprintf(out->why, sizeof out->why, "%s (change %+.1f%%)", few, 100 * out->change);
             return 0;
         }
     }
     double tol = o->tolerance;
-    int sig_slower = out->mwu.p_greater < o->alpha && out->ci.lo > 1.0;
-    int sig_faster = out->mwu.p_less < o->alpha && out->ci.hi < 1.0;
-    char stats[192];
-    snprintf(stats, sizeof stats, "p=%.2g, %.0f%% CI of ratio [%.4f, %.4f]",
-             out->change >= 0 ? out->mwu.p_greater : out->mwu.p_less, 100 * o->confidence,
-             out->ci.lo, out->ci.hi);
-    if (out->change > tol && sig_slower) {
-        out->verdict = EB_VERDICT_SLOWER;
-        snprintf(out->why, sizeof out->why, "median %+.1f%% > %.1f%%, significant (%s)",
-                 100 * out->change, 100 * tol, stats);
-    } else if (out->change < -tol && sig_faster) {
-        out->verdict = EB_VERDICT_FASTER;
-        snprintf(out->why, sizeof out->why, "median %+.1f%% < -%.1f%%, significant (%s)",
-                 100 * out->change, 100 * tol, stats);
-    } else {
+    out->verdict = eb_ratio_verdict(out->ci.lo, out->ci.hi, out->change, tol);
+    double p = out->change >= 0 ? out->mwu.p_greater : out->mwu.p_less;
+    /* the one-sided test must agree with the interval (it always does in
+     * practice: an interval clear of 1 comes with a tiny p) */
+    if (out->verdict == EB_VERDICT_SLOWER && !(out->mwu.p_greater < o->alpha))
+        out->verdict = EB_VERDICT_UNSTABLE;
+    if (out->verdict == EB_VERDICT_FASTER && !(out->mwu.p_less < o->alpha))
         out->verdict = EB_VERDICT_SAME;
-        if (fabs(out->change) > tol)
-            snprintf(out->why, sizeof out->why, "median %+.1f%% but not significant (%s)",
-                     100 * out->change, stats);
-        else
-            snprintf(out->why, sizeof out->why, "median %+.1f%% within %.1f%% (%s)",
-                     100 * out->change, 100 * tol, stats);
+    char stats[192];
+    snprintf(stats, sizeof stats, "%.0f%% CI of ratio [%.4f, %.4f], p=%.2g", 100 * o->confidence,
+             out->ci.lo, out->ci.hi, p);
+    double bound = 1.0 + tol;
+    switch (out->verdict) {
+    case EB_VERDICT_SLOWER:
+        snprintf(out->why, sizeof out->why,
+                 "median %+.1f%%, ratio interval above %.4f (tolerance %.1f%%): %s",
+                 100 * out->change, bound, 100 * tol, stats);
+        break;
+    case EB_VERDICT_FASTER:
+        snprintf(out->why, sizeof out->why, "median %+.1f%%, ratio interval below 1: %s",
+                 100 * out->change, stats);
+        break;
+    case EB_VERDICT_UNSTABLE:
+        snprintf(out->why, sizeof out->why,
+                 "median %+.1f%%, ratio interval straddles %.4f (tolerance %.1f%%): %s; "
+                 "more samples needed (gate --confirm)",
+                 100 * out->change, bound, 100 * tol, stats);
+        break;
+    default:
+        snprintf(out->why, sizeof out->why,
+                 "median %+.1f%% within %.1f%%, ratio interval below %.4f: %s", 100 * out->change,
+                 100 * tol, bound, stats);
     }
+    noise_note(base, "baseline", tol, out->why, sizeof out->why);
+    noise_note(cand, "candidate", tol, out->why, sizeof out->why);
     return 0;
 }
 

@@ -3,20 +3,20 @@
  *
  * Latency: the change of the median in percent, a percentile-bootstrap
  * interval of median(candidate) / median(baseline) (fixed seed), and a
- * Mann-Whitney U test of the pooled latency samples. The verdict of a
- * matched cell, in this order:
+ * Mann-Whitney U test of the pooled latency samples. The verdict is read
+ * from the interval of the ratio [lo, hi], never from each side's own
+ * interval (a noisy baseline only widens the ratio interval), in this order:
  *   failed    either side has no ok run with samples (the failing run's
  *             status and message are given);
- *   unstable  either side is too noisy to call at the tolerance: fewer than
- *             10 samples, or its own median is uncertain by more than the
- *             tolerance (95% median CI width / median > tolerance), or its
- *             median drifted by more than the tolerance during the run
- *             (|drift| > tolerance), or its repetitions' medians spread by
- *             more than the tolerance;
- *   slower    change > tolerance AND significant: one-sided Mann-Whitney
- *             p (candidate larger) < alpha AND the ratio interval lies above 1;
- *   faster    change < -tolerance AND significant the other way;
- *   same      otherwise.
+ *   unstable  a side has fewer than EB_COMPARE_MIN_SAMPLES samples;
+ *   slower    lo > 1 + tolerance (wholly above the boundary; the one-sided
+ *             Mann-Whitney p must also be < alpha, else unstable);
+ *   unstable  hi > 1 + tolerance (straddles the boundary: more samples
+ *             decide, gate --confirm);
+ *   faster    hi < 1 - tolerance, or hi < 1 and the median change is below
+ *             -tolerance (a faster candidate never fails a regression);
+ *   same      otherwise (the interval lies below 1 + tolerance).
+ * A side's drift or spread between repetitions is noted in `why`.
  * Other metrics (p90, p99, peak memory, energy per inference, top-1) are
  * single numbers per run: their change is shown, a missing one is "not
  * measured", never 0. */
@@ -52,6 +52,14 @@ typedef enum eb_verdict {
 } eb_verdict;
 
 const char *eb_verdict_str(eb_verdict v); /* "same", "slower", ... */
+
+/* Fewest pooled samples a side needs for a verdict other than unstable. */
+#define EB_COMPARE_MIN_SAMPLES 10
+
+/* The rule above on a ratio interval [lo, hi] (candidate / baseline), the
+ * median change (ratio - 1) and the tolerance (relative): SLOWER, UNSTABLE,
+ * FASTER or SAME. Non-finite bounds: UNSTABLE. Pure. */
+eb_verdict eb_ratio_verdict(double lo, double hi, double change, double tol);
 
 /* One metric on both sides. has_* 0 = not measured on that side. */
 typedef struct eb_metric_change {

@@ -45,7 +45,7 @@ static void test_ten_percent_slower_is_slower(void **state)
     char why[512];
     assert_int_equal(verdict_of(1e6, 1.1e6, 0.02, 0, 300, why, sizeof why), EB_VERDICT_SLOWER);
     print_message("%s\n", why);
-    assert_non_null(strstr(why, "% > 5.0%, significant (p="));
+    assert_non_null(strstr(why, "ratio interval above 1.0500 (tolerance 5.0%): 95% CI of ratio [1.0"));
 }
 
 static void test_two_percent_under_five_percent_tolerance_is_same(void **state)
@@ -67,19 +67,58 @@ static void test_a_big_change_of_few_noisy_samples_is_unstable_not_slower(void *
 {
     (void)state;
     char why[512];
-    /* 12 samples spread over +-50%: the median itself is uncertain by more than 5% */
+    /* 12 samples spread over +-50%: the ratio interval straddles 1.05 */
     assert_int_equal(verdict_of(1e6, 1.1e6, 1.0, 0, 12, why, sizeof why), EB_VERDICT_UNSTABLE);
-    assert_non_null(strstr(why, "median uncertain"));
+    assert_non_null(strstr(why, "ratio interval straddles 1.0500"));
+    assert_non_null(strstr(why, "more samples needed"));
     assert_int_equal(verdict_of(1e6, 1.1e6, 0.02, 0, 5, why, sizeof why), EB_VERDICT_UNSTABLE);
     assert_non_null(strstr(why, "5 samples (< 10)"));
 }
 
-static void test_a_candidate_drifting_more_than_the_tolerance_is_unstable(void **state)
+static void test_a_drifting_candidate_is_noted_and_judged_by_the_ratio(void **state)
 {
     (void)state;
     char why[512];
-    assert_int_equal(verdict_of(1e6, 1e6, 0.01, 0.3, 300, why, sizeof why), EB_VERDICT_UNSTABLE);
+    /* 30% drift over the run: its median is really ~15% higher */
+    assert_int_equal(verdict_of(1e6, 1e6, 0.01, 0.3, 300, why, sizeof why), EB_VERDICT_SLOWER);
     assert_non_null(strstr(why, "candidate median drifted"));
+}
+
+/* The case of issue 16: a candidate 23.7% faster against a baseline whose
+ * own median is uncertain by far more than the 5% tolerance. The old rule
+ * called it unstable (and gate failed it); the ratio interval is wholly
+ * below 1: faster. */
+static void test_a_much_faster_candidate_against_a_noisy_baseline_is_faster(void **state)
+{
+    (void)state;
+    fx_run b = {.median_ns = 1e6, .spread = 1.0, .n = 300};
+    fx_run k = {.median_ns = 0.763e6, .spread = 0.1, .n = 300};
+    eb_results *rb, *rc;
+    eb_comparison *c = compare(&b, 1, &k, 1, &rb, &rc);
+    const eb_cell *base = c->items[0].base;
+    double width = (base->summary.median_ci_hi - base->summary.median_ci_lo) / base->summary.p50;
+    assert_true(width > 0.05); /* the baseline alone is not pinned to 5% */
+    print_message("%s\n", c->items[0].why);
+    assert_int_equal(c->items[0].verdict, EB_VERDICT_FASTER);
+    assert_true(c->items[0].ci.hi < 0.9);
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+}
+
+static void test_the_ratio_rule_at_its_boundaries(void **state)
+{
+    (void)state;
+    const double t = 0.05;
+    assert_int_equal(eb_ratio_verdict(1.06, 1.10, 0.08, t), EB_VERDICT_SLOWER);
+    assert_int_equal(eb_ratio_verdict(1.04, 1.10, 0.07, t), EB_VERDICT_UNSTABLE);
+    assert_int_equal(eb_ratio_verdict(0.90, 1.06, 0.00, t), EB_VERDICT_UNSTABLE);
+    assert_int_equal(eb_ratio_verdict(1.01, 1.05, 0.03, t), EB_VERDICT_SAME); /* +3%: never fails */
+    assert_int_equal(eb_ratio_verdict(0.97, 1.03, 0.00, t), EB_VERDICT_SAME);
+    assert_int_equal(eb_ratio_verdict(0.73, 0.79, -0.237, t), EB_VERDICT_FASTER);
+    assert_int_equal(eb_ratio_verdict(0.92, 0.99, -0.06, t), EB_VERDICT_FASTER);
+    assert_int_equal(eb_ratio_verdict(0.97, 0.99, -0.02, t), EB_VERDICT_SAME);
+    assert_int_equal(eb_ratio_verdict(NAN, 1.0, 0, t), EB_VERDICT_UNSTABLE);
 }
 
 static void test_a_crashed_side_is_failed_with_its_message(void **state)
@@ -236,7 +275,9 @@ int main(void)
         cmocka_unit_test(test_two_percent_under_five_percent_tolerance_is_same),
         cmocka_unit_test(test_ten_percent_faster_is_faster),
         cmocka_unit_test(test_a_big_change_of_few_noisy_samples_is_unstable_not_slower),
-        cmocka_unit_test(test_a_candidate_drifting_more_than_the_tolerance_is_unstable),
+        cmocka_unit_test(test_a_drifting_candidate_is_noted_and_judged_by_the_ratio),
+        cmocka_unit_test(test_a_much_faster_candidate_against_a_noisy_baseline_is_faster),
+        cmocka_unit_test(test_the_ratio_rule_at_its_boundaries),
         cmocka_unit_test(test_a_crashed_side_is_failed_with_its_message),
         cmocka_unit_test(test_unmatched_cells_are_listed_on_both_sides),
         cmocka_unit_test(test_repetitions_pool_and_same_named_entries_match_in_order),

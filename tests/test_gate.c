@@ -217,6 +217,22 @@ static void test_unstable_fails_unless_the_budget_lets_it_pass(void **state)
     done(&g);
 }
 
+/* Issue 16: 23.7% faster against a baseline too noisy to pin its own
+ * median to 5% passes the regression budget. */
+static void test_a_much_faster_candidate_passes_against_a_noisy_baseline(void **state)
+{
+    (void)state;
+    fx_run base = {.median_ns = 1e6, .spread = 1.0, .n = 300};
+    fx_run cand = {.median_ns = 0.763e6, .spread = 0.1, .n = 300};
+    gate_case g;
+    run_gate(&g, "budgets:\n  - {metric: latency_p50_ms, max_regression_pct: 5}\n", &cand, 1,
+             &base, 1);
+    print_message("%s\n", g.r->checks[0].message);
+    assert_int_equal(g.r->checks[0].status, EB_CHECK_PASS);
+    assert_int_equal(eb_gate_exit_code(g.r), 0);
+    done(&g);
+}
+
 static void test_a_cell_without_baseline_fails_and_memory_compares_plainly(void **state)
 {
     (void)state;
@@ -291,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_regression_limit_needs_a_baseline),
         cmocka_unit_test(test_regression_fails_only_when_larger_than_limit_and_significant),
         cmocka_unit_test(test_unstable_fails_unless_the_budget_lets_it_pass),
+        cmocka_unit_test(test_a_much_faster_candidate_passes_against_a_noisy_baseline),
         cmocka_unit_test(test_a_cell_without_baseline_fails_and_memory_compares_plainly),
         cmocka_unit_test(test_junit_has_one_testcase_per_budget_and_cell_with_escaped_numbers),
         cmocka_unit_test(test_markdown_puts_failures_first_and_json_carries_every_number),

@@ -69,7 +69,7 @@ PY
 # 2. relative limit against a baseline: 10% slower fails, 2% passes
 printf 'budgets:\n  - {select: {backend: chaos}, metric: latency_p50_ms, max_regression_pct: 5}\n' >"$WORK/rel.yaml"
 run_eb 1 gate "$WORK/b10.h5" --budgets "$WORK/rel.yaml" --baseline "$WORK/a.h5"
-expect_in "$WORK/out" 'slower than baseline: median \+10\.[0-9]% > 5\.0%, significant'
+expect_in "$WORK/out" 'slower than baseline: median \+10\.[0-9]%, ratio interval above 1\.0500'
 run_eb 0 gate "$WORK/b2.h5" --budgets "$WORK/rel.yaml" --baseline "$WORK/a.h5"
 expect_in "$WORK/out" 'median \+2\.[0-9]% within 5\.0%'
 run_eb 2 gate "$WORK/b2.h5" --budgets "$WORK/rel.yaml"
