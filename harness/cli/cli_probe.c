@@ -30,7 +30,7 @@ int eb_cmd_probe(int argc, char **argv)
             id = argv[++i];
         else if (strcmp(a, "--sysfs-root") == 0 && has_val)
             root = argv[++i];
-        else if (strcmp(a, "-o") == 0 && has_val)
+        else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && has_val)
             out = argv[++i];
         else {
             fprintf(stderr, "edgebench probe: unknown or incomplete argument '%s'\n", a);
