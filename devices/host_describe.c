@@ -94,20 +94,87 @@ static const char *virtualised(void)
     return ans;
 }
 
+/* Lower-case words of the CPU brand joined by '-', without the marketing
+ * words and the clock ("Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz" ->
+ * "intel-xeon-e5-2680-v4"), at most cap - 1 bytes. */
+static void brand_slug(const char *brand, char *out, size_t cap)
+{
+    static const char *const drop[] = {"(r)", "(tm)", "cpu", "processor", "core(tm)",
+                                       "with", "radeon", "graphics", "n-core", NULL};
+    size_t j = 0;
+    out[0] = '\0';
+    char word[64];
+    const char *p = brand;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t w = 0;
+        while (p[w] && p[w] != ' ')
+            w++;
+        if (!w)
+            break;
+        if (p[0] == '@')
+            break; /* the nominal clock */
+        snprintf(word, sizeof word, "%.*s", (int)(w < 63 ? w : 63), p);
+        p += w;
+        char clean[64];
+        size_t k = 0;
+        for (size_t i = 0; word[i]; i++) {
+            char c = word[i];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if (c == '(' && (strncmp(word + i, "(R)", 3) == 0 || strncmp(word + i, "(r)", 3) == 0)) {
+                i += 2;
+                continue;
+            }
+            if (c == '(' && (strncmp(word + i, "(TM)", 4) == 0 || strncmp(word + i, "(tm)", 4) == 0)) {
+                i += 3;
+                continue;
+            }
+            int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+            if (ok)
+                clean[k++] = c;
+        }
+        clean[k] = '\0';
+        int skip = !k;
+        for (int d = 0; drop[d] && !skip; d++)
+            skip = strcmp(clean, drop[d]) == 0;
+        if (!skip && strstr(clean, "-core"))
+            skip = 1;
+        if (skip)
+            continue;
+        if (j + k + 2 > cap)
+            break;
+        j += (size_t)snprintf(out + j, cap - j, "%s%s", j ? "-" : "", clean);
+    }
+}
+
+void eb_device_id_from(const eb_host *h, long long memory_bytes, char *buf, size_t len)
+{
+    char features[256];
+    eb_cpu_feature_names(h->features, features, sizeof features);
+    long long gib = memory_bytes > 0 ? (memory_bytes + (1ll << 30) - 1) >> 30 : 0;
+    char key[1024];
+    snprintf(key, sizeof key, "%s|%s|%s|%s|%d|%d|%lld", h->arch ? h->arch : "",
+             h->cpu_vendor ? h->cpu_vendor : "", h->cpu_brand ? h->cpu_brand : "", features,
+             h->logical_cpus, h->physical_cores, gib);
+    uint64_t hash = 1469598103934665603ULL; /* FNV-1a */
+    for (const char *k = key; *k; k++)
+        hash = (hash ^ (unsigned char)*k) * 1099511628211ULL;
+    char slug[40];
+    brand_slug(h->cpu_brand ? h->cpu_brand : "", slug, sizeof slug);
+    if (!slug[0])
+        snprintf(slug, sizeof slug, "%.30s", h->arch && h->arch[0] ? h->arch : "cpu");
+    snprintf(buf, len, "%s-%dc-%lldg-%08x", slug, h->logical_cpus, gib,
+             (unsigned)(hash ^ (hash >> 32)));
+}
+
 void eb_default_device_id(char *buf, size_t len)
 {
-    char host[256] = "local";
-    if (gethostname(host, sizeof host) != 0 || !host[0])
-        snprintf(host, sizeof host, "local");
-    host[sizeof host - 1] = '\0';
-    size_t j = 0;
-    for (size_t i = 0; host[i] && j + 1 < len; i++) {
-        char c = host[i];
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '.' || c == '_' || c == '-';
-        buf[j++] = ok ? c : '_';
-    }
-    buf[j] = '\0';
+    eb_host h;
+    eb_host_detect(&h);
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    eb_device_id_from(&h, pages > 0 && page > 0 ? (long long)pages * page : 0, buf, len);
 }
 
 /* The basic facts; devices/probe.c adds caches, frequency, sensors,

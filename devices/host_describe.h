@@ -38,7 +38,15 @@ void eb_host_describe_basic(const eb_host *h, eb_host_desc *d);
 /* Space-separated names of the EB_CPU_* bits in `features`. */
 void eb_cpu_feature_names(uint64_t features, char *buf, size_t len);
 
-/* A device id for this host: its hostname, reduced to [A-Za-z0-9._-]. */
+/* A device id for this host, from its hardware and never its host name (a
+ * cloud CI runner gets a new name every job): the CPU brand in a few
+ * lower-case words, logical CPUs, memory in GiB (rounded up) and 8 hex
+ * digits of an FNV-1a hash of arch, vendor, brand, features, logical and
+ * physical cores and memory, e.g. "amd-epyc-7763-64-2c-8g-1f3a9c2e".
+ * Characters [a-z0-9.-] only; at most 63 bytes with len >= 64. */
 void eb_default_device_id(char *buf, size_t len);
+
+/* The same from a given host and memory size (bytes, 0 unknown). Pure. */
+void eb_device_id_from(const eb_host *h, long long memory_bytes, char *buf, size_t len);
 
 #endif

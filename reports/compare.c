@@ -223,3 +223,56 @@ void eb_comparison_free(eb_comparison *c)
     free(c->only_cand);
     free(c);
 }
+
+/* Up to 8 distinct device ids of cs, comma-separated, then up to 6 cell
+ * labels; appended to buf. */
+static void side_summary(const eb_cells *cs, const char *name, char *buf, size_t cap)
+{
+    size_t len = strlen(buf);
+#define PUT(...)                                                                                   \
+    do {                                                                                           \
+        if (len < cap)                                                                             \
+            len += (size_t)snprintf(buf + len, cap - len, __VA_ARGS__);                          \
+    } while (0)
+    PUT("%s%s: device ids ", len ? "\n  " : "  ", name);
+    int shown = 0;
+    for (size_t i = 0; i < cs->n && shown < 8; i++) {
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(cs->cells[k].first->device, cs->cells[i].first->device) == 0;
+        if (seen)
+            continue;
+        PUT("%s'%s'", shown ? ", " : "", cs->cells[i].first->device);
+        shown++;
+    }
+    if (!cs->n)
+        PUT("(none: no runs)");
+    PUT("; %zu cell%s", cs->n, cs->n == 1 ? "" : "s");
+    for (size_t i = 0; i < cs->n && i < 6; i++)
+        PUT("%s%s", i ? ", " : ": ", cs->cells[i].label);
+    if (cs->n > 6)
+        PUT(", ...");
+#undef PUT
+}
+
+void eb_cells_explain_no_match(const eb_cells *base, const char *base_name, const eb_cells *cand,
+                               const char *cand_name, char *buf, size_t cap)
+{
+    if (!cap)
+        return;
+    snprintf(buf, cap, "no cell of %s matches a cell of %s (a cell is device, scenario, backend, "
+                       "variant, condition, sweep and threads):",
+             cand_name, base_name);
+    side_summary(base, base_name, buf, cap);
+    side_summary(cand, cand_name, buf, cap);
+    int same_dev = 0;
+    for (size_t i = 0; i < base->n && !same_dev; i++)
+        for (size_t k = 0; k < cand->n && !same_dev; k++)
+            same_dev = strcmp(base->cells[i].first->device, cand->cells[k].first->device) == 0;
+    size_t len = strlen(buf);
+    if (!same_dev && base->n && cand->n && len < cap)
+        snprintf(buf + len, cap - len,
+                 "\n  the device ids differ: measure both on the same hardware and give both runs "
+                 "the same `--device-id ID` (the default id is derived from the CPU, cores and "
+                 "memory, see `edgebench probe`)");
+}

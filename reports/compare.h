@@ -106,6 +106,12 @@ int eb_compare_results(const eb_results *base, const eb_results *cand, const eb_
                        eb_comparison **out);
 void eb_comparison_free(eb_comparison *c);
 
+/* Why no cell of cand matches a cell of base, in words for a user: each
+ * side's device ids and first cells, and a hint when the device ids differ
+ * (--device-id). Written to buf (several lines). */
+void eb_cells_explain_no_match(const eb_cells *base, const char *base_name, const eb_cells *cand,
+                               const char *cand_name, char *buf, size_t cap);
+
 /* Renderers of a comparison: "text", "md", "json". 0 ok, -1 write error. */
 int eb_compare_render(FILE *f, const char *format, const eb_comparison *c, const char *base_path,
                       const char *cand_path);

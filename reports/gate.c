@@ -253,6 +253,29 @@ void eb_gate_recount(eb_gate_result *r)
         r->counts[r->checks[i].status]++;
 }
 
+/* A baseline of which no cell matches any cell of the results (typically
+ * two device ids): every regression check is an error that says why, not
+ * a list of "no baseline cell" failures. */
+static void no_match_is_an_error(eb_gate_result *r)
+{
+    if (!r->base_cells)
+        return;
+    for (size_t k = 0; k < r->cells->n; k++)
+        if (eb_cells_find(r->base_cells, &r->cells->cells[k]))
+            return;
+    char why[sizeof r->checks[0].message];
+    eb_cells_explain_no_match(r->base_cells, r->baseline->path, r->cells, r->results->path, why,
+                              sizeof why);
+    for (int i = 0; i < r->n_checks; i++) {
+        eb_gate_check *c = &r->checks[i];
+        if (c->cell && r->budgets->items[c->budget].has_regression &&
+            strstr(c->message, "no baseline cell")) {
+            c->status = EB_CHECK_ERROR;
+            snprintf(c->message, sizeof c->message, "%s", why);
+        }
+    }
+}
+
 eb_status eb_gate_evaluate(const eb_budget_set *budgets, const eb_results *results,
                            const eb_results *baseline, eb_gate_result **out, char *msg,
                            size_t msg_len)
@@ -298,6 +321,7 @@ eb_status eb_gate_evaluate(const eb_budget_set *budgets, const eb_results *resul
                      budgets->path, b->line, b->col, b->name, results->path);
         }
     }
+    no_match_is_an_error(r);
     eb_gate_recount(r);
     *out = r;
     return EB_OK;

@@ -78,10 +78,11 @@ static void note(const merge_state *m, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Session keys of a device group: who ran it and how, not what it is. */
+/* Session keys of a device group: who ran it and how, not what it is (the
+ * host name: a default device id names the hardware, which many hosts share). */
 static int session_key(const char *key)
 {
-    return strcmp(key, "tags") == 0 || strncmp(key, "farm_", 5) == 0;
+    return strcmp(key, "tags") == 0 || strcmp(key, "hostname") == 0 || strncmp(key, "farm_", 5) == 0;
 }
 
 /* ---- run identity set ------------------------------------------------- */

@@ -86,6 +86,13 @@ int eb_cmd_compare(int argc, char **argv)
     }
     if (eb_compare_render(f, format, c, paths[0], paths[1]) != 0)
         rc = EB_EXIT_RUN;
+    if (c->n == 0 && rc == EB_EXIT_OK) {
+        /* nothing was compared: not a pass */
+        char why[4096];
+        eb_cells_explain_no_match(c->base_cells, paths[0], c->cand_cells, paths[1], why, sizeof why);
+        fprintf(stderr, "edgebench compare: %s\n", why);
+        rc = EB_EXIT_USAGE;
+    }
     if (f != stdout && fclose(f) != 0)
         rc = EB_EXIT_RUN;
 out:

@@ -420,10 +420,14 @@ int eb_cmd_gate(int argc, char **argv)
         rc = rc ? rc : EB_EXIT_USAGE;
     if (!quiet || rc != 0)
         eb_gate_write_text(stdout, r);
-    if (rc == 2)
+    if (rc == 2) {
+        const char *last = "";
         for (int i = 0; i < r->n_checks; i++)
-            if (r->checks[i].status == EB_CHECK_ERROR)
+            if (r->checks[i].status == EB_CHECK_ERROR && strcmp(r->checks[i].message, last)) {
                 fprintf(stderr, "edgebench gate: %s\n", r->checks[i].message);
+                last = r->checks[i].message;
+            }
+    }
 out:
     eb_gate_result_free(r);
     confirm_cleanup(&cx);
