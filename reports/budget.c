@@ -17,11 +17,23 @@ const char *const eb_budget_selector_keys[EB_BUDGET_SEL_COUNT] = {
 
 static const char *const metric_names[EB_BM_COUNT] = {
     "latency_p50_ms", "latency_p90_ms", "latency_p95_ms", "latency_p99_ms",
-    "peak_memory_mb", "energy_per_inference_mj", "top1", "accuracy_drop"};
+    "peak_memory_mb", "energy_per_inference_mj", "top1", "accuracy_drop", "model_size_mb"};
 
 const char *eb_budget_metric_name(eb_budget_metric m)
 {
     return m >= 0 && m < EB_BM_COUNT ? metric_names[m] : "?";
+}
+
+const char *eb_budget_metric_unit(eb_budget_metric m)
+{
+    if (m <= EB_BM_LAT_P99)
+        return "ms";
+    switch (m) {
+    case EB_BM_PEAK_MEMORY:
+    case EB_BM_MODEL_SIZE: return "MiB";
+    case EB_BM_ENERGY: return "mJ";
+    default: return "";
+    }
 }
 
 int eb_budget_metric_is_latency(eb_budget_metric m) { return m <= EB_BM_LAT_P99; }
@@ -213,18 +225,33 @@ eb_status eb_budget_set_parse(const char *path, const char *text, size_t len, eb
         st = at(msg, msg_len, path, root, "expected a map with a 'budgets' list", NULL, NULL);
         goto out;
     }
+    /* every error of the file is listed (one line each), not just the first */
+    int n_err = 0;
+    size_t used = 0;
+    char one[1024];
+    msg[0] = '\0';
+#define COLLECT(expr)                                                                              \
+    do {                                                                                           \
+        eb_status e_ = (expr);                                                                     \
+        if (e_ != EB_OK) {                                                                         \
+            if (st == EB_OK)                                                                       \
+                st = e_;                                                                           \
+            if (used < msg_len)                                                                    \
+                used += (size_t)snprintf(msg + used, msg_len - used, "%s%s", n_err ? "\n" : "",  \
+                                         one);                                                     \
+            n_err++;                                                                               \
+        }                                                                                          \
+    } while (0)
     int scenario = eb_ynode_get(root, "edgebench") != NULL;
     for (int i = 0; i < root->n && !scenario; i++)
-        if (strcmp(root->kids[i]->key, "budgets") != 0) {
-            st = at(msg, msg_len, path, root->kids[i],
-                    "unknown key '%s' (a budgets file has one key, 'budgets')", root->kids[i]->key,
-                    NULL);
-            goto out;
-        }
+        if (strcmp(root->kids[i]->key, "budgets") != 0)
+            COLLECT(at(one, sizeof one, path, root->kids[i],
+                       "unknown key '%s' (a budgets file has one key, 'budgets')",
+                       root->kids[i]->key, NULL));
     const eb_ynode *list = eb_ynode_get(root, "budgets");
     if (!list || list->type != EB_Y_SEQ || list->n == 0) {
-        st = at(msg, msg_len, path, list ? list : root, "expected 'budgets:' with a list of at "
-                "least one budget", NULL, NULL);
+        COLLECT(at(one, sizeof one, path, list ? list : root, "expected 'budgets:' with a list of "
+                   "at least one budget", NULL, NULL));
         goto out;
     }
     s = calloc(1, sizeof *s);
@@ -234,12 +261,14 @@ eb_status eb_budget_set_parse(const char *path, const char *text, size_t len, eb
         goto out;
     }
     for (int i = 0; i < list->n; i++) {
-        if ((st = read_entry(path, list->kids[i], i, &s->items[i], msg, msg_len)) != EB_OK)
-            goto out;
+        COLLECT(read_entry(path, list->kids[i], i, &s->items[i], one, sizeof one));
         s->n++;
     }
-    *out = s;
-    s = NULL;
+#undef COLLECT
+    if (st == EB_OK) {
+        *out = s;
+        s = NULL;
+    }
 out:
     eb_budget_set_free(s);
     eb_ynode_free(root);

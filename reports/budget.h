@@ -24,8 +24,10 @@
  *   top1                         min (fraction 0..1)
  *   accuracy_drop                max (fraction: top-1 of the reference variant's
  *                                 cell minus this cell's)
+ *   model_size_mb                max (MiB, the model file's size)
  * max_regression_pct applies to the latency metrics (medians compared, with
- * significance), peak_memory_mb and energy_per_inference_mj (plain change). */
+ * significance), peak_memory_mb, energy_per_inference_mj and model_size_mb
+ * (plain change). */
 #ifndef EB_BUDGET_H
 #define EB_BUDGET_H
 
@@ -42,11 +44,14 @@ typedef enum eb_budget_metric {
     EB_BM_ENERGY,
     EB_BM_TOP1,
     EB_BM_ACCURACY_DROP,
+    EB_BM_MODEL_SIZE,
     EB_BM_COUNT
 } eb_budget_metric;
 
 /* "latency_p99_ms", ... */
 const char *eb_budget_metric_name(eb_budget_metric m);
+/* The unit of a metric's limits: "ms", "MiB", "mJ" or "" (fractions). */
+const char *eb_budget_metric_unit(eb_budget_metric m);
 /* Whether the metric is a latency percentile. */
 int eb_budget_metric_is_latency(eb_budget_metric m);
 

@@ -86,6 +86,7 @@ static unit metric_unit(eb_budget_metric m)
     case EB_BM_ENERGY: return (unit){"energy per inference", "mJ", 1e3, "energy_per_inference_j"};
     case EB_BM_TOP1: return (unit){"top-1", "", 1.0, "top1"};
     case EB_BM_ACCURACY_DROP: return (unit){"accuracy drop", "", 1.0, "top1"};
+    case EB_BM_MODEL_SIZE: return (unit){"model size", "MiB", 1.0 / 1048576.0, "model_bytes"};
     default: return (unit){"?", "", 1.0, "?"};
     }
 }
@@ -160,6 +161,50 @@ static void check_absolute(const eb_budget *b, const eb_cell *cell, const eb_res
     }
 }
 
+static void keep_stats(const eb_cell_compare *cc, eb_gate_check *out)
+{
+    out->verdict = eb_verdict_str(cc->verdict);
+    if (cc->have_stats) {
+        out->has_interval = 1;
+        out->ci_lo = cc->ci.lo;
+        out->ci_hi = cc->ci.hi;
+        out->p = isfinite(cc->change) && cc->change < 0 ? cc->mwu.p_less : cc->mwu.p_greater;
+    }
+}
+
+/* The baseline's figures of a check (gate.h), whatever its limits. */
+static void baseline_figures(const eb_budget *b, const eb_cell *cell, const eb_cells *base_cells,
+                             eb_gate_check *out)
+{
+    const eb_cell *base = base_cells ? eb_cells_find(base_cells, cell) : NULL;
+    if (!base || b->metric == EB_BM_ACCURACY_DROP)
+        return;
+    unit u = metric_unit(b->metric);
+    double vb, vc;
+    if (eb_cell_value(base, u.source, &vb)) {
+        out->has_base = 1;
+        out->base_value = vb * u.scale;
+    }
+    if (!out->has_value && eb_cell_value(cell, u.source, &vc)) {
+        out->has_value = 1;
+        out->value = vc * u.scale;
+    }
+    if (out->has_base && out->has_value && out->base_value != 0) {
+        out->has_ratio = 1;
+        out->ratio = out->value / out->base_value;
+    }
+    if (eb_budget_metric_is_latency(b->metric) && !out->verdict) {
+        eb_compare_options o;
+        eb_compare_options_default(&o);
+        if (b->has_regression)
+            o.tolerance = b->max_regression_pct / 100.0;
+        o.alpha = b->alpha;
+        eb_cell_compare cc;
+        if (eb_compare_cell(base, cell, &o, &cc) == 0)
+            keep_stats(&cc, out);
+    }
+}
+
 static void check_relative(const eb_budget *b, const eb_cell *cell, const eb_cells *base_cells,
                            eb_gate_check *out)
 {
@@ -185,6 +230,7 @@ static void check_relative(const eb_budget *b, const eb_cell *cell, const eb_cel
             out->has_change = 1;
             out->change_pct = 100 * cc.change;
         }
+        keep_stats(&cc, out);
         switch (cc.verdict) {
         case EB_VERDICT_SLOWER:
             out->status = EB_CHECK_FAIL;
@@ -244,6 +290,7 @@ void eb_gate_check_cell(const eb_budget *b, int budget_index, const eb_cell *cel
         check_absolute(b, cell, results, cells, out);
     if (b->has_regression)
         check_relative(b, cell, base_cells, out);
+    baseline_figures(b, cell, base_cells, out);
 }
 
 void eb_gate_recount(eb_gate_result *r)

@@ -36,6 +36,18 @@ typedef struct eb_gate_check {
     double value;             /* the metric in the budget's unit, when measured */
     int has_change;
     double change_pct;        /* against the baseline, when compared */
+    /* The figures behind the check, whenever a baseline cell exists (not
+     * for accuracy_drop): the baseline's value of the metric (budget unit),
+     * the ratio candidate / baseline, and for the latency metrics the
+     * bootstrap interval of the median ratio, the one-sided Mann-Whitney p
+     * (in the direction of the change) and compare's verdict. */
+    int has_base;
+    double base_value;
+    int has_ratio;
+    double ratio;
+    int has_interval;
+    double ci_lo, ci_hi, p;
+    const char *verdict;      /* "same", "slower", ...; NULL when not compared */
     char message[1024];       /* the numbers: "p99 1.234 ms <= max 5 ms (n=1000)" */
     int confirmed;            /* 0 not re-run; 1 re-run and still failing; 2 re-run and passed */
     char first_message[1024]; /* the message before the re-run, when re-run */

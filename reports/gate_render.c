@@ -152,6 +152,26 @@ int eb_gate_write_json(FILE *f, const eb_gate_result *r)
         num(f, b->has_regression, b->max_regression_pct);
         fputs(", \"change_pct\": ", f);
         num(f, c->has_change, c->change_pct);
+        fputs(", \"unit\": ", f);
+        eb_json_str(f, eb_budget_metric_unit(b->metric));
+        fputs(", \"baseline_value\": ", f);
+        num(f, c->has_base, c->base_value);
+        fputs(", \"candidate_value\": ", f);
+        num(f, c->has_value, c->value);
+        fputs(", \"ratio\": ", f);
+        num(f, c->has_ratio, c->ratio);
+        fputs(", \"ratio_interval\": ", f);
+        if (c->has_interval && isfinite(c->ci_lo) && isfinite(c->ci_hi))
+            fprintf(f, "[%.17g, %.17g]", c->ci_lo, c->ci_hi);
+        else
+            fputs("null", f);
+        fputs(", \"p\": ", f);
+        num(f, c->has_interval && isfinite(c->p), c->p);
+        fputs(", \"verdict\": ", f);
+        if (c->verdict)
+            eb_json_str(f, c->verdict);
+        else
+            fputs("null", f);
         fputs(", \"message\": ", f);
         eb_json_str(f, c->message);
         fprintf(f, ", \"rerun\": %s", c->confirmed ? "true" : "false");

@@ -72,6 +72,43 @@ static void test_a_scenario_file_lends_its_budgets_section(void **state)
     eb_budget_set_free(s);
 }
 
+static void test_every_error_of_the_file_is_listed_at_once(void **state)
+{
+    (void)state;
+    eb_budget_set *s = NULL;
+    char msg[2048];
+    const char *text = "budgets:\n"
+                       "  - {metric: latency_p99_ms, maks: 5}\n"
+                       "  - {metric: latency_p50_ms, max: 3}\n"
+                       "  - {metric: latency_p42_ms, max: 5}\n"
+                       "  - {metric: top1, max: 0.9}\n"
+                       "extra: 1\n";
+    assert_int_equal(parse(text, &s, msg, sizeof msg), EB_ERR_FORMAT);
+    assert_null(s);
+    print_message("%s\n", msg);
+    assert_non_null(strstr(msg, "b.yaml:6:1: unknown key 'extra'"));
+    assert_non_null(strstr(msg, "\nb.yaml:2:"));
+    assert_non_null(strstr(msg, "unknown key 'maks'"));
+    assert_non_null(strstr(msg, "\nb.yaml:4:"));
+    assert_non_null(strstr(msg, "unknown metric string 'latency_p42_ms'"));
+    assert_non_null(strstr(msg, "\nb.yaml:5:"));
+    assert_non_null(strstr(msg, "top1 takes 'min'"));
+    assert_null(strstr(msg, "b.yaml:3:"));
+}
+
+static void test_model_size_is_a_metric_in_mib(void **state)
+{
+    (void)state;
+    eb_budget_set *s = NULL;
+    char msg[512];
+    assert_int_equal(parse("budgets:\n  - {metric: model_size_mb, max: 4, max_regression_pct: 10}\n",
+                           &s, msg, sizeof msg),
+                     EB_OK);
+    assert_int_equal(s->items[0].metric, EB_BM_MODEL_SIZE);
+    assert_string_equal(eb_budget_metric_unit(EB_BM_MODEL_SIZE), "MiB");
+    eb_budget_set_free(s);
+}
+
 static void test_errors_name_file_line_and_column(void **state)
 {
     (void)state;
@@ -137,6 +174,8 @@ int main(void)
         cmocka_unit_test(test_a_full_budgets_file_is_read),
         cmocka_unit_test(test_a_scenario_file_lends_its_budgets_section),
         cmocka_unit_test(test_errors_name_file_line_and_column),
+        cmocka_unit_test(test_every_error_of_the_file_is_listed_at_once),
+        cmocka_unit_test(test_model_size_is_a_metric_in_mib),
         cmocka_unit_test(test_missing_file_is_not_found),
         cmocka_unit_test(test_selectors_match_globs_lists_and_tags),
     };

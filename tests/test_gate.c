@@ -269,6 +269,45 @@ static void test_junit_has_one_testcase_per_budget_and_cell_with_escaped_numbers
     done(&g);
 }
 
+/* gate.json gives the baseline and candidate figures, the ratio, its
+ * interval and p of every check against a baseline, also of a latency
+ * regression check (value was null) and of an absolute check. */
+static void test_json_carries_baseline_candidate_ratio_interval_and_p(void **state)
+{
+    (void)state;
+    fx_run base[2] = {two_variants[0], two_variants[1]};
+    fx_run cand[2] = {two_variants[0], two_variants[1]};
+    cand[1].median_ns *= 1.10;
+    gate_case g;
+    run_gate(&g,
+             "budgets:\n  - {metric: latency_p50_ms, max_regression_pct: 5}\n"
+             "  - {metric: model_size_mb, max: 0.5}\n"
+             "  - {metric: peak_memory_mb, max: 100}\n",
+             cand, 2, base, 2);
+    const eb_gate_check *slow = &g.r->checks[1];
+    assert_int_equal(slow->status, EB_CHECK_FAIL);
+    assert_true(slow->has_value && fabs(slow->value - 4.4) < 0.05);
+    assert_true(slow->has_base && fabs(slow->base_value - 4.0) < 0.05);
+    assert_true(slow->has_ratio && fabs(slow->ratio - 1.10) < 0.01);
+    assert_true(slow->has_interval && slow->ci_lo > 1.05 && slow->ci_hi < 1.15 && slow->p < 1e-10);
+    assert_string_equal(slow->verdict, "slower");
+    /* model size: 1 MiB > 0.5 MiB, with the baseline's figure too */
+    assert_int_equal(g.r->checks[2].status, EB_CHECK_FAIL);
+    assert_non_null(strstr(g.r->checks[2].message, "model size 1 MiB > max 0.5 MiB"));
+    assert_true(g.r->checks[2].has_base && g.r->checks[2].base_value == 1.0 && g.r->checks[2].ratio == 1.0);
+    char *js = render(eb_gate_write_json, g.r);
+    fputs(js, stderr);
+    assert_non_null(strstr(js, "\"unit\": \"ms\", \"baseline_value\": 4.0"));
+    assert_non_null(strstr(js, "\"candidate_value\": 4.4") || strstr(js, "\"candidate_value\": 4.39"));
+    assert_non_null(strstr(js, "\"ratio\": 1.1") || strstr(js, "\"ratio\": 1.09"));
+    assert_non_null(strstr(js, "\"ratio_interval\": [1.0"));
+    assert_non_null(strstr(js, "\"verdict\": \"slower\""));
+    assert_non_null(strstr(js, "\"metric\": \"model_size_mb\""));
+    assert_non_null(strstr(js, "\"unit\": \"MiB\", \"baseline_value\": 1, \"candidate_value\": 1, \"ratio\": 1, \"ratio_interval\": null, \"p\": null, \"verdict\": null"));
+    free(js);
+    done(&g);
+}
+
 static void test_markdown_puts_failures_first_and_json_carries_every_number(void **state)
 {
     (void)state;
@@ -308,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_regression_fails_only_when_larger_than_limit_and_significant),
         cmocka_unit_test(test_unstable_fails_unless_the_budget_lets_it_pass),
         cmocka_unit_test(test_a_much_faster_candidate_passes_against_a_noisy_baseline),
+        cmocka_unit_test(test_json_carries_baseline_candidate_ratio_interval_and_p),
         cmocka_unit_test(test_a_cell_without_baseline_fails_and_memory_compares_plainly),
         cmocka_unit_test(test_junit_has_one_testcase_per_budget_and_cell_with_escaped_numbers),
         cmocka_unit_test(test_markdown_puts_failures_first_and_json_carries_every_number),
