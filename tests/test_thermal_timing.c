@@ -183,7 +183,7 @@ static void test_throttle_stops_the_target_for_the_off_part(void **state)
         skip();
     }
     double frac = 0;
-    for (int attempt = 0; attempt < 2 && !(frac > 0.6 && frac < 0.85); attempt++) {
+    for (int attempt = 0; attempt < 2 && !(frac > 0.35 && frac < 0.85); attempt++) {
         double a = on_cpu_or_queued_ns(child);
         uint64_t t0 = eb_now_ns();
         eb_throttle t;
@@ -199,10 +199,14 @@ static void test_throttle_stops_the_target_for_the_off_part(void **state)
     }
     kill(child, SIGKILL);
     waitpid(child, NULL, 0);
-    /* a stop reaches a task only when it next runs: on a busy machine the
-     * on-part stretches a little */
-    if (!(frac > 0.6 && frac < 0.85))
-        fail_msg("25%% duty: stopped %.2f of the time, outside (0.6, 0.85)", frac);
+    /* a stop reaches a task only when it next runs, and until then it
+     * counts as queued: 0.75 on an idle machine, 0.43-0.49 measured beside
+     * two busy loops (a quarter of a core free). What this proves is that a
+     * real helper stops a real process for a large part of the time (a
+     * free one is stopped 0); that the schedule is exact is proved on a
+     * fake clock in test_thermal.c. */
+    if (!(frac > 0.35 && frac < 0.85))
+        fail_msg("25%% duty: stopped %.2f of the time, outside (0.35, 0.85)", frac);
 }
 
 int main(void)

@@ -29,13 +29,11 @@ metrics: {calibration_ms: 60}
 EOF2
 # a second attempt when a burst of other load spoiled the first (ctest runs
 # the timing group alone; other users of the machine remain)
+INCONCLUSIVE=0
 for attempt in 1 2; do
 rm -f "$WORK/t.h5"
 run_eb 0 run "$WORK/t.yaml" -o "$WORK/t.h5"
 /usr/bin/python3 - "$WORK/t.h5" <<'PY'
-rc=$?
-[ "$rc" = 77 ] && { echo "skipped: the machine is too loaded to measure a duty cycle"; exit 77; }
-[ "$rc" = 0 ] && break
 import sys, h5py, statistics
 f = h5py.File(sys.argv[1], "r")
 cells = {"free": [], "half": []}
@@ -48,13 +46,6 @@ for rid in f["runs"]:
     wall = (int(t[-1]) + int(lat[-1])) / 1e9
     cells[cond].append((rid, m, len(lat) / wall, 1 / m["cpu_share"]))
 rate = {c: statistics.median(x[2] for x in v) for c, v in cells.items()}
-share = statistics.median(x[1]["cpu_share"] for x in cells["free"])
-if share < 0.15:
-    # the free cells got under 15% of a core: the cell waits for the CPU
-    # most of the time anyway, and a duty cycle's off-part mostly overlaps
-    # that wait (1.34x measured at cpu_share 0.05). Nothing to prove here.
-    print(f"inconclusive: the free cells got {share:.2f} of a core (machine overloaded)")
-    sys.exit(77)
 stretch = {c: statistics.median(x[3] for x in v) for c, v in cells.items()}
 slowdown = stretch["half"] / stretch["free"]
 print(f"throughput {rate['free']:.0f}/s free, {rate['half']:.0f}/s at 50% duty: "
@@ -64,9 +55,6 @@ for c, v in cells.items():
     for rid, m, _, _ in v:
         print(f"  {rid} {c}: cpu_share {m['cpu_share']:.2f}; throttled {m['throttled']}; "
               f"competing_load {m['competing_load']}")
-# half duty is about half the speed: 2.0x on an idle machine, up to ~2.9x
-# measured beside competing load; clearly apart from 1x and from 4x
-assert 1.5 <= slowdown <= 3.3, f"50% duty slowdown {slowdown:.2f}x outside [1.5, 3.3]"
 for rid, m, _, _ in cells["half"]:
     assert m["throttled"].startswith("yes: emulated duty cycle 50% of every 100 ms "
                                      "(condition kind throttle, method signal)"), (rid, m["throttled"])
@@ -75,8 +63,21 @@ for rid, m, _, _ in cells["half"]:
 for rid, m, _, _ in cells["free"]:
     assert m["throttled"].startswith("no: calibration speed"), (rid, m["throttled"])
 ratio = statistics.median(m["calibration_ratio"] for _, m, _, _ in cells["half"])
+share = statistics.median(x[1]["cpu_share"] for x in cells["free"])
+if share < 0.15:
+    # the free cells got under 15% of a core: the cell waits for the CPU
+    # most of the time anyway, and a duty cycle's off-part mostly overlaps
+    # that wait (1.34x measured at cpu_share 0.05). Nothing to prove here.
+    print(f"inconclusive: the free cells got {share:.2f} of a core (machine overloaded)")
+    sys.exit(77)
+# half duty is about half the speed: 2.0x on an idle machine, up to ~2.9x
+# measured beside competing load; clearly apart from 1x and from 4x
+assert 1.5 <= slowdown <= 3.3, f"50% duty slowdown {slowdown:.2f}x outside [1.5, 3.3]"
 assert ratio <= 0.75, f"calibration under 50% duty at {ratio:.2f}x its speed before"
 PY
+rc=$?
+[ "$rc" = 77 ] && { INCONCLUSIVE=1; break; }
+[ "$rc" = 0 ] && break
 [ "$attempt" = 2 ] && fail "50% duty is not a ~2x slowdown, or the cells are not marked throttled"
 done
 CHECKS=$((CHECKS + 1))
@@ -102,5 +103,9 @@ if ! grep -qw cpu "$ctl" 2>/dev/null; then
     expect_in "$WORK/out" 'throttle method cgroup: (the cpu controller is not delegated|cannot read|no cgroup v2)'
 else
     echo "cgroup cpu controller delegated here: the failure path is not exercised"
+fi
+if [ "$INCONCLUSIVE" = 1 ] && [ "$FAILS" = 0 ]; then
+    echo "skipped: the slowdown is inconclusive on a machine this loaded (the rest passed)"
+    exit 77
 fi
 finish
