@@ -25,9 +25,10 @@
  *   accuracy_drop                max (fraction: top-1 of the reference variant's
  *                                 cell minus this cell's)
  *   model_size_mb                max (MiB, the model file's size)
+ *   cpu_p50_ms                   max (ms: median process CPU time per inference)
  * max_regression_pct applies to the latency metrics (medians compared, with
- * significance), peak_memory_mb, energy_per_inference_mj and model_size_mb
- * (plain change). */
+ * significance), cpu_p50_ms (the same rule on the CPU times), peak_memory_mb,
+ * energy_per_inference_mj and model_size_mb (plain change). */
 #ifndef EB_BUDGET_H
 #define EB_BUDGET_H
 
@@ -45,6 +46,7 @@ typedef enum eb_budget_metric {
     EB_BM_TOP1,
     EB_BM_ACCURACY_DROP,
     EB_BM_MODEL_SIZE,
+    EB_BM_CPU_P50,
     EB_BM_COUNT
 } eb_budget_metric;
 

@@ -169,8 +169,71 @@ void eb_cells_free(eb_cells *cs)
     free(cs);
 }
 
+int eb_cell_cpu_samples(const eb_cell *c, uint64_t **out, size_t *n)
+{
+    size_t total = 0;
+    *out = NULL;
+    *n = 0;
+    for (int i = 0; i < c->n_runs; i++) {
+        const eb_run_record *r = c->runs[i];
+        const eb_run_array *a = r->status == EB_RUN_OK ? eb_run_record_array(r, "cpu_ns") : NULL;
+        if (a && a->type == EB_ARRAY_I64 && a->cols <= 1)
+            total += a->rows;
+    }
+    if (total == 0)
+        return 0;
+    uint64_t *v = malloc(total * sizeof *v);
+    if (!v)
+        return -1;
+    for (int i = 0; i < c->n_runs; i++) {
+        const eb_run_record *r = c->runs[i];
+        const eb_run_array *a = r->status == EB_RUN_OK ? eb_run_record_array(r, "cpu_ns") : NULL;
+        if (!a || a->type != EB_ARRAY_I64 || a->cols > 1)
+            continue;
+        const int64_t *d = a->data;
+        for (uint64_t k = 0; k < a->rows; k++)
+            v[(*n)++] = d[k] > 0 ? (uint64_t)d[k] : 0;
+    }
+    *out = v;
+    return 1;
+}
+
+int eb_cell_cpu_view(const eb_cell *c, eb_cell *view)
+{
+    uint64_t *v;
+    size_t n;
+    int rc = eb_cell_cpu_samples(c, &v, &n);
+    if (rc <= 0)
+        return rc;
+    *view = *c;
+    view->samples = v;
+    view->n_samples = n;
+    view->max_abs_drift = NAN;
+    view->rep_spread = NAN;
+    if (eb_stats_summarize(v, n, NULL, NULL, &view->summary) != 0) {
+        free(v);
+        return -1;
+    }
+    return 1;
+}
+
 int eb_cell_value(const eb_cell *c, const char *name, double *out)
 {
+    if (strncmp(name, "cpu_", 4) == 0 &&
+        (!strcmp(name + 4, "p50") || !strcmp(name + 4, "p90") || !strcmp(name + 4, "p99") ||
+         !strcmp(name + 4, "mean"))) {
+        eb_cell view;
+        if (eb_cell_cpu_view(c, &view) != 1)
+            return 0;
+        const eb_summary *s = &view.summary;
+        double v = !strcmp(name + 4, "p50") ? s->p50 : !strcmp(name + 4, "p90") ? s->p90
+                 : !strcmp(name + 4, "p99") ? s->p99 : s->mean;
+        free(view.samples);
+        if (s->n == 0 || !isfinite(v))
+            return 0;
+        *out = v;
+        return 1;
+    }
     const struct {
         const char *name;
         size_t off;

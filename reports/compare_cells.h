@@ -53,10 +53,22 @@ const eb_cell *eb_cells_find(const eb_cells *cs, const eb_cell *c);
 
 /* A named metric of the cell: the median over its ok runs of the run's
  * value. Names: "peak_rss_bytes", "model_bytes" (0 = unknown is "absent"),
- * any extra metric ("top1", "energy_per_inference_j", ...), and "p50",
- * "p90", "p95", "p99", "p999", "mean" of the pooled summary. 1 and *out when
+ * any extra metric ("top1", "energy_per_inference_j", ...), "p50",
+ * "p90", "p95", "p99", "p999", "mean" of the pooled summary, and "cpu_p50",
+ * "cpu_p90", "cpu_p99", "cpu_mean" of the pooled CPU times (ns). 1 and *out when
  * measured, 0 when not measured (never 0 for "absent"). */
 int eb_cell_value(const eb_cell *c, const char *name, double *out);
+
+/* The per-inference process CPU times of the cell's ok runs (their extra
+ * "cpu_ns", int64[n]), pooled as uint64 in *out (malloc'd, caller frees;
+ * negative values count as 0). 1 when some run has them, 0 when none, -1
+ * out of memory. */
+int eb_cell_cpu_samples(const eb_cell *c, uint64_t **out, size_t *n);
+
+/* A copy of c whose latency samples are its CPU times (summary recomputed,
+ * drift and spread unknown), for comparing CPU time with compare.h's rule.
+ * 1 made (free view->samples), 0 no CPU times recorded, -1 out of memory. */
+int eb_cell_cpu_view(const eb_cell *c, eb_cell *view);
 
 /* Top-1 hits and samples of the cell's ok runs, summed from their
  * `accuracy/correct` arrays (uint8[n]). 1 when some run has one. */

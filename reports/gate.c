@@ -87,6 +87,7 @@ static unit metric_unit(eb_budget_metric m)
     case EB_BM_TOP1: return (unit){"top-1", "", 1.0, "top1"};
     case EB_BM_ACCURACY_DROP: return (unit){"accuracy drop", "", 1.0, "top1"};
     case EB_BM_MODEL_SIZE: return (unit){"model size", "MiB", 1.0 / 1048576.0, "model_bytes"};
+    case EB_BM_CPU_P50: return (unit){"CPU time p50", "ms", 1e-6, "cpu_p50"};
     default: return (unit){"?", "", 1.0, "?"};
     }
 }
@@ -193,15 +194,25 @@ static void baseline_figures(const eb_budget *b, const eb_cell *cell, const eb_c
         out->has_ratio = 1;
         out->ratio = out->value / out->base_value;
     }
-    if (eb_budget_metric_is_latency(b->metric) && !out->verdict) {
+    if ((eb_budget_metric_is_latency(b->metric) || b->metric == EB_BM_CPU_P50) && !out->verdict) {
         eb_compare_options o;
         eb_compare_options_default(&o);
         if (b->has_regression)
             o.tolerance = b->max_regression_pct / 100.0;
         o.alpha = b->alpha;
         eb_cell_compare cc;
-        if (eb_compare_cell(base, cell, &o, &cc) == 0)
-            keep_stats(&cc, out);
+        eb_cell vb, vc;
+        if (b->metric != EB_BM_CPU_P50) {
+            if (eb_compare_cell(base, cell, &o, &cc) == 0)
+                keep_stats(&cc, out);
+        } else if (eb_cell_cpu_view(base, &vb) == 1) {
+            if (eb_cell_cpu_view(cell, &vc) == 1) {
+                if (eb_compare_cell(&vb, &vc, &o, &cc) == 0)
+                    keep_stats(&cc, out);
+                free(vc.samples);
+            }
+            free(vb.samples);
+        }
     }
 }
 
@@ -215,13 +226,30 @@ static void check_relative(const eb_budget *b, const eb_cell *cell, const eb_cel
         append(out->message, sizeof out->message, "no baseline cell to compare with");
         return;
     }
-    if (eb_budget_metric_is_latency(b->metric)) {
+    if (eb_budget_metric_is_latency(b->metric) || b->metric == EB_BM_CPU_P50) {
         eb_compare_options o;
         eb_compare_options_default(&o);
         o.tolerance = limit / 100.0;
         o.alpha = b->alpha;
         eb_cell_compare cc;
-        if (eb_compare_cell(base, cell, &o, &cc) != 0) {
+        eb_cell vb, vc;
+        int cpu = b->metric == EB_BM_CPU_P50, rb = 0, rc = 0;
+        if (cpu && ((rb = eb_cell_cpu_view(base, &vb)) != 1 || (rc = eb_cell_cpu_view(cell, &vc)) != 1)) {
+            if (rb == 1)
+                free(vb.samples);
+            out->status = EB_CHECK_FAIL;
+            append(out->message, sizeof out->message, "CPU time not measured in the %s",
+                   rb == 1 ? "candidate" : "baseline");
+            return;
+        }
+        int failed = eb_compare_cell(cpu ? &vb : base, cpu ? &vc : cell, &o, &cc) != 0;
+        if (cpu) {
+            free(vb.samples);
+            free(vc.samples);
+            cc.base = base; /* the views are gone */
+            cc.cand = cell;
+        }
+        if (failed) {
             out->status = EB_CHECK_FAIL;
             append(out->message, sizeof out->message, "out of memory comparing with the baseline");
             return;

@@ -308,6 +308,66 @@ static void test_json_carries_baseline_candidate_ratio_interval_and_p(void **sta
     done(&g);
 }
 
+/* Per-inference CPU times (the extra "cpu_ns") drawn around median_ns. */
+static void add_cpu(eb_results *r, double median_ns, uint64_t seed)
+{
+    for (size_t i = 0; i < r->n_runs; i++) {
+        eb_run_record *rec = &r->runs[i];
+        int64_t *v = malloc(rec->n * sizeof *v);
+        uint64_t s = seed + i;
+        for (size_t k = 0; k < rec->n; k++)
+            v[k] = (int64_t)(median_ns * (1.0 + 0.02 * ((double)(fx_rng(&s) % 1000000) / 1e6 - 0.5)));
+        assert_int_equal(eb_run_record_set_array(rec, "cpu_ns", EB_ARRAY_I64, rec->n, 0, v), 0);
+        free(v);
+    }
+}
+
+/* The candidate's wall time is 10% longer (a busy runner) but its CPU time
+ * per inference is the baseline's: cpu_p50_ms passes where latency fails;
+ * a candidate whose CPU time grew 10% fails cpu_p50_ms. */
+static void test_cpu_time_budgets_gate_on_process_cpu_time(void **state)
+{
+    (void)state;
+    char msg[1024];
+    eb_budget_set *b = NULL;
+    const char *yaml = "budgets:\n  - {metric: latency_p50_ms, max_regression_pct: 5}\n"
+                       "  - {metric: cpu_p50_ms, max_regression_pct: 5, max: 0.85}\n";
+    assert_int_equal(eb_budget_set_parse("b.yaml", yaml, strlen(yaml), &b, msg, sizeof msg), EB_OK);
+    fx_run base = {.median_ns = 1e6, .spread = 0.02, .n = 300};
+    fx_run cand = {.median_ns = 1.1e6, .spread = 0.02, .n = 300};
+    eb_results *rb = fx_results("base.h5", &base, 1, 3), *rc = fx_results("cand.h5", &cand, 1, 4);
+    add_cpu(rb, 0.8e6, 11);
+    add_cpu(rc, 0.8e6, 12);
+    eb_gate_result *r = NULL;
+    assert_int_equal(eb_gate_evaluate(b, rc, rb, &r, msg, sizeof msg), EB_OK);
+    assert_int_equal(r->checks[0].status, EB_CHECK_FAIL);
+    print_message("%s\n", r->checks[1].message);
+    assert_int_equal(r->checks[1].status, EB_CHECK_PASS);
+    assert_true(r->checks[1].has_value && fabs(r->checks[1].value - 0.8) < 0.01);
+    assert_true(r->checks[1].has_base && r->checks[1].has_interval);
+    assert_non_null(strstr(r->checks[1].message, "CPU time p50 0.8"));
+    eb_gate_result_free(r);
+    fx_free(rc);
+    rc = fx_results("cand.h5", &cand, 1, 4);
+    add_cpu(rc, 0.88e6, 12);
+    assert_int_equal(eb_gate_evaluate(b, rc, rb, &r, msg, sizeof msg), EB_OK);
+    print_message("%s\n", r->checks[1].message);
+    assert_int_equal(r->checks[1].status, EB_CHECK_FAIL);
+    assert_non_null(strstr(r->checks[1].message, "slower than baseline: median +10."));
+    assert_non_null(strstr(r->checks[1].message, "> max 0.85 ms"));
+    eb_gate_result_free(r);
+    fx_free(rc);
+    /* no CPU times recorded: not measured, a failure */
+    rc = fx_results("cand.h5", &cand, 1, 4);
+    assert_int_equal(eb_gate_evaluate(b, rc, rb, &r, msg, sizeof msg), EB_OK);
+    assert_int_equal(r->checks[1].status, EB_CHECK_FAIL);
+    assert_non_null(strstr(r->checks[1].message, "CPU time p50 not measured"));
+    eb_gate_result_free(r);
+    fx_free(rc);
+    fx_free(rb);
+    eb_budget_set_free(b);
+}
+
 static void test_markdown_puts_failures_first_and_json_carries_every_number(void **state)
 {
     (void)state;
@@ -348,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_unstable_fails_unless_the_budget_lets_it_pass),
         cmocka_unit_test(test_a_much_faster_candidate_passes_against_a_noisy_baseline),
         cmocka_unit_test(test_json_carries_baseline_candidate_ratio_interval_and_p),
+        cmocka_unit_test(test_cpu_time_budgets_gate_on_process_cpu_time),
         cmocka_unit_test(test_a_cell_without_baseline_fails_and_memory_compares_plainly),
         cmocka_unit_test(test_junit_has_one_testcase_per_budget_and_cell_with_escaped_numbers),
         cmocka_unit_test(test_markdown_puts_failures_first_and_json_carries_every_number),

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend/session.h"
 #include "run/cell.h"
@@ -16,14 +17,31 @@ typedef struct infer_ctx {
     int n_out;
     const eb_cell_sink *sink;
     eb_cell_acc *acc;
+    /* process CPU time of each measured inference (the extra "cpu_ns"):
+     * read right before and right after the timed region, outside it */
+    int64_t cpu0;
+    int64_t *cpu_ns;
+    uint64_t n_cpu, cap_cpu;
+    int cpu_failed;
 } infer_ctx;
+
+static int64_t cpu_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+        return -1;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 static eb_status before_infer(void *arg, uint64_t i, int measured, char *msg, size_t msg_len)
 {
     (void)msg;
     (void)msg_len;
     infer_ctx *c = arg;
-    eb_cell_acc_before(c->acc, c->in, i, measured);
+    if (c->acc->stream)
+        eb_cell_acc_before(c->acc, c->in, i, measured);
+    if (measured)
+        c->cpu0 = cpu_now(); /* last: the inference follows */
     return EB_OK;
 }
 
@@ -33,7 +51,25 @@ static eb_status after_infer(void *arg, uint64_t i, char *msg, size_t msg_len)
     (void)msg;
     (void)msg_len;
     infer_ctx *c = arg;
-    eb_cell_acc_after(c->acc, &c->out[0]);
+    int64_t cpu1 = cpu_now(); /* first: the inference just ended */
+    if (!c->cpu_failed) {
+        if (c->n_cpu == c->cap_cpu) {
+            uint64_t cap = c->cap_cpu ? 2 * c->cap_cpu : 4096;
+            int64_t *grown = realloc(c->cpu_ns, cap * sizeof *grown);
+            if (!grown)
+                c->cpu_failed = 1;
+            else {
+                c->cpu_ns = grown;
+                c->cap_cpu = cap;
+            }
+        }
+        if (cpu1 < 0 || c->cpu0 < 0)
+            c->cpu_failed = 1;
+        if (!c->cpu_failed)
+            c->cpu_ns[c->n_cpu++] = cpu1 - c->cpu0;
+    }
+    if (c->acc->scored)
+        eb_cell_acc_after(c->acc, &c->out[0]);
     return EB_OK;
 }
 
@@ -78,6 +114,7 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     eb_cell_acc acc;
     int acc_open = 0;
     eb_cell_hw *hw = NULL;
+    infer_ctx ic = {0};
     const eb_registry_entry *e = eb_registry_find(reg, job->backend);
     if (!e) {
         snprintf(msg, msg_len, "unknown backend '%s'", job->backend);
@@ -111,13 +148,10 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     acc_open = 1; /* open starts by clearing acc: closing after a failed open is safe */
     if ((st = eb_cell_acc_open(&acc, job, g, msg, msg_len)) != EB_OK)
         goto out;
-    infer_ctx ic = {.be = be, .ctx = ses.ctx, .plan = ses.plan, .in = &in, .out = out,
+    ic = (infer_ctx){.be = be, .ctx = ses.ctx, .plan = ses.plan, .in = &in, .out = out,
                     .n_out = g->n_outputs, .sink = sink, .acc = &acc};
-    eb_loop_hooks hooks = {.arg = &ic, .infer = infer_once, .sample = forward_sample};
-    if (acc.stream)
-        hooks.before = before_infer;
-    if (acc.scored)
-        hooks.after = after_infer;
+    eb_loop_hooks hooks = {.arg = &ic, .infer = infer_once, .sample = forward_sample,
+                           .before = before_infer, .after = after_infer};
     /* thermal condition, sensors, counters (thermal/cell_hw.h) */
     if ((st = eb_cell_hw_begin(&hw, &job->hw, job->condition_kind, job->condition_params, sink,
                                infer_once, &ic, msg, msg_len)) != EB_OK)
@@ -132,6 +166,8 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
         goto out;
     }
     eb_cell_hw_end(hw, &lr, job->threads, sink);
+    if (!ic.cpu_failed && ic.n_cpu > 0)
+        eb_cell_array(sink, "cpu_ns", EB_ARRAY_I64, ic.n_cpu, 0, ic.cpu_ns);
     /* accuracy after the loop: done goes last, so the record is complete
      * when the parent sees it */
     if ((st = eb_cell_acc_finish(&acc, reg, &in, sink, msg, msg_len)) != EB_OK)
@@ -139,6 +175,7 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     if (sink->done)
         sink->done(sink->arg, &lr);
 out:
+    free(ic.cpu_ns);
     eb_cell_hw_destroy(hw);
     if (acc_open)
         eb_cell_acc_close(&acc);
