@@ -1,12 +1,16 @@
 /* edgebench gate RESULTS.h5 [--budgets BUDGETS.yaml] [--baseline BASE.h5]
  *                [--junit FILE] [--markdown FILE] [--json FILE]
- *                [--confirm [--scenario SCENARIO.yaml] [--set KEY=VALUE]...] [--quiet]
+ *                [--confirm [--confirm-budget SECONDS] [--scenario SCENARIO.yaml]
+ *                 [--set KEY=VALUE]... [--baseline-program EDGEBENCH]] [--quiet]
  *
  * Exit 0 every budget holds, 1 a budget failed, 2 bad input (or a budget
- * that selects no cell). --confirm re-runs the cells of failing checks once
- * (`edgebench run SCENARIO --cells ...`, on this machine) and judges those
- * checks by the re-run: the usual cure for a false alarm on a noisy shared
- * runner. The scenario is the one stored in the results file (its model
+ * that selects no cell). --confirm re-runs the cells of failing checks (`edgebench run
+ * SCENARIO --cells ... --append`, on this machine), and for checks against
+ * a baseline the baseline's cells too (its own stored scenario, with
+ * --baseline-program if given), interleaved, round after round until no
+ * check is unstable or --confirm-budget (default 120 s) runs out; those
+ * checks are judged by the re-runs alone, which stay in both files. The
+ * candidate's scenario is the one stored in the results file (its model
  * paths as recorded) unless --scenario names a file. Without --budgets the
  * budgets: sections of the scenarios stored in the results are used, each
  * limited to its own scenario's cells. The stored scenario is data: a
@@ -16,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -29,20 +34,29 @@ static int usage(void)
     fprintf(stderr,
             "usage: edgebench gate RESULTS.h5 [--budgets BUDGETS.yaml] [--baseline BASE.h5]\n"
             "                      [--junit FILE] [--markdown FILE] [--json FILE]\n"
-            "                      [--confirm [--scenario SCENARIO.yaml] [--set KEY=VALUE]...\n"
+            "                      [--confirm [--confirm-budget SECONDS] [--scenario SCENARIO.yaml]\n"
+            "                       [--set KEY=VALUE]... [--baseline-program EDGEBENCH]\n"
             "                       [--allow-commands]] [--quiet]\n");
     return EB_EXIT_USAGE;
 }
+
+#define MAX_GROUPS 16
 
 typedef struct confirm_ctx {
     const char *scenario_path; /* --scenario, or NULL: the stored scenario */
     const char *sets[MAX_SETS];
     int n_sets;
     int allow_commands;        /* --allow-commands: for --scenario and --set only */
+    double budget_s;           /* --confirm-budget: seconds for all re-runs */
+    const char *base_program;  /* --baseline-program: edgebench that re-runs the baseline */
     char tmpdir[64];
-    eb_results *rerun[16];     /* kept alive while checks point at their cells */
-    eb_cells *rerun_cells[16];
-    int n_rerun;
+    int n_rerun;               /* scenario copies written */
+    /* kept alive while checks point at their cells: the files re-read after
+     * the re-runs, views of their re-run runs only, and those views' cells */
+    eb_results *full[2 * MAX_GROUPS];
+    eb_results *view[2 * MAX_GROUPS];
+    eb_cells *view_cells[2 * MAX_GROUPS];
+    int n_kept;
 } confirm_ctx;
 
 static int write_file(const char *path, const char *text)
@@ -95,18 +109,23 @@ static int stored_scenario_sets(const eb_results_scenario *s, char **sets, int c
 
 /* Run `edgebench run` on the cells of one (scenario, device); the results
  * go to out_path. Returns the child's exit code, or -1. */
-static int rerun_cells(confirm_ctx *cx, const eb_results *res, const char *scenario,
-                       const char *device, const char *cells_arg, const char *out_path)
+static int rerun_cells(confirm_ctx *cx, const char *program, int candidate, const eb_results *res,
+                       const char *scenario, const char *device, const char *cells_arg,
+                       const char *out_path)
 {
     char exe[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len <= 0)
-        return -1;
-    exe[len] = '\0';
+    if (program) {
+        snprintf(exe, sizeof exe, "%s", program);
+    } else {
+        ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (len <= 0)
+            return -1;
+        exe[len] = '\0';
+    }
     char scen_path[PATH_MAX];
     char *own_sets[MAX_SETS];
     int n_own = 0;
-    if (cx->scenario_path) {
+    if (cx->scenario_path && candidate) {
         snprintf(scen_path, sizeof scen_path, "%s", cx->scenario_path);
     } else {
         const eb_results_scenario *s = eb_results_find_scenario(res, scenario);
@@ -115,7 +134,7 @@ static int rerun_cells(confirm_ctx *cx, const eb_results *res, const char *scena
                     res->path, scenario);
             return -1;
         }
-        snprintf(scen_path, sizeof scen_path, "%s/scenario-%d.yaml", cx->tmpdir, cx->n_rerun);
+        snprintf(scen_path, sizeof scen_path, "%s/scenario-%d.yaml", cx->tmpdir, cx->n_rerun++);
         if (write_file(scen_path, s->yaml) != 0 ||
             stored_scenario_sets(s, own_sets, MAX_SETS, &n_own) != 0) {
             fprintf(stderr, "edgebench gate: --confirm: cannot prepare the stored scenario '%s'\n",
@@ -132,6 +151,7 @@ static int rerun_cells(confirm_ctx *cx, const eb_results *res, const char *scena
     argv[a++] = scen_path;
     argv[a++] = "-o";
     argv[a++] = out_path;
+    argv[a++] = "--append"; /* the re-runs are kept in the judged files */
     argv[a++] = "--cells";
     argv[a++] = cells_arg;
     argv[a++] = "--device-id";
@@ -163,22 +183,61 @@ static int rerun_cells(confirm_ctx *cx, const eb_results *res, const char *scena
     return rc;
 }
 
-static const eb_cell *find_same_cell(const eb_cells *cs, const eb_cell *c)
+/* Unique base cell indices ("0,3") of cells, appended to buf. */
+static void add_cell_index(char *buf, size_t cap, int index)
 {
-    const eb_run_record *a = c->first;
-    for (size_t i = 0; i < cs->n; i++) {
-        const eb_run_record *b = cs->cells[i].first;
-        if (cs->cells[i].base_index == c->base_index && strcmp(a->device, b->device) == 0 &&
-            strcmp(a->scenario, b->scenario) == 0 && strcmp(a->backend, b->backend) == 0 &&
-            strcmp(a->variant, b->variant) == 0 && strcmp(a->condition, b->condition) == 0 &&
-            strcmp(a->sweep, b->sweep) == 0 && a->threads == b->threads)
-            return &cs->cells[i];
+    char one[24];
+    snprintf(one, sizeof one, "%d", index);
+    for (const char *p = buf; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == strlen(one) && strncmp(p, one, n) == 0)
+            return;
+        p += n + (p[n] == ',');
     }
-    return NULL;
+    size_t len = strlen(buf);
+    snprintf(buf + len, cap - len, "%s%s", len ? "," : "", one);
 }
 
-/* Re-run the cells of failing checks, one `edgebench run` per (scenario,
- * device), and judge those checks by the re-run. */
+/* A results struct holding only the runs of `full` after its first `skip`
+ * (the re-runs appended to it): a shallow copy, freed with free(). */
+static eb_results *view_after(const eb_results *full, size_t skip)
+{
+    eb_results *v = malloc(sizeof *v);
+    if (!v)
+        return NULL;
+    *v = *full;
+    v->runs = full->runs + (skip < full->n_runs ? skip : full->n_runs);
+    v->n_runs = full->n_runs > skip ? full->n_runs - skip : 0;
+    return v;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One group of failing checks: the same scenario and device. */
+typedef struct group {
+    const char *scenario, *device;
+    char cand_cells[4096], base_cells[4096];
+    size_t cand_skip, base_skip; /* runs in the files before the re-runs */
+} group;
+
+static int in_group(const eb_gate_check *d, const group *g)
+{
+    return d->status == EB_CHECK_FAIL && d->cell && !strcmp(d->cell->first->scenario, g->scenario) &&
+           !strcmp(d->cell->first->device, g->device);
+}
+
+/* Adaptive confirmation (docs/ci-gating.md): the cells of failing checks,
+ * grouped by scenario and device, are re-run, and for checks against a
+ * baseline the baseline's cells too (its own stored scenario), alternately
+ * (baseline, candidate, then candidate, baseline, ...), one run of each cell
+ * per round, appended to the two files. After each round the group's checks
+ * are judged on the re-runs alone; the rounds stop when no check is
+ * unstable any more or the time budget would run out. */
 static void confirm(confirm_ctx *cx, eb_gate_result *r, int quiet)
 {
     snprintf(cx->tmpdir, sizeof cx->tmpdir, "/tmp/edgebench-gate.XXXXXX");
@@ -189,62 +248,157 @@ static void confirm(confirm_ctx *cx, eb_gate_result *r, int quiet)
     int *done = calloc((size_t)r->n_checks, sizeof *done);
     if (!done)
         return;
-    for (int i = 0; i < r->n_checks && cx->n_rerun < 16; i++) {
+    double deadline = now_s() + cx->budget_s;
+    for (int i = 0; i < r->n_checks && cx->n_kept + 2 <= 2 * MAX_GROUPS; i++) {
         eb_gate_check *c = &r->checks[i];
         if (done[i] || c->status != EB_CHECK_FAIL || !c->cell)
             continue;
-        const char *scen = c->cell->first->scenario, *dev = c->cell->first->device;
-        /* every failing cell of this scenario and device, all repetitions */
-        char cells_arg[8192] = "";
-        size_t len = 0;
+        group g;
+        memset(&g, 0, sizeof g);
+        g.scenario = c->cell->first->scenario;
+        g.device = c->cell->first->device;
+        int with_base = 0;
         for (int j = i; j < r->n_checks; j++) {
             eb_gate_check *d = &r->checks[j];
-            if (d->status != EB_CHECK_FAIL || !d->cell || strcmp(d->cell->first->scenario, scen) ||
-                strcmp(d->cell->first->device, dev))
+            if (!in_group(d, &g))
                 continue;
-            for (int k = 0; k < d->cell->n_runs && len + 16 < sizeof cells_arg; k++) {
-                /* a cell checked by several budgets is listed again: harmless */
-                len += (size_t)snprintf(cells_arg + len, sizeof cells_arg - len, "%s%d",
-                                        len ? "," : "", d->cell->runs[k]->cell_index);
+            add_cell_index(g.cand_cells, sizeof g.cand_cells, d->cell->base_index);
+            const eb_budget *b = &r->budgets->items[d->budget];
+            const eb_cell *bc = b->has_regression && r->base_cells ? eb_cells_find(r->base_cells, d->cell) : NULL;
+            if (bc) {
+                add_cell_index(g.base_cells, sizeof g.base_cells, bc->base_index);
+                with_base = 1;
             }
         }
-        char out_path[PATH_MAX];
-        snprintf(out_path, sizeof out_path, "%s/rerun-%d.h5", cx->tmpdir, cx->n_rerun);
-        if (!quiet)
-            fprintf(stderr, "edgebench gate: confirming %s on %s: re-running cells %s\n", scen, dev,
-                    cells_arg);
-        int rc = rerun_cells(cx, r->results, scen, dev, cells_arg, out_path);
-        eb_results *rr = NULL;
-        eb_cells *rc_cells = NULL;
-        char msg[1024];
-        if ((rc != 0 && rc != 3) || eb_results_read(out_path, 1, &rr, msg, sizeof msg) != EB_OK ||
-            eb_cells_build(rr, &rc_cells) != 0) {
-            fprintf(stderr, "edgebench gate: --confirm: the re-run of %s on %s did not produce "
-                            "results (exit %d); the failures stand\n", scen, dev, rc);
-            eb_results_free(rr);
-            for (int j = i; j < r->n_checks; j++)
-                if (r->checks[j].cell && !strcmp(r->checks[j].cell->first->scenario, scen) &&
-                    !strcmp(r->checks[j].cell->first->device, dev))
+        g.cand_skip = r->results->n_runs;
+        g.base_skip = with_base ? r->baseline->n_runs : 0;
+        eb_results *cand_full = NULL, *base_full = NULL;
+        int rounds = 0, runs = 0, failed_run = 0;
+        double t0 = now_s(), round_s = 0;
+        for (;;) {
+            double rs = now_s();
+            for (int k = 0; k < 2 && !failed_run; k++) {
+                int cand_side = (k == 0) == (rounds % 2 == 1); /* B C, C B, B C, ... */
+                if (!cand_side && !with_base)
+                    continue;
+                char out_hint[32];
+                snprintf(out_hint, sizeof out_hint, "%s", cand_side ? "candidate" : "baseline");
+                if (!quiet)
+                    fprintf(stderr, "edgebench gate: confirming %s on %s: round %d, re-running the "
+                                    "%s's cells %s\n",
+                            g.scenario, g.device, rounds + 1, out_hint,
+                            cand_side ? g.cand_cells : g.base_cells);
+                int rc = rerun_cells(cx, cand_side ? NULL : cx->base_program, cand_side,
+                                     cand_side ? r->results : r->baseline, g.scenario, g.device,
+                                     cand_side ? g.cand_cells : g.base_cells,
+                                     cand_side ? r->results->path : r->baseline->path);
+                if (rc != 0 && rc != 3)
+                    failed_run = 1;
+                else
+                    runs++;
+            }
+            rounds++;
+            round_s = now_s() - rs;
+            if (failed_run)
+                break;
+            /* judge the re-runs alone */
+            char msg[1024];
+            eb_results_free(cand_full);
+            eb_results_free(base_full);
+            cand_full = base_full = NULL;
+            if (eb_results_read(r->results->path, 1, &cand_full, msg, sizeof msg) != EB_OK ||
+                (with_base &&
+                 eb_results_read(r->baseline->path, 1, &base_full, msg, sizeof msg) != EB_OK)) {
+                fprintf(stderr, "edgebench gate: --confirm: %s\n", msg);
+                failed_run = 1;
+                break;
+            }
+            eb_results *cv = view_after(cand_full, g.cand_skip);
+            eb_results *bv = with_base ? view_after(base_full, g.base_skip) : NULL;
+            eb_cells *cvc = NULL, *bvc = NULL;
+            if (!cv || (with_base && !bv) || eb_cells_build(cv, &cvc) != 0 ||
+                (bv && eb_cells_build(bv, &bvc) != 0)) {
+                free(cv);
+                free(bv);
+                eb_cells_free(cvc);
+                failed_run = 1;
+                break;
+            }
+            int unstable = 0;
+            for (int j = i; j < r->n_checks; j++) {
+                eb_gate_check *d = &r->checks[j];
+                if (!in_group(d, &g))
+                    continue;
+                const eb_cell *again = eb_cells_find(cvc, d->cell);
+                if (!again)
+                    continue;
+                eb_gate_check fresh;
+                eb_gate_check_cell(&r->budgets->items[d->budget], d->budget, again, cv, cvc, bvc,
+                                   &fresh);
+                unstable |= fresh.verdict && !strcmp(fresh.verdict, "unstable");
+            }
+            double left = deadline - now_s();
+            if (!unstable || left < round_s || rounds >= 200) {
+                /* final: replace the group's checks by their re-run judgement */
+                for (int j = i; j < r->n_checks; j++) {
+                    eb_gate_check *d = &r->checks[j];
+                    if (!in_group(d, &g))
+                        continue;
                     done[j] = 1;
-            continue;
+                    const eb_cell *again = eb_cells_find(cvc, d->cell);
+                    if (!again)
+                        continue;
+                    eb_gate_check fresh;
+                    eb_gate_check_cell(&r->budgets->items[d->budget], d->budget, again, cv, cvc,
+                                       bvc, &fresh);
+                    char note[2048];
+                    if (with_base)
+                        snprintf(note, sizeof note,
+                                 "re-ran the baseline's cells %.200s and the candidate's cells %.200s "
+                                 "interleaved, %d round%s (%d runs, %.1f s)%s; %.1000s",
+                                 g.base_cells, g.cand_cells, rounds, rounds == 1 ? "" : "s", runs,
+                                 now_s() - t0,
+                                 unstable ? ", still unstable when --confirm-budget ran out" : "",
+                                 fresh.message);
+                    else
+                        snprintf(note, sizeof note,
+                                 "re-ran the candidate's cells %.200s, %d round%s (%d runs, %.1f s); %.1000s",
+                                 g.cand_cells, rounds, rounds == 1 ? "" : "s", runs, now_s() - t0,
+                                 fresh.message);
+                    size_t nlen = strlen(note);
+                    if (nlen >= sizeof fresh.message)
+                        nlen = sizeof fresh.message - 1;
+                    memcpy(fresh.message, note, nlen);
+                    fresh.message[nlen] = '\0';
+                    snprintf(fresh.first_message, sizeof fresh.first_message, "%s", d->message);
+                    fresh.confirmed = fresh.status == EB_CHECK_PASS ? 2 : 1;
+                    *d = fresh;
+                }
+                if (!quiet)
+                    fprintf(stderr, "edgebench gate: confirmed %s on %s after %d round%s (%.1f s)\n",
+                            g.scenario, g.device, rounds, rounds == 1 ? "" : "s", now_s() - t0);
+                cx->full[cx->n_kept] = cand_full;
+                cx->view[cx->n_kept] = cv;
+                cx->view_cells[cx->n_kept++] = cvc;
+                cx->full[cx->n_kept] = base_full;
+                cx->view[cx->n_kept] = bv;
+                cx->view_cells[cx->n_kept++] = bvc;
+                cand_full = base_full = NULL;
+                break;
+            }
+            eb_cells_free(cvc);
+            eb_cells_free(bvc);
+            free(cv);
+            free(bv);
         }
-        cx->rerun[cx->n_rerun] = rr;
-        cx->rerun_cells[cx->n_rerun++] = rc_cells;
-        for (int j = i; j < r->n_checks; j++) {
-            eb_gate_check *d = &r->checks[j];
-            if (d->status != EB_CHECK_FAIL || !d->cell || strcmp(d->cell->first->scenario, scen) ||
-                strcmp(d->cell->first->device, dev))
-                continue;
-            done[j] = 1;
-            const eb_cell *again = find_same_cell(rc_cells, d->cell);
-            if (!again)
-                continue;
-            eb_gate_check fresh;
-            eb_gate_check_cell(&r->budgets->items[d->budget], d->budget, again, r->results,
-                               r->cells, r->base_cells, &fresh);
-            snprintf(fresh.first_message, sizeof fresh.first_message, "%s", d->message);
-            fresh.confirmed = fresh.status == EB_CHECK_PASS ? 2 : 1;
-            *d = fresh;
+        if (failed_run) {
+            fprintf(stderr, "edgebench gate: --confirm: a re-run of %s on %s did not produce "
+                            "results; the failures stand\n", g.scenario, g.device);
+            for (int j = i; j < r->n_checks; j++)
+                if (in_group(&r->checks[j], &g))
+                    done[j] = 1;
+            eb_results_free(cand_full);
+            eb_results_free(base_full);
         }
     }
     free(done);
@@ -253,15 +407,14 @@ static void confirm(confirm_ctx *cx, eb_gate_result *r, int quiet)
 
 static void confirm_cleanup(confirm_ctx *cx)
 {
-    for (int i = 0; i < cx->n_rerun; i++) {
-        eb_cells_free(cx->rerun_cells[i]);
-        eb_results_free(cx->rerun[i]);
+    for (int i = 0; i < cx->n_kept; i++) {
+        eb_cells_free(cx->view_cells[i]);
+        free(cx->view[i]);
+        eb_results_free(cx->full[i]);
     }
     if (cx->tmpdir[0]) {
         char path[PATH_MAX];
-        for (int i = 0; i < 16; i++) {
-            snprintf(path, sizeof path, "%s/rerun-%d.h5", cx->tmpdir, i);
-            unlink(path);
+        for (int i = 0; i < cx->n_rerun; i++) {
             snprintf(path, sizeof path, "%s/scenario-%d.yaml", cx->tmpdir, i);
             unlink(path);
         }
@@ -350,6 +503,8 @@ int eb_cmd_gate(int argc, char **argv)
     int do_confirm = 0, quiet = 0;
     confirm_ctx cx;
     memset(&cx, 0, sizeof cx);
+    cx.budget_s = 120;
+    int budget_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int more = i + 1 < argc;
@@ -373,6 +528,17 @@ int eb_cmd_gate(int argc, char **argv)
             quiet = 1;
         else if (strcmp(a, "--allow-commands") == 0)
             cx.allow_commands = 1;
+        else if (strcmp(a, "--confirm-budget") == 0 && more) {
+            char *end;
+            cx.budget_s = strtod(argv[++i], &end);
+            if (*end || !(cx.budget_s > 0) || cx.budget_s > 86400) {
+                fprintf(stderr, "edgebench gate: --confirm-budget %s: expected seconds > 0\n",
+                        argv[i]);
+                return EB_EXIT_USAGE;
+            }
+            budget_given = 1;
+        } else if (strcmp(a, "--baseline-program") == 0 && more)
+            cx.base_program = argv[++i];
         else if (a[0] == '-' || path)
             return usage();
         else
@@ -380,9 +546,10 @@ int eb_cmd_gate(int argc, char **argv)
     }
     if (!path)
         return usage();
-    if ((cx.scenario_path || cx.n_sets || cx.allow_commands) && !do_confirm) {
-        fprintf(stderr, "edgebench gate: --scenario, --set and --allow-commands only apply "
-                        "with --confirm\n");
+    if ((cx.scenario_path || cx.n_sets || cx.allow_commands || budget_given || cx.base_program) &&
+        !do_confirm) {
+        fprintf(stderr, "edgebench gate: --scenario, --set, --allow-commands, --confirm-budget and "
+                        "--baseline-program only apply with --confirm\n");
         return EB_EXIT_USAGE;
     }
     char msg[2048];

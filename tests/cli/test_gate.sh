@@ -123,9 +123,12 @@ expect_in "$WORK/out" '^FAIL +median .* > max 1\.05 ms'
 # leaves a 3x margin for a busy machine) ...
 printf 'budgets:\n  - {name: chaos median, select: {backend: chaos}, metric: latency_p50_ms, max: 3}\n  - {metric: peak_memory_mb, max: 4096}\n' >"$WORK/conf.yaml"
 synth "$WORK/real.h5" "$WORK/b5x.h5" 5000 6
-run_eb 0 gate "$WORK/b5x.h5" --budgets "$WORK/conf.yaml" --confirm --json "$WORK/c.json" --junit "$WORK/c.xml"
-expect_in "$WORK/err" 'confirming chaos-ab on [^ ]+: re-running cells 0'
-expect_in "$WORK/out" '^PASS +chaos median .*\[passed on a re-run; first run: p50 (4\.9|5\.0)[0-9]* ms > max 3(\.0+)? ms'
+# (the re-runs are appended to the judged file: each gate below gets a fresh copy)
+cp "$WORK/b5x.h5" "$WORK/b5x-1.h5"
+run_eb 0 gate "$WORK/b5x-1.h5" --budgets "$WORK/conf.yaml" --confirm --json "$WORK/c.json" --junit "$WORK/c.xml"
+expect_in "$WORK/err" "confirming chaos-ab on [^ ]+: round 1, re-running the candidate's cells 0\$"
+expect_in "$WORK/out" "^PASS +chaos median .*re-ran the candidate's cells 0, 1 round \\(1 runs, "
+expect_in "$WORK/out" '\[passed on a re-run; first run: p50 (4\.9|5\.0)[0-9]* ms > max 3(\.0+)? ms'
 CHECKS=$((CHECKS + 1))
 /usr/bin/python3 -c '
 import json, sys
@@ -139,11 +142,53 @@ fi
 # ... while a real regression (the same --set given to the re-run: 6 ms, which
 # no load makes faster) stays failed
 SLOW=(--set backends.0.options.delay_us=6000 --set run.measure.iterations=50 --set run.measure.min_time_ms=0)
-run_eb 1 gate "$WORK/b5x.h5" --budgets "$WORK/conf.yaml" --confirm "${SLOW[@]}"
+cp "$WORK/b5x.h5" "$WORK/b5x-2.h5"
+run_eb 1 gate "$WORK/b5x-2.h5" --budgets "$WORK/conf.yaml" --confirm "${SLOW[@]}"
 expect_in "$WORK/out" '^FAIL +chaos median .*p50 [0-9.]+ ms > max 3(\.0+)? ms .*\[confirmed by a re-run\]'
 # ... and with the scenario file named
-run_eb 1 gate "$WORK/b5x.h5" --budgets "$WORK/conf.yaml" --confirm --scenario "$S" "${SLOW[@]}"
+cp "$WORK/b5x.h5" "$WORK/b5x-3.h5"
+run_eb 1 gate "$WORK/b5x-3.h5" --budgets "$WORK/conf.yaml" --confirm --scenario "$S" "${SLOW[@]}"
 expect_in "$WORK/out" '\[confirmed by a re-run\]'
+# the re-run is kept in the file: one run more
+run_eb 0 report "$WORK/b5x-3.h5" --format csv
+CHECKS=$((CHECKS + 1))
+[ "$(grep -c '^0000' "$WORK/out")" = 2 ] || fail "the re-run was not appended to the judged file"
+
+# 6b. adaptive confirmation against a baseline: a check whose ratio interval
+# straddles the tolerance (a candidate of 30 noisy samples) re-runs BOTH
+# sides' cells, interleaved, each named once, until the verdict is decided
+# or --confirm-budget runs out. The stored scenarios are the same (delay
+# 1000 us), so the re-runs are an A/A pair; the verdict may depend on this
+# machine's load, so only the mechanics are checked here (the verdicts on
+# known samples are in tests/test_gate.c, real-time proofs in bench/).
+"$SYNTH" "$WORK/real.h5" "$WORK/cb.h5" --latency-us 1000 --spread-pct 2 --n 300 --seed 61 || fail synth
+"$SYNTH" "$WORK/real.h5" "$WORK/cn.h5" --latency-us 1030 --spread-pct 60 --n 30 --seed 62 || fail synth
+printf 'budgets:\n  - {name: chaos median, select: {backend: chaos}, metric: latency_p50_ms, max_regression_pct: 5}\n' >"$WORK/rel5.yaml"
+run_eb 1 gate "$WORK/cn.h5" --budgets "$WORK/rel5.yaml" --baseline "$WORK/cb.h5"
+expect_in "$WORK/out" 'unstable: median .*ratio interval straddles 1\.0500'
+CHECKS=$((CHECKS + 1))
+"$EDGEBENCH" gate "$WORK/cn.h5" --budgets "$WORK/rel5.yaml" --baseline "$WORK/cb.h5" --confirm \
+    --confirm-budget 30 --json "$WORK/ab.json" >"$WORK/out" 2>"$WORK/err"
+rc=$?
+[ $rc = 0 ] || [ $rc = 1 ] || { fail "gate --confirm against a baseline exited $rc"; cat "$WORK/err" >&2; }
+expect_in "$WORK/err" "round 1, re-running the baseline's cells 0\$"
+expect_in "$WORK/err" "round 1, re-running the candidate's cells 0\$"
+expect_in "$WORK/out" "re-ran the baseline's cells 0 and the candidate's cells 0 interleaved, [0-9]+ rounds? \\([0-9]+ runs, "
+expect_not_in "$WORK/out" 'cells 0,0'
+CHECKS=$((CHECKS + 1))
+/usr/bin/python3 - "$WORK/ab.json" <<'PY' || fail "json after adaptive confirmation"
+import json, sys
+c = json.load(open(sys.argv[1]))["checks"][0]
+assert c["rerun"] and "straddles" in c["first_message"], c
+assert c["baseline_value"] and c["candidate_value"] and c["ratio_interval"], c
+PY
+# both files keep their re-runs (one run per round each)
+for f in cb cn; do
+    run_eb 0 report "$WORK/$f.h5" --format csv
+    CHECKS=$((CHECKS + 1))
+    [ "$(grep -c '^0000' "$WORK/out")" -ge 2 ] || fail "$f.h5 did not keep its re-runs"
+done
+run_eb 2 gate "$WORK/cn.h5" --budgets "$WORK/rel5.yaml" --confirm-budget 5
 run_eb 2 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --set x=1
 
 # 7. the re-run's building block: `edgebench run --cells` runs only those
