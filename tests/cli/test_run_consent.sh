@@ -46,7 +46,7 @@ CHECKS=$((CHECKS + 1))
 rm -f "$MARK"
 run_eb 1 gate "$WORK/m.h5" --confirm
 expect_in "$WORK/err" "the scenario 'meter' stored in the results file has metrics.power_command \('touch .*'\); the re-run does not run commands from the file it judges"
-expect_in "$WORK/err" 'confirming meter on .*: re-running cells 0'
+expect_in "$WORK/err" "confirming meter on .*: round 1, re-running the candidate's cells 0$"
 expect_in "$WORK/out" 'confirmed by a re-run'
 CHECKS=$((CHECKS + 1))
 [ -e "$MARK" ] && fail "gate --confirm ran the command stored in the results file"
@@ -67,5 +67,5 @@ PY
     [ -e "$MARK" ] && fail "gate --confirm ran a command edited into the results file"
 fi
 run_eb 2 gate "$WORK/m.h5" --allow-commands
-expect_in "$WORK/err" '--allow-commands only apply with --confirm'
+expect_in "$WORK/err" '--allow-commands, --confirm-budget and --baseline-program only apply with --confirm'
 finish
