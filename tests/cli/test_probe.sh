@@ -78,7 +78,7 @@ expect_in "$WORK/out" '^"caches": "L1d 48 KiB, L1i 32 KiB, L2 1280 KiB, L3 24 Mi
 run_eb 2 probe --format xml
 expect_in "$WORK/err" 'probe: --format xml: expected yaml or json'
 run_eb 2 probe --bogus
-expect_in "$WORK/err" "unknown or incomplete argument '--bogus'"
+expect_in "$WORK/err" "edgebench probe: unknown option '--bogus'"
 run_eb 2 probe -o /nonexistent-dir/x.yaml
 expect_in "$WORK/err" 'cannot write /nonexistent-dir/x.yaml'
 finish
