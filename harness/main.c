@@ -16,7 +16,7 @@ static const struct {
     {"run", eb_cmd_run},         {"report", eb_cmd_report},   {"compare", eb_cmd_compare},
     {"gate", eb_cmd_gate},       {"inspect", eb_cmd_inspect}, {"backends", eb_cmd_backends},
     {"conformance", eb_cmd_conformance}, {"merge", eb_cmd_merge}, {"farm", eb_cmd_farm},
-    {"probe", eb_cmd_probe},     {"validate", eb_cmd_validate},
+    {"probe", eb_cmd_probe},     {"validate", eb_cmd_validate}, {"ab", eb_cmd_ab},
 };
 
 static void usage(FILE *f)

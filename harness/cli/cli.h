@@ -27,6 +27,7 @@ int eb_cmd_merge(int argc, char **argv);
 int eb_cmd_farm(int argc, char **argv);
 int eb_cmd_compare(int argc, char **argv);
 int eb_cmd_gate(int argc, char **argv);
+int eb_cmd_ab(int argc, char **argv);
 
 /* Write s as a JSON string literal (with quotes) to f. */
 void eb_json_str(FILE *f, const char *s);

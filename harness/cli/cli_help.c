@@ -68,6 +68,17 @@ static const eb_cli_option gate_opts[] = {
     {"--quiet", "-q", NULL, "no progress lines"},
     {NULL, NULL, NULL, NULL}};
 
+static const eb_cli_option ab_opts[] = {
+    {"--output", "-o", "BASE.h5", "the baseline's results (appended to; required)"},
+    {"--candidate-output", "-c", "CANDIDATE.h5", "the candidate's results (appended to; required)"},
+    {"--rounds", NULL, "N", "rounds of one run per side, in ABBA order (default 6)"},
+    {"--baseline-program", NULL, "EDGEBENCH", "the edgebench that measures the baseline (another build)"},
+    {"--set", NULL, "KEY=VALUE", "override a scenario key on both sides (repeatable)"},
+    {"--device-id", NULL, "ID", "the device id of both sides (default: from this hardware)"},
+    {"--allow-commands", NULL, NULL, "let the scenarios' metrics.power_command run (docs/security.md)"},
+    {"--quiet", "-q", NULL, "no progress lines"},
+    {NULL, NULL, NULL, NULL}};
+
 static const eb_cli_option farm_opts[] = {
     {"--output", "-o", "FARM.h5", "the merged results file (default farm.h5)"},
     {"--jobs", "-j", "N", "devices run at once"},
@@ -101,6 +112,9 @@ static const eb_cli_command commands[] = {
     {"compare", "compare BASE.h5 CANDIDATE.h5 [options]", "slower / faster / same per cell, with p and the interval of the median ratio",
      compare_opts, NULL},
     {"gate", "gate RESULTS.h5 [options]", "CI gate: exit 1 when a budget fails (docs/ci-gating.md)", gate_opts, NULL},
+    {"ab", "ab BASE.yaml CANDIDATE.yaml -o BASE.h5 -c CANDIDATE.h5 [options]",
+     "interleaved A/B: baseline and candidate measured alternately (ABBA rounds) for gate/compare", ab_opts,
+     "Two model files: two scenario files of the same name; two builds: --baseline-program."},
     {"inspect", "inspect MODEL.onnx [options]", "ops, shapes, MACs, parameters and backend support of a model", inspect_opts,
      NULL},
     {"backends", "backends [options]", "what can run here: backends, versions, ops, where each came from", backends_opts,
