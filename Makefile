@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 EDGEBENCH = $(BUILD)/harness/edgebench
 
-.PHONY: all deps test-deps build check check-tsan quickstart conformance bench gate-proof clean
+.PHONY: all deps test-deps build check check-tsan quickstart conformance bench gate-proof gate-proof-ci clean
 
 all: build
 
@@ -58,6 +58,13 @@ bench: build
 # caught at a 5% tolerance). About 80 runs, a minute or two.
 gate-proof: build
 	$(BUILD)/bench/bench_gate_aa_ab --trials 20
+
+# The whole CI gate (run, gate --confirm; and edgebench ab) on A/A, +3%,
+# +10% and -20% candidates, 20 trials each mode; run it beside load to see
+# a shared runner (docs/ci-gating.md, "How well it works here").
+gate-proof-ci: build
+	bench/bench_gate_ci.sh $(BUILD) 20 300 60 confirm
+	bench/bench_gate_ci.sh $(BUILD) 20 300 60 ab 2
 
 conformance: build
 	$(EDGEBENCH) conformance --backend ref
