@@ -64,6 +64,135 @@ static void noise_note(const eb_cell *c, const char *side, double tol, char *buf
                  100 * c->rep_spread);
 }
 
+/* ---- the runs' own differences: a two-stage bootstrap ------------------
+ * Samples of one run share its moment's load; a pooled bootstrap treats
+ * them as independent and cannot see that two runs of the same build
+ * differ. With at least two ok runs on each side, each resample draws runs
+ * with replacement, then samples within each drawn run, and takes the
+ * median of what it drew; the interval of the ratio then widens by the
+ * spread between runs. */
+
+static uint64_t sm64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t select_k(uint64_t *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        uint64_t pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                uint64_t t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
+}
+
+static double median_u64(uint64_t *v, size_t n)
+{
+    if (n % 2)
+        return (double)select_k(v, n, n / 2);
+    double a = (double)select_k(v, n, n / 2 - 1), b = (double)select_k(v, n, n / 2);
+    return (a + b) / 2.0;
+}
+
+/* The ok runs with samples of a cell (at most cap). */
+static int ok_runs(const eb_cell *c, const eb_run_record **out, int cap)
+{
+    int n = 0;
+    for (int i = 0; i < c->n_runs && n < cap; i++)
+        if (c->runs[i]->status == EB_RUN_OK && c->runs[i]->latency_ns && c->runs[i]->n > 0)
+            out[n++] = c->runs[i];
+    return n;
+}
+
+/* One two-stage resample's median of a side. */
+static double two_stage_median(const eb_run_record *const *runs, int n_runs, uint64_t *buf,
+                               uint64_t *rng)
+{
+    size_t m = 0;
+    for (int r = 0; r < n_runs; r++) {
+        const eb_run_record *run = runs[sm64(rng) % (uint64_t)n_runs];
+        for (uint64_t k = 0; k < run->n; k++)
+            buf[m++] = run->latency_ns[sm64(rng) % run->n];
+    }
+    return median_u64(buf, m);
+}
+
+static int cmp_dbl(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Widen out->ci by the two-stage interval when both sides have >= 2 runs.
+ * Returns 1 when it was computed, 0 when not applicable, -1 out of memory. */
+static int between_runs_interval(const eb_cell *base, const eb_cell *cand, double confidence,
+                                 int resamples, uint64_t seed, double *lo, double *hi)
+{
+    enum { MAX_RUNS = 256 };
+    const eb_run_record *rb[MAX_RUNS], *rc[MAX_RUNS];
+    int nb = ok_runs(base, rb, MAX_RUNS), nc = ok_runs(cand, rc, MAX_RUNS);
+    if (nb < 2 || nc < 2)
+        return 0;
+    size_t maxb = 0, maxc = 0;
+    for (int i = 0; i < nb; i++)
+        maxb = rb[i]->n > maxb ? rb[i]->n : maxb;
+    for (int i = 0; i < nc; i++)
+        maxc = rc[i]->n > maxc ? rc[i]->n : maxc;
+    size_t cap = (maxb * (size_t)nb > maxc * (size_t)nc ? maxb * (size_t)nb : maxc * (size_t)nc);
+    uint64_t *buf = malloc(cap * sizeof *buf);
+    double *ratios = malloc((size_t)resamples * sizeof *ratios);
+    if (!buf || !ratios) {
+        free(buf);
+        free(ratios);
+        return -1;
+    }
+    uint64_t rng = seed ^ 0x72756e73ull; /* "runs" */
+    int n = 0;
+    for (int k = 0; k < resamples; k++) {
+        double mb = two_stage_median(rb, nb, buf, &rng);
+        double mc = two_stage_median(rc, nc, buf, &rng);
+        if (mb > 0)
+            ratios[n++] = mc / mb;
+    }
+    free(buf);
+    if (n < 10) {
+        free(ratios);
+        return 0;
+    }
+    qsort(ratios, (size_t)n, sizeof *ratios, cmp_dbl);
+    double qlo = (1 - confidence) / 2 * (n - 1), qhi = (1 + confidence) / 2 * (n - 1);
+    size_t il = (size_t)qlo, ih = (size_t)qhi;
+    *lo = ratios[il] + (qlo - (double)il) * (il + 1 < (size_t)n ? ratios[il + 1] - ratios[il] : 0);
+    *hi = ratios[ih] + (qhi - (double)ih) * (ih + 1 < (size_t)n ? ratios[ih + 1] - ratios[ih] : 0);
+    free(ratios);
+    return 1;
+}
+
 static void fill_metrics(const eb_cell *base, const eb_cell *cand, eb_cell_compare *out)
 {
     for (int i = 0; i < EB_COMPARE_N_METRICS; i++) {
@@ -124,6 +253,14 @@ int eb_compare_cell(const eb_cell *base, const eb_cell *cand, const eb_compare_o
                            o->confidence, resamples, o->seed, &out->ci) != 0)
         return -1;
     out->have_stats = 1;
+    double rlo, rhi;
+    int between = between_runs_interval(base, cand, o->confidence, resamples, o->seed, &rlo, &rhi);
+    if (between < 0)
+        return -1;
+    if (between == 1) {
+        out->ci.lo = rlo < out->ci.lo ? rlo : out->ci.lo;
+        out->ci.hi = rhi > out->ci.hi ? rhi : out->ci.hi;
+    }
 
     char few[160];
     for (int i = 0; i < 2; i++) {

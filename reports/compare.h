@@ -16,7 +16,11 @@
  *   faster    hi < 1 - tolerance, or hi < 1 and the median change is below
  *             -tolerance (a faster candidate never fails a regression);
  *   same      otherwise (the interval lies below 1 + tolerance).
- * A side's drift or spread between repetitions is noted in `why`.
+ * With >= 2 ok runs on both sides the interval is widened to a two-stage
+ * bootstrap (runs with replacement, then samples within them), so runs
+ * that disagree (the load changed between them) make it unstable rather
+ * than a confident verdict. A side's drift or spread between repetitions
+ * is noted in `why`.
  * Other metrics (p90, p99, peak memory, energy per inference, top-1) are
  * single numbers per run: their change is shown, a missing one is "not
  * measured", never 0. */

@@ -106,6 +106,38 @@ static void test_a_much_faster_candidate_against_a_noisy_baseline_is_faster(void
     fx_free(rc);
 }
 
+/* Runs of one side that disagree (the load changed between them): the
+ * pooled samples look like a tight +15%, but one run in three says +0%:
+ * the two-stage interval (runs, then samples) straddles the boundary. The
+ * same runs agreeing stay "slower" with an interval around the change. */
+static void test_runs_that_disagree_widen_the_interval(void **state)
+{
+    (void)state;
+    fx_run b[3], k[3];
+    for (int i = 0; i < 3; i++) {
+        b[i] = (fx_run){.repetition = i, .cell_index = i, .median_ns = 1e6, .spread = 0.02, .n = 200};
+        k[i] = (fx_run){.repetition = i, .cell_index = i, .median_ns = i == 0 ? 1e6 : 1.15e6,
+                        .spread = 0.02, .n = 200};
+    }
+    eb_results *rb, *rc;
+    eb_comparison *c = compare(b, 3, k, 3, &rb, &rc);
+    print_message("%s\n", c->items[0].why);
+    assert_int_equal(c->items[0].verdict, EB_VERDICT_UNSTABLE);
+    assert_true(c->items[0].ci.lo < 1.05 && c->items[0].ci.hi > 1.14);
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+    for (int i = 0; i < 3; i++)
+        k[i].median_ns = 1.10e6;
+    c = compare(b, 3, k, 3, &rb, &rc);
+    print_message("%s\n", c->items[0].why);
+    assert_int_equal(c->items[0].verdict, EB_VERDICT_SLOWER);
+    assert_true(c->items[0].ci.lo > 1.09 && c->items[0].ci.hi < 1.11);
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+}
+
 static void test_the_ratio_rule_at_its_boundaries(void **state)
 {
     (void)state;
@@ -278,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_a_drifting_candidate_is_noted_and_judged_by_the_ratio),
         cmocka_unit_test(test_a_much_faster_candidate_against_a_noisy_baseline_is_faster),
         cmocka_unit_test(test_the_ratio_rule_at_its_boundaries),
+        cmocka_unit_test(test_runs_that_disagree_widen_the_interval),
         cmocka_unit_test(test_a_crashed_side_is_failed_with_its_message),
         cmocka_unit_test(test_unmatched_cells_are_listed_on_both_sides),
         cmocka_unit_test(test_repetitions_pool_and_same_named_entries_match_in_order),
