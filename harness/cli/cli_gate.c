@@ -338,7 +338,11 @@ static void confirm(confirm_ctx *cx, eb_gate_result *r, int quiet)
                 unstable |= fresh.verdict && !strcmp(fresh.verdict, "unstable");
             }
             double left = deadline - now_s();
-            if (!unstable || left < round_s || rounds >= 200) {
+            /* against a baseline, at least one whole ABBA cycle (two rounds):
+             * each side then has two runs, and runs that disagree widen the
+             * interval (compare.h) instead of one pair of runs deciding */
+            int enough = !with_base || rounds >= 2;
+            if ((!unstable && enough) || left < round_s || rounds >= 200) {
                 /* final: replace the group's checks by their re-run judgement */
                 for (int j = i; j < r->n_checks; j++) {
                     eb_gate_check *d = &r->checks[j];
