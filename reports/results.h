@@ -68,6 +68,20 @@ typedef struct eb_results {
 eb_status eb_results_read(const char *path, int with_samples, eb_results **out, char *msg,
                           size_t msg_len);
 
+/* eb_results_read first reads the file in a child process
+ * (reports/results_sandbox.c): libhdf5 itself crashes on some corrupt
+ * files, and a crash there becomes EB_ERR_FORMAT "...: the HDF5 library
+ * crashed reading it". eb_results_set_sandbox(0) (or the environment's
+ * EDGEBENCH_RESULTS_SANDBOX=0) reads in the calling process only: for
+ * fuzzing, where the read itself is what is under test. */
+void eb_results_set_sandbox(int on);
+
+/* The two halves, for the above: the child's (and the caller's) read, and
+ * the child. */
+eb_status eb_results__read_direct(const char *path, int with_samples, eb_results **out, char *msg,
+                                  size_t msg_len);
+eb_status eb_results__preflight(const char *path, int with_samples, char *msg, size_t msg_len);
+
 /* Free everything. NULL is a no-op. */
 void eb_results_free(eb_results *r);
 

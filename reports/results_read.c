@@ -466,6 +466,20 @@ eb_status eb_results_read(const char *path, int with_samples, eb_results **out, 
     if (!out)
         return EB_ERR_INVALID_ARG;
     *out = NULL;
+    if (path && path[0]) {
+        eb_status st = eb_results__preflight(path, with_samples, msg, msg_len);
+        if (st != EB_OK)
+            return st;
+    }
+    return eb_results__read_direct(path, with_samples, out, msg, msg_len);
+}
+
+eb_status eb_results__read_direct(const char *path, int with_samples, eb_results **out, char *msg,
+                                  size_t msg_len)
+{
+    if (!out)
+        return EB_ERR_INVALID_ARG;
+    *out = NULL;
     if (!path || !path[0]) {
         snprintf(msg, msg_len, "results: no file name given");
         return EB_ERR_INVALID_ARG;
