@@ -7,10 +7,10 @@
 # lists every command.
 . "$(dirname "$0")/lib.sh"
 run_eb 0 --help
-for c in run report compare gate inspect backends conformance merge farm probe validate; do
+for c in run report compare gate ab inspect backends conformance merge farm probe validate; do
     expect_in "$WORK/out" "^  edgebench $c "
 done
-for c in run report compare gate inspect backends conformance merge farm probe validate; do
+for c in run report compare gate ab inspect backends conformance merge farm probe validate; do
     run_eb 0 "$c" --help
     expect_in "$WORK/out" "^usage: edgebench $c "
     expect_in "$WORK/out" '^options:'
@@ -33,12 +33,13 @@ done
 # every listed option is one its command's own parser takes: with the right
 # number of (missing) files as positionals, the command may fail on the
 # files or the value, but never answers with its usage line
-declare -A POSITIONALS=([run]=1 [report]=1 [compare]=2 [gate]=1 [inspect]=1 [backends]=0
+declare -A POSITIONALS=([run]=1 [report]=1 [compare]=2 [gate]=1 [ab]=2 [inspect]=1 [backends]=0
                         [conformance]=0 [merge]=1 [farm]=2 [probe]=0 [validate]=1)
 for c in "${!POSITIONALS[@]}"; do
     pos=()
     for k in $(seq 1 "${POSITIONALS[$c]}"); do pos+=("$WORK/missing$k"); done
     [ "$c" = merge ] && pos+=(-o "$WORK/merged.h5")
+    [ "$c" = ab ] && pos+=(-o "$WORK/base.h5" -c "$WORK/cand.h5")
     [ "$c" = conformance ] && pos+=(--dir "$WORK/missing") # fail fast, not run the suite
     while read -r opt value; do
         [ -n "$opt" ] || continue
