@@ -102,8 +102,15 @@ static void *loop(void *arg)
         if (now >= next) {
             sample(s, 0);
             next += s->period_ns;
-            if (next <= now) /* fell behind (the process was stopped): no burst */
-                next = now + s->period_ns;
+            /* Fell behind (the process was stopped, or a read took longer
+             * than the period, as a meter command does on a loaded
+             * machine): no burst, and the next sample waits a period from
+             * now, so the mutex is released in between. Sampling again at
+             * once kept it held: eb_sampler_mark on the cell's thread then
+             * waited behind back-to-back reads and the cell timed out. */
+            uint64_t after = eb_now_ns();
+            if (next <= after)
+                next = after + s->period_ns;
             continue;
         }
         /* the condition variable's clock is CLOCK_MONOTONIC; only the
