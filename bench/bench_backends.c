@@ -41,6 +41,7 @@
 #include "inputs/random_inputs.h"
 #include "model/file_util.h"
 #include "run/cell_record.h"
+#include "run/cell_wire.h"
 #include "simd_gemm.h"
 #include "simd_kernels.h"
 
@@ -255,15 +256,7 @@ static int time_backend_isolated(const eb_registry_entry *e, const eb_graph *g,
     }
     close(fd[1]);
     child_report rep;
-    size_t got = 0;
-    while (got < sizeof rep) {
-        ssize_t n = read(fd[0], (char *)&rep + got, sizeof rep - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
+    size_t got = eb_read_all(fd[0], &rep, sizeof rep);
     close(fd[0]);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

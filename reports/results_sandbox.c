@@ -21,6 +21,7 @@
 
 #include "reports/results.h"
 #include "run/cell_record.h"
+#include "run/cell_wire.h"
 
 #define SANDBOX_TIMEOUT_S 300
 
@@ -95,15 +96,7 @@ eb_status eb_results__preflight(const char *path, int with_samples, char *msg, s
     /* the child's answer: an error is returned as is (the same read in
      * this process would only repeat it, as slowly) */
     child_answer a;
-    size_t got = 0;
-    while (got < sizeof a) {
-        ssize_t n = read(fd[0], (char *)&a + got, sizeof a - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
+    size_t got = eb_read_all(fd[0], &a, sizeof a);
     close(fd[0]);
     if (WIFSIGNALED(status)) {
         char name[32];

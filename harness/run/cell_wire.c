@@ -25,6 +25,21 @@ int eb_write_all(int fd, const void *buf, size_t n)
     return 0;
 }
 
+size_t eb_read_all(int fd, void *buf, size_t n)
+{
+    char *p = buf;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, p + got, n - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    return got;
+}
+
 int eb_frame_write(int fd, char type, const void *payload, uint32_t len)
 {
     char head[5];

@@ -28,5 +28,8 @@ int eb_frame_write(int fd, char type, const void *payload, uint32_t len);
 
 /* Write all n bytes. 0 ok, -1 error. */
 int eb_write_all(int fd, const void *buf, size_t n);
+/* Read n bytes unless EOF or an error comes first (EINTR retried); the
+ * count read. */
+size_t eb_read_all(int fd, void *buf, size_t n);
 
 #endif
