@@ -89,6 +89,31 @@ static void put_row(FILE *f, char cells[EB_RENDER__N_COLS][EB_RENDER__CELL])
     fputc('\n', f);
 }
 
+
+/* "## Heading" and one line per run whose text `key` starts with "yes". */
+static void list_yes(FILE *f, const eb_run_record *runs, int n, const char *key,
+                     const char *title)
+{
+    char label[1024], msg[1024];
+    int heading = 0;
+    for (int i = 0; i < n; i++) {
+        const char *t = eb_run_record_text(&runs[i], key);
+        if (!t || strncmp(t, "yes", 3) != 0)
+            continue;
+        if (!heading++)
+            fprintf(f, "\n## %s\n\n", title);
+        eb_render__label(label, sizeof label, &runs[i]);
+        eb_render__one_line(msg, sizeof msg, t);
+        fputs("- ", f);
+        put_escaped(f, runs[i].id);
+        fputc(' ', f);
+        put_escaped(f, label);
+        fputs(": ", f);
+        put_escaped(f, msg);
+        fputc('\n', f);
+    }
+}
+
 int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n)
 {
     fputs("# edgebench report\n\n", f);
@@ -159,42 +184,10 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
         put_escaped(f, msg);
         fputc('\n', f);
     }
-    /* cells measured on a throttled device (docs/sensors.md) */
-    heading = 0;
-    for (int i = 0; i < n; i++) {
-        const char *t = eb_run_record_text(&runs[i], "throttled");
-        if (!t || strncmp(t, "yes", 3) != 0)
-            continue;
-        if (!heading++)
-            fputs("\n## Throttled\n\n", f);
-        eb_render__label(label, sizeof label, &runs[i]);
-        eb_render__one_line(msg, sizeof msg, t);
-        fputs("- ", f);
-        put_escaped(f, runs[i].id);
-        fputc(' ', f);
-        put_escaped(f, label);
-        fputs(": ", f);
-        put_escaped(f, msg);
-        fputc('\n', f);
-    }
-    /* cells that got less CPU than they asked for: competing load, not a
-     * throttled device (docs/sensors.md) */
-    heading = 0;
-    for (int i = 0; i < n; i++) {
-        const char *t = eb_run_record_text(&runs[i], "competing_load");
-        if (!t || strncmp(t, "yes", 3) != 0)
-            continue;
-        if (!heading++)
-            fputs("\n## Competing load\n\n", f);
-        eb_render__label(label, sizeof label, &runs[i]);
-        eb_render__one_line(msg, sizeof msg, t);
-        fputs("- ", f);
-        put_escaped(f, runs[i].id);
-        fputc(' ', f);
-        put_escaped(f, label);
-        fputs(": ", f);
-        put_escaped(f, msg);
-        fputc('\n', f);
-    }
+    /* cells measured on a throttled device, and cells that got less CPU
+     * than they asked for: competing load, not a throttled device
+     * (docs/sensors.md) */
+    list_yes(f, runs, n, "throttled", "Throttled");
+    list_yes(f, runs, n, "competing_load", "Competing load");
     return ferror(f) ? -1 : 0;
 }

@@ -68,6 +68,25 @@ static void put_meta(FILE *f, const char *key, const char *value)
     fprintf(f, "%s: %s\n", key, line);
 }
 
+
+/* "Heading:" and one line per run whose text `key` starts with "yes". */
+static void list_yes(FILE *f, const eb_run_record *runs, int n, const char *key,
+                     const char *title)
+{
+    char label[1024], msg[1024];
+    int heading = 0;
+    for (int i = 0; i < n; i++) {
+        const char *t = eb_run_record_text(&runs[i], key);
+        if (!t || strncmp(t, "yes", 3) != 0)
+            continue;
+        if (!heading++)
+            fprintf(f, "\n%s:\n", title);
+        eb_render__label(label, sizeof label, &runs[i]);
+        eb_render__one_line(msg, sizeof msg, t);
+        fprintf(f, "  %s %s: %s\n", runs[i].id, label, msg);
+    }
+}
+
 int eb_render_text(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n)
 {
     fputs("edgebench report\n", f);
@@ -138,31 +157,10 @@ int eb_render_text(FILE *f, const eb_report_meta *meta, const eb_run_record *run
         eb_render__one_line(msg, sizeof msg, r->summary.stability);
         fprintf(f, "  %s %s: %s\n", r->id, label, msg);
     }
-    /* cells measured on a throttled device (docs/sensors.md): a hot device,
-     * not a slow model */
-    heading = 0;
-    for (int i = 0; i < n; i++) {
-        const char *t = eb_run_record_text(&runs[i], "throttled");
-        if (!t || strncmp(t, "yes", 3) != 0)
-            continue;
-        if (!heading++)
-            fputs("\nThrottled:\n", f);
-        eb_render__label(label, sizeof label, &runs[i]);
-        eb_render__one_line(msg, sizeof msg, t);
-        fprintf(f, "  %s %s: %s\n", runs[i].id, label, msg);
-    }
-    /* cells that got less CPU than they asked for (docs/sensors.md): other
-     * processes competed with them; their device was not throttled */
-    heading = 0;
-    for (int i = 0; i < n; i++) {
-        const char *t = eb_run_record_text(&runs[i], "competing_load");
-        if (!t || strncmp(t, "yes", 3) != 0)
-            continue;
-        if (!heading++)
-            fputs("\nCompeting load:\n", f);
-        eb_render__label(label, sizeof label, &runs[i]);
-        eb_render__one_line(msg, sizeof msg, t);
-        fprintf(f, "  %s %s: %s\n", runs[i].id, label, msg);
-    }
+    /* cells measured on a throttled device (a hot device, not a slow
+     * model), and cells that got less CPU than they asked for (other
+     * processes competed; the device was not throttled): docs/sensors.md */
+    list_yes(f, runs, n, "throttled", "Throttled");
+    list_yes(f, runs, n, "competing_load", "Competing load");
     return ferror(f) ? -1 : 0;
 }
