@@ -13,6 +13,7 @@
 #include "reports/results.h"
 #include "reports/store.h"
 #include "reports/store_schema.h"
+#include "reports/store_space.h"
 #include "reports/store_summary.h"
 
 /* ---- what the output holds (kept in memory while merging) ------------- */
@@ -37,6 +38,7 @@ typedef struct merge_state {
     char *msg;
     size_t msg_len;
     hid_t file, devices, scenarios, runs, summary, summary_mtype;
+    eb_store_space space; /* claimed before each input is copied (store_space.h) */
     long next_id;
     size_t n_dev, cap_dev;
     out_device *dev;
@@ -479,6 +481,18 @@ static eb_status merge_one(merge_state *m, const char *in_path, const eb_results
 {
     eb_status st = EB_OK;
     name_map devs = {0}, scens = {0};
+    /* An input brings at most its own size: claimed first, so a full disk
+     * stops the merge with the output as the previous input left it. */
+    struct stat sb;
+    char why[256];
+    if (stat(in_path, &sb) == 0 &&
+        eb_store__space_claim(&m->space, eb_store__space_for((uint64_t)sb.st_size), why,
+                              sizeof why) != 0) {
+        snprintf(m->msg, m->msg_len,
+                 "%s: no room to merge %s into it (%s); it keeps what it held before", m->out_path,
+                 in_path, why);
+        return EB_ERR_IO;
+    }
     hid_t src = H5Fopen(in_path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (src < 0) {
         char detail[256];
@@ -588,6 +602,7 @@ static eb_status open_output(merge_state *m)
     H5Pclose(fapl);
     if (m->file < 0)
         return h5_fail(m, "cannot open for merging");
+    eb_store__space_open(&m->space, m->out_path);
     m->devices = H5Gopen2(m->file, EB_GROUP_DEVICES, H5P_DEFAULT);
     m->scenarios = H5Gopen2(m->file, EB_GROUP_SCENARIOS, H5P_DEFAULT);
     m->runs = H5Gopen2(m->file, EB_GROUP_RUNS, H5P_DEFAULT);
@@ -617,6 +632,7 @@ static void close_state(merge_state *m)
         H5Gclose(m->devices);
     if (m->file >= 0)
         H5Fclose(m->file);
+    eb_store__space_close(&m->space);
     for (size_t i = 0; i < m->n_dev; i++) {
         for (size_t j = 0; j < m->dev[i].n; j++) {
             free(m->dev[i].keys[j]);
@@ -700,7 +716,8 @@ eb_status eb_merge_files(const char *out_path, const char *const *inputs, size_t
     eb_h5__quiet_begin(&q);
     merge_state m = {.out_path = out_path, .o = o, .stats = stats, .msg = msg,
                      .msg_len = msg_len, .file = -1, .devices = -1, .scenarios = -1,
-                     .runs = -1, .summary = -1, .summary_mtype = -1};
+                     .runs = -1, .summary = -1, .summary_mtype = -1,
+                     .space = {.fd = -1, .unsupported = 1}};
     eb_status st = read_inputs(out_path, inputs, n, in, msg, msg_len);
     if (st == EB_OK)
         st = open_output(&m);

@@ -17,6 +17,7 @@
 #include "reports/store.h"
 #include "reports/store_extras.h"
 #include "reports/store_schema.h"
+#include "reports/store_space.h"
 #include "reports/store_summary.h"
 
 struct eb_store {
@@ -29,6 +30,7 @@ struct eb_store {
     int pending_version; /* appending to an older minor version: raise
                             schema_version with the first appended cell */
     hid_t file;
+    eb_store_space space; /* blocks claimed before each write (store_space.h) */
     hid_t devices;       /* /devices */
     hid_t scenarios;     /* /scenarios */
     hid_t runs;          /* /runs */
@@ -62,6 +64,20 @@ static void iso8601_now(char *buf, size_t len)
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Claim room for a write of about `payload` bytes before making it; on
+ * failure nothing was written and msg says why, naming what the file
+ * keeps. */
+static eb_status claim(eb_store *s, uint64_t payload, const char *what, char *msg,
+                       size_t msg_len)
+{
+    char why[256];
+    if (eb_store__space_claim(&s->space, eb_store__space_for(payload), why, sizeof why) == 0)
+        return EB_OK;
+    snprintf(msg, msg_len, "%s: no room for %s (%s); the file keeps what was stored before: %d run%s of this command",
+             s->path, what, why, s->runs_stored, s->runs_stored == 1 ? "" : "s");
+    return EB_ERR_IO;
 }
 
 static eb_status flush(eb_store *s, char *msg, size_t msg_len)
@@ -133,6 +149,7 @@ static void close_handles(eb_store *s)
         H5Gclose(s->devices);
     if (s->file >= 0)
         H5Fclose(s->file);
+    eb_store__space_close(&s->space);
     s->summary_mtype = s->summary = s->runs = s->scenarios = s->devices = s->file = -1;
 }
 
@@ -149,6 +166,10 @@ static eb_status create_file(eb_store *s, char *msg, size_t msg_len)
     if (s->file < 0)
         return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot create");
     s->created = 1;
+    eb_store__space_open(&s->space, s->tmp_path ? s->tmp_path : s->path);
+    eb_status st = claim(s, strlen(s->command) + 4096, "the file's layout", msg, msg_len);
+    if (st != EB_OK)
+        return st;
 
     char version[16], created[32];
     snprintf(version, sizeof version, "%d.%d", EB_SCHEMA_MAJOR, EB_SCHEMA_MINOR);
@@ -213,6 +234,7 @@ static eb_status open_existing(eb_store *s, char *msg, size_t msg_len)
     H5Pclose(fapl);
     if (s->file < 0)
         return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot open for appending");
+    eb_store__space_open(&s->space, s->path);
 
     char version[32] = "";
     int major, minor;
@@ -285,6 +307,8 @@ eb_status eb_store_open(const char *path, int append, eb_store **out, char *msg,
         goto fail;
     }
     s->file = s->devices = s->scenarios = s->runs = s->summary = s->summary_mtype = -1;
+    s->space.fd = -1;
+    s->space.unsupported = 1;
     s->summary_mtype = eb_store__summary_mem_type();
     if (s->summary_mtype < 0) {
         st = h5_fail(EB_ERR_IO, msg, msg_len, path, "cannot build the summary row type");
@@ -346,6 +370,8 @@ fail:
         close_handles(s);
         if (s->tmp_path)
             unlink(s->tmp_path);
+        else if (s->created)
+            unlink(path); /* created here and never a results file */
         free(s->tmp_path);
         free(s->path);
         free(s->command);
@@ -404,8 +430,10 @@ eb_status eb_store_set_command(eb_store *s, const char *command, char *msg, size
         return EB_OK;
     eb_h5_quiet q;
     eb_h5__quiet_begin(&q);
-    eb_status st = EB_OK;
-    if (eb_h5__put_str(s->file, EB_ATTR_COMMAND, c) < 0)
+    eb_status st = claim(s, strlen(c), "the command line", msg, msg_len);
+    if (st != EB_OK)
+        ;
+    else if (eb_h5__put_str(s->file, EB_ATTR_COMMAND, c) < 0)
         st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write the command attribute");
     else
         st = flush(s, msg, msg_len);
@@ -432,9 +460,14 @@ eb_status eb_store_put_device(eb_store *s, const char *id, size_t n, const char 
             return EB_ERR_INVALID_ARG;
         }
     }
+    uint64_t payload = strlen(id);
+    for (size_t i = 0; i < n; i++)
+        payload += strlen(keys[i]) + strlen(values[i]);
+    eb_status st = claim(s, payload, "the device description", msg, msg_len);
+    if (st != EB_OK)
+        return st;
     eb_h5_quiet q;
     eb_h5__quiet_begin(&q);
-    eb_status st = EB_OK;
     hid_t g = -1;
     if (eb_h5__has_link(s->devices, id)) {
         g = H5Gopen2(s->devices, id, H5P_DEFAULT);
@@ -570,9 +603,14 @@ eb_status eb_store_put_scenario(eb_store *s, const char *name, const char *yaml_
             return EB_ERR_INVALID_ARG;
         }
     }
+    uint64_t payload = strlen(name) + strlen(yaml_text);
+    for (size_t i = 0; i < n_models; i++)
+        payload += strlen(model_paths[i]) + 64 + 8;
+    eb_status st = claim(s, payload, "the scenario", msg, msg_len);
+    if (st != EB_OK)
+        return st;
     eb_h5_quiet q;
     eb_h5__quiet_begin(&q);
-    eb_status st = EB_OK;
     hid_t g = -1;
     if (eb_h5__has_link(s->scenarios, name)) {
         g = H5Gopen2(s->scenarios, name, H5P_DEFAULT);
@@ -704,13 +742,35 @@ static eb_status check_record(const eb_store *s, const eb_run_record *rec, char 
     return EB_OK;
 }
 
+/* The bytes of data a run record brings to the file (its samples, extras
+ * and text); saturates rather than overflow. */
+static uint64_t record_bytes(const eb_run_record *rec)
+{
+    uint64_t b = sizeof *rec, lim = UINT64_MAX / 4;
+    b += rec->n < lim / 16 ? rec->n * 16 : lim;
+    b += (uint64_t)rec->n_metrics * sizeof *rec->metrics + (uint64_t)rec->n_texts * sizeof *rec->texts;
+    for (int i = 0; i < rec->n_arrays && b < lim; i++) {
+        const eb_run_array *a = &rec->arrays[i];
+        uint64_t elems = a->cols ? a->rows * a->cols : a->rows;
+        if (a->cols && a->rows && elems / a->cols != a->rows)
+            return lim;
+        uint64_t sz = eb_array_type_size(a->type);
+        b += elems < lim / (sz ? sz : 1) ? elems * sz : lim;
+    }
+    return b < lim ? b : lim;
+}
+
 eb_status eb_store_append_run(eb_store *s, eb_run_record *rec, char *msg, size_t msg_len)
 {
     if (!s || !rec)
         return EB_ERR_INVALID_ARG;
     eb_status st = check_record(s, rec, msg, msg_len);
-    if (st != EB_OK)
+    if (st == EB_OK)
+        st = claim(s, record_bytes(rec), "this cell's results", msg, msg_len);
+    if (st != EB_OK) {
+        rec->id[0] = '\0';
         return st;
+    }
     eb_h5_quiet q;
     eb_h5__quiet_begin(&q);
     if (s->pending_version) {

@@ -95,24 +95,48 @@ done
 # SIGHUP (a dropped ssh) does not wait for the running cell
 expect_in "$WORK/HUP.err" 'hangup: aborting the current cell'
 
-# ---- 3. a file that cannot grow: exit 3 with a message ---------------------
+# ---- 3. a file that cannot grow: exit 3, a message, the stored cells kept ---
+# The store claims the disk space of each write before making it
+# (reports/store_space.c): the file is left as the last stored cell made it
+# and `report` reads every cell the summary line counts. 2000 samples a
+# cell make each cell's results ~70 KB, so the limits below fill in a few.
 scenario "$WORK/many.yaml" 60 0 "$OK" "$OK" "$OK" "$OK" "$OK" "$OK" "$OK" "$OK"
-(ulimit -f 64; "$EDGEBENCH" run "$WORK/many.yaml" -o "$WORK/fsize.h5" --set run.repetitions=20 \
-    >"$WORK/fsize.out" 2>"$WORK/fsize.err")
+stored_cells_readable() { # RESULTS ERRFILE: report lists as many runs as the summary counts
+    local n
+    n=$(sed -nE 's/^edgebench: ([0-9]+) of 160 cells.*/\1/p' "$2")
+    CHECKS=$((CHECKS + 1))
+    [ -n "$n" ] && [ "$n" -ge 1 ] || { fail "$1: no cell was stored before the limit ($n)"; return; }
+    run_eb 0 report "$1" --format csv
+    CHECKS=$((CHECKS + 1))
+    [ "$(grep -c '^0000' "$WORK/out")" = "$n" ] ||
+        fail "$1: report lists $(grep -c '^0000' "$WORK/out") runs, the run stored $n"
+}
+(ulimit -f 640; "$EDGEBENCH" run "$WORK/many.yaml" -o "$WORK/fsize.h5" --set run.repetitions=20 \
+    --set run.measure.iterations=2000 >"$WORK/fsize.out" 2>"$WORK/fsize.err")
 rc=$?
 CHECKS=$((CHECKS + 1))
 [ "$rc" = 3 ] || fail "a run over the file size limit exited $rc, expected 3"
 expect_in "$WORK/fsize.err" 'could not be written'
-expect_in "$WORK/fsize.err" '^edgebench: [0-9]+ of 160 cells'
+expect_in "$WORK/fsize.err" 'no room for this cell.s results \(the next write needs .*ulimit -f'
+stored_cells_readable "$WORK/fsize.h5" "$WORK/fsize.err"
 # a full disk (a small tmpfs; root only)
-if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/full" && mount -t tmpfs -o size=256k tmpfs "$WORK/full" 2>/dev/null; then
+if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/full" && mount -t tmpfs -o size=1m tmpfs "$WORK/full" 2>/dev/null; then
     "$EDGEBENCH" run "$WORK/many.yaml" -o "$WORK/full/r.h5" --set run.repetitions=20 \
-        >"$WORK/full.out" 2>"$WORK/full.err"
+        --set run.measure.iterations=2000 >"$WORK/full.out" 2>"$WORK/full.err"
     rc=$?
-    umount "$WORK/full"
     CHECKS=$((CHECKS + 1))
     [ "$rc" = 3 ] || fail "a run onto a full disk exited $rc, expected 3"
     expect_in "$WORK/full.err" 'could not be written'
+    expect_in "$WORK/full.err" 'no room for this cell.s results .*No space left on device'
+    stored_cells_readable "$WORK/full/r.h5" "$WORK/full.err"
+    # merge onto the full disk: refused before writing, the output intact
+    before=$(grep -c '^0000' "$WORK/out")
+    run_eb 3 merge -o "$WORK/full/r.h5" --append "$WORK/fsize.h5"
+    expect_in "$WORK/err" 'no room to merge .*fsize.h5 into it'
+    run_eb 0 report "$WORK/full/r.h5" --format csv
+    CHECKS=$((CHECKS + 1))
+    [ "$(grep -c '^0000' "$WORK/out")" = "$before" ] || fail "a refused merge changed the output"
+    umount "$WORK/full"
 else
     echo "note: no tmpfs for the full-disk case (needs root); skipped"
 fi
