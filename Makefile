@@ -85,15 +85,18 @@ fuzz: deps
 
 # The unit and CLI tests (and the fuzz corpus replay) under gcc's
 # AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan. Tests that
-# cannot be meaningful under a sanitizer skip themselves, saying why.
+# cannot be meaningful under a sanitizer skip themselves, saying why; leaks
+# inside vendor libraries are suppressed (tests/lsan-vendor.supp).
 ASAN_BUILD ?= build-asan
 check-asan: test-deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEB_SANITIZE=address,undefined
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1:handle_segv=0} \
+		LSAN_OPTIONS=$${LSAN_OPTIONS:-suppressions=$(CURDIR)/tests/lsan-vendor.supp} \
 		UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 		ctest --output-on-failure -j$(JOBS) -LE timing
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1:handle_segv=0} \
+		LSAN_OPTIONS=$${LSAN_OPTIONS:-suppressions=$(CURDIR)/tests/lsan-vendor.supp} \
 		UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 		ctest --output-on-failure -j1 -L timing --repeat until-pass:2
 

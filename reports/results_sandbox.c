@@ -106,7 +106,16 @@ eb_status eb_results__preflight(const char *path, int with_samples, char *msg, s
                  path, eb_signal_name(WTERMSIG(status), name, sizeof name));
         return EB_ERR_FORMAT;
     }
-    if (got == sizeof a && a.status != EB_OK) {
+    if (got != sizeof a) {
+        /* it ended without answering: a library that calls exit() on what
+         * it read, or a sanitizer that stopped the read (exit 1) */
+        snprintf(msg, msg_len,
+                 "%s: refused: the HDF5 library stopped while reading it (exit status %d, "
+                 "no answer): the file is corrupt (docs/security.md)",
+                 path, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        return EB_ERR_FORMAT;
+    }
+    if (a.status != EB_OK) {
         a.msg[sizeof a.msg - 1] = '\0';
         snprintf(msg, msg_len, "%s", a.msg);
         return a.status;
