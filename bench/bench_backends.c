@@ -36,14 +36,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backend/registry.h"
+#include "backends/simd/simd_gemm.h"
+#include "backends/simd/simd_kernels.h"
+#include "common/file_util.h"
+#include "common/signal_name.h"
 #include "devices/probe.h"
-#include "inputs/random_inputs.h"
-#include "model/file_util.h"
-#include "run/cell_record.h"
-#include "run/cell_wire.h"
-#include "simd_gemm.h"
-#include "simd_kernels.h"
+#include "harness/backend/registry.h"
+#include "harness/inputs/random_inputs.h"
+#include "harness/model/model_load.h"
+#include "harness/run/cell_record.h"
+#include "harness/run/cell_wire.h"
 
 #define MAX_BACKENDS 16
 #define MAX_MODELS 16

@@ -27,8 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/run/runner.h"
 #include "reports/compare.h"
-#include "run/runner.h"
 
 typedef struct outcome {
     eb_verdict verdict;

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "reports/run_record.h"
-#include "reports/store.h"
+#include "results/run_record.h"
+#include "results/store.h"
 
 #define REPS 5
 

@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/registry.h"
-#include "run/cell.h"
-#include "run/cell_record.h"
-#include "run/clock.h"
-#include "run/timing_loop.h"
+#include "common/clock.h"
+#include "harness/backend/registry.h"
+#include "harness/run/cell.h"
+#include "harness/run/cell_record.h"
+#include "harness/run/timing_loop.h"
 
 #define REPS 7
 

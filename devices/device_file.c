@@ -4,7 +4,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "cli/cli.h"
+#include "common/escape.h"
 #include "devices/device_file.h"
 
 /* A YAML double-quoted scalar. */

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "devices/host_describe.h"
+#include "devices/host_detect.h"
 
 void eb_host_desc_put(eb_host_desc *d, const char *k, const char *v)
 {

@@ -228,11 +228,6 @@ void eb_probe_frequency(const char *root, const eb_host *h, eb_host_desc *d, dou
     }
 }
 
-const char *const eb_probe_counter_events[] = {
-    "PAPI_TOT_INS", "PAPI_TOT_CYC", "PAPI_L1_DCM", "PAPI_LST_INS", "PAPI_BR_MSP",
-    "perf::TASK-CLOCK", "perf::CONTEXT-SWITCHES", "perf::PAGE-FAULTS", "perf::CPU-MIGRATIONS",
-    NULL};
-
 void eb_host_describe_at(const eb_host *h, const char *sysfs_root, eb_host_desc *d)
 {
     const char *root = eb_sysfs_root(sysfs_root);

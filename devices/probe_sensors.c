@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "counters/counters.h"
+#include "devices/counters.h"
 #include "devices/probe.h"
 #include "devices/sensor.h"
 
@@ -75,6 +75,11 @@ void eb_probe_sensors(const char *root, eb_host_desc *d)
     }
     eb_sensor_set_close(&set);
 }
+
+const char *const eb_probe_counter_events[] = {
+    "PAPI_TOT_INS", "PAPI_TOT_CYC", "PAPI_L1_DCM", "PAPI_LST_INS", "PAPI_BR_MSP",
+    "perf::TASK-CLOCK", "perf::CONTEXT-SWITCHES", "perf::PAGE-FAULTS", "perf::CPU-MIGRATIONS",
+    NULL};
 
 void eb_probe_counters(eb_host_desc *d)
 {

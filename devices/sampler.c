@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "devices/energy.h"
 #include "devices/sampler.h"
-#include "run/clock.h"
 
 struct eb_sampler {
     eb_sensor_set *set;

@@ -9,7 +9,7 @@
  *     eb_sampler_stop(sm);   // joins the thread; series stay readable
  *     eb_sampler_destroy(sm);
  *
- * Times are CLOCK_MONOTONIC_RAW nanoseconds (run/clock.h), so they compare
+ * Times are CLOCK_MONOTONIC_RAW nanoseconds (common/clock.h), so they compare
  * with the timing loop's. A sensor whose read fails is skipped for that
  * sample; the first failure's reason is kept. */
 #ifndef EB_DEVICES_SAMPLER_H

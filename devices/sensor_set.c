@@ -4,29 +4,6 @@
 
 #include "devices/sensor.h"
 
-eb_sensor *eb_sensor_set_add(eb_sensor_set *set, const char *name, const char *source,
-                             eb_sensor_quantity q)
-{
-    if (set->n >= EB_SENSOR_MAX)
-        return NULL;
-    eb_sensor *s = &set->items[set->n++];
-    memset(s, 0, sizeof *s);
-    snprintf(s->name, sizeof s->name, "%s", name);
-    s->source = source;
-    s->quantity = q;
-    s->scale = 1.0;
-    return s;
-}
-
-eb_sensor *eb_sensor_set_find(eb_sensor_set *set, const char *name)
-{
-    for (int i = 0; i < set->n; i++)
-        if (strcmp(set->items[i].name, name) == 0 ||
-            (set->items[i].alias[0] && strcmp(set->items[i].alias, name) == 0))
-            return &set->items[i];
-    return NULL;
-}
-
 static int is_power(const eb_sensor *s)
 {
     return s->quantity == EB_Q_POWER_W || s->quantity == EB_Q_ENERGY_J;

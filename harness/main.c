@@ -4,10 +4,10 @@
 
 #include <hdf5.h>
 
-#include "cli/cli.h"
-#include "cli/cli_help.h"
 #include "edgebench/version.h"
-#include "run/cell.h"
+#include "harness/cli/cli.h"
+#include "harness/cli/cli_help.h"
+#include "harness/run/cell.h"
 
 static const struct {
     const char *name;

@@ -1,5 +1,5 @@
 /* Reading budgets files (format in budget.h). The YAML is parsed by the
- * scenario module's positioned tree (scenarios/yaml_tree.h) so that every
+ * scenario module's positioned tree (common/yaml_tree.h) so that every
  * error names the file, line and column like a scenario error does. */
 #include <ctype.h>
 #include <errno.h>
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/yaml_tree.h"
 #include "reports/budget.h"
-#include "scenarios/yaml_tree.h"
 
 const char *const eb_budget_selector_keys[EB_BUDGET_SEL_COUNT] = {
     "device", "tag", "scenario", "backend", "variant", "condition", "sweep"};

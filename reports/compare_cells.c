@@ -4,20 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/stats/stats_internal.h"
 #include "reports/compare_cells.h"
-
-static int same_fields(const eb_run_record *a, const eb_run_record *b)
-{
-    return strcmp(a->device, b->device) == 0 && strcmp(a->scenario, b->scenario) == 0 &&
-           strcmp(a->backend, b->backend) == 0 && strcmp(a->variant, b->variant) == 0 &&
-           strcmp(a->condition, b->condition) == 0 && strcmp(a->sweep, b->sweep) == 0 &&
-           a->threads == b->threads;
-}
+#include "results/cell_key.h"
 
 int eb_cell_same_key(const eb_cell *a, const eb_cell *b)
 {
-    return a->occurrence == b->occurrence && same_fields(a->first, b->first);
+    return a->occurrence == b->occurrence && eb_cell_fields_equal(a->first, b->first, EB_CELL_ALL);
 }
 
 const eb_cell *eb_cells_find(const eb_cells *cs, const eb_cell *c)
@@ -127,7 +119,7 @@ int eb_cells_build(const eb_results *r, eb_cells **out)
         int occ = 0;
         for (size_t k = 0; k < cs->n; k++) {
             eb_cell *c = &cs->cells[k];
-            if (!same_fields(c->first, rec))
+            if (!eb_cell_fields_equal(c->first, rec, EB_CELL_ALL))
                 continue;
             if (c->base_index == base) {
                 hit = c;

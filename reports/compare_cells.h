@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "harness/stats/stats.h"
-#include "reports/results.h"
+#include "results/results.h"
 
 typedef struct eb_cell {
     const eb_run_record *first; /* first run of the cell: key fields (borrowed) */

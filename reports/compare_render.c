@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "common/escape.h"
 #include "reports/compare.h"
 
 static void num(FILE *f, double v)
@@ -52,15 +52,6 @@ static void metric_line(char *buf, size_t cap, const eb_cell_compare *c)
                                     100 * m->change);
         if (len >= cap)
             return;
-    }
-}
-
-static void md_escaped(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (strchr("\\`*_[]<>|~", *s))
-            fputc('\\', f);
-        fputc(*s == '\n' ? ' ' : *s, f);
     }
 }
 
@@ -125,7 +116,7 @@ static int render_md(FILE *f, const eb_comparison *c, const char *bp, const char
         us(k, sizeof k, x->metrics[0].has_cand, x->metrics[0].cand);
         fprintf(f, "| %s%s%s | ", x->verdict == EB_VERDICT_SLOWER ? "**" : "",
                 eb_verdict_str(x->verdict), x->verdict == EB_VERDICT_SLOWER ? "**" : "");
-        md_escaped(f, x->base->label);
+        eb_md_text(f, x->base->label);
         fprintf(f, " | %s | %s | ", b, k);
         if (isfinite(x->change))
             fprintf(f, "%+.1f%%", 100 * x->change);
@@ -135,11 +126,11 @@ static int render_md(FILE *f, const eb_comparison *c, const char *bp, const char
             fprintf(f, " | [%.4f, %.4f] | ", x->ci.lo, x->ci.hi);
         else
             fputs(" | - | ", f);
-        md_escaped(f, x->why);
+        eb_md_text(f, x->why);
         metric_line(other, sizeof other, x);
         if (other[0]) {
             fputs("; ", f);
-            md_escaped(f, other);
+            eb_md_text(f, other);
         }
         fputs(" |\n", f);
     }
@@ -147,12 +138,12 @@ static int render_md(FILE *f, const eb_comparison *c, const char *bp, const char
         fputs("\n## Unmatched cells\n\n", f);
         for (size_t i = 0; i < c->n_only_base; i++) {
             fputs("- only in baseline: ", f);
-            md_escaped(f, c->only_base[i]->label);
+            eb_md_text(f, c->only_base[i]->label);
             fputc('\n', f);
         }
         for (size_t i = 0; i < c->n_only_cand; i++) {
             fputs("- only in candidate: ", f);
-            md_escaped(f, c->only_cand[i]->label);
+            eb_md_text(f, c->only_cand[i]->label);
             fputc('\n', f);
         }
     }

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/yaml_tree.h"
 #include "reports/gate.h"
-#include "scenarios/yaml_tree.h"
 
 const char *eb_check_status_str(eb_check_status s)
 {

@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "common/escape.h"
 #include "reports/gate.h"
 
 static const char *result_word(const eb_gate_result *r)
@@ -42,28 +42,19 @@ int eb_gate_write_text(FILE *f, const eb_gate_result *r)
     return ferror(f) ? -1 : 0;
 }
 
-static void md(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (strchr("\\`*_[]<>|~", *s))
-            fputc('\\', f);
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
-    }
-}
-
 static void md_row(FILE *f, const eb_gate_result *r, const eb_gate_check *c)
 {
     fprintf(f, "| %s | ", c->status == EB_CHECK_PASS ? "pass" : c->status == EB_CHECK_FAIL ? "**fail**" : "**error**");
-    md(f, r->budgets->items[c->budget].name);
+    eb_md_text(f, r->budgets->items[c->budget].name);
     fputs(" | ", f);
-    md(f, cell_name(c));
+    eb_md_text(f, cell_name(c));
     fputs(" | ", f);
-    md(f, c->message);
+    eb_md_text(f, c->message);
     if (c->confirmed == 1)
         fputs(" (confirmed by a re-run)", f);
     else if (c->confirmed == 2) {
         fputs(" (passed on a re-run; first run: ", f);
-        md(f, c->first_message);
+        eb_md_text(f, c->first_message);
         fputs(")", f);
     }
     fputs(" |\n", f);

@@ -9,10 +9,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "common/escape.h"
 #include "reports/plot.h"
 #include "reports/render.h"
-#include "reports/results.h"
 #include "reports/svg.h"
+#include "results/results.h"
 
 static const char *const style =
     "body{font-family:sans-serif;margin:24px;color:#222;max-width:1100px}"
@@ -22,8 +23,6 @@ static const char *const style =
     ".bad{color:#b00020;font-weight:bold}.warn{color:#a66}"
     "figure{margin:12px 0}p.empty{color:#666;font-style:italic}"
     "code{background:#f4f4f4;padding:1px 3px}";
-
-static void esc(FILE *f, const char *s) { eb_svg_escape(f, s); }
 
 static void cell_num(FILE *f, int has, double v, const char *fmt)
 {
@@ -47,11 +46,11 @@ static void summary_table(FILE *f, const eb_results *r, const eb_cells *cs)
         const eb_cell *c = &cs->cells[i];
         double v;
         fputs("<tr><td class=\"l\">", f);
-        esc(f, c->label);
+        eb_xml_text(f, c->label);
         fputs("</td><td class=\"l\">", f);
         if (c->bad) {
             fputs("<span class=\"bad\">", f);
-            esc(f, eb_run_status_str(c->bad->status));
+            eb_xml_text(f, eb_run_status_str(c->bad->status));
             fputs("</span>", f);
         } else {
             fputs("ok", f);
@@ -83,20 +82,20 @@ static void summary_table(FILE *f, const eb_results *r, const eb_cells *cs)
             fputs("stable", f);
         else {
             fputs("<span class=\"warn\">", f);
-            esc(f, c->summary.stability);
+            eb_xml_text(f, c->summary.stability);
             fputs("</span>", f);
         }
         const char *thr = c->n_ok ? eb_run_record_text(c->runs[0], "throttled") : NULL;
         if (thr && thr[0] && strncmp(thr, "no", 2) != 0) { /* "no: ..." = not throttled */
             fputs(" <span class=\"warn\">throttled: ", f);
-            esc(f, thr);
+            eb_xml_text(f, thr);
             fputs("</span>", f);
         }
         /* less CPU than asked for: other processes, not a throttled device */
         const char *cl = c->n_ok ? eb_run_record_text(c->runs[0], "competing_load") : NULL;
         if (cl && strncmp(cl, "yes", 3) == 0) {
             fputs(" <span class=\"warn\">competing load: ", f);
-            esc(f, cl);
+            eb_xml_text(f, cl);
             fputs("</span>", f);
         }
         fputs("</td></tr>\n", f);
@@ -112,14 +111,14 @@ static void summary_table(FILE *f, const eb_results *r, const eb_cells *cs)
             if (q->status == EB_RUN_OK)
                 continue;
             fprintf(f, "<li>%s ", q->id);
-            esc(f, q->backend);
+            eb_xml_text(f, q->backend);
             fputc('/', f);
-            esc(f, q->variant);
+            eb_xml_text(f, q->variant);
             fputc('/', f);
-            esc(f, q->condition);
+            eb_xml_text(f, q->condition);
             fprintf(f, " rep %d: <span class=\"bad\">%s</span>: ", q->repetition,
                     eb_run_status_str(q->status));
-            esc(f, q->message);
+            eb_xml_text(f, q->message);
             fputs("</li>\n", f);
         }
         fputs("</ul>\n", f);
@@ -150,7 +149,7 @@ int eb_render_html(FILE *f, const eb_report_meta *meta, const eb_run_record *run
     for (int i = 0; i < 4; i++)
         if (vals[i]) {
             fprintf(f, "<li>%s: <code>", keys[i]);
-            esc(f, vals[i]);
+            eb_xml_text(f, vals[i]);
             fputs("</code></li>\n", f);
         }
     fprintf(f, "<li>%zu runs in %zu cells</li>\n</ul>\n", r->n_runs, cs->n);
@@ -175,7 +174,7 @@ int eb_render_html(FILE *f, const eb_report_meta *meta, const eb_run_record *run
         fputs("</figure>\n", f);
         if (w == 0 || why[0]) {
             fputs(w == 0 ? "<p class=\"empty\">Not drawn: " : "<p class=\"empty\">Note: ", f);
-            esc(f, why);
+            eb_xml_text(f, why);
             fputs(".</p>\n", f);
         }
     }

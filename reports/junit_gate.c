@@ -16,23 +16,8 @@
  * 1.0 cannot carry become spaces. */
 #include <string.h>
 
+#include "common/escape.h"
 #include "reports/gate.h"
-
-static void xml(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&apos;", f); break;
-        default:
-            fputc(c < 0x20 && c != '\t' ? ' ' : c, f);
-        }
-    }
-}
 
 /* classname: "edgebench.gate." + the budget name with characters that
  * reporters split on (dots, spaces) turned into '_'. */
@@ -44,7 +29,7 @@ static void classname(FILE *f, const char *name)
         buf[k++] = (*name == '.' || *name == ' ' || *name == '/') ? '_' : *name;
     buf[k] = '\0';
     fputs("edgebench.gate.", f);
-    xml(f, buf);
+    eb_xml_text(f, buf);
 }
 
 int eb_gate_write_junit(FILE *f, const eb_gate_result *r)
@@ -62,27 +47,27 @@ int eb_gate_write_junit(FILE *f, const eb_gate_result *r)
                 errors += r->checks[i].status == EB_CHECK_ERROR;
             }
         fputs("  <testsuite name=\"", f);
-        xml(f, bg->name);
+        eb_xml_text(f, bg->name);
         fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"0\" time=\"0\">\n", tests,
                 fails, errors);
         fputs("    <properties>\n      <property name=\"budgets_file\" value=\"", f);
-        xml(f, r->budgets->path);
+        eb_xml_text(f, r->budgets->path);
         fprintf(f, "\"/>\n      <property name=\"budget_line\" value=\"%d\"/>\n", bg->line);
         fputs("      <property name=\"metric\" value=\"", f);
-        xml(f, eb_budget_metric_name(bg->metric));
+        eb_xml_text(f, eb_budget_metric_name(bg->metric));
         fputs("\"/>\n    </properties>\n", f);
         for (int i = 0; i < r->n_checks; i++) {
             const eb_gate_check *c = &r->checks[i];
             if (c->budget != b)
                 continue;
             fputs("    <testcase name=\"", f);
-            xml(f, c->cell ? c->cell->label : "(no cell selected)");
+            eb_xml_text(f, c->cell ? c->cell->label : "(no cell selected)");
             fputs("\" classname=\"", f);
             classname(f, bg->name);
             fputs("\" time=\"0\"", f);
             if (c->status == EB_CHECK_PASS && !c->confirmed) {
                 fputs(">\n      <system-out>", f);
-                xml(f, c->message);
+                eb_xml_text(f, c->message);
                 fputs("</system-out>\n    </testcase>\n", f);
                 continue;
             }
@@ -90,19 +75,19 @@ int eb_gate_write_junit(FILE *f, const eb_gate_result *r)
             if (c->status != EB_CHECK_PASS) {
                 const char *el = c->status == EB_CHECK_FAIL ? "failure" : "error";
                 fprintf(f, "      <%s message=\"", el);
-                xml(f, c->message);
+                eb_xml_text(f, c->message);
                 fprintf(f, "\" type=\"%s\">", c->status == EB_CHECK_FAIL ? "budget" : "no-cell");
-                xml(f, c->message);
+                eb_xml_text(f, c->message);
                 if (c->confirmed == 1) {
                     fputs("\nconfirmed by a re-run; first run: ", f);
-                    xml(f, c->first_message);
+                    eb_xml_text(f, c->first_message);
                 }
                 fprintf(f, "</%s>\n", el);
             } else {
                 fputs("      <system-out>", f);
-                xml(f, c->message);
+                eb_xml_text(f, c->message);
                 fputs("\npassed on a confirmation re-run; first run: ", f);
-                xml(f, c->first_message);
+                eb_xml_text(f, c->first_message);
                 fputs("</system-out>\n", f);
             }
             fputs("    </testcase>\n", f);

@@ -6,6 +6,7 @@
 
 #include "reports/plot.h"
 #include "reports/svg.h"
+#include "results/cell_key.h"
 
 /* Value of key in "k=v;k=v"; 1 when found and numeric. */
 static int param_num(const char *params, const char *key, double *out)
@@ -57,12 +58,11 @@ static int severity_key(const eb_cells *cs, const char *condition, char *key, si
     return 0;
 }
 
-/* Cells of the same series differ only in the condition's parameters. */
+/* Cells of the same series differ only in the condition's parameters
+ * (scenario and sweep labels are not part of a series). */
 static int same_series(const eb_run_record *a, const eb_run_record *b)
 {
-    return !strcmp(a->device, b->device) && !strcmp(a->backend, b->backend) &&
-           !strcmp(a->variant, b->variant) && !strcmp(a->condition, b->condition) &&
-           a->threads == b->threads;
+    return eb_cell_fields_equal(a, b, EB_CELL_ALL & ~(EB_CELL_SCENARIO | EB_CELL_SWEEP));
 }
 
 static int cmp_xy(const void *p, const void *q)

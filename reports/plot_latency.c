@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/stats/stats_internal.h"
+#include "harness/stats/stats.h"
 #include "reports/plot.h"
 #include "reports/svg.h"
 
@@ -45,7 +45,7 @@ int eb_plot_latency_cdf(FILE *f, const eb_plot_input *in, char *why, size_t why_
             break;
         }
         memcpy(sorted, c->samples, c->n_samples * sizeof *sorted);
-        eb__sort_u64(sorted, c->n_samples);
+        eb_sort_u64(sorted, c->n_samples);
         int m = c->n_samples < CDF_POINTS ? (int)c->n_samples : CDF_POINTS;
         for (int j = 0; j < m; j++) {
             size_t idx = m == 1 ? 0 : (size_t)((double)j * (double)(c->n_samples - 1) / (m - 1));
@@ -149,7 +149,7 @@ int eb_plot_cell_timeline(FILE *f, const eb_plot_input *in, const eb_cell *c, in
             bx[b] = bmed[b] = bmax[b] = NAN;
             continue;
         }
-        eb__sort_u64(tmp, m);
+        eb_sort_u64(tmp, m);
         bx[b] = (double)r->t_ns[start + (end - start) / 2] / 1e9;
         bmed[b] = eb_percentile_sorted(tmp, m, 50) / 1e3;
         bmax[b] = (double)tmp[m - 1] / 1e3;

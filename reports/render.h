@@ -1,6 +1,6 @@
 /* Report renderers: run records in, one document out (text, md, json, csv).
  *
- * Renderers only read run records (reports/run_record.h) and never compute
+ * Renderers only read run records (results/run_record.h) and never compute
  * statistics: the summary in each record is printed as it is. Each format is
  * a contract tested line by line (tests/test_render.c); a change to a format's
  * layout is a version change of that format.
@@ -30,7 +30,7 @@
 
 #include <stdio.h>
 
-#include "reports/run_record.h"
+#include "results/run_record.h"
 
 /* Where the runs came from; printed in the document's heading. Any pointer
  * may be NULL (omitted in text and md, null in JSON, unused by csv). Owned by

@@ -32,74 +32,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/escape.h"
 #include "reports/render.h"
-
-/* Length of the valid UTF-8 sequence at s, or 0 when it is invalid
- * (overlong forms, surrogates and code points above U+10FFFF included). */
-static int utf8_seq_len(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    int len;
-    uint32_t cp;
-    if ((s[0] & 0xE0) == 0xC0) {
-        len = 2;
-        cp = s[0] & 0x1F;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        len = 3;
-        cp = s[0] & 0x0F;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        len = 4;
-        cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    static const uint32_t min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
 
 static void put_str(FILE *f, const char *str)
 {
-    if (!str) {
+    if (str)
+        eb_json_str(f, str);
+    else
         fputs("null", f);
-        return;
-    }
-    const unsigned char *s = (const unsigned char *)str;
-    fputc('"', f);
-    while (*s) {
-        unsigned char c = *s;
-        switch (c) {
-        case '"': fputs("\\\"", f); s++; continue;
-        case '\\': fputs("\\\\", f); s++; continue;
-        case '\b': fputs("\\b", f); s++; continue;
-        case '\f': fputs("\\f", f); s++; continue;
-        case '\n': fputs("\\n", f); s++; continue;
-        case '\r': fputs("\\r", f); s++; continue;
-        case '\t': fputs("\\t", f); s++; continue;
-        default: break;
-        }
-        if (c < 0x20) {
-            fprintf(f, "\\u%04x", c);
-            s++;
-            continue;
-        }
-        int len = utf8_seq_len(s);
-        if (len == 0) {
-            fputs("\\ufffd", f);
-            s++;
-            continue;
-        }
-        fwrite(s, 1, (size_t)len, f);
-        s += len;
-    }
-    fputc('"', f);
 }
 
 /* Shortest %.*g that reads back to the same double; integral values below

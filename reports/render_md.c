@@ -31,17 +31,9 @@
  * lines are code spans, fenced with enough backticks for their content. */
 #include <string.h>
 
+#include "common/escape.h"
 #include "reports/render_devices.h"
 #include "reports/render_internal.h"
-
-static void put_escaped(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (strchr("\\`*_[]<>|~", *s))
-            fputc('\\', f);
-        fputc(*s, f);
-    }
-}
 
 /* A code span: CommonMark needs a fence longer than any backtick run inside,
  * and a space of padding when the content starts or ends with a backtick. */
@@ -74,7 +66,7 @@ static void put_meta(FILE *f, const char *key, const char *value, int code)
     if (code)
         put_code(f, line);
     else
-        put_escaped(f, line);
+        eb_md_text(f, line);
     fputc('\n', f);
 }
 
@@ -83,7 +75,7 @@ static void put_row(FILE *f, char cells[EB_RENDER__N_COLS][EB_RENDER__CELL])
     fputc('|', f);
     for (int c = 0; c < EB_RENDER__N_COLS; c++) {
         fputc(' ', f);
-        put_escaped(f, cells[c]);
+        eb_md_text(f, cells[c]);
         fputs(" |", f);
     }
     fputc('\n', f);
@@ -105,11 +97,11 @@ static void list_yes(FILE *f, const eb_run_record *runs, int n, const char *key,
         eb_render__label(label, sizeof label, &runs[i]);
         eb_render__one_line(msg, sizeof msg, t);
         fputs("- ", f);
-        put_escaped(f, runs[i].id);
+        eb_md_text(f, runs[i].id);
         fputc(' ', f);
-        put_escaped(f, label);
+        eb_md_text(f, label);
         fputs(": ", f);
-        put_escaped(f, msg);
+        eb_md_text(f, msg);
         fputc('\n', f);
     }
 }
@@ -157,13 +149,13 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
         eb_render__label(label, sizeof label, r);
         eb_render__one_line(msg, sizeof msg, r->message);
         fputs("- ", f);
-        put_escaped(f, r->id);
+        eb_md_text(f, r->id);
         fputc(' ', f);
-        put_escaped(f, label);
+        eb_md_text(f, label);
         fprintf(f, ": **%s**", eb_run_status_str(r->status));
         if (msg[0]) {
             fputs(": ", f);
-            put_escaped(f, msg);
+            eb_md_text(f, msg);
         }
         fputc('\n', f);
     }
@@ -177,11 +169,11 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
         eb_render__label(label, sizeof label, r);
         eb_render__one_line(msg, sizeof msg, r->summary.stability);
         fputs("- ", f);
-        put_escaped(f, r->id);
+        eb_md_text(f, r->id);
         fputc(' ', f);
-        put_escaped(f, label);
+        eb_md_text(f, label);
         fputs(": ", f);
-        put_escaped(f, msg);
+        eb_md_text(f, msg);
         fputc('\n', f);
     }
     /* cells measured on a throttled device, and cells that got less CPU

@@ -10,6 +10,7 @@
 
 #include "reports/render.h"
 #include "reports/render_internal.h"
+#include "results/cell_key.h"
 
 static void fmt_metric(char *buf, size_t cap, const eb_run_record *r, const char *name,
                        double scale, const char *fmt)
@@ -41,11 +42,10 @@ static void fmt_bytes(char *buf, size_t cap, uint64_t b)
         snprintf(buf, cap, "%.1f KiB", (double)b / 1024.0);
 }
 
+/* One row: a cell but for its variant. */
 static int same_group(const eb_run_record *a, const eb_run_record *b)
 {
-    return strcmp(a->device, b->device) == 0 && strcmp(a->scenario, b->scenario) == 0 &&
-           strcmp(a->backend, b->backend) == 0 && strcmp(a->condition, b->condition) == 0 &&
-           strcmp(a->sweep, b->sweep) == 0 && a->threads == b->threads;
+    return eb_cell_fields_equal(a, b, EB_CELL_ALL & ~EB_CELL_VARIANT);
 }
 
 int eb_render_variants(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n)

@@ -3,27 +3,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "common/escape.h"
 #include "reports/svg.h"
 
 static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                       "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
 
 const char *eb_svg_color(int i) { return palette[(i < 0 ? -i : i) % 10]; }
-
-void eb_svg_escape(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        switch (ch) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(ch < 0x20 ? ' ' : ch, f);
-        }
-    }
-}
 
 static void fix_axis(eb_svg_axis *a)
 {
@@ -132,12 +118,12 @@ void eb_svg_begin(eb_svg_chart *c, FILE *f, double width, double height, const c
                "viewBox=\"0 0 %g %g\" font-family=\"sans-serif\" font-size=\"11\">\n",
             width, height, width, height);
     fputs("<title>", f);
-    eb_svg_escape(f, title);
+    eb_xml_text(f, title);
     fputs("</title>\n", f);
     fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%g\" height=\"%g\" fill=\"#ffffff\"/>\n", width, height);
     fprintf(f, "<text x=\"%g\" y=\"20\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">",
             width / 2);
-    eb_svg_escape(f, title);
+    eb_xml_text(f, title);
     fputs("</text>\n", f);
     double t[64];
     char buf[32];
@@ -166,18 +152,18 @@ void eb_svg_begin(eb_svg_chart *c, FILE *f, double width, double height, const c
         }
         fprintf(f, "<text transform=\"translate(%.1f,%.1f) rotate(90)\" text-anchor=\"middle\" fill=\"#666\">",
                 width - 12, (c->top + c->bottom) / 2);
-        eb_svg_escape(f, c->y2.label);
+        eb_xml_text(f, c->y2.label);
         fputs("</text>\n", f);
     }
     fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#333\"/>\n",
             c->left, c->top, c->right - c->left, c->bottom - c->top);
     fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", (c->left + c->right) / 2,
             height - 10);
-    eb_svg_escape(f, c->x.label);
+    eb_xml_text(f, c->x.label);
     fputs("</text>\n", f);
     fprintf(f, "<text transform=\"translate(16,%.1f) rotate(-90)\" text-anchor=\"middle\">",
             (c->top + c->bottom) / 2);
-    eb_svg_escape(f, c->y.label);
+    eb_xml_text(f, c->y.label);
     fputs("</text>\n", f);
 }
 
@@ -211,7 +197,7 @@ void eb_svg_point(eb_svg_chart *c, double x, double y, double r, const char *col
             eb_svg_px(c, x), eb_svg_py(c, y), r, color);
     if (tooltip) {
         fputs("<title>", c->f);
-        eb_svg_escape(c->f, tooltip);
+        eb_xml_text(c->f, tooltip);
         fputs("</title>", c->f);
     }
     fputs("</circle>\n", c->f);
@@ -222,7 +208,7 @@ void eb_svg_text(eb_svg_chart *c, double x, double y, double dx, double dy, cons
 {
     fprintf(c->f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">", eb_svg_px(c, x) + dx,
             eb_svg_py(c, y) + dy, color);
-    eb_svg_escape(c->f, text);
+    eb_xml_text(c->f, text);
     fputs("</text>\n", c->f);
 }
 
@@ -232,7 +218,7 @@ void eb_svg_hline(eb_svg_chart *c, double y, const char *color, const char *labe
     fprintf(c->f, "<line class=\"eb-series\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                   "stroke-width=\"2\"/>\n<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">",
             c->left, py, c->right, py, color, c->right - 4, py - 4, color);
-    eb_svg_escape(c->f, label);
+    eb_xml_text(c->f, label);
     fputs("</text>\n", c->f);
 }
 
@@ -246,6 +232,6 @@ void eb_svg_legend(eb_svg_chart *c, const char *color, const char *label, int da
     fprintf(c->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"%s/>"
                   "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">",
             x, y - 3, x + 16, y - 3, color, dashed ? " stroke-dasharray=\"4,2\"" : "", x + 20, y);
-    eb_svg_escape(c->f, label);
+    eb_xml_text(c->f, label);
     fputs("</text>\n", c->f);
 }

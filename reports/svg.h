@@ -55,7 +55,5 @@ void eb_svg_legend(eb_svg_chart *c, const char *color, const char *label, int da
 /* The i-th colour of a palette that stays readable for 10 series. */
 const char *eb_svg_color(int i);
 
-/* Write s with &, <, >, " and ' escaped (and control characters as spaces). */
-void eb_svg_escape(FILE *f, const char *s);
 
 #endif

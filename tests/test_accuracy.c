@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "accuracy/accuracy.h"
+#include "harness/accuracy/accuracy.h"
 
 static void test_argmax_and_top_k(void **state)
 {

@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "run/cell.h"
-#include "run/clock.h"
-#include "run/timing_loop.h"
+#include "common/clock.h"
+#include "harness/run/cell.h"
+#include "harness/run/timing_loop.h"
 
 #define EXE EB_BINARY_DIR "/harness/edgebench"
 #define MODEL EB_SOURCE_DIR "/tests/data/models/tiny_conv.onnx"

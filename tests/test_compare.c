@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "data/gate/fixture_runs.h"
 #include "reports/compare.h"
+#include "tests/data/gate/fixture_runs.h"
 
 static eb_comparison *compare(const fx_run *base, int nb, const fx_run *cand, int nc,
                               eb_results **rb, eb_results **rc)

@@ -13,7 +13,7 @@
 
 #include "harness/stats/two_sample.h"
 
-#include "data/gate/two_sample_golden.inc"
+#include "tests/data/gate/two_sample_golden.inc"
 
 static void assert_close(double got, double want, double rel, const char *what)
 {

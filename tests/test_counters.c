@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "counters/counters.h"
-#include "run/clock.h"
+#include "common/clock.h"
+#include "devices/counters.h"
 
 static volatile double sink;
 

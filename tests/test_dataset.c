@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "inputs/dataset.h"
-#include "inputs/dataset_stream.h"
+#include "harness/inputs/dataset.h"
+#include "harness/inputs/dataset_stream.h"
 
 #define FDIR EB_SOURCE_DIR "/tests/data/fashion"
 #define IDX_IMAGES FDIR "/t1k-images-idx3-ubyte.gz"

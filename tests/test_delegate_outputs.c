@@ -41,9 +41,10 @@
 
 #include <cmocka.h>
 
-#include "backend/registry.h"
-#include "inputs/random_inputs.h"
-#include "model/file_util.h"
+#include "common/file_util.h"
+#include "harness/backend/registry.h"
+#include "harness/inputs/random_inputs.h"
+#include "harness/model/model_load.h"
 
 #define PLUGIN_DIR EB_BINARY_DIR "/backends/plugins"
 #define ORT_NPM_LIB \

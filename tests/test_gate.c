@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "data/gate/fixture_runs.h"
 #include "reports/gate.h"
+#include "tests/data/gate/fixture_runs.h"
 
 typedef struct gate_case {
     eb_budget_set *budgets;

@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "farm/inventory.h"
-#include "farm/stage.h"
-#include "farm/transport.h"
+#include "harness/farm/inventory.h"
+#include "harness/farm/stage.h"
+#include "harness/farm/transport.h"
 
 #define DATA EB_SOURCE_DIR "/tests/data/farm/"
 

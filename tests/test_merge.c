@@ -1,4 +1,4 @@
-/* Merging results files (reports/merge.c): runs renumbered and copied with
+/* Merging results files (results/merge.c): runs renumbered and copied with
  * everything they hold, a device or scenario with conflicting content
  * renamed (or refused with strict), a run already present not copied
  * twice, and files of another schema version refused before anything is
@@ -16,9 +16,9 @@
 #include <cmocka.h>
 #include <hdf5.h>
 
-#include "reports/merge.h"
-#include "reports/results.h"
-#include "reports/store.h"
+#include "results/merge.h"
+#include "results/results.h"
+#include "results/store.h"
 
 static char g_dir[] = "/tmp/eb-test-merge.XXXXXX";
 

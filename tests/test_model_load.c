@@ -10,10 +10,11 @@
 
 #include <cmocka.h>
 
-#include "backend/registry.h"
+#include "backends/ref/ref_backend.h"
+#include "common/file_util.h"
 #include "edgebench/graph.h"
-#include "model/file_util.h"
-#include "ref_backend.h"
+#include "harness/backend/registry.h"
+#include "harness/model/model_load.h"
 
 #define MODELS EB_SOURCE_DIR "/tests/data/models/"
 

@@ -12,7 +12,8 @@
 
 #include <cmocka.h>
 
-#include "counters/counters.h"
+#include "devices/counters.h"
+#include "devices/host_detect.h"
 
 #include "devices/device_file.h"
 #include "devices/host_describe.h"

@@ -14,10 +14,10 @@
 
 #include <cmocka.h>
 
-#include "broadcast.h"
-#include "gemm_f32.h"
-#include "im2col_f32.h"
-#include "ref_op.h"
+#include "backends/ref/broadcast.h"
+#include "backends/ref/gemm_f32.h"
+#include "backends/ref/im2col_f32.h"
+#include "backends/ref/ref_op.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

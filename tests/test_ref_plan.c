@@ -12,9 +12,10 @@
 
 #include <cmocka.h>
 
-#include "ref_arena.h"
-#include "ref_backend.h"
-#include "ref_plan.h"
+#include "backends/ref/ref_arena.h"
+#include "backends/ref/ref_backend.h"
+#include "backends/ref/ref_plan.h"
+#include "harness/model/model_load.h"
 
 static uint32_t rng_state = 0x1234567u;
 

@@ -15,10 +15,11 @@
 
 #include <cmocka.h>
 
-#include "model/tensor_proto.h"
-#include "ref_backend.h"
-#include "ref_plan.h"
-#include "ref_q8.h"
+#include "backends/ref/ref_backend.h"
+#include "backends/ref/ref_plan.h"
+#include "backends/ref/ref_q8.h"
+#include "harness/model/model_load.h"
+#include "harness/model/tensor_proto.h"
 
 #define QDQ_DIR EB_SOURCE_DIR "/tests/data/qdq/"
 

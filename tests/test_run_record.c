@@ -1,4 +1,4 @@
-/* The run record's own functions (reports/run_record.c): status names
+/* The run record's own functions (results/run_record.c): status names
  * round-trip, summary of the samples, NULL-safe release. */
 #include <math.h>
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "reports/run_record.h"
+#include "results/run_record.h"
 
 static void test_every_status_round_trips_through_its_name(void **state)
 {

@@ -12,10 +12,10 @@
 
 #include <cmocka.h>
 
-#include "backend/registry.h"
-#include "scenarios/key_suggest.h"
-#include "scenarios/scenario.h"
-#include "scenarios/scenario_schema.h"
+#include "common/key_suggest.h"
+#include "harness/backend/registry.h"
+#include "harness/scenario/scenario.h"
+#include "harness/scenario/scenario_schema.h"
 
 /* Inline scenarios pretend to live next to the fixture scenarios, so
  * "../models/tiny_conv.onnx" resolves to the committed test model. */
@@ -29,8 +29,9 @@ static eb_scenario_errors errs;
 
 static eb_status load(const char *text, const char *const *sets, int n, eb_scenario **out)
 {
+    eb_backend_names names = {eb_registry_knows, eb_registry_available_names, reg};
     eb_scenario_source src = {.path = VPATH, .text = text, .overrides = sets,
-                              .n_overrides = n, .registry = reg};
+                              .n_overrides = n, .backends = &names};
     return eb_scenario_load_source(&src, out, &errs);
 }
 
@@ -305,12 +306,12 @@ static void test_name_defaults_to_the_file_stem_and_load_reads_files(void **stat
     (void)state;
     char msg[1024];
     eb_scenario *s = NULL;
-    assert_int_equal(eb_scenario_load(SDIR "/good_sweep.yaml", NULL, 0, &s, msg, sizeof msg),
+    assert_int_equal(eb_scenario_load(SDIR "/good_sweep.yaml", NULL, 0, NULL, &s, msg, sizeof msg),
                      EB_OK);
     assert_string_equal(msg, "");
     assert_string_equal(s->name, "sweep");
     eb_scenario_destroy(s);
-    assert_int_equal(eb_scenario_load(SDIR "/good_minimal.yaml", NULL, 0, &s, msg, sizeof msg),
+    assert_int_equal(eb_scenario_load(SDIR "/good_minimal.yaml", NULL, 0, NULL, &s, msg, sizeof msg),
                      EB_OK);
     assert_string_equal(s->name, "good_minimal");
     assert_non_null(strstr(s->yaml, "backends: [ref]"));
@@ -859,18 +860,18 @@ static void test_load_from_a_file_formats_errors_into_msg(void **state)
     (void)state;
     char msg[2048];
     eb_scenario *s = (eb_scenario *)1;
-    assert_int_equal(eb_scenario_load(SDIR "/bad_unknown_key.yaml", NULL, 0, &s, msg,
+    assert_int_equal(eb_scenario_load(SDIR "/bad_unknown_key.yaml", NULL, 0, NULL, &s, msg,
                                       sizeof msg),
                      EB_ERR_FORMAT);
     assert_null(s);
     assert_string_equal(msg, SDIR "/bad_unknown_key.yaml:7:5: unknown key 'itertions' in "
                                   "run.measure (did you mean 'iterations'?)");
-    assert_int_equal(eb_scenario_load(SDIR "/no_such.yaml", NULL, 0, &s, msg, sizeof msg),
+    assert_int_equal(eb_scenario_load(SDIR "/no_such.yaml", NULL, 0, NULL, &s, msg, sizeof msg),
                      EB_ERR_IO);
     assert_string_equal(msg, SDIR "/no_such.yaml: cannot open the scenario: No such file or "
                                   "directory");
     /* a message that does not fit is cut at a line, saying how many are left */
-    assert_int_equal(eb_scenario_load(SDIR "/bad_many.yaml", NULL, 0, &s, msg, 150),
+    assert_int_equal(eb_scenario_load(SDIR "/bad_many.yaml", NULL, 0, NULL, &s, msg, 150),
                      EB_ERR_FORMAT);
     assert_non_null(strstr(msg, "inputs.kind: unknown kind 'images'"));
     assert_non_null(strstr(msg, "\n... and 3 more errors"));

@@ -14,10 +14,10 @@
 
 #include <cmocka.h>
 
+#include "common/clock.h"
 #include "devices/energy.h"
 #include "devices/sampler.h"
 #include "devices/sensor.h"
-#include "run/clock.h"
 
 #define FIX EB_SOURCE_DIR "/tests/data/sysfs"
 #define assert_near(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol))

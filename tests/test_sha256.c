@@ -1,4 +1,4 @@
-/* SHA-256 (reports/sha256.c): FIPS 180-4 test vectors, block-boundary
+/* SHA-256 (common/sha256.c): FIPS 180-4 test vectors, block-boundary
  * lengths against the one-shot digest, and files against coreutils'
  * sha256sum, which is an independent implementation. */
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "reports/sha256.h"
+#include "common/sha256.h"
 
 static void test_fips_vectors(void **state)
 {

@@ -17,10 +17,11 @@
 
 #include <cmocka.h>
 
-#include "inputs/random_inputs.h"
-#include "ref_backend.h"
-#include "simd_backend.h"
-#include "simd_isa.h"
+#include "backends/ref/ref_backend.h"
+#include "backends/simd/simd_backend.h"
+#include "backends/simd/simd_isa.h"
+#include "harness/inputs/random_inputs.h"
+#include "harness/model/model_load.h"
 
 static const char *const models[] = {
     "models/quickstart_cnn.onnx",

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "simd/simd_kernel_checks.h"
+#include "tests/simd/simd_kernel_checks.h"
 
 static unsigned host_isa(void) { return eb_simd_isa_from_host(NULL); }
 

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "simd_pool.h"
+#include "backends/simd/simd_pool.h"
 
 #define MAX_TASKS 257
 

@@ -1,4 +1,4 @@
-/* The HDF5 results store (reports/store.c, reports/results_read.c): what
+/* The HDF5 results store (results/store.c, results/results_read.c): what
  * the writer stores comes back field for field from the reader; append
  * continues run ids; foreign and newer files are refused with messages
  * naming them; a writer killed with SIGKILL right after an append leaves a
@@ -24,11 +24,11 @@
 #include <cmocka.h>
 #include <hdf5.h>
 
+#include "common/sha256.h"
 #include "edgebench/version.h"
-#include "reports/results.h"
-#include "reports/run_record.h"
-#include "reports/sha256.h"
-#include "reports/store.h"
+#include "results/results.h"
+#include "results/run_record.h"
+#include "results/store.h"
 
 static char g_dir[] = "/tmp/eb-test-store.XXXXXX";
 

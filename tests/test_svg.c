@@ -9,10 +9,10 @@
 
 #include <cmocka.h>
 
-#include "data/gate/fixture_runs.h"
 #include "reports/plot.h"
 #include "reports/render.h"
 #include "reports/svg.h"
+#include "tests/data/gate/fixture_runs.h"
 
 typedef struct out {
     char *buf;

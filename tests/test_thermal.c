@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "run/clock.h"
-#include "thermal/cell_hw.h"
-#include "thermal/thermal.h"
+#include "common/clock.h"
+#include "harness/run/cell_hw.h"
+#include "harness/thermal/thermal.h"
 
 static void test_condition_params_are_read_by_key(void **state)
 {

@@ -22,8 +22,8 @@
 
 #include <cmocka.h>
 
-#include "run/clock.h"
-#include "thermal/thermal.h"
+#include "common/clock.h"
+#include "harness/thermal/thermal.h"
 
 static double cpu_s(void)
 {

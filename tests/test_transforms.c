@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "scenarios/scenario_schema.h"
-#include "transforms/transform.h"
+#include "harness/scenario/scenario_schema.h"
+#include "harness/transforms/transform.h"
 
 #define N 64
 

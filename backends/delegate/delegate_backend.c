@@ -1,5 +1,5 @@
 /* Shared plugin entry points of the vendor delegates (delegate_backend.h). */
-#include "delegate_backend.h"
+#include "backends/delegate/delegate_backend.h"
 
 #include <stdio.h>
 #include <stdlib.h>

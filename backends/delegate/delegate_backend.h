@@ -7,8 +7,8 @@
 #ifndef EB_DELEGATE_BACKEND_H
 #define EB_DELEGATE_BACKEND_H
 
-#include "delegate_glue.h"
-#include "delegate_plan.h"
+#include "backends/delegate/delegate_glue.h"
+#include "backends/delegate/delegate_plan.h"
 
 typedef struct eb_delegate_desc {
     const char *name; /* the backend's name: prefixes its messages */

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "delegate_const.h"
-#include "ref_q8.h"
+#include "backends/delegate/delegate_const.h"
+#include "backends/ref/ref_q8.h"
 
 static int is_op(const eb_node *n, const char *op) { return strcmp(n->op_type, op) == 0; }
 

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "delegate_const.h"
-#include "delegate_plan.h"
-#include "ref_backend.h"
+#include "backends/delegate/delegate_const.h"
+#include "backends/delegate/delegate_plan.h"
+#include "backends/ref/ref_backend.h"
 
 typedef struct segment {
     int vendor;            /* 1: vendor ops, 0: reference backend */

@@ -1,5 +1,5 @@
 /* int8 QDQ group recognition shared by the delegates (delegate_q8.h). */
-#include "delegate_q8.h"
+#include "backends/delegate/delegate_q8.h"
 
 #include <stddef.h>
 #include <string.h>

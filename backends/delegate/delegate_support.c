@@ -1,5 +1,5 @@
 /* Node checks shared by the vendor delegates (delegate_support.h). */
-#include "delegate_support.h"
+#include "backends/delegate/delegate_support.h"
 
 #include <stdio.h>
 #include <string.h>

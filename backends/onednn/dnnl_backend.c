@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "delegate_backend.h"
-#include "dnnl_internal.h"
+#include "backends/delegate/delegate_backend.h"
+#include "backends/onednn/dnnl_internal.h"
 
 #define EB_DNNL_EXPORT __attribute__((visibility("default")))
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dnnl_builder.h"
+#include "backends/onednn/dnnl_builder.h"
 
 eb_status eb_dnnl__dfail(builder *b, dnnl_status_t ds, const char *what, const eb_node *n)
 {

@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#include "delegate_q8.h"
-#include "dnnl_internal.h"
+#include "backends/delegate/delegate_q8.h"
+#include "backends/onednn/dnnl_internal.h"
 
 typedef struct step {
     dnnl_primitive_t prim;

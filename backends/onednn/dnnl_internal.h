@@ -12,7 +12,7 @@
 
 #include <dnnl.h>
 
-#include "delegate_glue.h"
+#include "backends/delegate/delegate_glue.h"
 #include "edgebench/backend.h"
 
 struct eb_backend_ctx {

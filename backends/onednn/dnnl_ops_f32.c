@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dnnl_builder.h"
+#include "backends/onednn/dnnl_builder.h"
 
 /* A convolution's geometry in oneDNN's terms for OIHW weights w: the
  * weights' dims (grouped: [G, O/G, I, kH, kW], rank 5, returned), strides,

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dnnl_builder.h"
+#include "backends/onednn/dnnl_builder.h"
 int eb_dnnl__match_q8(builder *b, int i, q8_group *m)
 {
     const eb_graph *g = b->g;

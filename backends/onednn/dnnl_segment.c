@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dnnl_builder.h"
+#include "backends/onednn/dnnl_builder.h"
 
 static eb_status emit_node(builder *b, int i)
 {

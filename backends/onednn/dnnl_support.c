@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "delegate_const.h"
-#include "delegate_support.h"
-#include "dnnl_internal.h"
+#include "backends/delegate/delegate_const.h"
+#include "backends/delegate/delegate_support.h"
+#include "backends/onednn/dnnl_internal.h"
 
 static int is_op(const eb_node *n, const char *op) { return strcmp(n->op_type, op) == 0; }
 

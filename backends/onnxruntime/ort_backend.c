@@ -17,9 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "delegate_glue.h"
+#include "backends/delegate/delegate_glue.h"
+#include "backends/onnxruntime/ort_api.h"
 #include "edgebench/backend.h"
-#include "ort_api.h"
 
 #define EB_ORT_EXPORT __attribute__((visibility("default")))
 

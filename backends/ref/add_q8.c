@@ -1,5 +1,5 @@
 /* eb_ref_add_q8: sum of two quantised tensors of one shape (rule in ref_q8.h). */
-#include "ref_q8.h"
+#include "backends/ref/ref_q8.h"
 
 void eb_ref_add_q8(const eb_ref_add_q8_params *p, const void *a, const void *b, void *y)
 {

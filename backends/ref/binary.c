@@ -1,8 +1,8 @@
 /* eb_ref_binary_check / _prepare / _run: what Add, Sub, Mul and Div share. */
 #include <stdlib.h>
 
-#include "binary.h"
-#include "ref_check.h"
+#include "backends/ref/binary.h"
+#include "backends/ref/ref_check.h"
 
 int eb_ref_binary_check(const eb_graph *g, const eb_node *n, char *why, size_t why_len)
 {

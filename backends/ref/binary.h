@@ -4,8 +4,8 @@
 #ifndef EB_REF_BINARY_H
 #define EB_REF_BINARY_H
 
-#include "broadcast.h"
-#include "ref_op.h"
+#include "backends/ref/broadcast.h"
+#include "backends/ref/ref_op.h"
 
 /* One row kernel per supported element type; ctx of each call points at an
  * int the kernel sets to 1 on an integer division by zero. */

@@ -6,7 +6,7 @@
  * [8,16,32] + [8,16,32] is one row of 4096. The innermost loop becomes a call
  * to a row kernel whose steps are 0 or 1, which it specialises into plain
  * vectorisable loops. */
-#include "broadcast.h"
+#include "backends/ref/broadcast.h"
 
 int eb_ref_broadcast_init(eb_ref_broadcast *bc, int rank_a, const int64_t *dims_a, int rank_b,
                           const int64_t *dims_b)

@@ -9,7 +9,7 @@
  * 3-D ones with leading spatial dims of size 1. */
 #include <assert.h>
 
-#include "ref_q8.h"
+#include "backends/ref/ref_q8.h"
 
 /* Window geometry padded to three spatial dims (the real ones at the end). */
 typedef struct geom3 {

@@ -2,7 +2,7 @@
  * (rule in ref_fuse_qdq.h). */
 #include <math.h>
 
-#include "ref_fuse_qdq.h"
+#include "backends/ref/ref_fuse_qdq.h"
 
 static int32_t round_to_acc(float real, float acc_scale)
 {

@@ -3,7 +3,7 @@
  * centred, multipliers and the bias computed once here. */
 #include <stdlib.h>
 
-#include "ref_fuse_qdq.h"
+#include "backends/ref/ref_fuse_qdq.h"
 
 typedef struct fused_conv {
     eb_ref_conv_q8_params p;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ref_fuse_qdq.h"
+#include "backends/ref/ref_fuse_qdq.h"
 
 typedef struct fused_eltwise {
     eb_ref_add_q8_params add;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ref_fuse_qdq.h"
+#include "backends/ref/ref_fuse_qdq.h"
 
 typedef struct fused_matmul {
     eb_ref_matmul_q8_params p; /* p.m: every row of a, batch dims included */

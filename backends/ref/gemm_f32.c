@@ -7,7 +7,7 @@
  * whatever the transposition, so a compiler can keep the accumulators in
  * (vector) registers without intrinsics; the block sizes keep a B micro-panel
  * in L1 and the A block in L2 on common cores. */
-#include "gemm_f32.h"
+#include "backends/ref/gemm_f32.h"
 
 enum { MR = 4, NR = 8, KC = 256, MC = 64, NC = 512 };
 

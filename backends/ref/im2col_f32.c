@@ -7,7 +7,7 @@
  * copy in between is a strided (stride 1 for unit strides) loop. */
 #include <string.h>
 
-#include "im2col_f32.h"
+#include "backends/ref/im2col_f32.h"
 
 int64_t eb_ref_im2col_rows(const eb_window *w, int64_t channels)
 {

@@ -1,5 +1,5 @@
 /* eb_ref_matmul_q8: quantised matrix product, the plain triple loop. */
-#include "ref_q8.h"
+#include "backends/ref/ref_q8.h"
 
 void eb_ref_matmul_q8(const eb_ref_matmul_q8_params *p, const void *a, void *y)
 {

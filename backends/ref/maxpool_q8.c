@@ -4,7 +4,7 @@
  * exactly. */
 #include <assert.h>
 
-#include "ref_q8.h"
+#include "backends/ref/ref_q8.h"
 
 void eb_ref_maxpool_q8(const eb_ref_maxpool_q8_params *p, const void *x, void *y)
 {

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "binary.h"
+#include "backends/ref/binary.h"
 
 EB_REF_BINARY_ROW(add_f32, float, u + v)
 EB_REF_BINARY_ROW(add_f64, double, u + v)

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "ref_op.h"
+#include "backends/ref/ref_op.h"
 
 static int castable(eb_dtype t)
 {

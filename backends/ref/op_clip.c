@@ -6,8 +6,8 @@
 #include <float.h>
 #include <stdint.h>
 
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

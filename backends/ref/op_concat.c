@@ -3,8 +3,8 @@
  * each input per outer index, so the kernel is a sequence of memcpys. */
 #include <string.h>
 
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 static int norm_axis(const eb_graph *g, const eb_node *n)
 {

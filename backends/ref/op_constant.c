@@ -1,7 +1,7 @@
 /* Constant: its value is known at load time (the loader gives the output
  * tensor its data), so the plan never executes it. Listing it lets a model
  * containing Constant nodes be claimed; run() has nothing to do. */
-#include "ref_op.h"
+#include "backends/ref/ref_op.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

@@ -10,11 +10,11 @@
  * The bias is written into Y first and the GEMM accumulates onto it. */
 #include <stdlib.h>
 
+#include "backends/ref/gemm_f32.h"
+#include "backends/ref/im2col_f32.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 #include "edgebench/window.h"
-#include "gemm_f32.h"
-#include "im2col_f32.h"
-#include "ref_check.h"
-#include "ref_op.h"
 
 enum { PATH_IM2COL, PATH_POINTWISE, PATH_DEPTHWISE };
 

@@ -5,8 +5,8 @@
  * run() verifies the byte counts agree. Any element type. */
 #include <string.h>
 
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

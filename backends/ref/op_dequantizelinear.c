@@ -2,8 +2,8 @@
  * int8 or int32 to float32, per tensor or per axis (opset 13). The
  * subtraction is exact integer arithmetic, so one float32 product is the
  * only rounding. */
-#include "ref_op.h"
-#include "ref_q8.h"
+#include "backends/ref/ref_op.h"
+#include "backends/ref/ref_q8.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "binary.h"
+#include "backends/ref/binary.h"
 
 #define DIV_UNSIGNED(T)                                                                      \
     static T div_##T(T u, T v, void *ctx)                                                   \

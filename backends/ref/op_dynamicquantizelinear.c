@@ -4,9 +4,9 @@
  *   zp    = q_round(0 - min(0, min x) / scale)            in [0, 255]
  *   y     = q_round(x / scale) + zp                       the shared rule
  * An all-zero input gives scale 0, zero point 0 and y 0. */
-#include "ref_check.h"
-#include "ref_op.h"
-#include "ref_q8.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
+#include "backends/ref/ref_q8.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

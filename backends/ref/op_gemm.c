@@ -1,9 +1,9 @@
 /* Gemm: Y = alpha * op(A) * op(B) + beta * C, float32, op = optional
  * transpose (transA, transB), C optional and broadcast to M x N
  * (scalar, [N], [1, N], [M, 1], [M, N]). Runs on eb_ref_gemm_f32. */
-#include "gemm_f32.h"
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/gemm_f32.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 static void dims_of(const eb_node *n, const eb_value *a, const eb_value *b, int64_t *m,
                     int64_t *nn, int64_t *k)

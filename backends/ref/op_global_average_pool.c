@@ -1,7 +1,7 @@
 /* GlobalAveragePool: y[n][c] = mean of x[n][c][...] over all spatial axes,
  * float32. */
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

@@ -1,7 +1,7 @@
 /* HardSigmoid: y = max(0, min(1, alpha * x + beta)), alpha 0.2 and beta 0.5
  * by default, float32. */
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

@@ -1,6 +1,6 @@
 /* HardSwish: y = x * max(0, min(1, x / 6 + 0.5)), float32. */
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

@@ -1,6 +1,6 @@
 /* LeakyRelu: y = x for x >= 0, alpha * x otherwise (alpha default 0.01), float32. */
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

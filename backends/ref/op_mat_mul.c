@@ -4,10 +4,10 @@
  * treating each matrix as one element, and each product is eb_ref_gemm_f32. */
 #include <stdlib.h>
 
-#include "broadcast.h"
-#include "gemm_f32.h"
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/broadcast.h"
+#include "backends/ref/gemm_f32.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 typedef struct matmul_plan {
     eb_ref_broadcast batch;

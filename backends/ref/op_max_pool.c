@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 #include "edgebench/window.h"
-#include "ref_check.h"
-#include "ref_op.h"
 
 typedef struct pool_plan {
     eb_window w;

@@ -9,8 +9,8 @@
  * (edge not repeated), periodic when a pad exceeds the axis. */
 #include <string.h>
 
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 enum { MODE_CONSTANT, MODE_REFLECT, MODE_EDGE };
 

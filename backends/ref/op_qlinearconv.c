@@ -9,8 +9,8 @@
  * inputs) run does the same into scratch space asked for at prepare. */
 #include <stdlib.h>
 
-#include "ref_op.h"
-#include "ref_q8.h"
+#include "backends/ref/ref_op.h"
+#include "backends/ref/ref_q8.h"
 
 enum { X, X_SCALE, X_ZP, W, W_SCALE, W_ZP, Y_SCALE, Y_ZP, BIAS };
 

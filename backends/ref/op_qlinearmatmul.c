@@ -6,8 +6,8 @@
  * multipliers once at prepare; run-time ones into scratch at every run. */
 #include <stdlib.h>
 
-#include "ref_op.h"
-#include "ref_q8.h"
+#include "backends/ref/ref_op.h"
+#include "backends/ref/ref_q8.h"
 
 enum { A, A_SCALE, A_ZP, B, B_SCALE, B_ZP, Y_SCALE, Y_ZP };
 

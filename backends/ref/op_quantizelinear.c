@@ -1,8 +1,8 @@
 /* QuantizeLinear: y = saturate(rint(x / y_scale) + y_zero_point), float32 to
  * uint8 / int8, per tensor or per axis (opset 13). The rounding is the shared
  * rule of requant_s32.h, so a fused group and this op quantise alike. */
-#include "ref_op.h"
-#include "ref_q8.h"
+#include "backends/ref/ref_op.h"
+#include "backends/ref/ref_q8.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

@@ -1,5 +1,5 @@
 /* Relu: y = max(x, 0), float32. */
-#include "ref_op.h"
+#include "backends/ref/ref_op.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

@@ -1,8 +1,8 @@
 /* Sigmoid: y = 1 / (1 + exp(-x)), float32. */
 #include <math.h>
 
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
 {

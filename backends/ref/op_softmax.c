@@ -7,8 +7,8 @@
  * exp never overflows. */
 #include <math.h>
 
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 static int resolve(const eb_node *n, int rank, int64_t *axis)
 {

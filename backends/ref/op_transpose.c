@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ref_check.h"
-#include "ref_op.h"
+#include "backends/ref/ref_check.h"
+#include "backends/ref/ref_op.h"
 
 typedef struct transpose_plan {
     int rank;                    /* loops, >= 1 */

@@ -1,7 +1,7 @@
 /* Quantised types and quantisation parameters (see ref_q8.h). */
 #include <math.h>
 
-#include "ref_q8.h"
+#include "backends/ref/ref_q8.h"
 
 int eb_ref_q8_range(eb_dtype dt, int32_t *qmin, int32_t *qmax)
 {

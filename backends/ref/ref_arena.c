@@ -3,7 +3,7 @@
  * hundreds a model has. */
 #include <stdlib.h>
 
-#include "ref_arena.h"
+#include "backends/ref/ref_arena.h"
 
 static size_t padded(const eb_ref_live *x)
 {

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/ref/ref_backend.h"
+#include "backends/ref/ref_plan.h"
 #include "edgebench/version.h"
-#include "ref_backend.h"
-#include "ref_plan.h"
 
 struct eb_backend_ctx {
     int threads;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ref_fuse_qdq.h"
+#include "backends/ref/ref_fuse_qdq.h"
 
 typedef struct pass {
     const eb_graph *g;

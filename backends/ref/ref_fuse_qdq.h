@@ -36,8 +36,8 @@
 #ifndef EB_REF_FUSE_QDQ_H
 #define EB_REF_FUSE_QDQ_H
 
-#include "ref_op.h"
-#include "ref_q8.h"
+#include "backends/ref/ref_op.h"
+#include "backends/ref/ref_q8.h"
 
 /* What the pass matched: the nodes of one group and their parameters. */
 typedef struct eb_ref_qdq_match {

@@ -48,8 +48,8 @@ const char *const *eb_ref_op_names(void);
 
 /* Declarations of every listed op's entry. */
 #define EB_REF_OP(NAME, SYM) extern const eb_ref_op SYM;
-#include "ref_ops_f32.inc"
-#include "ref_ops_q8.inc"
+#include "backends/ref/ref_ops_f32.inc"
+#include "backends/ref/ref_ops_q8.inc"
 #undef EB_REF_OP
 
 /* Message helper for kernels: "node 'x' (Op): ...". */

@@ -1,19 +1,19 @@
 /* The ref backend's op table, built from the .inc lists. */
 #include <string.h>
 
-#include "ref_op.h"
+#include "backends/ref/ref_op.h"
 
 static const eb_ref_op *const ops[] = {
 #define EB_REF_OP(NAME, SYM) &SYM,
-#include "ref_ops_f32.inc"
-#include "ref_ops_q8.inc"
+#include "backends/ref/ref_ops_f32.inc"
+#include "backends/ref/ref_ops_q8.inc"
 #undef EB_REF_OP
     NULL};
 
 static const char *const names[] = {
 #define EB_REF_OP(NAME, SYM) #NAME,
-#include "ref_ops_f32.inc"
-#include "ref_ops_q8.inc"
+#include "backends/ref/ref_ops_f32.inc"
+#include "backends/ref/ref_ops_q8.inc"
 #undef EB_REF_OP
     NULL};
 

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "ref_arena.h"
-#include "ref_plan.h"
+#include "backends/ref/ref_arena.h"
+#include "backends/ref/ref_plan.h"
 
 static uint64_t now_ns(void)
 {

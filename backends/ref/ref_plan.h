@@ -9,8 +9,8 @@
 #ifndef EB_REF_PLAN_H
 #define EB_REF_PLAN_H
 
-#include "ref_fuse_qdq.h"
-#include "ref_op.h"
+#include "backends/ref/ref_fuse_qdq.h"
+#include "backends/ref/ref_op.h"
 
 typedef struct eb_ref_plan_options {
     int qdq_fusion;   /* 1: run QDQ groups as integer kernels; 0: as written */

@@ -14,9 +14,9 @@
 
 #include <stdint.h>
 
+#include "backends/ref/requant_s32.h"
 #include "edgebench/backend.h"
 #include "edgebench/window.h"
-#include "requant_s32.h"
 
 /* ---- element access ---------------------------------------------------- */
 

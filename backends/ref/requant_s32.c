@@ -1,7 +1,7 @@
 /* The requantisation rule (see requant_s32.h for the rule and why). */
 #include <math.h>
 
-#include "requant_s32.h"
+#include "backends/ref/requant_s32.h"
 
 float eb_ref_requant_multiplier(float sx, float sw, float sy)
 {

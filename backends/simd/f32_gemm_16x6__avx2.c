@@ -8,7 +8,7 @@
  * least 6 readable columns, ldb apart; the result tile is mr x nr of C. */
 #include <immintrin.h>
 
-#include "simd_gemm.h"
+#include "backends/simd/simd_gemm.h"
 
 void eb_f32_gemm_16x6__avx2(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
                              int64_t ldc, int mr, int nr, const float *bias, float lo, float hi)

@@ -1,6 +1,6 @@
 /* fp32 GEMM micro-kernel, portable C, 4 x 8 tile (simd_kernels.h). */
-#include "simd_gemm_store.h"
-#include "simd_kernels.h"
+#include "backends/simd/simd_gemm_store.h"
+#include "backends/simd/simd_kernels.h"
 
 void eb_f32_gemm_4x8__c(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
                             int64_t ldc,

@@ -4,8 +4,8 @@
  * registers (an array indexed in the store loop gets spilled every step). */
 #include <immintrin.h>
 
-#include "simd_gemm_store.h"
-#include "simd_kernels.h"
+#include "backends/simd/simd_gemm_store.h"
+#include "backends/simd/simd_kernels.h"
 
 void eb_f32_gemm_6x16__avx2(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
                             int64_t ldc,

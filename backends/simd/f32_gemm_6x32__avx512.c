@@ -2,8 +2,8 @@
  * accumulators as in the AVX2 kernel. */
 #include <immintrin.h>
 
-#include "simd_gemm_store.h"
-#include "simd_kernels.h"
+#include "backends/simd/simd_gemm_store.h"
+#include "backends/simd/simd_kernels.h"
 
 void eb_f32_gemm_6x32__avx512(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
                             int64_t ldc,

@@ -2,8 +2,8 @@
  * vectors each, FMA by lane (simd_kernels.h). */
 #include <arm_neon.h>
 
-#include "simd_gemm_store.h"
-#include "simd_kernels.h"
+#include "backends/simd/simd_gemm_store.h"
+#include "backends/simd/simd_kernels.h"
 
 #define ROW(R, AV, L)                                             \
     do {                                                          \

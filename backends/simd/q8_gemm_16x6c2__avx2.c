@@ -10,7 +10,7 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "simd_gemm.h"
+#include "backends/simd/simd_gemm.h"
 
 void eb_q8_gemm_16x6c2__avx2(int64_t kq, const void *a, const void *b, int32_t *tile)
 {

@@ -1,6 +1,6 @@
 /* int8 GEMM micro-kernel, portable C, 4 x 8 tile, int16 operands in pairs
  * of k (the layout of the AVX2 kernel, so packing is tested here too). */
-#include "simd_kernels.h"
+#include "backends/simd/simd_kernels.h"
 
 void eb_q8_gemm_4x8c2__c(int64_t kq, const void *a, const void *b, int32_t *tile)
 {

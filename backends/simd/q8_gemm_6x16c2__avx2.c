@@ -6,7 +6,7 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "simd_kernels.h"
+#include "backends/simd/simd_kernels.h"
 
 void eb_q8_gemm_6x16c2__avx2(int64_t kq, const void *a, const void *b, int32_t *tile)
 {

@@ -2,7 +2,7 @@
  * interleaved): widening multiply-accumulate by lane, int32 lanes wrap. */
 #include <arm_neon.h>
 
-#include "simd_kernels.h"
+#include "backends/simd/simd_kernels.h"
 
 #define ROW(R, L)                                                          \
     do {                                                                   \

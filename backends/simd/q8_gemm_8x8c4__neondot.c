@@ -4,7 +4,7 @@
  * offset is corrected in the epilogue, so the result is exact. */
 #include <arm_neon.h>
 
-#include "simd_kernels.h"
+#include "backends/simd/simd_kernels.h"
 
 #define ROW(R, AV, L)                                             \
     do {                                                          \

@@ -3,12 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/ref/ref_backend.h"
+#include "backends/simd/simd_backend.h"
+#include "backends/simd/simd_isa.h"
+#include "backends/simd/simd_plan.h"
+#include "backends/simd/simd_pool.h"
 #include "edgebench/version.h"
-#include "ref_backend.h"
-#include "simd_backend.h"
-#include "simd_isa.h"
-#include "simd_plan.h"
-#include "simd_pool.h"
 
 struct eb_backend_ctx {
     unsigned isa;

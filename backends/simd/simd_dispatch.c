@@ -1,21 +1,21 @@
 /* The variant tables built from the lists, and run-time choice among them. */
-#include "simd_kernels.h"
+#include "backends/simd/simd_kernels.h"
 
 static const eb_simd_f32_gemm_variant f32_gemm[] = {
 #define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR) {#NAME, ISA, MR, NR, eb_##NAME},
-#include "simd_f32_gemm.inc"
+#include "backends/simd/simd_f32_gemm.inc"
 #undef EB_SIMD_F32_GEMM
 };
 
 static const eb_simd_q8_gemm_variant q8_gemm[] = {
 #define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT) {#NAME, ISA, MR, NR, KU, FORMAT, eb_##NAME},
-#include "simd_q8_gemm.inc"
+#include "backends/simd/simd_q8_gemm.inc"
 #undef EB_SIMD_Q8_GEMM
 };
 
 static const eb_simd_vec_kernels *const vec[] = {
 #define EB_SIMD_VEC(NAME, ISA) &eb_simd_vec__##NAME,
-#include "simd_vec.inc"
+#include "backends/simd/simd_vec.inc"
 #undef EB_SIMD_VEC
 };
 

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "simd_gemm.h"
+#include "backends/simd/simd_gemm.h"
 
 #define ALIGN64(x) (((x) + 63) & ~(size_t)63)
 

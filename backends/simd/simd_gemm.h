@@ -6,8 +6,8 @@
 #ifndef EB_SIMD_GEMM_H
 #define EB_SIMD_GEMM_H
 
-#include "simd_kernels.h"
-#include "simd_pool.h"
+#include "backends/simd/simd_kernels.h"
+#include "backends/simd/simd_pool.h"
 
 /* Per-thread scratch handed to the drivers: threads blocks of `bytes`. */
 typedef struct eb_simd_scratch {

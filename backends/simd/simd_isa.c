@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "simd_isa.h"
+#include "backends/simd/simd_isa.h"
 
 #if defined(__aarch64__) && defined(__linux__)
 #include <sys/auxv.h>

@@ -24,9 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backends/ref/ref_q8.h"
+#include "backends/simd/simd_isa.h"
 #include "edgebench/dtype.h"
-#include "ref_q8.h"
-#include "simd_isa.h"
 
 /* ---- fp32 GEMM -----------------------------------------------------------
  * c[r * ldc + j] = clamp(bias[r] + sum_k a(r, k) * b[k * ldb + j], lo, hi)
@@ -166,16 +166,16 @@ typedef struct eb_simd_vec_kernels {
 #define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR) \
     void eb_##NAME(int64_t, const float *, const float *, int64_t, float *, int64_t, int, int, \
                    const float *, float, float);
-#include "simd_f32_gemm.inc"
+#include "backends/simd/simd_f32_gemm.inc"
 #undef EB_SIMD_F32_GEMM
 
 #define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT) \
     void eb_##NAME(int64_t, const void *, const void *, int32_t *);
-#include "simd_q8_gemm.inc"
+#include "backends/simd/simd_q8_gemm.inc"
 #undef EB_SIMD_Q8_GEMM
 
 #define EB_SIMD_VEC(NAME, ISA) extern const eb_simd_vec_kernels eb_simd_vec__##NAME;
-#include "simd_vec.inc"
+#include "backends/simd/simd_vec.inc"
 #undef EB_SIMD_VEC
 
 /* Every listed variant (in list order) and the count. */

@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "im2col_f32.h"
-#include "ref_arena.h"
-#include "ref_plan.h"
-#include "simd_gemm.h"
-#include "simd_kernels.h"
-#include "simd_plan.h"
+#include "backends/ref/im2col_f32.h"
+#include "backends/ref/ref_arena.h"
+#include "backends/ref/ref_plan.h"
+#include "backends/simd/simd_gemm.h"
+#include "backends/simd/simd_kernels.h"
+#include "backends/simd/simd_plan.h"
 
 #define WHERE_LEN 112
 

@@ -19,8 +19,8 @@
 #ifndef EB_SIMD_PLAN_H
 #define EB_SIMD_PLAN_H
 
+#include "backends/simd/simd_pool.h"
 #include "edgebench/backend.h"
-#include "simd_pool.h"
 
 typedef struct eb_simd_plan eb_simd_plan;
 

@@ -36,7 +36,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "simd_pool.h"
+#include "backends/simd/simd_pool.h"
 
 #define SPIN_ROUNDS 2000
 #define TICKET_BITS 32

@@ -11,7 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "simd_kernels.h"
+#include "backends/simd/simd_kernels.h"
 
 #if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
 #define MADD(a, b, c) fmaf((a), (b), (c))

@@ -4,4 +4,4 @@
 #define EB_VEC_TABLE eb_simd_vec__avx2
 #define EB_VEC_LABEL "avx2"
 #define EB_VEC_ISA EB_SIMD_ISA_AVX2
-#include "simd_vec_impl.h"
+#include "backends/simd/simd_vec_impl.h"

@@ -4,4 +4,4 @@
 #define EB_VEC_TABLE eb_simd_vec__avx512
 #define EB_VEC_LABEL "avx512"
 #define EB_VEC_ISA EB_SIMD_ISA_AVX512
-#include "simd_vec_impl.h"
+#include "backends/simd/simd_vec_impl.h"

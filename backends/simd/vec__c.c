@@ -4,4 +4,4 @@
 #define EB_VEC_TABLE eb_simd_vec__c
 #define EB_VEC_LABEL "c"
 #define EB_VEC_ISA 0
-#include "simd_vec_impl.h"
+#include "backends/simd/simd_vec_impl.h"

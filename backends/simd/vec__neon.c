@@ -4,4 +4,4 @@
 #define EB_VEC_TABLE eb_simd_vec__neon
 #define EB_VEC_LABEL "neon"
 #define EB_VEC_ISA EB_SIMD_ISA_NEON
-#include "simd_vec_impl.h"
+#include "backends/simd/simd_vec_impl.h"

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "delegate_backend.h"
-#include "xnn_internal.h"
+#include "backends/delegate/delegate_backend.h"
+#include "backends/xnnpack/xnn_internal.h"
 
 #ifndef EB_XNNPACK_VERSION
 #define EB_XNNPACK_VERSION "unknown"

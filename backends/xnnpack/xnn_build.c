@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xnn_builder.h"
+#include "backends/xnnpack/xnn_builder.h"
 
 void *eb_xnn__keep(builder *b, size_t bytes)
 {

@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "delegate_q8.h"
-#include "xnn_internal.h"
+#include "backends/delegate/delegate_q8.h"
+#include "backends/xnnpack/xnn_internal.h"
 
 typedef struct ext_io {
     int tensor;

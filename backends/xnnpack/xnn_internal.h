@@ -13,7 +13,7 @@
 #include <pthreadpool.h>
 #include <xnnpack.h>
 
-#include "delegate_glue.h"
+#include "backends/delegate/delegate_glue.h"
 #include "edgebench/backend.h"
 
 struct eb_backend_ctx {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xnn_builder.h"
+#include "backends/xnnpack/xnn_builder.h"
 
 static eb_status emit_conv(builder *b, const eb_node *n, uint32_t in, uint32_t out)
 {
@@ -78,22 +78,6 @@ static eb_status emit_pool(builder *b, const eb_node *n, uint32_t in, uint32_t o
     return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, "pooling", n);
 }
 
-/* The NCHW -> NHWC flatten permutation of the K axis, when the activation
- * comes from flattening an NHWC rank-4 tensor (eb_xnn_flatten_feeds_weights). */
-const eb_tensor *eb_xnn__nhwc_flattened(const eb_graph *g, int t)
-{
-    int p = g->tensors[t].producer;
-    if (p < 0)
-        return NULL;
-    const eb_node *n = &g->nodes[p];
-    if ((eb_xnn__is_op(n, "QuantizeLinear") || eb_xnn__is_op(n, "DequantizeLinear")) && n->inputs[0] >= 0)
-        return eb_xnn__nhwc_flattened(g, n->inputs[0]); /* elementwise: order kept */
-    if (!(eb_xnn__is_op(n, "Flatten") || eb_xnn__is_op(n, "Reshape")))
-        return NULL;
-    const eb_tensor *x = eb_node_input(g, n, 0);
-    return x && x->rank == 4 && x->dims[2] * x->dims[3] != 1 ? x : NULL;
-}
-
 static eb_status emit_fc(builder *b, const eb_node *n, uint32_t in, uint32_t out)
 {
     const eb_graph *g = b->g;
@@ -160,12 +144,6 @@ static eb_status emit_binary(builder *b, const eb_node *n, uint32_t out)
     else
         xs = xnn_define_minimum2(b->sg, id[0], id[1], out, 0);
     return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, n->op_type, n);
-}
-
-float eb_xnn__const_scalar(const eb_graph *g, const eb_node *n, int k, float dflt)
-{
-    const eb_tensor *t = eb_node_input(g, n, k);
-    return t && t->data && t->numel >= 1 ? ((const float *)t->data)[0] : dflt;
 }
 
 eb_status eb_xnn__emit_node(builder *b, int i)

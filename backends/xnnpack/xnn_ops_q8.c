@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xnn_builder.h"
+#include "backends/xnnpack/xnn_builder.h"
 
 /* int8 QDQ groups of the xnnpack delegate:
  * DQ -> Conv|Gemm|MatMul [-> Relu|Clip] -> Q as one quantised

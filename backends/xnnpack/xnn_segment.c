@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xnn_builder.h"
+#include "backends/xnnpack/xnn_builder.h"
 
 static eb_status ext_init(builder *b, ext_io *e, int t)
 {

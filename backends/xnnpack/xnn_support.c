@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "delegate_const.h"
-#include "delegate_support.h"
-#include "xnn_internal.h"
+#include "backends/delegate/delegate_const.h"
+#include "backends/delegate/delegate_support.h"
+#include "backends/xnnpack/xnn_internal.h"
 
 static int is_op(const eb_node *n, const char *op) { return strcmp(n->op_type, op) == 0; }
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accuracy/accuracy.h"
+#include "harness/accuracy/accuracy.h"
 
 size_t eb_value_to_float(const eb_value *v, float *dst, size_t cap)
 {

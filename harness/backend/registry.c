@@ -8,9 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend/registry.h"
-#include "ref_backend.h"
-#include "simd_backend.h"
+#include "backends/ref/ref_backend.h"
+#include "backends/simd/simd_backend.h"
+#include "devices/host_detect.h"
+#include "harness/backend/registry.h"
 
 #ifndef EB_PLUGIN_DIR
 #define EB_PLUGIN_DIR "/usr/local/lib/edgebench/backends"
@@ -312,6 +313,21 @@ const eb_registry_entry *eb_registry_find(const eb_registry *r, const char *name
         if (r->entries[i].loaded && strcmp(r->entries[i].name, name) == 0)
             return &r->entries[i];
     return NULL;
+}
+
+int eb_registry_knows(const void *reg, const char *name)
+{
+    return eb_registry_find(reg, name) != NULL;
+}
+
+int eb_registry_available_names(const void *reg, const char **names, int max)
+{
+    const eb_registry *r = reg;
+    int n = 0;
+    for (int k = 0; k < r->n && n < max; k++)
+        if (r->entries[k].loaded)
+            names[n++] = r->entries[k].name;
+    return n;
 }
 
 int eb_node_is_folded(const eb_graph *g, int i)

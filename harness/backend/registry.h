@@ -48,6 +48,12 @@ void eb_registry_destroy(eb_registry *r);
 /* Entry by name, or NULL. */
 const eb_registry_entry *eb_registry_find(const eb_registry *r, const char *name);
 
+/* For checking a scenario's backend names (scenario.h, eb_backend_names;
+ * reg is an eb_registry): 1 when the registry has the name, loaded or not;
+ * the names of the loaded backends, at most max, and their count. */
+int eb_registry_knows(const void *reg, const char *name);
+int eb_registry_available_names(const void *reg, const char **names, int max);
+
 /* Load one plugin file into *e (checks entry symbol, ABI version, struct
  * size, required members). On failure e->loaded = 0 and e->why says why. */
 eb_status eb_plugin_load(const char *path, eb_registry_entry *e);

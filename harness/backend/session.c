@@ -3,8 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/session.h"
-#include "model/file_util.h"
+#include "common/file_util.h"
+#include "harness/backend/session.h"
+#include "harness/model/model_load.h"
 
 eb_status eb_session_load(eb_session *s, const eb_backend *be, const char *path, int64_t batch,
                           char *msg, size_t msg_len)

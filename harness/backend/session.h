@@ -10,7 +10,7 @@
 #ifndef EB_SESSION_H
 #define EB_SESSION_H
 
-#include "backend/registry.h"
+#include "harness/backend/registry.h"
 
 typedef struct eb_session {
     const eb_backend *be;

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "harness/run/job_outcome.h"
+
 /* Exit codes (DESIGN.md): a gate, budget or check failed -> 1; bad usage or
  * bad input -> 2; the run itself failed -> 3. */
 enum {
@@ -13,6 +15,8 @@ enum {
     EB_EXIT_RUN = 3
 };
 
+/* A job's outcome as an exit code: done 0, bad input 2, failed 3. */
+int eb_exit_for_outcome(eb_job_outcome outcome);
 /* Map a status from loading/validating input to an exit code. */
 int eb_exit_for_status(int status);
 
@@ -28,8 +32,5 @@ int eb_cmd_farm(int argc, char **argv);
 int eb_cmd_compare(int argc, char **argv);
 int eb_cmd_gate(int argc, char **argv);
 int eb_cmd_ab(int argc, char **argv);
-
-/* Write s as a JSON string literal (with quotes) to f. */
-void eb_json_str(FILE *f, const char *s);
 
 #endif

@@ -22,8 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "devices/host_describe.h"
+#include "harness/cli/cli.h"
 
 #define AB_MAX_SETS 64
 

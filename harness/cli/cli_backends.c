@@ -2,8 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backend/registry.h"
-#include "cli/cli.h"
+#include "common/escape.h"
+#include "harness/backend/registry.h"
+#include "harness/cli/cli.h"
 
 static void print_search_path(const eb_registry *r)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "harness/cli/cli.h"
 #include "reports/compare.h"
 
 static int usage(void)

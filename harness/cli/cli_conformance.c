@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "conformance/conformance.h"
+#include "harness/cli/cli.h"
+#include "harness/conformance/conformance.h"
 
 static int usage(void)
 {

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "farm/farm.h"
+#include "harness/cli/cli.h"
+#include "harness/farm/farm.h"
 
 #define MAX_ARGS 64
 
@@ -91,7 +91,7 @@ int eb_cmd_farm(int argc, char **argv)
     } else {
         o.exe = "edgebench";
     }
-    int rc = eb_farm_run(&o);
+    int rc = eb_exit_for_outcome(eb_farm_run(&o));
     free(cmd);
     return rc;
 }

@@ -23,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "common/yaml_tree.h"
+#include "harness/cli/cli.h"
 #include "reports/gate.h"
-#include "scenarios/yaml_tree.h"
 
 #define MAX_SETS 64
 

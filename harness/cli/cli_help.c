@@ -1,8 +1,8 @@
 /* The commands' options and help (cli_help.h). */
 #include <string.h>
 
-#include "cli/cli.h"
-#include "cli/cli_help.h"
+#include "harness/cli/cli.h"
+#include "harness/cli/cli_help.h"
 
 static const eb_cli_option run_opts[] = {
     {"--output", "-o", "RESULTS.h5", "results file (default results.h5); replaced only once a cell succeeded"},

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/registry.h"
-#include "cli/cli.h"
+#include "common/escape.h"
+#include "harness/backend/registry.h"
+#include "harness/cli/cli.h"
+#include "harness/model/model_load.h"
 
 typedef struct support_col {
     const eb_registry_entry *e;

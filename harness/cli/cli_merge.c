@@ -1,13 +1,13 @@
 /* edgebench merge A.h5 B.h5 ... -o ALL.h5 [--append] [--strict] [--quiet]:
  * one results file from several (one per board, CI or LAVA job). The rules
  * (renumbered runs, renamed conflicting devices/scenarios, refused schema
- * versions) are in reports/merge.h and docs/farm.md. */
+ * versions) are in results/merge.h and docs/farm.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "reports/merge.h"
+#include "harness/cli/cli.h"
+#include "results/merge.h"
 
 static int usage(void)
 {

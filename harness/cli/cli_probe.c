@@ -2,9 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "devices/device_file.h"
 #include "devices/host_describe.h"
+#include "devices/host_detect.h"
+#include "harness/cli/cli.h"
 
 static int usage(FILE *f, int rc)
 {

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "harness/cli/cli.h"
 #include "reports/plot.h"
 #include "reports/render.h"
-#include "reports/results.h"
+#include "results/results.h"
 
 static int usage(void)
 {

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "run/runner.h"
+#include "harness/cli/cli.h"
+#include "harness/run/runner.h"
 
 #define MAX_ARGS 64
 
@@ -95,7 +95,15 @@ int eb_cmd_run(int argc, char **argv)
     } else {
         o.exe = "edgebench";
     }
-    int rc = eb_run_scenario(&o);
+    int left_running = 0;
+    o.left_running = &left_running;
+    int rc = eb_exit_for_outcome(eb_run_scenario(&o));
+    if (left_running) {
+        /* a hung cell thread runs inside a loaded backend: no exit
+         * handlers, no unloading under it */
+        fflush(NULL);
+        _exit(rc);
+    }
     free(cmd);
     return rc;
 }

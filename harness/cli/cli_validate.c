@@ -4,11 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/registry.h"
-#include "cli/cli.h"
-#include "run/consent.h"
-#include "run/reference_inputs.h"
-#include "scenarios/scenario.h"
+#include "common/escape.h"
+#include "harness/backend/registry.h"
+#include "harness/cli/cli.h"
+#include "harness/run/consent.h"
+#include "harness/run/reference_inputs.h"
+#include "harness/scenario/scenario.h"
 
 #define MAX_SETS 256
 
@@ -166,8 +167,9 @@ int eb_cmd_validate(int argc, char **argv)
     }
     eb_scenario *s = NULL;
     eb_matrix *m = NULL;
+    eb_backend_names names = {eb_registry_knows, eb_registry_available_names, reg};
     eb_scenario_source src = {.path = path, .overrides = sets, .n_overrides = n_sets,
-                              .registry = reg};
+                              .backends = &names};
     eb_status st = eb_scenario_load_source(&src, &s, errors);
     int rc = EB_EXIT_OK;
     if (st != EB_OK) {

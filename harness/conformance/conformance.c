@@ -11,9 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "conformance/conformance.h"
-#include "model/file_util.h"
-#include "model/tensor_proto.h"
+#include "common/file_util.h"
+#include "harness/conformance/conformance.h"
+#include "harness/model/model_load.h"
+#include "harness/model/tensor_proto.h"
 #include "onnx.pb-c.h"
 
 enum { RES_PASS = 0, RES_FAIL = 1, RES_SKIP = 2 };

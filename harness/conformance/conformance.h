@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "backend/registry.h"
+#include "harness/backend/registry.h"
 
 #define EB_ONNX_NODE_TESTS "/usr/share/libonnx-testdata/data/node"
 

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "edgebench/version.h"
-#include "farm/device_job.h"
-#include "farm/transport.h"
+#include "harness/farm/device_job.h"
+#include "harness/farm/transport.h"
 
 const char *eb_farm_status_str(eb_farm_status s)
 {

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "farm/inventory.h"
-#include "farm/stage.h"
+#include "harness/farm/inventory.h"
+#include "harness/farm/stage.h"
 
 typedef enum eb_farm_status {
     EB_FARM_OK = 0,

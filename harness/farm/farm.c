@@ -12,15 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "farm/device_job.h"
-#include "farm/farm.h"
-#include "farm/inventory.h"
-#include "farm/stage.h"
-#include "farm/transport.h"
-#include "reports/merge.h"
-#include "reports/results.h"
-#include "reports/store.h"
+#include "harness/farm/device_job.h"
+#include "harness/farm/farm.h"
+#include "harness/farm/inventory.h"
+#include "harness/farm/stage.h"
+#include "harness/farm/transport.h"
+#include "results/merge.h"
+#include "results/results.h"
+#include "results/store.h"
 
 #define LOG_TAIL_BYTES 8192
 
@@ -409,17 +408,17 @@ static void table(const eb_farm_options *o, const slot *slots, int n)
 
 /* ---- the loop --------------------------------------------------------- */
 
-int eb_farm_run(const eb_farm_options *o)
+eb_job_outcome eb_farm_run(const eb_farm_options *o)
 {
     char msg[2048];
     eb_inventory *inv = NULL;
     eb_farm_stage stage = {0};
     slot *slots = NULL;
-    int rc = EB_EXIT_USAGE;
+    int rc = EB_JOB_BAD_INPUT;
     eb_status st = eb_inventory_load(o->inventory_path, o->exe, &inv, msg, sizeof msg);
     if (st != EB_OK) {
         fprintf(o->log, "edgebench farm: %s\n", msg);
-        return eb_exit_for_status(st);
+        return eb_job_outcome_for_status(st);
     }
     for (int i = 0; i < o->n_only_ids; i++) {
         int found = 0;
@@ -433,7 +432,7 @@ int eb_farm_run(const eb_farm_options *o)
     }
     slots = calloc((size_t)inv->n_devices, sizeof *slots);
     if (!slots) {
-        rc = EB_EXIT_RUN;
+        rc = EB_JOB_FAILED;
         goto done;
     }
     int n_sel = 0;
@@ -456,7 +455,7 @@ int eb_farm_run(const eb_farm_options *o)
                             sizeof msg);
     if (st != EB_OK) {
         fprintf(o->log, "edgebench farm: %s\n", msg);
-        rc = eb_exit_for_status(st);
+        rc = eb_job_outcome_for_status(st);
         goto done;
     }
     eb_store *store = NULL;
@@ -582,7 +581,7 @@ int eb_farm_run(const eb_farm_options *o)
         struct timespec nap = {0, 50 * 1000 * 1000};
         nanosleep(&nap, NULL);
     }
-    rc = EB_EXIT_OK;
+    rc = EB_JOB_DONE;
     for (int i = 0; i < inv->n_devices; i++) {
         slot *s = &slots[i];
         if (!s->selected)
@@ -597,10 +596,10 @@ int eb_farm_run(const eb_farm_options *o)
             record(s, o);
         }
         if (s->status != EB_FARM_OK)
-            rc = EB_EXIT_RUN;
+            rc = EB_JOB_FAILED;
     }
     if (interrupts)
-        rc = EB_EXIT_RUN;
+        rc = EB_JOB_FAILED;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);

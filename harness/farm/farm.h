@@ -4,7 +4,7 @@
  * Each device attempt runs in a worker process (its own process group)
  * doing the steps of device_job.h; at most `jobs` at a time. The parent
  * alone writes the output file: it merges a device's fetched results the
- * moment the device finishes (reports/merge.h) and records the device's
+ * moment the device finishes (results/merge.h) and records the device's
  * farm status, tags and log tail in /devices/<id>, flushing each time, so
  * an interrupted farm leaves a file with every device finished so far.
  * A device that exceeds timeout_s has its worker's process group killed;
@@ -14,6 +14,8 @@
 #define EB_FARM_H
 
 #include <stdio.h>
+
+#include "harness/run/job_outcome.h"
 
 typedef struct eb_farm_options {
     const char *inventory_path;
@@ -39,10 +41,10 @@ typedef struct eb_farm_options {
     FILE *out;                       /* the device table at the end (stdout) */
 } eb_farm_options;
 
-/* Returns the exit code: 0 every device ok; 2 bad inventory, scenario or
- * options, or a command / program / outside path not allowed by the
- * options above (nothing run); 3 a device failed, was unreachable, timed out,
- * had failing cells, or the farm was interrupted. */
-int eb_farm_run(const eb_farm_options *o);
+/* Done: every device ok; bad input: the inventory, scenario or options
+ * were refused, or a command / program / outside path is not allowed by the
+ * options above (nothing run); failed: a device failed, was unreachable,
+ * timed out, had failing cells, or the farm was interrupted. */
+eb_job_outcome eb_farm_run(const eb_farm_options *o);
 
 #endif

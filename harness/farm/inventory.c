@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "farm/inventory.h"
-#include "scenarios/key_suggest.h"
-#include "scenarios/yaml_tree.h"
+#include "common/key_suggest.h"
+#include "common/yaml_tree.h"
+#include "harness/farm/inventory.h"
 
 #define MAX_INVENTORY_BYTES (4u << 20)
 

@@ -10,11 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "farm/stage.h"
-#include "reports/sha256.h"
-#include "run/consent.h"
-#include "scenarios/scenario.h"
-#include "scenarios/yaml_tree.h"
+#include "common/sha256.h"
+#include "common/yaml_tree.h"
+#include "harness/backend/registry.h"
+#include "harness/farm/stage.h"
+#include "harness/run/consent.h"
+#include "harness/scenario/scenario.h"
 
 typedef struct edit {
     size_t start, end;
@@ -205,7 +206,16 @@ eb_status eb_farm_stage_make(const char *scenario_path, const char *const *overr
     eb_ynode *root = NULL;
     edit *edits = NULL;
     char *text = NULL;
-    eb_status st = eb_scenario_load(scenario_path, overrides, n_overrides, &sc, msg, msg_len);
+    /* backend names are checked against this host's registry (built-ins
+     * and the plugins found here), as `run` and `validate` check them */
+    eb_registry *reg = NULL;
+    if (eb_registry_create(&reg) != EB_OK) {
+        snprintf(msg, msg_len, "%s: out of memory", scenario_path);
+        return EB_ERR_NOMEM;
+    }
+    eb_backend_names names = {eb_registry_knows, eb_registry_available_names, reg};
+    eb_status st = eb_scenario_load(scenario_path, overrides, n_overrides, &names, &sc, msg, msg_len);
+    eb_registry_destroy(reg);
     if (st != EB_OK)
         return st;
     /* a meter command runs on every device: only with --allow-commands */

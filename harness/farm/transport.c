@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "farm/transport.h"
+#include "harness/farm/transport.h"
 
 #define MAX_CAPTURE (1u << 20)
 

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "farm/inventory.h"
+#include "harness/farm/inventory.h"
 
 /* A growable NULL-terminated argv (strings owned). */
 typedef struct eb_args {

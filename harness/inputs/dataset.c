@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "inputs/dataset.h"
+#include "harness/inputs/dataset.h"
 
 static const char *const format_names[] = {"auto", "idx", "npy", "hdf5"};
 
@@ -21,31 +21,6 @@ int eb_dataset_format_parse(const char *s)
         if (strcmp(s, format_names[i]) == 0)
             return i;
     return -1;
-}
-
-void eb_nd_free(eb_nd *a)
-{
-    if (!a)
-        return;
-    free(a->f);
-    free(a->i);
-    a->f = NULL;
-    a->i = NULL;
-}
-
-eb_status eb_nd_alloc(eb_nd *a, int as_labels, const char *path, char *msg, size_t msg_len)
-{
-    size_t n = a->count ? (size_t)a->count : 1;
-    if (as_labels)
-        a->i = malloc(n * sizeof *a->i);
-    else
-        a->f = malloc(n * sizeof *a->f);
-    if (!a->i && !a->f) {
-        snprintf(msg, msg_len, "%s: out of memory for %llu values", path,
-                 (unsigned long long)a->count);
-        return EB_ERR_NOMEM;
-    }
-    return EB_OK;
 }
 
 void eb_dataset_free(eb_dataset *d)

@@ -6,8 +6,8 @@
 
 #include <hdf5.h>
 
-#include "inputs/dataset.h"
-#include "reports/h5_util.h"
+#include "common/h5_util.h"
+#include "harness/inputs/dataset.h"
 
 eb_status eb_read_h5_dataset(const char *path, const char *name, int as_labels, eb_nd *out,
                              char *msg, size_t msg_len)

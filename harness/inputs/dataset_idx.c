@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-#include "inputs/dataset.h"
-#include "model/file_util.h"
+#include "common/file_util.h"
+#include "harness/inputs/dataset.h"
 
 static int read_exact(gzFile f, void *buf, size_t n)
 {

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "inputs/dataset.h"
-#include "model/file_util.h"
+#include "common/file_util.h"
+#include "harness/inputs/dataset.h"
 
 /* Value of 'key' in the header dict: pointer just after "'key':" and spaces. */
 static const char *dict_value(const char *h, const char *key)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inputs/dataset_stream.h"
+#include "harness/inputs/dataset_stream.h"
 
 struct eb_dataset_stream {
     eb_dataset *ds;

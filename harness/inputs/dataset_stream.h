@@ -17,8 +17,8 @@
 
 #include "edgebench/backend.h"
 #include "edgebench/graph.h"
-#include "inputs/dataset.h"
-#include "transforms/transform.h"
+#include "harness/inputs/dataset.h"
+#include "harness/transforms/transform.h"
 
 typedef enum eb_layout { EB_LAYOUT_AUTO = 0, EB_LAYOUT_NCHW = 1, EB_LAYOUT_NHWC = 2 } eb_layout;
 typedef enum eb_resize {

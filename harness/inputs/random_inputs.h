@@ -8,8 +8,8 @@
 
 #include <stdint.h>
 
+#include "common/rng.h"
 #include "edgebench/backend.h"
-#include "stats/rng.h"
 
 typedef enum eb_random_dist { EB_DIST_UNIFORM = 0, EB_DIST_NORMAL = 1 } eb_random_dist;
 

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/graph_internal.h"
-#include "model/tensor_proto.h"
+#include "harness/model/graph_internal.h"
+#include "harness/model/model_load.h"
+#include "harness/model/tensor_proto.h"
 
 int eb__graph_add_tensor(eb_graph *g, const char *name)
 {

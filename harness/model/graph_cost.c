@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "edgebench/window.h"
-#include "model/graph_internal.h"
+#include "harness/model/graph_internal.h"
 
 static uint64_t numel_out(const eb_graph *g, const eb_node *n)
 {

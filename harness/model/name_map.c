@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/name_map.h"
+#include "harness/model/name_map.h"
 
 static uint64_t hash_str(const char *s)
 {

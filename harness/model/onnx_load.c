@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/file_util.h"
-#include "model/graph_internal.h"
-#include "model/name_map.h"
-#include "model/tensor_proto.h"
+#include "common/file_util.h"
+#include "harness/model/graph_internal.h"
+#include "harness/model/model_load.h"
+#include "harness/model/name_map.h"
+#include "harness/model/tensor_proto.h"
 #include "onnx.pb-c.h"
 
 typedef struct loader {

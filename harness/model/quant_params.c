@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/graph_internal.h"
+#include "harness/model/graph_internal.h"
 
 /* Record (scale_k, zp_k) of node n on tensor t, with per-axis `axis`. */
 static eb_status attach(eb_graph *g, eb_node *n, int t_index, int scale_k, int zp_k,

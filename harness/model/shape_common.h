@@ -2,7 +2,7 @@
 #ifndef EB_SHAPE_COMMON_H
 #define EB_SHAPE_COMMON_H
 
-#include "model/graph_internal.h"
+#include "harness/model/graph_internal.h"
 
 typedef eb_status (*eb_shape_fn)(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/shape_common.h"
+#include "harness/model/shape_common.h"
 
 static eb_status give_data(eb_graph *g, eb_node *n, eb_dtype dt, int rank, const int64_t *dims,
                            const void *src, char *msg, size_t msg_len)

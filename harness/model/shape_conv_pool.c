@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "edgebench/window.h"
-#include "model/shape_common.h"
+#include "harness/model/shape_common.h"
 
 eb_status eb__shape_conv(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
 {

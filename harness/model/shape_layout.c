@@ -1,7 +1,8 @@
 /* Shape inference: Flatten, Reshape, Transpose, Concat, Squeeze, Unsqueeze, Pad. */
 #include <string.h>
 
-#include "model/shape_common.h"
+#include "harness/model/model_load.h"
+#include "harness/model/shape_common.h"
 
 eb_status eb__shape_flatten(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
 {

@@ -1,7 +1,7 @@
 /* Shape inference: Gemm, MatMul, QLinearMatMul. */
 #include <string.h>
 
-#include "model/shape_common.h"
+#include "harness/model/shape_common.h"
 
 eb_status eb__shape_gemm(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
 {

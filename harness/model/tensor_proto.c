@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/file_util.h"
-#include "model/tensor_proto.h"
+#include "common/file_util.h"
+#include "harness/model/tensor_proto.h"
 
 eb_status eb_dims_size(const int64_t *dims, int rank, eb_dtype dtype, int64_t *numel,
                        size_t *nbytes, const char *what, char *msg, size_t msg_len)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/graph_internal.h"
+#include "harness/model/graph_internal.h"
 
 eb_status eb__graph_topo_sort(eb_graph *g, char *msg, size_t msg_len)
 {

@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <stdint.h>
 
-#include "backend/registry.h"
-#include "inputs/dataset_stream.h"
-#include "inputs/random_inputs.h"
-#include "reports/run_record.h"
-#include "run/timing_loop.h"
-#include "thermal/cell_hw.h"
+#include "harness/backend/registry.h"
+#include "harness/inputs/dataset_stream.h"
+#include "harness/inputs/random_inputs.h"
+#include "harness/run/cell_hw.h"
+#include "harness/run/timing_loop.h"
+#include "results/run_record.h"
 
 #define EB_CELL_MAX_OPTIONS 32
 
@@ -41,7 +41,7 @@ typedef struct eb_cell_job {
     int64_t max_compare;         /* samples compared at most */
     char reference_model[1024];  /* "": no comparison (this cell is the reference) */
     /* hardware: thermal condition, sensors, counters, throttling detection
-     * (thermal/cell_hw.h; carried as "hw.<key>" lines) */
+     * (harness/run/cell_hw.h; carried as "hw.<key>" lines) */
     eb_cell_hw_job hw;
 } eb_cell_job;
 
@@ -51,7 +51,7 @@ typedef struct eb_cell_sink {
                  uint64_t model_bytes);
     int (*sample)(void *arg, uint64_t t_ns, uint64_t latency_ns); /* non-zero: stop */
     void (*done)(void *arg, const eb_loop_result *r);
-    /* Extras of the record (reports/run_record.h): each callback may be NULL.
+    /* Extras of the record (results/run_record.h): each callback may be NULL.
      * Names follow eb_extra_name_valid; data is copied before returning. */
     void (*metric)(void *arg, const char *name, double value);
     void (*text)(void *arg, const char *name, const char *value);

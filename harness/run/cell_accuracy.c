@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/session.h"
-#include "run/cell_accuracy.h"
-#include "run/reference_inputs.h"
+#include "harness/backend/session.h"
+#include "harness/run/cell_accuracy.h"
+#include "harness/run/reference_inputs.h"
 
 eb_status eb_cell_acc_open(eb_cell_acc *a, const eb_cell_job *job, const eb_graph *g, char *msg,
                            size_t msg_len)

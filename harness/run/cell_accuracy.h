@@ -11,9 +11,9 @@
 #ifndef EB_CELL_ACCURACY_H
 #define EB_CELL_ACCURACY_H
 
-#include "accuracy/accuracy.h"
-#include "backend/registry.h"
-#include "run/cell.h"
+#include "harness/accuracy/accuracy.h"
+#include "harness/backend/registry.h"
+#include "harness/run/cell.h"
 
 typedef struct eb_cell_acc {
     const eb_cell_job *job;

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "run/cell.h"
-#include "run/cell_wire.h"
+#include "harness/run/cell.h"
+#include "harness/run/cell_wire.h"
 
 #define BATCH 4096
 #define RESULT_FD 3

@@ -4,9 +4,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "backend/session.h"
-#include "run/cell.h"
-#include "run/cell_accuracy.h"
+#include "harness/backend/session.h"
+#include "harness/run/cell.h"
+#include "harness/run/cell_accuracy.h"
 
 typedef struct infer_ctx {
     const eb_backend *be;
@@ -85,25 +85,6 @@ static int forward_sample(void *arg, uint64_t t_ns, uint64_t latency_ns)
     return c->sink->sample ? c->sink->sample(c->sink->arg, t_ns, latency_ns) : 0;
 }
 
-void eb_cell_metric(const eb_cell_sink *sink, const char *name, double value)
-{
-    if (sink && sink->metric)
-        sink->metric(sink->arg, name, value);
-}
-
-void eb_cell_text(const eb_cell_sink *sink, const char *name, const char *value)
-{
-    if (sink && sink->text)
-        sink->text(sink->arg, name, value);
-}
-
-void eb_cell_array(const eb_cell_sink *sink, const char *name, eb_array_type type, uint64_t rows,
-                   uint64_t cols, const void *data)
-{
-    if (sink && sink->array)
-        sink->array(sink->arg, name, type, rows, cols, data);
-}
-
 eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
                           const eb_cell_sink *sink, char *msg, size_t msg_len)
 {
@@ -152,7 +133,7 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
                     .n_out = g->n_outputs, .sink = sink, .acc = &acc};
     eb_loop_hooks hooks = {.arg = &ic, .infer = infer_once, .sample = forward_sample,
                            .before = before_infer, .after = after_infer};
-    /* thermal condition, sensors, counters (thermal/cell_hw.h) */
+    /* thermal condition, sensors, counters (cell_hw.h) */
     if ((st = eb_cell_hw_begin(&hw, &job->hw, job->condition_kind, job->condition_params, sink,
                                infer_once, &ic, msg, msg_len)) != EB_OK)
         goto out;

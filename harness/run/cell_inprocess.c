@@ -16,9 +16,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "run/cell.h"
-#include "run/cell_record.h"
-#include "run/clock.h"
+#include "common/clock.h"
+#include "harness/run/cell.h"
+#include "harness/run/cell_record.h"
 
 /* How long a cell asked to stop gets to reach its next sample. */
 #define STOP_GRACE_NS 2000000000ull

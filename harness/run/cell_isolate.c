@@ -15,10 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "run/cell.h"
-#include "run/cell_record.h"
-#include "run/cell_wire.h"
-#include "run/clock.h"
+#include "common/clock.h"
+#include "common/signal_name.h"
+#include "harness/run/cell.h"
+#include "harness/run/cell_record.h"
+#include "harness/run/cell_wire.h"
 
 #define LOG_TAIL 2048
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "run/cell.h"
+#include "harness/run/cell.h"
 
 static void write_list(FILE *f, const char *key, const double *v, int n)
 {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "run/cell_record.h"
+#include "harness/run/cell_record.h"
 
 void eb_record_builder_init(eb_record_builder *b, eb_run_record *rec)
 {
@@ -49,26 +49,6 @@ void eb_record_done(eb_record_builder *b, const eb_loop_result *lr)
 {
     b->rec->warmup_n = lr->warmup_n;
     b->got_done = 1;
-}
-
-const char *eb_signal_name(int sig, char *buf, size_t len)
-{
-    static const struct {
-        int sig;
-        const char *name;
-    } names[] = {
-        {SIGSEGV, "SIGSEGV"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},
-        {SIGILL, "SIGILL"},   {SIGKILL, "SIGKILL"}, {SIGTERM, "SIGTERM"}, {SIGINT, "SIGINT"},
-        {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTRAP, "SIGTRAP"}, {SIGSYS, "SIGSYS"},
-        {SIGXCPU, "SIGXCPU"}, {SIGHUP, "SIGHUP"},   {SIGQUIT, "SIGQUIT"},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i].sig == sig) {
-            snprintf(buf, len, "%s", names[i].name);
-            return buf;
-        }
-    snprintf(buf, len, "signal %d", sig);
-    return buf;
 }
 
 void eb_utc_now(char *buf, size_t len)

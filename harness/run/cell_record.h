@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-#include "reports/run_record.h"
-#include "run/timing_loop.h"
+#include "harness/run/timing_loop.h"
+#include "results/run_record.h"
 
 typedef struct eb_record_builder {
     eb_run_record *rec;
@@ -28,8 +28,5 @@ void eb_record_array(eb_record_builder *b, const char *name, eb_array_type type,
 
 /* Now as ISO 8601 UTC ("2026-11-26T07:01:02Z"), for started/finished. */
 void eb_utc_now(char *buf, size_t len);
-
-/* "SIGSEGV" etc. for a signal number; "signal N" for others. */
-const char *eb_signal_name(int sig, char *buf, size_t len);
 
 #endif

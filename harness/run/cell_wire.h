@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/fd_io.h"
+
 enum {
     EB_FRAME_META = 'M',    /* backend_version NUL library_version NUL uint64 model_bytes */
     EB_FRAME_SAMPLES = 'S', /* (uint64 t_ns, uint64 latency_ns) pairs */
@@ -26,10 +28,5 @@ int eb_frame_write_array(int fd, const char *name, int32_t type, uint64_t rows, 
 /* Write a whole frame, retrying on EINTR and short writes. 0 ok, -1 error. */
 int eb_frame_write(int fd, char type, const void *payload, uint32_t len);
 
-/* Write all n bytes. 0 ok, -1 error. */
-int eb_write_all(int fd, const void *buf, size_t n);
-/* Read n bytes unless EOF or an error comes first (EINTR retried); the
- * count read. */
-size_t eb_read_all(int fd, void *buf, size_t n);
 
 #endif

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "run/consent.h"
-#include "scenarios/yaml_tree.h"
+#include "common/yaml_tree.h"
+#include "harness/run/consent.h"
 
 int eb_scenario_runs_commands(const eb_scenario *s, char *where, size_t where_len)
 {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "edgebench/status.h"
-#include "scenarios/scenario.h"
+#include "harness/scenario/scenario.h"
 
 /* The scenario key that runs a shell command (the external power meter). */
 #define EB_COMMAND_KEY "metrics.power_command"

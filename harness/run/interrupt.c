@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "run/interrupt.h"
+#include "harness/run/interrupt.h"
 
 volatile sig_atomic_t eb_stop_requested = 0;
 volatile sig_atomic_t eb_abort_requested = 0;

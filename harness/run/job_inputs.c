@@ -1,8 +1,8 @@
 /* eb_job_set_inputs (see job_inputs.h). */
 #include <string.h>
 
-#include "inputs/dataset.h"
-#include "run/job_inputs.h"
+#include "harness/inputs/dataset.h"
+#include "harness/run/job_inputs.h"
 
 static int choice(const char *v, const char *const *names, int dflt)
 {

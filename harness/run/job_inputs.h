@@ -3,8 +3,8 @@
 #ifndef EB_JOB_INPUTS_H
 #define EB_JOB_INPUTS_H
 
-#include "run/cell.h"
-#include "scenarios/scenario.h"
+#include "harness/run/cell.h"
+#include "harness/scenario/scenario.h"
 
 void eb_job_set_inputs(const eb_scenario *s, const eb_matrix_cell *c, eb_cell_job *j);
 

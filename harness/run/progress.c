@@ -3,8 +3,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "run/clock.h"
-#include "run/progress.h"
+#include "common/clock.h"
+#include "harness/run/progress.h"
 
 void eb_progress_start(eb_progress *p, FILE *f, int total, int quiet)
 {

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "reports/run_record.h"
+#include "results/run_record.h"
 
 typedef struct eb_progress {
     FILE *f;

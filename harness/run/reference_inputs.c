@@ -3,7 +3,8 @@
 #include <string.h>
 
 #include "edgebench/dtype.h"
-#include "run/reference_inputs.h"
+#include "harness/model/model_load.h"
+#include "harness/run/reference_inputs.h"
 
 eb_status eb_reference_inputs_match(const eb_graph *ref, const eb_graph *var, char *msg,
                                     size_t msg_len)

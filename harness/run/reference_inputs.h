@@ -11,7 +11,7 @@
 
 #include "edgebench/graph.h"
 #include "edgebench/status.h"
-#include "scenarios/scenario.h"
+#include "harness/scenario/scenario.h"
 
 /* EB_OK when ref and var take the same inputs; else EB_ERR_INVALID_ARG
  * with msg saying which input differs and how. */

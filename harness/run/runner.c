@@ -3,18 +3,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "common/sha256.h"
 #include "devices/host_describe.h"
-#include "reports/sha256.h"
-#include "reports/store.h"
-#include "run/cell.h"
-#include "run/consent.h"
-#include "run/reference_inputs.h"
-#include "run/interrupt.h"
-#include "run/progress.h"
-#include "run/job_inputs.h"
-#include "run/runner.h"
-#include "scenarios/scenario.h"
+#include "harness/backend/registry.h"
+#include "harness/run/cell.h"
+#include "harness/run/consent.h"
+#include "harness/run/interrupt.h"
+#include "harness/run/job_inputs.h"
+#include "harness/run/progress.h"
+#include "harness/run/reference_inputs.h"
+#include "harness/run/runner.h"
+#include "harness/scenario/scenario.h"
+#include "results/store.h"
 
 static int wanted_backend(const eb_run_options *o, const char *name)
 {
@@ -131,41 +131,42 @@ out:
     return rc;
 }
 
-int eb_run_scenario(const eb_run_options *o)
+eb_job_outcome eb_run_scenario(const eb_run_options *o)
 {
     FILE *log = o->log ? o->log : stderr;
     char msg[4096];
-    int rc = EB_EXIT_OK, stuck = 0;
+    int rc = EB_JOB_DONE, stuck = 0;
     eb_registry *reg = NULL;
     eb_scenario *s = NULL;
     eb_matrix *m = NULL;
     eb_store *st = NULL;
     if (eb_registry_create(&reg) != EB_OK) {
         fprintf(log, "edgebench run: out of memory\n");
-        return EB_EXIT_RUN;
+        return EB_JOB_FAILED;
     }
     /* from here on a signal ends the run with its summary and exit 3 */
     eb_stop_requested = eb_abort_requested = eb_last_signal = 0;
     eb_interrupt_install();
+    eb_backend_names names = {eb_registry_knows, eb_registry_available_names, reg};
     eb_scenario_source src = {.path = o->scenario_path, .overrides = o->overrides,
-                              .n_overrides = o->n_overrides, .registry = reg};
+                              .n_overrides = o->n_overrides, .backends = &names};
     eb_scenario_errors errs;
     eb_status est = eb_scenario_load_source(&src, &s, &errs);
     if (est != EB_OK) {
         eb_scenario_errors_format(&errs, msg, sizeof msg);
         fprintf(log, "%s\n", msg[0] ? msg : eb_status_str(est));
-        rc = EB_EXIT_USAGE;
+        rc = EB_JOB_BAD_INPUT;
         goto out;
     }
     if (eb_scenario_commands_allowed(s, o->allow_commands, "--allow-commands", msg,
                                      sizeof msg) != EB_OK) {
         fprintf(log, "edgebench run: %s\n", msg);
-        rc = EB_EXIT_USAGE;
+        rc = EB_JOB_BAD_INPUT;
         goto out;
     }
     if (eb_scenario_check_reference_inputs(s, msg, sizeof msg) != EB_OK) {
         fprintf(log, "edgebench run: %s\n", msg);
-        rc = EB_EXIT_USAGE;
+        rc = EB_JOB_BAD_INPUT;
         goto out;
     }
     for (int i = 0; i < o->n_backends; i++) {
@@ -175,13 +176,13 @@ int eb_run_scenario(const eb_run_options *o)
         if (!found) {
             fprintf(log, "edgebench run: --backend %s: the scenario %s has no such backend\n",
                     o->backends[i], o->scenario_path);
-            rc = EB_EXIT_USAGE;
+            rc = EB_JOB_BAD_INPUT;
             goto out;
         }
     }
     if (eb_scenario_expand(s, &m, msg, sizeof msg) != EB_OK) {
         fprintf(log, "%s\n", msg);
-        rc = EB_EXIT_USAGE;
+        rc = EB_JOB_BAD_INPUT;
         goto out;
     }
     int total = 0;
@@ -189,7 +190,7 @@ int eb_run_scenario(const eb_run_options *o)
         total += wanted_backend(o, m->cells[i].backend) && wanted_cell(o, &m->cells[i]);
     if ((est = eb_store_open(o->output, o->append, &st, msg, sizeof msg)) != EB_OK) {
         fprintf(log, "edgebench run: %s\n", msg);
-        rc = EB_EXIT_USAGE;
+        rc = EB_JOB_BAD_INPUT;
         goto out;
     }
     char device[64];
@@ -200,7 +201,7 @@ int eb_run_scenario(const eb_run_options *o)
     if (eb_store_set_command(st, o->command_line ? o->command_line : "", msg, sizeof msg) != EB_OK ||
         store_context(st, reg, s, device, msg, sizeof msg) != EB_OK) {
         fprintf(log, "edgebench run: %s\n", msg);
-        rc = EB_EXIT_RUN;
+        rc = EB_JOB_FAILED;
         goto out;
     }
 
@@ -276,21 +277,22 @@ int eb_run_scenario(const eb_run_options *o)
                 o->output);
     if (store_failed || eb_stop_requested || stuck || counts[EB_RUN_FAILED] || counts[EB_RUN_CRASHED] ||
         counts[EB_RUN_TIMEOUT] || counts[EB_RUN_INTERRUPTED])
-        rc = EB_EXIT_RUN;
+        rc = EB_JOB_FAILED;
 out:
     if (st)
         eb_store_close(st, msg, sizeof msg);
     eb_interrupt_restore();
     if (stuck) {
-        /* the hung cell's thread still runs in a backend of reg: end the
-         * process here, without unloading anything under it */
-        fflush(NULL);
-        _exit(rc);
+        /* the hung cell's thread still runs in a backend of reg: nothing
+         * under it is unloaded or freed; the caller ends the process */
+        if (o->left_running)
+            *o->left_running = 1;
+        return rc;
     }
     eb_matrix_destroy(m);
     eb_scenario_destroy(s);
     eb_registry_destroy(reg);
-    if (rc == EB_EXIT_OK && eb_stop_requested)
-        rc = EB_EXIT_RUN; /* a signal before the first cell */
+    if (rc == EB_JOB_DONE && eb_stop_requested)
+        rc = EB_JOB_FAILED; /* a signal before the first cell */
     return rc;
 }

@@ -10,6 +10,8 @@
 
 #include <stdio.h>
 
+#include "harness/run/job_outcome.h"
+
 typedef struct eb_run_options {
     const char *scenario_path;
     const char *const *overrides; /* --set KEY=VALUE */
@@ -27,11 +29,15 @@ typedef struct eb_run_options {
     int quiet;
     int allow_commands;           /* --allow-commands: run metrics.power_command */
     FILE *log;                    /* progress and messages (stderr) */
+    int *left_running;            /* optional out: set to 1 when a cell of isolation:
+                                   * none did not stop; its thread still runs inside a
+                                   * loaded backend, which was not unloaded, and the
+                                   * caller must end the process at once (_exit) */
 } eb_run_options;
 
-/* Returns the process exit code: 0 every cell ok (or skipped as
- * unavailable), 2 bad scenario / options / output file, 3 a cell failed,
+/* Done: every cell ok (or skipped as unavailable); bad input: the
+ * scenario, options or output file were refused; failed: a cell failed,
  * crashed or timed out, or the run was interrupted. */
-int eb_run_scenario(const eb_run_options *o);
+eb_job_outcome eb_run_scenario(const eb_run_options *o);
 
 #endif

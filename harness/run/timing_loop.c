@@ -1,8 +1,8 @@
 /* eb_timing_loop: warm-up and measured phases (see timing_loop.h). */
 #include <string.h>
 
-#include "run/clock.h"
-#include "run/timing_loop.h"
+#include "common/clock.h"
+#include "harness/run/timing_loop.h"
 
 static uint64_t real_clock(void *arg)
 {

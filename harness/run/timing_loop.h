@@ -39,7 +39,7 @@ typedef struct eb_loop_hooks {
     void (*phase)(void *phase_arg, int measured);
     void *phase_arg;
     /* optional: the clock the loop reads, monotonic nanoseconds; NULL (the
-     * default) is eb_now_ns (run/clock.h), read inline. A test gives a fake
+     * default) is eb_now_ns (common/clock.h), read inline. A test gives a fake
      * clock (advanced by its infer) to check the loop's stopping rules
      * without depending on real time. */
     uint64_t (*clock)(void *clock_arg);

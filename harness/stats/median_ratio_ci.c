@@ -9,10 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/rng.h"
 #include "harness/stats/stats.h"
-#include "harness/stats/stats_internal.h"
 #include "harness/stats/two_sample.h"
-#include "stats/rng.h"
 
 
 
@@ -86,8 +85,8 @@ int eb_median_ratio_ci(const uint64_t *a, size_t na, const uint64_t *b, size_t n
         goto out;
     memcpy(sa, a, na * sizeof *sa);
     memcpy(sb, b, nb * sizeof *sb);
-    eb__sort_u64(sa, na);
-    eb__sort_u64(sb, nb);
+    eb_sort_u64(sa, na);
+    eb_sort_u64(sb, nb);
 
     eb_rng r;
     eb_rng_seed(&r, seed);

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "harness/stats/stats.h"
-#include "harness/stats/stats_internal.h"
 
 void eb_stability_rules_default(eb_stability_rules *r)
 {
@@ -22,7 +21,7 @@ void eb_stability_rules_default(eb_stability_rules *r)
 static double median_of_copy(const uint64_t *v, size_t n, uint64_t *scratch)
 {
     memcpy(scratch, v, n * sizeof *v);
-    eb__sort_u64(scratch, n);
+    eb_sort_u64(scratch, n);
     return eb_percentile_sorted(scratch, n, 50.0);
 }
 

@@ -4,18 +4,6 @@
 #include <string.h>
 
 #include "harness/stats/stats.h"
-#include "harness/stats/stats_internal.h"
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-void eb__sort_u64(uint64_t *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_u64);
-}
 
 static void summary_empty(eb_summary *s)
 {
@@ -46,7 +34,7 @@ int eb_stats_summarize(const uint64_t *samples, size_t n, const eb_stability_rul
     s.drift = eb_drift(samples, n, sorted);
 
     memcpy(sorted, samples, n * sizeof *samples);
-    eb__sort_u64(sorted, n);
+    eb_sort_u64(sorted, n);
 
     s.min = (double)sorted[0];
     s.max = (double)sorted[n - 1];

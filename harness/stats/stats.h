@@ -45,6 +45,9 @@ void eb_stability_rules_default(eb_stability_rules *r);
 int eb_stats_summarize(const uint64_t *samples, size_t n, const eb_stability_rules *rules,
                        uint64_t *scratch, eb_summary *out);
 
+/* Sort ascending in place (samples before a percentile or a plot). */
+void eb_sort_u64(uint64_t *v, size_t n);
+
 /* Percentile p in [0, 100] of sorted samples (type 7): with h = (n-1)p/100,
  * x[floor h] + frac(h) (x[floor h + 1] - x[floor h]). NAN when n == 0 or p is
  * outside [0, 100] (or NAN). */

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "thermal/thermal.h"
+#include "harness/thermal/thermal.h"
 
 static volatile uint64_t sink_u;
 static volatile double sink_d;

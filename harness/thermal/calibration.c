@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "run/clock.h"
-#include "thermal/thermal.h"
+#include "common/clock.h"
+#include "harness/thermal/thermal.h"
 
 static volatile uint64_t calibration_sink;
 

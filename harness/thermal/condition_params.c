@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "thermal/thermal.h"
+#include "harness/thermal/thermal.h"
 
 int eb_condition_param(const char *params, const char *key, const char *def, char *out,
                        size_t out_len)

@@ -78,7 +78,7 @@ double eb_calibration_speed(uint64_t units, int reps, double *cpu_speed);
 
 /* ---- verdicts: throttled or competing load ---------------------------------- */
 
-/* What a cell measured about the machine under it (thermal/cell_hw.c). */
+/* What a cell measured about the machine under it (harness/run/cell_hw.c). */
 typedef struct eb_hw_evidence {
     double threshold;       /* metrics.throttle_threshold, e.g. 0.15 */
     int threads;            /* the cell's threads */

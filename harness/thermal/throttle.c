@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "thermal/thermal.h"
+#include "harness/thermal/thermal.h"
 
 /* The duty cycle (see thermal.h): absolute times, so a late wake-up
  * shortens the phase it ends instead of shifting every later one. */

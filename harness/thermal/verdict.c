@@ -1,11 +1,11 @@
 /* The throttling and competing-load verdicts from a cell's evidence (see
  * thermal.h, docs/sensors.md "Throttling and competing load"). Pure: the
- * cell gathers the evidence (thermal/cell_hw.c), tests give it directly. */
+ * cell gathers the evidence (harness/run/cell_hw.c), tests give it directly. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "thermal/thermal.h"
+#include "harness/thermal/thermal.h"
 
 int eb_hw_verdicts(const eb_hw_evidence *e, char *throttled, size_t throttled_len,
                    char *competing, size_t competing_len)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "transforms/transform_kinds.h"
+#include "harness/transforms/transform_kinds.h"
 
 /* splitmix64 of x: decorrelates the per-sample seeds (seed, m). */
 static uint64_t mix(uint64_t x) { return eb_splitmix64(&x); }

@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/rng.h"
 #include "edgebench/status.h"
-#include "inputs/random_inputs.h"
 
 #define EB_TRANSFORM_MAX_PARAMS 3
 

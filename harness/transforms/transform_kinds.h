@@ -2,7 +2,7 @@
 #ifndef EB_TRANSFORM_KINDS_H
 #define EB_TRANSFORM_KINDS_H
 
-#include "transforms/transform.h"
+#include "harness/transforms/transform.h"
 
 #define EB_TF_FN(name)                                                                       \
     void eb_tf_##name(const eb_transform *t, const double *p, eb_image *img, eb_rng *rng,   \

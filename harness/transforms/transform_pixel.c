@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "transforms/transform_kinds.h"
+#include "harness/transforms/transform_kinds.h"
 
 static float clamp01(double v) { return v < 0 ? 0.0f : v > 1 ? 1.0f : (float)v; }
 

@@ -2,7 +2,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "transforms/transform_kinds.h"
+#include "harness/transforms/transform_kinds.h"
 
 #define PI 3.14159265358979323846
 

@@ -5,7 +5,8 @@
  * op edgebench knows, and per-node cost (MACs, FLOPs, parameter bytes).
  *
  * Ownership: the graph owns every pointer reachable from it (names, dims,
- * constant data, attributes) until eb_graph_destroy(). Backends receive a
+ * constant data, attributes) until the harness destroys it
+ * (harness/model/model_load.h). Backends receive a
  * const eb_graph * and must not keep pointers into it past release().
  *
  * The accessors at the end are static inline so a backend plugin loaded with
@@ -120,13 +121,6 @@ typedef struct eb_graph {
     uint64_t macs, flops, param_count, param_bytes;
 } eb_graph;
 
-/* Options for loading; pass NULL for defaults. */
-typedef struct eb_load_options {
-    /* Value given to symbolic or unknown input dimensions (ONNX dim_param,
-     * e.g. a batch named "N"). Default 1. */
-    int64_t default_dim;
-} eb_load_options;
-
 /* ---- inline accessors (usable from plugins) ---------------------------- */
 
 static inline const eb_attr *eb_node_attr(const eb_node *n, const char *name)
@@ -179,26 +173,6 @@ static inline const eb_tensor *eb_node_output(const eb_graph *g, const eb_node *
         return NULL;
     return &g->tensors[n->outputs[i]];
 }
-
-/* ---- harness functions (the edgebench core library) --------------------- */
-
-/* Load an ONNX file. On failure returns a status, writes a message naming the
- * file, node and problem into msg, and leaves *out NULL. */
-eb_status eb_graph_load(const char *path, const eb_load_options *opts, eb_graph **out,
-                        char *msg, size_t msg_len);
-
-/* Same from bytes in memory; `label` names the source in messages. */
-eb_status eb_graph_load_buffer(const void *bytes, size_t n, const char *label,
-                               const eb_load_options *opts, eb_graph **out, char *msg,
-                               size_t msg_len);
-
-void eb_graph_destroy(eb_graph *g); /* NULL is a no-op */
-
-/* Index of the tensor named `name`, or -1. */
-int eb_graph_find_tensor(const eb_graph *g, const char *name);
-
-/* "1x3x224x224" (or "?" when unknown) into buf; returns buf. */
-char *eb_shape_str(const eb_tensor *t, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

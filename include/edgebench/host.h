@@ -37,9 +37,6 @@ typedef struct eb_host {
     int physical_cores;
 } eb_host;
 
-/* Fill `h` for the running machine (never fails; unknowns stay empty/0). */
-void eb_host_detect(eb_host *h);
-
 #ifdef __cplusplus
 }
 #endif

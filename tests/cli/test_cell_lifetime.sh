@@ -97,7 +97,7 @@ expect_in "$WORK/HUP.err" 'hangup: aborting the current cell'
 
 # ---- 3. a file that cannot grow: exit 3, a message, the stored cells kept ---
 # The store claims the disk space of each write before making it
-# (reports/store_space.c): the file is left as the last stored cell made it
+# (results/store_space.c): the file is left as the last stored cell made it
 # and `report` reads every cell the summary line counts. 2000 samples a
 # cell make each cell's results ~70 KB, so the limits below fill in a few.
 scenario "$WORK/many.yaml" 60 0 "$OK" "$OK" "$OK" "$OK" "$OK" "$OK" "$OK" "$OK"

@@ -2,7 +2,7 @@
 # Results files that crash libhdf5 1.10.8 itself (tests/fuzz/library-crashes,
 # found by fuzzing) end report, compare, gate and merge with exit 2 and a
 # message naming the file, never a signal: the file is read in a child
-# process first (reports/results_sandbox.c). The one that makes HDF5
+# process first (results/results_sandbox.c). The one that makes HDF5
 # allocate 4 GiB is left out: it ends with exit 2 too, but takes minutes.
 . "$(dirname "$0")/lib.sh"
 DIR="$EB_SOURCE_DIR/tests/fuzz/library-crashes"

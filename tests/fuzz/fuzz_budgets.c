@@ -1,6 +1,6 @@
 /* Fuzz target: a budgets file (gate --budgets) from its text. */
-#include "fuzz.h"
 #include "reports/budget.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

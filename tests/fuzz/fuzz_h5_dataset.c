@@ -1,8 +1,8 @@
 /* Fuzz target: an HDF5 file as a dataset input (samples "images" as float,
  * labels "labels" as int64). HDF5 itself is not instrumented: a crash
  * inside libhdf5 is the library's (docs/security.md). */
-#include "fuzz.h"
-#include "inputs/dataset.h"
+#include "harness/inputs/dataset.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,7 +1,7 @@
 /* Fuzz target: the idx dataset reader, as samples (float) and as labels
  * (int64). */
-#include "fuzz.h"
-#include "inputs/dataset.h"
+#include "harness/inputs/dataset.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

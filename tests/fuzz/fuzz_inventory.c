@@ -1,6 +1,6 @@
 /* Fuzz target: a farm inventory file (edgebench farm INVENTORY ...). */
-#include "farm/inventory.h"
-#include "fuzz.h"
+#include "harness/farm/inventory.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

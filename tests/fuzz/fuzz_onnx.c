@@ -3,7 +3,8 @@
 #include <stdlib.h>
 
 #include "edgebench/graph.h"
-#include "fuzz.h"
+#include "harness/model/model_load.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,17 +5,17 @@
  * (docs/security.md). */
 #include <stdio.h>
 
-#include "fuzz.h"
 #include "reports/compare.h"
 #include "reports/render.h"
-#include "reports/results.h"
+#include "results/results.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static FILE *sink;
     eb_fuzz_limits();
     /* the read itself is under test here, in this process (the CLI reads
-     * in a child first: reports/results_sandbox.c) */
+     * in a child first: results/results_sandbox.c) */
     eb_results_set_sandbox(0);
     if (!sink && !(sink = fopen("/dev/null", "w")))
         return 0;

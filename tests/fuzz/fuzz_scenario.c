@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/registry.h"
-#include "fuzz.h"
-#include "scenarios/scenario.h"
+#include "harness/backend/registry.h"
+#include "harness/scenario/scenario.h"
+#include "tests/fuzz/fuzz.h"
 
 #define MAX_SETS 16
 
@@ -33,11 +33,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              l = strtok_r(NULL, "\n", &save))
             sets[n_sets++] = l;
     }
+    eb_backend_names names = {eb_registry_knows, eb_registry_available_names, reg};
     eb_scenario_source src = {.path = EB_SOURCE_DIR "/tests/data/scenarios/fuzz.yaml",
                               .text = text,
                               .overrides = sets,
                               .n_overrides = n_sets,
-                              .registry = reg};
+                              .backends = &names};
     eb_scenario *s = NULL;
     eb_scenario_errors errs;
     memset(&errs, 0, sizeof errs);

@@ -34,7 +34,7 @@ mkdir -p "$out"
 exec 9>"$out/.lock"
 flock 9
 bin="$out/simd_kernel_checks"
-sources=("$src"/backends/simd/*.c "$src"/backends/ref/*.c "$src"/harness/sdk/*.c
+sources=("$src"/backends/simd/*.c "$src"/backends/ref/*.c "$src"/sdk/*.c
          "$src"/tests/simd/*.c)
 newest=$(ls -t "${sources[@]}" "$src"/backends/simd/*.h "$src"/backends/simd/*.inc \
          "$src"/backends/ref/*.h "$src"/tests/simd/*.h 2>/dev/null | head -1)
@@ -51,7 +51,7 @@ if [ ! -x "$bin" ] || [ "$newest" -nt "$bin" ]; then
         esac
         o="$out/$(basename "$(dirname "$f")")_$name.o"
         if ! "$cc" -std=c11 -D_GNU_SOURCE -O2 -ffp-contract=off -Wall -Wextra -Wno-psabi \
-            -I"$src/include" -I"$src/backends/ref" -I"$src/backends/simd" -I"$src/tests/simd" \
+            -I"$src/include" -I"$src" \
             "${flags[@]}" -c "$f" -o "$o"; then
             echo "FAIL: cross-compiling $f"
             exit 1

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ref_q8.h"
-#include "simd_gemm.h"
-#include "simd_kernel_checks.h"
-#include "simd_pool.h"
+#include "backends/ref/ref_q8.h"
+#include "backends/simd/simd_gemm.h"
+#include "backends/simd/simd_pool.h"
+#include "tests/simd/simd_kernel_checks.h"
 
 /* ---- deterministic random numbers ---------------------------------------- */
 

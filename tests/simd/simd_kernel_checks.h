@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "simd_kernels.h"
+#include "backends/simd/simd_kernels.h"
 
 #define EB_SIMD_CHECK_RTOL 1e-4
 

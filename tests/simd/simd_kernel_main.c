@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "simd_kernel_checks.h"
+#include "tests/simd/simd_kernel_checks.h"
 
 int main(void)
 {

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reports/results.h"
-#include "reports/store.h"
-#include "stats/rng.h"
+#include "common/rng.h"
+#include "results/results.h"
+#include "results/store.h"
 
 static int usage(void)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reports/results.h"
+#include "results/results.h"
 
 typedef struct fx_run {
     const char *device, *backend, *variant, *condition;

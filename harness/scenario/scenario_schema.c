@@ -1,0 +1,404 @@
+/* The scenario key tables (format version 1). docs/scenarios.md documents
+ * each row; tests/test_scenario.c checks that it does. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/scenario/scenario.h"
+#include "harness/scenario/scenario_schema.h"
+
+#define DAY_MS 86400000LL
+#define MAX_ITERATIONS 1000000000LL
+
+/* ---- model -------------------------------------------------------------- */
+
+static const eb_key variant_fields[] = {
+    {.name = "path", .type = EB_K_STR, .flags = EB_KF_REQUIRED | EB_KF_NONEMPTY, .maxlen = 1000},
+    {.name = "description", .type = EB_K_STR, .def = ""},
+    {0}};
+
+static const eb_key variant = {.name = "<variant>", .type = EB_K_MAP, .fields = variant_fields,
+                               .shorthand = "path"};
+
+static const eb_key model_fields[] = {
+    {.name = "path", .type = EB_K_STR, .flags = EB_KF_NONEMPTY, .maxlen = 1000},
+    {.name = "variants", .type = EB_K_DICT, .flags = EB_KF_NONEMPTY | EB_KF_NAME, .maxlen = 63,
+     .item = &variant},
+    {.name = "reference", .type = EB_K_STR, .flags = EB_KF_NAME, .def = "the first variant"},
+    {0}};
+
+/* ---- inputs: one key table per kind --------------------------------------- */
+
+static const char *const distributions[] = {"uniform", "normal", NULL};
+
+static const eb_key random_fields[] = {
+    {.name = "seed", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},
+    {.name = "distribution", .type = EB_K_ENUM, .choices = distributions, .def = "uniform"},
+    {.name = "low", .type = EB_K_NUM, .fmin = -1e300, .fmax = 1e300, .def = "0"},
+    {.name = "high", .type = EB_K_NUM, .fmin = -1e300, .fmax = 1e300, .def = "1"},
+    {.name = "mean", .type = EB_K_NUM, .fmin = -1e300, .fmax = 1e300, .def = "0"},
+    {.name = "std", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 1e300,
+     .def = "1"},
+    {0}};
+
+static const char *const dataset_formats[] = {"auto", "idx", "npy", "hdf5", NULL};
+static const char *const sample_orders[] = {"sequential", "shuffled", NULL};
+static const char *const layouts[] = {"auto", "NCHW", "NHWC", NULL};
+static const char *const resizes[] = {"bilinear", "nearest", "none", NULL};
+static const char *const sample_layouts[] = {"hwc", "chw", NULL};
+static const char *const input_dtypes[] = {"auto", "float32", "uint8", "int8", NULL};
+
+static const eb_key norm_value = {.name = "<value>", .type = EB_K_NUM, .fmin = -1e300,
+                                  .fmax = 1e300};
+static const eb_key norm_std = {.name = "<value>", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN,
+                                .fmin = 0, .fmax = 1e300};
+
+static const eb_key normalize_fields[] = {
+    {.name = "scale", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 1e300,
+     .def = "0.00392156862745098"},
+    {.name = "mean", .type = EB_K_LIST, .maxn = 4, .item = &norm_value, .def = "[0]"},
+    {.name = "std", .type = EB_K_LIST, .maxn = 4, .item = &norm_std, .def = "[1]"},
+    {0}};
+
+static const eb_key dataset_fields[] = {
+    {.name = "path", .type = EB_K_STR, .flags = EB_KF_REQUIRED | EB_KF_NONEMPTY, .maxlen = 1000},
+    {.name = "labels", .type = EB_K_STR, .maxlen = 1000, .def = ""},
+    {.name = "format", .type = EB_K_ENUM, .choices = dataset_formats, .def = "auto"},
+    {.name = "images_dataset", .type = EB_K_STR, .flags = EB_KF_NONEMPTY, .maxlen = 250,
+     .def = "images"},
+    {.name = "labels_dataset", .type = EB_K_STR, .maxlen = 250, .def = ""},
+    {.name = "limit", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},
+    {.name = "order", .type = EB_K_ENUM, .choices = sample_orders, .def = "sequential"},
+    {.name = "seed", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},
+    {.name = "normalize", .type = EB_K_MAP, .fields = normalize_fields},
+    {.name = "layout", .type = EB_K_ENUM, .choices = layouts, .def = "auto"},
+    {.name = "resize", .type = EB_K_ENUM, .choices = resizes, .def = "bilinear"},
+    {.name = "sample_layout", .type = EB_K_ENUM, .choices = sample_layouts, .def = "hwc"},
+    {.name = "dtype", .type = EB_K_ENUM, .choices = input_dtypes, .def = "auto"},
+    {0}};
+
+static const eb_kind input_kinds[] = {{"random", random_fields}, {"dataset", dataset_fields}, {0}};
+
+static const eb_key inputs_fields[] = {{.name = "kind", .type = EB_K_KIND, .def = "random"}, {0}};
+
+/* ---- backends ------------------------------------------------------------- */
+
+static const eb_key option_value = {.name = "<option>", .type = EB_K_SCALAR,
+                                    .flags = EB_KF_SWEEP, .maxlen = 255};
+
+static const eb_key backend_fields[] = {
+    {.name = "name", .type = EB_K_STR, .flags = EB_KF_REQUIRED | EB_KF_NONEMPTY, .maxlen = 63},
+    {.name = "threads", .type = EB_K_INT, .flags = EB_KF_SWEEP, .imin = 1, .imax = 1024,
+     .def = "1"},
+    {.name = "options", .type = EB_K_DICT, .maxlen = 63, .maxn = 32, .item = &option_value,
+     .def = "{}"},
+    {0}};
+
+static const eb_key backend = {.name = "<backend>", .type = EB_K_MAP, .fields = backend_fields,
+                               .shorthand = "name"};
+
+/* ---- run ------------------------------------------------------------------- */
+
+static const char *const orders[] = {"ordered", "shuffled", NULL};
+static const char *const isolations[] = {"process", "none", NULL};
+
+static const eb_key warmup_fields[] = {
+    {.name = "iterations", .type = EB_K_INT, .flags = EB_KF_SWEEP, .imin = 0,
+     .imax = MAX_ITERATIONS, .def = "10"},
+    {.name = "min_time_ms", .type = EB_K_INT, .flags = EB_KF_SWEEP, .imin = 0, .imax = DAY_MS,
+     .def = "100"},
+    {0}};
+
+static const eb_key measure_fields[] = {
+    {.name = "iterations", .type = EB_K_INT, .flags = EB_KF_SWEEP, .imin = 1,
+     .imax = MAX_ITERATIONS, .def = "100"},
+    {.name = "min_time_ms", .type = EB_K_INT, .flags = EB_KF_SWEEP, .imin = 0, .imax = DAY_MS,
+     .def = "1000"},
+    {.name = "max_time_ms", .type = EB_K_INT, .flags = EB_KF_SWEEP, .imin = 1, .imax = DAY_MS,
+     .def = "10000"},
+    {0}};
+
+static const eb_key run_fields[] = {
+    {.name = "warmup", .type = EB_K_MAP, .fields = warmup_fields},
+    {.name = "measure", .type = EB_K_MAP, .fields = measure_fields},
+    {.name = "repetitions", .type = EB_K_INT, .imin = 1, .imax = 10000, .def = "1"},
+    {.name = "order", .type = EB_K_ENUM, .choices = orders, .def = "ordered"},
+    {.name = "seed", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},
+    {.name = "isolation", .type = EB_K_ENUM, .choices = isolations, .def = "process"},
+    {.name = "timeout_s", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 604800,
+     .def = "300"},
+    {0}};
+
+const eb_run_field eb_run_fields[] = {
+    {"warmup.iterations", offsetof(eb_run_settings, warmup_iterations), 1},
+    {"warmup.min_time_ms", offsetof(eb_run_settings, warmup_min_time_ms), 1},
+    {"measure.iterations", offsetof(eb_run_settings, measure_iterations), 1},
+    {"measure.min_time_ms", offsetof(eb_run_settings, measure_min_time_ms), 1},
+    {"measure.max_time_ms", offsetof(eb_run_settings, measure_max_time_ms), 1},
+    {"repetitions", offsetof(eb_run_settings, repetitions), 0},
+    {0}};
+
+/* ---- conditions: one key table per kind ------------------------------------ */
+
+static const eb_key plain_fields[] = {{0}};
+
+/* The builder turns each kind's fields into the condition's resolved
+ * parameters (defaults filled in) and sweep axes. */
+/* Thermal set-ups (issue 5; harness/thermal/, docs/sensors.md). */
+static const char *const soak_loads[] = {"model", "cpu", NULL};
+static const eb_key soak_fields[] = {
+    {.name = "duration_s", .type = EB_K_NUM, .flags = EB_KF_SWEEP | EB_KF_ABOVE_MIN, .fmin = 0,
+     .fmax = 86400, .def = "60"},
+    {.name = "load", .type = EB_K_ENUM, .choices = soak_loads, .def = "model"},
+    {0}};
+
+static const eb_key cooldown_fields[] = {
+    {.name = "sensor", .type = EB_K_STR, .maxlen = 63, .def = ""},
+    {.name = "below_c", .type = EB_K_NUM, .flags = EB_KF_SWEEP, .fmin = -50, .fmax = 200,
+     .def = "50"},
+    {.name = "timeout_s", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 86400,
+     .def = "300"},
+    {0}};
+
+static const char *const throttle_methods[] = {"signal", "cgroup", NULL};
+static const eb_key throttle_fields[] = {
+    {.name = "duty", .type = EB_K_NUM, .flags = EB_KF_SWEEP | EB_KF_ABOVE_MIN, .fmin = 0,
+     .fmax = 1, .def = "0.5"},
+    {.name = "period_ms", .type = EB_K_INT, .imin = 2, .imax = 10000, .def = "100"},
+    {.name = "method", .type = EB_K_ENUM, .choices = throttle_methods, .def = "signal"},
+    {0}};
+
+static const char *const load_kinds[] = {"cpu", "fp", "memory", NULL};
+static const eb_key background_load_fields[] = {
+    {.name = "load_threads", .type = EB_K_INT, .flags = EB_KF_SWEEP, .imin = 1, .imax = 1024,
+     .def = "1"},
+    {.name = "load", .type = EB_K_ENUM, .choices = load_kinds, .def = "cpu"},
+    {0}};
+
+/* Input transforms (harness/transforms/transform.c lists the same kinds and
+ * parameters; tests/test_transforms.c checks the two agree). Each also takes
+ * `seed` and `drift`. */
+static const char *const drift_shapes[] = {"linear", "step", NULL};
+static const eb_key drift_fields[] = {
+    {.name = "param", .type = EB_K_STR, .flags = EB_KF_REQUIRED | EB_KF_NONEMPTY, .maxlen = 63},
+    {.name = "from", .type = EB_K_NUM, .flags = EB_KF_REQUIRED, .fmin = -1e9, .fmax = 1e9},
+    {.name = "to", .type = EB_K_NUM, .flags = EB_KF_REQUIRED, .fmin = -1e9, .fmax = 1e9},
+    {.name = "shape", .type = EB_K_ENUM, .choices = drift_shapes, .def = "linear"},
+    {.name = "at", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},
+    {0}};
+
+#define TF_COMMON                                                                          \
+    {.name = "seed", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},          \
+    {.name = "drift", .type = EB_K_MAP, .fields = drift_fields, .def = "none"}
+#define TF_NUM(n, lo, hi, d)                                                               \
+    {.name = n, .type = EB_K_NUM, .flags = EB_KF_SWEEP, .fmin = lo, .fmax = hi, .def = d}
+
+static const eb_key noise_fields[] = {TF_NUM("sigma", 0, 100, "0"), TF_COMMON, {0}};
+static const eb_key salt_pepper_fields[] = {TF_NUM("p", 0, 1, "0"), TF_COMMON, {0}};
+static const eb_key dead_pixels_fields[] = {TF_NUM("fraction", 0, 1, "0"), TF_NUM("value", 0, 1, "0"),
+                                            TF_COMMON, {0}};
+static const eb_key brightness_fields[] = {TF_NUM("delta", -1, 1, "0"), TF_COMMON, {0}};
+static const eb_key contrast_fields[] = {TF_NUM("factor", 0, 100, "1"), TF_COMMON, {0}};
+static const eb_key bit_depth_fields[] = {TF_NUM("bits", 1, 16, "8"), TF_COMMON, {0}};
+static const eb_key blur_fields[] = {TF_NUM("sigma", 0, 20, "0"), TF_COMMON, {0}};
+static const eb_key occlusion_fields[] = {TF_NUM("size", 0, 100000, "0"), TF_NUM("value", 0, 1, "0"),
+                                          TF_COMMON, {0}};
+static const eb_key rotate_fields[] = {TF_NUM("degrees", -360, 360, "0"), TF_COMMON, {0}};
+static const eb_key translate_fields[] = {TF_NUM("dx", -100000, 100000, "0"),
+                                          TF_NUM("dy", -100000, 100000, "0"), TF_COMMON, {0}};
+
+static const eb_kind condition_kinds[] = {{"plain", plain_fields},
+                                          {"noise", noise_fields},
+                                          {"salt_pepper", salt_pepper_fields},
+                                          {"dead_pixels", dead_pixels_fields},
+                                          {"brightness", brightness_fields},
+                                          {"contrast", contrast_fields},
+                                          {"bit_depth", bit_depth_fields},
+                                          {"blur", blur_fields},
+                                          {"occlusion", occlusion_fields},
+                                          {"rotate", rotate_fields},
+                                          {"translate", translate_fields},
+                                          {"soak", soak_fields},
+                                          {"cooldown", cooldown_fields},
+                                          {"throttle", throttle_fields},
+                                          {"background_load", background_load_fields},
+                                          {0}};
+
+static const eb_key condition_fields[] = {
+    {.name = "name", .type = EB_K_STR, .flags = EB_KF_REQUIRED | EB_KF_NAME},
+    {.name = "kind", .type = EB_K_KIND, .flags = EB_KF_REQUIRED},
+    {0}};
+
+static const eb_key condition = {.name = "<condition>", .type = EB_K_MAP,
+                                 .fields = condition_fields, .kinds = condition_kinds};
+
+/* ---- metrics: sensors, counters, throttling detection (docs/sensors.md) --- */
+
+static const char *const power_sources[] = {"auto", "none", "rapl", "hwmon", "nvml", "command",
+                                            NULL};
+static const eb_key counter_name = {.name = "<counter>", .type = EB_K_STR,
+                                    .flags = EB_KF_NONEMPTY, .maxlen = 63};
+
+static const eb_key metrics_fields[] = {
+    {.name = "counters", .type = EB_K_LIST, .item = &counter_name, .def = "[]"},
+    {.name = "sample_period_ms", .type = EB_K_INT, .imin = 1, .imax = 60000, .def = "100"},
+    {.name = "power", .type = EB_K_ENUM, .choices = power_sources, .def = "auto"},
+    {.name = "power_sensor", .type = EB_K_STR, .maxlen = 63, .def = ""},
+    {.name = "power_command", .type = EB_K_STR, .maxlen = 1000, .def = ""},
+    {.name = "temperature_sensor", .type = EB_K_STR, .maxlen = 63, .def = ""},
+    {.name = "frequency_sensor", .type = EB_K_STR, .maxlen = 63, .def = ""},
+    {.name = "sysfs_root", .type = EB_K_STR, .maxlen = 900, .def = ""},
+    {.name = "idle_baseline_ms", .type = EB_K_INT, .imin = 0, .imax = 600000, .def = "0"},
+    {.name = "calibration_ms", .type = EB_K_INT, .imin = 0, .imax = 60000, .def = "30"},
+    {.name = "throttle_threshold", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0,
+     .fmax = 1, .def = "0.15"},
+    {.name = "temperature_limit_c", .type = EB_K_NUM, .fmin = 0, .fmax = 200, .def = "0"},
+    {.name = "frequency_limit_mhz", .type = EB_K_NUM, .fmin = 0, .fmax = 100000, .def = "0"},
+    {0}};
+
+/* ---- accuracy ------------------------------------------------------------ */
+
+static const char *const on_off[] = {"on", "off", NULL};
+static const eb_key accuracy_fields[] = {
+    {.name = "top_k", .type = EB_K_INT, .imin = 0, .imax = 1000, .def = "5"},
+    {.name = "reference", .type = EB_K_ENUM, .choices = on_off, .def = "on"},
+    {.name = "max_compare", .type = EB_K_INT, .imin = 0, .imax = 100000000, .def = "10000"},
+    {0}};
+
+/* ---- the file ------------------------------------------------------------- */
+
+static const eb_key root_fields[] = {
+    {.name = "edgebench", .type = EB_K_INT, .flags = EB_KF_REQUIRED, .imin = 1, .imax = 1},
+    {.name = "name", .type = EB_K_STR, .flags = EB_KF_NONEMPTY, .maxlen = 127,
+     .def = "the file name without its extension"},
+    {.name = "description", .type = EB_K_STR, .def = ""},
+    {.name = "model", .type = EB_K_MAP, .flags = EB_KF_REQUIRED, .fields = model_fields},
+    {.name = "inputs", .type = EB_K_MAP, .fields = inputs_fields, .kinds = input_kinds},
+    {.name = "backends", .type = EB_K_LIST, .flags = EB_KF_REQUIRED | EB_KF_NONEMPTY,
+     .item = &backend},
+    {.name = "run", .type = EB_K_MAP, .fields = run_fields},
+    {.name = "conditions", .type = EB_K_LIST, .flags = EB_KF_NONEMPTY, .item = &condition,
+     .def = "[{name: plain, kind: plain}]"},
+    {.name = "budgets", .type = EB_K_RAW},
+    {.name = "metrics", .type = EB_K_MAP, .fields = metrics_fields},
+    {.name = "accuracy", .type = EB_K_MAP, .fields = accuracy_fields},
+    {0}};
+
+const eb_key eb_schema_root = {.name = "", .type = EB_K_MAP, .fields = root_fields};
+
+/* ---- lookups ---------------------------------------------------------------- */
+
+const eb_key *eb_schema_field(const eb_key *k, const eb_kind *kind, const char *name)
+{
+    for (const eb_key *f = k->fields; f && f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    for (const eb_key *f = kind ? kind->fields : NULL; f && f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+const eb_kind *eb_schema_kind(const eb_key *k, const char *name)
+{
+    for (const eb_kind *kd = k->kinds; kd && kd->name; kd++)
+        if (strcmp(kd->name, name) == 0)
+            return kd;
+    return NULL;
+}
+
+int eb_schema_is_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 63)
+        return 0;
+    for (; *s; s++) {
+        char c = *s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.' || c == '+'))
+            return 0;
+    }
+    return 1;
+}
+
+static void visit(const eb_key *k, const eb_kind *kind, const char *path, eb_schema_visit_fn fn,
+                  void *arg)
+{
+    if (path[0])
+        fn(arg, path, k, kind);
+    char sub[256];
+    if (k->type == EB_K_MAP) {
+        for (const eb_key *f = k->fields; f && f->name; f++) {
+            snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", f->name);
+            visit(f, NULL, sub, fn, arg);
+        }
+        for (const eb_kind *kd = k->kinds; kd && kd->name; kd++)
+            for (const eb_key *f = kd->fields; f && f->name; f++) {
+                snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", f->name);
+                visit(f, kd, sub, fn, arg);
+            }
+    } else if (k->type == EB_K_LIST) {
+        snprintf(sub, sizeof sub, "%s[]", path);
+        /* the item itself has no key of its own: visit its fields */
+        const eb_key *it = k->item;
+        if (it->type == EB_K_MAP) {
+            for (const eb_key *f = it->fields; f && f->name; f++) {
+                char p2[300];
+                snprintf(p2, sizeof p2, "%s.%s", sub, f->name);
+                visit(f, NULL, p2, fn, arg);
+            }
+            for (const eb_kind *kd = it->kinds; kd && kd->name; kd++)
+                for (const eb_key *f = kd->fields; f && f->name; f++) {
+                    char p2[300];
+                    snprintf(p2, sizeof p2, "%s.%s", sub, f->name);
+                    visit(f, kd, p2, fn, arg);
+                }
+        }
+    } else if (k->type == EB_K_DICT) {
+        snprintf(sub, sizeof sub, "%s.*", path);
+        const eb_key *it = k->item;
+        if (it->type == EB_K_MAP) {
+            for (const eb_key *f = it->fields; f && f->name; f++) {
+                char p2[300];
+                snprintf(p2, sizeof p2, "%s.%s", sub, f->name);
+                visit(f, NULL, p2, fn, arg);
+            }
+        } else {
+            fn(arg, sub, it, NULL);
+        }
+    }
+}
+
+void eb_schema_visit(eb_schema_visit_fn fn, void *arg)
+{
+    visit(&eb_schema_root, NULL, "", fn, arg);
+}
+
+/* ---- the keys that sweep, for messages ------------------------------------- */
+
+#define SWEEP_TEXT_LEN 2048
+
+static void add_sweep(void *arg, const char *path, const eb_key *k, const eb_kind *kind)
+{
+    (void)kind;
+    char *text = arg;
+    if (!(k->flags & EB_KF_SWEEP))
+        return;
+    /* condition kinds add many: named once as a group */
+    if (strncmp(path, "conditions[].", 13) == 0)
+        path = "conditions[] parameters of a kind";
+    size_t plen = strlen(path);
+    for (const char *p = strstr(text, path); p; p = strstr(p + 1, path))
+        if ((p == text || p[-1] == ' ') && (p[plen] == ',' || p[plen] == '\0'))
+            return;
+    size_t used = strlen(text);
+    snprintf(text + used, SWEEP_TEXT_LEN - used, "%s%s", used ? ", " : "", path);
+}
+
+const char *eb_schema_sweep_keys(void)
+{
+    static char text[SWEEP_TEXT_LEN]; /* computed once; the tables are constant */
+    if (!text[0])
+        eb_schema_visit(add_sweep, text);
+    return text;
+}
