@@ -25,21 +25,6 @@ int64_t eb_ref_im2col_cols(const eb_window *w)
     return c;
 }
 
-/* Output positions o in [0, out) whose input coordinate o*stride + off lies in
- * [0, in): returns the first and one past the last. */
-static void valid_range(int64_t off, int64_t stride, int64_t in, int64_t out, int64_t *lo,
-                        int64_t *hi)
-{
-    int64_t l = off >= 0 ? 0 : (-off + stride - 1) / stride;
-    int64_t h = in - off <= 0 ? 0 : (in - off - 1) / stride + 1;
-    if (h > out)
-        h = out;
-    if (l > h)
-        l = h;
-    *lo = l;
-    *hi = h;
-}
-
 void eb_ref_im2col_f32(const eb_window *w, int64_t channels, const float *x, float *col)
 {
     const int ns = w->n_spatial, last = ns - 1;
@@ -62,7 +47,7 @@ void eb_ref_im2col_f32(const eb_window *w, int64_t channels, const float *x, flo
             for (int i = 0; i < ns; i++)
                 off[i] = k[i] * w->dilation[i] - w->pad_begin[i];
             int64_t lo, hi;
-            valid_range(off[last], sw, w->in[last], ow_n, &lo, &hi);
+            eb_window_valid_range(off[last], sw, w->in[last], ow_n, &lo, &hi);
             int64_t o[EB_MAX_SPATIAL] = {0};
             for (int64_t r = 0; r < out_rows; r++, col += ow_n) {
                 const float *src = xc;

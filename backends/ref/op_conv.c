@@ -103,19 +103,6 @@ static eb_status prepare(const eb_graph *g, const eb_node *n, void **state, size
     return EB_OK;
 }
 
-/* Output positions o in [0, out) whose input coordinate o*stride + off lies
- * in [0, in). */
-static void valid_range(int64_t off, int64_t stride, int64_t in, int64_t out, int64_t *lo,
-                        int64_t *hi)
-{
-    int64_t l = off >= 0 ? 0 : (-off + stride - 1) / stride;
-    int64_t h = in - off <= 0 ? 0 : (in - off - 1) / stride + 1;
-    if (h > out)
-        h = out;
-    *lo = l < h ? l : h;
-    *hi = h;
-}
-
 /* One output plane of a 2-D depthwise convolution, a row at a time so the
  * row being accumulated stays in L1 across the kernel taps. */
 static void depthwise_plane(const eb_window *w, const float *x, const float *k, float bias,
@@ -137,7 +124,7 @@ static void depthwise_plane(const eb_window *w, const float *x, const float *k, 
                 const float wv = k[kh * kw_n + kw];
                 const int64_t off = kw * w->dilation[1] - w->pad_begin[1];
                 int64_t lo, hi;
-                valid_range(off, sw, iw_n, ow_n, &lo, &hi);
+                eb_window_valid_range(off, sw, iw_n, ow_n, &lo, &hi);
                 if (sw == 1) {
                     const float *s = src + off;
                     for (int64_t ow = lo; ow < hi; ow++)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "backends/simd/simd_kernels.h"
+#include "edgebench/window.h"
 
 #if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
 #define MADD(a, b, c) fmaf((a), (b), (c))
@@ -39,19 +40,6 @@ static inline int32_t q_round(float v, int32_t zp, float lo, float hi)
 }
 
 /* ---- packing ------------------------------------------------------------ */
-
-/* Output positions o in [0, out) whose input coordinate o*stride + off lies
- * in [0, in). */
-static void valid_range(int64_t off, int64_t stride, int64_t in, int64_t out, int64_t *lo,
-                        int64_t *hi)
-{
-    int64_t l = off >= 0 ? 0 : (-off + stride - 1) / stride;
-    int64_t h = in - off <= 0 ? 0 : (in - off - 1) / stride + 1;
-    if (h > out)
-        h = out;
-    *lo = l < h ? l : h;
-    *hi = h;
-}
 
 static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, int64_t j0,
                                   int nvalid, int nr, float *dst)
@@ -1113,7 +1101,7 @@ static void EB_VEC_FN(maxpool_f32)(const eb_simd_conv_geom *g, const float *x, f
             for (int64_t kx = 0; kx < g->kw; kx++) {
                 const int64_t off = kx * g->dw - g->pw;
                 int64_t l, h;
-                valid_range(off, g->sw, g->iw, g->ow, &l, &h);
+                eb_window_valid_range(off, g->sw, g->iw, g->ow, &l, &h);
                 if (g->sw == 2) {
                     const float *s = src + off;
                     for (int64_t o = l; o < h; o++)

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/spawn.h"
 #include "devices/host_describe.h"
 #include "harness/cli/cli.h"
 
@@ -56,17 +57,7 @@ static int run_side(const char *program, const char *scenario, const char *out, 
         argv[a++] = sets[i];
     }
     argv[a] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execv(program, (char *const *)argv);
-        fprintf(stderr, "edgebench ab: cannot run %s\n", program);
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-        return -1;
-    return WEXITSTATUS(status);
+    return eb_spawn_run(program, (char *const *)argv);
 }
 
 int eb_cmd_ab(int argc, char **argv)

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/spawn.h"
 #include "common/yaml_tree.h"
 #include "harness/cli/cli.h"
 #include "reports/gate.h"
@@ -169,15 +170,7 @@ static int rerun_cells(confirm_ctx *cx, const char *program, int candidate, cons
         argv[a++] = cx->sets[i];
     }
     argv[a] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execv(exe, (char *const *)argv);
-        _exit(127);
-    }
-    int status = 0, rc = -1;
-    if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status))
-        rc = WEXITSTATUS(status);
+    int rc = eb_spawn_run(exe, (char *const *)argv);
     for (int i = 0; i < n_own; i++)
         free(own_sets[i]);
     return rc;

@@ -1,5 +1,6 @@
 /* Farm transports (transport.h): argv for ssh/scp/exec/local, and a small
  * fork/exec runner with captured output. */
+#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/spawn.h"
 #include "harness/farm/transport.h"
 
 #define MAX_CAPTURE (1u << 20)
@@ -232,31 +234,22 @@ int eb_transport_spawn(char *const argv[], int log_fd, char **capture)
     int pfd[2] = {-1, -1};
     if (capture) {
         *capture = NULL;
-        if (pipe(pfd) != 0)
+        if (pipe2(pfd, O_CLOEXEC) != 0)
             return 127;
     }
-    pid_t pid = fork();
+    eb_spawn_options so;
+    eb_spawn_options_init(&so);
+    so.search_path = 1;
+    so.fd[0] = EB_SPAWN_NULL;
+    so.fd[1] = capture ? pfd[1] : log_fd;
+    so.fd[2] = log_fd;
+    pid_t pid = eb_spawn(argv[0], argv, &so, NULL, 0);
     if (pid < 0) {
         if (capture) {
             close(pfd[0]);
             close(pfd[1]);
         }
         return 127;
-    }
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0)
-            dup2(devnull, 0);
-        dup2(capture ? pfd[1] : log_fd, 1);
-        dup2(log_fd, 2);
-        if (capture) {
-            close(pfd[0]);
-            close(pfd[1]);
-        }
-        signal(SIGPIPE, SIG_DFL);
-        execvp(argv[0], argv);
-        dprintf(2, "cannot start %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
     }
     if (capture) {
         close(pfd[1]);
@@ -290,11 +283,6 @@ int eb_transport_spawn(char *const argv[], int log_fd, char **capture)
             buf[n] = '\0';
         *capture = buf;
     }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return 127;
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    int rc = eb_spawn_wait(pid);
+    return rc < 0 ? 127 : rc;
 }

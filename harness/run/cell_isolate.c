@@ -1,6 +1,7 @@
 /* Parent side of an isolated cell: start `edgebench __cell`, feed it the job,
  * read its stream, enforce the timeout, and turn however it ended into a
  * run status. The parent survives whatever the backend does. */
+#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -8,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -17,6 +17,7 @@
 
 #include "common/clock.h"
 #include "common/signal_name.h"
+#include "common/spawn.h"
 #include "harness/run/cell.h"
 #include "harness/run/cell_record.h"
 #include "harness/run/cell_wire.h"
@@ -151,51 +152,27 @@ eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double t
                                char *msg, size_t msg_len)
 {
     int jp[2] = {-1, -1}, rp[2] = {-1, -1}, lp[2] = {-1, -1};
-    if (pipe(jp) || pipe(rp) || pipe(lp)) {
+    /* close-on-exec: the child gets only the ends placed at 0-3 */
+    if (pipe2(jp, O_CLOEXEC) || pipe2(rp, O_CLOEXEC) || pipe2(lp, O_CLOEXEC)) {
         snprintf(msg, msg_len, "cannot create pipes for the cell: %s", strerror(errno));
         goto fail_fds;
     }
     eb_utc_now(rec->started, sizeof rec->started);
     uint64_t t0 = eb_now_ns();
-    fflush(NULL);
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(msg, msg_len, "cannot fork the cell process: %s", strerror(errno));
+    /* the child: its own process group (the terminal's Ctrl-C is the
+     * parent's to handle), killed when edgebench dies (killed, or its ssh
+     * dropped: never an orphan measuring on); stdin = job, fd 3 = results,
+     * stdout/stderr = log */
+    eb_spawn_options so;
+    eb_spawn_options_init(&so);
+    so.fd[0] = jp[0];
+    so.fd[1] = so.fd[2] = lp[1];
+    so.fd[3] = rp[1];
+    so.own_group = so.die_with_parent = so.ignore_sigint = 1;
+    char *const argv[] = {"edgebench", "__cell", NULL};
+    pid_t pid = eb_spawn(exe, argv, &so, msg, msg_len);
+    if (pid < 0)
         goto fail_fds;
-    }
-    if (pid == 0) {
-        /* child: own process group (the terminal's Ctrl-C is the parent's to
-         * handle), stdin = job, fd 3 = results, stdout/stderr = log */
-        setpgid(0, 0);
-        /* the cell dies with edgebench (killed, or its ssh dropped): never
-         * an orphan measuring on; the check closes the window in which the
-         * parent died before prctl */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(127);
-        signal(SIGINT, SIG_IGN);
-        signal(SIGPIPE, SIG_DFL);
-        /* the pipes may sit on fd 3 (or 0-2) themselves: move the three
-         * ends the child keeps out of the way before placing them */
-        int jin = fcntl(jp[0], F_DUPFD, 10), res = fcntl(rp[1], F_DUPFD, 10);
-        int lw = fcntl(lp[1], F_DUPFD, 10);
-        const int ends[] = {jp[0], jp[1], rp[0], rp[1], lp[0], lp[1]};
-        for (int k = 0; k < 6; k++)
-            if (ends[k] > 3)
-                close(ends[k]);
-        dup2(jin, 0);
-        dup2(lw, 1);
-        dup2(lw, 2);
-        dup2(res, 3);
-        close(jin);
-        close(res);
-        close(lw);
-        execl(exe, "edgebench", "__cell", (char *)NULL);
-        dprintf(2, "cannot start %s: %s\n", exe, strerror(errno));
-        _exit(127);
-    }
-    setpgid(pid, pid); /* also from the parent: no race with kill(-pid) */
     close(jp[0]);
     close(rp[1]);
     close(lp[1]);

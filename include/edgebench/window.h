@@ -30,4 +30,20 @@ typedef struct eb_window {
 eb_status eb_window_resolve(const eb_graph *g, const eb_node *n, const eb_tensor *x,
                             const eb_tensor *weight, eb_window *w, char *msg, size_t msg_len);
 
+/* The output positions o in [0, out) whose input coordinate o*stride + off
+ * lies in [0, in) (off: the tap's offset, -pad_begin + tap * dilation):
+ * [*lo, *hi), empty when *lo == *hi. Every kernel that skips the padding
+ * instead of reading zeros takes its bounds from here, so no two kernels
+ * can disagree on where the padding ends. Inline: kernels call it per row. */
+static inline void eb_window_valid_range(int64_t off, int64_t stride, int64_t in, int64_t out,
+                                         int64_t *lo, int64_t *hi)
+{
+    int64_t l = off >= 0 ? 0 : (-off + stride - 1) / stride;
+    int64_t h = in - off <= 0 ? 0 : (in - off - 1) / stride + 1;
+    if (h > out)
+        h = out;
+    *lo = l < h ? l : h;
+    *hi = h;
+}
+
 #endif

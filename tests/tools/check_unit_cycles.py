@@ -5,9 +5,9 @@ file can be understood, tested or replaced without the other, and is
 usually a helper that wants a file of its own.
 
 Usage: check_unit_cycles.py BUILD_DIR
-Reads every object file the build made (nm), one graph per CMake target
-(an object's folder <target>.dir), with an edge from a file to each file
-of the same target that defines a symbol it uses. Prints each cycle with
+Reads the object files of every CMake target (nm; the ones its link step
+names), one graph per target, with an edge from a file to each file of the
+same target that defines a symbol it uses. Prints each cycle with
 the symbols that close it; exit 1 when there is one, 2 on a usage error.
 """
 import collections
@@ -17,20 +17,41 @@ import sys
 
 
 def objects_by_target(build):
+    """The object files of each target: those its link step names
+    (<target>.dir/link.txt, written by CMake's Makefile generator), so that
+    objects left behind by a renamed or removed source do not count; every
+    object in the folder where there is no link step."""
     targets = collections.defaultdict(list)
-    for dirpath, _, files in os.walk(build):
-        marker = dirpath.find('.dir')
-        if marker < 0 or '/CMakeFiles/' not in dirpath:
+    for dirpath, dirnames, files in os.walk(build):
+        # another build tree inside this one (the aarch64 cross build of
+        # the tests) is its own build, perhaps being built right now
+        dirnames[:] = [d for d in dirnames
+                       if not os.path.isfile(os.path.join(dirpath, d, 'CMakeCache.txt'))]
+        if not dirpath.endswith('.dir') or os.path.basename(os.path.dirname(dirpath)) != 'CMakeFiles':
             continue
-        target = dirpath[:marker + 4]
-        for f in files:
-            if f.endswith('.o'):
-                targets[target].append(os.path.join(dirpath, f))
+        objs = []
+        link = os.path.join(dirpath, 'link.txt')
+        if os.path.isfile(link):
+            base = os.path.dirname(os.path.dirname(dirpath))  # the target's build folder
+            with open(link) as f:
+                for tok in f.read().split():
+                    if tok.endswith('.o'):
+                        path = os.path.normpath(os.path.join(base, tok))
+                        if path.startswith(dirpath + os.sep) and os.path.isfile(path):
+                            objs.append(path)
+        else:
+            for sub, _, names in os.walk(dirpath):
+                objs.extend(os.path.join(sub, n) for n in names if n.endswith('.o'))
+        if objs:
+            targets[dirpath] = sorted(set(objs))
     return targets
 
 
 def symbols(obj):
-    out = subprocess.run(['nm', obj], capture_output=True, text=True, check=True).stdout
+    res = subprocess.run(['nm', obj], capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"check_unit_cycles: nm cannot read {obj}: {res.stderr.strip()}")
+    out = res.stdout
     defined, used = set(), set()
     for line in out.splitlines():
         parts = line.split()
