@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 EDGEBENCH = $(BUILD)/harness/edgebench
 
-.PHONY: all deps test-deps build check check-tsan quickstart conformance bench gate-proof gate-proof-ci clean
+.PHONY: all deps test-deps build check check-tsan quickstart conformance bench gate-proof gate-proof-ci gate-proof-models clean
 
 all: build
 
@@ -65,6 +65,13 @@ gate-proof: build
 gate-proof-ci: build
 	bench/bench_gate_ci.sh $(BUILD) 20 300 60 confirm
 	bench/bench_gate_ci.sh $(BUILD) 20 300 60 ab 2
+
+# The same gate on real models the project has never seen (generated with
+# fresh weights and shapes): A/A, a slower and a faster model per seed,
+# interleaved (ab) and as two runs with --confirm. Several minutes.
+gate-proof-models: build
+	bench/bench_gate_models.sh $(BUILD) 3 3 simd 300 ab 2
+	bench/bench_gate_models.sh $(BUILD) 3 3 simd 300 confirm
 
 conformance: build
 	$(EDGEBENCH) conformance --backend ref
