@@ -34,6 +34,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 EB="$BUILD/harness/edgebench"
 export EDGEBENCH_BACKEND_PATH="$BUILD/tests/backends"
 W=$(mktemp -d /tmp/bench_gate_ci.XXXXXX)
+. "$SRC/bench/gate_pair.sh"
 trap 'rm -rf "$W"' EXIT
 scenario() { # FILE DELAY_US
     cat >"$1" <<YAML
@@ -61,18 +62,8 @@ t0=$(date +%s)
 for t in $(seq 1 "$TRIALS"); do
     line=$(printf '%5d |' "$t")
     for k in 0 1 2 3; do
-        rm -f "$W/base.h5" "$W/cand.h5"
-        if [ "$MODE" = ab ]; then
-            "$EB" ab "$W/base.yaml" "$W/cand$k.yaml" -o "$W/base.h5" -c "$W/cand.h5" --rounds "$AB_ROUNDS" \
-                --quiet --device-id bench || { echo "ab failed"; exit 3; }
-        else
-            "$EB" run "$W/base.yaml" -o "$W/base.h5" --quiet --device-id bench || { echo "baseline run failed"; exit 3; }
-            "$EB" run "$W/cand$k.yaml" -o "$W/cand.h5" --quiet --device-id bench || { echo "candidate run failed"; exit 3; }
-        fi
-        "$EB" gate "$W/cand.h5" --budgets "$W/budgets.yaml" --baseline "$W/base.h5" --confirm \
-            --confirm-budget "$BUDGET" --json "$W/g.json" >"$W/out" 2>"$W/err"
-        rc=$?
-        [ $rc = 0 ] || [ $rc = 1 ] || { echo "gate exited $rc"; cat "$W/err"; exit 3; }
+        gate_pair "$W/base.yaml" "$W/cand$k.yaml" "$BUDGET"
+        rc=$GATE_RC
         [ $rc = 1 ] && fails[$k]=$((fails[$k] + 1))
         first=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; m=c.get("first_message") or c["message"]; print(m.split(":")[0].split(" ")[0] if c["rerun"] else c["verdict"])' "$W/g.json")
         final=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; print(c["verdict"], "%+.1f%%" % c["change_pct"] if c["change_pct"] is not None else "", "r%d" % len([l for l in open(sys.argv[2]) if "re-running the candidate" in l]))' "$W/g.json" "$W/err")

@@ -31,6 +31,7 @@ BUILD=$(cd "$BUILD" && pwd)
 EB="$BUILD/harness/edgebench"
 PY=/usr/bin/python3
 W=$(mktemp -d /tmp/bench_gate_models.XXXXXX)
+. "$(dirname "$0")/gate_pair.sh"
 trap 'rm -rf "$W"' EXIT
 
 # model SEED BLOCKS FILE: a new network, weights from SEED
@@ -106,18 +107,8 @@ for m in $(seq 1 "$MODELS"); do
     for t in $(seq 1 "$TRIALS"); do
         line=$(printf '  %3d |' "$t")
         for k in 0 1 2; do
-            rm -f "$W/base.h5" "$W/cand.h5"
-            if [ "$MODE" = ab ]; then
-                "$EB" ab "$W/m4.yaml" "${cands[$k]}" -o "$W/base.h5" -c "$W/cand.h5" --rounds "$AB_ROUNDS" \
-                    --quiet --device-id bench || { echo "ab failed"; exit 3; }
-            else
-                "$EB" run "$W/m4.yaml" -o "$W/base.h5" --quiet --device-id bench || { echo "baseline run failed"; exit 3; }
-                "$EB" run "${cands[$k]}" -o "$W/cand.h5" --quiet --device-id bench || { echo "candidate run failed"; exit 3; }
-            fi
-            "$EB" gate "$W/cand.h5" --budgets "$W/budgets.yaml" --baseline "$W/base.h5" --confirm \
-                --confirm-budget 60 --json "$W/g.json" >"$W/out" 2>"$W/err"
-            rc=$?
-            [ $rc = 0 ] || [ $rc = 1 ] || { echo "gate exited $rc"; cat "$W/err"; exit 3; }
+            gate_pair "$W/m4.yaml" "${cands[$k]}" 60
+            rc=$GATE_RC
             [ $rc = 1 ] && fails[$k]=$((fails[$k] + 1))
             verdict=$("$PY" -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; print(c["verdict"], "%+.1f%%" % c["change_pct"] if c["change_pct"] is not None else "")' "$W/g.json")
             line+=$(printf ' %-6s %-18s exit %d |' "${names[$k]}" "$verdict" "$rc")
