@@ -2,6 +2,7 @@
  * and the formatting of one run's cells. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports/render_internal.h"
@@ -127,4 +128,48 @@ void eb_render__label(char *buf, size_t cap, const eb_run_record *r)
     else
         snprintf(raw, sizeof raw, "%s/%s/%s rep %d", r->backend, r->variant, r->condition, r->repetition);
     eb_render__one_line(buf, cap, raw);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int eb_render__metric_names(const eb_run_record *runs, int n, const char ***names)
+{
+    size_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += (size_t)runs[i].n_metrics;
+    *names = NULL;
+    if (total == 0)
+        return 0;
+    const char **v = malloc(total * sizeof *v);
+    if (!v)
+        return -1;
+    size_t k = 0;
+    for (int i = 0; i < n; i++)
+        for (int m = 0; m < runs[i].n_metrics; m++)
+            v[k++] = runs[i].metrics[m].name;
+    qsort(v, k, sizeof *v, cmp_name);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (u == 0 || strcmp(v[u - 1], v[i]) != 0)
+            v[u++] = v[i];
+    *names = v;
+    return (int)u;
+}
+
+void eb_render__num(FILE *f, double v)
+{
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        fprintf(f, "%.0f", v);
+        return;
+    }
+    char buf[32];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    fputs(buf, f);
 }

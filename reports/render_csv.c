@@ -7,12 +7,18 @@
  * percent, sizes in bytes. A missing number (no samples, NAN, size 0 =
  * unknown) is "-", as in the text table (pandas: na_values=["-"]); an empty
  * string field stays empty. The columns are the contract: new ones are only
- * appended. */
+ * appended. After the fixed columns comes one column per metric extra any
+ * run of the report carries ("top1", "energy_per_inference_j", ...), sorted
+ * by name, "-" where a run has none; a metric whose name is a fixed
+ * column's is headed "metric.<name>". The JSON report lists the same
+ * metrics per run. */
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports/render.h"
+#include "reports/render_internal.h"
 
 static const char *const csv_header =
     "id,device,scenario,backend,backend_version,library_version,variant,model_path,"
@@ -64,7 +70,32 @@ static void next_bytes(FILE *f, uint64_t v)
         fputs(",-", f);
 }
 
-static void put_row(FILE *f, const eb_run_record *r)
+/* 1 when name is one of the fixed columns of csv_header. */
+static int is_fixed_column(const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = csv_header; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == len && strncmp(p, name, n) == 0)
+            return 1;
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+static void put_metric_cells(FILE *f, const eb_run_record *r, const char **names, int n_names)
+{
+    for (int k = 0; k < n_names; k++) {
+        double v;
+        fputc(',', f);
+        if (eb_run_record_metric(r, names[k], &v) == 1 && isfinite(v))
+            eb_render__num(f, v);
+        else
+            fputc('-', f);
+    }
+}
+
+static void put_row(FILE *f, const eb_run_record *r, const char **names, int n_names)
 {
     /* Statistics of a record without samples are whatever it was built with:
      * never shown. */
@@ -111,15 +142,27 @@ static void put_row(FILE *f, const eb_run_record *r)
     next_str(f, has ? s->stability : "");
     next_bytes(f, r->peak_rss_bytes);
     next_bytes(f, r->model_bytes);
+    put_metric_cells(f, r, names, n_names);
     fputs("\r\n", f);
 }
 
 int eb_render_csv(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n)
 {
     (void)meta; /* a CSV file is one table: nothing above the header */
+    const char **names = NULL;
+    int n_names = eb_render__metric_names(runs, n, &names);
+    if (n_names < 0)
+        return -1;
     fputs(csv_header, f);
+    for (int k = 0; k < n_names; k++) {
+        fputc(',', f);
+        if (is_fixed_column(names[k]))
+            fputs("metric.", f);
+        put_field(f, names[k]);
+    }
     fputs("\r\n", f);
     for (int i = 0; i < n; i++)
-        put_row(f, &runs[i]);
+        put_row(f, &runs[i], names, n_names);
+    free(names);
     return ferror(f) ? -1 : 0;
 }

@@ -51,4 +51,15 @@ void eb_render__label(char *buf, size_t cap, const eb_run_record *r);
  * message, tabs) by spaces so that one entry stays one line. */
 void eb_render__one_line(char *buf, size_t cap, const char *src);
 
+/* The names of every metric extra any of the runs carries ("top1",
+ * "energy_per_inference_j", "counter.PAPI_TOT_INS", ...), sorted and each
+ * once: the metric columns of the CSV report and the metric members of
+ * the JSON one, so both list the same. *names (caller frees the array, not
+ * the strings: they point into runs) and the count; -1 out of memory. */
+int eb_render__metric_names(const eb_run_record *runs, int n, const char ***names);
+
+/* The shortest %.*g that reads back to the same double (integral values
+ * below 2^53 without exponent: "812345"); v must be finite. */
+void eb_render__num(FILE *f, double v);
+
 #endif

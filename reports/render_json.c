@@ -13,6 +13,9 @@
  *         "id": "000001", ... record fields in run_record.h order ...,
  *         "peak_rss_bytes": 25690112,     (null when unknown, i.e. 0)
  *         "model_bytes": 1677721,         (null when unknown, i.e. 0)
+ *         "metrics": {"top1": 0.8897, ...},  (every metric name any run of the
+ *                                        report has, sorted, null where this run
+ *                                        has none: the CSV's metric columns)
  *         "summary": {                    (null when the run has no samples)
  *           "n": 1000, "min_ns": ..., ..., "median_ci_ns": [lo, hi],
  *           "outliers": 3, "drift": 0.01, "stable": true, "stability": "stable"
@@ -34,6 +37,7 @@
 
 #include "common/escape.h"
 #include "reports/render.h"
+#include "reports/render_internal.h"
 
 static void put_str(FILE *f, const char *str)
 {
@@ -43,25 +47,13 @@ static void put_str(FILE *f, const char *str)
         fputs("null", f);
 }
 
-/* Shortest %.*g that reads back to the same double; integral values below
- * 2^53 print without exponent ("812345", not "8.12345e+05"). */
+/* A JSON number, null when not finite. */
 static void put_num(FILE *f, double v)
 {
-    if (!isfinite(v)) {
+    if (isfinite(v))
+        eb_render__num(f, v);
+    else
         fputs("null", f);
-        return;
-    }
-    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
-        fprintf(f, "%.0f", v);
-        return;
-    }
-    char buf[32];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    fputs(buf, f);
 }
 
 static void put_key(FILE *f, int indent, const char *key)
@@ -135,7 +127,31 @@ static void put_summary(FILE *f, int in, const eb_summary *s)
     fprintf(f, "%*s}\n", in, "");
 }
 
-static void put_run(FILE *f, const eb_run_record *r, int last)
+static void put_metrics(FILE *f, int in, const eb_run_record *r, const char **names, int n_names)
+{
+    put_key(f, in, "metrics");
+    if (n_names == 0) {
+        fputs("{},\n", f);
+        return;
+    }
+    fputs("{\n", f);
+    for (int k = 0; k < n_names; k++) {
+        double v;
+        /* metric names are checked when stored (eb_extra_name_valid);
+         * escaped anyway, the file may not come from edgebench */
+        fprintf(f, "%*s", in + 2, "");
+        eb_json_str(f, names[k]);
+        fputs(": ", f);
+        if (eb_run_record_metric(r, names[k], &v) == 1)
+            put_num(f, v);
+        else
+            fputs("null", f);
+        fputs(k == n_names - 1 ? "\n" : ",\n", f);
+    }
+    fprintf(f, "%*s},\n", in, "");
+}
+
+static void put_run(FILE *f, const eb_run_record *r, int last, const char **names, int n_names)
 {
     const int in = 6;
     fputs("    {\n", f);
@@ -162,6 +178,7 @@ static void put_run(FILE *f, const eb_run_record *r, int last)
     member_u64(f, in, "n", r->n, 0);
     member_bytes(f, in, "peak_rss_bytes", r->peak_rss_bytes, 0);
     member_bytes(f, in, "model_bytes", r->model_bytes, 0);
+    put_metrics(f, in, r, names, n_names);
     put_key(f, in, "summary");
     if (r->summary.n > 0)
         put_summary(f, in, &r->summary);
@@ -183,9 +200,14 @@ int eb_render_json(FILE *f, const eb_report_meta *meta, const eb_run_record *run
         fputs("  \"runs\": []\n}\n", f);
         return ferror(f) ? -1 : 0;
     }
+    const char **names = NULL;
+    int n_names = eb_render__metric_names(runs, n, &names);
+    if (n_names < 0)
+        return -1;
     fputs("  \"runs\": [\n", f);
     for (int i = 0; i < n; i++)
-        put_run(f, &runs[i], i == n - 1);
+        put_run(f, &runs[i], i == n - 1, names, n_names);
     fputs("  ]\n}\n", f);
+    free(names);
     return ferror(f) ? -1 : 0;
 }

@@ -37,6 +37,7 @@ TEST_PKGS=(
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user  # aarch64 cross builds, run under qemu
   openssh-server openssh-client                       # farm tests: a real sshd on loopback
   chromium python3-lxml                               # HTML report in headless Chromium; JUnit XSD check
+  python3-pandas                                      # report --format csv/json read as a DataFrame
   clang libclang-rt-14-dev                            # ThreadSanitizer build of the simd thread pool (make check-tsan)
 )
 # Optional: fixture training.
