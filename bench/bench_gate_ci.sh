@@ -56,7 +56,7 @@ names=(A/A +3% +10% -20%)
 delays=(1000 1030 1100 800)
 scenario "$W/base.yaml" 1000
 for k in 0 1 2 3; do scenario "$W/cand$k.yaml" "${delays[$k]}"; done
-fails=(0 0 0 0) unst=(0 0 0 0) reruns=(0 0 0 0)
+fails=(0 0 0 0) inconc=(0 0 0 0) reruns=(0 0 0 0)
 echo "bench_gate_ci: mode $MODE$([ "$MODE" = ab ] && echo " ($AB_ROUNDS ABBA rounds)"), $TRIALS trials, $MEASURE_MS ms measured per run, 5% budget, --confirm-budget $BUDGET s, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 t0=$(date +%s)
 for t in $(seq 1 "$TRIALS"); do
@@ -65,6 +65,7 @@ for t in $(seq 1 "$TRIALS"); do
         gate_pair "$W/base.yaml" "$W/cand$k.yaml" "$BUDGET"
         rc=$GATE_RC
         [ $rc = 1 ] && fails[$k]=$((fails[$k] + 1))
+        [ $rc = 4 ] && inconc[$k]=$((inconc[$k] + 1))
         first=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; m=c.get("first_message") or c["message"]; print(m.split(":")[0].split(" ")[0] if c["rerun"] else c["verdict"])' "$W/g.json")
         final=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; print(c["verdict"], "%+.1f%%" % c["change_pct"] if c["change_pct"] is not None else "", "r%d" % len([l for l in open(sys.argv[2]) if "re-running the candidate" in l]))' "$W/g.json" "$W/err")
         grep -q 're-running' "$W/err" && reruns[$k]=$((reruns[$k] + 1))
@@ -81,7 +82,8 @@ for k in 0 1 2 3; do
         *) target="fails 0/$TRIALS"; pass=$(( fails[$k] == 0 )) ;;
     esac
     [ $pass = 1 ] || ok=0
-    printf '%-5s gate failed %2d/%d (confirmation re-runs in %d)  target %s  %s\n' "${names[$k]}" \
-        "${fails[$k]}" "$TRIALS" "${reruns[$k]}" "$target" "$([ $pass = 1 ] && echo ok || echo MISSED)"
+    printf '%-5s gate failed %2d/%d, inconclusive (exit 4) %d (confirmation re-runs in %d)  target %s  %s\n' \
+        "${names[$k]}" "${fails[$k]}" "$TRIALS" "${inconc[$k]}" "${reruns[$k]}" "$target" \
+        "$([ $pass = 1 ] && echo ok || echo MISSED)"
 done
 [ $ok = 1 ]

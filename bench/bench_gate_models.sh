@@ -93,7 +93,7 @@ YAML
 printf 'budgets:\n  - {name: model median, metric: %s, max_regression_pct: 5}\n' "$METRIC" >"$W/budgets.yaml"
 echo "bench_gate_models: mode $MODE, metric $METRIC, $MODELS new models, $TRIALS trials each of A/A, slower, faster; backend $BACKEND, $REPS repetitions of $MEASURE_MS ms measured per run, 5% budget, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 names=(A/A slower faster)
-fails=(0 0 0) total=0
+fails=(0 0 0) inconc=(0 0 0) total=0
 t0=$(date +%s)
 for m in $(seq 1 "$MODELS"); do
     seed=$((1000 + m * 7919))
@@ -110,6 +110,7 @@ for m in $(seq 1 "$MODELS"); do
             gate_pair "$W/m4.yaml" "${cands[$k]}" 60
             rc=$GATE_RC
             [ $rc = 1 ] && fails[$k]=$((fails[$k] + 1))
+            [ $rc = 4 ] && inconc[$k]=$((inconc[$k] + 1))
             verdict=$("$PY" -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; print(c["verdict"], "%+.1f%%" % c["change_pct"] if c["change_pct"] is not None else "")' "$W/g.json")
             line+=$(printf ' %-6s %-18s exit %d |' "${names[$k]}" "$verdict" "$rc")
         done
@@ -124,7 +125,7 @@ for k in 0 1 2; do
     if [ $k = 1 ]; then target="fails $total/$total"; pass=$(( fails[$k] == total ))
     else target="fails 0/$total"; pass=$(( fails[$k] == 0 )); fi
     [ $pass = 1 ] || ok=0
-    printf '%-7s gate failed %2d/%d  target %s  %s\n' "${names[$k]}" "${fails[$k]}" "$total" "$target" \
-        "$([ $pass = 1 ] && echo ok || echo MISSED)"
+    printf '%-7s gate failed %2d/%d, inconclusive (exit 4) %d  target %s  %s\n' "${names[$k]}" \
+        "${fails[$k]}" "$total" "${inconc[$k]}" "$target" "$([ $pass = 1 ] && echo ok || echo MISSED)"
 done
 [ $ok = 1 ]

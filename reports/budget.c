@@ -176,9 +176,14 @@ static eb_status read_entry(const char *path, const eb_ynode *e, int index, eb_b
             if ((st = read_number(path, v, 1e-12, 0.5, &b->alpha, msg, len)) != EB_OK)
                 return st;
         } else if (strcmp(k, "on_unstable") == 0) {
-            if (v->type != EB_Y_SCALAR || (strcmp(v->text, "fail") && strcmp(v->text, "pass")))
-                return at(msg, len, path, v, "on_unstable: expected 'fail' or 'pass'", NULL, NULL);
-            b->unstable_passes = strcmp(v->text, "pass") == 0;
+            if (v->type != EB_Y_SCALAR ||
+                (strcmp(v->text, "fail") && strcmp(v->text, "pass") && strcmp(v->text, "inconclusive")))
+                return at(msg, len, path, v,
+                          "on_unstable: expected 'inconclusive' (the default), 'fail' or 'pass'",
+                          NULL, NULL);
+            b->on_unstable = !strcmp(v->text, "fail")   ? EB_UNSTABLE_FAIL
+                             : !strcmp(v->text, "pass") ? EB_UNSTABLE_PASS
+                                                        : EB_UNSTABLE_INCONCLUSIVE;
         } else {
             return at(msg, len, path, v,
                       "unknown key '%s' in a budget (name, select, metric, max, min, "

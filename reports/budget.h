@@ -66,6 +66,18 @@ typedef struct eb_budget_selector {
     char globs[EB_BUDGET_MAX_GLOBS][128];
 } eb_budget_selector;
 
+/* What a regression check does when the data cannot tell (verdict
+ * unstable: the ratio interval straddles 1 + tolerance, or a side has too
+ * few samples). The default is neither a pass nor a failure: the check is
+ * inconclusive and the gate exits 4 (docs/ci-gating.md), so a noisy runner
+ * never fails a merge by itself and never lets a regression through
+ * silently. */
+typedef enum eb_unstable_policy {
+    EB_UNSTABLE_INCONCLUSIVE = 0, /* on_unstable: inconclusive (default) */
+    EB_UNSTABLE_FAIL = 1,         /* on_unstable: fail */
+    EB_UNSTABLE_PASS = 2          /* on_unstable: pass */
+} eb_unstable_policy;
+
 typedef struct eb_budget {
     char name[192];
     int line, col;                       /* of the entry in the budgets file */
@@ -75,7 +87,7 @@ typedef struct eb_budget {
     double max, min;                     /* in the metric's unit as written (ms, MiB, mJ, 1) */
     double max_regression_pct;
     double alpha;                        /* default 0.01 */
-    int unstable_passes;                 /* on_unstable: pass (default fail) */
+    eb_unstable_policy on_unstable;
 } eb_budget;
 
 typedef struct eb_budget_set {

@@ -9,7 +9,10 @@
 
 const char *eb_check_status_str(eb_check_status s)
 {
-    return s == EB_CHECK_PASS ? "pass" : s == EB_CHECK_FAIL ? "fail" : "error";
+    return s == EB_CHECK_PASS   ? "pass"
+           : s == EB_CHECK_FAIL ? "fail"
+           : s == EB_CHECK_INCONCLUSIVE ? "inconclusive"
+                                        : "error";
 }
 
 static int selects(const eb_budget *b, const eb_cell *c, const eb_results *res)
@@ -265,10 +268,16 @@ static void check_relative(const eb_budget *b, const eb_cell *cell, const eb_cel
             append(out->message, sizeof out->message, "slower than baseline: %s", cc.why);
             break;
         case EB_VERDICT_UNSTABLE:
-            if (!b->unstable_passes)
+            /* the data cannot tell: never downgrade a failed absolute limit */
+            if (b->on_unstable == EB_UNSTABLE_FAIL)
                 out->status = EB_CHECK_FAIL;
+            else if (b->on_unstable == EB_UNSTABLE_INCONCLUSIVE && out->status == EB_CHECK_PASS)
+                out->status = EB_CHECK_INCONCLUSIVE;
             append(out->message, sizeof out->message, "unstable%s: %s",
-                   b->unstable_passes ? " (on_unstable: pass)" : "", cc.why);
+                   b->on_unstable == EB_UNSTABLE_PASS   ? " (on_unstable: pass)"
+                   : b->on_unstable == EB_UNSTABLE_FAIL ? " (on_unstable: fail)"
+                                                        : "",
+                   cc.why);
             break;
         case EB_VERDICT_FAILED:
             out->status = EB_CHECK_FAIL;
@@ -410,7 +419,9 @@ int eb_gate_exit_code(const eb_gate_result *r)
 {
     if (r->counts[EB_CHECK_ERROR])
         return 2;
-    return r->counts[EB_CHECK_FAIL] ? 1 : 0;
+    if (r->counts[EB_CHECK_FAIL])
+        return 1;
+    return r->counts[EB_CHECK_INCONCLUSIVE] ? EB_GATE_EXIT_INCONCLUSIVE : 0;
 }
 
 void eb_gate_result_free(eb_gate_result *r)

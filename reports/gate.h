@@ -9,12 +9,16 @@
  *   - an absolute limit is exceeded;
  *   - max_regression_pct is set and the cell is slower than its baseline
  *     cell by the rule of compare.h (latency: change > limit AND
- *     significant), or too noisy to call (unless on_unstable: pass), or has
- *     no baseline cell; memory and energy compare plain values.
- * A budget that selects no cell gives one check with status error.
+ *     significant), or has no baseline cell; memory and energy compare
+ *     plain values.
+ * A regression check the data cannot decide (compare's verdict unstable)
+ * is inconclusive by default: neither a pass nor a failure (budget.h,
+ * on_unstable). A budget that selects no cell gives one check with status
+ * error.
  *
  * Exit code (eb_gate_exit_code): 2 when a check is an error, else 1 when a
- * check failed, else 0. */
+ * check failed, else 4 (EB_GATE_EXIT_INCONCLUSIVE) when a check is
+ * inconclusive, else 0. */
 #ifndef EB_GATE_H
 #define EB_GATE_H
 
@@ -24,9 +28,19 @@
 #include "reports/compare.h"
 #include "reports/compare_cells.h"
 
-typedef enum eb_check_status { EB_CHECK_PASS = 0, EB_CHECK_FAIL = 1, EB_CHECK_ERROR = 2 } eb_check_status;
+typedef enum eb_check_status {
+    EB_CHECK_PASS = 0,
+    EB_CHECK_FAIL = 1,
+    EB_CHECK_ERROR = 2,
+    EB_CHECK_INCONCLUSIVE = 3, /* unstable: more samples could decide it */
+    EB_CHECK_STATUS_COUNT
+} eb_check_status;
 
-const char *eb_check_status_str(eb_check_status s); /* "pass", "fail", "error" */
+/* The gate's exit code when no check failed but one could not be decided:
+ * CI recipes turn it into a warning (docs/ci-gating.md). */
+#define EB_GATE_EXIT_INCONCLUSIVE 4
+
+const char *eb_check_status_str(eb_check_status s); /* "pass", "fail", "error", "inconclusive" */
 
 typedef struct eb_gate_check {
     int budget;               /* index into the budget set */
@@ -49,7 +63,8 @@ typedef struct eb_gate_check {
     double ci_lo, ci_hi, p;
     const char *verdict;      /* "same", "slower", ...; NULL when not compared */
     char message[1024];       /* the numbers: "p99 1.234 ms <= max 5 ms (n=1000)" */
-    int confirmed;            /* 0 not re-run; 1 re-run and still failing; 2 re-run and passed */
+    int confirmed;            /* 0 not re-run; 1 re-run and still failing; 2 re-run and passed;
+                                 3 re-run and still inconclusive */
     char first_message[1024]; /* the message before the re-run, when re-run */
 } eb_gate_check;
 
@@ -60,7 +75,7 @@ typedef struct eb_gate_result {
     eb_cells *cells, *base_cells; /* owned */
     int n_checks;
     eb_gate_check *checks;        /* budget by budget, cells in file order */
-    int counts[3];                /* per eb_check_status */
+    int counts[EB_CHECK_STATUS_COUNT]; /* per eb_check_status */
 } eb_gate_result;
 
 /* Evaluate every budget. baseline may be NULL; a budget with

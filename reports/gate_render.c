@@ -1,12 +1,14 @@
 /* Text, Markdown and JSON output of a gate result.
  *
- * text:     one line per check "PASS|FAIL|ERROR  budget  cell  message",
- *           then "gate: passed|FAILED (n pass, n fail, n error)".
+ * text:     one line per check "PASS|FAIL|ERROR|INCONCLUSIVE  budget  cell
+ *           message", then "gate: passed|FAILED|INCONCLUSIVE (n pass, n fail,
+ *           n error, n inconclusive)".
  * markdown: for a pull-request comment: a result line with an emoji-free
  *           marker, the failing checks as a table first, then every check
  *           in a collapsed <details> block.
  * json:     {"format": "edgebench-gate", "version": 1, "result": "pass" |
- *           "fail" | "error", "counts": {...}, "checks": [...]}. */
+ *           "fail" | "error" | "inconclusive", "counts": {...}, "checks":
+ *           [...]}. */
 #include <math.h>
 #include <string.h>
 
@@ -16,7 +18,22 @@
 static const char *result_word(const eb_gate_result *r)
 {
     int rc = eb_gate_exit_code(r);
-    return rc == 0 ? "pass" : rc == 1 ? "fail" : "error";
+    return rc == 0 ? "pass" : rc == 1 ? "fail" : rc == EB_GATE_EXIT_INCONCLUSIVE ? "inconclusive" : "error";
+}
+
+/* The gate's result as a headline word. */
+static const char *result_headline(const eb_gate_result *r)
+{
+    int rc = eb_gate_exit_code(r);
+    return rc == 0 ? "passed" : rc == 1 ? "FAILED" : rc == EB_GATE_EXIT_INCONCLUSIVE ? "INCONCLUSIVE" : "ERROR";
+}
+
+/* What a re-run showed, after the check's own message. */
+static const char *rerun_note(const eb_gate_check *c)
+{
+    return c->confirmed == 1   ? "confirmed by a re-run"
+           : c->confirmed == 3 ? "still undecided after re-runs: the data cannot tell; run longer or on a quieter machine"
+                               : NULL;
 }
 
 static const char *cell_name(const eb_gate_check *c)
@@ -28,30 +45,42 @@ int eb_gate_write_text(FILE *f, const eb_gate_result *r)
 {
     for (int i = 0; i < r->n_checks; i++) {
         const eb_gate_check *c = &r->checks[i];
-        const char *w = c->status == EB_CHECK_PASS ? "PASS" : c->status == EB_CHECK_FAIL ? "FAIL" : "ERROR";
+        const char *w = c->status == EB_CHECK_PASS   ? "PASS"
+                        : c->status == EB_CHECK_FAIL ? "FAIL"
+                        : c->status == EB_CHECK_INCONCLUSIVE ? "INCONCLUSIVE"
+                                                             : "ERROR";
         fprintf(f, "%-5s  %s  %s  %s", w, r->budgets->items[c->budget].name, cell_name(c), c->message);
-        if (c->confirmed == 1)
-            fprintf(f, " [confirmed by a re-run]");
+        if (rerun_note(c))
+            fprintf(f, " [%s]", rerun_note(c));
         else if (c->confirmed == 2)
             fprintf(f, " [passed on a re-run; first run: %s]", c->first_message);
         fputc('\n', f);
     }
-    fprintf(f, "gate: %s (%d checks: %d pass, %d fail, %d error)\n",
-            eb_gate_exit_code(r) == 0 ? "passed" : "FAILED", r->n_checks, r->counts[EB_CHECK_PASS],
-            r->counts[EB_CHECK_FAIL], r->counts[EB_CHECK_ERROR]);
+    fprintf(f, "gate: %s (%d checks: %d pass, %d fail, %d error, %d inconclusive)\n",
+            result_headline(r), r->n_checks, r->counts[EB_CHECK_PASS], r->counts[EB_CHECK_FAIL],
+            r->counts[EB_CHECK_ERROR], r->counts[EB_CHECK_INCONCLUSIVE]);
+    if (r->counts[EB_CHECK_INCONCLUSIVE] && !r->counts[EB_CHECK_FAIL] && !r->counts[EB_CHECK_ERROR])
+        fprintf(f, "gate: no budget failed, but %d check%s could not be decided (the ratio interval "
+                   "straddles the tolerance); exit %d. More samples decide it: gate --confirm, "
+                   "longer runs, or cpu_p50_ms on a shared runner (docs/ci-gating.md)\n",
+                r->counts[EB_CHECK_INCONCLUSIVE], r->counts[EB_CHECK_INCONCLUSIVE] == 1 ? "" : "s",
+                EB_GATE_EXIT_INCONCLUSIVE);
     return ferror(f) ? -1 : 0;
 }
 
 static void md_row(FILE *f, const eb_gate_result *r, const eb_gate_check *c)
 {
-    fprintf(f, "| %s | ", c->status == EB_CHECK_PASS ? "pass" : c->status == EB_CHECK_FAIL ? "**fail**" : "**error**");
+    fprintf(f, "| %s | ", c->status == EB_CHECK_PASS   ? "pass"
+                          : c->status == EB_CHECK_FAIL ? "**fail**"
+                          : c->status == EB_CHECK_INCONCLUSIVE ? "*inconclusive*"
+                                                               : "**error**");
     eb_md_text(f, r->budgets->items[c->budget].name);
     fputs(" | ", f);
     eb_md_text(f, cell_name(c));
     fputs(" | ", f);
     eb_md_text(f, c->message);
-    if (c->confirmed == 1)
-        fputs(" (confirmed by a re-run)", f);
+    if (rerun_note(c))
+        fprintf(f, " (%s)", rerun_note(c));
     else if (c->confirmed == 2) {
         fputs(" (passed on a re-run; first run: ", f);
         eb_md_text(f, c->first_message);
@@ -63,14 +92,15 @@ static void md_row(FILE *f, const eb_gate_result *r, const eb_gate_check *c)
 int eb_gate_write_markdown(FILE *f, const eb_gate_result *r)
 {
     int rc = eb_gate_exit_code(r);
-    fprintf(f, "## edgebench gate: %s\n\n", rc == 0 ? "passed" : rc == 1 ? "FAILED" : "ERROR");
-    fprintf(f, "%d checks: %d pass, %d fail, %d error (budgets `%s`, results `%s`%s%s%s)\n\n",
+    fprintf(f, "## edgebench gate: %s\n\n", result_headline(r));
+    fprintf(f, "%d checks: %d pass, %d fail, %d error, %d inconclusive (budgets `%s`, results `%s`%s%s%s)\n\n",
             r->n_checks, r->counts[EB_CHECK_PASS], r->counts[EB_CHECK_FAIL], r->counts[EB_CHECK_ERROR],
+            r->counts[EB_CHECK_INCONCLUSIVE],
             r->budgets->path, r->results->path, r->baseline ? ", baseline `" : "",
             r->baseline ? r->baseline->path : "", r->baseline ? "`" : "");
     const char *head = "| result | budget | cell | numbers |\n| --- | --- | --- | --- |\n";
     if (rc != 0) {
-        fputs("### Failing\n\n", f);
+        fputs(rc == EB_GATE_EXIT_INCONCLUSIVE ? "### Undecided\n\n" : "### Failing\n\n", f);
         fputs(head, f);
         for (int i = 0; i < r->n_checks; i++)
             if (r->checks[i].status != EB_CHECK_PASS)
@@ -106,8 +136,10 @@ int eb_gate_write_json(FILE *f, const eb_gate_result *r)
         fputs("null", f);
     fputs(",\n  \"budgets\": ", f);
     eb_json_str(f, r->budgets->path);
-    fprintf(f, ",\n  \"counts\": {\"pass\": %d, \"fail\": %d, \"error\": %d},\n  \"checks\": [",
-            r->counts[EB_CHECK_PASS], r->counts[EB_CHECK_FAIL], r->counts[EB_CHECK_ERROR]);
+    fprintf(f, ",\n  \"exit_code\": %d", eb_gate_exit_code(r));
+    fprintf(f, ",\n  \"counts\": {\"pass\": %d, \"fail\": %d, \"error\": %d, \"inconclusive\": %d},\n  \"checks\": [",
+            r->counts[EB_CHECK_PASS], r->counts[EB_CHECK_FAIL], r->counts[EB_CHECK_ERROR],
+            r->counts[EB_CHECK_INCONCLUSIVE]);
     for (int i = 0; i < r->n_checks; i++) {
         const eb_gate_check *c = &r->checks[i];
         const eb_budget *b = &r->budgets->items[c->budget];

@@ -39,17 +39,18 @@ int eb_gate_write_junit(FILE *f, const eb_gate_result *r)
             r->n_checks, r->counts[EB_CHECK_FAIL], r->counts[EB_CHECK_ERROR]);
     for (int b = 0; b < r->budgets->n; b++) {
         const eb_budget *bg = &r->budgets->items[b];
-        int tests = 0, fails = 0, errors = 0;
+        int tests = 0, fails = 0, errors = 0, skipped = 0;
         for (int i = 0; i < r->n_checks; i++)
             if (r->checks[i].budget == b) {
                 tests++;
                 fails += r->checks[i].status == EB_CHECK_FAIL;
                 errors += r->checks[i].status == EB_CHECK_ERROR;
+                skipped += r->checks[i].status == EB_CHECK_INCONCLUSIVE;
             }
         fputs("  <testsuite name=\"", f);
         eb_xml_text(f, bg->name);
-        fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"0\" time=\"0\">\n", tests,
-                fails, errors);
+        fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"0\">\n", tests,
+                fails, errors, skipped);
         fputs("    <properties>\n      <property name=\"budgets_file\" value=\"", f);
         eb_xml_text(f, r->budgets->path);
         fprintf(f, "\"/>\n      <property name=\"budget_line\" value=\"%d\"/>\n", bg->line);
@@ -72,7 +73,13 @@ int eb_gate_write_junit(FILE *f, const eb_gate_result *r)
                 continue;
             }
             fputs(">\n", f);
-            if (c->status != EB_CHECK_PASS) {
+            if (c->status == EB_CHECK_INCONCLUSIVE) {
+                /* neither passed nor failed: test reporters show a skipped
+                 * case with its reason */
+                fputs("      <skipped message=\"inconclusive: ", f);
+                eb_xml_text(f, c->message);
+                fputs("\"/>\n", f);
+            } else if (c->status != EB_CHECK_PASS) {
                 const char *el = c->status == EB_CHECK_FAIL ? "failure" : "error";
                 fprintf(f, "      <%s message=\"", el);
                 eb_xml_text(f, c->message);

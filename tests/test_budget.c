@@ -49,11 +49,13 @@ static void test_a_full_budgets_file_is_read(void **state)
     assert_string_equal(b->name, "int8 p99");
     assert_int_equal(b->metric, EB_BM_LAT_P99);
     assert_true(b->has_max && b->max == 5 && b->has_regression && b->max_regression_pct == 5);
-    assert_true(b->alpha == 0.05 && b->unstable_passes);
+    assert_true(b->alpha == 0.05 && b->on_unstable == EB_UNSTABLE_PASS);
     assert_int_equal(b->select[EB_BUDGET_SEL_VARIANT].n, 2);
     assert_int_equal(b->line, 2);
     assert_int_equal(s->items[1].metric, EB_BM_TOP1);
     assert_true(s->items[1].has_min && s->items[1].min == 0.9 && s->items[1].alpha == 0.01);
+    /* the data cannot tell: neither pass nor fail unless the budget says so */
+    assert_int_equal(s->items[1].on_unstable, EB_UNSTABLE_INCONCLUSIVE);
     /* a default name says what the budget checks */
     assert_string_equal(s->items[1].name, "top1");
     assert_string_equal(s->items[2].name, "accuracy_drop condition=noise");

@@ -200,7 +200,7 @@ static void test_regression_fails_only_when_larger_than_limit_and_significant(vo
     done(&g);
 }
 
-static void test_unstable_fails_unless_the_budget_lets_it_pass(void **state)
+static void test_unstable_is_inconclusive_unless_the_budget_says_otherwise(void **state)
 {
     (void)state;
     fx_run base = {.median_ns = 1e6, .spread = 1.0, .n = 12};
@@ -208,12 +208,63 @@ static void test_unstable_fails_unless_the_budget_lets_it_pass(void **state)
     gate_case g;
     run_gate(&g,
              "budgets:\n  - {metric: latency_p50_ms, max_regression_pct: 5}\n"
-             "  - {metric: latency_p50_ms, max_regression_pct: 5, on_unstable: pass}\n",
+             "  - {metric: latency_p50_ms, max_regression_pct: 5, on_unstable: pass}\n"
+             "  - {metric: latency_p50_ms, max_regression_pct: 5, on_unstable: fail}\n",
              &cand, 1, &base, 1);
-    assert_int_equal(g.r->checks[0].status, EB_CHECK_FAIL);
+    assert_int_equal(g.r->checks[0].status, EB_CHECK_INCONCLUSIVE);
     assert_non_null(strstr(g.r->checks[0].message, "unstable: "));
     assert_int_equal(g.r->checks[1].status, EB_CHECK_PASS);
     assert_non_null(strstr(g.r->checks[1].message, "unstable (on_unstable: pass)"));
+    assert_int_equal(g.r->checks[2].status, EB_CHECK_FAIL);
+    assert_non_null(strstr(g.r->checks[2].message, "unstable (on_unstable: fail)"));
+    /* a failure outranks an undecided check */
+    assert_int_equal(eb_gate_exit_code(g.r), 1);
+    done(&g);
+}
+
+static void test_inconclusive_alone_exits_4_and_says_so_everywhere(void **state)
+{
+    (void)state;
+    fx_run base = {.median_ns = 1e6, .spread = 1.0, .n = 12};
+    fx_run cand = base;
+    gate_case g;
+    run_gate(&g, "budgets:\n  - {metric: latency_p50_ms, max_regression_pct: 5}\n", &cand, 1,
+             &base, 1);
+    assert_int_equal(g.r->counts[EB_CHECK_INCONCLUSIVE], 1);
+    assert_int_equal(eb_gate_exit_code(g.r), EB_GATE_EXIT_INCONCLUSIVE);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(eb_gate_write_text(f, g.r), 0);
+    assert_int_equal(eb_gate_write_json(f, g.r), 0);
+    assert_int_equal(eb_gate_write_junit(f, g.r), 0);
+    assert_int_equal(eb_gate_write_markdown(f, g.r), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "INCONCLUSIVE  "));
+    assert_non_null(strstr(buf, "gate: INCONCLUSIVE (1 checks: 0 pass, 0 fail, 0 error, 1 inconclusive)"));
+    assert_non_null(strstr(buf, "\"result\": \"inconclusive\""));
+    assert_non_null(strstr(buf, "\"exit_code\": 4"));
+    assert_non_null(strstr(buf, "\"status\": \"inconclusive\""));
+    assert_non_null(strstr(buf, "skipped=\"1\""));
+    assert_non_null(strstr(buf, "<skipped message=\"inconclusive: "));
+    assert_non_null(strstr(buf, "## edgebench gate: INCONCLUSIVE"));
+    assert_non_null(strstr(buf, "| *inconclusive* |"));
+    free(buf);
+    done(&g);
+}
+
+/* An absolute limit that fails stays failed when the relative check of the
+ * same budget cannot be decided. */
+static void test_an_exceeded_max_is_not_downgraded_by_an_undecided_change(void **state)
+{
+    (void)state;
+    fx_run base = {.median_ns = 1e6, .spread = 1.0, .n = 12};
+    fx_run cand = base;
+    gate_case g;
+    run_gate(&g, "budgets:\n  - {metric: latency_p50_ms, max: 0.001, max_regression_pct: 5}\n",
+             &cand, 1, &base, 1);
+    assert_int_equal(g.r->checks[0].status, EB_CHECK_FAIL);
+    assert_int_equal(eb_gate_exit_code(g.r), 1);
     done(&g);
 }
 
@@ -383,13 +434,13 @@ static void test_markdown_puts_failures_first_and_json_carries_every_number(void
     free(md);
     char *js = render(eb_gate_write_json, g.r);
     assert_non_null(strstr(js, "\"format\": \"edgebench-gate\",\n  \"version\": 1,\n  \"result\": \"fail\""));
-    assert_non_null(strstr(js, "\"counts\": {\"pass\": 1, \"fail\": 1, \"error\": 0}"));
+    assert_non_null(strstr(js, "\"counts\": {\"pass\": 1, \"fail\": 1, \"error\": 0, \"inconclusive\": 0}"));
     assert_non_null(strstr(js, "\"metric\": \"latency_p99_ms\", \"cell\": \"board/ref/int8/plain threads=1\""));
     assert_non_null(strstr(js, "\"status\": \"fail\", \"value\": 4.0"));
     assert_non_null(strstr(js, "\"max\": 2, \"min\": null, \"max_regression_pct\": null, \"change_pct\": null"));
     free(js);
     char *tx = render(eb_gate_write_text, g.r);
-    assert_non_null(strstr(tx, "gate: FAILED (2 checks: 1 pass, 1 fail, 0 error)\n"));
+    assert_non_null(strstr(tx, "gate: FAILED (2 checks: 1 pass, 1 fail, 0 error, 0 inconclusive)\n"));
     free(tx);
     done(&g);
 }
@@ -405,7 +456,9 @@ int main(void)
         cmocka_unit_test(test_top1_energy_and_accuracy_drop_against_the_reference),
         cmocka_unit_test(test_regression_limit_needs_a_baseline),
         cmocka_unit_test(test_regression_fails_only_when_larger_than_limit_and_significant),
-        cmocka_unit_test(test_unstable_fails_unless_the_budget_lets_it_pass),
+        cmocka_unit_test(test_unstable_is_inconclusive_unless_the_budget_says_otherwise),
+        cmocka_unit_test(test_inconclusive_alone_exits_4_and_says_so_everywhere),
+        cmocka_unit_test(test_an_exceeded_max_is_not_downgraded_by_an_undecided_change),
         cmocka_unit_test(test_a_much_faster_candidate_passes_against_a_noisy_baseline),
         cmocka_unit_test(test_json_carries_baseline_candidate_ratio_interval_and_p),
         cmocka_unit_test(test_cpu_time_budgets_gate_on_process_cpu_time),

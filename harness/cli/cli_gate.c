@@ -4,7 +4,9 @@
  *                 [--set KEY=VALUE]... [--baseline-program EDGEBENCH]] [--quiet]
  *
  * Exit 0 every budget holds, 1 a budget failed, 2 bad input (or a budget
- * that selects no cell). --confirm re-runs the cells of failing checks (`edgebench run
+ * that selects no cell), 4 no budget failed but a regression check could not
+ * be decided (inconclusive, reports/gate.h). --confirm re-runs the cells of
+ * failing and undecided checks (`edgebench run
  * SCENARIO --cells ... --append`, on this machine), and for checks against
  * a baseline the baseline's cells too (its own stored scenario, with
  * --baseline-program if given), interleaved, round after round until no
@@ -191,7 +193,7 @@ int eb_cmd_gate(int argc, char **argv)
         rc = eb_exit_for_status(st);
         goto out;
     }
-    if (do_confirm && r->counts[EB_CHECK_FAIL] > 0)
+    if (do_confirm && (r->counts[EB_CHECK_FAIL] > 0 || r->counts[EB_CHECK_INCONCLUSIVE] > 0))
         eb_gate_confirm(&cx, r, quiet);
     rc = eb_gate_exit_code(r);
     if ((junit && write_to(junit, eb_gate_write_junit, r) != 0) ||

@@ -111,7 +111,7 @@ static const eb_cli_command commands[] = {
      report_opts, NULL},
     {"compare", "compare BASE.h5 CANDIDATE.h5 [options]", "slower / faster / same per cell, with p and the interval of the median ratio",
      compare_opts, NULL},
-    {"gate", "gate RESULTS.h5 [options]", "CI gate: exit 1 when a budget fails (docs/ci-gating.md)", gate_opts, NULL},
+    {"gate", "gate RESULTS.h5 [options]", "CI gate: exit 1 when a budget fails, 4 when a check cannot be decided (docs/ci-gating.md)", gate_opts, NULL},
     {"ab", "ab BASE.yaml CANDIDATE.yaml -o BASE.h5 -c CANDIDATE.h5 [options]",
      "interleaved A/B: baseline and candidate measured alternately (ABBA rounds) for gate/compare", ab_opts,
      "Two model files: two scenario files of the same name; two builds: --baseline-program."},

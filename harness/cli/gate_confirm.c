@@ -169,9 +169,15 @@ typedef struct group {
     size_t cand_skip, base_skip; /* runs in the files before the re-runs */
 } group;
 
+/* Checks that more samples may change: failed or undecided. */
+static int needs_confirming(const eb_gate_check *d)
+{
+    return d->status == EB_CHECK_FAIL || d->status == EB_CHECK_INCONCLUSIVE;
+}
+
 static int in_group(const eb_gate_check *d, const group *g)
 {
-    return d->status == EB_CHECK_FAIL && d->cell && !strcmp(d->cell->first->scenario, g->scenario) &&
+    return needs_confirming(d) && d->cell && !strcmp(d->cell->first->scenario, g->scenario) &&
            !strcmp(d->cell->first->device, g->device);
 }
 
@@ -195,7 +201,7 @@ void eb_gate_confirm(eb_gate_confirm_ctx *cx, eb_gate_result *r, int quiet)
     double deadline = now_s() + cx->budget_s;
     for (int i = 0; i < r->n_checks && cx->n_kept + 2 <= 2 * EB_GATE_MAX_GROUPS; i++) {
         eb_gate_check *c = &r->checks[i];
-        if (done[i] || c->status != EB_CHECK_FAIL || !c->cell)
+        if (done[i] || !needs_confirming(c) || !c->cell)
             continue;
         group g;
         memset(&g, 0, sizeof g);
@@ -319,7 +325,9 @@ void eb_gate_confirm(eb_gate_confirm_ctx *cx, eb_gate_result *r, int quiet)
                     memcpy(fresh.message, note, nlen);
                     fresh.message[nlen] = '\0';
                     snprintf(fresh.first_message, sizeof fresh.first_message, "%s", d->message);
-                    fresh.confirmed = fresh.status == EB_CHECK_PASS ? 2 : 1;
+                    fresh.confirmed = fresh.status == EB_CHECK_PASS           ? 2
+                                      : fresh.status == EB_CHECK_INCONCLUSIVE ? 3
+                                                                              : 1;
                     *d = fresh;
                 }
                 if (!quiet)

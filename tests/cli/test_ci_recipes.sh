@@ -26,6 +26,23 @@ for v in gh_fetch gh_worktree gl_fetch gl_worktree; do
 done
 CHECKS=$((CHECKS + 1))
 grep -q 'cat gate.md >> "$GITHUB_STEP_SUMMARY"' "$DOC" || fail "no job summary step in the GitHub recipe"
+# the GitHub gate step's script, as the document has it (between its
+# `run: |` and the next step), with the recipe's builds replaced by the
+# edgebench under test (GH_GATE_BIN); GitLab's exit-code allowance
+gh_gate=$(awk '/^      - name: gate$/ {on = 1; next} on && /^      - / {exit} on && !/run: \|/' "$DOC" |
+    sed 's/^          //; s#\.\./base/build/harness/edgebench#"$GH_GATE_BIN"#g; s#build/harness/edgebench#"$GH_GATE_BIN"#g')
+CHECKS=$((CHECKS + 1))
+[ -n "$gh_gate" ] && grep -q 'GH_GATE_BIN.* gate candidate.h5' <<<"$gh_gate" || fail "no gate step in the GitHub recipe"
+CHECKS=$((CHECKS + 1))
+grep -qE '^    exit_codes: \[4\]' "$DOC" || fail "the GitLab recipe does not allow exit 4 (inconclusive)"
+# the step turns exit 4 (inconclusive) into a warning and keeps every other code
+printf '#!/bin/sh\necho gate says 4; exit 4\n' >"$WORK/gate4" && printf '#!/bin/sh\nexit 1\n' >"$WORK/gate1" &&
+    chmod +x "$WORK/gate4" "$WORK/gate1"
+CHECKS=$((CHECKS + 1))
+out=$(GH_GATE_BIN="$WORK/gate4" bash -c "$gh_gate") || fail "GitHub gate step: exit 4 is not a warning"
+grep -q '^::warning title=edgebench gate::' <<<"$out" || fail "GitHub gate step: no warning annotation for exit 4"
+CHECKS=$((CHECKS + 1))
+GH_GATE_BIN="$WORK/gate1" bash -c "$gh_gate" >/dev/null && fail "GitHub gate step: exit 1 did not fail the step"
 
 # a project repository: main, and a pull request branch one commit ahead
 R="$WORK/project"
@@ -66,9 +83,7 @@ ci_run() { # NAME FETCH WORKTREE: a shallow checkout, the recipe's commands
     (cd "$WORK/$1/base" && "$EDGEBENCH" run perf.yaml -o "$ws/base.h5" --quiet) || fail "$1: baseline run"
     (cd "$ws" && "$EDGEBENCH" run perf.yaml -o candidate.h5 --quiet) || fail "$1: candidate run"
     CHECKS=$((CHECKS + 1))
-    (cd "$ws" && "$EDGEBENCH" gate candidate.h5 --budgets budgets.yaml --baseline base.h5 \
-        --confirm --confirm-budget 300 --baseline-program "$EDGEBENCH" \
-        --junit gate.xml --markdown gate.md --json gate.json) >"$WORK/$1.gate.log" 2>&1 ||
+    (cd "$ws" && GH_GATE_BIN="$EDGEBENCH" bash -c "$gh_gate") >"$WORK/$1.gate.log" 2>&1 ||
         { fail "$1: gate"; cat "$WORK/$1.gate.log" >&2; }
     export GITHUB_STEP_SUMMARY="$WORK/$1/summary.md"
     (cd "$ws" && cat gate.md >> "$GITHUB_STEP_SUMMARY")

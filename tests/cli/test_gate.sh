@@ -41,10 +41,10 @@ budgets:
 Y
 run_eb 0 gate "$WORK/a.h5" --budgets "$WORK/ok.yaml"
 expect_in "$WORK/out" '^PASS +chaos median +[^ ]+/chaos/default/plain threads=1 +p50 1\.0[0-9]* ms <= max 1\.05 ms \(n=200\)'
-expect_in "$WORK/out" '^gate: passed \(2 checks: 2 pass, 0 fail, 0 error\)'
+expect_in "$WORK/out" '^gate: passed \(2 checks: 2 pass, 0 fail, 0 error, 0 inconclusive\)'
 run_eb 1 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --junit "$WORK/f.xml" --markdown "$WORK/f.md" --json "$WORK/f.json"
 expect_in "$WORK/out" '^FAIL +chaos median +[^ ]+ threads=1 +p50 1\.1[0-9]* ms > max 1\.05 ms'
-expect_in "$WORK/out" '^gate: FAILED \(2 checks: 1 pass, 1 fail, 0 error\)'
+expect_in "$WORK/out" '^gate: FAILED \(2 checks: 1 pass, 1 fail, 0 error, 0 inconclusive\)'
 if have_lxml; then
     CHECKS=$((CHECKS + 1))
     /usr/bin/python3 "$D/check_junit.py" "$WORK/f.xml" --tests 2 --failures 1 --errors 0 >"$WORK/junit.txt" 2>&1 \
@@ -60,7 +60,7 @@ CHECKS=$((CHECKS + 1))
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["format"] == "edgebench-gate" and d["result"] == "fail", d
-assert d["counts"] == {"pass": 1, "fail": 1, "error": 0}, d["counts"]
+assert d["counts"] == {"pass": 1, "fail": 1, "error": 0, "inconclusive": 0}, d["counts"]
 c = d["checks"][0]
 assert c["budget"] == "chaos median" and c["status"] == "fail" and c["metric"] == "latency_p50_ms"
 assert 1.09 < c["value"] < 1.12 and c["max"] == 1.05, c
@@ -164,13 +164,37 @@ CHECKS=$((CHECKS + 1))
 "$SYNTH" "$WORK/real.h5" "$WORK/cb.h5" --latency-us 1000 --spread-pct 2 --n 300 --seed 61 || fail synth
 "$SYNTH" "$WORK/real.h5" "$WORK/cn.h5" --latency-us 1030 --spread-pct 60 --n 30 --seed 62 || fail synth
 printf 'budgets:\n  - {name: chaos median, select: {backend: chaos}, metric: latency_p50_ms, max_regression_pct: 5}\n' >"$WORK/rel5.yaml"
-run_eb 1 gate "$WORK/cn.h5" --budgets "$WORK/rel5.yaml" --baseline "$WORK/cb.h5"
-expect_in "$WORK/out" 'unstable: median .*ratio interval straddles 1\.0500'
+# undecided is neither a pass nor a failure: inconclusive, exit 4, in every output
+run_eb 4 gate "$WORK/cn.h5" --budgets "$WORK/rel5.yaml" --baseline "$WORK/cb.h5" --json "$WORK/inc.json" \
+    --junit "$WORK/inc.xml" --markdown "$WORK/inc.md"
+expect_in "$WORK/out" '^INCONCLUSIVE  chaos median .*unstable: median .*ratio interval straddles 1\.0500'
+expect_in "$WORK/out" '^gate: INCONCLUSIVE \(1 checks: 0 pass, 0 fail, 0 error, 1 inconclusive\)'
+expect_in "$WORK/out" 'could not be decided .* exit 4'
+expect_in "$WORK/inc.md" '^## edgebench gate: INCONCLUSIVE'
+expect_in "$WORK/inc.xml" '<skipped message="inconclusive: '
+if have_lxml; then
+    CHECKS=$((CHECKS + 1))
+    /usr/bin/python3 "$D/check_junit.py" "$WORK/inc.xml" --tests 1 --failures 0 --errors 0 --skipped 1 \
+        >"$WORK/junit.txt" 2>&1 || { fail "JUnit of an inconclusive gate"; cat "$WORK/junit.txt" >&2; }
+    expect_in "$WORK/junit.txt" '^edgebench\.gate\.chaos_median \| .* \| skipped \| inconclusive: unstable: '
+fi
+CHECKS=$((CHECKS + 1))
+/usr/bin/python3 - "$WORK/inc.json" <<'PY' || fail "json of an inconclusive gate"
+import json, sys
+g = json.load(open(sys.argv[1]))
+assert g["result"] == "inconclusive" and g["exit_code"] == 4, g
+assert g["counts"] == {"pass": 0, "fail": 0, "error": 0, "inconclusive": 1}, g["counts"]
+assert g["checks"][0]["status"] == "inconclusive" and g["checks"][0]["verdict"] == "unstable", g
+PY
+# the budget decides otherwise when it says so
+printf 'budgets:\n  - {name: strict, select: {backend: chaos}, metric: latency_p50_ms, max_regression_pct: 5, on_unstable: fail}\n' >"$WORK/strict.yaml"
+run_eb 1 gate "$WORK/cn.h5" --budgets "$WORK/strict.yaml" --baseline "$WORK/cb.h5"
+expect_in "$WORK/out" '^FAIL   strict .*unstable \(on_unstable: fail\)'
 CHECKS=$((CHECKS + 1))
 "$EDGEBENCH" gate "$WORK/cn.h5" --budgets "$WORK/rel5.yaml" --baseline "$WORK/cb.h5" --confirm \
     --confirm-budget 30 --json "$WORK/ab.json" >"$WORK/out" 2>"$WORK/err"
 rc=$?
-[ $rc = 0 ] || [ $rc = 1 ] || { fail "gate --confirm against a baseline exited $rc"; cat "$WORK/err" >&2; }
+[ $rc = 0 ] || [ $rc = 1 ] || [ $rc = 4 ] || { fail "gate --confirm against a baseline exited $rc"; cat "$WORK/err" >&2; }
 expect_in "$WORK/err" "round 1, re-running the baseline's cells 0\$"
 expect_in "$WORK/err" "round 1, re-running the candidate's cells 0\$"
 expect_in "$WORK/out" "re-ran the baseline's cells 0 and the candidate's cells 0 interleaved, [0-9]+ rounds? \\([0-9]+ runs, "
