@@ -119,25 +119,46 @@ static double median_u64(uint64_t *v, size_t n)
     return (a + b) / 2.0;
 }
 
+/* One ok run's samples of what the cell compares: wall latencies, or for a
+ * CPU view (eb_cell_cpu_view) the run's CPU time per inference. */
+typedef struct run_samples {
+    const uint64_t *wall; /* latency_ns, or NULL */
+    const int64_t *cpu;   /* cpu_ns, or NULL */
+    uint64_t n;
+} run_samples;
+
+static uint64_t run_sample(const run_samples *r, uint64_t k)
+{
+    return r->wall ? r->wall[k] : r->cpu[k] > 0 ? (uint64_t)r->cpu[k] : 0;
+}
+
 /* The ok runs with samples of a cell (at most cap). */
-static int ok_runs(const eb_cell *c, const eb_run_record **out, int cap)
+static int ok_runs(const eb_cell *c, run_samples *out, int cap)
 {
     int n = 0;
-    for (int i = 0; i < c->n_runs && n < cap; i++)
-        if (c->runs[i]->status == EB_RUN_OK && c->runs[i]->latency_ns && c->runs[i]->n > 0)
-            out[n++] = c->runs[i];
+    for (int i = 0; i < c->n_runs && n < cap; i++) {
+        const eb_run_record *r = c->runs[i];
+        if (r->status != EB_RUN_OK)
+            continue;
+        if (c->cpu_view) {
+            const eb_run_array *a = eb_run_record_array(r, "cpu_ns");
+            if (a && a->type == EB_ARRAY_I64 && a->cols <= 1 && a->rows > 0)
+                out[n++] = (run_samples){.cpu = a->data, .n = a->rows};
+        } else if (r->latency_ns && r->n > 0) {
+            out[n++] = (run_samples){.wall = r->latency_ns, .n = r->n};
+        }
+    }
     return n;
 }
 
 /* One two-stage resample's median of a side. */
-static double two_stage_median(const eb_run_record *const *runs, int n_runs, uint64_t *buf,
-                               uint64_t *rng)
+static double two_stage_median(const run_samples *runs, int n_runs, uint64_t *buf, uint64_t *rng)
 {
     size_t m = 0;
     for (int r = 0; r < n_runs; r++) {
-        const eb_run_record *run = runs[sm64(rng) % (uint64_t)n_runs];
+        const run_samples *run = &runs[sm64(rng) % (uint64_t)n_runs];
         for (uint64_t k = 0; k < run->n; k++)
-            buf[m++] = run->latency_ns[sm64(rng) % run->n];
+            buf[m++] = run_sample(run, sm64(rng) % run->n);
     }
     return median_u64(buf, m);
 }
@@ -154,15 +175,15 @@ static int between_runs_interval(const eb_cell *base, const eb_cell *cand, doubl
                                  int resamples, uint64_t seed, double *lo, double *hi)
 {
     enum { MAX_RUNS = 256 };
-    const eb_run_record *rb[MAX_RUNS], *rc[MAX_RUNS];
+    run_samples rb[MAX_RUNS], rc[MAX_RUNS];
     int nb = ok_runs(base, rb, MAX_RUNS), nc = ok_runs(cand, rc, MAX_RUNS);
     if (nb < 2 || nc < 2)
         return 0;
     size_t maxb = 0, maxc = 0;
     for (int i = 0; i < nb; i++)
-        maxb = rb[i]->n > maxb ? rb[i]->n : maxb;
+        maxb = rb[i].n > maxb ? rb[i].n : maxb;
     for (int i = 0; i < nc; i++)
-        maxc = rc[i]->n > maxc ? rc[i]->n : maxc;
+        maxc = rc[i].n > maxc ? rc[i].n : maxc;
     size_t cap = (maxb * (size_t)nb > maxc * (size_t)nc ? maxb * (size_t)nb : maxc * (size_t)nc);
     uint64_t *buf = malloc(cap * sizeof *buf);
     double *ratios = malloc((size_t)resamples * sizeof *ratios);
@@ -190,6 +211,29 @@ static int between_runs_interval(const eb_cell *base, const eb_cell *cand, doubl
     *lo = ratios[il] + (qlo - (double)il) * (il + 1 < (size_t)n ? ratios[il + 1] - ratios[il] : 0);
     *hi = ratios[ih] + (qhi - (double)ih) * (ih + 1 < (size_t)n ? ratios[ih + 1] - ratios[ih] : 0);
     free(ratios);
+    return 1;
+}
+
+/* A side's share of the CPU while it measured (the run metric cpu_share,
+ * CPU time / (wall x threads)), averaged over its ok runs; 0 when a run
+ * lacks it (older files, hosts without a process CPU clock). */
+static int side_cpu_share(const eb_cell *c, double *out)
+{
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < c->n_runs; i++) {
+        const eb_run_record *r = c->runs[i];
+        double v;
+        if (r->status != EB_RUN_OK)
+            continue;
+        if (!eb_run_record_metric(r, "cpu_share", &v) || !(v > 0) || !isfinite(v))
+            return 0;
+        sum += v;
+        n++;
+    }
+    if (!n)
+        return 0;
+    *out = sum / n;
     return 1;
 }
 
@@ -280,6 +324,15 @@ int eb_compare_cell(const eb_cell *base, const eb_cell *cand, const eb_compare_o
         out->verdict = EB_VERDICT_UNSTABLE;
     if (out->verdict == EB_VERDICT_FASTER && !(out->mwu.p_less < o->alpha))
         out->verdict = EB_VERDICT_SAME;
+    /* a wall-time regression that the CPU share alone explains was measured
+     * under different load, not caused by the candidate (CPU views are
+     * already free of it) */
+    double share_b, share_c;
+    int load_differs = out->verdict == EB_VERDICT_SLOWER && !base->cpu_view &&
+                       side_cpu_share(base, &share_b) && side_cpu_share(cand, &share_c) &&
+                       share_c * (1.0 + tol) < share_b;
+    if (load_differs)
+        out->verdict = EB_VERDICT_UNSTABLE;
     char stats[192];
     snprintf(stats, sizeof stats, "%.0f%% CI of ratio [%.4f, %.4f], p=%.2g", 100 * o->confidence,
              out->ci.lo, out->ci.hi, p);
@@ -295,10 +348,19 @@ int eb_compare_cell(const eb_cell *base, const eb_cell *cand, const eb_compare_o
                  100 * out->change, stats);
         break;
     case EB_VERDICT_UNSTABLE:
-        snprintf(out->why, sizeof out->why,
-                 "median %+.1f%%, ratio interval straddles %.4f (tolerance %.1f%%): %s; "
-                 "more samples needed (gate --confirm)",
-                 100 * out->change, bound, 100 * tol, stats);
+        if (load_differs)
+            snprintf(out->why, sizeof out->why,
+                     "median %+.1f%%, ratio interval above %.4f (%s), but the sides ran under "
+                     "different load: the candidate got %.0f%% of its CPU time, the baseline "
+                     "%.0f%% (cpu_share), which alone explains %+.0f%%; re-measure both sides "
+                     "(gate --confirm) or gate on cpu_p50_ms",
+                     100 * out->change, bound, stats, 100 * share_c, 100 * share_b,
+                     100 * (share_b / share_c - 1.0));
+        else
+            snprintf(out->why, sizeof out->why,
+                     "median %+.1f%%, ratio interval straddles %.4f (tolerance %.1f%%): %s; "
+                     "more samples needed (gate --confirm)",
+                     100 * out->change, bound, 100 * tol, stats);
         break;
     default:
         snprintf(out->why, sizeof out->why,

@@ -19,8 +19,12 @@
  * With >= 2 ok runs on both sides the interval is widened to a two-stage
  * bootstrap (runs with replacement, then samples within them), so runs
  * that disagree (the load changed between them) make it unstable rather
- * than a confident verdict. A side's drift or spread between repetitions
- * is noted in `why`.
+ * than a confident verdict (for a CPU view, eb_cell_cpu_view, the runs'
+ * CPU times). A side's drift or spread between repetitions is noted in
+ * `why`. A wall-time "slower" whose runs got a smaller share of the CPU
+ * (run metric cpu_share) than the baseline's, by more than the change the
+ * tolerance allows, is unstable: the load differed between the sides, and
+ * that alone explains the change.
  * Other metrics (p90, p99, peak memory, energy per inference, top-1) are
  * single numbers per run: their change is shown, a missing one is "not
  * measured", never 0. */

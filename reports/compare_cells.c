@@ -202,6 +202,7 @@ int eb_cell_cpu_view(const eb_cell *c, eb_cell *view)
     view->n_samples = n;
     view->max_abs_drift = NAN;
     view->rep_spread = NAN;
+    view->cpu_view = 1;
     if (eb_stats_summarize(v, n, NULL, NULL, &view->summary) != 0) {
         free(v);
         return -1;

@@ -31,6 +31,7 @@ typedef struct eb_cell {
     double max_abs_drift;       /* largest |drift| of an ok run; NAN when none known */
     double rep_spread;          /* (max - min) / median of the ok runs' medians; NAN for < 2 */
     int base_index;             /* cell_index - repetition of the first run */
+    int cpu_view;               /* 1: samples are CPU times per inference (eb_cell_cpu_view) */
 } eb_cell;
 
 typedef struct eb_cells {

@@ -1,8 +1,9 @@
 /* The variant comparison: the table a user reads to choose which
  * compression variant to ship. One Markdown table per backend and condition
- * (and sweep point), one row per variant run: latency, memory, size,
- * accuracy against labels, the drop against the reference variant and the
- * agreement with its outputs (docs/accuracy.md). Metrics a run lacks print
+ * (and sweep point), one row per variant run: latency, memory, size (plain
+ * and gzip-compressed), weight sparsity, accuracy against labels, the drop
+ * against the reference variant with McNemar's p, and the agreement with
+ * its outputs (docs/accuracy.md). Metrics a run lacks print
  * as "-". */
 #include <math.h>
 #include <stdlib.h>
@@ -55,8 +56,10 @@ int eb_render_variants(FILE *f, const eb_report_meta *meta, const eb_run_record 
     if (meta && meta->results_path)
         fprintf(f, "Results: `%s`\n\n", meta->results_path);
     fprintf(f, "Top-1 and top-k against the dataset's labels; Δ top-1 in percentage points "
-               "against the reference variant on the same samples; agreement = same top "
-               "class as the reference variant run by `ref`.\n");
+               "against the reference variant on the same samples, with McNemar's exact p "
+               "(is the difference more than chance on these samples?); agreement = same top "
+               "class as the reference variant run by `ref`; gzip = the model file "
+               "compressed (gzip -6), sparsity = zero weights of Conv/Gemm/MatMul layers.\n");
     char *done = calloc((size_t)(n ? n : 1), 1);
     if (!done)
         return -1;
@@ -70,26 +73,38 @@ int eb_render_variants(FILE *f, const eb_report_meta *meta, const eb_run_record 
                 g->sweep[0] ? " · " : "", g->sweep, g->threads, g->threads == 1 ? "" : "s");
         if (cond[0])
             fprintf(f, "Condition parameters: `%s`\n\n", cond);
-        fprintf(f, "| variant | status | p50 %s | p99 %s | peak RSS | model size | top-1 %% | "
-                   "top-k %% | Δ top-1 pp | agreement %% | SNR dB |\n",
+        fprintf(f, "| variant | status | p50 %s | p99 %s | peak RSS | model size | gzip | "
+                   "sparsity %% | top-1 %% | top-k %% | Δ top-1 pp | agreement %% | SNR dB |\n",
                 u.name, u.name);
-        fprintf(f, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        fprintf(f, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
+                   "---: | ---: |\n");
         for (int j = i; j < n; j++) {
             const eb_run_record *r = &runs[j];
             if (done[j] || !same_group(g, r))
                 continue;
             done[j] = 1;
-            char p50[32], p99[32], rss[32], size[32], t1[32], tk[32], drop[32], agree[32], snr[32];
+            char p50[32], p99[32], rss[32], size[32], gz[32], sparse[32], t1[32], tk[32], drop[64],
+                agree[32], snr[32];
             fmt_ns(p50, sizeof p50, r, r->summary.p50, &u);
             fmt_ns(p99, sizeof p99, r, r->summary.p99, &u);
             fmt_bytes(rss, sizeof rss, r->peak_rss_bytes);
             fmt_bytes(size, sizeof size, r->model_bytes);
+            double gzb;
+            fmt_bytes(gz, sizeof gz,
+                      eb_run_record_metric(r, "model_gzip_bytes", &gzb) && gzb > 0 && gzb < 1e18
+                          ? (uint64_t)gzb
+                          : 0);
+            fmt_metric(sparse, sizeof sparse, r, "weight_sparsity", 100, "%.1f");
             fmt_metric(t1, sizeof t1, r, "top1", 100, "%.2f");
             fmt_metric(tk, sizeof tk, r, "topk", 100, "%.2f");
             fmt_metric(agree, sizeof agree, r, "agreement_with_reference", 100, "%.2f");
             fmt_metric(snr, sizeof snr, r, "snr_db", 1, "%.1f");
             double d;
-            if (eb_run_record_metric(r, "top1_vs_reference", &d) && isfinite(d))
+            double p;
+            if (eb_run_record_metric(r, "top1_vs_reference", &d) && isfinite(d) &&
+                eb_run_record_metric(r, "top1_vs_reference_p", &p) && isfinite(p))
+                snprintf(drop, sizeof drop, "%+.2f (p=%.2g)", d * 100, p);
+            else if (eb_run_record_metric(r, "top1_vs_reference", &d) && isfinite(d))
                 snprintf(drop, sizeof drop, "%+.2f", d * 100);
             else if (!eb_run_record_metric(r, "agreement_with_reference", &d) &&
                      eb_run_record_metric(r, "top1", &d))
@@ -98,9 +113,9 @@ int eb_render_variants(FILE *f, const eb_report_meta *meta, const eb_run_record 
                 snprintf(drop, sizeof drop, "-");
             char variant[80];
             eb_render__one_line(variant, sizeof variant, r->variant);
-            fprintf(f, "| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", variant,
-                    r->repetition ? " (rep)" : "", eb_run_status_str(r->status), p50, p99, rss,
-                    size, t1, tk, drop, agree, snr);
+            fprintf(f, "| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+                    variant, r->repetition ? " (rep)" : "", eb_run_status_str(r->status), p50, p99,
+                    rss, size, gz, sparse, t1, tk, drop, agree, snr);
         }
     }
     free(done);

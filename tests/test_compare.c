@@ -300,6 +300,80 @@ static void test_a_top1_drop_gets_a_two_proportion_p_value(void **state)
     fx_free(rc);
 }
 
+/* A wall-time "slower" measured while the candidate got much less CPU than
+ * the baseline (a neighbour's burst on a shared runner) is unstable with
+ * the load named; the same change at equal CPU share stays slower. */
+static eb_verdict with_shares(double share_b, double share_c, char *why, size_t cap)
+{
+    fx_run b = {.median_ns = 1e6, .spread = 0.02, .n = 300};
+    fx_run k = {.median_ns = 1.4e6, .spread = 0.02, .n = 300};
+    eb_results *rb = fx_results("base.h5", &b, 1, 1), *rc = fx_results("cand.h5", &k, 1, 2);
+    assert_int_equal(eb_run_record_set_metric(&rb->runs[0], "cpu_share", share_b), 0);
+    assert_int_equal(eb_run_record_set_metric(&rc->runs[0], "cpu_share", share_c), 0);
+    eb_compare_options o;
+    eb_compare_options_default(&o);
+    eb_comparison *c = NULL;
+    assert_int_equal(eb_compare_results(rb, rc, &o, &c), 0);
+    eb_verdict v = c->items[0].verdict;
+    snprintf(why, cap, "%s", c->items[0].why);
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+    return v;
+}
+
+static void test_a_slowdown_the_cpu_share_explains_is_unstable(void **state)
+{
+    (void)state;
+    char why[512];
+    assert_int_equal(with_shares(0.98, 0.70, why, sizeof why), EB_VERDICT_UNSTABLE);
+    assert_non_null(strstr(why, "the candidate got 70% of its CPU time, the baseline 98%"));
+    /* the same slowdown at the same share is the candidate's own */
+    assert_int_equal(with_shares(0.98, 0.97, why, sizeof why), EB_VERDICT_SLOWER);
+    /* a share loss within the tolerance does not explain +40% */
+    assert_int_equal(with_shares(0.98, 0.95, why, sizeof why), EB_VERDICT_SLOWER);
+}
+
+/* With two runs a side, a CPU-time comparison widens its interval by the
+ * runs' CPU times, not their wall times: runs whose wall time differed by
+ * 2x under load but whose CPU time agreed are "same", not "unstable". */
+static void test_cpu_view_two_stage_uses_cpu_times(void **state)
+{
+    (void)state;
+    fx_run b[2], k[2];
+    for (int i = 0; i < 2; i++) {
+        b[i] = (fx_run){.repetition = i, .median_ns = 1e6, .spread = 0.02, .n = 200};
+        k[i] = (fx_run){.repetition = i, .median_ns = i ? 2e6 : 1e6, .spread = 0.02, .n = 200};
+    }
+    eb_results *rb = fx_results("base.h5", b, 2, 1), *rc = fx_results("cand.h5", k, 2, 2);
+    int64_t cpu[200];
+    for (int r = 0; r < 2; r++)
+        for (int side = 0; side < 2; side++) {
+            for (int j = 0; j < 200; j++)
+                cpu[j] = 900000 + (j * 37 % 200) * 100; /* the same CPU work everywhere */
+            eb_run_record *run = side ? &rc->runs[r] : &rb->runs[r];
+            assert_int_equal(eb_run_record_set_array(run, "cpu_ns", EB_ARRAY_I64, 200, 1, cpu), 0);
+        }
+    eb_cells *cb, *cc;
+    assert_int_equal(eb_cells_build(rb, &cb), 0);
+    assert_int_equal(eb_cells_build(rc, &cc), 0);
+    eb_cell vb, vc;
+    assert_int_equal(eb_cell_cpu_view(&cb->cells[0], &vb), 1);
+    assert_int_equal(eb_cell_cpu_view(&cc->cells[0], &vc), 1);
+    eb_compare_options o;
+    eb_compare_options_default(&o);
+    eb_cell_compare x;
+    assert_int_equal(eb_compare_cell(&vb, &vc, &o, &x), 0);
+    assert_int_equal(x.verdict, EB_VERDICT_SAME);
+    assert_true(x.ci.lo > 0.97 && x.ci.hi < 1.03);
+    free(vb.samples);
+    free(vc.samples);
+    eb_cells_free(cb);
+    eb_cells_free(cc);
+    fx_free(rb);
+    fx_free(rc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +390,8 @@ int main(void)
         cmocka_unit_test(test_repetitions_pool_and_same_named_entries_match_in_order),
         cmocka_unit_test(test_metrics_not_measured_are_null_not_zero),
         cmocka_unit_test(test_a_top1_drop_gets_a_two_proportion_p_value),
+        cmocka_unit_test(test_a_slowdown_the_cpu_share_explains_is_unstable),
+        cmocka_unit_test(test_cpu_view_two_stage_uses_cpu_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "harness/stats/stats.h"
+#include "harness/stats/two_sample.h"
 
 #define assert_near(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol))
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -445,9 +446,27 @@ static void test_verdict_can_be_rejudged_from_a_summary(void **state)
     assert_string_equal(s.stability, "stable");
 }
 
+/* McNemar's exact p against scipy.stats.binomtest(min(b, c), b + c, 0.5).pvalue
+ * (SciPy 1.10, Debian 12). */
+static void test_mcnemar_exact_p_matches_scipy_binomtest(void **state)
+{
+    (void)state;
+    const struct { uint64_t b, c; double p; } cases[] = {
+        {5, 1, 0.21875}, {10, 10, 1.0}, {30, 12, 0.007915897334896727}, {0, 7, 0.015625},
+        {250, 310, 0.012590475149380298}, {3, 0, 0.25}, {0, 0, 1.0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double p = eb_mcnemar_exact_p(cases[i].b, cases[i].c);
+        assert_true(fabs(p - cases[i].p) <= 1e-9 * (cases[i].p > 1e-3 ? 1 : 0) + 1e-6 * cases[i].p + 1e-15);
+        /* symmetric in the two models */
+        assert_true(p == eb_mcnemar_exact_p(cases[i].c, cases[i].b));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mcnemar_exact_p_matches_scipy_binomtest),
         cmocka_unit_test(test_percentile_of_one_sample_is_that_sample),
         cmocka_unit_test(test_percentile_interpolates_linearly_type7),
         cmocka_unit_test(test_percentile_out_of_range_or_empty_is_nan),

@@ -36,4 +36,8 @@ int eb_graph_find_tensor(const eb_graph *g, const char *name);
 /* "1x3x224x224" (or "?" when unknown) into buf; returns buf. */
 char *eb_shape_str(const eb_tensor *t, char *buf, size_t len);
 
+/* Zero elements of the graph's weight tensors (graph_weights.c says which
+ * tensors are weights): *zeros of *total. Returns 0, or -1 out of memory. */
+int eb_graph_weight_zeros(const eb_graph *g, uint64_t *zeros, uint64_t *total);
+
 #endif

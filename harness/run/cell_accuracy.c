@@ -7,6 +7,7 @@
 #include "harness/backend/session.h"
 #include "harness/run/cell_accuracy.h"
 #include "harness/run/reference_inputs.h"
+#include "harness/stats/two_sample.h"
 
 eb_status eb_cell_acc_open(eb_cell_acc *a, const eb_cell_job *job, const eb_graph *g, char *msg,
                            size_t msg_len)
@@ -167,11 +168,24 @@ static eb_status compare_reference(eb_cell_acc *a, const eb_registry *reg,
     if (ref_labels.n) {
         /* the same samples, so the drop is paired, not two noisy estimates */
         double own = 0;
-        for (uint64_t k = 0; k < ref_labels.n && k < a->labels.n; k++)
-            own += a->labels.correct ? a->labels.correct[k] : 0;
+        uint64_t only_ref = 0, only_own = 0; /* the discordant pairs */
+        for (uint64_t k = 0; k < ref_labels.n && k < a->labels.n; k++) {
+            int mine = a->labels.correct ? a->labels.correct[k] : 0;
+            int theirs = ref_labels.correct ? ref_labels.correct[k] : 0;
+            own += mine;
+            only_ref += theirs && !mine;
+            only_own += mine && !theirs;
+        }
         double n = (double)ref_labels.n;
         eb_cell_metric(sink, "top1_reference", (double)ref_labels.top1 / n);
         eb_cell_metric(sink, "top1_vs_reference", own / n - (double)ref_labels.top1 / n);
+        /* is the change of top-1 more than chance? McNemar on the same
+         * samples (docs/accuracy.md); only with per-sample hits on both */
+        if (a->labels.correct && ref_labels.correct && !a->labels.oom && !ref_labels.oom) {
+            eb_cell_metric(sink, "top1_only_reference", (double)only_ref);
+            eb_cell_metric(sink, "top1_only_variant", (double)only_own);
+            eb_cell_metric(sink, "top1_vs_reference_p", eb_mcnemar_exact_p(only_ref, only_own));
+        }
     }
     eb_label_acc_free(&ref_labels);
 out:

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/deflate_size.h"
 #include "harness/backend/session.h"
+#include "harness/model/model_load.h"
 #include "harness/run/cell.h"
 #include "harness/run/cell_accuracy.h"
 
@@ -115,6 +117,15 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     /* the work of one inference, so reports can state achieved GFLOP/s */
     eb_cell_metric(sink, "flops_per_inference", (double)g->flops);
     eb_cell_metric(sink, "macs_per_inference", (double)g->macs);
+    /* what the file costs to ship and how much of it is pruned away: the
+     * variants report's compressed size and sparsity (untimed) */
+    uint64_t zeros, weights, gz;
+    if (eb_graph_weight_zeros(g, &zeros, &weights) == 0 && weights) {
+        eb_cell_metric(sink, "weight_elements", (double)weights);
+        eb_cell_metric(sink, "weight_sparsity", (double)zeros / (double)weights);
+    }
+    if (eb_gzip_size(ses.bytes, ses.nbytes, &gz) == 0)
+        eb_cell_metric(sink, "model_gzip_bytes", (double)gz);
     const char *keys[EB_CELL_MAX_OPTIONS], *values[EB_CELL_MAX_OPTIONS];
     for (int i = 0; i < job->n_options; i++) {
         keys[i] = job->keys[i];

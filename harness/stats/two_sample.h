@@ -5,7 +5,8 @@
  *
  * Where each piece lives: mann_whitney.c (U, exact and normal p-values),
  * median_ratio_ci.c (seeded percentile bootstrap of median(b) / median(a)),
- * two_proportion.c (accuracy: a z test of two hit rates). */
+ * two_proportion.c (accuracy: a z test of two hit rates), mcnemar.c (accuracy:
+ * the exact test of two models' hits on the same samples). */
 #ifndef EB_TWO_SAMPLE_H
 #define EB_TWO_SAMPLE_H
 
@@ -68,5 +69,9 @@ int eb_median_ratio_ci(const uint64_t *a, size_t na, const uint64_t *b, size_t n
  * both 1: p = 1 both ways. (two_proportion.c) */
 int eb_two_proportion_test(uint64_t k_a, uint64_t n_a, uint64_t k_b, uint64_t n_b, double *z,
                            double *p_less, double *p_greater);
+
+/* McNemar's exact two-sided p for paired hits: b samples only the first
+ * model got right, c only the second. 1 when b + c == 0. */
+double eb_mcnemar_exact_p(uint64_t b, uint64_t c);
 
 #endif

@@ -53,7 +53,7 @@ fi
 run_eb 0 run "$EB_SOURCE_DIR/scenarios/fashion-variants.yaml" -o "$WORK/v.h5" --quiet \
     --set run.measure.iterations=300 --set run.warmup.iterations=5
 CHECKS=$((CHECKS + 1))
-if ! "$PY" - "$WORK/v.h5" <<'PYEOF'
+if ! "$PY" - "$WORK/v.h5" "$EB_SOURCE_DIR" <<'PYEOF'
 import sys
 import h5py
 f = h5py.File(sys.argv[1], "r")
@@ -74,6 +74,36 @@ d = cells[("fp32", "noise-drift")]["accuracy/drift_sigma"][:]
 assert len(d) == 300 and d[0] == 0.0 and abs(d[-1] - 0.4) < 1e-12
 c = cells[("fp32", "noise-drift")]["accuracy/correct"][:]
 assert c[:100].mean() > c[-100:].mean(), (c[:100].mean(), c[-100:].mean())
+# McNemar on the same samples: fp32 on ref in the clean condition is the
+# reference the comparison re-runs, so its stored hits are the reference's
+import zlib
+import numpy as np
+import onnx
+from onnx import numpy_helper
+from scipy.stats import binomtest
+ref_hits = cells[("fp32", "clean")]["accuracy/correct"][:].astype(bool)
+for v in ("int8", "fp16", "pruned50", "pruned80"):
+    own = cells[(v, "clean")]["accuracy/correct"][:].astype(bool)
+    b, c = int((ref_hits & ~own).sum()), int((~ref_hits & own).sum())
+    assert (m(v, "clean", "top1_only_reference"), m(v, "clean", "top1_only_variant")) == (b, c), v
+    p = binomtest(min(b, c), b + c, 0.5).pvalue if b + c else 1.0
+    assert abs(m(v, "clean", "top1_vs_reference_p") - p) <= 1e-9 + 1e-6 * p, (v, p)
+# sparsity and compressed size, recomputed from the model files
+models = "%s/models/fashion" % sys.argv[2]
+for v in ("fp32", "pruned50", "pruned80"):
+    g = onnx.load("%s/%s.onnx" % (models, v)).graph
+    inits = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+    ws = [inits[n.input[1]] for n in g.node
+          if n.op_type in ("Conv", "Gemm", "MatMul") and len(n.input) > 1 and n.input[1] in inits]
+    zeros, total = sum(int((w == 0).sum()) for w in ws), sum(w.size for w in ws)
+    assert m(v, "clean", "weight_elements") == total, v
+    assert abs(m(v, "clean", "weight_sparsity") - zeros / total) < 1e-12, (v, zeros / total)
+for v in ("fp32", "int8", "pruned80"):
+    z = zlib.compressobj(6, zlib.DEFLATED, 31)
+    data = open("%s/%s.onnx" % (models, v), "rb").read()
+    assert m(v, "clean", "model_gzip_bytes") == len(z.compress(data) + z.flush()), v
+assert m("pruned80", "clean", "weight_sparsity") > 0.75 > m("pruned50", "clean", "weight_sparsity") > 0.45
+assert m("pruned80", "clean", "model_gzip_bytes") < 0.5 * m("fp32", "clean", "model_gzip_bytes")
 print("variants scenario: metrics as expected")
 PYEOF
 then
@@ -84,8 +114,8 @@ CHECKS=$((CHECKS + 1))
     { fail "the independent h5py check of the variants results failed"; tail -5 "$WORK/check" >&2; }
 run_eb 0 report "$WORK/v.h5" --format variants
 expect_in "$WORK/out" '^## .* · ref · noise-drift · 1 thread'
-expect_in "$WORK/out" '^\| fp32 \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ MiB \| 414\.9 KiB \| [0-9.]+ \| [0-9.]+ \| \(reference\) \| - \| - \|$'
-expect_in "$WORK/out" '^\| int8 \| ok \| .* \| 110\.4 KiB \| [0-9.]+ \| [0-9.]+ \| [-+][0-9.]+ \| [0-9.]+ \| [0-9.]+ \|$'
+expect_in "$WORK/out" '^\| fp32 \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ MiB \| 414\.9 KiB \| [0-9.]+ KiB \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| \(reference\) \| - \| - \|$'
+expect_in "$WORK/out" '^\| int8 \| ok \| .* \| 110\.4 KiB \| [0-9.]+ KiB \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [-+][0-9.]+ \(p=[0-9.e+-]+\) \| [0-9.]+ \| [0-9.]+ \|$'
 
 # 3. a severity sweep: one cell per sigma, accuracy falling with it
 cat >"$WORK/sweep.yaml" <<YAML
