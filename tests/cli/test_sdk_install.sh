@@ -15,6 +15,13 @@ for tool in cmake cc pkg-config nm; do
         exit 77
     fi
 done
+# A sanitizer build's libedgebench_sdk.a needs the sanitizer's run time,
+# which a plugin (linked --no-undefined, loaded by any edgebench) must not.
+SANITIZE=$(sed -n 's/^EB_SANITIZE:STRING=//p' "$EB_BUILD_DIR/CMakeCache.txt" 2>/dev/null)
+if [ -n "$SANITIZE" ]; then
+    echo "skipped: sanitizer build (EB_SANITIZE=$SANITIZE): its installed SDK is instrumented"
+    exit 77
+fi
 EXAMPLE="$EB_SOURCE_DIR/examples/plugin"
 MLP="$EB_SOURCE_DIR/tests/data/models/example_mlp.onnx"
 PREFIX="$WORK/prefix"
