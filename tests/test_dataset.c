@@ -185,6 +185,7 @@ static eb_graph *graph_with_input(int rank, const int64_t *dims)
     static int inputs[1] = {0}, outputs[1] = {1};
     static eb_graph g;
     memset(&g, 0, sizeof g);
+    eb_graph_set_layout(&g);
     memset(tensors, 0, sizeof tensors);
     tensors[0].name = (char *)"x";
     tensors[0].dtype = EB_DT_F32;

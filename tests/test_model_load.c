@@ -187,10 +187,53 @@ static void test_truncations_and_corruptions_never_crash(void **state)
     free(bytes);
 }
 
+/* The loader stamps its layout; a plugin built for larger structs is told
+ * why it cannot read the graph, and the stride accessors land on element i
+ * whatever the harness's struct sizes are. */
+static void test_graph_carries_its_layout_and_accessors_index_by_stride(void **state)
+{
+    (void)state;
+    eb_graph *g = load_ok(MODELS "tiny_conv.onnx", NULL);
+    assert_int_equal(g->struct_size, sizeof(eb_graph));
+    assert_int_equal(g->tensor_size, sizeof(eb_tensor));
+    assert_int_equal(g->node_size, sizeof(eb_node));
+    char why[256] = "";
+    assert_true(eb_graph_layout_ok(g, why, sizeof why));
+    for (int i = 0; i < g->n_tensors; i++)
+        assert_ptr_equal(eb_graph_tensor(g, i), &g->tensors[i]);
+    for (int i = 0; i < g->n_nodes; i++)
+        assert_ptr_equal(eb_graph_node(g, i), &g->nodes[i]);
+
+    /* an older harness: tensors smaller than this build's */
+    eb_graph older = *g;
+    older.tensor_size = (uint32_t)sizeof(eb_tensor) - 8;
+    assert_false(eb_graph_layout_ok(&older, why, sizeof why));
+    assert_non_null(strstr(why, "eb_tensor is"));
+    /* never stamped */
+    eb_graph bare = {.n_tensors = 0};
+    assert_false(eb_graph_layout_ok(&bare, why, sizeof why));
+    assert_non_null(strstr(why, "eb_graph is 0 bytes"));
+
+    /* a newer harness: every tensor followed by 24 bytes this build does not know */
+    struct wide { eb_tensor t; char appended[24]; } wide[3];
+    memset(wide, 0, sizeof wide);
+    for (int i = 0; i < 3; i++)
+        wide[i].t.rank = 10 + i;
+    eb_graph newer = {.n_tensors = 3, .tensors = &wide[0].t};
+    eb_graph_set_layout(&newer);
+    newer.struct_size += 16;
+    newer.tensor_size = (uint32_t)sizeof(struct wide);
+    assert_true(eb_graph_layout_ok(&newer, why, sizeof why));
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(eb_graph_tensor(&newer, i)->rank, 10 + i);
+    eb_graph_destroy(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tiny_conv_has_inferred_shapes_macs_and_params),
+        cmocka_unit_test(test_graph_carries_its_layout_and_accessors_index_by_stride),
         cmocka_unit_test(test_unsorted_file_is_put_in_topological_order),
         cmocka_unit_test(test_symbolic_batch_takes_the_default_dim),
         cmocka_unit_test(test_bad_files_fail_with_file_node_and_problem),

@@ -264,6 +264,7 @@ static void check_conv(const conv_case *t)
                     .n_inputs = t->bias ? 3 : 2, .inputs = inputs, .n_outputs = 1,
                     .outputs = outputs, .n_attrs = 4, .attrs = attrs};
     eb_graph g = {.path = "<test>", .n_tensors = 4, .tensors = ts, .n_nodes = 1, .nodes = &node};
+    eb_graph_set_layout(&g);
 
     char why[256] = "";
     if (!eb_ref_op_conv.check(&g, &node, why, sizeof why))

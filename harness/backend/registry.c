@@ -24,7 +24,7 @@
 #define EB_BUILD_PLUGIN_REL_DIR "../backends/plugins"
 
 /* Members every plugin must provide; a table shorter than the end of `ops`
- * (the last member of ABI 1) is refused. */
+ * (the last required member since ABI 1) is refused. */
 #define EB_MIN_TABLE_SIZE (offsetof(eb_backend, ops) + sizeof(const char *const *))
 
 static eb_status add_entry(eb_registry *r, eb_registry_entry **e)
@@ -77,10 +77,15 @@ eb_status eb_plugin_load(const char *path, eb_registry_entry *e)
                  EB_BACKEND_ENTRY_SYMBOL);
         return EB_ERR_ABI;
     }
+    /* Exact match only: an older plugin reads the graph IR with an older
+     * layout (edgebench/backend.h says what each version changed). */
     if (be->abi_version != EB_BACKEND_ABI_VERSION) {
         snprintf(e->why, sizeof e->why,
-                 "plugin %s: backend ABI version %u, this edgebench speaks version %u", path,
-                 be->abi_version, EB_BACKEND_ABI_VERSION);
+                 "plugin %s: backend ABI version %u, this edgebench speaks version %u (%s)", path,
+                 be->abi_version, EB_BACKEND_ABI_VERSION,
+                 be->abi_version < EB_BACKEND_ABI_VERSION
+                     ? "built against an older edgebench SDK: rebuild it against this one"
+                     : "built for a newer edgebench");
         return EB_ERR_ABI;
     }
     if (be->struct_size < EB_MIN_TABLE_SIZE) {

@@ -545,6 +545,7 @@ eb_status eb_graph_load_buffer(const void *bytes, size_t n, const char *label,
         snprintf(msg, msg_len, "%s: out of memory", label);
         goto fail;
     }
+    eb_graph_set_layout(g); /* plugins check it before reading (edgebench/graph.h) */
     L.g = g;
     const Onnx__GraphProto *gp = m->graph;
     if (!gp) {

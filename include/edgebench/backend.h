@@ -26,8 +26,22 @@
 extern "C" {
 #endif
 
-#define EB_BACKEND_ABI_VERSION 1u
+/* The loader accepts only plugins built for exactly this version.
+ * 2: eb_graph carries its layout (struct_size, tensor_size, node_size) at its
+ *    start, so a plugin can detect a graph it was not built for and index the
+ *    tensor and node arrays by stride (edgebench/graph.h). */
+#define EB_BACKEND_ABI_VERSION 2u
 #define EB_BACKEND_ENTRY_SYMBOL "edgebench_backend_entry"
+
+/* Marks the entry point exported from a plugin built with hidden visibility
+ * (-fvisibility=hidden, as edgebench_add_plugin() does), so that the entry
+ * is the plugin's only dynamic symbol:
+ *     EB_BACKEND_EXPORT const eb_backend *edgebench_backend_entry(void) { ... } */
+#if defined(__GNUC__) || defined(__clang__)
+#define EB_BACKEND_EXPORT __attribute__((visibility("default")))
+#else
+#define EB_BACKEND_EXPORT
+#endif
 
 /* A run-time tensor buffer. The caller owns `data`; for outputs the caller
  * allocates nbytes from the graph's inferred shape and the backend fills it. */
@@ -104,7 +118,8 @@ typedef struct eb_backend {
      * refuse a node for its dtype or attributes). */
     const char *const *ops;
 
-    /* --- appended after ABI 1's first release; older tables end above --- */
+    /* --- appended after ABI 1's first release; tables built before it end
+     * above (the loader accepts them: every member from here is optional) --- */
 
     /* Where node `node` of `g` runs when prepared with this ctx, for
      * `edgebench inspect`: a short text such as "simd f32_gemm_6x16__avx2:

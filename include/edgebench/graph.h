@@ -10,11 +10,25 @@
  * const eb_graph * and must not keep pointers into it past release().
  *
  * The accessors at the end are static inline so a backend plugin loaded with
- * dlopen needs no symbol from the edgebench executable to read a graph. */
+ * dlopen needs no symbol from the edgebench executable to read a graph.
+ *
+ * Layout rule (these structs cross the plugin boundary): eb_graph, eb_tensor
+ * and eb_node only ever grow by members appended at the end, and the graph
+ * says how big the harness's structs are (struct_size, tensor_size,
+ * node_size). A plugin built against older headers keeps working with a
+ * newer harness as long as it indexes g->tensors and g->nodes by those
+ * strides (eb_graph_tensor, eb_graph_node), never as C arrays; a plugin
+ * built against newer headers than the harness detects it with
+ * eb_graph_layout_ok() in prepare() and refuses the graph instead of reading
+ * past the harness's structs. eb_attr and eb_quant are not strided: changing
+ * them needs a new EB_BACKEND_ABI_VERSION. Code built in the edgebench tree
+ * (same headers as the harness) may index the arrays directly. */
 #ifndef EDGEBENCH_GRAPH_H
 #define EDGEBENCH_GRAPH_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "edgebench/dtype.h"
@@ -104,6 +118,13 @@ typedef struct eb_node {
 } eb_node;
 
 typedef struct eb_graph {
+    /* Layout of the harness that built the graph (see the top of this file):
+     * sizeof(eb_graph), sizeof(eb_tensor) and sizeof(eb_node) as it was
+     * compiled; eb_graph_set_layout() fills them. The element strides of
+     * `tensors` and `nodes` are tensor_size and node_size bytes. */
+    uint32_t struct_size;
+    uint32_t tensor_size;
+    uint32_t node_size;
     char *path;        /* file it was loaded from ("<memory>" for buffers) */
     char *name;
     char *producer;    /* "pytorch 1.13.1", "" when absent */
@@ -120,6 +141,63 @@ typedef struct eb_graph {
     int n_unknown_ops; /* nodes whose op edgebench cannot infer shapes for */
     uint64_t macs, flops, param_count, param_bytes;
 } eb_graph;
+
+/* ---- layout ------------------------------------------------------------- */
+
+/* Stamp a graph with the layout of these headers. Whoever builds an eb_graph
+ * (the loader, a test, a backend's shallow view) calls it once the struct
+ * exists; a copy (*view = *g) carries the stamp along. */
+static inline void eb_graph_set_layout(eb_graph *g)
+{
+    g->struct_size = (uint32_t)sizeof(eb_graph);
+    g->tensor_size = (uint32_t)sizeof(eb_tensor);
+    g->node_size = (uint32_t)sizeof(eb_node);
+}
+
+/* Tensor i / node i of g, indexed by the graph's own stride so that a plugin
+ * compiled with smaller (older) structs still lands on element i. A stride
+ * of 0 (a graph built by hand without eb_graph_set_layout) falls back to this
+ * header's size; eb_graph_layout_ok() refuses such a graph, so a plugin
+ * never depends on the fallback. No bounds check: i in [0, n_tensors). */
+static inline const eb_tensor *eb_graph_tensor(const eb_graph *g, int i)
+{
+    size_t stride = g->tensor_size ? g->tensor_size : sizeof(eb_tensor);
+    return (const eb_tensor *)(const void *)((const char *)g->tensors + (size_t)i * stride);
+}
+
+static inline const eb_node *eb_graph_node(const eb_graph *g, int i)
+{
+    size_t stride = g->node_size ? g->node_size : sizeof(eb_node);
+    return (const eb_node *)(const void *)((const char *)g->nodes + (size_t)i * stride);
+}
+
+/* Whether g holds at least every member the caller was compiled with: 1, or 0
+ * with a one-line reason in why (why may be NULL). A plugin calls it at the
+ * start of prepare() (and supports()) and fails with EB_ERR_ABI on 0: the
+ * harness is older than the plugin's headers, so members the plugin would
+ * read are missing. Larger structs (a newer harness) are fine. */
+static inline int eb_graph_layout_ok(const eb_graph *g, char *why, size_t why_len)
+{
+    const char *what = NULL;
+    size_t have = 0, need = 0;
+    if (!g)
+        what = "eb_graph (NULL)";
+    else if (g->struct_size < sizeof(eb_graph))
+        what = "eb_graph", have = g->struct_size, need = sizeof(eb_graph);
+    else if (g->tensor_size < sizeof(eb_tensor))
+        what = "eb_tensor", have = g->tensor_size, need = sizeof(eb_tensor);
+    else if (g->node_size < sizeof(eb_node))
+        what = "eb_node", have = g->node_size, need = sizeof(eb_node);
+    if (!what)
+        return 1;
+    if (why && why_len)
+        snprintf(why, why_len,
+                 "graph layout: %s is %zu bytes in the harness, this plugin was built for %zu "
+                 "(edgebench older than the plugin's SDK headers, or a graph built without "
+                 "eb_graph_set_layout)",
+                 what, have, need);
+    return 0;
+}
 
 /* ---- inline accessors (usable from plugins) ---------------------------- */
 
@@ -164,14 +242,14 @@ static inline const eb_tensor *eb_node_input(const eb_graph *g, const eb_node *n
 {
     if (i < 0 || i >= n->n_inputs || n->inputs[i] < 0)
         return NULL;
-    return &g->tensors[n->inputs[i]];
+    return eb_graph_tensor(g, n->inputs[i]);
 }
 
 static inline const eb_tensor *eb_node_output(const eb_graph *g, const eb_node *n, int i)
 {
     if (i < 0 || i >= n->n_outputs || n->outputs[i] < 0)
         return NULL;
-    return &g->tensors[n->outputs[i]];
+    return eb_graph_tensor(g, n->outputs[i]);
 }
 
 #ifdef __cplusplus

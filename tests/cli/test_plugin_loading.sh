@@ -24,7 +24,7 @@ expect_in "$WORK/out" '^ref +available'
 expect_in "$WORK/out" '^needs_vendor +unavailable'
 expect_in "$WORK/out" 'why: vendor library missing or unusable: libeb_test_vendor.so: cannot open shared object file'
 expect_in "$WORK/out" 'libedgebench_backend_abi_future.so not loaded'
-expect_in "$WORK/out" 'backend ABI version 2, this edgebench speaks version 1'
+expect_in "$WORK/out" 'backend ABI version 3, this edgebench speaks version 2 \(built for a newer edgebench\)'
 expect_in "$WORK/out" 'libedgebench_backend_null_entry.so not loaded'
 expect_in "$WORK/out" 'edgebench_backend_entry\(\) returned NULL'
 run_eb 0 backends --format json
@@ -35,7 +35,7 @@ d = {e["name"]: e for e in json.load(open(sys.argv[1]))}
 nv = d["needs_vendor"]
 assert nv["loaded"] and not nv["available"] and "libeb_test_vendor.so" in nv["why"], nv
 assert not d["libedgebench_backend_abi_future.so"]["loaded"]
-assert "ABI version 2" in d["libedgebench_backend_abi_future.so"]["why"]
+assert "ABI version 3" in d["libedgebench_backend_abi_future.so"]["why"]
 assert d["ref"]["available"]
 ' "$WORK/out" || fail "backends --format json does not carry the load failures"
 
