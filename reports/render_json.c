@@ -159,6 +159,7 @@ static void put_run(FILE *f, const eb_run_record *r, int last, const char **name
     member_str(f, in, "device", r->device, 0);
     member_str(f, in, "scenario", r->scenario, 0);
     member_str(f, in, "backend", r->backend, 0);
+    member_str(f, in, "backend_options", r->backend_options, 0);
     member_str(f, in, "backend_version", r->backend_version, 0);
     member_str(f, in, "library_version", r->library_version, 0);
     member_str(f, in, "variant", r->variant, 0);
