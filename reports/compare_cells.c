@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "reports/compare_cells.h"
+#include "results/backend_label.h"
 #include "results/cell_key.h"
 
 int eb_cell_same_key(const eb_cell *a, const eb_cell *b)
@@ -16,6 +17,16 @@ const eb_cell *eb_cells_find(const eb_cells *cs, const eb_cell *c)
 {
     for (size_t i = 0; i < cs->n; i++)
         if (eb_cell_same_key(&cs->cells[i], c))
+            return &cs->cells[i];
+    /* Options changed between the files, but nothing else could be meant:
+     * one entry of the backend on each side (an A/B by option, or an old
+     * file with no options stored). With several entries on either side
+     * only equal options pair, so entries never cross. */
+    if (c->option_twins != 1)
+        return NULL;
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->cells[i].option_twins == 1 &&
+            eb_cell_fields_equal(cs->cells[i].first, c->first, EB_CELL_ALL & ~EB_CELL_OPTIONS))
             return &cs->cells[i];
     return NULL;
 }
@@ -35,12 +46,14 @@ static double median_d(double *v, int n)
 static int finish_cell(eb_cell *c)
 {
     const eb_run_record *r0 = c->first;
+    char backend[EB_BACKEND_LABEL_MAX];
+    eb_backend_label(r0, backend, sizeof backend);
     if (r0->sweep[0])
-        snprintf(c->label, sizeof c->label, "%.60s/%.60s/%.60s/%.60s %.250s threads=%d", r0->device, r0->backend,
-                 r0->variant, r0->condition, r0->sweep, r0->threads);
+        snprintf(c->label, sizeof c->label, "%.60s/%.400s/%.60s/%.60s %.250s threads=%d", r0->device,
+                 backend, r0->variant, r0->condition, r0->sweep, r0->threads);
     else
-        snprintf(c->label, sizeof c->label, "%s/%s/%s/%s threads=%d", r0->device, r0->backend,
-                 r0->variant, r0->condition, r0->threads);
+        snprintf(c->label, sizeof c->label, "%.60s/%.400s/%.60s/%.60s threads=%d", r0->device,
+                 backend, r0->variant, r0->condition, r0->threads);
     if (c->occurrence > 0) {
         size_t len = strlen(c->label);
         snprintf(c->label + len, sizeof c->label - len, " #%d", c->occurrence + 1);
@@ -140,6 +153,10 @@ int eb_cells_build(const eb_results *r, eb_cells **out)
         }
         hit->runs[hit->n_runs++] = rec;
     }
+    for (size_t k = 0; k < cs->n; k++)
+        for (size_t j = 0; j < cs->n; j++)
+            cs->cells[k].option_twins += eb_cell_fields_equal(cs->cells[k].first, cs->cells[j].first,
+                                                              EB_CELL_ALL & ~EB_CELL_OPTIONS);
     for (size_t k = 0; k < cs->n; k++)
         if (finish_cell(&cs->cells[k]) != 0) {
             eb_cells_free(cs);

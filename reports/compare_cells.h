@@ -7,7 +7,15 @@
  * apart by their matrix position (cell_index - repetition, the same for
  * every repetition of one cell), numbered in file order as occurrence 0, 1,
  * ... so that the k-th such entry of a baseline meets the k-th of a
- * candidate. */
+ * candidate.
+ *
+ * The key also holds the backend options that do not sweep (schema 1.2,
+ * results/cell_key.h), so two entries of one backend with different
+ * options are two cells. Across two files, a cell whose options differ is
+ * still paired with the other file's cell when each is the only entry of
+ * its backend there (option_twins 1): a baseline and a candidate measured
+ * with one option changed on purpose (`--set backends.0.options.X=...`),
+ * or a baseline written before 1.2 (no options stored). */
 #ifndef EB_COMPARE_CELLS_H
 #define EB_COMPARE_CELLS_H
 
@@ -20,7 +28,8 @@
 typedef struct eb_cell {
     const eb_run_record *first; /* first run of the cell: key fields (borrowed) */
     int occurrence;             /* 0 unless several cells share the key fields */
-    char label[512];            /* "local/ref/fp32/plain threads=1" (+ " #2", sweep) */
+    char label[1024];           /* "local/simd{qdq_fusion=0}/fp32/plain threads=1" (+ " #2",
+                                 * sweep); the backend as eb_backend_label names it */
     int n_runs;
     const eb_run_record **runs; /* every repetition, in file order (borrowed records) */
     int n_ok;                   /* runs with status ok */
@@ -32,6 +41,8 @@ typedef struct eb_cell {
     double rep_spread;          /* (max - min) / median of the ok runs' medians; NAN for < 2 */
     int base_index;             /* cell_index - repetition of the first run */
     int cpu_view;               /* 1: samples are CPU times per inference (eb_cell_cpu_view) */
+    int option_twins;           /* cells of its file that share every key field but the
+                                 * backend options, itself included (>= 1) */
 } eb_cell;
 
 typedef struct eb_cells {
@@ -49,7 +60,9 @@ void eb_cells_free(eb_cells *c);
 
 /* Whether two cells (of two files) have the same key. */
 int eb_cell_same_key(const eb_cell *a, const eb_cell *b);
-/* The cell of cs with the key of c, or NULL. */
+/* The cell of cs with the key of c; else, when c and a cell of cs are each
+ * the only entry of their backend in their file (option_twins 1) and agree
+ * on every key field but the options, that cell; else NULL. */
 const eb_cell *eb_cells_find(const eb_cells *cs, const eb_cell *c);
 
 /* A named metric of the cell: the median over its ok runs of the run's

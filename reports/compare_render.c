@@ -11,6 +11,7 @@
 
 #include "common/escape.h"
 #include "reports/compare.h"
+#include "results/backend_label.h"
 
 static void num(FILE *f, double v)
 {
@@ -55,6 +56,22 @@ static void metric_line(char *buf, size_t cap, const eb_cell_compare *c)
     }
 }
 
+/* A pair matched across different backend options (compare_cells.h: the
+ * only entry of its backend on each side): the candidate's backend as
+ * eb_backend_label names it into buf, 1; else 0. */
+static int cand_backend_differs(const eb_cell_compare *x, char *buf, size_t cap)
+{
+    if (strcmp(x->base->first->backend_options, x->cand->first->backend_options) == 0)
+        return 0;
+    char base[EB_BACKEND_LABEL_MAX], cand[EB_BACKEND_LABEL_MAX];
+    eb_backend_label(x->base->first, base, sizeof base);
+    eb_backend_label(x->cand->first, cand, sizeof cand);
+    if (strcmp(base, cand) == 0) /* only swept options differ: the sweep shows them */
+        return 0;
+    snprintf(buf, cap, "%s", cand);
+    return 1;
+}
+
 static int render_text(FILE *f, const eb_comparison *c, const char *bp, const char *cp)
 {
     fprintf(f, "edgebench compare: %s -> %s (tolerance %.1f%%, alpha %g, %d bootstrap resamples)\n\n",
@@ -79,6 +96,9 @@ static int render_text(FILE *f, const eb_comparison *c, const char *bp, const ch
         fprintf(f, "%-9s %-48s %12s %12s %8s %20s %9s\n", eb_verdict_str(x->verdict),
                 x->base->label, b, k, chg, ci, p);
         fprintf(f, "          %s\n", x->why);
+        char cand_backend[EB_BACKEND_LABEL_MAX];
+        if (cand_backend_differs(x, cand_backend, sizeof cand_backend))
+            fprintf(f, "          candidate backend: %s\n", cand_backend);
         metric_line(other, sizeof other, x);
         if (other[0])
             fprintf(f, "          %s\n", other);
@@ -117,6 +137,12 @@ static int render_md(FILE *f, const eb_comparison *c, const char *bp, const char
         fprintf(f, "| %s%s%s | ", x->verdict == EB_VERDICT_SLOWER ? "**" : "",
                 eb_verdict_str(x->verdict), x->verdict == EB_VERDICT_SLOWER ? "**" : "");
         eb_md_text(f, x->base->label);
+        char cand_backend[EB_BACKEND_LABEL_MAX];
+        if (cand_backend_differs(x, cand_backend, sizeof cand_backend)) {
+            fputs(" (candidate: ", f);
+            eb_md_text(f, cand_backend);
+            fputs(")", f);
+        }
         fprintf(f, " | %s | %s | ", b, k);
         if (isfinite(x->change))
             fprintf(f, "%+.1f%%", 100 * x->change);
@@ -161,6 +187,8 @@ static void json_cell_key(FILE *f, const eb_cell *c)
     eb_json_str(f, r->scenario);
     fputs(", \"backend\": ", f);
     eb_json_str(f, r->backend);
+    fputs(", \"backend_options\": ", f);
+    eb_json_str(f, r->backend_options);
     fputs(", \"variant\": ", f);
     eb_json_str(f, r->variant);
     fputs(", \"condition\": ", f);
@@ -190,6 +218,8 @@ static int render_json(FILE *f, const eb_comparison *c, const char *bp, const ch
         const eb_cell_compare *x = &c->items[i];
         fputs(i ? ",\n    {" : "\n    {", f);
         json_cell_key(f, x->base);
+        fputs(", \"candidate_backend_options\": ", f);
+        eb_json_str(f, x->cand->first->backend_options);
         fputs(", \"verdict\": ", f);
         eb_json_str(f, eb_verdict_str(x->verdict));
         fputs(", \"why\": ", f);

@@ -6,6 +6,7 @@
 
 #include "common/yaml_tree.h"
 #include "reports/gate.h"
+#include "results/cell_key.h"
 
 const char *eb_check_status_str(eb_check_status s)
 {
@@ -53,7 +54,8 @@ static void reference_variant(const eb_results *res, const char *scenario, char 
 }
 
 /* The cell of the reference variant measured like c: same device, scenario,
- * condition, sweep and threads; the same backend preferred, else "ref". */
+ * condition, sweep and threads; the same backend entry (name and options)
+ * preferred, else "ref". */
 static const eb_cell *reference_cell(const eb_cells *cells, const eb_cell *c, const char *variant)
 {
     const eb_cell *other = NULL;
@@ -64,7 +66,8 @@ static const eb_cell *reference_cell(const eb_cells *cells, const eb_cell *c, co
             strcmp(q->scenario, r->scenario) || strcmp(q->condition, r->condition) ||
             strcmp(q->sweep, r->sweep) || q->threads != r->threads)
             continue;
-        if (strcmp(q->backend, r->backend) == 0 && cells->cells[i].occurrence == c->occurrence)
+        if (eb_cell_fields_equal(q, r, EB_CELL_BACKEND | EB_CELL_OPTIONS) &&
+            cells->cells[i].occurrence == c->occurrence)
             return &cells->cells[i];
         if (!other || strcmp(q->backend, "ref") == 0)
             other = &cells->cells[i];

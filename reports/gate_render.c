@@ -156,6 +156,8 @@ int eb_gate_write_json(FILE *f, const eb_gate_result *r)
             eb_json_str(f, q->device);
             fputs(", \"backend\": ", f);
             eb_json_str(f, q->backend);
+            fputs(", \"backend_options\": ", f);
+            eb_json_str(f, q->backend_options);
             fputs(", \"variant\": ", f);
             eb_json_str(f, q->variant);
             fputs(", \"condition\": ", f);

@@ -13,6 +13,7 @@
 #include "reports/plot.h"
 #include "reports/render.h"
 #include "reports/svg.h"
+#include "results/backend_label.h"
 #include "results/results.h"
 
 static const char *const style =
@@ -110,8 +111,10 @@ static void summary_table(FILE *f, const eb_results *r, const eb_cells *cs)
             const eb_run_record *q = &r->runs[i];
             if (q->status == EB_RUN_OK)
                 continue;
+            char backend[EB_BACKEND_LABEL_MAX];
+            eb_backend_label(q, backend, sizeof backend);
             fprintf(f, "<li>%s ", q->id);
-            eb_xml_text(f, q->backend);
+            eb_xml_text(f, backend);
             fputc('/', f);
             eb_xml_text(f, q->variant);
             fputc('/', f);

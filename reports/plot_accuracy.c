@@ -6,6 +6,7 @@
 
 #include "reports/plot.h"
 #include "reports/svg.h"
+#include "results/backend_label.h"
 #include "results/cell_key.h"
 
 /* Value of key in "k=v;k=v"; 1 when found and numeric. */
@@ -138,8 +139,9 @@ int eb_plot_accuracy_severity(FILE *f, const eb_plot_input *in, char *why, size_
                     eb_svg_point(&ch, xs[j], ys[j], 3.5, color, NULL);
                 }
                 eb_svg_line(&ch, xs, ys, m, color, 1.8, 0, 0);
-                char lab[300];
-                snprintf(lab, sizeof lab, "%s/%s/%s", r->device, r->backend, r->variant);
+                char lab[300], backend[200];
+                eb_backend_label(r, backend, sizeof backend);
+                snprintf(lab, sizeof lab, "%.60s/%s/%.30s", r->device, backend, r->variant);
                 eb_svg_legend(&ch, color, lab, 0);
                 series++;
             }
@@ -228,7 +230,7 @@ int eb_plot_tradeoff(FILE *f, const eb_plot_input *in, char *why, size_t why_len
             eb_svg_legend(&ch, eb_svg_color(d), lab, 0);
         }
         double r = has_size && smax > 0 ? 4 + 14 * sqrt(size / smax) : 4;
-        char tip[900];
+        char tip[1200];
         if (no_acc)
             snprintf(tip, sizeof tip, "%s: p50 %.4g ms, model %.3g MiB, accuracy not measured",
                      c->label, lat / 1e6, y);
@@ -239,8 +241,9 @@ int eb_plot_tradeoff(FILE *f, const eb_plot_input *in, char *why, size_t why_len
             snprintf(tip, sizeof tip, "%s: p50 %.4g ms, %s %.4g, model size unknown", c->label,
                      lat / 1e6, acc_name, y);
         eb_svg_point(&ch, lat / 1e6, y, r, eb_svg_color(d), tip);
-        char lab[200];
-        snprintf(lab, sizeof lab, "%s@%s", c->first->variant, c->first->backend);
+        char lab[200], backend[130];
+        eb_backend_label(c->first, backend, sizeof backend);
+        snprintf(lab, sizeof lab, "%.64s@%s", c->first->variant, backend);
         eb_svg_text(&ch, lat / 1e6, y, r + 2, 4, lab, "#333");
     }
     eb_svg_legend(&ch, "#999", "marker area ∝ model size", 0);

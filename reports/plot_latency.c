@@ -157,7 +157,7 @@ int eb_plot_cell_timeline(FILE *f, const eb_plot_input *in, const eb_cell *c, in
         lat_lo = fmin(lat_lo, bmed[b]);
         start = end;
     }
-    char title[640];
+    char title[1100];
     snprintf(title, sizeof title, "Latency over time: %s (run %s)", c->label, r->id);
     eb_svg_axis y2 = {0, 1, 0, NULL};
     if (has_t)

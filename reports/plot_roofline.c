@@ -9,6 +9,7 @@
 
 #include "reports/plot.h"
 #include "reports/svg.h"
+#include "results/backend_label.h"
 
 static int device_num(const eb_results *r, const char *device, const char *key, double *out)
 {
@@ -98,10 +99,12 @@ int eb_plot_roofline(FILE *f, const eb_plot_input *in, char *why, size_t why_len
                 eb_svg_line(&ch, xs, ys, 2, eb_svg_color(d), 1.5, 1, 0);
             }
         }
-        char tip[700], lab[200];
+        char tip[1200], lab[200];
         snprintf(tip, sizeof tip, "%s: %.4g GFLOP/s = %.1f%% of peak %.4g", c->label, a, 100 * a / p, p);
         eb_svg_point(&ch, flops / bytes, a, 5, eb_svg_color(d), tip);
-        snprintf(lab, sizeof lab, "%s@%s %.1f%%", c->first->variant, c->first->backend, 100 * a / p);
+        char backend[120];
+        eb_backend_label(c->first, backend, sizeof backend);
+        snprintf(lab, sizeof lab, "%.64s@%s %.1f%%", c->first->variant, backend, 100 * a / p);
         eb_svg_text(&ch, flops / bytes, a, 7, 4, lab, "#333");
         k++;
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "reports/render_internal.h"
+#include "results/backend_label.h"
 
 const eb_render__column eb_render__columns[EB_RENDER__N_COLS] = {
     {"id", 0, 0},      {"backend", 0, 0}, {"variant", 0, 0}, {"condition", 0, 0},
@@ -95,7 +96,9 @@ void eb_render__cells(const eb_run_record *r, const eb_render__unit *u,
     const eb_summary *s = &r->summary;
     int has = eb_render__has_samples(r);
     text_cell(cells[0], r->id);
-    text_cell(cells[1], r->backend);
+    char backend[EB_RENDER__CELL];
+    eb_backend_label(r, backend, sizeof backend);
+    text_cell(cells[1], backend);
     text_cell(cells[2], r->variant);
     text_cell(cells[3], r->condition);
     text_cell(cells[4], r->sweep);
@@ -121,12 +124,13 @@ void eb_render__cells(const eb_run_record *r, const eb_render__unit *u,
 
 void eb_render__label(char *buf, size_t cap, const eb_run_record *r)
 {
-    char raw[1024];
+    char raw[1024], backend[EB_RENDER__CELL];
+    eb_backend_label(r, backend, sizeof backend);
     if (r->sweep[0])
-        snprintf(raw, sizeof raw, "%s/%s/%s %s rep %d", r->backend, r->variant, r->condition, r->sweep,
+        snprintf(raw, sizeof raw, "%s/%s/%s %s rep %d", backend, r->variant, r->condition, r->sweep,
                  r->repetition);
     else
-        snprintf(raw, sizeof raw, "%s/%s/%s rep %d", r->backend, r->variant, r->condition, r->repetition);
+        snprintf(raw, sizeof raw, "%s/%s/%s rep %d", backend, r->variant, r->condition, r->repetition);
     eb_render__one_line(buf, cap, raw);
 }
 

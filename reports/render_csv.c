@@ -25,7 +25,7 @@ static const char *const csv_header =
     "condition,condition_params,sweep,cell_index,repetition,threads,status,message,"
     "started,finished,wall_s,warmup_n,n,min_us,p50_us,p90_us,p95_us,p99_us,p999_us,"
     "max_us,mean_us,stdev_us,cv_pct,mad_us,median_ci_lo_us,median_ci_hi_us,outliers,"
-    "drift_pct,verdict,stability,peak_rss_bytes,model_bytes";
+    "drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options";
 
 static void put_field(FILE *f, const char *s)
 {
@@ -142,6 +142,7 @@ static void put_row(FILE *f, const eb_run_record *r, const char **names, int n_n
     next_str(f, has ? s->stability : "");
     next_bytes(f, r->peak_rss_bytes);
     next_bytes(f, r->model_bytes);
+    next_str(f, r->backend_options); /* schema 1.2; appended: the columns only grow */
     put_metric_cells(f, r, names, n_names);
     fputs("\r\n", f);
 }

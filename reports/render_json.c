@@ -178,6 +178,7 @@ static void put_run(FILE *f, const eb_run_record *r, int last, const char **name
     member_u64(f, in, "n", r->n, 0);
     member_bytes(f, in, "peak_rss_bytes", r->peak_rss_bytes, 0);
     member_bytes(f, in, "model_bytes", r->model_bytes, 0);
+    member_str(f, in, "backend_options", r->backend_options, 0); /* 1.2: appended */
     put_metrics(f, in, r, names, n_names);
     put_key(f, in, "summary");
     if (r->summary.n > 0)

@@ -11,6 +11,7 @@
 
 #include "reports/render.h"
 #include "reports/render_internal.h"
+#include "results/backend_label.h"
 #include "results/cell_key.h"
 
 static void fmt_metric(char *buf, size_t cap, const eb_run_record *r, const char *name,
@@ -69,7 +70,9 @@ int eb_render_variants(FILE *f, const eb_report_meta *meta, const eb_run_record 
         const eb_run_record *g = &runs[i];
         char cond[300];
         eb_render__one_line(cond, sizeof cond, g->condition_params[0] ? g->condition_params : "");
-        fprintf(f, "\n## %s · %s · %s%s%s · %d thread%s\n\n", g->device, g->backend, g->condition,
+        char backend[EB_BACKEND_LABEL_MAX];
+        eb_backend_label(g, backend, sizeof backend);
+        fprintf(f, "\n## %s · %s · %s%s%s · %d thread%s\n\n", g->device, backend, g->condition,
                 g->sweep[0] ? " · " : "", g->sweep, g->threads, g->threads == 1 ? "" : "s");
         if (cond[0])
             fprintf(f, "Condition parameters: `%s`\n\n", cond);

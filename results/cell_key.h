@@ -16,7 +16,10 @@ typedef enum eb_cell_field {
     EB_CELL_CONDITION = 1u << 4, /* the condition's name, not its parameters */
     EB_CELL_SWEEP = 1u << 5,
     EB_CELL_THREADS = 1u << 6,
-    EB_CELL_ALL = (1u << 7) - 1  /* a cell: every field above */
+    EB_CELL_OPTIONS = 1u << 7,   /* the backend options the sweep does not name
+                                  * (eb_backend_options_fixed): one backend listed
+                                  * twice with different options is two cells */
+    EB_CELL_ALL = (1u << 8) - 1  /* a cell: every field above */
 } eb_cell_field;
 
 /* 1 when a and b agree on every field in the mask (EB_CELL_* bits). */

@@ -141,7 +141,8 @@ static int keys_put(merge_state *m, char *k) /* takes k */
 /* What makes a run the same run, whichever file it came through. */
 static char *run_key(const eb_run_record *r, const char *device, const char *scenario)
 {
-    size_t len = strlen(device) + strlen(scenario) + strlen(r->backend) + strlen(r->variant) +
+    size_t len = strlen(device) + strlen(scenario) + strlen(r->backend) +
+                 strlen(r->backend_options) + strlen(r->variant) +
                  strlen(r->condition) + strlen(r->sweep) + strlen(r->started) +
                  strlen(r->finished) + 200;
     char *k = malloc(len);
@@ -149,8 +150,8 @@ static char *run_key(const eb_run_record *r, const char *device, const char *sce
      * share them: the measured numbers (exact, as hex floats) tell them
      * apart. */
     if (k)
-        snprintf(k, len, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%s\x1f%s\x1f%llu\x1f%a\x1f%a\x1f%a",
-                 device, scenario, r->backend, r->variant, r->condition, r->sweep,
+        snprintf(k, len, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%s\x1f%s\x1f%llu\x1f%a\x1f%a\x1f%a",
+                 device, scenario, r->backend, r->backend_options, r->variant, r->condition, r->sweep,
                  r->cell_index, r->repetition, r->started, r->finished,
                  (unsigned long long)r->n, r->wall_s, r->summary.p50, r->summary.mean);
     return k;

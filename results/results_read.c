@@ -364,6 +364,14 @@ static eb_status read_run(const reader *rd, hid_t runs, const char *id, int with
 #undef SUM
     rec->summary.n = rec->n;
 
+    /* 1.2: optional (1 = absent reads ""); read into the record's fixed
+     * buffer, so a hostile file's long string is cut there. */
+    if ((rc = eb_h5__get_str_into(g, EB_ATTR_BACKEND_OPTIONS, rec->backend_options,
+                                  sizeof rec->backend_options)) < 0) {
+        st = fail_missing(rd, where, EB_ATTR_BACKEND_OPTIONS, rc);
+        goto done;
+    }
+
     char status[32];
     REQ(eb_h5__get_str_into(g, EB_ATTR_STATUS, status, sizeof status), EB_ATTR_STATUS)
 #undef REQ

@@ -67,6 +67,9 @@ typedef struct eb_run_record {
     char device[64];             /* device id ("local" or the farm's id) */
     char scenario[128];          /* scenario name */
     char backend[64];
+    char backend_options[1024];  /* the options the cell ran with (sweeps applied), canonical
+                                  * "key=value,key=value" sorted by key (backend_label.h);
+                                  * "" when none or read from a file before schema 1.2 */
     char backend_version[64];
     char library_version[128];   /* vendor library version, "" when none */
     char variant[64];

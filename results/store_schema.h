@@ -13,7 +13,7 @@
 
 #define EB_SCHEMA_FORMAT "edgebench"
 #define EB_SCHEMA_MAJOR 1
-#define EB_SCHEMA_MINOR 1
+#define EB_SCHEMA_MINOR 2
 
 /* Root attributes. */
 #define EB_ATTR_FORMAT "format"                 /* string, EB_SCHEMA_FORMAT */
@@ -63,6 +63,11 @@
 #define EB_ATTR_OUTLIERS "outliers"
 #define EB_ATTR_STABLE "stable"
 #define EB_ATTR_STABILITY "stability"
+/* Added in 1.2, optional for readers (a run of an older file reads ""):
+ * the backend options the cell ran with, rec->backend_options. Not a
+ * /summary column: a new compound member would make an appended 1.1
+ * file's table and its new rows disagree in type. */
+#define EB_ATTR_BACKEND_OPTIONS "backend_options"
 #define EB_ATTR_RUN_COMMAND "command"
 #define EB_ATTR_RUN_TOOL_VERSION "tool_version"
 

@@ -201,6 +201,14 @@ def check_run(c, rid, g, devices, scenarios):
         c.expect(int(a["stable"]) in (0, 1), f"{w}: stable is {a['stable']}, not 0 or 1")
     if "stability" not in bad:
         c.expect(a["stability"] != "", f"{w}: empty stability verdict")
+    # 1.2: optional (runs appended to a 1.1 file lack it); when present a
+    # string of key=value entries sorted by key, joined by ","
+    if "backend_options" in a and c.expect(is_str_attr(a["backend_options"]),
+                                           f"{w}: backend_options is not a string"):
+        opts = a["backend_options"]
+        keys = [e.split("=", 1)[0] for e in re.split(r"(?<!\\),", opts)] if opts else []
+        c.expect(keys == sorted(keys, key=lambda k: k.encode()),
+                 f"{w}: backend_options {opts!r} is not sorted by key")
     if "device" not in bad and a["device"] not in devices:
         print(f"note: {w}: device {a['device']!r} has no /devices entry")
     if "scenario" not in bad and a["scenario"] not in scenarios:

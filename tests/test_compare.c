@@ -221,6 +221,66 @@ static void test_repetitions_pool_and_same_named_entries_match_in_order(void **s
     fx_free(rc);
 }
 
+/* Two entries of one backend with different options are two cells, each
+ * paired with the other file's entry of the same options even when the
+ * files list them in another order: never "#2", never crossed. */
+static void test_entries_with_different_options_pair_by_options(void **state)
+{
+    (void)state;
+    fx_run b[2] = {{.options = "tile=32", .median_ns = 1e6, .spread = 0.02, .n = 100},
+                   {.options = "tile=64", .cell_index = 1, .median_ns = 2e6, .spread = 0.02, .n = 100}};
+    fx_run k[2] = {{.options = "tile=64", .median_ns = 2e6, .spread = 0.02, .n = 100},
+                   {.options = "tile=32", .cell_index = 1, .median_ns = 1e6, .spread = 0.02, .n = 100}};
+    eb_results *rb, *rc;
+    eb_comparison *c = compare(b, 2, k, 2, &rb, &rc);
+    assert_int_equal(c->n, 2);
+    assert_int_equal(c->n_only_base + c->n_only_cand, 0);
+    for (size_t i = 0; i < c->n; i++) {
+        assert_string_equal(c->items[i].base->first->backend_options,
+                            c->items[i].cand->first->backend_options);
+        assert_int_equal(c->items[i].verdict, EB_VERDICT_SAME);
+        assert_null(strstr(c->items[i].base->label, "#2"));
+    }
+    assert_string_equal(c->items[0].base->label, "board/ref{tile=32}/fp32/plain threads=1");
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+}
+
+/* One entry on each side with an option changed (an A/B by option, or a
+ * baseline from before schema 1.2 with no options stored) is one cell; with
+ * two entries on a side, different options do not pair. */
+static void test_a_single_entry_pairs_across_options_several_do_not(void **state)
+{
+    (void)state;
+    fx_run b[1] = {{.median_ns = 1e6, .spread = 0.02, .n = 100}};
+    fx_run k[1] = {{.options = "delay_us=1100", .median_ns = 1.1e6, .spread = 0.02, .n = 100}};
+    eb_results *rb, *rc;
+    eb_comparison *c = compare(b, 1, k, 1, &rb, &rc);
+    assert_int_equal(c->n, 1);
+    assert_int_equal(c->items[0].verdict, EB_VERDICT_SLOWER);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(eb_compare_render(f, "text", c, "base.h5", "cand.h5"), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "candidate backend: ref{delay_us=1100}\n"));
+    free(buf);
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+
+    fx_run k2[2] = {{.options = "delay_us=1100", .median_ns = 1e6, .spread = 0.02, .n = 100},
+                    {.options = "delay_us=900", .cell_index = 1, .median_ns = 1e6, .spread = 0.02, .n = 100}};
+    c = compare(b, 1, k2, 2, &rb, &rc);
+    assert_int_equal(c->n, 0);
+    assert_int_equal(c->n_only_base, 1);
+    assert_int_equal(c->n_only_cand, 2);
+    eb_comparison_free(c);
+    fx_free(rb);
+    fx_free(rc);
+}
+
 static void test_metrics_not_measured_are_null_not_zero(void **state)
 {
     (void)state;
@@ -388,6 +448,8 @@ int main(void)
         cmocka_unit_test(test_a_crashed_side_is_failed_with_its_message),
         cmocka_unit_test(test_unmatched_cells_are_listed_on_both_sides),
         cmocka_unit_test(test_repetitions_pool_and_same_named_entries_match_in_order),
+        cmocka_unit_test(test_entries_with_different_options_pair_by_options),
+        cmocka_unit_test(test_a_single_entry_pairs_across_options_several_do_not),
         cmocka_unit_test(test_metrics_not_measured_are_null_not_zero),
         cmocka_unit_test(test_a_top1_drop_gets_a_two_proportion_p_value),
         cmocka_unit_test(test_a_slowdown_the_cpu_share_explains_is_unstable),

@@ -139,6 +139,7 @@ static void two_runs(eb_run_record r[2])
 
     base(&r[1], "000002", "xnnpack", "int8", "noise", EB_RUN_CRASHED);
     snprintf(r[1].library_version, sizeof r[1].library_version, "2024.02");
+    snprintf(r[1].backend_options, sizeof r[1].backend_options, "use_weight_cache=1");
     snprintf(r[1].condition_params, sizeof r[1].condition_params, "sigma=0.1");
     snprintf(r[1].sweep, sizeof r[1].sweep, "threads=2");
     snprintf(r[1].message, sizeof r[1].message, "killed by signal 11 (SIGSEGV)");
@@ -193,13 +194,13 @@ static void test_text_two_runs(void **state)
           "created: 2026-11-26T07:01:09Z\n"
           "command: edgebench run scenarios/quickstart.yaml\n"
           "\n"
-          "id      backend  variant  condition  sweep      rep  threads  status      n  p50 µs  p90 µs  p99 µs  mean µs  CV %  verdict  RSS MiB      model\n"
-          "------  -------  -------  ---------  ---------  ---  -------  -------  ----  ------  ------  ------  -------  ----  -------  -------  ---------\n"
-          "000001  ref      fp32     baseline   -            0        1  ok       1000   812.3   830.1   901.7    815.0   1.2  stable      24.5    1.6 MiB\n"
-          "000002  xnnpack  int8     noise      threads=2    1        2  crashed     0       -       -       -        -     -  -              -  421.1 KiB\n"
+          "id      backend                      variant  condition  sweep      rep  threads  status      n  p50 µs  p90 µs  p99 µs  mean µs  CV %  verdict  RSS MiB      model\n"
+          "------  ---------------------------  -------  ---------  ---------  ---  -------  -------  ----  ------  ------  ------  -------  ----  -------  -------  ---------\n"
+          "000001  ref                          fp32     baseline   -            0        1  ok       1000   812.3   830.1   901.7    815.0   1.2  stable      24.5    1.6 MiB\n"
+          "000002  xnnpack{use_weight_cache=1}  int8     noise      threads=2    1        2  crashed     0       -       -       -        -     -  -              -  421.1 KiB\n"
           "\n"
           "Failures:\n"
-          "  000002 xnnpack/int8/noise threads=2 rep 1: crashed: killed by signal 11 (SIGSEGV)\n");
+          "  000002 xnnpack{use_weight_cache=1}/int8/noise threads=2 rep 1: crashed: killed by signal 11 (SIGSEGV)\n");
 }
 
 static void test_md_two_runs(void **state)
@@ -218,11 +219,11 @@ static void test_md_two_runs(void **state)
           "| id | backend | variant | condition | sweep | rep | threads | status | n | p50 µs | p90 µs | p99 µs | mean µs | CV % | verdict | RSS MiB | model |\n"
           "| --- | --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n"
           "| 000001 | ref | fp32 | baseline | - | 0 | 1 | ok | 1000 | 812.3 | 830.1 | 901.7 | 815.0 | 1.2 | stable | 24.5 | 1.6 MiB |\n"
-          "| 000002 | xnnpack | int8 | noise | threads=2 | 1 | 2 | crashed | 0 | - | - | - | - | - | - | - | 421.1 KiB |\n"
+          "| 000002 | xnnpack{use\\_weight\\_cache=1} | int8 | noise | threads=2 | 1 | 2 | crashed | 0 | - | - | - | - | - | - | - | 421.1 KiB |\n"
           "\n"
           "## Failures\n"
           "\n"
-          "- 000002 xnnpack/int8/noise threads=2 rep 1: **crashed**: killed by signal 11 (SIGSEGV)\n");
+          "- 000002 xnnpack{use\\_weight\\_cache=1}/int8/noise threads=2 rep 1: **crashed**: killed by signal 11 (SIGSEGV)\n");
 }
 
 static void test_json_two_runs(void **state)
@@ -263,6 +264,7 @@ static void test_json_two_runs(void **state)
           "      \"n\": 1000,\n"
           "      \"peak_rss_bytes\": 25690112,\n"
           "      \"model_bytes\": 1677721,\n"
+          "      \"backend_options\": \"\",\n"
           "      \"metrics\": {},\n"
           "      \"summary\": {\n"
           "        \"n\": 1000,\n"
@@ -308,6 +310,7 @@ static void test_json_two_runs(void **state)
           "      \"n\": 0,\n"
           "      \"peak_rss_bytes\": null,\n"
           "      \"model_bytes\": 431210,\n"
+          "      \"backend_options\": \"use_weight_cache=1\",\n"
           "      \"metrics\": {},\n"
           "      \"summary\": null\n"
           "    }\n"
@@ -325,14 +328,14 @@ static void test_csv_two_runs(void **state)
           "id,device,scenario,backend,backend_version,library_version,variant,model_path,condition,"
           "condition_params,sweep,cell_index,repetition,threads,status,message,started,finished,wall_s,"
           "warmup_n,n,min_us,p50_us,p90_us,p95_us,p99_us,p999_us,max_us,mean_us,stdev_us,cv_pct,mad_us,"
-          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes\r\n"
+          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options\r\n"
           "000001,local,quickstart,ref,0.1.0,,fp32,models/mnist-fp32.onnx,baseline,,,0,0,1,ok,,"
           "2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,2.500,50,1000,801.200,812.346,830.100,845.000,"
           "901.700,950.000,1203.400,815.020,9.780,1.20,4.100,811.000,813.700,3,0.40,stable,stable,"
-          "25690112,1677721\r\n"
+          "25690112,1677721,\r\n"
           "000002,local,quickstart,xnnpack,0.1.0,2024.02,int8,models/mnist-int8.onnx,noise,sigma=0.1,"
           "threads=2,5,1,2,crashed,killed by signal 11 (SIGSEGV),2026-11-26T07:01:02Z,"
-          "2026-11-26T07:01:06Z,0.125,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,431210\r\n");
+          "2026-11-26T07:01:06Z,0.125,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,431210,use_weight_cache=1\r\n");
 }
 
 /* ---- five runs: every status, the failure and the unstable lists ---------- */
@@ -435,24 +438,24 @@ static void test_csv_carries_status_message_and_verdict_per_row(void **state)
           "id,device,scenario,backend,backend_version,library_version,variant,model_path,condition,"
           "condition_params,sweep,cell_index,repetition,threads,status,message,started,finished,wall_s,"
           "warmup_n,n,min_us,p50_us,p90_us,p95_us,p99_us,p999_us,max_us,mean_us,stdev_us,cv_pct,mad_us,"
-          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes\r\n"
+          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options\r\n"
           "000001,local,quickstart,ref,0.1.0,,fp32,models/mnist-fp32.onnx,baseline,,,0,0,1,ok,,"
           "2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,1000,796.099,812.346,830.100,865.900,"
           "901.700,946.785,1172.210,815.020,9.780,1.20,4.062,811.346,813.346,0,0.00,stable,stable,"
-          "25690112,1677721\r\n"
+          "25690112,1677721,\r\n"
           "000002,local,quickstart,ref,0.1.0,,fp32,models/mnist-fp32.onnx,noise,,sigma=0.2,0,0,1,ok,,"
           "2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,200,1489.600,1520.000,1890.000,2270.000,"
           "2650.000,2782.500,3445.000,1601.000,197.563,12.34,7.600,1519.000,1521.000,0,0.00,unstable,"
-          "cv 12.3% > 5%; outliers 4.0% > 2%,26214400,1677721\r\n"
+          "cv 12.3% > 5%; outliers 4.0% > 2%,26214400,1677721,\r\n"
           "000003,local,quickstart,ref,0.1.0,,int8,models/mnist-int8.onnx,baseline,,,0,0,1,failed,"
           "prepare: node 'conv1' (Conv): unsupported dtype int4,2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,"
-          "0.000,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,1677721\r\n"
+          "0.000,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,1677721,\r\n"
           "000004,local,quickstart,simd,0.1.0,,fp32,models/mnist-fp32.onnx,baseline,,,0,0,1,crashed,,"
-          "2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,-\r\n"
+          "2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,-,\r\n"
           "000005,local,quickstart,ref,0.1.0,,fp32,models/mnist-fp32.onnx,thermal,,,0,2,1,timeout,"
           "killed after 30 s,2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,500,2298.764,2345.678,"
           "2400.000,2500.000,2600.000,2730.000,3380.000,2350.000,72.850,3.10,11.728,2344.678,2346.678,0,"
-          "0.00,unstable,drift +12.0% > 5% (first vs last third),25690112,1677721\r\n");
+          "0.00,unstable,drift +12.0% > 5% (first vs last third),25690112,1677721,\r\n");
 }
 
 /* ---- units, missing values, escaping ------------------------------------- */
@@ -553,10 +556,10 @@ static void test_csv_quotes_fields_per_rfc4180(void **state)
           "id,device,scenario,backend,backend_version,library_version,variant,model_path,condition,"
           "condition_params,sweep,cell_index,repetition,threads,status,message,started,finished,wall_s,"
           "warmup_n,n,min_us,p50_us,p90_us,p95_us,p99_us,p999_us,max_us,mean_us,stdev_us,cv_pct,mad_us,"
-          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes\r\n"
+          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options\r\n"
           "000001,local,quickstart,ref,0.1.0,,fp32,plain path,\"a,b\",,,0,0,1,failed,\"he said \"\"no\"\"\r\n"
           "then left\",2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,"
-          "-,,-,1677721\r\n");
+          "-,,-,1677721,\r\n");
 }
 
 static void test_text_keeps_one_line_per_entry_and_counts_utf8_width(void **state)
@@ -597,7 +600,7 @@ static void test_every_format_renders_zero_runs(void **state)
           "  \"runs\": []\n"
           "}\n");
     char *csv = render(eb_render_csv, NULL, NULL, 0);
-    assert_non_null(strstr(csv, "model_bytes\r\n"));
+    assert_non_null(strstr(csv, "model_bytes,backend_options\r\n"));
     assert_null(strchr(strchr(csv, '\n') + 1, '\n')); /* the header only */
     free(csv);
 }

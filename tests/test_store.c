@@ -72,6 +72,8 @@ static void make_record(eb_run_record *rec, enum rec_kind kind, int tag)
     snprintf(rec->device, sizeof rec->device, "local");
     snprintf(rec->scenario, sizeof rec->scenario, "mobilenet-int8");
     snprintf(rec->backend, sizeof rec->backend, "ref");
+    if (tag % 2 == 0)
+        snprintf(rec->backend_options, sizeof rec->backend_options, "arena=on,tile=%d", tag);
     snprintf(rec->backend_version, sizeof rec->backend_version, "0.1.%d", tag);
     snprintf(rec->library_version, sizeof rec->library_version, "%s", tag % 2 ? "" : "xnnpack 2.0");
     snprintf(rec->variant, sizeof rec->variant, "int8-%d", tag);
@@ -145,7 +147,7 @@ static void assert_same_record(const eb_run_record *w, const eb_run_record *r, i
 {
     assert_string_equal(r->id, w->id);
 #define S(f) assert_string_equal(r->f, w->f)
-    S(device); S(scenario); S(backend); S(backend_version); S(library_version); S(variant);
+    S(device); S(scenario); S(backend); S(backend_options); S(backend_version); S(library_version); S(variant);
     S(model_path); S(condition); S(condition_params); S(sweep); S(message); S(started);
     S(finished);
 #undef S
@@ -321,9 +323,9 @@ static void test_round_trip_keeps_every_field(void **state)
 
     eb_results *r = read_results(path, 1);
     assert_string_equal(r->format, "edgebench");
-    assert_string_equal(r->schema_version, "1.1");
+    assert_string_equal(r->schema_version, "1.2");
     assert_int_equal(r->schema_major, 1);
-    assert_int_equal(r->schema_minor, 1);
+    assert_int_equal(r->schema_minor, 2);
     assert_string_equal(r->tool_version, EB_VERSION_STRING);
     assert_string_equal(r->command, "edgebench run bench.yaml -o results.h5");
     /* "2026-11-26T07:01:02Z" */
@@ -366,6 +368,51 @@ static void test_round_trip_keeps_every_field(void **state)
 
     for (int i = 0; i < 4; i++)
         eb_run_record_free(&w[i]);
+}
+
+/* Replace (value) or delete (NULL) the string attribute name of /runs/<id>. */
+static void set_run_attr(const char *path, const char *id, const char *name, const char *value)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    char where[64];
+    snprintf(where, sizeof where, "/runs/%s", id);
+    hid_t g = H5Gopen2(f, where, H5P_DEFAULT);
+    assert_true(g >= 0);
+    assert_true(H5Adelete(g, name) >= 0);
+    if (value) {
+        hid_t t = H5Tcopy(H5T_C_S1);
+        H5Tset_size(t, H5T_VARIABLE);
+        hid_t sp = H5Screate(H5S_SCALAR);
+        hid_t a = H5Acreate2(g, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+        assert_true(a >= 0);
+        assert_true(H5Awrite(a, t, &value) >= 0);
+        H5Aclose(a);
+        H5Sclose(sp);
+        H5Tclose(t);
+    }
+    H5Gclose(g);
+    H5Fclose(f);
+}
+
+/* backend_options came with schema 1.2: a run of an older file (no
+ * attribute) reads "", and a hostile file's overlong value is cut to the
+ * record's field instead of failing or overrunning it. */
+static void test_backend_options_absent_reads_empty_and_long_is_bounded(void **state)
+{
+    (void)state;
+    char path[512];
+    tmp_path(path, sizeof path, "options.h5");
+    write_simple_file(path, 2);
+    set_run_attr(path, "000001", "backend_options", NULL);
+    static char big[20000];
+    memset(big, 'x', sizeof big - 1);
+    set_run_attr(path, "000002", "backend_options", big);
+    eb_results *r = read_results(path, 0);
+    assert_int_equal(r->n_runs, 2);
+    assert_string_equal(r->runs[0].backend_options, "");
+    assert_int_equal(strlen(r->runs[1].backend_options), sizeof r->runs[1].backend_options - 1);
+    eb_results_free(r);
 }
 
 static void test_append_continues_run_ids(void **state)
@@ -807,6 +854,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_keeps_every_field),
+        cmocka_unit_test(test_backend_options_absent_reads_empty_and_long_is_bounded),
         cmocka_unit_test(test_append_continues_run_ids),
         cmocka_unit_test(test_refuses_to_overwrite_or_append_to_foreign_files),
         cmocka_unit_test(test_reader_names_the_file_in_every_error),

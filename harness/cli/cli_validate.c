@@ -10,6 +10,7 @@
 #include "harness/run/consent.h"
 #include "harness/run/reference_inputs.h"
 #include "harness/scenario/scenario.h"
+#include "results/backend_label.h"
 
 #define MAX_SETS 256
 
@@ -31,12 +32,25 @@ static int width(int w, const char *s)
     return n > w ? n : w;
 }
 
+/* The cell's backend as the results will name it: simd{qdq_fusion=0}. */
+static void backend_label(const eb_matrix_cell *c, char *buf, size_t len)
+{
+    static eb_run_record r; /* large; only the three fields below are read */
+    snprintf(r.backend, sizeof r.backend, "%s", c->backend);
+    snprintf(r.sweep, sizeof r.sweep, "%s", c->sweep ? c->sweep : "");
+    eb_backend_options_format(c->n_options, c->option_keys, c->option_values, r.backend_options,
+                              sizeof r.backend_options);
+    eb_backend_label(&r, buf, len);
+}
+
 static void print_table(const eb_matrix *m)
 {
     int wb = 7, wv = 7, wc = 9, ws = 5;
+    char lab[EB_BACKEND_LABEL_MAX];
     for (int i = 0; i < m->n_cells; i++) {
         const eb_matrix_cell *c = &m->cells[i];
-        wb = width(wb, c->backend);
+        backend_label(c, lab, sizeof lab);
+        wb = width(wb, lab);
         wv = width(wv, c->variant_name);
         wc = width(wc, c->condition_name);
         ws = width(ws, or_dash(c->sweep));
@@ -45,7 +59,8 @@ static void print_table(const eb_matrix *m)
            "variant", wc, "condition", ws, "sweep", "repetition");
     for (int i = 0; i < m->n_cells; i++) {
         const eb_matrix_cell *c = &m->cells[i];
-        printf("%5d  %-*s  %7d  %-*s  %-*s  %-*s  %10d\n", c->index, wb, c->backend, c->threads,
+        backend_label(c, lab, sizeof lab);
+        printf("%5d  %-*s  %7d  %-*s  %-*s  %-*s  %10d\n", c->index, wb, lab, c->threads,
                wv, c->variant_name, wc, c->condition_name, ws, or_dash(c->sweep), c->repetition);
     }
 }

@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "harness/run/progress.h"
+#include "results/backend_label.h"
 
 void eb_progress_start(eb_progress *p, FILE *f, int total, int quiet)
 {
@@ -21,7 +22,9 @@ static void label(const eb_run_record *r, char *buf, size_t len)
     char rep[32] = "";
     if (r->repetition)
         snprintf(rep, sizeof rep, " (rep %d)", r->repetition + 1);
-    snprintf(buf, len, "%s / %s / %s%s%s%s", r->backend, r->variant, r->condition,
+    char backend[EB_BACKEND_LABEL_MAX];
+    eb_backend_label(r, backend, sizeof backend);
+    snprintf(buf, len, "%s / %s / %s%s%s%s", backend, r->variant, r->condition,
              r->sweep[0] ? " / " : "", r->sweep, rep);
 }
 
@@ -29,7 +32,7 @@ void eb_progress_cell_begin(eb_progress *p, int i, const eb_run_record *rec)
 {
     if (p->quiet || !p->tty)
         return;
-    char l[700], eta[32] = "?";
+    char l[1500], eta[32] = "?";
     label(rec, l, sizeof l);
     if (p->done > 0) {
         double per = p->cell_s_sum / p->done;

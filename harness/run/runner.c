@@ -14,6 +14,7 @@
 #include "harness/run/reference_inputs.h"
 #include "harness/run/runner.h"
 #include "harness/scenario/scenario.h"
+#include "results/backend_label.h"
 #include "results/store.h"
 
 static int wanted_backend(const eb_run_options *o, const char *name)
@@ -75,6 +76,11 @@ static void record_from_cell(const eb_scenario *s, const eb_matrix_cell *c, cons
     snprintf(r->device, sizeof r->device, "%s", device);
     snprintf(r->scenario, sizeof r->scenario, "%s", s->name);
     snprintf(r->backend, sizeof r->backend, "%s", c->backend);
+    /* The options as the cell ran them (a swept one at this point's value),
+     * so two entries of one backend stay apart in the results. Past the
+     * field's size the list is cut at an entry (docs/results-schema.md). */
+    eb_backend_options_format(c->n_options, c->option_keys, c->option_values,
+                              r->backend_options, sizeof r->backend_options);
     snprintf(r->variant, sizeof r->variant, "%s", c->variant_name);
     snprintf(r->model_path, sizeof r->model_path, "%s", c->model_path);
     snprintf(r->condition, sizeof r->condition, "%s", c->condition_name);

@@ -26,11 +26,11 @@ synth "$WORK/b2.h5" 1020 4
 
 # A/A: not slower (same, or unstable when this machine is very busy)
 run_eb 0 compare "$WORK/a.h5" "$WORK/a2.h5"
-expect_in "$WORK/out" '^(same|unstable) +[^ ]+/chaos/default/plain threads=1'
+expect_in "$WORK/out" '^(same|unstable) +[^ ]+/chaos\{delay_us=1000,mode=ok\}/default/plain threads=1'
 expect_in "$WORK/out" '^1 matched: 0 slower'
 # A/B 10%: slower, with the change, the interval and p
 run_eb 0 compare "$WORK/a.h5" "$WORK/b10.h5"
-expect_in "$WORK/out" '^slower +[^ ]+/chaos/default/plain threads=1 +(999|100[01])\.[0-9] +(109[89]|110[01])\.[0-9] +\+(9\.9|10\.[0-9])%'
+expect_in "$WORK/out" '^slower +[^ ]+/chaos\{delay_us=1000,mode=ok\}/default/plain threads=1 +(999|100[01])\.[0-9] +(109[89]|110[01])\.[0-9] +\+(9\.9|10\.[0-9])%'
 expect_in "$WORK/out" 'ratio interval above 1\.0500 \(tolerance 5\.0%\): 95% CI of ratio \[1\.(0[89]|1[01])[0-9]*, 1\.(0[89]|1[01])[0-9]*\], p=[0-9.e-]+'
 expect_in "$WORK/out" '^1 matched: 1 slower'
 # A/B 2% under a 5% tolerance: not flagged; under a 1% tolerance: slower
@@ -46,7 +46,7 @@ expect_in "$WORK/out" '^faster '
 # formats
 run_eb 0 compare "$WORK/a.h5" "$WORK/b10.h5" --format md -o "$WORK/c.md"
 CHECKS=$((CHECKS + 1))
-grep -Eq '^\| \*\*slower\*\* \| [^|]*/chaos/default/plain threads=1 \| (999|100[01])\.[0-9] \| (109[89]|110[01])\.[0-9] \| \+(9\.9|10\.[0-9])% \|' "$WORK/c.md" \
+grep -Eq '^\| \*\*slower\*\* \| [^|]*/chaos\{delay\\_us=1000,mode=ok\}/default/plain threads=1 \| (999|100[01])\.[0-9] \| (109[89]|110[01])\.[0-9] \| \+(9\.9|10\.[0-9])% \|' "$WORK/c.md" \
     || { fail "markdown row"; cat "$WORK/c.md" >&2; }
 run_eb 0 compare "$WORK/a.h5" "$WORK/b10.h5" --format json -o "$WORK/c.json"
 CHECKS=$((CHECKS + 1))
@@ -68,8 +68,8 @@ PY
 # unmatched cells: a candidate with another variant name
 run_eb 0 run "$EB_SOURCE_DIR/tests/data/gate/rich.yaml" -o "$WORK/rich.h5" --quiet
 run_eb 2 compare "$WORK/a.h5" "$WORK/rich.h5"
-expect_in "$WORK/out" 'only in baseline: +[^ ]+/chaos/default/plain threads=1'
-expect_in "$WORK/out" 'only in candidate: [^ ]+/chaos/int8/plain options.delay_us=400 threads=1'
+expect_in "$WORK/out" 'only in baseline: +[^ ]+/chaos\{delay_us=1000,mode=ok\}/default/plain threads=1'
+expect_in "$WORK/out" 'only in candidate: [^ ]+/chaos\{mode=ok\}/int8/plain options.delay_us=400 threads=1'
 expect_in "$WORK/out" '0 matched: .* 1 only in baseline, 6 only in candidate'
 # nothing matched is not a pass: exit 2, both sides' ids and cells named
 expect_in "$WORK/err" 'no cell of .*rich\.h5 matches a cell of .*a\.h5'

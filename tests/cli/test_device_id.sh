@@ -36,7 +36,7 @@ fi
 run_eb 0 run "$S" -o "$WORK/x.h5" "${SHORT[@]}" --device-id board-x
 run_eb 0 run "$S" -o "$WORK/y.h5" "${SHORT[@]}" --device-id board-y
 run_eb 2 compare "$WORK/x.h5" "$WORK/y.h5"
-expect_in "$WORK/err" "x\\.h5: device ids 'board-x'; 1 cell: board-x/chaos/default/plain threads=1"
+expect_in "$WORK/err" "x\\.h5: device ids 'board-x'; 1 cell: board-x/chaos\\{delay_us=100,mode=ok\\}/default/plain threads=1"
 expect_in "$WORK/err" "y\\.h5: device ids 'board-y'"
 expect_in "$WORK/err" 'the device ids differ: .*--device-id'
 printf 'budgets:\n  - {metric: latency_p50_ms, max_regression_pct: 5}\n' >"$WORK/rel.yaml"

@@ -40,7 +40,7 @@ budgets:
   - {metric: peak_memory_mb, max: 4096}
 Y
 run_eb 0 gate "$WORK/a.h5" --budgets "$WORK/ok.yaml"
-expect_in "$WORK/out" '^PASS +chaos median +[^ ]+/chaos/default/plain threads=1 +p50 1\.0[0-9]* ms <= max 1\.05 ms \(n=200\)'
+expect_in "$WORK/out" '^PASS +chaos median +[^ ]+/chaos\{delay_us=1000,mode=ok\}/default/plain threads=1 +p50 1\.0[0-9]* ms <= max 1\.05 ms \(n=200\)'
 expect_in "$WORK/out" '^gate: passed \(2 checks: 2 pass, 0 fail, 0 error, 0 inconclusive\)'
 run_eb 1 gate "$WORK/b10.h5" --budgets "$WORK/ok.yaml" --junit "$WORK/f.xml" --markdown "$WORK/f.md" --json "$WORK/f.json"
 expect_in "$WORK/out" '^FAIL +chaos median +[^ ]+ threads=1 +p50 1\.1[0-9]* ms > max 1\.05 ms'
@@ -49,7 +49,7 @@ if have_lxml; then
     CHECKS=$((CHECKS + 1))
     /usr/bin/python3 "$D/check_junit.py" "$WORK/f.xml" --tests 2 --failures 1 --errors 0 >"$WORK/junit.txt" 2>&1 \
         || { fail "JUnit not valid"; cat "$WORK/junit.txt" >&2; }
-    expect_in "$WORK/junit.txt" '^edgebench\.gate\.chaos_median \| [^ ]+/chaos/default/plain threads=1 \| failure \| p50 1\.1[0-9]* ms > max 1\.05 ms'
+    expect_in "$WORK/junit.txt" '^edgebench\.gate\.chaos_median \| [^ ]+/chaos\{delay_us=1000,mode=ok\}/default/plain threads=1 \| failure \| p50 1\.1[0-9]* ms > max 1\.05 ms'
 else
     echo "skipped: JUnit schema check (python3-lxml not installed)"
 fi
@@ -89,10 +89,10 @@ fi
 run_eb 3 run "$EB_SOURCE_DIR/tests/data/run/chaos.yaml" -o "$WORK/chaos.h5" --quiet
 printf 'budgets:\n  - {metric: latency_p99_ms, max: 1000}\n  - {metric: top1, min: 0.5}\n' >"$WORK/any.yaml"
 run_eb 1 gate "$WORK/chaos.h5" --budgets "$WORK/any.yaml"
-expect_in "$WORK/out" '^PASS +latency_p99_ms +[^ ]+/chaos/default/plain threads=1 +p99'
-expect_in "$WORK/out" '^FAIL +latency_p99_ms .* #2 +run 000002 failed: .*chaos: failing in run 4 as asked'
-expect_in "$WORK/out" '^FAIL +latency_p99_ms .* #3 +run 000003 crashed: .*SIGSEGV'
-expect_in "$WORK/out" '^FAIL +latency_p99_ms .* #4 +run 000004 timeout'
+expect_in "$WORK/out" '^PASS +latency_p99_ms +[^ ]+/chaos\{mode=ok\}/default/plain threads=1 +p99'
+expect_in "$WORK/out" '^FAIL +latency_p99_ms +[^ ]+/chaos\{after=3,mode=fail\}/default/plain threads=1 +run 000002 failed: .*chaos: failing in run 4 as asked'
+expect_in "$WORK/out" '^FAIL +latency_p99_ms +[^ ]+/chaos\{after=3,mode=crash\}/default/plain threads=1 +run 000003 crashed: .*SIGSEGV'
+expect_in "$WORK/out" '^FAIL +latency_p99_ms +[^ ]+/chaos\{after=3,mode=hang\}/default/plain threads=1 +run 000004 timeout'
 expect_in "$WORK/out" '^FAIL +top1 .* top-1 not measured|^FAIL +top1 .* top-1 [0-9.]+ (<|>=) min'
 
 # 5. bad input: exit 2 with file:line:col
@@ -111,7 +111,7 @@ run_eb 2 gate
 run_eb 0 run "$D/chaos_budgets.yaml" -o "$WORK/sbreal.h5" --quiet --set run.measure.iterations=20
 synth "$WORK/sbreal.h5" "$WORK/sb.h5" 1000 4
 run_eb 0 gate "$WORK/sb.h5"
-expect_in "$WORK/out" '^PASS +median +[^ ]+/chaos/default/plain threads=1 +p50'
+expect_in "$WORK/out" '^PASS +median +[^ ]+/chaos\{delay_us=1000,mode=ok\}/default/plain threads=1 +p50'
 expect_in "$WORK/out" '^gate: passed \(2 checks'
 synth "$WORK/sbreal.h5" "$WORK/sb2.h5" 1100 5
 run_eb 1 gate "$WORK/sb2.h5"

@@ -23,8 +23,8 @@ run_eb 0 validate "$D/good_sweep.yaml" --matrix
 expect_in "$WORK/out" '^index +backend +threads +variant +condition +sweep +repetition$'
 expect_in "$WORK/out" '^ +0 +ref +1 +fp32 +plain +run\.measure\.iterations=50 +0$'
 expect_in "$WORK/out" '^ +1 +ref +1 +fp32 +plain +run\.measure\.iterations=50 +1$'
-expect_in "$WORK/out" '^ +8 +ref +1 +fp32 +plain +threads=1;options\.tile=32;run\.measure\.iterations=50 +0$'
-expect_in "$WORK/out" '^ +39 +ref +2 +unsorted +plain +threads=2;options\.tile=64;run\.measure\.iterations=100 +1$'
+expect_in "$WORK/out" '^ +8 +ref\{mode=fast\} +1 +fp32 +plain +threads=1;options\.tile=32;run\.measure\.iterations=50 +0$'
+expect_in "$WORK/out" '^ +39 +ref\{mode=fast\} +2 +unsorted +plain +threads=2;options\.tile=64;run\.measure\.iterations=100 +1$'
 CHECKS=$((CHECKS + 1))
 rows=$(grep -cE '^ +[0-9]+ ' "$WORK/out")
 [ "$rows" = 40 ] || fail "--matrix printed $rows rows, expected 40"

@@ -19,6 +19,7 @@ typedef struct fx_run {
     double drift;      /* the last samples are this much slower than the first, linearly */
     size_t n;
     eb_run_status status;
+    const char *options; /* backend_options, canonical ("k=v,k=v"); NULL: none */
 } fx_run;
 
 static uint64_t fx_rng(uint64_t *s)
@@ -33,6 +34,7 @@ static void fx_fill(eb_run_record *r, const fx_run *d, uint64_t seed)
     snprintf(r->device, sizeof r->device, "%s", d->device ? d->device : "board");
     snprintf(r->scenario, sizeof r->scenario, "s");
     snprintf(r->backend, sizeof r->backend, "%s", d->backend ? d->backend : "ref");
+    snprintf(r->backend_options, sizeof r->backend_options, "%s", d->options ? d->options : "");
     snprintf(r->variant, sizeof r->variant, "%s", d->variant ? d->variant : "fp32");
     snprintf(r->condition, sizeof r->condition, "%s", d->condition ? d->condition : "plain");
     r->cell_index = d->cell_index;
