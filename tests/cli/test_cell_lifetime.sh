@@ -147,7 +147,7 @@ start=$(date +%s)
 run_eb 3 run "$WORK/hang.yaml" -o "$WORK/none.h5" --set run.isolation=none
 CHECKS=$((CHECKS + 1))
 [ $(( $(date +%s) - start )) -lt 30 ] || fail "isolation none ignored timeout_s"
-expect_in "$WORK/err" '\[2/3\] chaos / default / plain: timeout: no result within the 2 s timeout'
+expect_in "$WORK/err" '\[2/3\] chaos\{after=2,mode=hang\} / default / plain: timeout: no result within the 2 s timeout'
 expect_in "$WORK/err" 'isolation: none cannot end a hung cell'
 expect_in "$WORK/err" '2 of 3 cells: 1 ok, 0 failed, 0 crashed, 1 timeout'
 run_eb 0 report "$WORK/none.h5" --format csv

@@ -89,7 +89,7 @@ if [ -r "$ORT_LIB" ] && built onnxruntime; then
         echo "  measure: {iterations: 5, min_time_ms: 0}"
     } >"$WORK/ortlib.yaml"
     run_eb 3 run "$WORK/ortlib.yaml" -o "$WORK/ortlib.h5"
-    expect_in "$WORK/err" '\[1/2\] onnxruntime / default / plain: ok'
+    expect_in "$WORK/err" '\[1/2\] onnxruntime\{graph_optimization=basic,library=[^}]*\} / default / plain: ok'
     expect_in "$WORK/err" "onnxruntime: option library=$WORK/nonexistent.so: .*cannot open shared object file"
 fi
 
@@ -153,11 +153,11 @@ if built onednn; then
         echo "  measure: {iterations: 5, min_time_ms: 0}"
     } >"$WORK/onednn.yaml"
     run_eb 3 run "$WORK/onednn.yaml" -o "$WORK/onednn.h5"
-    expect_in "$WORK/err" '\[1/4\] onednn / default / plain: ok'
+    expect_in "$WORK/err" '\[1/4\] onednn\{fallback=ref,fuse=0\} / default / plain: ok'
     expect_in "$WORK/err" "onednn: option fuse does not take 'maybe'"
     # the ISA cap (default below AMX): a named ISA runs, an unknown one is
     # refused with the list
-    expect_in "$WORK/err" '\[3/4\] onednn / default / plain: ok'
+    expect_in "$WORK/err" '\[3/4\] onednn\{max_isa=avx2\} / default / plain: ok'
     expect_in "$WORK/err" "onednn: max_isa does not take 'sse9' \(all, avx2, "
 fi
 finish
