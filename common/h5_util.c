@@ -1,11 +1,13 @@
 /* Internal HDF5 helpers of the results store: typed attributes and error
  * messages (see h5_util.h). */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/file_util.h"
 #include "common/h5_util.h"
+#include "common/number_text.h"
 
 void eb_h5__quiet_begin(eb_h5_quiet *q)
 {
@@ -115,6 +117,20 @@ int eb_h5__put_i32(hid_t obj, const char *name, int32_t value)
 int eb_h5__put_f64(hid_t obj, const char *name, double value)
 {
     return put_scalar(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+}
+
+int eb_h5__put_text_value(hid_t obj, const char *name, const char *text)
+{
+    int64_t i;
+    double d;
+    switch (eb_number_text_parse(text, &i, &d)) {
+    case EB_NUMTEXT_INT:
+        return put_scalar(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &i);
+    case EB_NUMTEXT_REAL:
+        return eb_h5__put_f64(obj, name, d);
+    default:
+        return eb_h5__put_str(obj, name, text);
+    }
 }
 
 int eb_h5__put_str_array(hid_t obj, const char *name, size_t n, const char *const *values)
@@ -248,6 +264,45 @@ int eb_h5__get_str(hid_t obj, const char *name, char **out)
         *out = s;
     else
         free(s);
+    return rc;
+}
+
+int eb_h5__get_text_value(hid_t obj, const char *name, char **out)
+{
+    hid_t a, t;
+    hssize_t np;
+    int rc = open_attr(obj, name, &a, &t, &np);
+    if (rc != 0)
+        return rc;
+    H5T_class_t cls = H5Tget_class(t);
+    char num[48];
+    rc = -1;
+    if (np == 1 && cls == H5T_INTEGER && H5Tget_sign(t) == H5T_SGN_NONE) {
+        uint64_t u;
+        if (H5Aread(a, H5T_NATIVE_UINT64, &u) >= 0) {
+            snprintf(num, sizeof num, "%" PRIu64, u);
+            rc = 0;
+        }
+    } else if (np == 1 && cls == H5T_INTEGER) {
+        int64_t v;
+        if (H5Aread(a, H5T_NATIVE_INT64, &v) >= 0) {
+            snprintf(num, sizeof num, "%" PRId64, v);
+            rc = 0;
+        }
+    } else if (np == 1 && cls == H5T_FLOAT) {
+        double v;
+        if (H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0) {
+            eb_number_text_real(v, num, sizeof num);
+            rc = 0;
+        }
+    }
+    H5Tclose(t);
+    H5Aclose(a);
+    H5Eclear2(H5E_DEFAULT);
+    if (cls == H5T_STRING)
+        return eb_h5__get_str(obj, name, out);
+    if (rc == 0 && !(*out = strdup(num)))
+        rc = -1;
     return rc;
 }
 

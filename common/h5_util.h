@@ -32,6 +32,9 @@ int eb_h5__put_str(hid_t obj, const char *name, const char *value);
 int eb_h5__put_u64(hid_t obj, const char *name, uint64_t value);
 int eb_h5__put_i32(hid_t obj, const char *name, int32_t value);
 int eb_h5__put_f64(hid_t obj, const char *name, double value);
+/* Text that is exactly a number (common/number_text.h) as an int64 or
+ * float64 attribute, any other text as a string: device descriptions. */
+int eb_h5__put_text_value(hid_t obj, const char *name, const char *text);
 int eb_h5__put_str_array(hid_t obj, const char *name, size_t n, const char *const *values);
 int eb_h5__put_u64_array(hid_t obj, const char *name, size_t n, const uint64_t *values);
 
@@ -41,6 +44,9 @@ int eb_h5__put_u64_array(hid_t obj, const char *name, size_t n, const uint64_t *
  * types as HDF5 does. */
 int eb_h5__get_str(hid_t obj, const char *name, char **out); /* malloc'd, caller frees */
 int eb_h5__get_str_into(hid_t obj, const char *name, char *buf, size_t size); /* truncates */
+/* A string attribute as it is, a scalar number as the text it was written
+ * from (eb_h5__put_text_value): malloc'd. */
+int eb_h5__get_text_value(hid_t obj, const char *name, char **out);
 int eb_h5__get_u64(hid_t obj, const char *name, uint64_t *out);
 int eb_h5__get_int(hid_t obj, const char *name, int *out);
 int eb_h5__get_f64(hid_t obj, const char *name, double *out);

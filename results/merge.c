@@ -244,8 +244,8 @@ static eb_status copy_group(merge_state *m, hid_t src_file, const char *src_path
 
 /* Map the input's device `src` to an output id (in out_id), copying or
  * extending the output's description as needed. */
-static eb_status merge_device(merge_state *m, hid_t src_file, const char *in_path,
-                              const eb_results_device *src, char *out_id, size_t out_len)
+static eb_status merge_device(merge_state *m, const char *in_path, const eb_results_device *src,
+                              char *out_id, size_t out_len)
 {
     char cand[300], why[600] = "";
     snprintf(cand, sizeof cand, "%s", src->id);
@@ -262,7 +262,7 @@ static eb_status merge_device(merge_state *m, hid_t src_file, const char *in_pat
             for (size_t i = 0; i < src->n_attrs; i++) {
                 if (dev_val(d, src->attrs[i].key))
                     continue;
-                if (eb_h5__put_str(g, src->attrs[i].key, src->attrs[i].value) < 0) {
+                if (eb_h5__put_text_value(g, src->attrs[i].key, src->attrs[i].value) < 0) {
                     H5Gclose(g);
                     return h5_fail(m, "cannot extend a device description");
                 }
@@ -298,12 +298,17 @@ static eb_status merge_device(merge_state *m, hid_t src_file, const char *in_pat
         if (m->stats)
             m->stats->devices_renamed++;
     }
-    char sp[320], dp[320];
-    snprintf(sp, sizeof sp, "/%s/%s", EB_GROUP_DEVICES, src->id);
-    snprintf(dp, sizeof dp, "/%s/%s", EB_GROUP_DEVICES, cand);
-    eb_status st = copy_group(m, src_file, sp, dp, in_path);
-    if (st != EB_OK)
-        return st;
+    /* Written key by key rather than copied, so numbers an older file kept
+     * as text become numbers here, as a new run would write them. */
+    hid_t g = H5Gcreate2(m->devices, cand, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        return h5_fail(m, "cannot create a device group");
+    for (size_t i = 0; i < src->n_attrs; i++)
+        if (eb_h5__put_text_value(g, src->attrs[i].key, src->attrs[i].value) < 0) {
+            H5Gclose(g);
+            return h5_fail(m, "cannot write a device description");
+        }
+    H5Gclose(g);
     if (!add_dev(m, cand, src))
         return nomem(m);
     if (m->stats)
@@ -511,7 +516,7 @@ static eb_status merge_one(merge_state *m, const char *in_path, const eb_results
     }
     for (size_t i = 0; i < in->n_devices; i++) {
         snprintf(devs.from[i], sizeof devs.from[i], "%s", in->devices[i].id);
-        if ((st = merge_device(m, src, in_path, &in->devices[i], devs.to[i],
+        if ((st = merge_device(m, in_path, &in->devices[i], devs.to[i],
                                sizeof devs.to[i])) != EB_OK)
             goto done;
         devs.n++;

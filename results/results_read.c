@@ -200,7 +200,7 @@ static eb_status read_device(const reader *rd, hid_t devs, const char *id, eb_re
         d->attrs[i].key = keys.v[i];
         keys.v[i] = NULL;
         d->n_attrs++;
-        int rc = eb_h5__get_str(g, d->attrs[i].key, &d->attrs[i].value);
+        int rc = eb_h5__get_text_value(g, d->attrs[i].key, &d->attrs[i].value);
         if (rc != 0) {
             st = fail_missing(rd, where, d->attrs[i].key, rc);
             goto done;

@@ -113,7 +113,7 @@ int eb_run_record_set_text(eb_run_record *rec, const char *name, const char *val
 int eb_run_record_set_array(eb_run_record *rec, const char *name, eb_array_type type,
                             uint64_t rows, uint64_t cols, const void *data);
 /* Lookups: 1 and *out when present, 0 when not. */
-int eb_run_record_metric(const eb_run_record *rec, const char *name, double *out);
+int eb_run_record_metric(const eb_run_record *rec, const char *name, double *out); /* 1: found */
 const char *eb_run_record_text(const eb_run_record *rec, const char *name);   /* NULL: absent */
 const eb_run_array *eb_run_record_array(const eb_run_record *rec, const char *name);
 /* Copy all extras of src into dst (dst's own of the same names are replaced). */

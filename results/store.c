@@ -479,7 +479,7 @@ eb_status eb_store_put_device(eb_store *s, const char *id, size_t n, const char 
          * recorded description untouched. */
         for (size_t i = 0; i < n; i++) {
             char *old = NULL;
-            int rc = eb_h5__get_str(g, keys[i], &old);
+            int rc = eb_h5__get_text_value(g, keys[i], &old);
             if (rc == 0 && strcmp(old, values[i]) != 0) {
                 snprintf(msg, msg_len,
                          "%s: device '%s' is already recorded with %s='%s', now '%s': results "
@@ -491,7 +491,7 @@ eb_status eb_store_put_device(eb_store *s, const char *id, size_t n, const char 
             }
             free(old);
             if (rc < 0) {
-                snprintf(msg, msg_len, "%s: device '%s': attribute '%s' is not a string",
+                snprintf(msg, msg_len, "%s: device '%s': attribute '%s' is not a string or a number",
                          s->path, id, keys[i]);
                 st = EB_ERR_FORMAT;
                 goto done;
@@ -507,7 +507,7 @@ eb_status eb_store_put_device(eb_store *s, const char *id, size_t n, const char 
     for (size_t i = 0; i < n; i++) {
         if (H5Aexists(g, keys[i]) > 0)
             continue; /* equal, checked above */
-        if (eb_h5__put_str(g, keys[i], values[i]) < 0) {
+        if (eb_h5__put_text_value(g, keys[i], values[i]) < 0) {
             st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write device attribute");
             goto done;
         }

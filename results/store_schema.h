@@ -13,7 +13,7 @@
 
 #define EB_SCHEMA_FORMAT "edgebench"
 #define EB_SCHEMA_MAJOR 1
-#define EB_SCHEMA_MINOR 2
+#define EB_SCHEMA_MINOR 3
 
 /* Root attributes. */
 #define EB_ATTR_FORMAT "format"                 /* string, EB_SCHEMA_FORMAT */
@@ -64,9 +64,8 @@
 #define EB_ATTR_STABLE "stable"
 #define EB_ATTR_STABILITY "stability"
 /* Added in 1.2, optional for readers (a run of an older file reads ""):
- * the backend options the cell ran with, rec->backend_options. Not a
- * /summary column: a new compound member would make an appended 1.1
- * file's table and its new rows disagree in type. */
+ * the backend options the cell ran with, rec->backend_options; a /summary
+ * column since 1.3 (a table created earlier keeps its columns). */
 #define EB_ATTR_BACKEND_OPTIONS "backend_options"
 #define EB_ATTR_RUN_COMMAND "command"
 #define EB_ATTR_RUN_TOOL_VERSION "tool_version"
@@ -94,6 +93,14 @@ typedef struct eb_summary_row {
     uint64_t n;
     double p50, p90, p99, mean, cv;
     uint64_t peak_rss_bytes;
+    /* Added in 1.3 (a file appended to from 1.2 keeps its 1.2 columns:
+     * HDF5 writes the members both types share). */
+    double p95;
+    uint64_t model_bytes;
+    double top1, topk; /* fractions; NaN when the run measured no accuracy */
+    int32_t top_k;     /* the k of topk; 0 when none */
+    char condition_params[256];
+    char backend_options[1024];
 } eb_summary_row;
 
 #define EB_SUMMARY_CHUNK_ROWS 64

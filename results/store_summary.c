@@ -2,6 +2,7 @@
  * file loads with one call (h5py: f["summary"][:], pandas:
  * pandas.DataFrame(f["summary"][:])). Strings are fixed-length and
  * NUL-padded, which numpy maps to 'S<n>' columns without conversion. */
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -57,6 +58,13 @@ static hid_t row_type(int for_file)
     NUM_FIELD(mean, f64);
     NUM_FIELD(cv, f64);
     NUM_FIELD(peak_rss_bytes, u64);
+    NUM_FIELD(p95, f64);
+    NUM_FIELD(model_bytes, u64);
+    NUM_FIELD(top1, f64);
+    NUM_FIELD(topk, f64);
+    NUM_FIELD(top_k, i32);
+    STR_FIELD(condition_params);
+    STR_FIELD(backend_options);
 #undef STR_FIELD
 #undef NUM_FIELD
     if (!ok || (for_file && H5Tpack(ct) < 0)) {
@@ -123,6 +131,16 @@ void eb_store__summary_row(const eb_run_record *rec, eb_summary_row *row)
     row->mean = rec->summary.mean;
     row->cv = rec->summary.cv;
     row->peak_rss_bytes = rec->peak_rss_bytes;
+    row->p95 = rec->summary.p95;
+    row->model_bytes = rec->model_bytes;
+    copy_str(row->condition_params, sizeof row->condition_params, rec->condition_params);
+    copy_str(row->backend_options, sizeof row->backend_options, rec->backend_options);
+    /* The accuracy columns (metrics top1, topk and its k, top_k), so a
+     * DataFrame of /summary alone ranks variants by accuracy too. */
+    double v;
+    row->top1 = eb_run_record_metric(rec, "top1", &v) ? v : NAN;
+    row->topk = eb_run_record_metric(rec, "topk", &v) ? v : NAN;
+    row->top_k = eb_run_record_metric(rec, "top_k", &v) && v >= 0 && v <= 1e6 ? (int32_t)v : 0;
 }
 
 int eb_store__summary_append(hid_t ds, hid_t mem_type, const eb_summary_row *row)

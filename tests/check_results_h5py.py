@@ -42,6 +42,12 @@ SUMMARY_FIELDS = [("id", "S"), ("device", "S"), ("scenario", "S"), ("backend", "
                   ("repetition", "i4"), ("threads", "i4"), ("status", "S"), ("n", "u8"),
                   ("p50", "f8"), ("p90", "f8"), ("p99", "f8"), ("mean", "f8"), ("cv", "f8"),
                   ("peak_rss_bytes", "u8")]
+# Added in schema 1.3 (a file created by 1.3 has them; one created earlier
+# and appended to keeps its old columns). top1/topk/top_k mirror metrics.
+SUMMARY_FIELDS_1_3 = [("p95", "f8"), ("model_bytes", "u8"), ("condition_params", "S"),
+                      ("top1", "f8"), ("topk", "f8"), ("top_k", "i4"),
+                      ("backend_options", "S")]
+SUMMARY_METRICS = {"top1", "topk", "top_k"}
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
@@ -153,7 +159,15 @@ def check_devices(c, f):
     for name, g in devs.items():
         c.expect(isinstance(g, h5py.Group), f"/devices/{name} is not a group")
         for k, v in g.attrs.items():
-            c.expect(is_str_attr(v), f"/devices/{name}: attribute {k} is not a string")
+            # Since 1.3 a value that is exactly a number is stored as one
+            # (int64 or float64), so a numeric-looking string is wrong.
+            if isinstance(v, (np.integer, np.floating)):
+                c.expect(np.ndim(v) == 0 and v.dtype in (np.int64, np.uint64, np.float64),
+                         f"/devices/{name}: attribute {k} is a {v.dtype} number")
+            elif c.expect(is_str_attr(v), f"/devices/{name}: attribute {k} is neither text "
+                          f"nor a number"):
+                c.expect(not re.fullmatch(r"-?(0|[1-9][0-9]{0,17})", v),
+                         f"/devices/{name}: attribute {k}={v!r} is a number stored as text")
     print(f"devices: {len(devs)} ({', '.join(devs.keys())})")
     return set(devs.keys())
 
@@ -270,10 +284,13 @@ def check_extras(c, w, g):
                  f"{w}: top1 is not the mean of accuracy/correct")
 
 
-def check_summary(c, f, runs):
+def check_summary(c, f, runs, metrics):
     ds = f["summary"]
     names = ds.dtype.names or ()
-    for field, kind in SUMMARY_FIELDS:
+    fields = SUMMARY_FIELDS + [fk for fk in SUMMARY_FIELDS_1_3 if fk[0] in names]
+    if "p95" not in names:
+        print("summary: created before schema 1.3 (no p95, model_bytes, accuracy columns)")
+    for field, kind in fields:
         if not c.expect(field in names, f"/summary: no field {field}"):
             return
         dt = ds.dtype[field]
@@ -294,8 +311,17 @@ def check_summary(c, f, runs):
         a = runs.get(rid)
         if not c.expect(a is not None, f"/summary: row {rid} has no /runs/{rid}"):
             continue
-        for field, kind in SUMMARY_FIELDS[1:]:
+        m = metrics.get(rid, {})
+        for field, kind in fields[1:]:
             v = row[field]
+            if field in SUMMARY_METRICS:
+                if field in m:
+                    c.expect(close(v, m[field]),
+                             f"/summary row {rid}: {field}={v!r}, metrics have {m[field]!r}")
+                else:
+                    c.expect(np.isnan(v) if kind == "f8" else int(v) == 0,
+                             f"/summary row {rid}: {field}={v!r} for a run without it")
+                continue
             if field not in a:
                 continue  # reported with the run
             if kind == "S":
@@ -337,7 +363,9 @@ def main():
               f"attributes, dtypes, latency_ns/t_ns lengths, t_ns order and statistics "
               f"recomputed with numpy (rtol {RTOL:g})")
         if "summary" in f:
-            check_summary(c, f, runs)
+            metrics = {rid: dict(g["metrics"].attrs) for rid, g in run_grp.items()
+                       if isinstance(g.get("metrics"), h5py.Group)}
+            check_summary(c, f, runs, metrics)
         if args.expect_runs is not None:
             c.expect(len(run_grp) == args.expect_runs,
                      f"{len(run_grp)} runs, expected {args.expect_runs}")
