@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "reports/render_devices.h"
+#include "results/backend_label.h"
+#include "results/cell_key.h"
 
 #define KEY_LEN 1200
 
@@ -41,11 +43,49 @@ static int utf8_width(const char *s)
     return w;
 }
 
-static void cell_key(char *buf, const eb_run_record *r)
+/* The row label: the cell without its repetition (runs of a cell are
+ * pooled), with the thread count where it is not named by the sweep. */
+static void cell_label(char *buf, const eb_run_record *r)
 {
-    char label[1024];
-    eb_render__label(label, sizeof label, r);
-    snprintf(buf, KEY_LEN, "%s %s", r->scenario, label);
+    char raw[KEY_LEN], backend[EB_RENDER__CELL], threads[32] = "";
+    eb_backend_label(r, backend, sizeof backend);
+    if (!strstr(r->sweep, "threads="))
+        snprintf(threads, sizeof threads, " threads=%d", r->threads);
+    snprintf(raw, sizeof raw, "%s %s/%s/%s%s%s%s", r->scenario, backend, r->variant, r->condition,
+             r->sweep[0] ? " " : "", r->sweep, r->threads > 1 ? threads : "");
+    eb_render__one_line(buf, KEY_LEN, raw);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Median of the p50s of the ok runs of cell k on device d (NAN when none);
+ * *n_ok and *n_all count them. */
+static double pooled_p50(const eb_run_record *runs, const int *cell_of, int n, int k,
+                         const char *dev, int *n_ok, int *n_all, const eb_run_record **last)
+{
+    double *v = malloc((size_t)n * sizeof *v);
+    *n_ok = *n_all = 0;
+    *last = NULL;
+    for (int i = 0; i < n; i++) {
+        if (cell_of[i] != k || strcmp(runs[i].device, dev) != 0)
+            continue;
+        (*n_all)++;
+        *last = &runs[i];
+        if (runs[i].status == EB_RUN_OK && eb_render__has_samples(&runs[i]) &&
+            !isnan(runs[i].summary.p50) && v)
+            v[(*n_ok)++] = runs[i].summary.p50;
+    }
+    double med = NAN;
+    if (v && *n_ok) {
+        qsort(v, (size_t)*n_ok, sizeof *v, cmp_double);
+        med = *n_ok % 2 ? v[*n_ok / 2] : (v[*n_ok / 2 - 1] + v[*n_ok / 2]) / 2;
+    }
+    free(v);
+    return med;
 }
 
 int eb_render__by_device(FILE *f, const eb_run_record *runs, int n, const eb_render__unit *u,
@@ -56,64 +96,68 @@ int eb_render__by_device(FILE *f, const eb_run_record *runs, int n, const eb_ren
         return 0;
     char(*devs)[64] = calloc((size_t)n_dev, sizeof *devs);
     char(*keys)[KEY_LEN] = calloc((size_t)n, sizeof *keys);
-    int *pick = malloc((size_t)n * (size_t)n_dev * sizeof *pick); /* [key][device] -> run */
-    if (!devs || !keys || !pick) {
+    int *cell_of = malloc((size_t)n * sizeof *cell_of); /* run -> row */
+    int *first = malloc((size_t)n * sizeof *first);     /* row -> its first run */
+    if (!devs || !keys || !cell_of || !first) {
         free(devs);
         free(keys);
-        free(pick);
+        free(cell_of);
+        free(first);
         return -1;
     }
     int nd = 0, nk = 0;
-    char key[KEY_LEN];
     /* Columns sorted by device id: the same file gives the same table
      * whichever device of a farm finished first. */
     for (int i = 0; i < n; i++)
         if (index_of(devs, nd, runs[i].device) < 0)
             snprintf(devs[nd++], 64, "%s", runs[i].device);
     qsort(devs, (size_t)nd, sizeof *devs, name_cmp);
+    /* Rows: one per cell of every field but the device (the one cell key),
+     * so repetitions and same-keyed runs of merged files pool into it
+     * instead of the latest hiding the others. */
     for (int i = 0; i < n; i++) {
-        cell_key(key, &runs[i]);
         int k = 0;
-        while (k < nk && strcmp(keys[k], key) != 0)
+        while (k < nk && !eb_cell_fields_equal(&runs[first[k]], &runs[i], EB_CELL_ALL & ~EB_CELL_DEVICE))
             k++;
         if (k == nk) {
-            memcpy(keys[nk++], key, KEY_LEN);
-            for (int d = 0; d < n_dev; d++)
-                pick[k * n_dev + d] = -1;
+            first[nk] = i;
+            cell_label(keys[nk++], &runs[i]);
         }
-        pick[k * n_dev + index_of(devs, nd, runs[i].device)] = i; /* ids ascend: latest wins */
+        cell_of[i] = k;
     }
 
     /* cells[k][d] as text */
-    char(*cells)[48] = calloc((size_t)nk * (size_t)n_dev, sizeof *cells);
+    char(*cells)[64] = calloc((size_t)nk * (size_t)n_dev, sizeof *cells);
     if (!cells) {
         free(devs);
         free(keys);
-        free(pick);
+        free(cell_of);
+        free(first);
         return -1;
     }
+    int pooled = 0;
     for (int k = 0; k < nk; k++) {
-        const eb_run_record *first = pick[k * n_dev] >= 0 ? &runs[pick[k * n_dev]] : NULL;
-        double base = first && first->status == EB_RUN_OK && eb_render__has_samples(first)
-                          ? first->summary.p50
-                          : NAN;
+        int n_ok, n_all;
+        const eb_run_record *last;
+        double base = pooled_p50(runs, cell_of, n, k, devs[0], &n_ok, &n_all, &last);
         for (int d = 0; d < n_dev; d++) {
             char *c = cells[k * n_dev + d];
-            int i = pick[k * n_dev + d];
-            if (i < 0) {
-                snprintf(c, 48, "-");
-                continue;
+            double p50 = pooled_p50(runs, cell_of, n, k, devs[d], &n_ok, &n_all, &last);
+            char runs_note[24] = "";
+            if (n_all > 1) {
+                snprintf(runs_note, sizeof runs_note, n_ok == n_all ? " [%d runs]" : " [%d of %d ok]",
+                         n_ok, n_all);
+                pooled = 1;
             }
-            const eb_run_record *r = &runs[i];
-            if (r->status != EB_RUN_OK || !eb_render__has_samples(r) || isnan(r->summary.p50)) {
-                snprintf(c, 48, "%s", eb_run_status_str(r->status));
-                continue;
+            if (!n_all) {
+                snprintf(c, 64, "-");
+            } else if (isnan(p50)) {
+                snprintf(c, 64, "%s%s", eb_run_status_str(last->status), runs_note);
+            } else if (d > 0 && !isnan(base) && base > 0) {
+                snprintf(c, 64, "%.*f (%.2fx)%s", u->decimals, p50 / u->ns, p50 / base, runs_note);
+            } else {
+                snprintf(c, 64, "%.*f%s", u->decimals, p50 / u->ns, runs_note);
             }
-            double v = r->summary.p50 / u->ns;
-            if (d > 0 && !isnan(base) && base > 0)
-                snprintf(c, 48, "%.*f (%.2fx)", u->decimals, v, r->summary.p50 / base);
-            else
-                snprintf(c, 48, "%.*f", u->decimals, v);
         }
     }
 
@@ -129,7 +173,8 @@ int eb_render__by_device(FILE *f, const eb_run_record *runs, int n, const eb_ren
         free(cells);
         free(devs);
         free(keys);
-        free(pick);
+        free(cell_of);
+        free(first);
         return -1;
     }
     for (int d = 0; d < n_dev; d++) {
@@ -172,10 +217,17 @@ int eb_render__by_device(FILE *f, const eb_run_record *runs, int n, const eb_ren
             fputc('\n', f);
         }
     }
+    if (pooled)
+        fputs(markdown ? "\n[n runs]: the median of the p50s of a device's runs of that cell "
+                         "(repetitions, and runs merged from several files).\n"
+                       : "[n runs]: the median of the p50s of a device's runs of that cell "
+                         "(repetitions, and runs merged from several files).\n",
+              f);
     free(w);
     free(cells);
     free(devs);
     free(keys);
-    free(pick);
+    free(cell_of);
+    free(first);
     return 0;
 }

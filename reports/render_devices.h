@@ -1,8 +1,8 @@
 /* The "by device" section of text and Markdown reports: when the runs of a
  * report come from more than one device (a farm or merged file), one row
- * per cell (scenario, backend, variant, condition, sweep, repetition) and
- * one column per device (sorted by id), holding the p50 latency and its
- * ratio to the first device's. Internal to reports/render_*.c. */
+ * per cell (every field of results/cell_key.h but the device: repetitions
+ * pool) and one column per device (sorted by id), holding the p50 latency
+ * and its ratio to the first device's. Internal to reports/render_*.c. */
 #ifndef EB_RENDER_DEVICES_H
 #define EB_RENDER_DEVICES_H
 
@@ -15,8 +15,9 @@ int eb_render__n_devices(const eb_run_record *runs, int n);
 
 /* Write the section (nothing when the runs come from fewer than two
  * devices). markdown != 0: a GitHub table, else aligned text. Where a
- * device ran the same cell more than once, the run with the highest id
- * (the latest) is shown. Returns 0, or -1 when out of memory. */
+ * device ran the same cell more than once (repetitions, or same-keyed runs
+ * of merged files) the cell shows the median of their p50s and "[n runs]".
+ * Returns 0, or -1 when out of memory. */
 int eb_render__by_device(FILE *f, const eb_run_record *runs, int n, const eb_render__unit *u,
                          int markdown);
 

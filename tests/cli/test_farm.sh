@@ -159,7 +159,7 @@ fi
 run_eb 0 report farm.h5
 expect_in "$WORK/out" '^By device: p50'
 expect_in "$WORK/out" '^cell +(qemu-a64 +)?ssh-a +ssh-b$'
-expect_in "$WORK/out" '^farm_fast ref/default/plain rep 0 +[0-9.]+ +[0-9.]+ \([0-9.]+x\)'
+expect_in "$WORK/out" '^farm_fast ref/default/plain +[0-9.]+ +[0-9.]+ \([0-9.]+x\)'
 expect_in "$WORK/out" 'ssh-a +ssh-b$'
 [ -n "$QEMU_DEVICE" ] && expect_in "$WORK/out" 'qemu-a64'
 if have_h5py; then

@@ -88,4 +88,37 @@ fi
 run_eb 0 report "$WORK/all.h5"
 expect_in "$WORK/out" 'board-a'
 expect_in "$WORK/out" 'board-b'
+
+# 8. the by-device table pools a device's runs of a cell: three
+#    repetitions on each device (board b's file merged in twice: its runs
+#    are kept once), and nothing is silently dropped: each device's cell is
+#    the median of its runs' p50s, with their count
+sed -e 's/repetitions: 1/repetitions: 3/' "$EB_SOURCE_DIR/tests/data/farm/fast.yaml" >"$WORK/rep.yaml"
+sed -i "s|path: ../../../models|path: $EB_SOURCE_DIR/models|" "$WORK/rep.yaml"
+run_eb 0 run "$WORK/rep.yaml" -o "$WORK/ra.h5" --device-id pool-a --quiet
+run_eb 0 run "$WORK/rep.yaml" -o "$WORK/rb.h5" --device-id pool-b --quiet
+run_eb 0 merge "$WORK/ra.h5" "$WORK/rb.h5" "$WORK/rb.h5" -o "$WORK/pool.h5"
+run_eb 0 report "$WORK/pool.h5" --format md
+expect_in "$WORK/out" '^\| farm_fast ref/default/plain \| [0-9.]+ \[3 runs\] \| [0-9.]+ \([0-9.]+x\) \[3 runs\] \|$'
+expect_not_in "$WORK/out" 'rep [0-9] \|'
+CHECKS=$((CHECKS + 1))
+/usr/bin/python3 - "$WORK/pool.h5" "$WORK/out" <<'PY' || fail "the pooled by-device cells are not the medians of the runs"
+import re, sys, statistics
+import h5py
+f = h5py.File(sys.argv[1], "r")
+p50 = {"pool-a": [], "pool-b": []}
+for run in f["runs"].values():
+    p50[run.attrs["device"]].append(run.attrs["p50"])
+row = [l for l in open(sys.argv[2]) if l.startswith("| farm_fast ref/default/plain |")][0]
+cells = [c.strip() for c in row.strip().strip("|").split("|")][1:]
+unit = re.search(r"^## By device: p50 (\S+)", open(sys.argv[2]).read(), re.M).group(1)
+ns = {"ns": 1, "µs": 1e3, "ms": 1e6, "s": 1e9}[unit]
+got = [float(c.split()[0]) for c in cells]
+want = [statistics.median(p50["pool-a"]) / ns, statistics.median(p50["pool-b"]) / ns]
+ok = len(p50["pool-a"]) == 3 and len(p50["pool-b"]) == 3 and \
+    all(abs(g - w) <= 0.051 * (1 + 1e-6 * w) for g, w in zip(got, want))
+if not ok:
+    print(f"table {got} {unit}, medians {want}, runs {p50}", file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
 finish
