@@ -114,8 +114,65 @@ CHECKS=$((CHECKS + 1))
     { fail "the independent h5py check of the variants results failed"; tail -5 "$WORK/check" >&2; }
 run_eb 0 report "$WORK/v.h5" --format variants
 expect_in "$WORK/out" '^## .* · ref · noise-drift · 1 thread'
-expect_in "$WORK/out" '^\| fp32 \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ MiB \| 414\.9 KiB \| [0-9.]+ KiB \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| \(reference\) \| - \| - \|$'
-expect_in "$WORK/out" '^\| int8 \| ok \| .* \| 110\.4 KiB \| [0-9.]+ KiB \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [-+][0-9.]+ \(p=[0-9.e+-]+\) \| [0-9.]+ \| [0-9.]+ \|$'
+expect_in "$WORK/out" '^\| fp32 \| ok \| [0-9.]+ \| [0-9.]+ \| (yes|\*\*no\*\*) \| [0-9.]+ MiB \| 414\.9 KiB \| [0-9.]+ KiB \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| \(reference\) \| - \| - \|$'
+expect_in "$WORK/out" '^\| int8 \| ok \| [0-9.]+ \| [0-9.]+ \| (yes|\*\*no\*\*) \| .* \| 110\.4 KiB \| [0-9.]+ KiB \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [-+][0-9.]+ \(p=[0-9.e+-]+\) \| [0-9.]+ \| [0-9.]+ \|$'
+
+# 2b. the same variant across backends, and the stability of each latency:
+#     fp32 and int8 on ref and simd; the samples are then replaced by seeded
+#     ones (tests/tools/eb_synth_results) so which runs are stable is known:
+#     tight samples -> "yes"; 30% long tails -> "**no**" and the reason
+#     under the table
+cat >"$WORK/xb.yaml" <<YAML
+edgebench: 1
+name: across
+model:
+  variants: {fp32: $EB_SOURCE_DIR/models/fashion/fp32.onnx, int8: $EB_SOURCE_DIR/models/fashion/int8.onnx}
+  reference: fp32
+inputs: {kind: dataset, path: $EB_SOURCE_DIR/tests/data/fashion/t1k-images-idx3-ubyte.gz,
+         labels: $EB_SOURCE_DIR/tests/data/fashion/t1k-labels-idx1-ubyte.gz,
+         normalize: {scale: 0.00392156862745098, mean: 0.2860, std: 0.3530}}
+backends: [ref, simd]
+run: {warmup: {iterations: 1, min_time_ms: 0}, measure: {iterations: 200, min_time_ms: 0}}
+YAML
+run_eb 0 run "$WORK/xb.yaml" -o "$WORK/xb.h5" --quiet
+SYNTH="$EB_BUILD_DIR/tests/eb_synth_results"
+CHECKS=$((CHECKS + 2))
+"$SYNTH" "$WORK/xb.h5" "$WORK/tight.h5" --latency-us 500 --spread-pct 1 --seed 1 >/dev/null 2>&1 ||
+    fail "eb_synth_results (tight)"
+"$SYNTH" "$WORK/xb.h5" "$WORK/tails.h5" --latency-us 500 --spread-pct 1 --tail-pct 30 --seed 1 >/dev/null 2>&1 ||
+    fail "eb_synth_results (tails)"
+run_eb 0 report "$WORK/tight.h5" --format variants
+expect_in "$WORK/out" '^# The same variant across backends'
+expect_in "$WORK/out" '^## int8 · [^·]+ · plain · 1 thread$'
+expect_in "$WORK/out" '^\| ref \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| yes \| [0-9.]+ \| [0-9.]+ \|$'
+expect_in "$WORK/out" '^\| simd \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| yes \| [0-9.]+ \| [0-9.]+ \|$'
+expect_not_in "$WORK/out" 'unstable latency'
+CHECKS=$((CHECKS + 1))
+"$PY" - "$WORK/tight.h5" "$WORK/out" <<'PYEOF' || fail "the across-backends tables disagree with the file"
+import sys
+import h5py
+f = h5py.File(sys.argv[1], "r")
+lines = open(sys.argv[2]).read().split("# The same variant across backends")[1].splitlines()
+runs = {(g.attrs["variant"], g.attrs["backend"]): g for g in f["runs"].values()}
+variant = None
+seen = 0
+for l in lines:
+    if l.startswith("## "):
+        variant = l[3:].split(" · ")[0]
+    elif l.startswith("| ref |") or l.startswith("| simd |"):
+        c = [x.strip() for x in l.strip("|").split("|")]
+        g = runs[(variant, c[0])]
+        top1 = float(g["metrics"].attrs["top1"]) * 100
+        assert abs(float(c[6]) - top1) < 0.006, (variant, c, top1)
+        fastest = min(runs[(variant, b)].attrs["p50"] for b in ("ref", "simd"))
+        assert abs(float(c[3]) - g.attrs["p50"] / fastest) < 0.006, (variant, c)
+        seen += 1
+assert seen == 4, seen
+PYEOF
+run_eb 0 report "$WORK/tails.h5" --format variants
+expect_in "$WORK/out" '^\| fp32 \| ok \| [0-9.]+ \| [0-9.]+ \| \*\*no\*\* \|'
+expect_in "$WORK/out" '^- int8: unstable latency \(.*outliers [0-9.]+% > 2%.*\): compare its p50 with care$'
+expect_in "$WORK/out" '^\| simd \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| \*\*no\*\* \|'
 
 # 3. a severity sweep: one cell per sigma, accuracy falling with it
 cat >"$WORK/sweep.yaml" <<YAML
