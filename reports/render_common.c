@@ -13,7 +13,7 @@ const eb_render__column eb_render__columns[EB_RENDER__N_COLS] = {
     {"sweep", 0, 0},   {"rep", 1, 0},     {"threads", 1, 0}, {"status", 0, 0},
     {"n", 1, 0},       {"p50", 1, 1},     {"p90", 1, 1},     {"p99", 1, 1},
     {"mean", 1, 1},    {"CV %", 1, 0},    {"verdict", 0, 0}, {"RSS MiB", 1, 0},
-    {"model", 1, 0},
+    {"model", 1, 0},   {"device", 0, 0},  {"scenario", 0, 0},
 };
 
 int eb_render__has_samples(const eb_run_record *r)
@@ -120,6 +120,8 @@ void eb_render__cells(const eb_run_record *r, const eb_render__unit *u,
     else
         snprintf(cells[15], EB_RENDER__CELL, "-");
     size_cell(cells[16], r->model_bytes);
+    text_cell(cells[17], r->device);
+    text_cell(cells[18], r->scenario);
 }
 
 void eb_render__label(char *buf, size_t cap, const eb_run_record *r)
