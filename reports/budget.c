@@ -17,7 +17,8 @@ const char *const eb_budget_selector_keys[EB_BUDGET_SEL_COUNT] = {
 
 static const char *const metric_names[EB_BM_COUNT] = {
     "latency_p50_ms", "latency_p90_ms", "latency_p95_ms", "latency_p99_ms",
-    "peak_memory_mb", "energy_per_inference_mj", "top1", "accuracy_drop", "model_size_mb", "cpu_p50_ms"};
+    "peak_memory_mb", "energy_per_inference_mj", "top1", "accuracy_drop", "model_size_mb", "cpu_p50_ms",
+    "load_ms", "first_inference_ms"};
 
 const char *eb_budget_metric_name(eb_budget_metric m)
 {
@@ -26,7 +27,7 @@ const char *eb_budget_metric_name(eb_budget_metric m)
 
 const char *eb_budget_metric_unit(eb_budget_metric m)
 {
-    if (m <= EB_BM_LAT_P99 || m == EB_BM_CPU_P50)
+    if (m <= EB_BM_LAT_P99 || m == EB_BM_CPU_P50 || m == EB_BM_LOAD || m == EB_BM_FIRST_INFERENCE)
         return "ms";
     switch (m) {
     case EB_BM_PEAK_MEMORY:

@@ -26,9 +26,12 @@
  *                                 cell minus this cell's)
  *   model_size_mb                max (MiB, the model file's size)
  *   cpu_p50_ms                   max (ms: median process CPU time per inference)
+ *   load_ms                      max (ms: model read + parse + backend open + prepare)
+ *   first_inference_ms           max (ms: the cold inference after prepare)
  * max_regression_pct applies to the latency metrics (medians compared, with
  * significance), cpu_p50_ms (the same rule on the CPU times), peak_memory_mb,
- * energy_per_inference_mj and model_size_mb (plain change). */
+ * energy_per_inference_mj, model_size_mb, load_ms and first_inference_ms
+ * (plain change of the medians over a cell's runs). */
 #ifndef EB_BUDGET_H
 #define EB_BUDGET_H
 
@@ -47,6 +50,8 @@ typedef enum eb_budget_metric {
     EB_BM_ACCURACY_DROP,
     EB_BM_MODEL_SIZE,
     EB_BM_CPU_P50,
+    EB_BM_LOAD,           /* load_ms: model read + parse + backend open + prepare */
+    EB_BM_FIRST_INFERENCE, /* first_inference_ms: the cold inference after prepare */
     EB_BM_COUNT
 } eb_budget_metric;
 

@@ -94,6 +94,8 @@ static unit metric_unit(eb_budget_metric m)
     case EB_BM_ACCURACY_DROP: return (unit){"accuracy drop", "", 1.0, "top1"};
     case EB_BM_MODEL_SIZE: return (unit){"model size", "MiB", 1.0 / 1048576.0, "model_bytes"};
     case EB_BM_CPU_P50: return (unit){"CPU time p50", "ms", 1e-6, "cpu_p50"};
+    case EB_BM_LOAD: return (unit){"load time", "ms", 1.0, "load_ms"};
+    case EB_BM_FIRST_INFERENCE: return (unit){"first inference", "ms", 1.0, "first_inference_ms"};
     default: return (unit){"?", "", 1.0, "?"};
     }
 }

@@ -13,7 +13,8 @@ const eb_render__column eb_render__columns[EB_RENDER__N_COLS] = {
     {"sweep", 0, 0},   {"rep", 1, 0},     {"threads", 1, 0}, {"status", 0, 0},
     {"n", 1, 0},       {"p50", 1, 1},     {"p90", 1, 1},     {"p99", 1, 1},
     {"mean", 1, 1},    {"CV %", 1, 0},    {"verdict", 0, 0}, {"RSS MiB", 1, 0},
-    {"model", 1, 0},   {"device", 0, 0},  {"scenario", 0, 0},
+    {"model", 1, 0},   {"load ms", 1, 0}, {"cold ms", 1, 0}, {"device", 0, 0},
+    {"scenario", 0, 0},
 };
 
 int eb_render__has_samples(const eb_run_record *r)
@@ -120,8 +121,18 @@ void eb_render__cells(const eb_run_record *r, const eb_render__unit *u,
     else
         snprintf(cells[15], EB_RENDER__CELL, "-");
     size_cell(cells[16], r->model_bytes);
-    text_cell(cells[17], r->device);
-    text_cell(cells[18], r->scenario);
+    /* start-up: load + prepare, and the cold first inference (metrics) */
+    double v;
+    if (eb_run_record_metric(r, "load_ms", &v) && isfinite(v))
+        snprintf(cells[17], EB_RENDER__CELL, "%.1f", v);
+    else
+        snprintf(cells[17], EB_RENDER__CELL, "-");
+    if (eb_run_record_metric(r, "first_inference_ms", &v) && isfinite(v))
+        snprintf(cells[18], EB_RENDER__CELL, "%.2f", v);
+    else
+        snprintf(cells[18], EB_RENDER__CELL, "-");
+    text_cell(cells[19], r->device);
+    text_cell(cells[20], r->scenario);
 }
 
 void eb_render__label(char *buf, size_t cap, const eb_run_record *r)

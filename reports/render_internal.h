@@ -22,7 +22,7 @@ eb_render__unit eb_render__pick_unit(const eb_run_record *runs, int n);
 /* The run table's columns: the numbers first, then where the run came
  * from (device and scenario last, as the device id is long and a table
  * of one device repeats it on every row). */
-enum { EB_RENDER__N_COLS = 19, EB_RENDER__CELL = 320 };
+enum { EB_RENDER__N_COLS = 21, EB_RENDER__CELL = 320 };
 
 typedef struct eb_render__column {
     const char *header;

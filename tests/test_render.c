@@ -194,10 +194,10 @@ static void test_text_two_runs(void **state)
           "created: 2026-11-26T07:01:09Z\n"
           "command: edgebench run scenarios/quickstart.yaml\n"
           "\n"
-          "id      backend                      variant  condition  sweep      rep  threads  status      n  p50 µs  p90 µs  p99 µs  mean µs  CV %  verdict  RSS MiB      model  device  scenario\n"
-          "------  ---------------------------  -------  ---------  ---------  ---  -------  -------  ----  ------  ------  ------  -------  ----  -------  -------  ---------  ------  ----------\n"
-          "000001  ref                          fp32     baseline   -            0        1  ok       1000   812.3   830.1   901.7    815.0   1.2  stable      24.5    1.6 MiB  local   quickstart\n"
-          "000002  xnnpack{use_weight_cache=1}  int8     noise      threads=2    1        2  crashed     0       -       -       -        -     -  -              -  421.1 KiB  local   quickstart\n"
+          "id      backend                      variant  condition  sweep      rep  threads  status      n  p50 µs  p90 µs  p99 µs  mean µs  CV %  verdict  RSS MiB      model  load ms  cold ms  device  scenario\n"
+          "------  ---------------------------  -------  ---------  ---------  ---  -------  -------  ----  ------  ------  ------  -------  ----  -------  -------  ---------  -------  -------  ------  ----------\n"
+          "000001  ref                          fp32     baseline   -            0        1  ok       1000   812.3   830.1   901.7    815.0   1.2  stable      24.5    1.6 MiB        -        -  local   quickstart\n"
+          "000002  xnnpack{use_weight_cache=1}  int8     noise      threads=2    1        2  crashed     0       -       -       -        -     -  -              -  421.1 KiB        -        -  local   quickstart\n"
           "\n"
           "Failures:\n"
           "  000002 xnnpack{use_weight_cache=1}/int8/noise threads=2 rep 1: crashed: killed by signal 11 (SIGSEGV)\n");
@@ -216,10 +216,10 @@ static void test_md_two_runs(void **state)
           "- created: 2026-11-26T07:01:09Z\n"
           "- command: `edgebench run scenarios/quickstart.yaml`\n"
           "\n"
-          "| id | backend | variant | condition | sweep | rep | threads | status | n | p50 µs | p90 µs | p99 µs | mean µs | CV % | verdict | RSS MiB | model | device | scenario |\n"
-          "| --- | --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | --- |\n"
-          "| 000001 | ref | fp32 | baseline | - | 0 | 1 | ok | 1000 | 812.3 | 830.1 | 901.7 | 815.0 | 1.2 | stable | 24.5 | 1.6 MiB | local | quickstart |\n"
-          "| 000002 | xnnpack{use\\_weight\\_cache=1} | int8 | noise | threads=2 | 1 | 2 | crashed | 0 | - | - | - | - | - | - | - | 421.1 KiB | local | quickstart |\n"
+          "| id | backend | variant | condition | sweep | rep | threads | status | n | p50 µs | p90 µs | p99 µs | mean µs | CV % | verdict | RSS MiB | model | load ms | cold ms | device | scenario |\n"
+          "| --- | --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- |\n"
+          "| 000001 | ref | fp32 | baseline | - | 0 | 1 | ok | 1000 | 812.3 | 830.1 | 901.7 | 815.0 | 1.2 | stable | 24.5 | 1.6 MiB | - | - | local | quickstart |\n"
+          "| 000002 | xnnpack{use\\_weight\\_cache=1} | int8 | noise | threads=2 | 1 | 2 | crashed | 0 | - | - | - | - | - | - | - | 421.1 KiB | - | - | local | quickstart |\n"
           "\n"
           "## Failures\n"
           "\n"
@@ -351,13 +351,13 @@ static void test_text_lists_failures_and_unstable_runs_below_the_table(void **st
     check(eb_render_text, NULL, r, 5,
           "edgebench report\n"
           "\n"
-          "id      backend  variant  condition  sweep      rep  threads  status      n  p50 µs  p90 µs  p99 µs  mean µs  CV %  verdict   RSS MiB    model  device  scenario\n"
-          "------  -------  -------  ---------  ---------  ---  -------  -------  ----  ------  ------  ------  -------  ----  --------  -------  -------  ------  ----------\n"
-          "000001  ref      fp32     baseline   -            0        1  ok       1000   812.3   830.1   901.7    815.0   1.2  stable       24.5  1.6 MiB  local   quickstart\n"
-          "000002  ref      fp32     noise      sigma=0.2    0        1  ok        200  1520.0  1890.0  2650.0   1601.0  12.3  unstable     25.0  1.6 MiB  local   quickstart\n"
-          "000003  ref      int8     baseline   -            0        1  failed      0       -       -       -        -     -  -               -  1.6 MiB  local   quickstart\n"
-          "000004  simd     fp32     baseline   -            0        1  crashed     0       -       -       -        -     -  -               -        -  local   quickstart\n"
-          "000005  ref      fp32     thermal    -            2        1  timeout   500  2345.7  2400.0  2600.0   2350.0   3.1  unstable     24.5  1.6 MiB  local   quickstart\n"
+          "id      backend  variant  condition  sweep      rep  threads  status      n  p50 µs  p90 µs  p99 µs  mean µs  CV %  verdict   RSS MiB    model  load ms  cold ms  device  scenario\n"
+          "------  -------  -------  ---------  ---------  ---  -------  -------  ----  ------  ------  ------  -------  ----  --------  -------  -------  -------  -------  ------  ----------\n"
+          "000001  ref      fp32     baseline   -            0        1  ok       1000   812.3   830.1   901.7    815.0   1.2  stable       24.5  1.6 MiB        -        -  local   quickstart\n"
+          "000002  ref      fp32     noise      sigma=0.2    0        1  ok        200  1520.0  1890.0  2650.0   1601.0  12.3  unstable     25.0  1.6 MiB        -        -  local   quickstart\n"
+          "000003  ref      int8     baseline   -            0        1  failed      0       -       -       -        -     -  -               -  1.6 MiB        -        -  local   quickstart\n"
+          "000004  simd     fp32     baseline   -            0        1  crashed     0       -       -       -        -     -  -               -        -        -        -  local   quickstart\n"
+          "000005  ref      fp32     thermal    -            2        1  timeout   500  2345.7  2400.0  2600.0   2350.0   3.1  unstable     24.5  1.6 MiB        -        -  local   quickstart\n"
           "\n"
           "Failures:\n"
           "  000003 ref/int8/baseline rep 0: failed: prepare: node 'conv1' (Conv): unsupported dtype int4\n"
@@ -377,13 +377,13 @@ static void test_md_lists_failures_and_unstable_runs_below_the_table(void **stat
     check(eb_render_md, NULL, r, 5,
           "# edgebench report\n"
           "\n"
-          "| id | backend | variant | condition | sweep | rep | threads | status | n | p50 µs | p90 µs | p99 µs | mean µs | CV % | verdict | RSS MiB | model | device | scenario |\n"
-          "| --- | --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | --- |\n"
-          "| 000001 | ref | fp32 | baseline | - | 0 | 1 | ok | 1000 | 812.3 | 830.1 | 901.7 | 815.0 | 1.2 | stable | 24.5 | 1.6 MiB | local | quickstart |\n"
-          "| 000002 | ref | fp32 | noise | sigma=0.2 | 0 | 1 | ok | 200 | 1520.0 | 1890.0 | 2650.0 | 1601.0 | 12.3 | unstable | 25.0 | 1.6 MiB | local | quickstart |\n"
-          "| 000003 | ref | int8 | baseline | - | 0 | 1 | failed | 0 | - | - | - | - | - | - | - | 1.6 MiB | local | quickstart |\n"
-          "| 000004 | simd | fp32 | baseline | - | 0 | 1 | crashed | 0 | - | - | - | - | - | - | - | - | local | quickstart |\n"
-          "| 000005 | ref | fp32 | thermal | - | 2 | 1 | timeout | 500 | 2345.7 | 2400.0 | 2600.0 | 2350.0 | 3.1 | unstable | 24.5 | 1.6 MiB | local | quickstart |\n"
+          "| id | backend | variant | condition | sweep | rep | threads | status | n | p50 µs | p90 µs | p99 µs | mean µs | CV % | verdict | RSS MiB | model | load ms | cold ms | device | scenario |\n"
+          "| --- | --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- |\n"
+          "| 000001 | ref | fp32 | baseline | - | 0 | 1 | ok | 1000 | 812.3 | 830.1 | 901.7 | 815.0 | 1.2 | stable | 24.5 | 1.6 MiB | - | - | local | quickstart |\n"
+          "| 000002 | ref | fp32 | noise | sigma=0.2 | 0 | 1 | ok | 200 | 1520.0 | 1890.0 | 2650.0 | 1601.0 | 12.3 | unstable | 25.0 | 1.6 MiB | - | - | local | quickstart |\n"
+          "| 000003 | ref | int8 | baseline | - | 0 | 1 | failed | 0 | - | - | - | - | - | - | - | 1.6 MiB | - | - | local | quickstart |\n"
+          "| 000004 | simd | fp32 | baseline | - | 0 | 1 | crashed | 0 | - | - | - | - | - | - | - | - | - | - | local | quickstart |\n"
+          "| 000005 | ref | fp32 | thermal | - | 2 | 1 | timeout | 500 | 2345.7 | 2400.0 | 2600.0 | 2350.0 | 3.1 | unstable | 24.5 | 1.6 MiB | - | - | local | quickstart |\n"
           "\n"
           "## Failures\n"
           "\n"
@@ -422,6 +422,28 @@ static void test_text_and_md_list_throttled_apart_from_competing_load(void **sta
     assert_non_null(strstr(got, "\n## Throttled\n\n- 000002 "));
     assert_non_null(strstr(got, "\n## Competing load\n\n- 000001 ref/fp32/baseline rep 0: yes: "
                                 "the cell got 41% of the CPU time of its 1 thread\n"));
+    free(got);
+    for (int i = 0; i < 5; i++)
+        eb_run_record_free(&r[i]);
+}
+
+/* Start-up cost sits in the run table: load (read + parse + open +
+ * prepare) and the cold first inference, from the run's metrics; "-" for a
+ * run without them (an older file, a failed load). */
+static void test_text_and_md_show_load_and_cold_inference(void **state)
+{
+    (void)state;
+    eb_run_record r[5];
+    five_runs(r);
+    eb_run_record_set_metric(&r[0], "load_ms", 12.34);
+    eb_run_record_set_metric(&r[0], "first_inference_ms", 1.236);
+    char *got = render(eb_render_text, NULL, r, 5);
+    assert_non_null(strstr(got, "  model  load ms  cold ms  device  scenario\n"));
+    assert_non_null(strstr(got, "  1.6 MiB     12.3     1.24  local   quickstart\n"));
+    assert_non_null(strstr(got, "  1.6 MiB        -        -  local   quickstart\n"));
+    free(got);
+    got = render(eb_render_md, NULL, r, 5);
+    assert_non_null(strstr(got, "| 1.6 MiB | 12.3 | 1.24 | local | quickstart |\n"));
     free(got);
     for (int i = 0; i < 5; i++)
         eb_run_record_free(&r[i]);
@@ -473,10 +495,10 @@ static void test_text_switches_to_ms_when_every_p50_is_at_least_10ms(void **stat
     check(eb_render_text, NULL, r, 2,
           "edgebench report\n"
           "\n"
-          "id      backend  variant  condition  sweep  rep  threads  status   n  p50 ms  p90 ms  p99 ms  mean ms  CV %  verdict  RSS MiB    model  device  scenario\n"
-          "------  -------  -------  ---------  -----  ---  -------  ------  --  ------  ------  ------  -------  ----  -------  -------  -------  ------  ----------\n"
-          "000001  ref      fp32     baseline   -        0        1  ok      20   12.50   13.00   14.00    12.60   1.0  stable         -  1.6 MiB  local   quickstart\n"
-          "000002  ref      int8     baseline   -        0        1  ok      20   31.25   32.00   40.00    31.50     -  stable         -  1.6 MiB  local   quickstart\n");
+          "id      backend  variant  condition  sweep  rep  threads  status   n  p50 ms  p90 ms  p99 ms  mean ms  CV %  verdict  RSS MiB    model  load ms  cold ms  device  scenario\n"
+          "------  -------  -------  ---------  -----  ---  -------  ------  --  ------  ------  ------  -------  ----  -------  -------  -------  -------  -------  ------  ----------\n"
+          "000001  ref      fp32     baseline   -        0        1  ok      20   12.50   13.00   14.00    12.60   1.0  stable         -  1.6 MiB        -        -  local   quickstart\n"
+          "000002  ref      int8     baseline   -        0        1  ok      20   31.25   32.00   40.00    31.50     -  stable         -  1.6 MiB        -        -  local   quickstart\n");
     /* One run under 10 ms keeps the whole table in µs. */
     set_summary(&r[1], 9.5e6, 9.6e6, 9.9e6, 9.5e6, 0.01, 1, "stable");
     char *got = render(eb_render_text, NULL, r, 2);
@@ -498,9 +520,9 @@ static void test_md_escapes_pipes_and_markup_from_records(void **state)
           "- results: ``out`s.h5``\n"
           "- command: `` `edgebench` run ``\n"
           "\n"
-          "| id | backend | variant | condition | sweep | rep | threads | status | n | p50 µs | p90 µs | p99 µs | mean µs | CV % | verdict | RSS MiB | model | device | scenario |\n"
-          "| --- | --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | --- |\n"
-          "| 000001 | my\\_backend | a\\|b | \\*hot\\* | - | 0 | 1 | failed | 0 | - | - | - | - | - | - | - | 1.6 MiB | local | quickstart |\n"
+          "| id | backend | variant | condition | sweep | rep | threads | status | n | p50 µs | p90 µs | p99 µs | mean µs | CV % | verdict | RSS MiB | model | load ms | cold ms | device | scenario |\n"
+          "| --- | --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- |\n"
+          "| 000001 | my\\_backend | a\\|b | \\*hot\\* | - | 0 | 1 | failed | 0 | - | - | - | - | - | - | - | 1.6 MiB | - | - | local | quickstart |\n"
           "\n"
           "## Failures\n"
           "\n"
@@ -572,10 +594,10 @@ static void test_text_keeps_one_line_per_entry_and_counts_utf8_width(void **stat
     check(eb_render_text, NULL, r, 2,
           "edgebench report\n"
           "\n"
-          "id      backend  variant  condition  sweep  rep  threads  status   n  p50 µs  p90 µs  p99 µs  mean µs  CV %  verdict  RSS MiB    model  device  scenario\n"
-          "------  -------  -------  ---------  -----  ---  -------  -------  -  ------  ------  ------  -------  ----  -------  -------  -------  ------  ----------\n"
-          "000001  réf      fp32     baseline   -        0        1  crashed  0       -       -       -        -     -  -              -  1.6 MiB  local   quickstart\n"
-          "000002  ref      fp32     baseline   -        0        1  skipped  0       -       -       -        -     -  -              -  1.6 MiB  local   quickstart\n"
+          "id      backend  variant  condition  sweep  rep  threads  status   n  p50 µs  p90 µs  p99 µs  mean µs  CV %  verdict  RSS MiB    model  load ms  cold ms  device  scenario\n"
+          "------  -------  -------  ---------  -----  ---  -------  -------  -  ------  ------  ------  -------  ----  -------  -------  -------  -------  -------  ------  ----------\n"
+          "000001  réf      fp32     baseline   -        0        1  crashed  0       -       -       -        -     -  -              -  1.6 MiB        -        -  local   quickstart\n"
+          "000002  ref      fp32     baseline   -        0        1  skipped  0       -       -       -        -     -  -              -  1.6 MiB        -        -  local   quickstart\n"
           "\n"
           "Failures:\n"
           "  000001 réf/fp32/baseline rep 0: crashed: signal 6 abort() in kernel\n"
@@ -644,6 +666,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_two_runs),
+        cmocka_unit_test(test_text_and_md_show_load_and_cold_inference),
         cmocka_unit_test(test_md_two_runs),
         cmocka_unit_test(test_json_two_runs),
         cmocka_unit_test(test_csv_two_runs),

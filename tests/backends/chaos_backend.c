@@ -4,7 +4,9 @@
  *
  * Options: mode=ok|fail|crash|abort|hang (default ok), after=N (behave for
  * N runs first, default 0), delay_us=N (busy-wait per run, default 0),
- * fail_in=open|prepare|run (where mode=fail strikes, default run). */
+ * fail_in=open|prepare|run (where mode=fail strikes, default run),
+ * prepare_delay_us=N (busy-wait in prepare: a slow start-up), first_delay_us=N
+ * (extra busy-wait in the first run only: a cold first inference). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,8 @@ struct eb_backend_ctx {
     char fail_in[16];
     long after;
     long delay_us;
+    long prepare_delay_us;
+    long first_delay_us;
     long runs;
 };
 
@@ -50,6 +54,10 @@ static eb_status chaos_open(const eb_backend_options *o, eb_backend_ctx **out, c
             c->after = atol(o->values[i]);
         else if (strcmp(o->keys[i], "delay_us") == 0)
             c->delay_us = atol(o->values[i]);
+        else if (strcmp(o->keys[i], "prepare_delay_us") == 0)
+            c->prepare_delay_us = atol(o->values[i]);
+        else if (strcmp(o->keys[i], "first_delay_us") == 0)
+            c->first_delay_us = atol(o->values[i]);
         else {
             snprintf(msg, len, "chaos: unknown option '%s'", o->keys[i]);
             free(c);
@@ -77,6 +85,15 @@ static int chaos_supports(eb_backend_ctx *c, const eb_graph *g, int node, char *
     return 1;
 }
 
+static void busy_wait_us(long us)
+{
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    do {
+        clock_gettime(CLOCK_MONOTONIC, &b);
+    } while ((b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000 < us);
+}
+
 static eb_status chaos_prepare(eb_backend_ctx *c, const eb_model *m, eb_plan **out, char *msg,
                                size_t len)
 {
@@ -85,17 +102,10 @@ static eb_status chaos_prepare(eb_backend_ctx *c, const eb_model *m, eb_plan **o
         snprintf(msg, len, "chaos: failing in prepare as asked");
         return EB_ERR_BACKEND;
     }
+    if (c->prepare_delay_us)
+        busy_wait_us(c->prepare_delay_us);
     *out = calloc(1, sizeof **out);
     return *out ? EB_OK : EB_ERR_NOMEM;
-}
-
-static void busy_wait_us(long us)
-{
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    do {
-        clock_gettime(CLOCK_MONOTONIC, &b);
-    } while ((b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000 < us);
 }
 
 static eb_status chaos_run(eb_backend_ctx *c, eb_plan *p, const eb_value *in, int n_in,
@@ -106,6 +116,8 @@ static eb_status chaos_run(eb_backend_ctx *c, eb_plan *p, const eb_value *in, in
     (void)n_in;
     if (c->delay_us)
         busy_wait_us(c->delay_us);
+    if (c->runs == 0 && c->first_delay_us)
+        busy_wait_us(c->first_delay_us);
     for (int i = 0; i < n_out; i++)
         memset(out[i].data, 0, out[i].nbytes);
     if (c->runs++ < c->after || strcmp(c->mode, "ok") == 0)
