@@ -17,6 +17,7 @@ static const struct {
     {"gate", eb_cmd_gate},       {"inspect", eb_cmd_inspect}, {"backends", eb_cmd_backends},
     {"conformance", eb_cmd_conformance}, {"merge", eb_cmd_merge}, {"farm", eb_cmd_farm},
     {"probe", eb_cmd_probe},     {"validate", eb_cmd_validate}, {"ab", eb_cmd_ab},
+    {"profile", eb_cmd_profile},
 };
 
 static void usage(FILE *f)

@@ -21,6 +21,7 @@ int eb_exit_for_outcome(eb_job_outcome outcome);
 int eb_exit_for_status(int status);
 
 int eb_cmd_inspect(int argc, char **argv);
+int eb_cmd_profile(int argc, char **argv);
 int eb_cmd_backends(int argc, char **argv);
 int eb_cmd_conformance(int argc, char **argv);
 int eb_cmd_validate(int argc, char **argv);

@@ -26,6 +26,15 @@ static const eb_cli_option inspect_opts[] = {
     {"--batch", NULL, "N", "set a dynamic batch dimension to N before shape inference"},
     {NULL, NULL, NULL, NULL}};
 
+static const eb_cli_option profile_opts[] = {
+    {"--backend", NULL, "NAME", "the backend to profile (default ref; it needs a profile hook)"},
+    {"--threads", NULL, "N", "threads (default 1)"},
+    {"--iterations", NULL, "N", "profiled inferences (default 200)"},
+    {"--warmup", NULL, "N", "inferences before them (default 20)"},
+    {"--option", NULL, "KEY=VALUE", "a backend option, as in a scenario (repeatable)"},
+    {"--format", NULL, "text|json", "output format (default text)"},
+    {NULL, NULL, NULL, NULL}};
+
 static const eb_cli_option backends_opts[] = {
     {"--format", NULL, "text|json", "output format (default text)"},
     {NULL, NULL, NULL, NULL}};
@@ -117,6 +126,8 @@ static const eb_cli_command commands[] = {
      "Two model files: two scenario files of the same name; two builds: --baseline-program."},
     {"inspect", "inspect MODEL.onnx [options]", "ops, shapes, MACs, parameters and backend support of a model", inspect_opts,
      NULL},
+    {"profile", "profile MODEL.onnx [options]", "time per node and per op type of one inference on a backend",
+     profile_opts, "Runs in this process on seeded random inputs; docs/profiling.md."},
     {"backends", "backends [options]", "what can run here: backends, versions, ops, where each came from", backends_opts,
      NULL},
     {"conformance", "conformance [options]", "run the ONNX operator node tests on a backend", conformance_opts, NULL},
