@@ -104,7 +104,31 @@ static void test_dispatch_prefers_the_widest_usable_variant(void **state)
     assert_string_equal(eb_simd_pick_q8_gemm(all, 1)->name, "q8_gemm_6x32c4__avx512vnni");
     /* weights outside int8 (uint8 weights with a zero point) keep int16 */
     assert_string_equal(eb_simd_pick_q8_gemm(all, 0)->name, "q8_gemm_6x32c2__avx512");
+    /* few-column variants are listed (so tested and benchmarked) but only
+     * ever run as the alternative of their ISA's general kernel: for 9 or
+     * 36 columns stored row-major, not for 64, nor for a transposed output */
+    const eb_simd_f32_gemm_variant *f = eb_simd_pick_f32_gemm(EB_SIMD_ISA_AVX2);
+    const eb_simd_q8_gemm_variant *q = eb_simd_pick_q8_gemm(EB_SIMD_ISA_AVX2, 1);
+    assert_string_equal(eb_simd_f32_gemm_for(f, 9, 1)->name, "f32_gemm_16x6__avx2");
+    assert_string_equal(eb_simd_f32_gemm_for(f, 36, 1)->name, "f32_gemm_16x6__avx2");
+    assert_string_equal(eb_simd_f32_gemm_for(f, 64, 1)->name, "f32_gemm_6x16__avx2");
+    assert_string_equal(eb_simd_f32_gemm_for(f, 9, 8)->name, "f32_gemm_6x16__avx2");
+    assert_string_equal(eb_simd_q8_gemm_for(q, 9, 1)->name, "q8_gemm_16x6c2__avx2");
+    assert_string_equal(eb_simd_q8_gemm_for(q, 64, 1)->name, "q8_gemm_6x16c2__avx2");
+    /* AVX-512's general kernels have no few-column partner */
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 9, 1)->name,
+                        "f32_gemm_6x32__avx512");
+    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(all, 1), 9, 1)->name,
+                        "q8_gemm_6x32c4__avx512vnni");
 #endif
+    /* no listed few-column variant is ever the general pick */
+    int nf, nq;
+    const eb_simd_f32_gemm_variant *fv = eb_simd_f32_gemm_variants(&nf);
+    const eb_simd_q8_gemm_variant *qv = eb_simd_q8_gemm_variants(&nq);
+    for (int i = 0; i < nf; i++)
+        assert_false(eb_simd_pick_f32_gemm(fv[i].isa)->few_cols);
+    for (int i = 0; i < nq; i++)
+        assert_false(eb_simd_pick_q8_gemm(qv[i].isa, 1)->few_cols);
     unsigned cap;
     assert_true(eb_simd_isa_cap("avx2", &cap));
     assert_int_equal(cap, EB_SIMD_ISA_AVX2);

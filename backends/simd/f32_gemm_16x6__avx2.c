@@ -2,9 +2,9 @@
  * 1x1 convolutions on MobileNet's 6x6 and 3x3 planes): 16 rows of the
  * output (output channels) across the lanes, 6 columns (pixels) broadcast
  * from B, so a 9-column product fills 9 of 12 column slots where the 6 x 16
- * kernel fills 9 of 16. Not a listed variant: the GEMM driver picks it for
- * narrow products when the listed kernel is f32_gemm_6x16__avx2
- * (simd_gemm.c). A is packed in 16-row panels (k x 16), B is k rows of at
+ * kernel fills 9 of 16. Listed as the few-column variant of AVX2
+ * (simd_f32_gemm.inc): the GEMM driver runs it instead of
+ * f32_gemm_6x16__avx2 for narrow products (eb_simd_f32_gemm_for). A is packed in 16-row panels (k x 16), B is k rows of at
  * least 6 readable columns, ldb apart; the result tile is mr x nr of C. */
 #include <immintrin.h>
 

@@ -1,9 +1,10 @@
 /* int8 GEMM micro-kernel, AVX2, for products with few columns (the 1x1
  * convolutions on MobileNet's 6x6 and 3x3 planes): 16 rows (output
  * channels) across the lanes, 6 columns (pixels) broadcast, on int16 pairs
- * with vpmaddwd like q8_gemm_6x16c2__avx2 (exact; see there). Not a listed
- * variant: the int8 GEMM driver picks it for narrow products when the
- * listed kernel is q8_gemm_6x16c2__avx2 (simd_gemm.c). A: 16-row panels,
+ * with vpmaddwd like q8_gemm_6x16c2__avx2 (exact; see there). Listed as
+ * the few-column variant of AVX2 (simd_q8_gemm.inc): the int8 GEMM driver
+ * runs it instead of q8_gemm_6x16c2__avx2 for narrow products
+ * (eb_simd_q8_gemm_for). A: 16-row panels,
  * k in pairs (kq x 16 x 2 int16); B: kq x 6 x 2 int16; tile: 16 x 6 int32
  * stored column by column (tile[j * 16 + r]), so the epilogue requantises
  * 16 output channels of a pixel as two vectors (requant_cols). */

@@ -2,13 +2,14 @@
 #include "backends/simd/simd_kernels.h"
 
 static const eb_simd_f32_gemm_variant f32_gemm[] = {
-#define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR) {#NAME, ISA, MR, NR, eb_##NAME},
+#define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR, FEW_COLS) {#NAME, ISA, MR, NR, FEW_COLS, eb_##NAME},
 #include "backends/simd/simd_f32_gemm.inc"
 #undef EB_SIMD_F32_GEMM
 };
 
 static const eb_simd_q8_gemm_variant q8_gemm[] = {
-#define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT) {#NAME, ISA, MR, NR, KU, FORMAT, eb_##NAME},
+#define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT, FEW_COLS) \
+    {#NAME, ISA, MR, NR, KU, FORMAT, FEW_COLS, eb_##NAME},
 #include "backends/simd/simd_q8_gemm.inc"
 #undef EB_SIMD_Q8_GEMM
 };
@@ -43,7 +44,7 @@ const eb_simd_f32_gemm_variant *eb_simd_pick_f32_gemm(unsigned isa)
 {
     const eb_simd_f32_gemm_variant *best = &f32_gemm[0];
     for (int i = 0; i < COUNT(f32_gemm); i++)
-        if (eb_simd_isa_has(isa, f32_gemm[i].isa))
+        if (eb_simd_isa_has(isa, f32_gemm[i].isa) && !f32_gemm[i].few_cols)
             best = &f32_gemm[i];
     return best;
 }
@@ -52,10 +53,43 @@ const eb_simd_q8_gemm_variant *eb_simd_pick_q8_gemm(unsigned isa, int narrow)
 {
     const eb_simd_q8_gemm_variant *best = &q8_gemm[0];
     for (int i = 0; i < COUNT(q8_gemm); i++)
-        if (eb_simd_isa_has(isa, q8_gemm[i].isa) &&
+        if (eb_simd_isa_has(isa, q8_gemm[i].isa) && !q8_gemm[i].few_cols &&
             (narrow || q8_gemm[i].format == EB_SIMD_Q8_I16))
             best = &q8_gemm[i];
     return best;
+}
+
+/* Whether tiles of nr_few columns cover n columns with fewer wasted lanes
+ * than tiles of nr (by more than 10%). */
+static int fewer_wasted(int64_t n, int nr_few, int nr)
+{
+    int64_t few = (n + nr_few - 1) / nr_few * nr_few, general = (n + nr - 1) / nr * nr;
+    return few * 10 < general * 9;
+}
+
+const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_variant *general,
+                                                     int64_t n, int64_t y_col)
+{
+    if (general->few_cols || y_col != 1)
+        return general;
+    for (int i = COUNT(f32_gemm) - 1; i >= 0; i--)
+        if (f32_gemm[i].few_cols && f32_gemm[i].isa == general->isa &&
+            fewer_wasted(n, f32_gemm[i].nr, general->nr))
+            return &f32_gemm[i];
+    return general;
+}
+
+const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant *general,
+                                                   int64_t n, int64_t y_col)
+{
+    if (general->few_cols || y_col != 1)
+        return general;
+    for (int i = COUNT(q8_gemm) - 1; i >= 0; i--)
+        if (q8_gemm[i].few_cols && q8_gemm[i].isa == general->isa &&
+            q8_gemm[i].format == general->format && q8_gemm[i].ku == general->ku &&
+            fewer_wasted(n, q8_gemm[i].nr, general->nr))
+            return &q8_gemm[i];
+    return general;
 }
 
 const eb_simd_vec_kernels *eb_simd_pick_vec(unsigned isa)

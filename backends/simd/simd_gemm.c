@@ -80,22 +80,14 @@ int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *k
     G->vec = vec;
     G->lo = lo;
     G->hi = hi;
-    G->fn = kern->fn;
-    G->mr = kern->mr;
-    G->nr = kern->nr;
-    G->name = kern->name;
-#if defined(__x86_64__) || defined(_M_X64)
-    /* Few columns (the 1x1 convolutions on 6x6 and 3x3 planes): 6-column
-     * tiles waste fewer lanes than 16-column ones (9 columns: 12 slots, not
-     * 16; 36: 36, not 48). Only for results stored row-major. */
-    if (kern->fn == eb_f32_gemm_6x16__avx2 && s->y_col == 1 &&
-        ceil_div(s->n, 6) * 6 * 10 < ceil_div(s->n, 16) * 16 * 9) {
-        G->fn = eb_f32_gemm_16x6__avx2;
-        G->mr = 16;
-        G->nr = 6;
-        G->name = "f32_gemm_16x6__avx2";
-    }
-#endif
+    /* few columns (the 1x1 convolutions on 6x6 and 3x3 planes): the
+     * listed few-column variant (eb_simd_f32_gemm_for) */
+    const eb_simd_f32_gemm_variant *run = eb_simd_f32_gemm_for(kern, s->n, s->y_col);
+    G->fn = run->fn;
+    G->mr = run->mr;
+    G->nr = run->nr;
+    G->few_cols = run->few_cols;
+    G->name = run->name;
     const int mr = G->mr;
     const int64_t panels = ceil_div(s->m, mr), mpad = panels * mr;
     G->a = aligned_calloc((size_t)(s->groups * mpad * s->k) * sizeof(float));
@@ -155,7 +147,7 @@ static void f32_task(void *arg, int t, int thread)
     const float *a = G->a + tr.group * mpad * s->k;
     const float *bias = G->bias ? G->bias + tr.group * mpad : NULL;
 #if defined(__x86_64__) || defined(_M_X64)
-    if (G->fn == eb_f32_gemm_16x6__avx2 && s->geom.pointwise && s->y_col == 1) {
+    if (G->few_cols && s->geom.pointwise && s->y_col == 1) {
         /* Few columns, often many rows (1280 x 160 weights on a 3x3 plane):
          * each weight panel once, over all of the task's narrow column
          * panels, which stay in cache (the ragged last one packed once). */
@@ -242,20 +234,13 @@ int eb_simd_gemm_q8_init(eb_simd_gemm_q8 *G, const eb_simd_q8_gemm_variant *kern
     G->y_zp = y_zp;
     G->y_min = y_min;
     G->y_max = y_max;
-    G->fn = kern->fn;
-    G->mr = kern->mr;
-    G->nr = kern->nr;
-    G->name = kern->name;
-#if defined(__x86_64__) || defined(_M_X64)
     /* few columns: as for fp32 (eb_simd_gemm_f32_init) */
-    if (kern->fn == eb_q8_gemm_6x16c2__avx2 && s->y_col == 1 &&
-        ceil_div(s->n, 6) * 6 * 10 < ceil_div(s->n, 16) * 16 * 9) {
-        G->fn = eb_q8_gemm_16x6c2__avx2;
-        G->mr = 16;
-        G->nr = 6;
-        G->name = "q8_gemm_16x6c2__avx2";
-    }
-#endif
+    const eb_simd_q8_gemm_variant *run = eb_simd_q8_gemm_for(kern, s->n, s->y_col);
+    G->fn = run->fn;
+    G->mr = run->mr;
+    G->nr = run->nr;
+    G->few_cols = run->few_cols;
+    G->name = run->name;
     const int mr = G->mr, ku = kern->ku;
     const int elem = kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
     G->kpad = ceil_div(s->k, ku) * ku;
@@ -309,8 +294,19 @@ size_t eb_simd_gemm_q8_scratch(const eb_simd_gemm_q8 *G)
 {
     const int mr = G->mr, nr = G->nr;
     const size_t elem = G->kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    /* the row buffer doubles as the few-column tile's transpose space */
+    const size_t row = G->few_cols ? (size_t)(mr * nr) * sizeof(int32_t) : (size_t)nr;
     return ALIGN64((size_t)(G->kpad * nr) * elem) + ALIGN64((size_t)(mr * nr) * sizeof(int32_t)) +
-           ALIGN64((size_t)nr);
+           ALIGN64(row);
+}
+
+/* tile[j * mr + r] -> tile[r * nr + j], through tmp (mr * nr values). */
+static void transpose_tile(int32_t *tile, int mr, int nr, int32_t *tmp)
+{
+    memcpy(tmp, tile, (size_t)(mr * nr) * sizeof *tmp);
+    for (int j = 0; j < nr; j++)
+        for (int r = 0; r < mr; r++)
+            tile[r * nr + j] = tmp[j * mr + r];
 }
 
 typedef struct q8_run {
@@ -350,13 +346,17 @@ static void q8_task(void *arg, int t, int thread)
             const int64_t m0 = rp * mr;
             const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
             G->fn(G->kpad / ku, a + (size_t)(rp * G->kpad * mr) * (size_t)elem, bpanel, tile);
-#if defined(__x86_64__) || defined(_M_X64)
-            if (G->fn == eb_q8_gemm_16x6c2__avx2 && s->y_col == 1) {
+            if (G->few_cols && s->y_col == 1) {
                 G->vec->requant_cols(tile, mr, mvalid, nvalid, add + m0, mult + m0, G->y_zp,
                                      G->y_min, G->y_max, y + m0 * s->y_row + j0, s->y_row);
                 continue;
             }
-#endif
+            if (G->few_cols) {
+                /* a column-major tile for an output not stored row-major
+                 * (a few-column variant passed directly, as the kernel
+                 * tests do): reorder it in place through the row buffer */
+                transpose_tile(tile, mr, nr, (int32_t *)row);
+            }
             if (s->y_col == 1) {
                 G->vec->requant_tile(tile, nr, mvalid, nvalid, add + m0, mult + m0, G->y_zp,
                                      G->y_min, G->y_max, y + m0 * s->y_row + j0, s->y_row);

@@ -33,9 +33,10 @@ typedef struct eb_simd_gemm_f32 {
     eb_simd_gemm_shape s;
     const eb_simd_f32_gemm_variant *kern;
     /* what runs: kern's micro-kernel, or for a product with few columns
-     * on AVX2 the 16 x 6 one with the roles of the lanes swapped */
+     * the listed few-column variant (eb_simd_f32_gemm_for) */
     eb_simd_f32_gemm_fn fn;
     int mr, nr;
+    int few_cols;
     const char *name;
     const eb_simd_vec_kernels *vec;
     float *a;      /* groups x panels(m) x k x MR, owned */
@@ -52,13 +53,6 @@ int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *k
                           float lo, float hi);
 void eb_simd_gemm_f32_free(eb_simd_gemm_f32 *G);
 
-#if defined(__x86_64__) || defined(_M_X64)
-/* f32_gemm_16x6__avx2.c: not a listed variant, see there. */
-void eb_f32_gemm_16x6__avx2(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
-                             int64_t ldc, int mr, int nr, const float *bias, float lo, float hi);
-/* q8_gemm_16x6c2__avx2.c: not a listed variant, see there. */
-void eb_q8_gemm_16x6c2__avx2(int64_t kq, const void *a, const void *b, int32_t *tile);
-#endif
 size_t eb_simd_gemm_f32_scratch(const eb_simd_gemm_f32 *G); /* per thread */
 void eb_simd_gemm_f32_run(const eb_simd_gemm_f32 *G, eb_simd_pool *pool,
                           const eb_simd_scratch *scratch, const float *x, float *y);
@@ -69,9 +63,11 @@ typedef struct eb_simd_gemm_q8 {
     eb_simd_gemm_shape s;
     const eb_simd_q8_gemm_variant *kern;
     /* what runs: kern's micro-kernel, or for a product with few columns
-     * on AVX2 the 16 x 6 one (same operand format, lanes swapped) */
+     * the listed few-column variant (same operand format, lanes swapped,
+     * tile stored by columns) */
     eb_simd_q8_gemm_fn fn;
     int mr, nr;
+    int few_cols;
     const char *name;
     const eb_simd_vec_kernels *vec;
     void *a;           /* packed weights (int16 or int8 by format), owned */

@@ -42,6 +42,7 @@ typedef struct eb_simd_f32_gemm_variant {
     const char *name;
     unsigned isa; /* EB_SIMD_ISA_* bits needed */
     int mr, nr;
+    int few_cols; /* 1: for products with few columns (eb_simd_f32_gemm_for) */
     eb_simd_f32_gemm_fn fn;
 } eb_simd_f32_gemm_variant;
 
@@ -62,6 +63,7 @@ typedef struct eb_simd_q8_gemm_variant {
     unsigned isa;
     int mr, nr, ku;
     eb_simd_q8_format format;
+    int few_cols; /* 1: for products with few columns; tile[j * MR + r] */
     eb_simd_q8_gemm_fn fn;
 } eb_simd_q8_gemm_variant;
 
@@ -163,13 +165,13 @@ typedef struct eb_simd_vec_kernels {
 
 /* ---- the lists --------------------------------------------------------- */
 
-#define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR) \
+#define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR, FEW_COLS) \
     void eb_##NAME(int64_t, const float *, const float *, int64_t, float *, int64_t, int, int, \
                    const float *, float, float);
 #include "backends/simd/simd_f32_gemm.inc"
 #undef EB_SIMD_F32_GEMM
 
-#define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT) \
+#define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT, FEW_COLS) \
     void eb_##NAME(int64_t, const void *, const void *, int32_t *);
 #include "backends/simd/simd_q8_gemm.inc"
 #undef EB_SIMD_Q8_GEMM
@@ -183,11 +185,23 @@ const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_variants(int *n);
 const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_variants(int *n);
 const eb_simd_vec_kernels *const *eb_simd_vec_variants(int *n);
 
-/* The preferred variant usable under ISA mask `isa` (never NULL: the
- * portable ones need nothing). q8: `narrow` says the centred weights fit
- * int8, which the U8S8 / S8S8 formats need. */
+/* The preferred general variant usable under ISA mask `isa` (never NULL:
+ * the portable ones need nothing; few-column variants are never picked
+ * here). q8: `narrow` says the centred weights fit int8, which the U8S8 /
+ * S8S8 formats need. */
 const eb_simd_f32_gemm_variant *eb_simd_pick_f32_gemm(unsigned isa);
 const eb_simd_q8_gemm_variant *eb_simd_pick_q8_gemm(unsigned isa, int narrow);
+
+/* The kernel one product of n columns runs with, given the general one:
+ * the listed few-column variant of the same ISA (and for int8 the same
+ * format and KU) when n is small enough that its tiles waste fewer lanes
+ * (9 columns fill 12 slots of 6-column tiles, 16 of a 16-column one; 36:
+ * 36, not 48) and the result is stored row-major (y_col 1); otherwise
+ * `general` itself. */
+const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_variant *general,
+                                                     int64_t n, int64_t y_col);
+const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant *general,
+                                                   int64_t n, int64_t y_col);
 const eb_simd_vec_kernels *eb_simd_pick_vec(unsigned isa);
 
 /* 1 when every ISA bit the variant needs is in `isa`. */
