@@ -2,9 +2,11 @@
  * can say "12.4 GFLOP/s = 8% of peak". Per core and cycle, from the widest
  * vector unit the features allow and how many pipes issue it; times
  * physical cores (SMT siblings share the pipes) times the frequency. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "common/number_text.h"
 #include "devices/probe.h"
 #include "edgebench/host.h"
 
@@ -63,9 +65,11 @@ void eb_probe_peak(uint64_t features, const char *arch, int cores, double mhz, i
         return;
     }
     double ghz = mhz / 1000.0;
-    snprintf(val, sizeof val, "%.1f", flop * cores * ghz);
+    /* to 0.1, written in the shortest form ("86.1", "100"), which results
+     * files store as a number (common/number_text.h) */
+    eb_number_text_real(round(flop * cores * ghz * 10) / 10, val, sizeof val);
     eb_host_desc_put(d, "peak_gflops_fp32", val);
-    snprintf(val, sizeof val, "%.1f", int8 * cores * ghz);
+    eb_number_text_real(round(int8 * cores * ghz * 10) / 10, val, sizeof val);
     eb_host_desc_put(d, "peak_gops_int8", val);
     snprintf(val, sizeof val,
              "%d cores x %.3g GHz (%s) x %.0f FLOP/cycle fp32, %.0f op/cycle int8 (%s); an "

@@ -2,6 +2,7 @@
  * timeouts, retries, Ctrl-C, and merging into the farm file. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/number_text.h"
 #include "harness/farm/device_job.h"
 #include "harness/farm/farm.h"
 #include "harness/farm/inventory.h"
@@ -349,7 +351,8 @@ static void record(slot *s, const eb_farm_options *o)
         strncat(tags, s->dev->tags[i], sizeof tags - strlen(tags) - 1);
     }
     snprintf(attempts, sizeof attempts, "%d", s->attempts);
-    snprintf(wall, sizeof wall, "%.3f", s->t_total);
+    /* to the ms, shortest form: stored as a number (common/number_text.h) */
+    eb_number_text_real(round(s->t_total * 1000) / 1000, wall, sizeof wall);
     char *tail = log_tail(s->log_path);
     const char *keys[] = {"tags", "farm_status", "farm_message", "farm_transport", "farm_where",
                           "farm_edgebench_version", "farm_attempts", "farm_wall_s", "farm_log"};
