@@ -49,7 +49,9 @@ void eb_golden_diff_add(eb_golden_diff *d, const double *got, const double *want
             e.err = 0; /* also equal infinities, as numpy.isclose */
         } else {
             e.err = fabs(a - g); /* inf when one side is infinite */
-            e.mismatch = !(e.err <= d->atol + d->rtol * fabs(g));
+            /* an infinity agrees only with itself (numpy.isclose): inf <=
+             * atol + rtol * inf would let it pass */
+            e.mismatch = isinf(a) || isinf(g) || !(e.err <= d->atol + d->rtol * fabs(g));
             if (e.err > d->max_abs_err)
                 d->max_abs_err = e.err;
             if (g != 0 && e.err / fabs(g) > d->max_rel_err)

@@ -12,7 +12,7 @@ void eb_cell_outputs_job_from(eb_cell_outputs_job *o, const eb_scenario *s)
     const eb_scenario_outputs *so = &s->outputs;
     o->store = so->store;
     o->max_samples = so->max_samples;
-    o->max_bytes = so->max_mb << 20;
+    o->max_bytes = (int64_t)(so->max_mb * 1048576.0);
     snprintf(o->golden, sizeof o->golden, "%s", so->golden ? so->golden : "");
     o->rtol = so->rtol;
     o->atol = so->atol;

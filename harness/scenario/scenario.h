@@ -102,7 +102,7 @@ typedef struct eb_scenario_accuracy {
 typedef struct eb_scenario_outputs {
     int store;                   /* keep each captured sample's outputs in the results */
     int64_t max_samples;         /* samples captured at most; default 16 */
-    int64_t max_mb;              /* bytes of outputs per run at most, in MiB; default 64 */
+    double max_mb;               /* bytes of outputs per run at most, in MiB; default 64 */
     char *golden;                /* resolved path of the golden file; "" when none */
     int golden_line, golden_col; /* of the golden value, for messages; 0 from --set */
     double rtol, atol;           /* |out - golden| <= atol + rtol * |golden| */

@@ -404,7 +404,7 @@ static void build_outputs(builder *b, const eb_ynode *root)
     const eb_ynode *n = eb_ynode_get(root, "outputs");
     o->store = strcmp(str_of(at(n, "store"), "off"), "on") == 0;
     o->max_samples = int_of(at(n, "max_samples"), schema_at("outputs.max_samples")->def);
-    o->max_mb = int_of(at(n, "max_mb"), schema_at("outputs.max_mb")->def);
+    o->max_mb = num_of(at(n, "max_mb"), schema_at("outputs.max_mb")->def);
     o->rtol = num_of(at(n, "rtol"), schema_at("outputs.rtol")->def);
     o->atol = num_of(at(n, "atol"), schema_at("outputs.atol")->def);
     o->equal_nan = strcmp(str_of(at(n, "equal_nan"), "off"), "on") == 0;

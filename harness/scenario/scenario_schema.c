@@ -272,7 +272,8 @@ static const eb_key accuracy_fields[] = {
 static const eb_key outputs_fields[] = {
     {.name = "store", .type = EB_K_ENUM, .choices = on_off, .def = "off"},
     {.name = "max_samples", .type = EB_K_INT, .imin = 1, .imax = 100000, .def = "16"},
-    {.name = "max_mb", .type = EB_K_INT, .imin = 1, .imax = 1024, .def = "64"},
+    {.name = "max_mb", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 1024,
+     .def = "64"},
     {.name = "golden", .type = EB_K_STR, .maxlen = 1000, .def = ""},
     {.name = "rtol", .type = EB_K_NUM, .fmin = 0, .fmax = 1e300, .def = "1e-05"},
     {.name = "atol", .type = EB_K_NUM, .fmin = 0, .fmax = 1e300, .def = "1e-08"},
