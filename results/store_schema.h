@@ -13,7 +13,7 @@
 
 #define EB_SCHEMA_FORMAT "edgebench"
 #define EB_SCHEMA_MAJOR 1
-#define EB_SCHEMA_MINOR 2
+#define EB_SCHEMA_MINOR 3
 
 /* Root attributes. */
 #define EB_ATTR_FORMAT "format"                 /* string, EB_SCHEMA_FORMAT */
@@ -68,6 +68,11 @@
  * /summary column: a new compound member would make an appended 1.1
  * file's table and its new rows disagree in type. */
 #define EB_ATTR_BACKEND_OPTIONS "backend_options"
+/* Added in 1.3 (docs/outputs.md), through the run extras: N-D datasets
+ * outputs/<leaf> of types float32, int8, int16, uint16, int32 besides
+ * float64, uint8, int64; golden.* metrics and golden_worst/<leaf>. Readers
+ * of 1.1-1.2 skip a rank above 2 and read the other types converted. */
+#define EB_GROUP_OUTPUTS "outputs"
 #define EB_ATTR_RUN_COMMAND "command"
 #define EB_ATTR_RUN_TOOL_VERSION "tool_version"
 

@@ -8,6 +8,7 @@
 #include "harness/accuracy/golden_diff.h"
 #include "harness/run/cell_outputs.h"
 #include "harness/run/golden_outputs.h"
+#include "results/store_schema.h"
 
 typedef struct kept {
     char leaf[EB_OUTPUT_LEAF_MAX];
@@ -244,7 +245,7 @@ eb_status eb_cell_outputs_run(const eb_cell_outputs_job *o, const eb_outputs_ses
                     dims[1 + d] = (uint64_t)t->dims[d];
             }
             char name[EB_EXTRA_NAME_MAX];
-            snprintf(name, sizeof name, "outputs/%s", k[i].leaf);
+            snprintf(name, sizeof name, EB_GROUP_OUTPUTS "/%s", k[i].leaf);
             eb_cell_array_nd(sink, name, (eb_array_type)k[i].type, rank, dims, k[i].data);
         }
     }
