@@ -90,8 +90,9 @@ static void parse_frames(stream *s)
         char type = s->buf[off];
         uint32_t n;
         memcpy(&n, s->buf + off + 1, 4);
-        if (n > EB_FRAME_MAX_BYTES) {
-            /* never buffer toward a frame this large: the stream is broken */
+        if (type == EB_FRAME_ARRAY_ND && n > EB_FRAME_MAX_BYTES) {
+            /* never buffer toward outputs beyond their cap: the stream is
+             * broken (other frames keep the uint32 length's own bound) */
             s->oversized = 1;
             s->len = 0;
             return;
@@ -294,7 +295,7 @@ eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double t
         snprintf(rec->message, sizeof rec->message, "aborted by a second interrupt");
     } else if (s.oversized) {
         rec->status = EB_RUN_FAILED;
-        snprintf(rec->message, sizeof rec->message, "the cell sent a result frame over the "
+        snprintf(rec->message, sizeof rec->message, "the cell sent an outputs frame over the "
                  "limit of %u bytes; its results were dropped", EB_FRAME_MAX_BYTES);
     } else if (s.got_error) {
         rec->status = EB_RUN_FAILED;

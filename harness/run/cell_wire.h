@@ -20,9 +20,10 @@ enum {
     EB_FRAME_ARRAY_ND = 'n' /* name NUL, int32 type, int32 rank, uint64 dims[rank], data */
 };
 
-/* The largest frame the parent accepts: the outputs cap (outputs.max_mb,
- * at most 1024 MiB per run) plus room for a name and a shape. A frame
- * announcing more ends the cell's stream as broken, before any allocation. */
+/* The largest EB_FRAME_ARRAY_ND frame the parent accepts: the outputs cap
+ * (outputs.max_mb, at most 1024 MiB per run) plus room for a name and a
+ * shape. One announcing more ends the cell's stream as broken, before it is
+ * buffered. */
 #define EB_FRAME_MAX_BYTES ((1024u << 20) + 4096u)
 
 /* Write an extra as its frame. 0 ok, -1 error (too large or a write error). */
