@@ -32,11 +32,9 @@ static void convert(const eb_value *v, int type, void *dst, uint64_t n)
         case EB_DT_F16:
             ((float *)dst)[k] = eb_f16_to_f32(((const unsigned short *)v->data)[k]);
             break;
-        case EB_DT_BF16: {
-            uint32_t bits = (uint32_t)((const uint16_t *)v->data)[k] << 16;
-            memcpy((float *)dst + k, &bits, 4);
+        case EB_DT_BF16:
+            ((float *)dst)[k] = eb_bf16_to_f32(((const uint16_t *)v->data)[k]);
             break;
-        }
         case EB_DT_U32:
             ((int64_t *)dst)[k] = ((const uint32_t *)v->data)[k];
             break;

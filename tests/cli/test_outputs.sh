@@ -187,7 +187,67 @@ sys.exit(not (c["outputs/logits"].shape == (5, 1, 10) and c["metrics"].attrs["ou
               and "outputs_cut" not in r["metrics"].attrs))
 PYEOF
 
-# 6. goldens that do not fit, or are hostile: refused before measuring (exit 2)
+# 6. integer and several outputs, in their own element types (random
+# inputs, --store-outputs): qdq_fallback has five outputs (uint8 and
+# float32), qdq_convnet one int8; an integer golden is compared exactly
+Q="$EB_SOURCE_DIR/tests/data/qdq"
+cat >"$WORK/int.yaml" <<YAML
+edgebench: 1
+name: int-outputs
+model:
+  variants: {fallback: $Q/qdq_fallback.onnx, convnet: $Q/qdq_convnet.onnx}
+inputs: {kind: random, seed: 5}
+backends: [ref, simd]
+run:
+  warmup: {iterations: 1, min_time_ms: 0}
+  measure: {iterations: 5, min_time_ms: 0}
+accuracy: {reference: off}
+YAML
+run_eb 0 run "$WORK/int.yaml" -o "$WORK/int.h5" --quiet --store-outputs
+CHECKS=$((CHECKS + 1))
+"$PY" - "$WORK/int.h5" "$WORK" <<'PYEOF' || fail "integer outputs"
+import sys
+import h5py
+import numpy as np
+f = h5py.File(sys.argv[1], "r")
+want = {"fallback": {"y": ("uint8", (1, 1, 3, 5, 5)), "c": ("float32", (1, 1, 3, 3, 3)),
+                     "y2": ("uint8", (1, 1, 3, 3, 3)), "p": ("uint8", (1, 1, 2, 4, 4)),
+                     "a": ("uint8", (1, 1, 2, 5, 5))},
+        "convnet": {"y": ("int8", (1, 1, 10))}}
+bad = 0
+outs = {}
+for g in f["runs"].values():
+    v = g.attrs["variant"]
+    got = {k: (str(d.dtype), d.shape) for k, d in g["outputs"].items()}
+    print(v, g.attrs["backend"], got)
+    bad += got != want[v]
+    outs.setdefault(v, []).append({k: d[:] for k, d in g["outputs"].items()})
+# both backends compute the same integers (ref and simd agree on QDQ)
+for v, (a, b) in outs.items():
+    for k in a:
+        bad += not np.array_equal(a[k], b[k])
+y = outs["convnet"][0]["y"]
+with h5py.File(f"{sys.argv[2]}/int_golden.h5", "w") as h:
+    h["y"] = y
+p = y.copy()
+p[0, 0, 4] = np.int8(p[0, 0, 4]) + np.int8(1 if p[0, 0, 4] < 127 else -1)
+with h5py.File(f"{sys.argv[2]}/int_off.h5", "w") as h:
+    h["y"] = p
+with h5py.File(f"{sys.argv[2]}/int_float.h5", "w") as h:
+    h["y"] = y.astype(np.float32)
+sys.exit(int(bad))
+PYEOF
+sed -i 's|  variants: {fallback: .*|  variants: {convnet: '"$Q"'/qdq_convnet.onnx}|' "$WORK/int.yaml"
+printf 'outputs: {golden: int_golden.h5, rtol: 0, atol: 0}\n' >>"$WORK/int.yaml"
+run_eb 0 run "$WORK/int.yaml" -o "$WORK/intg.h5" --quiet
+sed -i 's|int_golden.h5|int_off.h5|' "$WORK/int.yaml"
+run_eb 1 run "$WORK/int.yaml" -o "$WORK/into.h5" --quiet
+expect_in "$WORK/err" "y: 1 mismatches \(10%\), max abs err 1, .*worst: sample 0 \[0,4\]: "
+sed -i 's|int_off.h5|int_float.h5|' "$WORK/int.yaml"
+run_eb 2 validate "$WORK/int.yaml"
+expect_in "$WORK/err" "int.yaml:[0-9]+:[0-9]+: outputs.golden: golden .*int_float.h5: output 'y' of .*qdq_convnet.onnx is int8, the golden values are floating point"
+
+# 7. goldens that do not fit, or are hostile: refused before measuring (exit 2)
 "$PY" - "$WORK" <<'PYEOF'
 import sys
 import h5py
