@@ -193,6 +193,13 @@ eb_status eb_cell_outputs_run(const eb_cell_outputs_job *o, const eb_outputs_ses
         want = (uint64_t)o->max_bytes / per_sample;
         cut = "max_mb";
     }
+    if (o->golden[0] && !want) {
+        snprintf(msg, msg_len, "outputs.max_mb (%" PRId64 " bytes) holds less than one sample's "
+                 "outputs (%" PRIu64 " bytes): nothing to check against the golden file",
+                 o->max_bytes, per_sample);
+        st = EB_ERR_INVALID_ARG;
+        goto out;
+    }
     for (int i = 0; i < n_out && want; i++) {
         if (k[i].type < 0 || !k[i].bytes)
             continue;

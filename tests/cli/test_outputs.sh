@@ -187,6 +187,13 @@ sys.exit(not (c["outputs/logits"].shape == (5, 1, 10) and c["metrics"].attrs["ou
               and "outputs_cut" not in r["metrics"].attrs))
 PYEOF
 
+# a golden check with no sample under max_mb fails the cell (exit 3), saying so
+scenario "$WORK/nothing.yaml" "  golden: golden.npy
+  max_mb: 0.00001"
+run_eb 3 run "$WORK/nothing.yaml" -o "$WORK/nothing.h5" --quiet --backend ref
+run_eb 0 report "$WORK/nothing.h5"
+expect_in "$WORK/out" "failed: outputs.max_mb \(10 bytes\) holds less than one sample's outputs \(40 bytes\)"
+
 # 6. integer and several outputs, in their own element types (random
 # inputs, --store-outputs): qdq_fallback has five outputs (uint8 and
 # float32), qdq_convnet one int8; an integer golden is compared exactly
