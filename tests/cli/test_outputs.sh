@@ -75,6 +75,11 @@ then
     fail "stored outputs are not the model's outputs"
 fi
 
+# the file as an independent reader sees it (schema 1.3)
+CHECKS=$((CHECKS + 1))
+"$PY" "$EB_SOURCE_DIR/tests/check_results_h5py.py" "$WORK/store.h5" >"$WORK/check.log" 2>&1 ||
+    { fail "check_results_h5py.py store.h5"; tail -5 "$WORK/check.log" >&2; }
+
 # 2. goldens from the independent computation pass (npy and HDF5, both backends)
 for g in golden.npy golden.h5; do
     scenario "$WORK/pass.yaml" "  golden: $g
@@ -139,6 +144,9 @@ for g in f["runs"].values():
     bad += g.attrs["status"] != "ok"
 sys.exit(int(bad))
 PYEOF
+CHECKS=$((CHECKS + 1))
+"$PY" "$EB_SOURCE_DIR/tests/check_results_h5py.py" "$WORK/fail.h5" >"$WORK/check.log" 2>&1 ||
+    { fail "check_results_h5py.py fail.h5"; tail -5 "$WORK/check.log" >&2; }
 run_eb 0 report "$WORK/fail.h5" --format md
 expect_in "$WORK/out" "## Outputs vs golden"
 expect_in "$WORK/out" "logits: FAIL, 3 of 120 elements differ"
@@ -244,6 +252,9 @@ with h5py.File(f"{sys.argv[2]}/int_float.h5", "w") as h:
     h["y"] = y.astype(np.float32)
 sys.exit(int(bad))
 PYEOF
+CHECKS=$((CHECKS + 1))
+"$PY" "$EB_SOURCE_DIR/tests/check_results_h5py.py" "$WORK/int.h5" >"$WORK/check.log" 2>&1 ||
+    { fail "check_results_h5py.py int.h5"; tail -5 "$WORK/check.log" >&2; }
 sed -i 's|  variants: {fallback: .*|  variants: {convnet: '"$Q"'/qdq_convnet.onnx}|' "$WORK/int.yaml"
 printf 'outputs: {golden: int_golden.h5, rtol: 0, atol: 0}\n' >>"$WORK/int.yaml"
 run_eb 0 run "$WORK/int.yaml" -o "$WORK/intg.h5" --quiet
