@@ -231,6 +231,17 @@ eb_status eb_cell_outputs_run(const eb_cell_outputs_job *o, const eb_outputs_ses
     if (cut[0])
         eb_cell_text(sink, "outputs_cut", cut);
     if (o->store) {
+        /* which dataset sample each stored one is (inputs.order shuffles) */
+        int64_t *index = malloc((want ? want : 1) * sizeof *index);
+        if (!index) {
+            snprintf(msg, msg_len, "out of memory");
+            st = EB_ERR_NOMEM;
+            goto out;
+        }
+        for (uint64_t m = 0; m < want; m++)
+            index[m] = s->stream ? (int64_t)eb_dataset_stream_index(s->stream, m) : 0;
+        eb_cell_array(sink, "outputs_index", EB_ARRAY_I64, want, 0, index);
+        free(index);
         for (int i = 0; i < n_out; i++) {
             const eb_tensor *t = &g->tensors[g->outputs[i]];
             if (k[i].type < 0 || !k[i].bytes) {

@@ -55,6 +55,8 @@ for rid, g in f["runs"].items():
         print("outputs_* metrics:", dict(m)); bad += 1
     if "golden_pass" in m:
         print("a golden check without a golden file"); bad += 1
+    if g["outputs_index"][:].tolist() != list(range(12)):
+        print("outputs_index of a sequential stream:", g["outputs_index"][:]); bad += 1
 # goldens for the next steps, from the NumPy evaluation (float32, as a
 # user would save a reference framework's outputs)
 w = want.astype(np.float32)
@@ -74,6 +76,24 @@ PYEOF
 then
     fail "stored outputs are not the model's outputs"
 fi
+
+# a shuffled stream: outputs_index names each stored sample's dataset index
+sed 's|normalize:|order: shuffled, seed: 7, normalize:|' "$WORK/store.yaml" >"$WORK/shuffled.yaml"
+run_eb 0 run "$WORK/shuffled.yaml" -o "$WORK/shuffled.h5" --quiet --backend simd
+CHECKS=$((CHECKS + 1))
+"$PY" - "$WORK/shuffled.h5" "$MODEL" "$D/t100-images.npy" <<'PYEOF' || fail "shuffled outputs_index"
+import sys
+import h5py
+import numpy as np
+import fashion_numpy_eval as ev
+g = h5py.File(sys.argv[1], "r")["runs/000001"]
+idx = g["outputs_index"][:]
+images = np.load(sys.argv[3])
+want = np.stack([ev.run(sys.argv[2], ev.preprocess(images[i])) for i in idx])
+print("shuffled dataset indices", idx.tolist())
+sys.exit(not (len(set(idx.tolist())) == 12 and idx.tolist() != list(range(12))
+              and np.allclose(g["outputs/logits"][:], want, rtol=1e-4, atol=1e-5)))
+PYEOF
 
 # the file as an independent reader sees it (schema 1.3)
 CHECKS=$((CHECKS + 1))
