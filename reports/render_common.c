@@ -190,3 +190,35 @@ void eb_render__num(FILE *f, double v)
     }
     fputs(buf, f);
 }
+
+int eb_render__golden_line(const eb_run_record *r, int k, char *buf, size_t cap)
+{
+    static const char suffix[] = ".mismatches";
+    const size_t sl = sizeof suffix - 1;
+    for (int i = 0; i < r->n_metrics; i++) {
+        const char *n = r->metrics[i].name;
+        size_t l = strlen(n);
+        if (strncmp(n, "golden.", 7) != 0 || l <= 7 + sl || strcmp(n + l - sl, suffix) != 0 ||
+            k-- > 0)
+            continue;
+        char leaf[EB_EXTRA_NAME_MAX], key[EB_EXTRA_NAME_MAX + 32];
+        snprintf(leaf, sizeof leaf, "%.*s", (int)(l - 7 - sl), n + 7);
+        double v[5] = {0, 0, 0, 0, 0};
+        static const char *const names[5] = {"compared", "mismatch_fraction", "samples",
+                                             "max_abs_err", "max_rel_err"};
+        for (int j = 0; j < 5; j++) {
+            snprintf(key, sizeof key, "golden.%s.%s", leaf, names[j]);
+            eb_run_record_metric(r, key, &v[j]);
+        }
+        snprintf(key, sizeof key, "golden.%s.worst", leaf);
+        const char *worst = eb_run_record_text(r, key);
+        char line[1024];
+        snprintf(line, sizeof line, "%s: %s, %.0f of %.0f elements differ (%.4g%%) over %.0f "
+                 "samples, max abs err %.6g, max rel err %.6g%s%s", leaf,
+                 r->metrics[i].value > 0 ? "FAIL" : "ok", r->metrics[i].value, v[0], 100 * v[1],
+                 v[2], v[3], v[4], worst ? "; worst: " : "", worst ? worst : "");
+        eb_render__one_line(buf, cap, line);
+        return 1;
+    }
+    return 0;
+}

@@ -61,6 +61,12 @@ void eb_render__one_line(char *buf, size_t cap, const char *src);
  * the strings: they point into runs) and the count; -1 out of memory. */
 int eb_render__metric_names(const eb_run_record *runs, int n, const char ***names);
 
+/* Line k (0-based) of run r's golden check, one per output checked
+ * (docs/outputs.md): "logits: 3 of 80 elements differ (3.75%) over 8
+ * samples, max abs err 1, max rel err 0.515; worst: ...". 1 when written,
+ * 0 when r has no k-th output checked. */
+int eb_render__golden_line(const eb_run_record *r, int k, char *buf, size_t cap);
+
 /* The shortest %.*g that reads back to the same double (integral values
  * below 2^53 without exponent: "812345"); v must be finite. */
 void eb_render__num(FILE *f, double v);

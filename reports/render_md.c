@@ -181,5 +181,21 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
      * (docs/sensors.md) */
     list_yes(f, runs, n, "throttled", "Throttled");
     list_yes(f, runs, n, "competing_load", "Competing load");
+    /* outputs against the golden file, output by output (docs/outputs.md) */
+    heading = 0;
+    for (int i = 0; i < n; i++) {
+        eb_render__label(label, sizeof label, &runs[i]);
+        for (int k = 0; eb_render__golden_line(&runs[i], k, msg, sizeof msg); k++) {
+            if (!heading++)
+                fputs("\n## Outputs vs golden\n\n", f);
+            fputs("- ", f);
+            eb_md_text(f, runs[i].id);
+            fputc(' ', f);
+            eb_md_text(f, label);
+            fputc(' ', f);
+            eb_md_text(f, msg);
+            fputc('\n', f);
+        }
+    }
     return ferror(f) ? -1 : 0;
 }

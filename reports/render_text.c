@@ -162,5 +162,15 @@ int eb_render_text(FILE *f, const eb_report_meta *meta, const eb_run_record *run
      * processes competed; the device was not throttled): docs/sensors.md */
     list_yes(f, runs, n, "throttled", "Throttled");
     list_yes(f, runs, n, "competing_load", "Competing load");
+    /* outputs against the golden file, output by output (docs/outputs.md) */
+    heading = 0;
+    for (int i = 0; i < n; i++) {
+        eb_render__label(label, sizeof label, &runs[i]);
+        for (int k = 0; eb_render__golden_line(&runs[i], k, msg, sizeof msg); k++) {
+            if (!heading++)
+                fputs("\nOutputs vs golden:\n", f);
+            fprintf(f, "  %s %s %s\n", runs[i].id, label, msg);
+        }
+    }
     return ferror(f) ? -1 : 0;
 }

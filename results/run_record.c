@@ -93,7 +93,14 @@ size_t eb_array_type_size(eb_array_type t)
     case EB_ARRAY_I64:
         return 8;
     case EB_ARRAY_U8:
+    case EB_ARRAY_I8:
         return 1;
+    case EB_ARRAY_I16:
+    case EB_ARRAY_U16:
+        return 2;
+    case EB_ARRAY_F32:
+    case EB_ARRAY_I32:
+        return 4;
     }
     return 0;
 }
@@ -107,6 +114,16 @@ const char *eb_array_type_str(eb_array_type t)
         return "uint8";
     case EB_ARRAY_I64:
         return "int64";
+    case EB_ARRAY_F32:
+        return "float32";
+    case EB_ARRAY_I8:
+        return "int8";
+    case EB_ARRAY_I16:
+        return "int16";
+    case EB_ARRAY_U16:
+        return "uint16";
+    case EB_ARRAY_I32:
+        return "int32";
     }
     return "unknown";
 }
@@ -189,6 +206,31 @@ int eb_run_record_set_array(eb_run_record *rec, const char *name, eb_array_type 
     slot->rows = rows;
     slot->cols = cols;
     slot->data = copy;
+    slot->rank = 0;
+    return 0;
+}
+
+int eb_run_record_set_array_nd(eb_run_record *rec, const char *name, eb_array_type type, int rank,
+                               const uint64_t *dims, const void *data)
+{
+    if (rank < 1 || rank > EB_ARRAY_MAX_RANK)
+        return -1;
+    uint64_t cols = 1;
+    for (int d = 1; d < rank; d++) {
+        if (dims[d] == 0 || cols > UINT64_MAX / dims[d])
+            return -1;
+        cols *= dims[d];
+    }
+    if (rank > 1 && dims[0] && cols > UINT64_MAX / dims[0])
+        return -1;
+    if (eb_run_record_set_array(rec, name, type, dims[0], rank > 1 ? cols : 0, data) != 0)
+        return -1;
+    eb_run_array *a = NULL;
+    for (int i = 0; i < rec->n_arrays; i++)
+        if (strcmp(rec->arrays[i].name, name) == 0)
+            a = &rec->arrays[i];
+    a->rank = rank;
+    memcpy(a->dims, dims, (size_t)rank * sizeof *dims);
     return 0;
 }
 
@@ -229,7 +271,8 @@ int eb_run_record_copy_extras(eb_run_record *dst, const eb_run_record *src)
             return -1;
     for (int i = 0; i < src->n_arrays; i++) {
         const eb_run_array *a = &src->arrays[i];
-        if (eb_run_record_set_array(dst, a->name, a->type, a->rows, a->cols, a->data) != 0)
+        if ((a->rank ? eb_run_record_set_array_nd(dst, a->name, a->type, a->rank, a->dims, a->data)
+                     : eb_run_record_set_array(dst, a->name, a->type, a->rows, a->cols, a->data)) != 0)
             return -1;
     }
     return 0;

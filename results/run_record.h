@@ -42,8 +42,16 @@ int eb_run_status_parse(const char *s);
 typedef enum eb_array_type {
     EB_ARRAY_F64 = 0, /* float64, stored as H5T_IEEE_F64LE */
     EB_ARRAY_U8 = 1,  /* uint8, stored as H5T_STD_U8LE */
-    EB_ARRAY_I64 = 2  /* int64, stored as H5T_STD_I64LE */
+    EB_ARRAY_I64 = 2, /* int64, stored as H5T_STD_I64LE */
+    /* the element types of model outputs (outputs/<tensor>, docs/outputs.md) */
+    EB_ARRAY_F32 = 3, /* float32, H5T_IEEE_F32LE */
+    EB_ARRAY_I8 = 4,  /* int8, H5T_STD_I8LE */
+    EB_ARRAY_I16 = 5, /* int16, H5T_STD_I16LE */
+    EB_ARRAY_U16 = 6, /* uint16, H5T_STD_U16LE */
+    EB_ARRAY_I32 = 7  /* int32, H5T_STD_I32LE */
 } eb_array_type;
+
+#define EB_ARRAY_MAX_RANK 8 /* dimensions of an N-D array (outputs: samples + the tensor's) */
 
 typedef struct eb_run_metric {
     char name[EB_EXTRA_NAME_MAX];
@@ -60,6 +68,9 @@ typedef struct eb_run_array {
     eb_array_type type;
     uint64_t rows, cols; /* cols 0: a 1-D array of rows elements */
     void *data;          /* rows * max(cols, 1) elements, row-major; owned */
+    int rank;            /* 0: 1-D or 2-D as rows, cols say; else the shape is dims[0..rank)
+                          * (rows = dims[0], cols = the product of the others) */
+    uint64_t dims[EB_ARRAY_MAX_RANK];
 } eb_run_array;
 
 typedef struct eb_run_record {
@@ -112,6 +123,9 @@ int eb_run_record_set_text(eb_run_record *rec, const char *name, const char *val
 /* Copies data (rows * max(cols, 1) elements of type). */
 int eb_run_record_set_array(eb_run_record *rec, const char *name, eb_array_type type,
                             uint64_t rows, uint64_t cols, const void *data);
+/* An N-D array: rank 1..EB_ARRAY_MAX_RANK dimensions, each >= 1 but the first. */
+int eb_run_record_set_array_nd(eb_run_record *rec, const char *name, eb_array_type type, int rank,
+                               const uint64_t *dims, const void *data);
 /* Lookups: 1 and *out when present, 0 when not. */
 int eb_run_record_metric(const eb_run_record *rec, const char *name, double *out); /* 1: found */
 const char *eb_run_record_text(const eb_run_record *rec, const char *name);   /* NULL: absent */
@@ -120,7 +134,7 @@ const eb_run_array *eb_run_record_array(const eb_run_record *rec, const char *na
 int eb_run_record_copy_extras(eb_run_record *dst, const eb_run_record *src);
 
 size_t eb_array_type_size(eb_array_type t);       /* bytes per element; 0 if unknown */
-const char *eb_array_type_str(eb_array_type t);  /* "float64", "uint8", "int64" */
+const char *eb_array_type_str(eb_array_type t);  /* "float64", "uint8", "int64", "float32", ... */
 /* 1 when name is a valid extra name (has_group: one '/' allowed). */
 int eb_extra_name_valid(const char *name, int has_group);
 

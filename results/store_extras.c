@@ -27,6 +27,16 @@ static hid_t file_type(eb_array_type t)
         return H5T_STD_U8LE;
     case EB_ARRAY_I64:
         return H5T_STD_I64LE;
+    case EB_ARRAY_F32:
+        return H5T_IEEE_F32LE;
+    case EB_ARRAY_I8:
+        return H5T_STD_I8LE;
+    case EB_ARRAY_I16:
+        return H5T_STD_I16LE;
+    case EB_ARRAY_U16:
+        return H5T_STD_U16LE;
+    case EB_ARRAY_I32:
+        return H5T_STD_I32LE;
     }
     return -1;
 }
@@ -40,6 +50,16 @@ static hid_t mem_type(eb_array_type t)
         return H5T_NATIVE_UINT8;
     case EB_ARRAY_I64:
         return H5T_NATIVE_INT64;
+    case EB_ARRAY_F32:
+        return H5T_NATIVE_FLOAT;
+    case EB_ARRAY_I8:
+        return H5T_NATIVE_INT8;
+    case EB_ARRAY_I16:
+        return H5T_NATIVE_INT16;
+    case EB_ARRAY_U16:
+        return H5T_NATIVE_UINT16;
+    case EB_ARRAY_I32:
+        return H5T_NATIVE_INT32;
     }
     return -1;
 }
@@ -60,8 +80,14 @@ static int write_array(hid_t run, const eb_run_array *a)
             return -1;
         parent = g;
     }
-    hsize_t dims[2] = {a->rows, a->cols};
-    hid_t space = H5Screate_simple(a->cols ? 2 : 1, dims, NULL);
+    hsize_t dims[EB_ARRAY_MAX_RANK] = {a->rows, a->cols};
+    int rank = a->cols ? 2 : 1;
+    if (a->rank > 0) { /* an N-D array keeps its shape */
+        rank = a->rank;
+        for (int d = 0; d < rank; d++)
+            dims[d] = a->dims[d];
+    }
+    hid_t space = H5Screate_simple(rank, dims, NULL);
     hid_t ds = space < 0 ? -1
                          : H5Dcreate2(parent, leaf, file_type(a->type), space, H5P_DEFAULT,
                                       H5P_DEFAULT, H5P_DEFAULT);
@@ -170,7 +196,7 @@ static int read_array(hid_t run, const char *name, read_ctx *c)
     int rank = s < 0 ? -1 : H5Sget_simple_extent_ndims(s);
     if (cls == H5T_FLOAT)
         at = EB_ARRAY_F64;
-    else if (cls == H5T_INTEGER && tsize == 1)
+    else if (cls == H5T_INTEGER && tsize == 1 && H5Tget_sign(t) == H5T_SGN_NONE)
         at = EB_ARRAY_U8;
     else if (cls == H5T_INTEGER)
         at = EB_ARRAY_I64;

@@ -67,6 +67,11 @@
  * the backend options the cell ran with, rec->backend_options; a /summary
  * column since 1.3 (a table created earlier keeps its columns). */
 #define EB_ATTR_BACKEND_OPTIONS "backend_options"
+/* Added in 1.3 (docs/outputs.md), through the run extras: N-D datasets
+ * outputs/<leaf> of types float32, int8, int16, uint16, int32 besides
+ * float64, uint8, int64; golden.* metrics and golden_worst/<leaf>. Readers
+ * of 1.1-1.2 skip a rank above 2 and read the other types converted. */
+#define EB_GROUP_OUTPUTS "outputs"
 #define EB_ATTR_RUN_COMMAND "command"
 #define EB_ATTR_RUN_TOOL_VERSION "tool_version"
 

@@ -254,12 +254,16 @@ def check_run(c, rid, g, devices, scenarios):
 
 
 EXTRA_NAME = re.compile(r"^[A-Za-z0-9_.+:-]{1,63}$")
+OUTPUT_DTYPES = tuple(np.dtype(t) for t in ("float32", "float64", "int8", "uint8", "int16",
+                                            "uint16", "int32", "int64"))
 
 
 def check_extras(c, w, g):
     """Schema 1.1 run extras: metrics/ attributes are float64 or strings;
     every other dataset under the run is 1-D or 2-D float64, uint8 or int64
-    at most one group deep; the accuracy arrays are consistent with n."""
+    at most one group deep; the accuracy arrays are consistent with n.
+    Schema 1.3: outputs/<name> is [outputs_samples] + a tensor's shape in an
+    output element type; golden_worst/<name> is float64 [k][5]."""
     m = g.get("metrics")
     if m is not None:
         for k, v in m.attrs.items():
@@ -270,6 +274,17 @@ def check_extras(c, w, g):
         if not isinstance(obj, h5py.Dataset) or name in ("latency_ns", "t_ns"):
             return
         c.expect(name.count("/") <= 1, f"{w}/{name}: deeper than one group")
+        if name.startswith("outputs/"):
+            c.expect(obj.dtype in OUTPUT_DTYPES, f"{w}/{name}: dtype {obj.dtype}, not an output type")
+            c.expect(1 <= obj.ndim <= 8, f"{w}/{name}: rank {obj.ndim}")
+            kept = m.attrs.get("outputs_samples") if m is not None else None
+            c.expect(kept is not None and obj.shape[0] == int(kept),
+                     f"{w}/{name}: {obj.shape[0]} samples, outputs_samples says {kept}")
+            return
+        if name.startswith("golden_worst/"):
+            c.expect(obj.dtype == np.float64 and obj.ndim == 2 and obj.shape[1] == 5,
+                     f"{w}/{name}: {obj.dtype} {obj.shape}, expected float64 [k][5]")
+            return
         c.expect(obj.dtype in (np.float64, np.uint8, np.int64),
                  f"{w}/{name}: dtype {obj.dtype}, expected float64, uint8 or int64")
         c.expect(obj.ndim in (1, 2), f"{w}/{name}: rank {obj.ndim}")

@@ -596,7 +596,7 @@ static void test_unknown_keys_suggest_the_nearest_or_list_the_valid_ones(void **
                  "@:6:3: unknown key 'wormup' in run (did you mean 'warmup'?)");
     expect_error(HEAD "backends: [ref]\ntelemetry: {power: rapl}\n",
                  "@:5:1: unknown key 'telemetry' (valid keys: edgebench, name, description, "
-                 "model, inputs, backends, run, conditions, budgets, metrics, accuracy)");
+                 "model, inputs, backends, run, conditions, budgets, metrics, accuracy, outputs)");
     expect_error(HEAD "backends: [{name: ref, thread: 2}]\n",
                  "@:4:24: unknown key 'thread' in backends[0] (did you mean 'threads'?)");
     expect_error(HEAD "backends: [ref]\ninputs: {kind: random, sead: 1}\n",
@@ -845,7 +845,7 @@ static void test_errors_are_capped_and_counted(void **state)
     assert_int_equal(errs.items[0].col, 1);
     assert_string_equal(errs.items[19].message,
                         "unknown key 'bogus19' (valid keys: edgebench, name, description, "
-                        "model, inputs, backends, run, conditions, budgets, metrics, accuracy)");
+                        "model, inputs, backends, run, conditions, budgets, metrics, accuracy, outputs)");
     char msg[8192];
     eb_scenario_errors_format(&errs, msg, sizeof msg);
     const char *last = strrchr(msg, '\n');

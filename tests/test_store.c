@@ -850,6 +850,69 @@ static void test_extras_names_are_checked(void **state)
     close_store(s);
 }
 
+/* Stored outputs (schema 1.3): N-D arrays in the tensor's element type keep
+ * their shape and type in the file; the reader skips a rank above 2 and
+ * reads a signed 1-byte array as int64, negative values intact. */
+static void test_nd_arrays_keep_shape_and_type(void **state)
+{
+    (void)state;
+    eb_run_record rec;
+    memset(&rec, 0, sizeof rec);
+    float f[6] = {1.5f, -2, 3, 4, 5, 6.25f};
+    uint64_t d3[3] = {2, 1, 3}, bad0[2] = {2, 0}, d9[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+    assert_int_equal(eb_run_record_set_array_nd(&rec, "outputs/x", EB_ARRAY_F32, 0, d3, f), -1);
+    assert_int_equal(eb_run_record_set_array_nd(&rec, "outputs/x", EB_ARRAY_F32, 9, d9, f), -1);
+    assert_int_equal(eb_run_record_set_array_nd(&rec, "outputs/x", EB_ARRAY_F32, 2, bad0, f), -1);
+    assert_int_equal(rec.n_arrays, 0);
+
+    char path[512], msg[512];
+    tmp_path(path, sizeof path, "outputs.h5");
+    eb_store *s = open_store(path, 0);
+    assert_int_equal(eb_store_put_device(s, "local", N_DEV, dev_keys, dev_values, msg, sizeof msg),
+                     EB_OK);
+    make_record(&rec, REC_SMALL_OK, 0);
+    assert_int_equal(eb_run_record_set_array_nd(&rec, "outputs/logits", EB_ARRAY_F32, 3, d3, f), 0);
+    int8_t q[4] = {-5, 7, -128, 127};
+    uint64_t d2[2] = {2, 2};
+    assert_int_equal(eb_run_record_set_array_nd(&rec, "outputs/q", EB_ARRAY_I8, 2, d2, q), 0);
+    const eb_run_array *a = eb_run_record_array(&rec, "outputs/logits");
+    assert_int_equal(a->rows, 2);
+    assert_int_equal(a->cols, 3);
+    assert_int_equal(a->rank, 3);
+    append(s, &rec);
+    eb_run_record_free(&rec);
+    close_store(s);
+
+    hid_t fh = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t ds = H5Dopen2(fh, "/runs/000001/outputs/logits", H5P_DEFAULT);
+    assert_true(ds >= 0);
+    hid_t sp = H5Dget_space(ds), ty = H5Dget_type(ds);
+    hsize_t dims[3];
+    assert_int_equal(H5Sget_simple_extent_dims(sp, dims, NULL), 3);
+    assert_int_equal(dims[0], 2);
+    assert_int_equal(dims[1], 1);
+    assert_int_equal(dims[2], 3);
+    assert_int_equal(H5Tget_class(ty), H5T_FLOAT);
+    assert_int_equal(H5Tget_size(ty), 4);
+    float back[6];
+    assert_true(H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, back) >= 0);
+    assert_memory_equal(back, f, sizeof f);
+    H5Tclose(ty);
+    H5Sclose(sp);
+    H5Dclose(ds);
+    H5Fclose(fh);
+
+    eb_results *r = read_results(path, 1);
+    assert_int_equal(r->n_runs, 1);
+    assert_null(eb_run_record_array(&r->runs[0], "outputs/logits"));
+    const eb_run_array *qa = eb_run_record_array(&r->runs[0], "outputs/q");
+    assert_non_null(qa);
+    assert_int_equal(qa->type, EB_ARRAY_I64);
+    assert_int_equal(((const int64_t *)qa->data)[0], -5);
+    assert_int_equal(((const int64_t *)qa->data)[2], -128);
+    eb_results_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -865,6 +928,7 @@ int main(void)
         cmocka_unit_test(test_scenario_is_recorded_once),
         cmocka_unit_test(test_inconsistent_records_are_refused),
         cmocka_unit_test(test_extras_names_are_checked),
+        cmocka_unit_test(test_nd_arrays_keep_shape_and_type),
     };
     return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -13,6 +13,7 @@ static const eb_cli_option run_opts[] = {
     {"--device-id", NULL, "ID", "the device id the runs are filed under"},
     {"--quiet", "-q", NULL, "no progress lines"},
     {"--allow-commands", NULL, NULL, "let the scenario's metrics.power_command run (docs/security.md)"},
+    {"--store-outputs", NULL, NULL, "keep each captured sample's raw outputs, as --set outputs.store=on (docs/outputs.md)"},
     {NULL, NULL, NULL, NULL}};
 
 static const eb_cli_option report_opts[] = {
@@ -42,7 +43,8 @@ static const eb_cli_option backends_opts[] = {
 static const eb_cli_option conformance_opts[] = {
     {"--backend", NULL, "NAME", "backend to check (default ref)"},
     {"--filter", NULL, "PATTERN", "only node tests whose name contains PATTERN"},
-    {"--dir", NULL, "DIR", "a directory of ONNX node tests (default: Debian's libonnx-testdata)"},
+    {"--dir", NULL, "DIR", "a directory of ONNX node tests (default: Debian's libonnx-testdata); "
+                           "a whole model's outputs against golden files: scenario key outputs, docs/outputs.md"},
     {"--rtol", NULL, "X", "relative tolerance for float outputs"},
     {"--atol", NULL, "X", "absolute tolerance for float outputs"},
     {"--verbose", "-v", NULL, "one line per test"},

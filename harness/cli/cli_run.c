@@ -1,6 +1,7 @@
 /* edgebench run SCENARIO.yaml [-o results.h5] [--append] [--backend NAME]...
  *                [--set KEY=VALUE]... [--device-id ID] [--quiet] [--allow-commands]
- * --allow-commands: the scenario's metrics.power_command may run (docs/security.md). */
+ * --allow-commands: the scenario's metrics.power_command may run (docs/security.md).
+ * --store-outputs: keep raw outputs, as `--set outputs.store=on` (docs/outputs.md). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: edgebench run SCENARIO.yaml [-o RESULTS.h5] [--append] "
                     "[--backend NAME]... [--set KEY=VALUE]... [--cells I,J,...] [--device-id ID] [--quiet]\n"
-                    "                     [--allow-commands]\n");
+                    "                     [--allow-commands] [--store-outputs]\n");
     return EB_EXIT_USAGE;
 }
 
@@ -64,6 +65,8 @@ int eb_cmd_run(int argc, char **argv)
             o.quiet = 1;
         else if (strcmp(a, "--allow-commands") == 0)
             o.allow_commands = 1;
+        else if (strcmp(a, "--store-outputs") == 0 && o.n_overrides < MAX_ARGS)
+            sets[o.n_overrides++] = "outputs.store=on";
         else if (a[0] == '-' || o.scenario_path)
             return usage();
         else

@@ -8,6 +8,7 @@
 #include "harness/backend/registry.h"
 #include "harness/cli/cli.h"
 #include "harness/run/consent.h"
+#include "harness/run/golden_outputs.h"
 #include "harness/run/reference_inputs.h"
 #include "harness/scenario/scenario.h"
 #include "results/backend_label.h"
@@ -200,7 +201,8 @@ int eb_cmd_validate(int argc, char **argv)
         goto out;
     }
     char msg[sizeof errors->items[0].message];
-    if ((st = eb_scenario_check_reference_inputs(s, msg, sizeof msg)) == EB_OK)
+    if ((st = eb_scenario_check_reference_inputs(s, msg, sizeof msg)) == EB_OK &&
+        (st = eb_scenario_check_golden(s, msg, sizeof msg)) == EB_OK)
         st = eb_scenario_expand(s, &m, msg, sizeof msg);
     if (st != EB_OK) {
         if (json) {

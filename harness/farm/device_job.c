@@ -354,8 +354,9 @@ static eb_farm_status run_scenario(ctx *c, const char *remote_results)
     free(scen);
     if (rc == 0)
         return EB_FARM_OK;
-    if (rc == 3)
-        return EB_FARM_CELLS_FAILED; /* results are there: fetch them */
+    if (rc == 3 || rc == 1)
+        return EB_FARM_CELLS_FAILED; /* results are there: fetch them (1: outputs
+                                      * differ from the golden file, docs/outputs.md) */
     if (rc == 255 && d->transport == EB_FARM_SSH)
         return fail(c, EB_FARM_UNREACHABLE, "connection lost during the run (ssh exit 255)");
     if (rc == 2)

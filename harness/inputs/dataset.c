@@ -72,6 +72,22 @@ static eb_status read_any(eb_dataset_format fmt, const char *path, const char *h
     }
 }
 
+eb_status eb_read_golden(const char *path, const char *dataset, int as_int, eb_nd *out,
+                         char *msg, size_t msg_len)
+{
+    eb_dataset_format fmt = guess(path);
+    if (fmt == EB_DATASET_IDX) {
+        memset(out, 0, sizeof *out);
+        snprintf(msg, msg_len, "%s: a golden file is .npy or HDF5 (.h5, .hdf5)", path);
+        return EB_ERR_FORMAT;
+    }
+    if (fmt == EB_DATASET_HDF5 && eb_h5_has_dataset(path, dataset) == 0) {
+        memset(out, 0, sizeof *out);
+        return EB_ERR_NOT_FOUND;
+    }
+    return read_any(fmt, path, dataset, as_int, out, msg, msg_len);
+}
+
 eb_status eb_dataset_load(const eb_dataset_spec *spec, eb_dataset **out, char *msg,
                           size_t msg_len)
 {

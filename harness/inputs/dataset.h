@@ -57,6 +57,7 @@ typedef struct eb_nd {
     uint64_t count;  /* elements */
     float *f;        /* values as float (images) */
     int64_t *i;      /* values as int64 (labels); only one of f / i is set */
+    int file_float;  /* the file's elements are floating point (whichever was asked) */
 } eb_nd;
 
 /* Format readers: as_labels asks for int64 values (integer types only). */
@@ -65,6 +66,14 @@ eb_status eb_read_npy(const char *path, int as_labels, eb_nd *out, char *msg, si
 eb_status eb_read_h5_dataset(const char *path, const char *name, int as_labels, eb_nd *out,
                              char *msg, size_t msg_len);
 void eb_nd_free(eb_nd *a);
+/* 1 when the HDF5 file holds a dataset `name`, 0 when not, -1 when the file
+ * cannot be opened as HDF5 or is refused (external links). */
+int eb_h5_has_dataset(const char *path, const char *name);
+/* Golden outputs (docs/outputs.md): a .npy file (one array) or a dataset
+ * of an HDF5 file (.h5/.hdf5), by the file name; as_int as above.
+ * EB_ERR_NOT_FOUND (and no message) when an HDF5 file has no such dataset. */
+eb_status eb_read_golden(const char *path, const char *dataset, int as_int, eb_nd *out,
+                         char *msg, size_t msg_len);
 /* Allocate a->i (as_labels) or a->f for a->count values; EB_ERR_NOMEM with
  * a message naming path. */
 eb_status eb_nd_alloc(eb_nd *a, int as_labels, const char *path, char *msg, size_t msg_len);

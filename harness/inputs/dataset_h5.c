@@ -73,6 +73,7 @@ eb_status eb_read_h5_dataset(const char *path, const char *name, int as_labels, 
     }
     out->rank = rank;
     out->count = count;
+    out->file_float = cls == H5T_FLOAT;
     for (int d = 0; d < rank; d++) {
         if (dims[d] > (hsize_t)INT64_MAX) {
             snprintf(msg, msg_len, "%s: dataset '%s': dimension %d too large", path, name, d);
@@ -107,4 +108,27 @@ done:
     if (st != EB_OK)
         eb_nd_free(out);
     return st;
+}
+
+int eb_h5_has_dataset(const char *path, const char *name)
+{
+    H5E_auto2_t old_fn;
+    void *old_data;
+    H5Eget_auto2(H5E_DEFAULT, &old_fn, &old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    eb_h5__harden();
+    int rc = -1;
+    hid_t f = H5Fis_hdf5(path) > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    char why[512];
+    if (f >= 0 && eb_h5__check_links(f, 0, why, sizeof why) == 0) {
+        H5O_info_t oi; /* HDF5 1.10 API (Debian 12) */
+        rc = H5Lexists(f, name, H5P_DEFAULT) > 0 &&
+             H5Oget_info_by_name2(f, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
+             oi.type == H5O_TYPE_DATASET;
+    }
+    if (f >= 0)
+        H5Fclose(f);
+    H5Eclear2(H5E_DEFAULT);
+    H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);
+    return rc;
 }

@@ -140,6 +140,7 @@ eb_status eb_read_npy(const char *path, int as_labels, eb_nd *out, char *msg, si
                  (int)(dq - descr + 1), descr);
         goto done;
     }
+    out->file_float = kind == 'f';
     const char *p = shape + 1;
     out->count = 1;
     while (*p && *p != ')') {

@@ -240,3 +240,8 @@ void eb_dataset_stream_fill(eb_dataset_stream *s, uint64_t m, int transformed, e
             }
     }
 }
+
+uint64_t eb_dataset_stream_index(const eb_dataset_stream *s, uint64_t m)
+{
+    return s->order[m % s->ds->n];
+}

@@ -63,5 +63,7 @@ void eb_dataset_stream_fill(eb_dataset_stream *s, uint64_t m, int transformed, e
 /* Label of sample m; -1 when the dataset has no labels. */
 int64_t eb_dataset_stream_label(const eb_dataset_stream *s, uint64_t m);
 uint64_t eb_dataset_stream_size(const eb_dataset_stream *s); /* samples before cycling */
+/* The dataset's index of sample m (inputs.order applied, cycling). */
+uint64_t eb_dataset_stream_index(const eb_dataset_stream *s, uint64_t m);
 
 #endif

@@ -15,6 +15,7 @@
 #include "harness/inputs/dataset_stream.h"
 #include "harness/inputs/random_inputs.h"
 #include "harness/run/cell_hw.h"
+#include "harness/run/cell_outputs_job.h"
 #include "harness/run/timing_loop.h"
 #include "results/run_record.h"
 
@@ -43,6 +44,8 @@ typedef struct eb_cell_job {
     /* hardware: thermal condition, sensors, counters, throttling detection
      * (harness/run/cell_hw.h; carried as "hw.<key>" lines) */
     eb_cell_hw_job hw;
+    /* raw outputs kept and the golden check (cell_outputs_job.h; "out.<key>" lines) */
+    eb_cell_outputs_job outputs;
 } eb_cell_job;
 
 typedef struct eb_cell_sink {
@@ -57,6 +60,9 @@ typedef struct eb_cell_sink {
     void (*text)(void *arg, const char *name, const char *value);
     void (*array)(void *arg, const char *name, eb_array_type type, uint64_t rows, uint64_t cols,
                   const void *data);
+    /* an N-D array (model outputs: [samples, <tensor dims>]) */
+    void (*array_nd)(void *arg, const char *name, eb_array_type type, int rank,
+                     const uint64_t *dims, const void *data);
 } eb_cell_sink;
 
 /* Helpers for producers inside a cell: forward to the sink when it takes
@@ -65,6 +71,8 @@ void eb_cell_metric(const eb_cell_sink *sink, const char *name, double value);
 void eb_cell_text(const eb_cell_sink *sink, const char *name, const char *value);
 void eb_cell_array(const eb_cell_sink *sink, const char *name, eb_array_type type, uint64_t rows,
                    uint64_t cols, const void *data);
+void eb_cell_array_nd(const eb_cell_sink *sink, const char *name, eb_array_type type, int rank,
+                      const uint64_t *dims, const void *data);
 
 /* Run the cell in this process. Errors come back with a message naming
  * the model, backend and node where known. */

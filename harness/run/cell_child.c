@@ -86,6 +86,19 @@ static void on_array(void *arg, const char *name, eb_array_type type, uint64_t r
         c->broken = 1;
 }
 
+static void on_array_nd(void *arg, const char *name, eb_array_type type, int rank,
+                        const uint64_t *dims, const void *data)
+{
+    child_sink *c = arg;
+    uint64_t count = 1;
+    for (int d = 0; d < rank; d++)
+        count *= dims[d]; /* the producer bounded it (outputs.max_mb) */
+    size_t bytes = (size_t)count * eb_array_type_size(type);
+    if (!c->broken && eb_frame_write_array_nd(RESULT_FD, name, (int32_t)type, (int32_t)rank, dims,
+                                              data, bytes) != 0)
+        c->broken = 1;
+}
+
 int eb_cell_child_main(void)
 {
     char msg[1024] = "";
@@ -102,7 +115,8 @@ int eb_cell_child_main(void)
     static child_sink c; /* 64 KiB of samples: not on the stack */
     if (st == EB_OK) {
         eb_cell_sink sink = {.arg = &c, .meta = on_meta, .sample = on_sample, .done = on_done,
-                             .metric = on_metric, .text = on_text, .array = on_array};
+                             .metric = on_metric, .text = on_text, .array = on_array,
+                             .array_nd = on_array_nd};
         st = eb_cell_execute(reg, &job, &sink, msg, sizeof msg);
     }
     if (st != EB_OK) {

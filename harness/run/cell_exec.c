@@ -10,6 +10,7 @@
 #include "harness/model/model_load.h"
 #include "harness/run/cell.h"
 #include "harness/run/cell_accuracy.h"
+#include "harness/run/cell_outputs.h"
 
 typedef struct infer_ctx {
     const eb_backend *be;
@@ -185,6 +186,12 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     /* accuracy after the loop: done goes last, so the record is complete
      * when the parent sees it */
     if ((st = eb_cell_acc_finish(&acc, reg, &in, sink, msg, msg_len)) != EB_OK)
+        goto out;
+    /* raw outputs and the golden check: an extra pass after the loop, untimed */
+    eb_outputs_session os = {.be = be, .ctx = ses.ctx, .plan = ses.plan, .g = g,
+                             .model = job->model_path, .in = &in, .out = out,
+                             .stream = acc.stream};
+    if ((st = eb_cell_outputs_run(&job->outputs, &os, sink, msg, msg_len)) != EB_OK)
         goto out;
     if (sink->done)
         sink->done(sink->arg, &lr);

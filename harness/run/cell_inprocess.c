@@ -92,11 +92,22 @@ static void on_array(void *arg, const char *name, eb_array_type type, uint64_t r
     pthread_mutex_unlock(&p->mu);
 }
 
+static void on_array_nd(void *arg, const char *name, eb_array_type type, int rank,
+                        const uint64_t *dims, const void *data)
+{
+    inproc *p = arg;
+    pthread_mutex_lock(&p->mu);
+    if (!p->detached)
+        eb_record_array_nd(&p->b, name, type, rank, dims, data);
+    pthread_mutex_unlock(&p->mu);
+}
+
 static void *cell_thread(void *arg)
 {
     inproc *p = arg;
     eb_cell_sink sink = {.arg = p, .meta = on_meta, .sample = on_sample, .done = on_done,
-                         .metric = on_metric, .text = on_text, .array = on_array};
+                         .metric = on_metric, .text = on_text, .array = on_array,
+                         .array_nd = on_array_nd};
     char msg[1024] = "";
     eb_status st = eb_cell_execute(p->reg, &p->job, &sink, msg, sizeof msg);
     pthread_mutex_lock(&p->mu);

@@ -31,6 +31,7 @@ typedef struct stream {
     int got_error;
     int error_status;
     char error[1024];
+    int oversized; /* a frame beyond EB_FRAME_MAX_BYTES: the rest of the stream is dropped */
 } stream;
 
 /* An extra's frame (cell_wire.h) into the record; a malformed one is
@@ -60,6 +61,24 @@ static void parse_extra(stream *s, char type, const char *p, uint32_t n)
         size_t esz = eb_array_type_size((eb_array_type)t);
         if (esz && rows * (cols ? cols : 1) * esz == blen - 20)
             eb_record_array(&s->b, p, (eb_array_type)t, rows, cols, body + 20);
+    } else if (type == EB_FRAME_ARRAY_ND && blen >= 8) {
+        int32_t t, rank;
+        uint64_t dims[EB_ARRAY_MAX_RANK];
+        memcpy(&t, body, 4);
+        memcpy(&rank, body + 4, 4);
+        size_t esz = eb_array_type_size((eb_array_type)t);
+        if (!esz || rank < 1 || rank > EB_ARRAY_MAX_RANK || blen < 8 + 8 * (size_t)rank)
+            return;
+        memcpy(dims, body + 8, 8 * (size_t)rank);
+        /* the element count, without overflow, must be what the frame holds */
+        uint64_t count = 1, data_len = blen - 8 - 8 * (size_t)rank;
+        for (int d = 0; d < rank; d++) {
+            if (dims[d] && count > data_len / dims[d])
+                return;
+            count *= dims[d];
+        }
+        if (count * esz == data_len)
+            eb_record_array_nd(&s->b, p, (eb_array_type)t, rank, dims, body + 8 + 8 * rank);
     }
 }
 
@@ -71,6 +90,13 @@ static void parse_frames(stream *s)
         char type = s->buf[off];
         uint32_t n;
         memcpy(&n, s->buf + off + 1, 4);
+        if (type == EB_FRAME_ARRAY_ND && n > EB_FRAME_MAX_BYTES) {
+            /* never buffer toward outputs beyond their cap: the stream is
+             * broken (other frames keep the uint32 length's own bound) */
+            s->oversized = 1;
+            s->len = 0;
+            return;
+        }
         if (s->len - off - 5 < n)
             break;
         const char *p = s->buf + off + 5;
@@ -115,6 +141,7 @@ static void parse_frames(stream *s)
         case EB_FRAME_METRIC:
         case EB_FRAME_TEXT:
         case EB_FRAME_ARRAY:
+        case EB_FRAME_ARRAY_ND:
             parse_extra(s, type, p, n);
             break;
         default:
@@ -140,6 +167,8 @@ static int read_into(int fd, stream *s)
     }
     errno = 0;
     ssize_t k = read(fd, s->buf + s->len, s->cap - s->len);
+    if (k > 0 && s->oversized)
+        return (int)k; /* drained and dropped */
     if (k > 0) {
         s->len += (size_t)k;
         parse_frames(s);
@@ -264,6 +293,10 @@ eb_status eb_cell_run_isolated(const char *exe, const eb_cell_job *job, double t
     } else if (aborted) {
         rec->status = EB_RUN_INTERRUPTED;
         snprintf(rec->message, sizeof rec->message, "aborted by a second interrupt");
+    } else if (s.oversized) {
+        rec->status = EB_RUN_FAILED;
+        snprintf(rec->message, sizeof rec->message, "the cell sent an outputs frame over the "
+                 "limit of %u bytes; its results were dropped", EB_FRAME_MAX_BYTES);
     } else if (s.got_error) {
         rec->status = EB_RUN_FAILED;
         snprintf(rec->message, sizeof rec->message, "%s", s.error);

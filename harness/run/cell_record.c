@@ -77,3 +77,10 @@ void eb_record_array(eb_record_builder *b, const char *name, eb_array_type type,
     if (eb_run_record_set_array(b->rec, name, type, rows, cols, data) != 0)
         b->oom = 1;
 }
+
+void eb_record_array_nd(eb_record_builder *b, const char *name, eb_array_type type, int rank,
+                        const uint64_t *dims, const void *data)
+{
+    if (eb_run_record_set_array_nd(b->rec, name, type, rank, dims, data) != 0)
+        b->oom = 1;
+}

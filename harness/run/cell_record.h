@@ -25,6 +25,8 @@ void eb_record_metric(eb_record_builder *b, const char *name, double value);
 void eb_record_text(eb_record_builder *b, const char *name, const char *value);
 void eb_record_array(eb_record_builder *b, const char *name, eb_array_type type, uint64_t rows,
                      uint64_t cols, const void *data);
+void eb_record_array_nd(eb_record_builder *b, const char *name, eb_array_type type, int rank,
+                        const uint64_t *dims, const void *data);
 
 /* Now as ISO 8601 UTC ("2026-11-26T07:01:02Z"), for started/finished. */
 void eb_utc_now(char *buf, size_t len);

@@ -20,3 +20,10 @@ void eb_cell_array(const eb_cell_sink *sink, const char *name, eb_array_type typ
     if (sink && sink->array)
         sink->array(sink->arg, name, type, rows, cols, data);
 }
+
+void eb_cell_array_nd(const eb_cell_sink *sink, const char *name, eb_array_type type, int rank,
+                      const uint64_t *dims, const void *data)
+{
+    if (sink && sink->array_nd)
+        sink->array_nd(sink->arg, name, type, rank, dims, data);
+}

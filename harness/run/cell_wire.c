@@ -57,6 +57,19 @@ int eb_frame_write_array(int fd, const char *name, int32_t type, uint64_t rows, 
     return write_named(fd, EB_FRAME_ARRAY, name, head, sizeof head, data, data_bytes);
 }
 
+int eb_frame_write_array_nd(int fd, const char *name, int32_t type, int32_t rank,
+                            const uint64_t *dims, const void *data, size_t data_bytes)
+{
+    char head[8 + 8 * EB_ARRAY_MAX_RANK];
+    if (rank < 1 || rank > EB_ARRAY_MAX_RANK ||
+        strlen(name) + 1 + 8 + 8 * (size_t)rank + data_bytes > EB_FRAME_MAX_BYTES)
+        return -1;
+    memcpy(head, &type, 4);
+    memcpy(head + 4, &rank, 4);
+    memcpy(head + 8, dims, 8 * (size_t)rank);
+    return write_named(fd, EB_FRAME_ARRAY_ND, name, head, 8 + 8 * (size_t)rank, data, data_bytes);
+}
+
 int eb_cell_job_write(int fd, const eb_cell_job *j)
 {
     char *buf = NULL;
@@ -72,6 +85,7 @@ int eb_cell_job_write(int fd, const eb_cell_job *j)
             j->inputs.a, j->inputs.b);
     eb_cell_job_write_inputs(f, j);
     eb_cell_hw_job_write(f, &j->hw);
+    eb_cell_outputs_job_write(f, &j->outputs);
     fprintf(f,
             "warmup_iterations=%" PRIu64 "\nwarmup_min_ns=%" PRIu64 "\niterations=%" PRIu64
             "\nmin_ns=%" PRIu64 "\nmax_ns=%" PRIu64 "\nend\n",
@@ -138,6 +152,8 @@ eb_status eb_cell_job_read(int fd, eb_cell_job *j, char *msg, size_t msg_len)
             j->loop.min_ns = strtoull(v, NULL, 10);
         else if (strncmp(k, "hw.", 3) == 0)
             eb_cell_hw_job_parse(&j->hw, k + 3, v);
+        else if (strncmp(k, "out.", 4) == 0)
+            eb_cell_outputs_job_parse(&j->outputs, k + 4, v);
         else if (eb_cell_job_read_inputs(k, v, j))
             continue;
         else if (strcmp(k, "max_ns") == 0)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "harness/inputs/dataset.h"
+#include "harness/run/cell_outputs_job.h"
 #include "harness/run/job_inputs.h"
 
 static int choice(const char *v, const char *const *names, int dflt)
@@ -55,4 +56,5 @@ void eb_job_set_inputs(const eb_scenario *s, const eb_matrix_cell *c, eb_cell_jo
     j->compare_reference = s->accuracy.reference && !is_reference;
     snprintf(j->reference_model, sizeof j->reference_model, "%s",
              j->compare_reference ? ref_model : "");
+    eb_cell_outputs_job_from(&j->outputs, s);
 }

@@ -10,8 +10,10 @@ typedef enum eb_job_outcome {
     EB_JOB_DONE = 0,   /* every cell / device ok (or skipped as unavailable) */
     EB_JOB_BAD_INPUT,  /* the scenario, inventory, options or output file were
                         * refused: nothing was measured */
-    EB_JOB_FAILED      /* it ran, and a cell or device failed, crashed, timed
+    EB_JOB_FAILED,     /* it ran, and a cell or device failed, crashed, timed
                         * out, or the job was interrupted */
+    EB_JOB_CHECK_FAILED /* every cell ran, and a check of their results failed
+                        * (outputs against the golden file: docs/outputs.md) */
 } eb_job_outcome;
 
 /* The outcome of a job stopped by status s while loading or preparing:

@@ -8,6 +8,7 @@
 #include "harness/backend/registry.h"
 #include "harness/run/cell.h"
 #include "harness/run/consent.h"
+#include "harness/run/golden_outputs.h"
 #include "harness/run/interrupt.h"
 #include "harness/run/job_inputs.h"
 #include "harness/run/progress.h"
@@ -137,6 +138,38 @@ out:
     return rc;
 }
 
+/* 1 when a finished cell's outputs failed the golden check; says which and
+ * how, with its worst elements, on log. */
+static int golden_verdict(const eb_run_record *rec, FILE *log)
+{
+    double pass = 1;
+    if (rec->status != EB_RUN_OK || !eb_run_record_metric(rec, "golden_pass", &pass) || pass != 0)
+        return 0;
+    fprintf(log, "edgebench: golden check failed: %s on %s (%s):\n", rec->variant, rec->backend,
+            rec->condition);
+    for (int i = 0; i < rec->n_metrics; i++) {
+        const char *n = rec->metrics[i].name;
+        size_t l = strlen(n);
+        if (strncmp(n, "golden.", 7) != 0 || l < 11 || strcmp(n + l - 11, ".mismatches") != 0)
+            continue;
+        char leaf[EB_EXTRA_NAME_MAX], key[EB_EXTRA_NAME_MAX + 32];
+        snprintf(leaf, sizeof leaf, "%.*s", (int)(l - 18), n + 7);
+        double frac = 0, abs_err = 0, rel_err = 0;
+        snprintf(key, sizeof key, "golden.%s.mismatch_fraction", leaf);
+        eb_run_record_metric(rec, key, &frac);
+        snprintf(key, sizeof key, "golden.%s.max_abs_err", leaf);
+        eb_run_record_metric(rec, key, &abs_err);
+        snprintf(key, sizeof key, "golden.%s.max_rel_err", leaf);
+        eb_run_record_metric(rec, key, &rel_err);
+        snprintf(key, sizeof key, "golden.%s.worst", leaf);
+        const char *worst = eb_run_record_text(rec, key);
+        fprintf(log, "  %s: %.0f mismatches (%.4g%%), max abs err %.6g, max rel err %.6g%s%s\n",
+                leaf, rec->metrics[i].value, 100 * frac, abs_err, rel_err,
+                worst ? "; worst: " : "", worst ? worst : "");
+    }
+    return 1;
+}
+
 eb_job_outcome eb_run_scenario(const eb_run_options *o)
 {
     FILE *log = o->log ? o->log : stderr;
@@ -170,7 +203,8 @@ eb_job_outcome eb_run_scenario(const eb_run_options *o)
         rc = EB_JOB_BAD_INPUT;
         goto out;
     }
-    if (eb_scenario_check_reference_inputs(s, msg, sizeof msg) != EB_OK) {
+    if (eb_scenario_check_reference_inputs(s, msg, sizeof msg) != EB_OK ||
+        eb_scenario_check_golden(s, msg, sizeof msg) != EB_OK) {
         fprintf(log, "edgebench run: %s\n", msg);
         rc = EB_JOB_BAD_INPUT;
         goto out;
@@ -213,7 +247,7 @@ eb_job_outcome eb_run_scenario(const eb_run_options *o)
 
     eb_progress p;
     eb_progress_start(&p, log, total, o->quiet);
-    int counts[6] = {0}, done = 0, store_failed = 0;
+    int counts[6] = {0}, done = 0, store_failed = 0, golden_failed = 0;
     for (int i = 0; i < m->n_cells && !eb_stop_requested && !stuck; i++) {
         const eb_matrix_cell *c = &m->cells[i];
         if (!wanted_backend(o, c->backend) || !wanted_cell(o, c))
@@ -253,6 +287,7 @@ eb_job_outcome eb_run_scenario(const eb_run_options *o)
         }
         counts[rec.status]++;
         eb_progress_cell_end(&p, done, &rec);
+        golden_failed += golden_verdict(&rec, log);
         done++;
         eb_run_record_free(&rec);
     }
@@ -281,9 +316,14 @@ eb_job_outcome eb_run_scenario(const eb_run_options *o)
         fprintf(log, "edgebench: the results file %s could not be written (a full disk or a "
                      "file size limit?); the run stopped\n",
                 o->output);
+    if (golden_failed)
+        fprintf(log, "edgebench: %d cells' outputs differ from the golden file (golden.* metrics "
+                     "in %s; docs/outputs.md)\n", golden_failed, o->output);
     if (store_failed || eb_stop_requested || stuck || counts[EB_RUN_FAILED] || counts[EB_RUN_CRASHED] ||
         counts[EB_RUN_TIMEOUT] || counts[EB_RUN_INTERRUPTED])
         rc = EB_JOB_FAILED;
+    else if (golden_failed)
+        rc = EB_JOB_CHECK_FAILED; /* measured fine; the outputs are wrong: exit 1 */
 out:
     if (st)
         eb_store_close(st, msg, sizeof msg);

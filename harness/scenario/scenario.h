@@ -98,6 +98,18 @@ typedef struct eb_scenario_accuracy {
     int64_t max_compare;         /* samples compared with the reference; default 10000 */
 } eb_scenario_accuracy;
 
+/* `outputs:` raw outputs kept per run, and the golden check (docs/outputs.md) */
+typedef struct eb_scenario_outputs {
+    int store;                   /* keep each captured sample's outputs in the results */
+    int64_t max_samples;         /* samples captured at most; default 16 */
+    double max_mb;               /* bytes of outputs per run at most, in MiB; default 64 */
+    char *golden;                /* resolved path of the golden file; "" when none */
+    int golden_line, golden_col; /* of the golden value, for messages; 0 from --set */
+    double rtol, atol;           /* |out - golden| <= atol + rtol * |golden| */
+    int equal_nan;               /* NaN in both counts as equal; default off */
+    int worst;                   /* worst elements reported per output; default 5 */
+} eb_scenario_outputs;
+
 /* One model variant (a single `model.path` is the variant "default"). */
 typedef struct eb_scenario_variant {
     char *name;
@@ -218,6 +230,7 @@ typedef struct eb_scenario {
 
     eb_scenario_metrics metrics;
     eb_scenario_accuracy accuracy;
+    eb_scenario_outputs outputs;
 } eb_scenario;
 
 /* What to load. */

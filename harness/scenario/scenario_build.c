@@ -398,6 +398,40 @@ static void build_accuracy(builder *b, const eb_ynode *root)
     a->max_compare = int_of(at(n, "max_compare"), "10000");
 }
 
+static void build_outputs(builder *b, const eb_ynode *root)
+{
+    eb_scenario_outputs *o = &b->s->outputs;
+    const eb_ynode *n = eb_ynode_get(root, "outputs");
+    o->store = strcmp(str_of(at(n, "store"), "off"), "on") == 0;
+    o->max_samples = int_of(at(n, "max_samples"), schema_at("outputs.max_samples")->def);
+    o->max_mb = num_of(at(n, "max_mb"), schema_at("outputs.max_mb")->def);
+    o->rtol = num_of(at(n, "rtol"), schema_at("outputs.rtol")->def);
+    o->atol = num_of(at(n, "atol"), schema_at("outputs.atol")->def);
+    o->equal_nan = strcmp(str_of(at(n, "equal_nan"), "off"), "on") == 0;
+    o->worst = (int)int_of(at(n, "worst"), schema_at("outputs.worst")->def);
+    const eb_ynode *gn = at(n, "golden");
+    const char *g = str_of(gn, "");
+    /* relative to the scenario file, as model and dataset paths; from --set
+     * relative to where edgebench runs */
+    o->golden = g[0] ? join_path(gn->src || !b->s->dir ? b->cwd : b->s->dir, g) : sdup(b, "");
+    if (!o->golden) {
+        b->d->nomem = 1;
+        return;
+    }
+    if (gn && !gn->src) {
+        o->golden_line = gn->line;
+        o->golden_col = gn->col;
+    }
+    if (strchr(g, '\n')) {
+        eb_sdiag_node(b->d, gn, "outputs.golden: a path with a line break");
+        return;
+    }
+    struct stat st;
+    if (g[0] && (stat(o->golden, &st) != 0 || !S_ISREG(st.st_mode)))
+        eb_sdiag_node(b->d, gn, "outputs.golden: %s: %s", o->golden,
+                      stat(o->golden, &st) != 0 ? "file not found" : "not a file");
+}
+
 static void build_inputs(builder *b, const eb_ynode *root)
 {
     eb_scenario_inputs *in = &b->s->inputs;
@@ -761,6 +795,7 @@ void eb_scenario_build(const eb_ynode *root, const char *text, const char *cwd,
     build_model(&b, root);
     build_inputs(&b, root);
     build_accuracy(&b, root);
+    build_outputs(&b, root);
     build_backends(&b, root);
     build_run(&b, root);
     build_conditions(&b, root);

@@ -236,6 +236,7 @@ void eb_scenario_destroy(eb_scenario *s)
     free(ds->resize);
     free(ds->sample_layout);
     free(ds->dtype);
+    free(s->outputs.golden);
     free(s->description);
     free(s->yaml);
     free_strings(s->overrides, s->n_overrides);

@@ -265,6 +265,22 @@ static const eb_key accuracy_fields[] = {
     {.name = "max_compare", .type = EB_K_INT, .imin = 0, .imax = 100000000, .def = "10000"},
     {0}};
 
+/* ---- outputs --------------------------------------------------------------- */
+
+/* Raw outputs kept per run and the golden check (docs/outputs.md). The caps
+ * bound what a cell sends and the results file holds. */
+static const eb_key outputs_fields[] = {
+    {.name = "store", .type = EB_K_ENUM, .choices = on_off, .def = "off"},
+    {.name = "max_samples", .type = EB_K_INT, .imin = 1, .imax = 100000, .def = "16"},
+    {.name = "max_mb", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 1024,
+     .def = "64"},
+    {.name = "golden", .type = EB_K_STR, .maxlen = 1000, .def = ""},
+    {.name = "rtol", .type = EB_K_NUM, .fmin = 0, .fmax = 1e300, .def = "1e-05"},
+    {.name = "atol", .type = EB_K_NUM, .fmin = 0, .fmax = 1e300, .def = "1e-08"},
+    {.name = "equal_nan", .type = EB_K_ENUM, .choices = on_off, .def = "off"},
+    {.name = "worst", .type = EB_K_INT, .imin = 0, .imax = 100, .def = "5"},
+    {0}};
+
 /* ---- the file ------------------------------------------------------------- */
 
 static const eb_key root_fields[] = {
@@ -282,6 +298,7 @@ static const eb_key root_fields[] = {
     {.name = "budgets", .type = EB_K_RAW},
     {.name = "metrics", .type = EB_K_MAP, .fields = metrics_fields},
     {.name = "accuracy", .type = EB_K_MAP, .fields = accuracy_fields},
+    {.name = "outputs", .type = EB_K_MAP, .fields = outputs_fields},
     {0}};
 
 const eb_key eb_schema_root = {.name = "", .type = EB_K_MAP, .fields = root_fields};
