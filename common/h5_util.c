@@ -275,21 +275,25 @@ int eb_h5__get_text_value(hid_t obj, const char *name, char **out)
     if (rc != 0)
         return rc;
     H5T_class_t cls = H5Tget_class(t);
-    char num[48];
+    char num[48] = "", *s = NULL;
     rc = -1;
-    if (np == 1 && cls == H5T_INTEGER && H5Tget_sign(t) == H5T_SGN_NONE) {
+    if (np != 1) {
+        /* not one value: neither text nor a number */
+    } else if (cls == H5T_STRING) {
+        rc = read_strings(a, t, 1, &s);
+    } else if (cls == H5T_INTEGER && H5Tget_sign(t) == H5T_SGN_NONE) {
         uint64_t u;
         if (H5Aread(a, H5T_NATIVE_UINT64, &u) >= 0) {
             snprintf(num, sizeof num, "%" PRIu64, u);
             rc = 0;
         }
-    } else if (np == 1 && cls == H5T_INTEGER) {
+    } else if (cls == H5T_INTEGER) {
         int64_t v;
         if (H5Aread(a, H5T_NATIVE_INT64, &v) >= 0) {
             snprintf(num, sizeof num, "%" PRId64, v);
             rc = 0;
         }
-    } else if (np == 1 && cls == H5T_FLOAT) {
+    } else if (cls == H5T_FLOAT) {
         double v;
         if (H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0) {
             eb_number_text_real(v, num, sizeof num);
@@ -299,10 +303,12 @@ int eb_h5__get_text_value(hid_t obj, const char *name, char **out)
     H5Tclose(t);
     H5Aclose(a);
     H5Eclear2(H5E_DEFAULT);
-    if (cls == H5T_STRING)
-        return eb_h5__get_str(obj, name, out);
-    if (rc == 0 && !(*out = strdup(num)))
+    if (rc == 0 && !s && !(s = strdup(num)))
         rc = -1;
+    if (rc == 0)
+        *out = s;
+    else
+        free(s);
     return rc;
 }
 
