@@ -8,6 +8,7 @@
 
 #include "backends/delegate/delegate_backend.h"
 #include "backends/xnnpack/xnn_internal.h"
+#include "backends/xnnpack/xnn_op_table.h"
 
 #ifndef EB_XNNPACK_VERSION
 #define EB_XNNPACK_VERSION "unknown"
@@ -117,13 +118,7 @@ static void xnn_release(eb_backend_ctx *c, eb_plan *p)
     eb_delegate_release(p);
 }
 
-static const char *const xnn_ops[] = {
-    "Abs", "Add", "AveragePool", "Ceil", "Clip", "Conv", "DequantizeLinear", "Div", "Elu",
-    "Flatten", "Floor", "Gemm", "GlobalAveragePool", "HardSwish", "Identity", "LeakyRelu",
-    "MatMul", "Max", "MaxPool", "Min", "Mul", "Neg", "QuantizeLinear", "Relu", "Reshape",
-    "Sigmoid", "Softmax", "Sqrt", "Squeeze", "Sub", "Unsqueeze", NULL};
-
-static const eb_backend xnn_backend = {
+static eb_backend xnn_backend = {
     .abi_version = EB_BACKEND_ABI_VERSION,
     .struct_size = sizeof(eb_backend),
     .name = "xnnpack",
@@ -137,7 +132,11 @@ static const eb_backend xnn_backend = {
     .prepare = xnn_prepare,
     .run = xnn_run,
     .release = xnn_release,
-    .ops = xnn_ops,
+    /* .ops: the op table's names, set by the entry point */
 };
 
-EB_XNN_EXPORT const eb_backend *edgebench_backend_entry(void) { return &xnn_backend; }
+EB_XNN_EXPORT const eb_backend *edgebench_backend_entry(void)
+{
+    xnn_backend.ops = eb_xnn_op_names();
+    return &xnn_backend;
+}

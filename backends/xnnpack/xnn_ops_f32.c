@@ -1,14 +1,26 @@
-/* One emitter per op of the xnnpack delegate, and the dispatch of a node
- * (xnn_builder.h). */
+/* The emitters of the xnnpack delegate's op table (xnn_op_table.h), one
+ * per op family, and the dispatch of a node through the table. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/xnnpack/xnn_builder.h"
+#include "backends/xnnpack/xnn_op_table.h"
 
-static eb_status emit_conv(builder *b, const eb_node *n, uint32_t in, uint32_t out)
+/* The value of input 0, defined after the output's (the order the
+ * subgraph's value ids have always been given in). */
+static eb_status input0(builder *b, const eb_node *n, uint32_t *in)
 {
+    return eb_xnn__value(b, n->inputs[0], in);
+}
+
+eb_status eb_xnn__emit_conv(builder *b, const eb_node *n, int arg, uint32_t out)
+{
+    (void)arg;
+    uint32_t in;
+    eb_status is = input0(b, n, &in);
+    if (is != EB_OK)
+        return is;
     const eb_graph *g = b->g;
     const eb_tensor *w = eb_node_input(g, n, 1);
     int64_t co = w->dims[0], cig = w->dims[1], kh = w->dims[2], kw = w->dims[3];
@@ -52,8 +64,12 @@ static eb_status emit_conv(builder *b, const eb_node *n, uint32_t in, uint32_t o
     return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, "convolution", n);
 }
 
-static eb_status emit_pool(builder *b, const eb_node *n, uint32_t in, uint32_t out)
+eb_status eb_xnn__emit_pool(builder *b, const eb_node *n, int arg, uint32_t out)
 {
+    uint32_t in;
+    eb_status is = input0(b, n, &in);
+    if (is != EB_OK)
+        return is;
     int64_t pads[4];
     char why[128];
     eb_xnn_conv_pads(n, pads, why, sizeof why);
@@ -65,7 +81,7 @@ static eb_status emit_pool(builder *b, const eb_node *n, uint32_t in, uint32_t o
     int nst = eb_node_attr_ints(n, "strides", &st), ndl = eb_node_attr_ints(n, "dilations", &dl);
     uint32_t sh = nst == 2 ? (uint32_t)st[0] : 1, sw = nst == 2 ? (uint32_t)st[1] : 1;
     enum xnn_status xs;
-    if (eb_xnn__is_op(n, "MaxPool"))
+    if (arg == XNN_POOL_MAX)
         xs = xnn_define_max_pooling_2d(b->sg, (uint32_t)pads[0], (uint32_t)pads[3],
                                        (uint32_t)pads[2], (uint32_t)pads[1], (uint32_t)k[0],
                                        (uint32_t)k[1], sh, sw, ndl == 2 ? (uint32_t)dl[0] : 1,
@@ -78,12 +94,17 @@ static eb_status emit_pool(builder *b, const eb_node *n, uint32_t in, uint32_t o
     return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, "pooling", n);
 }
 
-static eb_status emit_fc(builder *b, const eb_node *n, uint32_t in, uint32_t out)
+/* arg 1: Gemm (transB read), 0: MatMul */
+eb_status eb_xnn__emit_fc(builder *b, const eb_node *n, int arg, uint32_t out)
 {
+    uint32_t in;
+    eb_status is = input0(b, n, &in);
+    if (is != EB_OK)
+        return is;
     const eb_graph *g = b->g;
     const eb_tensor *w = eb_node_input(g, n, 1);
     const eb_tensor *y = eb_node_output(g, n, 0);
-    int trans_b = eb_xnn__is_op(n, "Gemm") ? (int)eb_node_attr_int(n, "transB", 0) : 0;
+    int trans_b = arg ? (int)eb_node_attr_int(n, "transB", 0) : 0;
     int64_t K = trans_b ? w->dims[1] : w->dims[0], N = trans_b ? w->dims[0] : w->dims[1];
     const float *wsrc = eb_xnn__const_f32(b, n->inputs[1]);
     if (!wsrc)
@@ -118,7 +139,7 @@ static eb_status emit_fc(builder *b, const eb_node *n, uint32_t in, uint32_t out
     return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, "fully connected", n);
 }
 
-static eb_status emit_binary(builder *b, const eb_node *n, uint32_t out)
+eb_status eb_xnn__emit_binary(builder *b, const eb_node *n, int arg, uint32_t out)
 {
     const eb_graph *g = b->g;
     int out_rank = eb_node_output(g, n, 0)->rank;
@@ -131,18 +152,74 @@ static eb_status emit_binary(builder *b, const eb_node *n, uint32_t out)
             return s;
     }
     enum xnn_status xs;
-    if (eb_xnn__is_op(n, "Add"))
-        xs = xnn_define_add2(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0);
-    else if (eb_xnn__is_op(n, "Mul"))
-        xs = xnn_define_multiply2(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0);
-    else if (eb_xnn__is_op(n, "Sub"))
-        xs = xnn_define_subtract(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0);
-    else if (eb_xnn__is_op(n, "Div"))
-        xs = xnn_define_divide(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0);
-    else if (eb_xnn__is_op(n, "Max"))
-        xs = xnn_define_maximum2(b->sg, id[0], id[1], out, 0);
-    else
-        xs = xnn_define_minimum2(b->sg, id[0], id[1], out, 0);
+    switch (arg) {
+    case XNN_BIN_ADD: xs = xnn_define_add2(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0); break;
+    case XNN_BIN_MUL: xs = xnn_define_multiply2(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0); break;
+    case XNN_BIN_SUB: xs = xnn_define_subtract(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0); break;
+    case XNN_BIN_DIV: xs = xnn_define_divide(b->sg, -INFINITY, INFINITY, id[0], id[1], out, 0); break;
+    case XNN_BIN_MAX: xs = xnn_define_maximum2(b->sg, id[0], id[1], out, 0); break;
+    default: xs = xnn_define_minimum2(b->sg, id[0], id[1], out, 0); break;
+    }
+    return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, n->op_type, n);
+}
+
+/* One-input operators: an XNNPACK define call each. */
+eb_status eb_xnn__emit_unary(builder *b, const eb_node *n, int arg, uint32_t out)
+{
+    const eb_graph *g = b->g;
+    uint32_t in;
+    eb_status is = input0(b, n, &in);
+    if (is != EB_OK)
+        return is;
+    enum xnn_status xs;
+    switch (arg) {
+    case XNN_UN_GLOBAL_AVG:
+        xs = xnn_define_global_average_pooling_2d(b->sg, -INFINITY, INFINITY, in, out, 0);
+        break;
+    case XNN_UN_CONVERT: xs = xnn_define_convert(b->sg, in, out, 0); break;
+    case XNN_UN_RELU: xs = xnn_define_clamp(b->sg, 0.f, INFINITY, in, out, 0); break;
+    case XNN_UN_CLIP: {
+        float lo = n->opset < 11 ? eb_node_attr_float(n, "min", -INFINITY) : eb_xnn__const_scalar(g, n, 1, -INFINITY);
+        float hi = n->opset < 11 ? eb_node_attr_float(n, "max", INFINITY) : eb_xnn__const_scalar(g, n, 2, INFINITY);
+        xs = xnn_define_clamp(b->sg, lo, hi, in, out, 0);
+        break;
+    }
+    case XNN_UN_SIGMOID: xs = xnn_define_sigmoid(b->sg, in, out, 0); break;
+    case XNN_UN_HARDSWISH: xs = xnn_define_hardswish(b->sg, in, out, 0); break;
+    case XNN_UN_LEAKY_RELU:
+        xs = xnn_define_leaky_relu(b->sg, eb_node_attr_float(n, "alpha", 0.01f), in, out, 0);
+        break;
+    case XNN_UN_ELU: xs = xnn_define_elu(b->sg, eb_node_attr_float(n, "alpha", 1.f), in, out, 0); break;
+    case XNN_UN_ABS: xs = xnn_define_abs(b->sg, in, out, 0); break;
+    case XNN_UN_NEG: xs = xnn_define_negate(b->sg, in, out, 0); break;
+    case XNN_UN_FLOOR: xs = xnn_define_floor(b->sg, in, out, 0); break;
+    case XNN_UN_CEIL: xs = xnn_define_ceiling(b->sg, in, out, 0); break;
+    case XNN_UN_SQRT: xs = xnn_define_square_root(b->sg, in, out, 0); break;
+    case XNN_UN_SOFTMAX: xs = xnn_define_softmax(b->sg, in, out, 0); break;
+    default:
+        snprintf(b->msg, b->len, "xnnpack: node '%s': op %s not mapped", n->name, n->op_type);
+        return EB_ERR_UNSUPPORTED;
+    }
+    return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, n->op_type, n);
+}
+
+/* Flatten, Reshape, Squeeze, Unsqueeze, Identity: a static reshape to the
+ * output's (XNNPACK-ordered) dims. */
+eb_status eb_xnn__emit_reshape(builder *b, const eb_node *n, int arg, uint32_t out)
+{
+    (void)arg;
+    uint32_t in;
+    eb_status is = input0(b, n, &in);
+    if (is != EB_OK)
+        return is;
+    size_t d[4] = {0};
+    const eb_tensor *y = &b->g->tensors[n->outputs[0]];
+    size_t r = y->rank <= 4 ? eb_xnn__xdims(y, d) : 0;
+    if (!r) {
+        snprintf(b->msg, b->len, "xnnpack: node '%s': rank %d output", n->name, y->rank);
+        return EB_ERR_UNSUPPORTED;
+    }
+    enum xnn_status xs = xnn_define_static_reshape(b->sg, r, d, in, out, 0);
     return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, n->op_type, n);
 }
 
@@ -156,66 +233,14 @@ eb_status eb_xnn__emit_node(builder *b, int i)
     q8_group m;
     if (eb_xnn__match_q8(b, i, &m))
         return eb_xnn__emit_q8(b, n, &m);
-    uint32_t in, out;
-    eb_status s;
-    if ((s = eb_xnn__value(b, yt, &out)) != EB_OK)
-        return s;
-    if (eb_xnn__is_op(n, "Add") || eb_xnn__is_op(n, "Mul") || eb_xnn__is_op(n, "Sub") || eb_xnn__is_op(n, "Div") ||
-        eb_xnn__is_op(n, "Max") || eb_xnn__is_op(n, "Min"))
-        return emit_binary(b, n, out);
-    if ((s = eb_xnn__value(b, n->inputs[0], &in)) != EB_OK)
-        return s;
-    enum xnn_status xs;
-    if (eb_xnn__is_op(n, "Conv"))
-        return emit_conv(b, n, in, out);
-    if (eb_xnn__is_op(n, "MaxPool") || eb_xnn__is_op(n, "AveragePool"))
-        return emit_pool(b, n, in, out);
-    if (eb_xnn__is_op(n, "Gemm") || eb_xnn__is_op(n, "MatMul"))
-        return emit_fc(b, n, in, out);
-    if (eb_xnn__is_op(n, "GlobalAveragePool"))
-        xs = xnn_define_global_average_pooling_2d(b->sg, -INFINITY, INFINITY, in, out, 0);
-    else if (eb_xnn__is_op(n, "QuantizeLinear") || eb_xnn__is_op(n, "DequantizeLinear"))
-        xs = xnn_define_convert(b->sg, in, out, 0);
-    else if (eb_xnn__is_op(n, "Relu"))
-        xs = xnn_define_clamp(b->sg, 0.f, INFINITY, in, out, 0);
-    else if (eb_xnn__is_op(n, "Clip")) {
-        float lo = n->opset < 11 ? eb_node_attr_float(n, "min", -INFINITY) : eb_xnn__const_scalar(g, n, 1, -INFINITY);
-        float hi = n->opset < 11 ? eb_node_attr_float(n, "max", INFINITY) : eb_xnn__const_scalar(g, n, 2, INFINITY);
-        xs = xnn_define_clamp(b->sg, lo, hi, in, out, 0);
-    } else if (eb_xnn__is_op(n, "Sigmoid"))
-        xs = xnn_define_sigmoid(b->sg, in, out, 0);
-    else if (eb_xnn__is_op(n, "HardSwish"))
-        xs = xnn_define_hardswish(b->sg, in, out, 0);
-    else if (eb_xnn__is_op(n, "LeakyRelu"))
-        xs = xnn_define_leaky_relu(b->sg, eb_node_attr_float(n, "alpha", 0.01f), in, out, 0);
-    else if (eb_xnn__is_op(n, "Elu"))
-        xs = xnn_define_elu(b->sg, eb_node_attr_float(n, "alpha", 1.f), in, out, 0);
-    else if (eb_xnn__is_op(n, "Abs"))
-        xs = xnn_define_abs(b->sg, in, out, 0);
-    else if (eb_xnn__is_op(n, "Neg"))
-        xs = xnn_define_negate(b->sg, in, out, 0);
-    else if (eb_xnn__is_op(n, "Floor"))
-        xs = xnn_define_floor(b->sg, in, out, 0);
-    else if (eb_xnn__is_op(n, "Ceil"))
-        xs = xnn_define_ceiling(b->sg, in, out, 0);
-    else if (eb_xnn__is_op(n, "Sqrt"))
-        xs = xnn_define_square_root(b->sg, in, out, 0);
-    else if (eb_xnn__is_op(n, "Softmax"))
-        xs = xnn_define_softmax(b->sg, in, out, 0);
-    else if (eb_xnn__is_op(n, "Flatten") || eb_xnn__is_op(n, "Reshape") || eb_xnn__is_op(n, "Squeeze") ||
-             eb_xnn__is_op(n, "Unsqueeze") || eb_xnn__is_op(n, "Identity")) {
-        size_t d[4] = {0};
-        const eb_tensor *y = &g->tensors[yt];
-        size_t r = y->rank <= 4 ? eb_xnn__xdims(y, d) : 0;
-        if (!r) {
-            snprintf(b->msg, b->len, "xnnpack: node '%s': rank %d output", n->name, y->rank);
-            return EB_ERR_UNSUPPORTED;
-        }
-        xs = xnn_define_static_reshape(b->sg, r, d, in, out, 0);
-    } else {
+    const eb_xnn_op *op = eb_xnn_op_find(n->op_type);
+    if (!op) {
         snprintf(b->msg, b->len, "xnnpack: node '%s': op %s not mapped", n->name, n->op_type);
         return EB_ERR_UNSUPPORTED;
     }
-    return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, n->op_type, n);
+    uint32_t out;
+    eb_status s;
+    if ((s = eb_xnn__value(b, yt, &out)) != EB_OK)
+        return s;
+    return op->emit(b, n, op->arg, out);
 }
-

@@ -6,6 +6,7 @@
 #include "backends/delegate/delegate_const.h"
 #include "backends/delegate/delegate_support.h"
 #include "backends/xnnpack/xnn_internal.h"
+#include "backends/xnnpack/xnn_op_table.h"
 
 static int is_op(const eb_node *n, const char *op) { return strcmp(n->op_type, op) == 0; }
 
@@ -103,6 +104,195 @@ static const eb_gemm_refusals gemm_refusals = {
     .bias = "C must hold one value per output column",
 };
 
+/* ---- the checks of the op table (xnn_op_table.c) ---- */
+
+#define NODE_XY                                                                             \
+    const eb_node *n = &g->nodes[node];                                                     \
+    const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);              \
+    (void)x;                                                                                \
+    (void)y
+
+int eb_xnn__check_quantize(const eb_graph *g, int node, char *why, size_t len)
+{
+    NODE_XY;
+    if (!dt_ok(x) || !per_tensor_q(y)) {
+        snprintf(why, len, "only float32 -> per-tensor int8/uint8");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_xnn__check_dequantize(const eb_graph *g, int node, char *why, size_t len)
+{
+    NODE_XY;
+    if (eb_xnn_const_input(g, n->inputs[0]))
+        return 1; /* constant: dequantised at prepare */
+    if (!per_tensor_q(x) || y->dtype != EB_DT_F32) {
+        snprintf(why, len, "only per-tensor int8/uint8 -> float32 activations");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_xnn__check_conv(const eb_graph *g, int node, char *why, size_t len)
+{
+    NODE_XY;
+    int64_t pads[4];
+    if (x->rank != 4) {
+        snprintf(why, len, "only 2-D convolution (input rank %d)", x->rank);
+        return 0;
+    }
+    if (!eb_xnn_conv_pads(n, pads, why, len))
+        return 0;
+    if (!eb_xnn_const_input(g, n->inputs[1]) || (n->n_inputs > 2 && n->inputs[2] >= 0 &&
+                                                 !eb_xnn_const_input(g, n->inputs[2]))) {
+        snprintf(why, len, "weights and bias must be constants");
+        return 0;
+    }
+    return 1;
+}
+
+/* What MaxPool and AveragePool both need; pads filled. */
+static int pool_common(const eb_node *n, const eb_tensor *x, int64_t pads[4], char *why, size_t len)
+{
+    if (x->rank != 4) {
+        snprintf(why, len, "only 2-D pooling");
+        return 0;
+    }
+    if (!eb_xnn_conv_pads(n, pads, why, len))
+        return 0;
+    if (eb_node_attr_int(n, "ceil_mode", 0)) {
+        snprintf(why, len, "ceil_mode=1 is not taken");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_xnn__check_maxpool(const eb_graph *g, int node, char *why, size_t len)
+{
+    NODE_XY;
+    int64_t pads[4];
+    if (!pool_common(n, x, pads, why, len))
+        return 0;
+    if (eb_node_attr_int(n, "storage_order", 0)) {
+        snprintf(why, len, "storage_order=1 is not taken");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_xnn__check_avgpool(const eb_graph *g, int node, char *why, size_t len)
+{
+    NODE_XY;
+    int64_t pads[4];
+    if (!pool_common(n, x, pads, why, len))
+        return 0;
+    if (!all_ones(n, "dilations") || (eb_node_attr_int(n, "count_include_pad", 0) &&
+                                      (pads[0] || pads[1] || pads[2] || pads[3]))) {
+        snprintf(why, len, "count_include_pad=1 with padding, or dilations, not taken");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_xnn__check_global_avgpool(const eb_graph *g, int node, char *why, size_t len)
+{
+    NODE_XY;
+    if (x->rank != 4) {
+        snprintf(why, len, "only rank-4 input");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_xnn__check_clip(const eb_graph *g, int node, char *why, size_t len)
+{
+    NODE_XY;
+    if (!eb_delegate_inputs_const(g, n, 1)) {
+        snprintf(why, len, "min / max must be constants");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_xnn__check_binary(const eb_graph *g, int node, char *why, size_t len)
+{
+    NODE_XY;
+    const eb_tensor *b = eb_node_input(g, n, 1);
+    if (n->n_inputs != 2 || !dt_ok(b)) {
+        snprintf(why, len, "two float32 operands needed");
+        return 0;
+    }
+    if (y->rank > 4) {
+        snprintf(why, len, "rank %d broadcast is beyond XNNPACK's 4", y->rank);
+        return 0;
+    }
+    /* rank-4 results are NHWC: an operand that is not a rank-4 activation
+     * must be a constant, which is re-laid out at prepare */
+    if (y->rank == 4)
+        for (int k = 0; k < 2; k++) {
+            const eb_tensor *o = eb_node_input(g, n, k);
+            if (o->rank != 4 && !eb_xnn_const_input(g, n->inputs[k])) {
+                snprintf(why, len, "a rank-%d activation broadcast against NHWC rank 4", o->rank);
+                return 0;
+            }
+        }
+    return 1;
+}
+
+int eb_xnn__check_gemm(const eb_graph *g, int node, char *why, size_t len)
+{
+    return eb_delegate_gemm_supported(g, &g->nodes[node], eb_xnn_const_input, &gemm_refusals, why,
+                                      len);
+}
+
+int eb_xnn__check_matmul(const eb_graph *g, int node, char *why, size_t len)
+{
+    NODE_XY;
+    const eb_tensor *b = eb_node_input(g, n, 1);
+    if (!b || b->rank != 2 || !eb_xnn_const_input(g, n->inputs[1]) || x->rank < 2 || x->rank == 4) {
+        snprintf(why, len, "only an activation of rank 2 or 3 times a constant 2-D matrix");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_xnn__check_reshape(const eb_graph *g, int node, char *why, size_t len)
+{
+    NODE_XY;
+    if (!eb_delegate_inputs_const(g, n, 1)) {
+        snprintf(why, len, "shape / axes input must be a constant (XNNPACK reshapes are static)");
+        return 0;
+    }
+    if (y->rank == 4 && x->rank != 4 && y->dims[2] * y->dims[3] != 1) {
+        snprintf(why, len, "reshaping into NCHW rank 4 would need a transpose");
+        return 0;
+    }
+    if (x->rank == 4 && y->rank != 4 && x->dims[2] * x->dims[3] != 1 &&
+        !eb_xnn_flatten_feeds_weights(g, node)) {
+        snprintf(why, len, "flattening an NHWC tensor is taken only into a Gemm/MatMul with constant weights");
+        return 0;
+    }
+    if (x->rank == 4 && y->rank == 4 && (x->dims[1] != y->dims[1] || x->dims[2] != y->dims[2])) {
+        snprintf(why, len, "a rank-4 to rank-4 reshape that moves channels");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_xnn__check_softmax(const eb_graph *g, int node, char *why, size_t len)
+{
+    NODE_XY;
+    int64_t axis = eb_node_attr_int(n, "axis", n->opset >= 13 ? -1 : 1);
+    if (axis < 0)
+        axis += x->rank;
+    if (axis != x->rank - 1 || x->rank == 4) {
+        snprintf(why, len, "only over the last axis of a tensor of rank other than 4");
+        return 0;
+    }
+    return 1;
+}
+
 int eb_xnn_node_supported(const eb_graph *g, int node, char *why, size_t len)
 {
     const eb_node *n = &g->nodes[node];
@@ -116,147 +306,17 @@ int eb_xnn_node_supported(const eb_graph *g, int node, char *why, size_t len)
         }
     if (eb_delegate_is_const(g, n->outputs[0]))
         return 1; /* computed at prepare (delegate_const.h) */
-    if (is_op(n, "QuantizeLinear")) {
-        if (!dt_ok(x) || !per_tensor_q(y)) {
-            snprintf(why, len, "only float32 -> per-tensor int8/uint8");
-            return 0;
-        }
-        return 1;
-    }
-    if (is_op(n, "DequantizeLinear")) {
-        if (eb_xnn_const_input(g, n->inputs[0]))
-            return 1; /* constant: dequantised at prepare */
-        if (!per_tensor_q(x) || y->dtype != EB_DT_F32) {
-            snprintf(why, len, "only per-tensor int8/uint8 -> float32 activations");
-            return 0;
-        }
-        return 1;
-    }
+    const eb_xnn_op *op = eb_xnn_op_find(n->op_type);
+    if (op && op->any_dtype)
+        return op->check(g, node, why, len);
     if (!dt_ok(x) || !dt_ok(y)) {
         snprintf(why, len, "%s on %s: XNNPACK's subgraph takes float32 here (int8 through QDQ groups)",
                  n->op_type, eb_dtype_name(x->dtype));
         return 0;
     }
-    if (is_op(n, "Conv")) {
-        int64_t pads[4];
-        if (x->rank != 4) {
-            snprintf(why, len, "only 2-D convolution (input rank %d)", x->rank);
-            return 0;
-        }
-        if (!eb_xnn_conv_pads(n, pads, why, len))
-            return 0;
-        if (!eb_xnn_const_input(g, n->inputs[1]) || (n->n_inputs > 2 && n->inputs[2] >= 0 &&
-                                                     !eb_xnn_const_input(g, n->inputs[2]))) {
-            snprintf(why, len, "weights and bias must be constants");
-            return 0;
-        }
-        return 1;
+    if (!op) {
+        snprintf(why, len, "op %s is not mapped to XNNPACK", n->op_type);
+        return 0;
     }
-    if (is_op(n, "MaxPool") || is_op(n, "AveragePool")) {
-        int64_t pads[4];
-        if (x->rank != 4) {
-            snprintf(why, len, "only 2-D pooling");
-            return 0;
-        }
-        if (!eb_xnn_conv_pads(n, pads, why, len))
-            return 0;
-        if (eb_node_attr_int(n, "ceil_mode", 0)) {
-            snprintf(why, len, "ceil_mode=1 is not taken");
-            return 0;
-        }
-        if (is_op(n, "MaxPool") && eb_node_attr_int(n, "storage_order", 0)) {
-            snprintf(why, len, "storage_order=1 is not taken");
-            return 0;
-        }
-        if (is_op(n, "AveragePool") && (!all_ones(n, "dilations") ||
-                                        (eb_node_attr_int(n, "count_include_pad", 0) &&
-                                         (pads[0] || pads[1] || pads[2] || pads[3])))) {
-            snprintf(why, len, "count_include_pad=1 with padding, or dilations, not taken");
-            return 0;
-        }
-        return 1;
-    }
-    if (is_op(n, "GlobalAveragePool")) {
-        if (x->rank != 4) {
-            snprintf(why, len, "only rank-4 input");
-            return 0;
-        }
-        return 1;
-    }
-    if (is_op(n, "Relu") || is_op(n, "Sigmoid") || is_op(n, "HardSwish") || is_op(n, "LeakyRelu") ||
-        is_op(n, "Elu") || is_op(n, "Abs") || is_op(n, "Neg") || is_op(n, "Floor") ||
-        is_op(n, "Ceil") || is_op(n, "Sqrt") || is_op(n, "Identity"))
-        return 1;
-    if (is_op(n, "Clip")) {
-        if (!eb_delegate_inputs_const(g, n, 1)) {
-            snprintf(why, len, "min / max must be constants");
-            return 0;
-        }
-        return 1;
-    }
-    if (is_op(n, "Add") || is_op(n, "Mul") || is_op(n, "Sub") || is_op(n, "Div") ||
-        is_op(n, "Max") || is_op(n, "Min")) {
-        const eb_tensor *b = eb_node_input(g, n, 1);
-        if (n->n_inputs != 2 || !dt_ok(b)) {
-            snprintf(why, len, "two float32 operands needed");
-            return 0;
-        }
-        if (y->rank > 4) {
-            snprintf(why, len, "rank %d broadcast is beyond XNNPACK's 4", y->rank);
-            return 0;
-        }
-        /* rank-4 results are NHWC: an operand that is not a rank-4 activation
-         * must be a constant, which is re-laid out at prepare */
-        if (y->rank == 4)
-            for (int k = 0; k < 2; k++) {
-                const eb_tensor *o = eb_node_input(g, n, k);
-                if (o->rank != 4 && !eb_xnn_const_input(g, n->inputs[k])) {
-                    snprintf(why, len, "a rank-%d activation broadcast against NHWC rank 4", o->rank);
-                    return 0;
-                }
-            }
-        return 1;
-    }
-    if (is_op(n, "Gemm"))
-        return eb_delegate_gemm_supported(g, n, eb_xnn_const_input, &gemm_refusals, why, len);
-    if (is_op(n, "MatMul")) {
-        const eb_tensor *b = eb_node_input(g, n, 1);
-        if (!b || b->rank != 2 || !eb_xnn_const_input(g, n->inputs[1]) || x->rank < 2 || x->rank == 4) {
-            snprintf(why, len, "only an activation of rank 2 or 3 times a constant 2-D matrix");
-            return 0;
-        }
-        return 1;
-    }
-    if (is_op(n, "Flatten") || is_op(n, "Reshape") || is_op(n, "Squeeze") || is_op(n, "Unsqueeze")) {
-        if (!eb_delegate_inputs_const(g, n, 1)) {
-            snprintf(why, len, "shape / axes input must be a constant (XNNPACK reshapes are static)");
-            return 0;
-        }
-        if (y->rank == 4 && x->rank != 4 && y->dims[2] * y->dims[3] != 1) {
-            snprintf(why, len, "reshaping into NCHW rank 4 would need a transpose");
-            return 0;
-        }
-        if (x->rank == 4 && y->rank != 4 && x->dims[2] * x->dims[3] != 1 &&
-            !eb_xnn_flatten_feeds_weights(g, node)) {
-            snprintf(why, len, "flattening an NHWC tensor is taken only into a Gemm/MatMul with constant weights");
-            return 0;
-        }
-        if (x->rank == 4 && y->rank == 4 && (x->dims[1] != y->dims[1] || x->dims[2] != y->dims[2])) {
-            snprintf(why, len, "a rank-4 to rank-4 reshape that moves channels");
-            return 0;
-        }
-        return 1;
-    }
-    if (is_op(n, "Softmax")) {
-        int64_t axis = eb_node_attr_int(n, "axis", n->opset >= 13 ? -1 : 1);
-        if (axis < 0)
-            axis += x->rank;
-        if (axis != x->rank - 1 || x->rank == 4) {
-            snprintf(why, len, "only over the last axis of a tensor of rank other than 4");
-            return 0;
-        }
-        return 1;
-    }
-    snprintf(why, len, "op %s is not mapped to XNNPACK", n->op_type);
-    return 0;
+    return op->check ? op->check(g, node, why, len) : 1;
 }
