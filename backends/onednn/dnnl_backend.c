@@ -10,6 +10,7 @@
 
 #include "backends/delegate/delegate_backend.h"
 #include "backends/onednn/dnnl_internal.h"
+#include "backends/onednn/dnnl_op_table.h"
 
 #define EB_DNNL_EXPORT __attribute__((visibility("default")))
 
@@ -196,13 +197,7 @@ static void dnnl_release(eb_backend_ctx *c, eb_plan *p)
     eb_delegate_release(p);
 }
 
-static const char *const dnnl_ops[] = {
-    "Abs", "Add", "AveragePool", "Clip", "Conv", "DequantizeLinear", "Div", "Elu", "Exp", "Flatten", "Gemm",
-    "GlobalAveragePool", "GlobalMaxPool", "HardSwish", "Identity", "LeakyRelu", "Log", "MatMul",
-    "MaxPool", "Mul", "QuantizeLinear", "Relu", "Reshape", "Sigmoid", "Softmax", "Sqrt", "Squeeze", "Sub", "Tanh",
-    "Unsqueeze", NULL};
-
-static const eb_backend dnnl_backend = {
+static eb_backend dnnl_backend = {
     .abi_version = EB_BACKEND_ABI_VERSION,
     .struct_size = sizeof(eb_backend),
     .name = "onednn",
@@ -216,7 +211,11 @@ static const eb_backend dnnl_backend = {
     .prepare = dnnl_prepare,
     .run = dnnl_run,
     .release = dnnl_release,
-    .ops = dnnl_ops,
+    /* .ops: the op table's names, set by the entry point */
 };
 
-EB_DNNL_EXPORT const eb_backend *edgebench_backend_entry(void) { return &dnnl_backend; }
+EB_DNNL_EXPORT const eb_backend *edgebench_backend_entry(void)
+{
+    dnnl_backend.ops = eb_dnnl_op_names();
+    return &dnnl_backend;
+}

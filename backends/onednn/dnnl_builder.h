@@ -85,14 +85,15 @@ eb_status eb_dnnl__finish_prim(builder *b, dnnl_primitive_desc_t pd, int nargs, 
 /* dnnl_ops_f32.c */
 int eb_dnnl__conv_geometry(const eb_node *n, const eb_tensor *w, dnnl_dims_t wd, dnnl_dims_t st,
                            dnnl_dims_t dl, dnnl_dims_t pl, dnnl_dims_t pr);
-eb_status eb_dnnl__emit_conv(builder *b, const eb_node *n);
-eb_status eb_dnnl__emit_pool(builder *b, const eb_node *n);
-eb_status eb_dnnl__emit_eltwise(builder *b, const eb_node *n);
-eb_status eb_dnnl__emit_ip(builder *b, const eb_node *n);
-eb_status eb_dnnl__emit_binary(builder *b, const eb_node *n);
-eb_status eb_dnnl__emit_softmax(builder *b, const eb_node *n);
-eb_status eb_dnnl__emit_qdq(builder *b, const eb_node *n);
-eb_status eb_dnnl__emit_reshape(builder *b, const eb_node *n);
+/* The emitters of the op table (dnnl_op_table.h); arg as listed there. */
+eb_status eb_dnnl__emit_conv(builder *b, const eb_node *n, int arg);
+eb_status eb_dnnl__emit_pool(builder *b, const eb_node *n, int flags);
+eb_status eb_dnnl__emit_eltwise(builder *b, const eb_node *n, int which);
+eb_status eb_dnnl__emit_ip(builder *b, const eb_node *n, int gemm);
+eb_status eb_dnnl__emit_binary(builder *b, const eb_node *n, int which);
+eb_status eb_dnnl__emit_softmax(builder *b, const eb_node *n, int arg);
+eb_status eb_dnnl__emit_qdq(builder *b, const eb_node *n, int quant);
+eb_status eb_dnnl__emit_reshape(builder *b, const eb_node *n, int arg);
 
 /* dnnl_ops_q8.c: a DQ -> Conv|Gemm|MatMul [-> Relu|Clip] -> Q group
  * (delegate_q8.h) that oneDNN runs as one int8 primitive */

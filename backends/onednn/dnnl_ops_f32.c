@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/onednn/dnnl_builder.h"
+#include "backends/onednn/dnnl_op_table.h"
 
 /* A convolution's geometry in oneDNN's terms for OIHW weights w: the
  * weights' dims (grouped: [G, O/G, I, kH, kW], rank 5, returned), strides,
@@ -67,8 +67,9 @@ static eb_status finish_weighted(builder *b, const eb_node *n, const void *op_de
     return eb_dnnl__finish_prim(b, pd, bias ? 4 : 3, a, n, out_t);
 }
 
-eb_status eb_dnnl__emit_conv(builder *b, const eb_node *n)
+eb_status eb_dnnl__emit_conv(builder *b, const eb_node *n, int arg)
 {
+    (void)arg;
     const eb_graph *g = b->g;
     const eb_tensor *x = eb_node_input(g, n, 0), *w = eb_node_input(g, n, 1),
                     *bias = eb_node_input(g, n, 2), *y = eb_node_output(g, n, 0);
@@ -112,12 +113,13 @@ static eb_status finish_unary(builder *b, const eb_node *n, const void *op_desc)
     return eb_dnnl__finish_prim(b, pd, 2, a, n, n->outputs[0]);
 }
 
-eb_status eb_dnnl__emit_pool(builder *b, const eb_node *n)
+/* flags: DNNL_POOL_MAX, DNNL_POOL_GLOBAL (dnnl_op_table.h) */
+eb_status eb_dnnl__emit_pool(builder *b, const eb_node *n, int flags)
 {
     const eb_graph *g = b->g;
     const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);
-    int global = eb_dnnl__is_op(n, "GlobalAveragePool") || eb_dnnl__is_op(n, "GlobalMaxPool");
-    int maxp = eb_dnnl__is_op(n, "MaxPool") || eb_dnnl__is_op(n, "GlobalMaxPool");
+    int global = (flags & DNNL_POOL_GLOBAL) != 0;
+    int maxp = (flags & DNNL_POOL_MAX) != 0;
     dnnl_dims_t yd, k = {x->dims[2], x->dims[3]}, st = {1, 1}, dl = {0, 0}, pl = {0, 0}, pr = {0, 0};
     int r;
     eb_dnnl__dims_of(y, yd, &r);
@@ -155,33 +157,25 @@ eb_status eb_dnnl__emit_pool(builder *b, const eb_node *n)
     return finish_unary(b, n, &pdsc);
 }
 
-eb_status eb_dnnl__emit_eltwise(builder *b, const eb_node *n)
+/* which: DNNL_ELT_* (dnnl_op_table.h) */
+eb_status eb_dnnl__emit_eltwise(builder *b, const eb_node *n, int which)
 {
     const eb_graph *g = b->g;
     float alpha = 0.f, beta = 0.f;
     dnnl_alg_kind_t alg;
-    if (eb_dnnl__is_op(n, "Relu"))
-        alg = dnnl_eltwise_relu;
-    else if (eb_dnnl__is_op(n, "LeakyRelu"))
-        alg = dnnl_eltwise_relu, alpha = eb_node_attr_float(n, "alpha", 0.01f);
-    else if (eb_dnnl__is_op(n, "Clip"))
-        alg = dnnl_eltwise_clip_v2, eb_dnnl__clip_bounds(g, n, &alpha, &beta);
-    else if (eb_dnnl__is_op(n, "Sigmoid"))
-        alg = dnnl_eltwise_logistic;
-    else if (eb_dnnl__is_op(n, "Tanh"))
-        alg = dnnl_eltwise_tanh;
-    else if (eb_dnnl__is_op(n, "Elu"))
-        alg = dnnl_eltwise_elu, alpha = eb_node_attr_float(n, "alpha", 1.f);
-    else if (eb_dnnl__is_op(n, "HardSwish"))
-        alg = dnnl_eltwise_hardswish;
-    else if (eb_dnnl__is_op(n, "Abs"))
-        alg = dnnl_eltwise_abs;
-    else if (eb_dnnl__is_op(n, "Sqrt"))
-        alg = dnnl_eltwise_sqrt;
-    else if (eb_dnnl__is_op(n, "Exp"))
-        alg = dnnl_eltwise_exp;
-    else
-        alg = dnnl_eltwise_log;
+    switch (which) {
+    case DNNL_ELT_RELU: alg = dnnl_eltwise_relu; break;
+    case DNNL_ELT_LEAKY_RELU: alg = dnnl_eltwise_relu, alpha = eb_node_attr_float(n, "alpha", 0.01f); break;
+    case DNNL_ELT_CLIP: alg = dnnl_eltwise_clip_v2, eb_dnnl__clip_bounds(g, n, &alpha, &beta); break;
+    case DNNL_ELT_SIGMOID: alg = dnnl_eltwise_logistic; break;
+    case DNNL_ELT_TANH: alg = dnnl_eltwise_tanh; break;
+    case DNNL_ELT_ELU: alg = dnnl_eltwise_elu, alpha = eb_node_attr_float(n, "alpha", 1.f); break;
+    case DNNL_ELT_HARDSWISH: alg = dnnl_eltwise_hardswish; break;
+    case DNNL_ELT_ABS: alg = dnnl_eltwise_abs; break;
+    case DNNL_ELT_SQRT: alg = dnnl_eltwise_sqrt; break;
+    case DNNL_ELT_EXP: alg = dnnl_eltwise_exp; break;
+    default: alg = dnnl_eltwise_log; break;
+    }
     const dnnl_memory_desc_t *xm = eb_dnnl__md_of(b->mem[n->inputs[0]]);
     dnnl_eltwise_desc_t ed;
     dnnl_status_t ds = dnnl_eltwise_forward_desc_init(&ed, dnnl_forward_inference, alg, xm, alpha, beta);
@@ -190,11 +184,12 @@ eb_status eb_dnnl__emit_eltwise(builder *b, const eb_node *n)
     return finish_unary(b, n, &ed);
 }
 
-eb_status eb_dnnl__emit_ip(builder *b, const eb_node *n)
+/* gemm: 1 for Gemm (transB read), 0 for MatMul */
+eb_status eb_dnnl__emit_ip(builder *b, const eb_node *n, int gemm)
 {
     const eb_graph *g = b->g;
     const eb_tensor *bias = eb_node_input(g, n, 2), *y = eb_node_output(g, n, 0);
-    int trans_b = eb_dnnl__is_op(n, "Gemm") ? (int)eb_node_attr_int(n, "transB", 0) : 0;
+    int trans_b = gemm ? (int)eb_node_attr_int(n, "transB", 0) : 0;
     int64_t N = y->dims[1];
     /* A flattened rank-4 tensor is read as is (weights seen as N x C x H x W) */
     int src_t = n->inputs[0];
@@ -226,14 +221,15 @@ eb_status eb_dnnl__emit_ip(builder *b, const eb_node *n)
     return finish_weighted(b, n, &id, fe, src_t, out_t, &wu, &ba);
 }
 
-eb_status eb_dnnl__emit_binary(builder *b, const eb_node *n)
+/* which: DNNL_BIN_* (dnnl_op_table.h) */
+eb_status eb_dnnl__emit_binary(builder *b, const eb_node *n, int which)
 {
     const eb_graph *g = b->g;
     const eb_tensor *y = eb_node_output(g, n, 0), *o = eb_node_input(g, n, 1);
-    dnnl_alg_kind_t alg = eb_dnnl__is_op(n, "Add")   ? dnnl_binary_add
-                          : eb_dnnl__is_op(n, "Mul") ? dnnl_binary_mul
-                          : eb_dnnl__is_op(n, "Sub") ? dnnl_binary_sub
-                                            : dnnl_binary_div;
+    dnnl_alg_kind_t alg = which == DNNL_BIN_ADD   ? dnnl_binary_add
+                          : which == DNNL_BIN_MUL ? dnnl_binary_mul
+                          : which == DNNL_BIN_SUB ? dnnl_binary_sub
+                                                  : dnnl_binary_div;
     dnnl_memory_t am = b->mem[n->inputs[0]], bm;
     eb_status s;
     if (eb_dnnl_const_input(g, n->inputs[1])) {
@@ -273,8 +269,9 @@ eb_status eb_dnnl__emit_binary(builder *b, const eb_node *n)
     return eb_dnnl__finish_prim(b, pd, 3, a, n, n->outputs[0]);
 }
 
-eb_status eb_dnnl__emit_softmax(builder *b, const eb_node *n)
+eb_status eb_dnnl__emit_softmax(builder *b, const eb_node *n, int arg)
 {
+    (void)arg;
     const eb_tensor *x = eb_node_input(b->g, n, 0);
     int64_t axis = eb_node_attr_int(n, "axis", n->opset >= 13 ? -1 : 1);
     if (axis < 0)
@@ -291,10 +288,10 @@ eb_status eb_dnnl__emit_softmax(builder *b, const eb_node *n)
  * the data type and keeps the layout:
  *   dst = output_scale * (src - src_zero_point) + dst_zero_point
  * Quantize: scale 1/s, dst zero point z; dequantize: scale s, src zero point z. */
-eb_status eb_dnnl__emit_qdq(builder *b, const eb_node *n)
+/* quant: 1 for QuantizeLinear, 0 for DequantizeLinear */
+eb_status eb_dnnl__emit_qdq(builder *b, const eb_node *n, int quant)
 {
     const eb_graph *g = b->g;
-    int quant = eb_dnnl__is_op(n, "QuantizeLinear");
     const eb_tensor *q = quant ? eb_node_output(g, n, 0) : eb_node_input(g, n, 0);
     const eb_tensor *y = eb_node_output(g, n, 0);
     float scale = q->quant.scale[0];
@@ -322,10 +319,17 @@ eb_status eb_dnnl__emit_qdq(builder *b, const eb_node *n)
     return eb_dnnl__finish_prim(b, pd, 2, a, n, n->outputs[0]);
 }
 
-/* Reshape-like ops: the bytes of a plain layout, seen with new dims. */
-eb_status eb_dnnl__emit_reshape(builder *b, const eb_node *n)
+/* Reshape-like ops: the bytes of a plain layout, seen with new dims; nothing
+ * when the inner product it feeds reads its rank-4 input directly. */
+eb_status eb_dnnl__emit_reshape(builder *b, const eb_node *n, int arg)
 {
+    (void)arg;
     const eb_graph *g = b->g;
+    int i = (int)(n - g->nodes);
+    if (eb_dnnl_flatten_into_ip(g, i)) {
+        b->skip[i] = 1; /* the inner product reads the rank-4 input */
+        return EB_OK;
+    }
     int xt = n->inputs[0], yt = n->outputs[0];
     const eb_tensor *x = &g->tensors[xt], *y = &g->tensors[yt];
     dnnl_memory_desc_t xp, yp;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/onednn/dnnl_builder.h"
+#include "backends/onednn/dnnl_op_table.h"
 
 static eb_status emit_node(builder *b, int i)
 {
@@ -21,31 +21,15 @@ static eb_status emit_node(builder *b, int i)
         b->n_q8_refused++;
         /* no int8 kernel: the group runs as written, its DQ made now */
         int pa = b->g->tensors[n->inputs[0]].producer;
-        if (!b->mem[n->inputs[0]] && (st = eb_dnnl__emit_qdq(b, &b->g->nodes[pa])) != EB_OK)
+        if (!b->mem[n->inputs[0]] && (st = eb_dnnl__emit_qdq(b, &b->g->nodes[pa], 0)) != EB_OK)
             return st;
     }
-    if (eb_dnnl__is_op(n, "Conv"))
-        return eb_dnnl__emit_conv(b, n);
-    if (eb_dnnl__is_op(n, "MaxPool") || eb_dnnl__is_op(n, "AveragePool") || eb_dnnl__is_op(n, "GlobalAveragePool") ||
-        eb_dnnl__is_op(n, "GlobalMaxPool"))
-        return eb_dnnl__emit_pool(b, n);
-    if (eb_dnnl__is_op(n, "Gemm") || eb_dnnl__is_op(n, "MatMul"))
-        return eb_dnnl__emit_ip(b, n);
-    if (eb_dnnl__is_op(n, "Add") || eb_dnnl__is_op(n, "Mul") || eb_dnnl__is_op(n, "Sub") || eb_dnnl__is_op(n, "Div"))
-        return eb_dnnl__emit_binary(b, n);
-    if (eb_dnnl__is_op(n, "Softmax"))
-        return eb_dnnl__emit_softmax(b, n);
-    if (eb_dnnl__is_op(n, "QuantizeLinear") || eb_dnnl__is_op(n, "DequantizeLinear"))
-        return eb_dnnl__emit_qdq(b, n);
-    if (eb_dnnl__is_op(n, "Flatten") || eb_dnnl__is_op(n, "Reshape") || eb_dnnl__is_op(n, "Squeeze") ||
-        eb_dnnl__is_op(n, "Unsqueeze") || eb_dnnl__is_op(n, "Identity")) {
-        if (eb_dnnl_flatten_into_ip(b->g, i)) {
-            b->skip[i] = 1; /* the inner product reads the rank-4 input */
-            return EB_OK;
-        }
-        return eb_dnnl__emit_reshape(b, n);
+    const eb_dnnl_op *op = eb_dnnl_op_find(n->op_type);
+    if (!op) {
+        snprintf(b->msg, b->len, "onednn: node '%s': op %s not mapped", n->name, n->op_type);
+        return EB_ERR_UNSUPPORTED;
     }
-    return eb_dnnl__emit_eltwise(b, n);
+    return op->emit(b, n, op->arg);
 }
 
 void eb_dnnl_segment_release(void *vctx, void *state)

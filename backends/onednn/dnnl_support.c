@@ -8,6 +8,7 @@
 #include "backends/delegate/delegate_const.h"
 #include "backends/delegate/delegate_support.h"
 #include "backends/onednn/dnnl_internal.h"
+#include "backends/onednn/dnnl_op_table.h"
 
 static int is_op(const eb_node *n, const char *op) { return strcmp(n->op_type, op) == 0; }
 
@@ -69,6 +70,143 @@ static const eb_gemm_refusals gemm_refusals = {
     .bias = "C must hold one value per output column",
 };
 
+/* ---- the checks of the op table (dnnl_op_table.c) ---- */
+
+#define NODE_XY                                                                             \
+    const eb_node *n = &g->nodes[node];                                                     \
+    const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);              \
+    (void)x;                                                                                \
+    (void)y
+
+int eb_dnnl__check_qdq(const eb_graph *g, int node, int quantize, char *why, size_t len)
+{
+    NODE_XY;
+    const eb_tensor *q = quantize ? y : x, *f = quantize ? x : y;
+    if (f->dtype != EB_DT_F32 || (q->dtype != EB_DT_U8 && q->dtype != EB_DT_I8) ||
+        q->quant.count != 1) {
+        snprintf(why, len, "only per-tensor float32 <-> int8/uint8");
+        return 0;
+    }
+    return 1; /* a reorder with scale and zero point */
+}
+
+int eb_dnnl__check_conv(const eb_graph *g, int node, int arg, char *why, size_t len)
+{
+    (void)arg;
+    NODE_XY;
+    if (x->rank != 4) {
+        snprintf(why, len, "only 2-D convolution");
+        return 0;
+    }
+    if (!pads_ok(n, why, len))
+        return 0;
+    if (!eb_dnnl_const_input(g, n->inputs[1]) ||
+        (n->n_inputs > 2 && n->inputs[2] >= 0 && !eb_dnnl_const_input(g, n->inputs[2]))) {
+        snprintf(why, len, "weights and bias must be float32 constants");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_dnnl__check_pool(const eb_graph *g, int node, int flags, char *why, size_t len)
+{
+    NODE_XY;
+    if (flags & DNNL_POOL_GLOBAL) {
+        if (x->rank != 4) {
+            snprintf(why, len, "only rank-4 input");
+            return 0;
+        }
+        return 1;
+    }
+    if (x->rank != 4) {
+        snprintf(why, len, "only 2-D pooling");
+        return 0;
+    }
+    if (!pads_ok(n, why, len))
+        return 0;
+    if ((flags & DNNL_POOL_MAX) && eb_node_attr_int(n, "storage_order", 0)) {
+        snprintf(why, len, "storage_order=1 is not taken");
+        return 0;
+    }
+    return 1; /* ceil_mode is expressed as right padding */
+}
+
+int eb_dnnl__check_clip(const eb_graph *g, int node, int arg, char *why, size_t len)
+{
+    (void)arg;
+    NODE_XY;
+    if (!eb_delegate_inputs_const(g, n, 1)) {
+        snprintf(why, len, "min / max must be constants");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_dnnl__check_gemm(const eb_graph *g, int node, int arg, char *why, size_t len)
+{
+    (void)arg;
+    return eb_delegate_gemm_supported(g, &g->nodes[node], eb_dnnl_const_input, &gemm_refusals,
+                                      why, len);
+}
+
+int eb_dnnl__check_matmul(const eb_graph *g, int node, int arg, char *why, size_t len)
+{
+    (void)arg;
+    NODE_XY;
+    const eb_tensor *b = eb_node_input(g, n, 1);
+    if (x->rank != 2 || !b || b->rank != 2 || !eb_dnnl_const_input(g, n->inputs[1])) {
+        snprintf(why, len, "only a 2-D activation times a constant 2-D matrix (inner product)");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_dnnl__check_binary(const eb_graph *g, int node, int arg, char *why, size_t len)
+{
+    (void)arg;
+    NODE_XY;
+    const eb_tensor *b = eb_node_input(g, n, 1);
+    if (!b || b->dtype != EB_DT_F32 || b->rank > y->rank) {
+        snprintf(why, len, "two float32 operands needed");
+        return 0;
+    }
+    if (!eb_dnnl_const_input(g, n->inputs[1]) && b->rank != y->rank) {
+        snprintf(why, len, "a broadcast activation operand of lower rank");
+        return 0;
+    }
+    if (x->rank != y->rank || x->numel != y->numel) {
+        snprintf(why, len, "the first operand must have the result's shape (oneDNN broadcasts the second only)");
+        return 0;
+    }
+    return 1;
+}
+
+int eb_dnnl__check_softmax(const eb_graph *g, int node, int arg, char *why, size_t len)
+{
+    (void)arg;
+    NODE_XY;
+    int64_t axis = eb_node_attr_int(n, "axis", n->opset >= 13 ? -1 : 1);
+    if (axis < 0)
+        axis += x->rank;
+    if (n->opset < 13 && axis != x->rank - 1) {
+        snprintf(why, len, "opset < 13 softmax flattens from axis %lld", (long long)axis);
+        return 0;
+    }
+    return 1;
+}
+
+/* a reorder to plain layout, or nothing when an inner product reads it */
+int eb_dnnl__check_reshape(const eb_graph *g, int node, int arg, char *why, size_t len)
+{
+    (void)arg;
+    NODE_XY;
+    if (!eb_delegate_inputs_const(g, n, 1)) {
+        snprintf(why, len, "shape / axes input must be a constant");
+        return 0;
+    }
+    return 1;
+}
+
 int eb_dnnl_node_supported(const eb_graph *g, int node, char *why, size_t len)
 {
     const eb_node *n = &g->nodes[node];
@@ -86,106 +224,17 @@ int eb_dnnl_node_supported(const eb_graph *g, int node, char *why, size_t len)
         }
     if (eb_delegate_is_const(g, n->outputs[0]))
         return 1; /* computed at prepare (delegate_const.h) */
-    if (is_op(n, "QuantizeLinear") || is_op(n, "DequantizeLinear")) {
-        int quant = is_op(n, "QuantizeLinear");
-        const eb_tensor *q = quant ? y : x, *f = quant ? x : y;
-        if (f->dtype != EB_DT_F32 || (q->dtype != EB_DT_U8 && q->dtype != EB_DT_I8) ||
-            q->quant.count != 1) {
-            snprintf(why, len, "only per-tensor float32 <-> int8/uint8");
-            return 0;
-        }
-        return 1; /* a reorder with scale and zero point */
-    }
+    const eb_dnnl_op *op = eb_dnnl_op_find(n->op_type);
+    if (op && op->any_dtype)
+        return op->check(g, node, op->arg, why, len);
     if (x->dtype != EB_DT_F32 || y->dtype != EB_DT_F32) {
         snprintf(why, len, "%s on %s: this delegate runs float32 primitives", n->op_type,
                  eb_dtype_name(x->dtype));
         return 0;
     }
-    if (is_op(n, "Conv")) {
-        if (x->rank != 4) {
-            snprintf(why, len, "only 2-D convolution");
-            return 0;
-        }
-        if (!pads_ok(n, why, len))
-            return 0;
-        if (!eb_dnnl_const_input(g, n->inputs[1]) ||
-            (n->n_inputs > 2 && n->inputs[2] >= 0 && !eb_dnnl_const_input(g, n->inputs[2]))) {
-            snprintf(why, len, "weights and bias must be float32 constants");
-            return 0;
-        }
-        return 1;
+    if (!op) {
+        snprintf(why, len, "op %s is not mapped to a oneDNN primitive", n->op_type);
+        return 0;
     }
-    if (is_op(n, "MaxPool") || is_op(n, "AveragePool")) {
-        if (x->rank != 4 || !pads_ok(n, why, len))
-            return x->rank == 4 ? 0 : (snprintf(why, len, "only 2-D pooling"), 0);
-        if (is_op(n, "MaxPool") && eb_node_attr_int(n, "storage_order", 0)) {
-            snprintf(why, len, "storage_order=1 is not taken");
-            return 0;
-        }
-        return 1; /* ceil_mode is expressed as right padding */
-    }
-    if (is_op(n, "GlobalAveragePool") || is_op(n, "GlobalMaxPool")) {
-        if (x->rank != 4) {
-            snprintf(why, len, "only rank-4 input");
-            return 0;
-        }
-        return 1;
-    }
-    if (is_op(n, "Relu") || is_op(n, "LeakyRelu") || is_op(n, "Sigmoid") || is_op(n, "Tanh") ||
-        is_op(n, "Elu") || is_op(n, "HardSwish") || is_op(n, "Abs") || is_op(n, "Sqrt") ||
-        is_op(n, "Exp") || is_op(n, "Log"))
-        return 1;
-    if (is_op(n, "Clip")) {
-        if (!eb_delegate_inputs_const(g, n, 1)) {
-            snprintf(why, len, "min / max must be constants");
-            return 0;
-        }
-        return 1;
-    }
-    if (is_op(n, "Gemm"))
-        return eb_delegate_gemm_supported(g, n, eb_dnnl_const_input, &gemm_refusals, why, len);
-    if (is_op(n, "MatMul")) {
-        const eb_tensor *b = eb_node_input(g, n, 1);
-        if (x->rank != 2 || !b || b->rank != 2 || !eb_dnnl_const_input(g, n->inputs[1])) {
-            snprintf(why, len, "only a 2-D activation times a constant 2-D matrix (inner product)");
-            return 0;
-        }
-        return 1;
-    }
-    if (is_op(n, "Add") || is_op(n, "Mul") || is_op(n, "Sub") || is_op(n, "Div")) {
-        const eb_tensor *b = eb_node_input(g, n, 1);
-        if (!b || b->dtype != EB_DT_F32 || b->rank > y->rank) {
-            snprintf(why, len, "two float32 operands needed");
-            return 0;
-        }
-        if (!eb_dnnl_const_input(g, n->inputs[1]) && b->rank != y->rank) {
-            snprintf(why, len, "a broadcast activation operand of lower rank");
-            return 0;
-        }
-        if (x->rank != y->rank || x->numel != y->numel) {
-            snprintf(why, len, "the first operand must have the result's shape (oneDNN broadcasts the second only)");
-            return 0;
-        }
-        return 1;
-    }
-    if (is_op(n, "Softmax")) {
-        int64_t axis = eb_node_attr_int(n, "axis", n->opset >= 13 ? -1 : 1);
-        if (axis < 0)
-            axis += x->rank;
-        if (n->opset < 13 && axis != x->rank - 1) {
-            snprintf(why, len, "opset < 13 softmax flattens from axis %lld", (long long)axis);
-            return 0;
-        }
-        return 1;
-    }
-    if (is_op(n, "Flatten") || is_op(n, "Reshape") || is_op(n, "Squeeze") ||
-        is_op(n, "Unsqueeze") || is_op(n, "Identity")) {
-        if (!eb_delegate_inputs_const(g, n, 1)) {
-            snprintf(why, len, "shape / axes input must be a constant");
-            return 0;
-        }
-        return 1;
-    } /* a reorder to plain layout, or nothing when an inner product reads it */
-    snprintf(why, len, "op %s is not mapped to a oneDNN primitive", n->op_type);
-    return 0;
+    return op->check ? op->check(g, node, op->arg, why, len) : 1;
 }

@@ -1,0 +1,58 @@
+/* The onednn delegate's op table (dnnl_op_table.h). */
+#include <string.h>
+
+#include "backends/onednn/dnnl_op_table.h"
+
+/* Sorted by name (the order `edgebench backends` lists them in). */
+static const eb_dnnl_op ops[] = {
+    {"Abs", 0, NULL, eb_dnnl__emit_eltwise, DNNL_ELT_ABS},
+    {"Add", 0, eb_dnnl__check_binary, eb_dnnl__emit_binary, DNNL_BIN_ADD},
+    {"AveragePool", 0, eb_dnnl__check_pool, eb_dnnl__emit_pool, 0},
+    {"Clip", 0, eb_dnnl__check_clip, eb_dnnl__emit_eltwise, DNNL_ELT_CLIP},
+    {"Conv", 0, eb_dnnl__check_conv, eb_dnnl__emit_conv, 0},
+    {"DequantizeLinear", 1, eb_dnnl__check_qdq, eb_dnnl__emit_qdq, 0},
+    {"Div", 0, eb_dnnl__check_binary, eb_dnnl__emit_binary, DNNL_BIN_DIV},
+    {"Elu", 0, NULL, eb_dnnl__emit_eltwise, DNNL_ELT_ELU},
+    {"Exp", 0, NULL, eb_dnnl__emit_eltwise, DNNL_ELT_EXP},
+    {"Flatten", 0, eb_dnnl__check_reshape, eb_dnnl__emit_reshape, 0},
+    {"Gemm", 0, eb_dnnl__check_gemm, eb_dnnl__emit_ip, 1},
+    {"GlobalAveragePool", 0, eb_dnnl__check_pool, eb_dnnl__emit_pool, DNNL_POOL_GLOBAL},
+    {"GlobalMaxPool", 0, eb_dnnl__check_pool, eb_dnnl__emit_pool, DNNL_POOL_GLOBAL | DNNL_POOL_MAX},
+    {"HardSwish", 0, NULL, eb_dnnl__emit_eltwise, DNNL_ELT_HARDSWISH},
+    {"Identity", 0, eb_dnnl__check_reshape, eb_dnnl__emit_reshape, 0},
+    {"LeakyRelu", 0, NULL, eb_dnnl__emit_eltwise, DNNL_ELT_LEAKY_RELU},
+    {"Log", 0, NULL, eb_dnnl__emit_eltwise, DNNL_ELT_LOG},
+    {"MatMul", 0, eb_dnnl__check_matmul, eb_dnnl__emit_ip, 0},
+    {"MaxPool", 0, eb_dnnl__check_pool, eb_dnnl__emit_pool, DNNL_POOL_MAX},
+    {"Mul", 0, eb_dnnl__check_binary, eb_dnnl__emit_binary, DNNL_BIN_MUL},
+    {"QuantizeLinear", 1, eb_dnnl__check_qdq, eb_dnnl__emit_qdq, 1},
+    {"Relu", 0, NULL, eb_dnnl__emit_eltwise, DNNL_ELT_RELU},
+    {"Reshape", 0, eb_dnnl__check_reshape, eb_dnnl__emit_reshape, 0},
+    {"Sigmoid", 0, NULL, eb_dnnl__emit_eltwise, DNNL_ELT_SIGMOID},
+    {"Softmax", 0, eb_dnnl__check_softmax, eb_dnnl__emit_softmax, 0},
+    {"Sqrt", 0, NULL, eb_dnnl__emit_eltwise, DNNL_ELT_SQRT},
+    {"Squeeze", 0, eb_dnnl__check_reshape, eb_dnnl__emit_reshape, 0},
+    {"Sub", 0, eb_dnnl__check_binary, eb_dnnl__emit_binary, DNNL_BIN_SUB},
+    {"Tanh", 0, NULL, eb_dnnl__emit_eltwise, DNNL_ELT_TANH},
+    {"Unsqueeze", 0, eb_dnnl__check_reshape, eb_dnnl__emit_reshape, 0},
+};
+
+#define N_OPS (sizeof ops / sizeof ops[0])
+
+const eb_dnnl_op *eb_dnnl_op_find(const char *op)
+{
+    for (size_t i = 0; i < N_OPS; i++)
+        if (strcmp(ops[i].op, op) == 0)
+            return &ops[i];
+    return NULL;
+}
+
+const char *const *eb_dnnl_op_names(void)
+{
+    /* filled from the table; every fill writes the same values */
+    static const char *names[N_OPS + 1];
+    for (size_t i = 0; i < N_OPS; i++)
+        names[i] = ops[i].op;
+    names[N_OPS] = NULL;
+    return names;
+}
