@@ -1,5 +1,10 @@
-/* The onednn delegate's op table (dnnl_op_table.h). */
+/* The onednn delegate's op table (dnnl_op_table.h), and whether a node is
+ * taken, dispatched through it (the segment builder dispatches emitting). */
+#include <stdio.h>
 #include <string.h>
+
+#include "backends/delegate/delegate_const.h"
+#include "backends/delegate/delegate_support.h"
 
 #include "backends/onednn/dnnl_op_table.h"
 
@@ -55,4 +60,36 @@ const char *const *eb_dnnl_op_names(void)
         names[i] = ops[i].op;
     names[N_OPS] = NULL;
     return names;
+}
+
+int eb_dnnl_node_supported(const eb_graph *g, int node, char *why, size_t len)
+{
+    const eb_node *n = &g->nodes[node];
+    const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);
+    if (!eb_delegate_node_shaped(g, n, why, len))
+        return 0;
+    if (x->rank > 5 || y->rank > 5 || x->rank == 0) {
+        snprintf(why, len, "rank %d is outside oneDNN's 1..5 here", x->rank);
+        return 0;
+    }
+    for (int k = 1; k < n->n_outputs; k++)
+        if (n->outputs[k] >= 0) {
+            snprintf(why, len, "optional output %d is not produced", k);
+            return 0;
+        }
+    if (eb_delegate_is_const(g, n->outputs[0]))
+        return 1; /* computed at prepare (delegate_const.h) */
+    const eb_dnnl_op *op = eb_dnnl_op_find(n->op_type);
+    if (op && op->any_dtype)
+        return op->check(g, node, op->arg, why, len);
+    if (x->dtype != EB_DT_F32 || y->dtype != EB_DT_F32) {
+        snprintf(why, len, "%s on %s: this delegate runs float32 primitives", n->op_type,
+                 eb_dtype_name(x->dtype));
+        return 0;
+    }
+    if (!op) {
+        snprintf(why, len, "op %s is not mapped to a oneDNN primitive", n->op_type);
+        return 0;
+    }
+    return op->check ? op->check(g, node, op->arg, why, len) : 1;
 }

@@ -206,35 +206,3 @@ int eb_dnnl__check_reshape(const eb_graph *g, int node, int arg, char *why, size
     }
     return 1;
 }
-
-int eb_dnnl_node_supported(const eb_graph *g, int node, char *why, size_t len)
-{
-    const eb_node *n = &g->nodes[node];
-    const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);
-    if (!eb_delegate_node_shaped(g, n, why, len))
-        return 0;
-    if (x->rank > 5 || y->rank > 5 || x->rank == 0) {
-        snprintf(why, len, "rank %d is outside oneDNN's 1..5 here", x->rank);
-        return 0;
-    }
-    for (int k = 1; k < n->n_outputs; k++)
-        if (n->outputs[k] >= 0) {
-            snprintf(why, len, "optional output %d is not produced", k);
-            return 0;
-        }
-    if (eb_delegate_is_const(g, n->outputs[0]))
-        return 1; /* computed at prepare (delegate_const.h) */
-    const eb_dnnl_op *op = eb_dnnl_op_find(n->op_type);
-    if (op && op->any_dtype)
-        return op->check(g, node, op->arg, why, len);
-    if (x->dtype != EB_DT_F32 || y->dtype != EB_DT_F32) {
-        snprintf(why, len, "%s on %s: this delegate runs float32 primitives", n->op_type,
-                 eb_dtype_name(x->dtype));
-        return 0;
-    }
-    if (!op) {
-        snprintf(why, len, "op %s is not mapped to a oneDNN primitive", n->op_type);
-        return 0;
-    }
-    return op->check ? op->check(g, node, op->arg, why, len) : 1;
-}

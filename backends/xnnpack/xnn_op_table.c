@@ -1,5 +1,10 @@
-/* The xnnpack delegate's op table (xnn_op_table.h). */
+/* The xnnpack delegate's op table (xnn_op_table.h), and the two
+ * dispatches through it: whether a node is taken, and emitting one. */
+#include <stdio.h>
 #include <string.h>
+
+#include "backends/delegate/delegate_const.h"
+#include "backends/delegate/delegate_support.h"
 
 #include "backends/xnnpack/xnn_op_table.h"
 
@@ -57,4 +62,54 @@ const char *const *eb_xnn_op_names(void)
         names[i] = ops[i].op;
     names[N_OPS] = NULL;
     return names;
+}
+
+int eb_xnn_node_supported(const eb_graph *g, int node, char *why, size_t len)
+{
+    const eb_node *n = &g->nodes[node];
+    const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);
+    if (!eb_delegate_node_shaped(g, n, why, len))
+        return 0;
+    for (int k = 1; k < n->n_outputs; k++)
+        if (n->outputs[k] >= 0) {
+            snprintf(why, len, "optional output %d is not produced by XNNPACK", k);
+            return 0;
+        }
+    if (eb_delegate_is_const(g, n->outputs[0]))
+        return 1; /* computed at prepare (delegate_const.h) */
+    const eb_xnn_op *op = eb_xnn_op_find(n->op_type);
+    if (op && op->any_dtype)
+        return op->check(g, node, why, len);
+    if (x->dtype != EB_DT_F32 || y->dtype != EB_DT_F32) {
+        snprintf(why, len, "%s on %s: XNNPACK's subgraph takes float32 here (int8 through QDQ groups)",
+                 n->op_type, eb_dtype_name(x->dtype));
+        return 0;
+    }
+    if (!op) {
+        snprintf(why, len, "op %s is not mapped to XNNPACK", n->op_type);
+        return 0;
+    }
+    return op->check ? op->check(g, node, why, len) : 1;
+}
+
+eb_status eb_xnn__emit_node(builder *b, int i)
+{
+    const eb_graph *g = b->g;
+    const eb_node *n = &g->nodes[i];
+    int yt = n->outputs[0];
+    if (eb_xnn_const_input(g, yt) || b->skip[i])
+        return EB_OK; /* a constant read by its consumers, or part of an int8 group */
+    q8_group m;
+    if (eb_xnn__match_q8(b, i, &m))
+        return eb_xnn__emit_q8(b, n, &m);
+    const eb_xnn_op *op = eb_xnn_op_find(n->op_type);
+    if (!op) {
+        snprintf(b->msg, b->len, "xnnpack: node '%s': op %s not mapped", n->name, n->op_type);
+        return EB_ERR_UNSUPPORTED;
+    }
+    uint32_t out;
+    eb_status s;
+    if ((s = eb_xnn__value(b, yt, &out)) != EB_OK)
+        return s;
+    return op->emit(b, n, op->arg, out);
 }

@@ -222,25 +222,3 @@ eb_status eb_xnn__emit_reshape(builder *b, const eb_node *n, int arg, uint32_t o
     enum xnn_status xs = xnn_define_static_reshape(b->sg, r, d, in, out, 0);
     return xs == xnn_status_success ? EB_OK : eb_xnn__xfail(b, xs, n->op_type, n);
 }
-
-eb_status eb_xnn__emit_node(builder *b, int i)
-{
-    const eb_graph *g = b->g;
-    const eb_node *n = &g->nodes[i];
-    int yt = n->outputs[0];
-    if (eb_xnn_const_input(g, yt) || b->skip[i])
-        return EB_OK; /* a constant read by its consumers, or part of an int8 group */
-    q8_group m;
-    if (eb_xnn__match_q8(b, i, &m))
-        return eb_xnn__emit_q8(b, n, &m);
-    const eb_xnn_op *op = eb_xnn_op_find(n->op_type);
-    if (!op) {
-        snprintf(b->msg, b->len, "xnnpack: node '%s': op %s not mapped", n->name, n->op_type);
-        return EB_ERR_UNSUPPORTED;
-    }
-    uint32_t out;
-    eb_status s;
-    if ((s = eb_xnn__value(b, yt, &out)) != EB_OK)
-        return s;
-    return op->emit(b, n, op->arg, out);
-}

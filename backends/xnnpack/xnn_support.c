@@ -6,7 +6,7 @@
 #include "backends/delegate/delegate_const.h"
 #include "backends/delegate/delegate_support.h"
 #include "backends/xnnpack/xnn_internal.h"
-#include "backends/xnnpack/xnn_op_table.h"
+#include "backends/xnnpack/xnn_op_table.h" /* the checks it lists */
 
 static int is_op(const eb_node *n, const char *op) { return strcmp(n->op_type, op) == 0; }
 
@@ -291,32 +291,4 @@ int eb_xnn__check_softmax(const eb_graph *g, int node, char *why, size_t len)
         return 0;
     }
     return 1;
-}
-
-int eb_xnn_node_supported(const eb_graph *g, int node, char *why, size_t len)
-{
-    const eb_node *n = &g->nodes[node];
-    const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);
-    if (!eb_delegate_node_shaped(g, n, why, len))
-        return 0;
-    for (int k = 1; k < n->n_outputs; k++)
-        if (n->outputs[k] >= 0) {
-            snprintf(why, len, "optional output %d is not produced by XNNPACK", k);
-            return 0;
-        }
-    if (eb_delegate_is_const(g, n->outputs[0]))
-        return 1; /* computed at prepare (delegate_const.h) */
-    const eb_xnn_op *op = eb_xnn_op_find(n->op_type);
-    if (op && op->any_dtype)
-        return op->check(g, node, why, len);
-    if (!dt_ok(x) || !dt_ok(y)) {
-        snprintf(why, len, "%s on %s: XNNPACK's subgraph takes float32 here (int8 through QDQ groups)",
-                 n->op_type, eb_dtype_name(x->dtype));
-        return 0;
-    }
-    if (!op) {
-        snprintf(why, len, "op %s is not mapped to XNNPACK", n->op_type);
-        return 0;
-    }
-    return op->check ? op->check(g, node, why, len) : 1;
 }
