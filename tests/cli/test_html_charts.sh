@@ -37,14 +37,14 @@ backends:
   - {name: chaos, options: {mode: ok, delay_us: 200}}
 run:
   warmup: {iterations: 2, min_time_ms: 0}
-  measure: {iterations: 60, min_time_ms: 0}
+  measure: {iterations: 40, min_time_ms: 0}
 conditions:
   - {name: clean, kind: plain}
   - {name: noise, kind: noise, sigma: [0.1, 0.3], seed: 1}
   - {name: noise-drift, kind: noise, seed: 2, drift: {param: sigma, from: 0.0, to: 0.4}}
 YAML
 run_eb 0 run "$WORK/s.yaml" -o "$WORK/a.h5" --device-id board-a --quiet
-run_eb 0 run "$WORK/s.yaml" -o "$WORK/b.h5" --device-id board-b --quiet --backend ref --backend simd
+run_eb 0 run "$WORK/s.yaml" -o "$WORK/b.h5" --device-id board-b --quiet --backend simd
 run_eb 0 merge "$WORK/a.h5" "$WORK/b.h5" -o "$WORK/m.h5" --quiet
 run_eb 0 report "$WORK/m.h5" --format html -o "$WORK/r.html"
 H="$WORK/r.html"
