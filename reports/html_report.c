@@ -3,7 +3,10 @@
  * the file can be mailed, attached to a CI job or opened offline.
  *
  * Sections: the source (file, tool, command), a summary table with one row
- * per cell (repetitions pooled), failures, then each chart of
+ * per cell (repetitions pooled, a column per identity field), failures, the
+ * run table (the text report's columns, device and scenario included), the
+ * by-device table (more than one device) and the variant tables (the
+ * variants report's rows, stability verdict included), then each chart of
  * eb_plot_kinds() — or, where a chart has nothing to show, one line saying
  * why ("not measured"), never an empty or zero-filled chart. */
 #include <math.h>
@@ -12,6 +15,8 @@
 #include "common/escape.h"
 #include "reports/plot.h"
 #include "reports/render.h"
+#include "reports/render_devices.h"
+#include "reports/render_internal.h"
 #include "reports/svg.h"
 #include "results/backend_label.h"
 #include "results/results.h"
@@ -23,7 +28,8 @@ static const char *const style =
     "th{background:#f0f0f0}td.l,th.l{text-align:left}"
     ".bad{color:#b00020;font-weight:bold}.warn{color:#a66}"
     "figure{margin:12px 0}p.empty{color:#666;font-style:italic}"
-    "code{background:#f4f4f4;padding:1px 3px}";
+    "code{background:#f4f4f4;padding:1px 3px}h3{font-size:14px;margin:14px 0 4px}"
+    "svg.eb-chart{max-width:100%;height:auto}";
 
 static void cell_num(FILE *f, int has, double v, const char *fmt)
 {
@@ -38,7 +44,9 @@ static void cell_num(FILE *f, int has, double v, const char *fmt)
 
 static void summary_table(FILE *f, const eb_results *r, const eb_cells *cs)
 {
-    fputs("<h2 id=\"summary\">Summary</h2>\n<table>\n<tr><th class=\"l\">cell</th><th class=\"l\">status</th>"
+    fputs("<h2 id=\"summary\">Summary</h2>\n<table>\n<tr><th class=\"l\">device</th>"
+          "<th class=\"l\">scenario</th><th class=\"l\">backend</th><th class=\"l\">variant</th>"
+          "<th class=\"l\">condition</th><th class=\"l\">sweep</th><th class=\"l\">status</th>"
           "<th>runs</th><th>n</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>peak MiB</th>"
           "<th>model MiB</th><th>top-1</th><th>energy mJ/inf</th><th>% of peak</th>"
           "<th class=\"l\">stability</th></tr>\n",
@@ -46,9 +54,20 @@ static void summary_table(FILE *f, const eb_results *r, const eb_cells *cs)
     for (size_t i = 0; i < cs->n; i++) {
         const eb_cell *c = &cs->cells[i];
         double v;
-        fputs("<tr><td class=\"l\">", f);
-        eb_xml_text(f, c->label);
-        fputs("</td><td class=\"l\">", f);
+        /* the cell's identity, a column per field (the label joins them) */
+        char backend[EB_BACKEND_LABEL_MAX];
+        eb_backend_label(c->first, backend, sizeof backend);
+        const char *id[6] = {c->first->device, c->first->scenario, backend, c->first->variant,
+                             c->first->condition, c->first->sweep};
+        fputs("<tr>", f);
+        for (int k = 0; k < 6; k++) {
+            fputs("<td class=\"l\">", f);
+            eb_xml_text(f, id[k][0] ? id[k] : "–");
+            if (k == 5 && c->occurrence)
+                fprintf(f, " #%d", c->occurrence + 1);
+            fputs("</td>", f);
+        }
+        fputs("<td class=\"l\">", f);
         if (c->bad) {
             fputs("<span class=\"bad\">", f);
             eb_xml_text(f, eb_run_status_str(c->bad->status));
@@ -128,6 +147,60 @@ static void summary_table(FILE *f, const eb_results *r, const eb_cells *cs)
     }
 }
 
+/* Every run, one row each: the text and Markdown table's cells
+ * (render_internal.h, device and scenario included), in a <details> so
+ * that a long file keeps the charts near the top. */
+static void runs_table(FILE *f, const eb_results *r)
+{
+    int n = (int)r->n_runs;
+    eb_render__unit u = eb_render__pick_unit(r->runs, n);
+    char cells[EB_RENDER__N_COLS][EB_RENDER__CELL];
+    char h[64];
+    fprintf(f, "<h2 id=\"runs\">Runs</h2>\n<details><summary>%d runs, one row each "
+               "(latency in %s)</summary>\n<table>\n<tr>",
+            n, u.name);
+    for (int k = 0; k < EB_RENDER__N_COLS; k++) {
+        eb_render__header(h, sizeof h, k, &u);
+        fprintf(f, "<th%s>", eb_render__columns[k].numeric ? "" : " class=\"l\"");
+        eb_xml_text(f, h);
+        fputs("</th>", f);
+    }
+    fputs("</tr>\n", f);
+    for (int i = 0; i < n; i++) {
+        const eb_run_record *q = &r->runs[i];
+        eb_render__cells(q, &u, cells);
+        fputs("<tr>", f);
+        for (int k = 0; k < EB_RENDER__N_COLS; k++) {
+            int warn = strcmp(cells[k], "unstable") == 0 ||
+                       (strcmp(eb_render__columns[k].header, "status") == 0 && q->status != EB_RUN_OK);
+            fprintf(f, "<td%s>%s", eb_render__columns[k].numeric ? "" : " class=\"l\"",
+                    warn ? "<span class=\"warn\">" : "");
+            eb_xml_text(f, cells[k]);
+            fprintf(f, "%s</td>", warn ? "</span>" : "");
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n</details>\n", f);
+}
+
+/* The variants report's tables, where a group has more than one variant. */
+static int variants_section(FILE *f, const eb_results *r)
+{
+    int n = (int)r->n_runs, multi = 0;
+    for (int i = 1; i < n && !multi; i++)
+        multi = strcmp(r->runs[i].variant, r->runs[0].variant) != 0;
+    fputs("<h2 id=\"variants\">Variants</h2>\n", f);
+    if (!multi) {
+        fputs("<p class=\"empty\">Not shown: every run is of one variant.</p>\n", f);
+        return 0;
+    }
+    eb_render__unit u = eb_render__pick_unit(r->runs, n);
+    fputs("<p>", f);
+    eb_xml_text(f, eb_render__variants_intro);
+    fputs("</p>\n", f);
+    return eb_render__variant_tables(f, r->runs, n, &u, 1);
+}
+
 int eb_render_html(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n)
 {
     eb_results tmp;
@@ -158,7 +231,10 @@ int eb_render_html(FILE *f, const eb_report_meta *meta, const eb_run_record *run
     fprintf(f, "<li>%zu runs in %zu cells</li>\n</ul>\n", r->n_runs, cs->n);
     int n_kinds;
     const eb_plot_kind *kinds = eb_plot_kinds(&n_kinds);
-    fputs("<nav><a href=\"#summary\">Summary</a>", f);
+    fputs("<nav><a href=\"#summary\">Summary</a> · <a href=\"#runs\">Runs</a> · "
+          "<a href=\"#variants\">Variants</a>", f);
+    if (eb_render__n_devices(r->runs, (int)r->n_runs) > 1)
+        fputs(" · <a href=\"#by_device\">By device</a>", f);
     for (int k = 0; k < n_kinds; k++)
         fprintf(f, " · <a href=\"#%s\">%s</a>", kinds[k].name, kinds[k].title);
     fputs("</nav>\n", f);
@@ -166,8 +242,15 @@ int eb_render_html(FILE *f, const eb_report_meta *meta, const eb_run_record *run
         fputs("<h2 id=\"summary\">Summary</h2>\n<p class=\"empty\">No runs.</p>\n", f);
     else
         summary_table(f, r, cs);
-    eb_plot_input in = {.results = r, .cells = cs, .standalone = 0};
     int rc = 0;
+    if (r->n_runs) {
+        runs_table(f, r);
+        eb_render__unit u = eb_render__pick_unit(r->runs, (int)r->n_runs);
+        if (eb_render__by_device(f, r->runs, (int)r->n_runs, &u, EB_RENDER__HTML) != 0 ||
+            variants_section(f, r) != 0)
+            rc = -1;
+    }
+    eb_plot_input in = {.results = r, .cells = cs, .standalone = 0};
     for (int k = 0; k < n_kinds; k++) {
         fprintf(f, "<h2 id=\"%s\">%s</h2>\n<figure>\n", kinds[k].name, kinds[k].title);
         char why[256] = "";

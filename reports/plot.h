@@ -6,15 +6,22 @@
  *
  * Charts (one table, read by the HTML report and `report --format svg`):
  *   latency_cdf       cumulative distribution of latency, one line per cell
- *   latency_timeline  latency over time per cell (first ok run), with
+ *   latency_timeline  latency over time, a panel per cell (first ok run),
+ *                     the axis top at p99.9 with marks for bins above it,
  *                     temperature / frequency when recorded
  *   accuracy_severity top-1 against the swept numeric parameter of a
  *                     condition (noise level, ...)
- *   tradeoff          latency against accuracy, marker area = model size,
- *                     colour = device: the compression variants across devices
+ *   accuracy_drift    rolling top-1 against the drifting parameter of a
+ *                     condition with drift (per-sample accuracy datasets)
+ *   tradeoff          latency against accuracy, a panel per condition:
+ *                     the compression variants across backends
  *   roofline          achieved GFLOP/s against FLOPs per model byte, with
  *                     the device's peak (peak_gflops_fp32 / peak_gops_int8
- *                     device attributes) as the roof */
+ *                     device attributes) as the roof
+ *
+ * Every chart reads the same way (plot_style.h): colour = backend (with the
+ * sweep point), marker / dash = variant, a panel per condition and device,
+ * the key below the panels. A chart is one <svg> (panels inside it). */
 #ifndef EB_PLOT_H
 #define EB_PLOT_H
 
@@ -22,7 +29,7 @@
 
 #include "reports/compare_cells.h"
 
-/* Timelines in one HTML report (one chart per cell); the rest are listed. */
+/* Timeline panels in one HTML report (one per cell); the rest are counted. */
 #define EB_PLOT_MAX_TIMELINES 24
 
 typedef struct eb_plot_input {
@@ -31,10 +38,9 @@ typedef struct eb_plot_input {
     int standalone;            /* write a standalone .svg (XML declaration) */
 } eb_plot_input;
 
-/* Draw the chart(s) into f. Returns the number of charts written (0 when
- * there is nothing to show; why_empty then says why), or -1 on a write
- * error. Several charts (one per cell) are written one after another; when
- * not all are drawn, why_empty says so with a count of charts written. */
+/* Draw the chart into f. Returns 1 when written (why_empty may then hold a
+ * note: labels left out, cells not drawn), 0 when there is nothing to show
+ * (why_empty says why), or -1 on a write error. */
 typedef int (*eb_plot_fn)(FILE *f, const eb_plot_input *in, char *why_empty, size_t why_len);
 
 typedef struct eb_plot_kind {
@@ -49,6 +55,7 @@ const eb_plot_kind *eb_plot_kinds(int *count);
 int eb_plot_latency_cdf(FILE *f, const eb_plot_input *in, char *why, size_t why_len);
 int eb_plot_latency_timeline(FILE *f, const eb_plot_input *in, char *why, size_t why_len);
 int eb_plot_accuracy_severity(FILE *f, const eb_plot_input *in, char *why, size_t why_len);
+int eb_plot_accuracy_drift(FILE *f, const eb_plot_input *in, char *why, size_t why_len);
 int eb_plot_tradeoff(FILE *f, const eb_plot_input *in, char *why, size_t why_len);
 int eb_plot_roofline(FILE *f, const eb_plot_input *in, char *why, size_t why_len);
 

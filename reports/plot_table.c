@@ -10,6 +10,7 @@ static const eb_plot_kind kinds[] = {
     {"latency_cdf", "Latency distribution", eb_plot_latency_cdf, 0},
     {"latency_timeline", "Latency over time", eb_plot_latency_timeline, 1},
     {"accuracy_severity", "Accuracy against severity", eb_plot_accuracy_severity, 0},
+    {"accuracy_drift", "Accuracy under drift", eb_plot_accuracy_drift, 0},
     {"tradeoff", "Latency, accuracy and size of the variants", eb_plot_tradeoff, 0},
     {"roofline", "Efficiency against the device peak", eb_plot_roofline, 0},
 };

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/escape.h"
 #include "reports/render_devices.h"
 #include "results/backend_label.h"
 #include "results/cell_key.h"
@@ -161,6 +162,39 @@ int eb_render__by_device(FILE *f, const eb_run_record *runs, int n, const eb_ren
         }
     }
 
+    if (markdown == EB_RENDER__HTML) {
+        fprintf(f, "<h2 id=\"by_device\">By device: p50 %s (ratio to ", u->name);
+        eb_xml_text(f, devs[0]);
+        fputs(")</h2>\n<table>\n<tr><th class=\"l\">cell</th>", f);
+        for (int d = 0; d < n_dev; d++) {
+            fputs("<th>", f);
+            eb_xml_text(f, devs[d]);
+            fputs("</th>", f);
+        }
+        fputs("</tr>\n", f);
+        for (int k = 0; k < nk; k++) {
+            fputs("<tr><td class=\"l\">", f);
+            eb_xml_text(f, keys[k]);
+            fputs("</td>", f);
+            for (int d = 0; d < n_dev; d++) {
+                fputs("<td>", f);
+                eb_xml_text(f, cells[k * n_dev + d]);
+                fputs("</td>", f);
+            }
+            fputs("</tr>\n", f);
+        }
+        fputs("</table>\n", f);
+        if (pooled)
+            fputs("<p>[n runs]: the median of the p50s of a device's runs of that cell "
+                  "(repetitions, and runs merged from several files).</p>\n",
+                  f);
+        free(cells);
+        free(devs);
+        free(keys);
+        free(cell_of);
+        free(first);
+        return 0;
+    }
     fprintf(f, markdown ? "\n## By device: p50 %s (ratio to %s)\n\n"
                         : "\nBy device: p50 %s (ratio to %s)\n",
             u->name, devs[0]);

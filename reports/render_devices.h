@@ -13,8 +13,11 @@
 /* Number of distinct device ids in runs[0..n). */
 int eb_render__n_devices(const eb_run_record *runs, int n);
 
+enum { EB_RENDER__TEXT = 0, EB_RENDER__MD = 1, EB_RENDER__HTML = 2 };
+
 /* Write the section (nothing when the runs come from fewer than two
- * devices). markdown != 0: a GitHub table, else aligned text. Where a
+ * devices). markdown: EB_RENDER__MD a GitHub table, EB_RENDER__HTML an
+ * HTML table under an <h2 id="by_device">, else aligned text. Where a
  * device ran the same cell more than once (repetitions, or same-keyed runs
  * of merged files) the cell shows the median of their p50s and "[n runs]".
  * Returns 0, or -1 when out of memory. */

@@ -67,6 +67,14 @@ int eb_render__metric_names(const eb_run_record *runs, int n, const char ***name
  * 0 when r has no k-th output checked. */
 int eb_render__golden_line(const eb_run_record *r, int k, char *buf, size_t cap);
 
+/* The variant tables of the variants report (render_variants.c): one per
+ * device, backend, condition and sweep point, a row per variant run, as
+ * Markdown (html 0) or HTML tables (html 1). 0, or -1 on a write error or
+ * out of memory. eb_render__variants_intro explains the columns. */
+int eb_render__variant_tables(FILE *f, const eb_run_record *runs, int n, const eb_render__unit *u,
+                              int html);
+extern const char *const eb_render__variants_intro;
+
 /* The shortest %.*g that reads back to the same double (integral values
  * below 2^53 without exponent: "812345"); v must be finite. */
 void eb_render__num(FILE *f, double v);

@@ -95,11 +95,12 @@ static void test_cdf_draws_one_line_per_cell_with_samples(void **state)
     assert_int_equal(count(o.buf, "<polyline class=\"eb-series\""), 3);
     assert_non_null(strstr(o.buf, "board/ref/int8/plain threads=1"));
     free(o.buf);
-    /* one timeline per cell with samples */
+    /* one chart, a timeline panel per cell with samples */
     open_out(&o);
-    assert_int_equal(eb_plot_latency_timeline(o.f, &in, why, sizeof why), 3);
+    assert_int_equal(eb_plot_latency_timeline(o.f, &in, why, sizeof why), 1);
     close_out(&o);
-    assert_int_equal(count(o.buf, "<svg "), 3);
+    assert_int_equal(count(o.buf, "<svg "), 1);
+    assert_int_equal(count(o.buf, "<g class=\"eb-panel\">"), 3);
     assert_null(strstr(o.buf, "temperature")); /* none recorded: no sensor axis */
     free(o.buf);
     eb_cells_free(cs);
@@ -121,9 +122,9 @@ static void test_timelines_stop_at_the_cap_and_say_how_many_are_left(void **stat
     out o;
     open_out(&o);
     char why[256] = "";
-    assert_int_equal(eb_plot_latency_timeline(o.f, &in, why, sizeof why), EB_PLOT_MAX_TIMELINES);
+    assert_int_equal(eb_plot_latency_timeline(o.f, &in, why, sizeof why), 1);
     close_out(&o);
-    assert_int_equal(count(o.buf, "<svg "), EB_PLOT_MAX_TIMELINES);
+    assert_int_equal(count(o.buf, "<g class=\"eb-panel\">"), EB_PLOT_MAX_TIMELINES);
     assert_non_null(strstr(why, "drawn for the first 24 cells; 6 more have samples"));
     free(o.buf);
     eb_cells_free(cs);
@@ -140,7 +141,7 @@ static void test_charts_without_data_say_why_and_draw_nothing(void **state)
     eb_plot_input in = {.results = r, .cells = cs};
     int n;
     const eb_plot_kind *k = eb_plot_kinds(&n);
-    assert_int_equal(n, 5);
+    assert_int_equal(n, 6);
     for (int i = 0; i < n; i++) {
         out o;
         open_out(&o);
@@ -168,8 +169,8 @@ static void test_tradeoff_without_accuracy_plots_size_and_says_so(void **state)
     assert_int_equal(eb_plot_tradeoff(o.f, &in, why, sizeof why), 1);
     close_out(&o);
     assert_non_null(strstr(o.buf, "accuracy not measured"));
-    assert_int_equal(count(o.buf, "<circle class=\"eb-point\""), 3);
-    assert_non_null(strstr(o.buf, "device other"));
+    assert_int_equal(count(o.buf, "class=\"eb-point\""), 3);
+    assert_non_null(strstr(o.buf, ">other · plain</text>")); /* a panel per device */
     free(o.buf);
     eb_cells_free(cs);
     /* with top-1 on two cells, only those two are placed */
@@ -181,7 +182,7 @@ static void test_tradeoff_without_accuracy_plots_size_and_says_so(void **state)
     assert_int_equal(eb_plot_tradeoff(o.f, &in, why, sizeof why), 1);
     close_out(&o);
     assert_null(strstr(o.buf, "accuracy not measured"));
-    assert_int_equal(count(o.buf, "<circle class=\"eb-point\""), 2);
+    assert_int_equal(count(o.buf, "class=\"eb-point\""), 2);
     free(o.buf);
     eb_cells_free(cs);
     fx_free(r);
@@ -218,9 +219,10 @@ static void test_roofline_needs_flops_and_the_device_peak(void **state)
     assert_int_equal(eb_plot_roofline(o.f, &in, why, sizeof why), 1);
     close_out(&o);
     assert_non_null(strstr(o.buf, "board peak 10 GFLOP/s"));
-    const char *lab = strstr(o.buf, "fp32@ref ");
+    const char *lab = strstr(o.buf, "class=\"eb-label\"");
     assert_non_null(lab);
-    assert_true(fabs(atof(lab + 9) - 20.0) < 1.0); /* "% of peak" beside the point */
+    lab = strchr(lab, '>');
+    assert_true(fabs(atof(lab + 1) - 20.0) < 1.0); /* "% of peak" beside the point */
     free(o.buf);
     eb_cells_free(cs);
     fx_free(r);
@@ -247,14 +249,19 @@ static void test_accuracy_severity_follows_the_swept_condition_parameter(void **
     char why[128];
     assert_int_equal(eb_plot_accuracy_severity(o.f, &in, why, sizeof why), 1);
     close_out(&o);
-    assert_non_null(strstr(o.buf, "Top-1 against sigma of condition &#39;noise&#39;"));
+    assert_non_null(strstr(o.buf, "noise: top-1 against sigma"));
     assert_int_equal(count(o.buf, "<circle class=\"eb-point\""), 3);
     /* the line joins the points in order of sigma: 0.1, 0.2, 0.4 */
-    const char *pl = strstr(o.buf, "<polyline class=\"eb-series\"");
-    assert_non_null(pl);
-    double x1, y1, x2, y2, x3, y3;
-    assert_int_equal(sscanf(strstr(pl, "points=\"") + 8, "%lf,%lf %lf,%lf %lf,%lf", &x1, &y1, &x2, &y2, &x3, &y3), 6);
-    assert_true(x1 < x2 && x2 < x3 && y1 < y2 && y2 < y3); /* larger y px = lower top-1 */
+    const char *pl = o.buf;
+    int segments = 0;
+    while ((pl = strstr(pl, "<polyline class=\"eb-series\""))) {
+        double x1, y1, x2, y2;
+        pl = strstr(pl, "points=\"") + 8;
+        assert_int_equal(sscanf(pl, "%lf,%lf %lf,%lf", &x1, &y1, &x2, &y2), 4);
+        assert_true(x1 < x2 && y1 < y2); /* larger y px = lower top-1 */
+        segments++;
+    }
+    assert_int_equal(segments, 2);
     free(o.buf);
     eb_cells_free(cs);
     fx_free(r);
@@ -273,7 +280,9 @@ static void test_html_report_is_self_contained_with_inline_charts(void **state)
     assert_true(strncmp(o.buf, "<!DOCTYPE html>\n<html lang=\"en\">", 32) == 0);
     assert_non_null(strstr(o.buf, "<li>results: <code>r.h5 &lt;x&gt;</code></li>"));
     assert_non_null(strstr(o.buf, "<h2 id=\"summary\">Summary</h2>"));
-    assert_int_equal(count(o.buf, "<svg "), 5); /* CDF, 3 timelines, trade-off */
+    assert_int_equal(count(o.buf, "<svg "), 3); /* CDF, timelines (a panel per cell), trade-off */
+    assert_non_null(strstr(o.buf, "<h2 id=\"runs\">Runs</h2>"));
+    assert_non_null(strstr(o.buf, "<h2 id=\"variants\">Variants</h2>"));
     assert_non_null(strstr(o.buf, "Not drawn: no cell records flops_per_inference"));
     assert_non_null(strstr(o.buf, "<span class=\"bad\">timeout</span>"));
     /* nothing fetched from anywhere: no scripts, links or external references */

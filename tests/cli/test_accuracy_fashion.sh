@@ -114,13 +114,13 @@ CHECKS=$((CHECKS + 1))
     { fail "the independent h5py check of the variants results failed"; tail -5 "$WORK/check" >&2; }
 run_eb 0 report "$WORK/v.h5" --format variants
 expect_in "$WORK/out" '^## .* · ref · noise-drift · 1 thread'
-expect_in "$WORK/out" '^\| fp32 \| ok \| [0-9.]+ \| [0-9.]+ \| (yes|\*\*no\*\*) \| [0-9.]+ MiB \| 414\.9 KiB \| [0-9.]+ KiB \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| \(reference\) \| - \| - \|$'
-expect_in "$WORK/out" '^\| int8 \| ok \| [0-9.]+ \| [0-9.]+ \| (yes|\*\*no\*\*) \| .* \| 110\.4 KiB \| [0-9.]+ KiB \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [-+][0-9.]+ \(p=[0-9.e+-]+\) \| [0-9.]+ \| [0-9.]+ \|$'
+expect_in "$WORK/out" '^\| fp32 \| ok \| [0-9.]+ \| [0-9.]+ \| (stable|unstable \(CV [0-9]+%\)) \| [0-9.]+ MiB \| 414\.9 KiB \| [0-9.]+ KiB \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| \(reference\) \| - \| - \|$'
+expect_in "$WORK/out" '^\| int8 \| ok \| .* \| 110\.4 KiB \| [0-9.]+ KiB \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [-+][0-9.]+ \(p=[0-9.e+-]+\) \| [0-9.]+ \| [0-9.]+ \|$'
 
 # 2b. the same variant across backends, and the stability of each latency:
 #     fp32 and int8 on ref and simd; the samples are then replaced by seeded
 #     ones (tests/tools/eb_synth_results) so which runs are stable is known:
-#     tight samples -> "yes"; 30% long tails -> "**no**" and the reason
+#     tight samples -> "stable"; 30% long tails -> "unstable (CV ..)" and the reason
 #     under the table
 cat >"$WORK/xb.yaml" <<YAML
 edgebench: 1
@@ -144,8 +144,8 @@ CHECKS=$((CHECKS + 2))
 run_eb 0 report "$WORK/tight.h5" --format variants
 expect_in "$WORK/out" '^# The same variant across backends'
 expect_in "$WORK/out" '^## int8 · [^·]+ · plain · 1 thread$'
-expect_in "$WORK/out" '^\| ref \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| yes \| [0-9.]+ \| [0-9.]+ \|$'
-expect_in "$WORK/out" '^\| simd \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| yes \| [0-9.]+ \| [0-9.]+ \|$'
+expect_in "$WORK/out" '^\| ref \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| stable \| [0-9.]+ \| [0-9.]+ \|$'
+expect_in "$WORK/out" '^\| simd \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| stable \| [0-9.]+ \| [0-9.]+ \|$'
 expect_not_in "$WORK/out" 'unstable latency'
 CHECKS=$((CHECKS + 1))
 "$PY" - "$WORK/tight.h5" "$WORK/out" <<'PYEOF' || fail "the across-backends tables disagree with the file"
@@ -170,9 +170,9 @@ for l in lines:
 assert seen == 4, seen
 PYEOF
 run_eb 0 report "$WORK/tails.h5" --format variants
-expect_in "$WORK/out" '^\| fp32 \| ok \| [0-9.]+ \| [0-9.]+ \| \*\*no\*\* \|'
+expect_in "$WORK/out" '^\| fp32 \| ok \| [0-9.]+ \| [0-9.]+ \| unstable \(CV [0-9]+%\) \|'
 expect_in "$WORK/out" '^- int8: unstable latency \(.*outliers [0-9.]+% > 2%.*\): compare its p50 with care$'
-expect_in "$WORK/out" '^\| simd \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| \*\*no\*\* \|'
+expect_in "$WORK/out" '^\| simd \| ok \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| unstable \(CV [0-9]+%\) \|'
 
 # 3. a severity sweep: one cell per sigma, accuracy falling with it
 cat >"$WORK/sweep.yaml" <<YAML
