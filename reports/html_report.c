@@ -95,28 +95,37 @@ static void summary_table(FILE *f, const eb_results *r, const eb_cells *cs)
         double a, p;
         int eff = eb_plot_efficiency(r, c, &a, &p);
         cell_num(f, eff, eff ? 100 * a / p : NAN, "%.1f");
+        /* the verdicts short, their reasons in the tooltip: a sentence per
+         * cell made the table's rows a screen tall */
         fputs("<td class=\"l\">", f);
         if (c->summary.n == 0)
             fputs("–", f);
         else if (c->summary.stable)
             fputs("stable", f);
         else {
-            fputs("<span class=\"warn\">", f);
+            fputs("<span class=\"warn\" title=\"", f);
             eb_xml_text(f, c->summary.stability);
-            fputs("</span>", f);
+            if (isfinite(c->summary.cv))
+                fprintf(f, "\">unstable (CV %.0f%%)</span>", 100 * c->summary.cv);
+            else
+                fputs("\">unstable</span>", f);
         }
         const char *thr = c->n_ok ? eb_run_record_text(c->runs[0], "throttled") : NULL;
         if (thr && thr[0] && strncmp(thr, "no", 2) != 0) { /* "no: ..." = not throttled */
-            fputs(" <span class=\"warn\">throttled: ", f);
+            fputs(" <span class=\"warn\" title=\"", f);
             eb_xml_text(f, thr);
-            fputs("</span>", f);
+            fputs("\">throttled</span>", f);
         }
         /* less CPU than asked for: other processes, not a throttled device */
         const char *cl = c->n_ok ? eb_run_record_text(c->runs[0], "competing_load") : NULL;
         if (cl && strncmp(cl, "yes", 3) == 0) {
-            fputs(" <span class=\"warn\">competing load: ", f);
+            double share;
+            fputs(" <span class=\"warn\" title=\"", f);
             eb_xml_text(f, cl);
-            fputs("</span>", f);
+            if (eb_run_record_metric(c->runs[0], "cpu_share", &share) && isfinite(share))
+                fprintf(f, "\">competing load (%.0f%% CPU)</span>", 100 * share);
+            else
+                fputs("\">competing load</span>", f);
         }
         fputs("</td></tr>\n", f);
     }
