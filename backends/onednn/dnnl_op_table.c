@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backends/delegate/delegate_const.h"
+#include "backends/delegate/delegate_op_table.h"
 #include "backends/delegate/delegate_support.h"
 
 #include "backends/onednn/dnnl_op_table.h"
@@ -46,19 +47,14 @@ static const eb_dnnl_op ops[] = {
 
 const eb_dnnl_op *eb_dnnl_op_find(const char *op)
 {
-    for (size_t i = 0; i < N_OPS; i++)
-        if (strcmp(ops[i].op, op) == 0)
-            return &ops[i];
-    return NULL;
+    return eb_delegate_op_find(ops, N_OPS, sizeof ops[0], op);
 }
 
 const char *const *eb_dnnl_op_names(void)
 {
     /* filled from the table; every fill writes the same values */
     static const char *names[N_OPS + 1];
-    for (size_t i = 0; i < N_OPS; i++)
-        names[i] = ops[i].op;
-    names[N_OPS] = NULL;
+    eb_delegate_op_names(ops, N_OPS, sizeof ops[0], names);
     return names;
 }
 

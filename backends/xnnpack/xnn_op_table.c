@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backends/delegate/delegate_const.h"
+#include "backends/delegate/delegate_op_table.h"
 #include "backends/delegate/delegate_support.h"
 
 #include "backends/xnnpack/xnn_op_table.h"
@@ -47,20 +48,14 @@ static const eb_xnn_op ops[] = {
 
 const eb_xnn_op *eb_xnn_op_find(const char *op)
 {
-    for (size_t i = 0; i < N_OPS; i++)
-        if (strcmp(ops[i].op, op) == 0)
-            return &ops[i];
-    return NULL;
+    return eb_delegate_op_find(ops, N_OPS, sizeof ops[0], op);
 }
 
 const char *const *eb_xnn_op_names(void)
 {
-    /* filled once from the table; plugins load single-threaded (the
-     * registry), and every fill writes the same values */
+    /* filled from the table; every fill writes the same values */
     static const char *names[N_OPS + 1];
-    for (size_t i = 0; i < N_OPS; i++)
-        names[i] = ops[i].op;
-    names[N_OPS] = NULL;
+    eb_delegate_op_names(ops, N_OPS, sizeof ops[0], names);
     return names;
 }
 
