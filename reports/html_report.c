@@ -103,12 +103,13 @@ static void summary_table(FILE *f, const eb_results *r, const eb_cells *cs)
         else if (c->summary.stable)
             fputs("stable", f);
         else {
+            char verdict[96];
+            eb_stability_short(&c->summary, verdict, sizeof verdict);
             fputs("<span class=\"warn\" title=\"", f);
             eb_xml_text(f, c->summary.stability);
-            if (isfinite(c->summary.cv))
-                fprintf(f, "\">unstable (CV %.0f%%)</span>", 100 * c->summary.cv);
-            else
-                fputs("\">unstable</span>", f);
+            fputs("\">", f);
+            eb_xml_text(f, verdict);
+            fputs("</span>", f);
         }
         const char *thr = c->n_ok ? eb_run_record_text(c->runs[0], "throttled") : NULL;
         if (thr && thr[0] && strncmp(thr, "no", 2) != 0) { /* "no: ..." = not throttled */

@@ -66,17 +66,13 @@ static const char *const headers[N_COLS] = {
     "variant", "status", "p50", "p99", "stability", "peak RSS", "model size", "gzip",
     "sparsity %", "top-1 %", "top-k %", "Δ top-1 pp", "agreement %", "SNR dB"};
 
-/* The latency verdict: "stable", "unstable (CV 105%)", "-" without samples. */
+/* The latency verdict: "stable", "unstable (CV 105.2%)", "-" without samples. */
 static void stability_cell(char *buf, size_t cap, const eb_run_record *r)
 {
     if (!eb_render__has_samples(r))
         snprintf(buf, cap, "-");
-    else if (r->summary.stable)
-        snprintf(buf, cap, "stable");
-    else if (!isnan(r->summary.cv))
-        snprintf(buf, cap, "unstable (CV %.0f%%)", 100.0 * r->summary.cv);
     else
-        snprintf(buf, cap, "unstable");
+        eb_stability_short(&r->summary, buf, cap);
 }
 
 /* One row's cells as plain text. */

@@ -446,6 +446,37 @@ static void test_verdict_can_be_rejudged_from_a_summary(void **state)
     assert_string_equal(s.stability, "stable");
 }
 
+/* The table cell names the first reason, not the CV when the CV passed. */
+static void test_short_verdict_names_the_first_reason(void **state)
+{
+    (void)state;
+    eb_summary s = {0};
+    char buf[96];
+    s.n = 100;
+    s.cv = 0.001;
+    s.outliers = 30;
+    s.drift = NAN;
+    eb_stability_verdict(&s, NULL);
+    eb_stability_short(&s, buf, sizeof buf);
+    assert_string_equal(buf, "unstable (outliers 30.0%)");
+    s.cv = 0.48;
+    eb_stability_verdict(&s, NULL);
+    eb_stability_short(&s, buf, sizeof buf);
+    assert_string_equal(buf, "unstable (CV 48.0%)");
+    s.n = 3;
+    eb_stability_verdict(&s, NULL);
+    eb_stability_short(&s, buf, sizeof buf);
+    assert_string_equal(buf, "unstable (too few samples)");
+    s.n = 100;
+    s.cv = 0.01;
+    s.outliers = 0;
+    eb_stability_verdict(&s, NULL);
+    eb_stability_short(&s, buf, sizeof buf);
+    assert_string_equal(buf, "stable");
+    eb_stability_short(&s, buf, 4); /* truncates, never overruns */
+    assert_string_equal(buf, "sta");
+}
+
 /* McNemar's exact p against scipy.stats.binomtest(min(b, c), b + c, 0.5).pvalue
  * (SciPy 1.10, Debian 12). */
 static void test_mcnemar_exact_p_matches_scipy_binomtest(void **state)
@@ -491,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_high_cv_alone_makes_unstable),
         cmocka_unit_test(test_rules_thresholds_are_applied),
         cmocka_unit_test(test_verdict_can_be_rejudged_from_a_summary),
+        cmocka_unit_test(test_short_verdict_names_the_first_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,3 +84,29 @@ void eb_stability_verdict(eb_summary *s, const eb_stability_rules *rules)
     if (s->stable)
         snprintf(why, cap, "stable");
 }
+
+void eb_stability_short(const eb_summary *s, char *buf, size_t cap)
+{
+    if (s->stable) {
+        snprintf(buf, cap, "stable");
+        return;
+    }
+    /* the first reason up to its threshold (" > ") or detail (" (") */
+    const char *why = s->stability;
+    size_t n = strcspn(why, ";");
+    const char *gt = strstr(why, " > ");
+    const char *par = strstr(why, " (");
+    if (gt && (size_t)(gt - why) < n)
+        n = (size_t)(gt - why);
+    if (par && (size_t)(par - why) < n)
+        n = (size_t)(par - why);
+    if (n == 0) {
+        snprintf(buf, cap, "unstable");
+        return;
+    }
+    /* "cv" is spelled as the tables' headers spell it */
+    if (n >= 3 && strncmp(why, "cv ", 3) == 0)
+        snprintf(buf, cap, "unstable (CV %.*s)", (int)(n - 3), why + 3);
+    else
+        snprintf(buf, cap, "unstable (%.*s)", (int)n, why);
+}

@@ -89,4 +89,11 @@ double eb_drift(const uint64_t *samples, size_t n, uint64_t *scratch);
  * A statistic that is NAN is not a reason. rules NULL = defaults. */
 void eb_stability_verdict(eb_summary *s, const eb_stability_rules *rules);
 
+/* The verdict in a table cell: "stable", or "unstable (" + the first reason
+ * without its threshold + ")", e.g. "unstable (CV 48%)", "unstable
+ * (outliers 29.6%)", "unstable (too few samples)". Read from s->stability
+ * (as stored), so a reader needs no rules; the first reason, because "CV 0%"
+ * beside "unstable" reads as a contradiction when outliers were the cause. */
+void eb_stability_short(const eb_summary *s, char *buf, size_t cap);
+
 #endif
