@@ -13,12 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/clock.h"
 #include "common/escape.h"
-#include "harness/backend/session.h"
+#include "harness/backend/op_profile.h"
 #include "harness/cli/cli.h"
 #include "harness/inputs/random_inputs.h"
-#include "harness/stats/stats.h"
 
 #define MAX_ITERATIONS 100000
 #define MAX_OPTIONS 16
@@ -102,36 +100,13 @@ static int parse_args(int argc, char **argv, prof_opts *o)
     return 0;
 }
 
-static uint64_t median(uint64_t *v, size_t n)
-{
-    eb_sort_u64(v, n);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-typedef struct op_sum {
-    const char *op;
-    int nodes;
-    uint64_t ns;
-} op_sum;
-
-static int by_ns_desc(const void *a, const void *b)
-{
-    uint64_t x = ((const op_sum *)a)->ns, y = ((const op_sum *)b)->ns;
-    return x < y ? 1 : x > y ? -1 : 0;
-}
-
-/* The report. node_med[i] is UINT64_MAX for a node the backend did not time
+/* The report. node_med[i] is EB_OP_UNTIMED for a node the backend did not time
  * (fused into another, folded, or inside a delegate segment). */
-static void print_report(const prof_opts *o, const eb_graph *g, const uint64_t *node_med,
-                         uint64_t infer_med, const op_sum *ops, int n_ops)
+static void print_report(const prof_opts *o, const eb_graph *g, const eb_op_profile *pr,
+                         const eb_op_sum *ops, int n_ops)
 {
-    uint64_t sum = 0;
-    int timed = 0;
-    for (int i = 0; i < g->n_nodes; i++)
-        if (node_med[i] != UINT64_MAX) {
-            sum += node_med[i];
-            timed++;
-        }
+    const uint64_t *node_med = pr->node_ns, infer_med = pr->inference_ns, sum = pr->nodes_sum_ns;
+    int timed = pr->timed;
     double cover = infer_med ? 100.0 * (double)sum / (double)infer_med : 0;
     if (o->json) {
         printf("{\n  \"model\": ");
@@ -147,7 +122,7 @@ static void print_report(const prof_opts *o, const eb_graph *g, const uint64_t *
             eb_json_str(stdout, g->nodes[i].name);
             printf(", \"op\": ");
             eb_json_str(stdout, g->nodes[i].op_type);
-            if (node_med[i] == UINT64_MAX)
+            if (node_med[i] == EB_OP_UNTIMED)
                 printf(", \"median_ns\": null}");
             else
                 printf(", \"median_ns\": %" PRIu64 "}", node_med[i]);
@@ -173,7 +148,7 @@ static void print_report(const prof_opts *o, const eb_graph *g, const uint64_t *
     }
     printf("%-*s  %-*s  %10s  %6s\n", wn, "node", wo, "op", "median µs", "%");
     for (int i = 0; i < g->n_nodes; i++) {
-        if (node_med[i] == UINT64_MAX)
+        if (node_med[i] == EB_OP_UNTIMED)
             printf("%-*.*s  %-*s  %10s  %6s\n", wn, wn, g->nodes[i].name, wo, g->nodes[i].op_type,
                    "-", "-");
         else
@@ -206,8 +181,9 @@ int eb_cmd_profile(int argc, char **argv)
     eb_session ses = {0};
     eb_input_set in = {0};
     eb_value *out = NULL;
-    uint64_t *node_ns = NULL, *samples = NULL, *infer_ns = NULL, *node_med = NULL;
-    op_sum *ops = NULL;
+    eb_op_profile pr = {0};
+    eb_op_sum *ops = NULL;
+    const char **op_names = NULL;
     const eb_registry_entry *e = eb_registry_find(reg, o.backend);
     if (!e || !e->available) {
         if (e)
@@ -242,61 +218,27 @@ int eb_cmd_profile(int argc, char **argv)
         goto done;
     }
     const eb_graph *g = ses.g;
-    size_t nn = (size_t)g->n_nodes, n = (size_t)o.iterations;
-    node_ns = malloc((nn ? nn : 1) * sizeof *node_ns);
-    samples = malloc((nn ? nn : 1) * n * sizeof *samples);
-    infer_ns = malloc(n * sizeof *infer_ns);
-    node_med = malloc((nn ? nn : 1) * sizeof *node_med);
-    ops = calloc(nn ? nn : 1, sizeof *ops);
-    if (!node_ns || !samples || !infer_ns || !node_med || !ops) {
-        fprintf(stderr, "edgebench profile: out of memory for %zu nodes x %zu inferences\n", nn, n);
+    if ((st = eb_op_profile_measure(&ses, in.values, in.n, out, o.warmup, o.iterations, &pr, msg,
+                                    sizeof msg)) != EB_OK) {
+        fprintf(stderr, "edgebench profile: %s\n", msg);
+        rc = eb_exit_for_status(st);
         goto done;
     }
-    for (long i = 0; i < o.warmup + o.iterations; i++) {
-        uint64_t t0 = eb_now_ns();
-        st = be->run(ses.ctx, ses.plan, in.values, in.n, out, g->n_outputs, msg, sizeof msg);
-        uint64_t t1 = eb_now_ns();
-        if (st == EB_OK)
-            st = be->profile(ses.ctx, ses.plan, node_ns, g->n_nodes);
-        if (st != EB_OK) {
-            fprintf(stderr, "edgebench profile: backend '%s': %s\n", o.backend,
-                    msg[0] ? msg : eb_status_str(st));
-            rc = eb_exit_for_status(st);
-            goto done;
-        }
-        if (i < o.warmup)
-            continue;
-        size_t k = (size_t)(i - o.warmup);
-        infer_ns[k] = t1 - t0;
-        for (size_t j = 0; j < nn; j++)
-            samples[j * n + k] = node_ns[j];
+    ops = calloc(g->n_nodes ? (size_t)g->n_nodes : 1, sizeof *ops);
+    op_names = calloc(g->n_nodes ? (size_t)g->n_nodes : 1, sizeof *op_names);
+    if (!ops || !op_names) {
+        fprintf(stderr, "edgebench profile: out of memory\n");
+        goto done;
     }
-    int n_ops = 0;
-    for (size_t j = 0; j < nn; j++) {
-        /* a node is timed when every inference timed it */
-        int timed = 1;
-        for (size_t k = 0; k < n && timed; k++)
-            timed = samples[j * n + k] != UINT64_MAX;
-        node_med[j] = timed ? median(samples + j * n, n) : UINT64_MAX;
-        if (!timed)
-            continue;
-        int k = 0;
-        while (k < n_ops && strcmp(ops[k].op, g->nodes[j].op_type) != 0)
-            k++;
-        if (k == n_ops)
-            ops[n_ops++].op = g->nodes[j].op_type;
-        ops[k].nodes++;
-        ops[k].ns += node_med[j];
-    }
-    qsort(ops, (size_t)n_ops, sizeof *ops, by_ns_desc);
-    print_report(&o, g, node_med, median(infer_ns, n), ops, n_ops);
+    for (int j = 0; j < g->n_nodes; j++)
+        op_names[j] = g->nodes[j].op_type;
+    int n_ops = eb_op_sums(op_names, pr.node_ns, g->n_nodes, ops);
+    print_report(&o, g, &pr, ops, n_ops);
     rc = fflush(stdout) == 0 && !ferror(stdout) ? EB_EXIT_OK : EB_EXIT_RUN;
 done:
     free(ops);
-    free(node_med);
-    free(infer_ns);
-    free(samples);
-    free(node_ns);
+    free(op_names);
+    eb_op_profile_free(&pr);
     if (out)
         eb_session_free_outputs(&ses, out);
     eb_input_set_free(&in);
