@@ -46,6 +46,7 @@ typedef struct eb_cell_job {
     eb_cell_hw_job hw;
     /* raw outputs kept and the golden check (cell_outputs_job.h; "out.<key>" lines) */
     eb_cell_outputs_job outputs;
+    int op_profile_iterations;   /* metrics.op_profile: inferences profiled after the loop; 0 off */
 } eb_cell_job;
 
 typedef struct eb_cell_sink {

@@ -11,6 +11,7 @@
 #include "harness/run/cell.h"
 #include "harness/run/cell_accuracy.h"
 #include "harness/run/cell_outputs.h"
+#include "harness/run/cell_profile.h"
 
 typedef struct infer_ctx {
     const eb_backend *be;
@@ -192,6 +193,10 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
                              .model = job->model_path, .in = &in, .out = out,
                              .stream = acc.stream};
     if ((st = eb_cell_outputs_run(&job->outputs, &os, sink, msg, msg_len)) != EB_OK)
+        goto out;
+    /* per-node profile: another untimed pass (metrics.op_profile) */
+    if ((st = eb_cell_profile_run(job->op_profile_iterations, &ses, in.values, in.n, out, sink, msg,
+                                  msg_len)) != EB_OK)
         goto out;
     if (sink->done)
         sink->done(sink->arg, &lr);

@@ -86,6 +86,7 @@ int eb_cell_job_write(int fd, const eb_cell_job *j)
     eb_cell_job_write_inputs(f, j);
     eb_cell_hw_job_write(f, &j->hw);
     eb_cell_outputs_job_write(f, &j->outputs);
+    fprintf(f, "op_profile=%d\n", j->op_profile_iterations);
     fprintf(f,
             "warmup_iterations=%" PRIu64 "\nwarmup_min_ns=%" PRIu64 "\niterations=%" PRIu64
             "\nmin_ns=%" PRIu64 "\nmax_ns=%" PRIu64 "\nend\n",
@@ -126,6 +127,8 @@ eb_status eb_cell_job_read(int fd, eb_cell_job *j, char *msg, size_t msg_len)
             snprintf(j->model_path, sizeof j->model_path, "%s", v);
         else if (strcmp(k, "batch") == 0)
             j->batch = strtoll(v, NULL, 10);
+        else if (strcmp(k, "op_profile") == 0)
+            j->op_profile_iterations = atoi(v);
         else if (strcmp(k, "option") == 0 && j->n_options < EB_CELL_MAX_OPTIONS) {
             char *eq2 = strchr(eq + 1, '=');
             if (eq2) {

@@ -57,4 +57,5 @@ void eb_job_set_inputs(const eb_scenario *s, const eb_matrix_cell *c, eb_cell_jo
     snprintf(j->reference_model, sizeof j->reference_model, "%s",
              j->compare_reference ? ref_model : "");
     eb_cell_outputs_job_from(&j->outputs, s);
+    j->op_profile_iterations = s->metrics.op_profile ? (int)s->metrics.op_profile_iterations : 0;
 }

@@ -195,6 +195,8 @@ typedef struct eb_scenario_metrics {
     double throttle_threshold;  /* default 0.15 */
     double temperature_limit_c; /* 0: not checked */
     double frequency_limit_mhz; /* 0: not checked */
+    int op_profile;             /* metrics.op_profile: on/true */
+    int64_t op_profile_iterations; /* profiled inferences; default 50 */
 } eb_scenario_metrics;
 
 /* A loaded, valid scenario. Plain data: every pointer is owned by the

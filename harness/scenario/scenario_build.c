@@ -779,6 +779,10 @@ static void build_metrics(builder *b, const eb_ynode *root)
         num_of(at(n, "throttle_threshold"), schema_at("metrics.throttle_threshold")->def);
     m->temperature_limit_c = num_of(at(n, "temperature_limit_c"), "0");
     m->frequency_limit_mhz = num_of(at(n, "frequency_limit_mhz"), "0");
+    const char *prof = str_of(at(n, "op_profile"), "off");
+    m->op_profile = strcmp(prof, "on") == 0 || strcmp(prof, "true") == 0;
+    m->op_profile_iterations =
+        int_of(at(n, "op_profile_iterations"), schema_at("metrics.op_profile_iterations")->def);
 }
 
 void eb_scenario_build(const eb_ynode *root, const char *text, const char *cwd,

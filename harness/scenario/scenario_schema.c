@@ -239,6 +239,8 @@ static const char *const power_sources[] = {"auto", "none", "rapl", "hwmon", "nv
 static const eb_key counter_name = {.name = "<counter>", .type = EB_K_STR,
                                     .flags = EB_KF_NONEMPTY, .maxlen = 63};
 
+static const char *const profile_switch[] = {"off", "on", "false", "true", NULL};
+
 static const eb_key metrics_fields[] = {
     {.name = "counters", .type = EB_K_LIST, .item = &counter_name, .def = "[]"},
     {.name = "sample_period_ms", .type = EB_K_INT, .imin = 1, .imax = 60000, .def = "100"},
@@ -254,6 +256,10 @@ static const eb_key metrics_fields[] = {
      .fmax = 1, .def = "0.15"},
     {.name = "temperature_limit_c", .type = EB_K_NUM, .fmin = 0, .fmax = 200, .def = "0"},
     {.name = "frequency_limit_mhz", .type = EB_K_NUM, .fmin = 0, .fmax = 100000, .def = "0"},
+    /* per-node time after the measured loop, from the backend's profile hook
+     * (docs/profiling.md): an untimed extra pass, so the loop stays clean */
+    {.name = "op_profile", .type = EB_K_ENUM, .choices = profile_switch, .def = "off"},
+    {.name = "op_profile_iterations", .type = EB_K_INT, .imin = 1, .imax = 10000, .def = "50"},
     {0}};
 
 /* ---- accuracy ------------------------------------------------------------ */
