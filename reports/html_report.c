@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/escape.h"
+#include "reports/html_profile.h"
 #include "reports/plot.h"
 #include "reports/render.h"
 #include "reports/render_devices.h"
@@ -273,6 +274,9 @@ int eb_render_html(FILE *f, const eb_report_meta *meta, const eb_run_record *run
             eb_xml_text(f, why);
             fputs(".</p>\n", f);
         }
+        /* the per-node numbers behind the op-type bars */
+        if (strcmp(kinds[k].name, "op_profile") == 0 && eb_html__profile_tables(f, cs) != 0)
+            rc = -1;
     }
     fputs("</body>\n</html>\n", f);
     eb_cells_free(cs);

@@ -18,6 +18,8 @@
  *   roofline          achieved GFLOP/s against FLOPs per model byte, with
  *                     the device's peak (peak_gflops_fp32 / peak_gops_int8
  *                     device attributes) as the roof
+ *   op_profile        time per inference by op type, backends side by side,
+ *                     a panel per variant and condition (metrics.op_profile)
  *
  * Every chart reads the same way (plot_style.h): colour = backend (with the
  * sweep point), marker / dash = variant, a panel per condition and device,
@@ -58,6 +60,7 @@ int eb_plot_accuracy_severity(FILE *f, const eb_plot_input *in, char *why, size_
 int eb_plot_accuracy_drift(FILE *f, const eb_plot_input *in, char *why, size_t why_len);
 int eb_plot_tradeoff(FILE *f, const eb_plot_input *in, char *why, size_t why_len);
 int eb_plot_roofline(FILE *f, const eb_plot_input *in, char *why, size_t why_len);
+int eb_plot_op_profile(FILE *f, const eb_plot_input *in, char *why, size_t why_len);
 
 /* The timeline of one cell (the per-cell unit of latency_timeline), for
  * writing each cell to its own file. 1 written, 0 nothing to show. */

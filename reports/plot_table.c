@@ -13,6 +13,7 @@ static const eb_plot_kind kinds[] = {
     {"accuracy_drift", "Accuracy under drift", eb_plot_accuracy_drift, 0},
     {"tradeoff", "Latency, accuracy and size of the variants", eb_plot_tradeoff, 0},
     {"roofline", "Efficiency against the device peak", eb_plot_roofline, 0},
+    {"op_profile", "Where the time goes (op profile)", eb_plot_op_profile, 0},
 };
 
 const eb_plot_kind *eb_plot_kinds(int *count)

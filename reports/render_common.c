@@ -7,6 +7,7 @@
 
 #include "reports/render_internal.h"
 #include "results/backend_label.h"
+#include "results/run_profile.h"
 
 const eb_render__column eb_render__columns[EB_RENDER__N_COLS] = {
     {"id", 0, 0},      {"backend", 0, 0}, {"variant", 0, 0}, {"condition", 0, 0},
@@ -221,4 +222,52 @@ int eb_render__golden_line(const eb_run_record *r, int k, char *buf, size_t cap)
         return 1;
     }
     return 0;
+}
+
+int eb_render__profile_line(const eb_run_record *r, char *buf, size_t cap)
+{
+    const char *why = eb_run_record_text(r, "profile_unavailable");
+    eb_run_profile p;
+    int has = eb_run_profile_get(r, &p);
+    if (has == 0) {
+        if (!why)
+            return 0;
+        char line[600];
+        snprintf(line, sizeof line, "not profiled: %s", why);
+        eb_render__one_line(buf, cap, line);
+        return 1;
+    }
+    if (has < 0) {
+        snprintf(buf, cap, "profile arrays do not fit together (a damaged or edited file)");
+        return 1;
+    }
+    double infer = NAN, iters = NAN;
+    eb_run_record_metric(r, "profile_inference_ms", &infer);
+    eb_run_record_metric(r, "profile_iterations", &iters);
+    int n_ops;
+    eb_op_sum *ops = eb_run_profile_by_op(&p, &n_ops);
+    double whole = isfinite(infer) && infer > 0 ? infer * 1e6 : (double)p.sum_ns;
+    char line[1024];
+    int len = snprintf(line, sizeof line, "%.1f µs per inference (%.0f profiled), the %d timed "
+                       "nodes cover %.1f%%:", whole / 1e3, iters, p.timed,
+                       whole > 0 ? 100.0 * (double)p.sum_ns / whole : 0.0);
+    /* the op types that matter: the first six, the rest summed */
+    uint64_t rest = 0;
+    for (int k = 0; ops && k < n_ops; k++) {
+        if (k >= 6) {
+            rest += ops[k].ns;
+            continue;
+        }
+        if (len > 0 && (size_t)len < sizeof line)
+            len += snprintf(line + len, sizeof line - (size_t)len, "%s %s %.1f%% (%d node%s)",
+                            k ? "," : "", ops[k].op, whole > 0 ? 100.0 * (double)ops[k].ns / whole : 0,
+                            ops[k].nodes, ops[k].nodes == 1 ? "" : "s");
+    }
+    if (rest && len > 0 && (size_t)len < sizeof line)
+        snprintf(line + len, sizeof line - (size_t)len, ", %d other op types %.1f%%", n_ops - 6,
+                 whole > 0 ? 100.0 * (double)rest / whole : 0);
+    eb_render__one_line(buf, cap, line);
+    free(ops);
+    eb_run_profile_free(&p);
+    return 1;
 }

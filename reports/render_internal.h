@@ -67,6 +67,13 @@ int eb_render__metric_names(const eb_run_record *runs, int n, const char ***name
  * 0 when r has no k-th output checked. */
 int eb_render__golden_line(const eb_run_record *r, int k, char *buf, size_t cap);
 
+/* Run r's op profile in a line (metrics.op_profile, docs/profiling.md):
+ * "124.4 µs per inference (30 profiled), the timed nodes cover 99.6%:
+ * Conv 58.1% (2 nodes), Gemm 33.6% (2), ...", or why it has none
+ * ("not profiled: backend 'xnnpack' implements no profile hook"). 1 when
+ * written, 0 when the run was not asked for a profile. */
+int eb_render__profile_line(const eb_run_record *r, char *buf, size_t cap);
+
 /* The variant tables of the variants report (render_variants.c): one per
  * device, backend, condition and sweep point, a row per variant run, as
  * Markdown (html 0) or HTML tables (html 1). 0, or -1 on a write error or

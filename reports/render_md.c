@@ -181,6 +181,22 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
      * (docs/sensors.md) */
     list_yes(f, runs, n, "throttled", "Throttled");
     list_yes(f, runs, n, "competing_load", "Competing load");
+    /* per-node profiles, by op type (metrics.op_profile, docs/profiling.md) */
+    heading = 0;
+    for (int i = 0; i < n; i++) {
+        if (!eb_render__profile_line(&runs[i], msg, sizeof msg))
+            continue;
+        if (!heading++)
+            fputs("\n## Where the time goes (op profile)\n\n", f);
+        eb_render__label(label, sizeof label, &runs[i]);
+        fputs("- ", f);
+        eb_md_text(f, runs[i].id);
+        fputc(' ', f);
+        eb_md_text(f, label);
+        fputs(": ", f);
+        eb_md_text(f, msg);
+        fputc('\n', f);
+    }
     /* outputs against the golden file, output by output (docs/outputs.md) */
     heading = 0;
     for (int i = 0; i < n; i++) {

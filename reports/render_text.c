@@ -162,6 +162,16 @@ int eb_render_text(FILE *f, const eb_report_meta *meta, const eb_run_record *run
      * processes competed; the device was not throttled): docs/sensors.md */
     list_yes(f, runs, n, "throttled", "Throttled");
     list_yes(f, runs, n, "competing_load", "Competing load");
+    /* per-node profiles, by op type (metrics.op_profile, docs/profiling.md) */
+    heading = 0;
+    for (int i = 0; i < n; i++) {
+        if (!eb_render__profile_line(&runs[i], msg, sizeof msg))
+            continue;
+        if (!heading++)
+            fputs("\nWhere the time goes (op profile):\n", f);
+        eb_render__label(label, sizeof label, &runs[i]);
+        fprintf(f, "  %s %s: %s\n", runs[i].id, label, msg);
+    }
     /* outputs against the golden file, output by output (docs/outputs.md) */
     heading = 0;
     for (int i = 0; i < n; i++) {

@@ -338,8 +338,9 @@ void eb_svg_doc_begin(eb_svg_doc *d, FILE *f, const char *title, int n_panels, i
     free(krow);
 }
 
-void eb_svg_panel(eb_svg_doc *d, int i, eb_svg_chart *c, const char *subtitle, eb_svg_axis x,
-                  eb_svg_axis y, const eb_svg_axis *y2)
+/* eb_svg_panel, and eb_svg_panel_bands when n_cats > 0. */
+static void panel(eb_svg_doc *d, int i, eb_svg_chart *c, const char *subtitle, eb_svg_axis x,
+                  eb_svg_axis y, const eb_svg_axis *y2, const char *const *cats, int n_cats)
 {
     FILE *f = d->f;
     eb_svg_doc own = c->own; /* kept: eb_svg_begin's document lives in c */
@@ -360,6 +361,13 @@ void eb_svg_panel(eb_svg_doc *d, int i, eb_svg_chart *c, const char *subtitle, e
     double ox = (i % d->cols) * d->panel_w, oy = d->panels_top + (i / d->cols) * d->panel_h;
     double has_sub = subtitle && subtitle[0];
     c->left = ox + 64;
+    double cat_w = 0; /* room for the names of the bands */
+    for (int k = 0; k < n_cats; k++) {
+        double w = text_width(10, cats[k] ? cats[k] : "");
+        cat_w = w > cat_w ? w : cat_w;
+    }
+    if (n_cats)
+        c->left = ox + 30 + (cat_w < 150 ? cat_w : 150) + 6;
     c->top = oy + (has_sub ? 22 : 6);
     c->right = ox + d->panel_w - (y2 ? 58 : 16);
     c->bottom = oy + d->panel_h - 38;
@@ -392,7 +400,12 @@ void eb_svg_panel(eb_svg_doc *d, int i, eb_svg_chart *c, const char *subtitle, e
                 c->top, px, c->bottom);
         text_h(d, px, c->bottom + 13, 'm', 10, "", buf, 1);
     }
-    n = ticks(&c->y, t, 64);
+    for (int k = 0; k < n_cats; k++) {
+        double py = eb_svg_py(c, n_cats - k - 0.5);
+        fit_text(buf, sizeof buf, cats[k] ? cats[k] : "", 10, 150);
+        text_h(d, c->left - 4, py + 3.5, 'e', 10, "", buf, 1);
+    }
+    n = n_cats ? 0 : ticks(&c->y, t, 64);
     for (int k = 0; k < n; k++) {
         double py = eb_svg_py(c, t[k]);
         fmt_tick(buf, sizeof buf, t[k]);
@@ -411,6 +424,19 @@ void eb_svg_panel(eb_svg_doc *d, int i, eb_svg_chart *c, const char *subtitle, e
                "fill=\"none\" stroke=\"#333\"/>\n",
             c->left, c->top, c->right - c->left, c->bottom - c->top);
     fprintf(f, "</g>\n");
+}
+
+void eb_svg_panel(eb_svg_doc *d, int i, eb_svg_chart *c, const char *subtitle, eb_svg_axis x,
+                  eb_svg_axis y, const eb_svg_axis *y2)
+{
+    panel(d, i, c, subtitle, x, y, y2, NULL, 0);
+}
+
+void eb_svg_panel_bands(eb_svg_doc *d, int i, eb_svg_chart *c, const char *subtitle, eb_svg_axis x,
+                        const char *y_label, const char *const *cats, int n_cats)
+{
+    panel(d, i, c, subtitle, x, (eb_svg_axis){0, n_cats > 0 ? n_cats : 1, 0, y_label}, NULL, cats,
+          n_cats);
 }
 
 void eb_svg_doc_end(eb_svg_doc *d)
@@ -467,6 +493,29 @@ void eb_svg_point(eb_svg_chart *c, double x, double y, double r, const char *col
                   const char *tooltip)
 {
     eb_svg_marker(c, x, y, r, 0, color, tooltip);
+}
+
+void eb_svg_bar(eb_svg_chart *c, double x0, double x1, double y0, double y1, const char *color,
+                const char *tooltip)
+{
+    if (!isfinite(x0) || !isfinite(x1) || !isfinite(y0) || !isfinite(y1))
+        return;
+    double px0 = eb_svg_px(c, x0), px1 = eb_svg_px(c, x1);
+    double py0 = eb_svg_py(c, y1), py1 = eb_svg_py(c, y0);
+    if (px1 < px0) {
+        double t = px0;
+        px0 = px1;
+        px1 = t;
+    }
+    fprintf(c->f, "<rect class=\"eb-bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                  "fill=\"%s\">",
+            px0, py0, px1 - px0 > 0.5 ? px1 - px0 : 0.5, py1 - py0, color);
+    if (tooltip && tooltip[0]) {
+        fputs("<title>", c->f);
+        eb_xml_text(c->f, tooltip);
+        fputs("</title>", c->f);
+    }
+    fputs("</rect>\n", c->f);
 }
 
 void eb_svg_clip_mark(eb_svg_chart *c, double x, const char *tooltip)

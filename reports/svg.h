@@ -82,6 +82,12 @@ void eb_svg_doc_begin(eb_svg_doc *d, FILE *f, const char *title, int n_panels, i
  * labels. y2 != NULL adds a right axis. */
 void eb_svg_panel(eb_svg_doc *d, int i, eb_svg_chart *c, const char *subtitle, eb_svg_axis x,
                   eb_svg_axis y, const eb_svg_axis *y2);
+/* A panel whose y axis is n_cats named bands instead of numbers: the y
+ * range is [0, n_cats], band k (0 at the top) spans [n_cats - k - 1,
+ * n_cats - k] and is named cats[k] beside it; the plot area moves right to
+ * make room for the names (cut with "…" beyond 150 px). */
+void eb_svg_panel_bands(eb_svg_doc *d, int i, eb_svg_chart *c, const char *subtitle, eb_svg_axis x,
+                        const char *y_label, const char *const *cats, int n_cats);
 /* Close the document (</svg>) and free its boxes. */
 void eb_svg_doc_end(eb_svg_doc *d);
 
@@ -109,6 +115,10 @@ void eb_svg_point(eb_svg_chart *c, double x, double y, double r, const char *col
  * optional tooltip; its box is entered so that labels avoid it. */
 void eb_svg_marker(eb_svg_chart *c, double x, double y, double r, int shape, const char *color,
                    const char *tooltip);
+/* A bar: the rectangle [x0, x1] x [y0, y1] in data coordinates (class
+ * eb-bar), with an optional tooltip. */
+void eb_svg_bar(eb_svg_chart *c, double x0, double x1, double y0, double y1, const char *color,
+                const char *tooltip);
 /* A mark for a value above the plot: a small triangle on the top edge at x
  * (class eb-clip), with a tooltip saying the value. */
 void eb_svg_clip_mark(eb_svg_chart *c, double x, const char *tooltip);

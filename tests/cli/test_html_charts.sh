@@ -38,6 +38,7 @@ backends:
 run:
   warmup: {iterations: 2, min_time_ms: 0}
   measure: {iterations: 40, min_time_ms: 0}
+metrics: {op_profile: on, op_profile_iterations: 10}
 conditions:
   - {name: clean, kind: plain}
   - {name: noise, kind: noise, sigma: [0.1, 0.3], seed: 1}
@@ -58,16 +59,17 @@ expect_in "$H" '<table class="variants">'
 expect_in "$H" '<th class="l">stability</th>'
 expect_in "$H" '<td class="l">(stable|<span class="warn">unstable \([^)]+\))'
 # every chart section: drawn, or a line saying why not
-for id in latency_cdf latency_timeline accuracy_severity accuracy_drift tradeoff roofline; do
+for id in latency_cdf latency_timeline accuracy_severity accuracy_drift tradeoff roofline op_profile; do
     expect_in "$H" "<h2 id=\"$id\">"
 done
 expect_in "$H" 'Rolling top-1 \(last [0-9]+ samples\) against the drifting parameter'
 expect_in "$H" 'Top-1 accuracy against the swept condition parameter'
+expect_in "$H" "Time per inference by op type"
 CHECKS=$((CHECKS + 1))
 /usr/bin/python3 - "$H" <<'PY' || fail "a chart section has neither a chart nor a reason"
 import re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
-parts = re.split(r'<h2 id="(latency_cdf|latency_timeline|accuracy_severity|accuracy_drift|tradeoff|roofline)">', html)
+parts = re.split(r'<h2 id="(latency_cdf|latency_timeline|accuracy_severity|accuracy_drift|tradeoff|roofline|op_profile)">', html)
 for name, body in zip(parts[1::2], parts[2::2]):
     body = body.split("<h2", 1)[0]
     assert "<svg" in body or re.search(r'<p class="empty">Not drawn: \w', body), name
@@ -86,7 +88,7 @@ for (const svg of document.querySelectorAll("svg.eb-chart")) {
     texts: [...svg.querySelectorAll("text")].map(t => box(t).concat([t.textContent])),
     plots: [...svg.querySelectorAll("rect.eb-plot")].map(box),
     keys: [...svg.querySelectorAll("g.eb-key")].map(box),
-    marks: [...svg.querySelectorAll(".eb-point, polyline.eb-series")]
+    marks: [...svg.querySelectorAll(".eb-point, .eb-bar, polyline.eb-series")]
              .filter(m => m.tagName != "polyline" || m.getAttribute("points").length > 0).map(box),
   });
 }
@@ -108,7 +110,7 @@ dom = open(sys.argv[1], encoding="utf-8").read()
 m = re.search(r'<pre id="eb-boxes">(.*?)</pre>', dom, re.S)
 assert m, "the page script wrote no boxes"
 charts = json.loads(html.unescape(m.group(1)))
-assert len(charts) == 6, [c["title"] for c in charts]
+assert len(charts) == 7, [c["title"] for c in charts]
 
 def cut(a, b, slack=0.5):
     return min(a[2], b[2]) - max(a[0], b[0]) > slack and min(a[3], b[3]) - max(a[1], b[1]) > slack
