@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # How much of one inference the per-node profile accounts for: for each
-# model fixture and backend with a profile hook, the sum of the nodes'
+# model fixture and backend with a profile hook (ref, simd, onednn), the sum of the nodes'
 # median times against the median inference time, measured by
 # `edgebench profile` in one process (issue: "the per-op profile sums to
 # within 5% of the measured latency on ref and simd"). Real time, so a
@@ -16,7 +16,8 @@ ok=0 all=0
 printf '%-50s %-5s %12s %12s %9s\n' model backend "p50 µs" "nodes µs" coverage
 for m in models/fashion/fp32.onnx models/fashion/int8.onnx models/mobilenet_v2/mobilenet_v2_050_96.onnx \
          models/mobilenet_v2/mobilenet_v2_050_96_int8.onnx models/quickstart_cnn.onnx; do
-    for b in ref simd; do
+    for b in ref simd onednn; do
+        "$EB" backends 2>/dev/null | grep -Eq "^$b +available" || continue
         out=$("$EB" profile "$SRC/$m" --backend "$b" --iterations "$N" --format json) || {
             echo "$m on $b: edgebench profile failed"; continue; }
         line=$(printf '%s' "$out" | /usr/bin/python3 -c '

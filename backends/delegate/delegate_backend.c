@@ -67,6 +67,12 @@ eb_status eb_delegate_run(eb_glue_clock *glue, eb_plan *p, const eb_value *in, i
     return st;
 }
 
+eb_status eb_delegate_profile(eb_plan *p, uint64_t *node_ns, int n_nodes)
+{
+    eb_delegate_plan_profile(p->dp, node_ns, n_nodes);
+    return EB_OK;
+}
+
 void eb_delegate_release(eb_plan *p)
 {
     if (!p)

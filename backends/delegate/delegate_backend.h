@@ -31,6 +31,9 @@ eb_status eb_delegate_prepare(const eb_delegate_desc *d, void *vctx, int threads
 eb_status eb_delegate_run(eb_glue_clock *glue, eb_plan *p, const eb_value *in, int n_in,
                           eb_value *out, int n_out, char *msg, size_t msg_len);
 
+/* The ABI's profile hook on a delegate plan (eb_delegate_plan_profile). */
+eb_status eb_delegate_profile(eb_plan *p, uint64_t *node_ns, int n_nodes);
+
 void eb_delegate_release(eb_plan *p); /* NULL is a no-op */
 
 #endif

@@ -12,6 +12,7 @@ typedef struct segment {
     int vendor;            /* 1: vendor ops, 0: reference backend */
     eb_graph view;         /* shallow view; owns only its arrays */
     void *state;           /* vendor state or ref plan */
+    int *node_of;          /* view node -> graph node (for profiles) */
     eb_value *in, *out;    /* per-run argument arrays */
 } segment;
 
@@ -202,6 +203,14 @@ eb_status eb_delegate_plan_create(const eb_graph *g, const unsigned char *on_ven
         segment *sg = &p->seg[s];
         if ((st = build_view(g, p->cdata, seg_of, s, &sg->view, msg, msg_len)) != EB_OK)
             goto fail;
+        if (!(sg->node_of = malloc(((size_t)sg->view.n_nodes + 1) * sizeof *sg->node_of))) {
+            st = EB_ERR_NOMEM;
+            snprintf(msg, msg_len, "out of memory");
+            goto fail;
+        }
+        for (int i = 0, k = 0; i < g->n_nodes; i++)
+            if (seg_of[i] == s)
+                sg->node_of[k++] = i; /* build_view keeps the graph's order */
         sg->in = calloc((size_t)sg->view.n_inputs + 1, sizeof *sg->in);
         sg->out = calloc((size_t)sg->view.n_outputs + 1, sizeof *sg->out);
         if (!sg->in || !sg->out) {
@@ -314,6 +323,7 @@ void eb_delegate_plan_destroy(eb_delegate_plan *p)
             else
                 ref->release(p->ref_ctx, sg->state);
         }
+        free(sg->node_of);
         free(sg->view.tensors);
         free(sg->view.nodes);
         free(sg->view.inputs);
@@ -332,6 +342,33 @@ void eb_delegate_plan_destroy(eb_delegate_plan *p)
     free(p->vals);
     free(p->seg);
     free(p);
+}
+
+void eb_delegate_plan_profile(const eb_delegate_plan *p, uint64_t *node_ns, int n_nodes)
+{
+    for (int i = 0; i < n_nodes; i++)
+        node_ns[i] = UINT64_MAX;
+    int most = 0;
+    for (int s = 0; s < p->n_seg; s++)
+        most = p->seg[s].view.n_nodes > most ? p->seg[s].view.n_nodes : most;
+    uint64_t *seg_ns = malloc(((size_t)most + 1) * sizeof *seg_ns);
+    if (!seg_ns)
+        return; /* out of memory: nothing timed, which is what the caller sees */
+    const eb_backend *ref = eb_ref_backend();
+    for (int s = 0; s < p->n_seg; s++) {
+        const segment *sg = &p->seg[s];
+        int n = sg->view.n_nodes;
+        if (sg->vendor && !p->ops->profile)
+            continue;
+        if (sg->vendor)
+            p->ops->profile(p->vctx, sg->state, seg_ns, n);
+        else if (ref->profile(p->ref_ctx, sg->state, seg_ns, n) != EB_OK)
+            continue;
+        for (int k = 0; k < n; k++)
+            if (sg->node_of[k] < n_nodes)
+                node_ns[sg->node_of[k]] = seg_ns[k];
+    }
+    free(seg_ns);
 }
 
 void eb_delegate_plan_counts(const eb_delegate_plan *p, int *vendor_segments, int *vendor_nodes,

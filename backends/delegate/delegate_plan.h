@@ -26,7 +26,14 @@ typedef struct eb_segment_ops {
     eb_status (*run)(void *vctx, void *state, const eb_value *in, int n_in, eb_value *out,
                      int n_out, char *msg, size_t msg_len);
     void (*release)(void *vctx, void *state);
+    /* Optional: the time of each of seg's nodes in the last run, in the
+     * view's node order (EB_SEGMENT_UNTIMED for a node not timed on its own:
+     * fused into another's primitive). NULL: the vendor cannot say, and its
+     * segments' nodes are untimed. */
+    void (*profile)(void *vctx, void *state, uint64_t *node_ns, int n_nodes);
 } eb_segment_ops;
+
+#define EB_SEGMENT_UNTIMED UINT64_MAX
 
 typedef struct eb_delegate_plan eb_delegate_plan;
 
@@ -41,6 +48,11 @@ eb_status eb_delegate_plan_run(eb_delegate_plan *p, const eb_value *in, int n_in
                                eb_value *out, int n_out, char *msg, size_t msg_len);
 
 void eb_delegate_plan_destroy(eb_delegate_plan *p); /* NULL is a no-op */
+
+/* Per graph node, the time of the last run (UINT64_MAX: not timed on its
+ * own): vendor segments through ops->profile, fallback segments through
+ * ref's profile hook, folded nodes never. n_nodes: the graph's. */
+void eb_delegate_plan_profile(const eb_delegate_plan *p, uint64_t *node_ns, int n_nodes);
 
 /* Segments of each kind and the nodes they hold (for messages and tests). */
 void eb_delegate_plan_counts(const eb_delegate_plan *p, int *vendor_segments,

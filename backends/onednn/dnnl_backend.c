@@ -19,7 +19,8 @@ static const eb_delegate_desc dnnl_delegate = {
     .node_supported = eb_dnnl_node_supported,
     .ops = {.prepare = eb_dnnl_segment_prepare,
             .run = eb_dnnl_segment_run,
-            .release = eb_dnnl_segment_release},
+            .release = eb_dnnl_segment_release,
+            .profile = eb_dnnl_segment_profile},
 };
 
 static char g_version[64];
@@ -191,6 +192,13 @@ static eb_status dnnl_run(eb_backend_ctx *c, eb_plan *p, const eb_value *in, int
     return eb_delegate_run(&c->glue, p, in, n_in, out, n_out, msg, len);
 }
 
+/* per node: its oneDNN primitives' time; fallback nodes: ref's */
+static eb_status dnnl_profile(eb_backend_ctx *c, eb_plan *p, uint64_t *node_ns, int n_nodes)
+{
+    (void)c;
+    return eb_delegate_profile(p, node_ns, n_nodes);
+}
+
 static void dnnl_release(eb_backend_ctx *c, eb_plan *p)
 {
     (void)c;
@@ -211,6 +219,7 @@ static eb_backend dnnl_backend = {
     .prepare = dnnl_prepare,
     .run = dnnl_run,
     .release = dnnl_release,
+    .profile = dnnl_profile,
     /* .ops: the op table's names, set by the entry point */
 };
 

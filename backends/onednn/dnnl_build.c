@@ -37,6 +37,7 @@ eb_status eb_dnnl__add_step(builder *b, dnnl_primitive_t p, int nargs, const dnn
     step *st = &s->steps[s->n_steps++];
     st->prim = p;
     st->nargs = nargs;
+    st->node = b->cur_node;
     memcpy(st->args, args, (size_t)nargs * sizeof *args);
     return EB_OK;
 }

@@ -14,6 +14,7 @@ typedef struct step {
     dnnl_primitive_t prim;
     int nargs;
     dnnl_exec_arg_t args[5];
+    int node;             /* the segment node it was made for (-1: none), for profiles */
 } step;
 
 typedef struct binding {
@@ -30,6 +31,7 @@ typedef struct dnnl_seg {
     dnnl_memory_t *mems;  /* every memory object made, destroyed at release */
     int n_binds, cap_binds;
     binding *binds;
+    uint64_t *step_ns;    /* each step's time in the last run (the profile hook) */
 } dnnl_seg;
 
 typedef struct builder {
@@ -43,6 +45,7 @@ typedef struct builder {
     char *msg;
     size_t len;
     int n_q8, n_q8_refused; /* int8 groups run as int8 kernels / as written */
+    int cur_node;         /* the node being emitted: its steps are timed as its own */
 } builder;
 
 

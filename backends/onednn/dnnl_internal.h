@@ -13,6 +13,7 @@
 #include <dnnl.h>
 
 #include "backends/delegate/delegate_glue.h"
+#include "backends/delegate/delegate_plan.h"
 #include "edgebench/backend.h"
 
 struct eb_backend_ctx {
@@ -38,5 +39,7 @@ eb_status eb_dnnl_segment_prepare(void *vctx, const eb_graph *full, const eb_gra
 eb_status eb_dnnl_segment_run(void *vctx, void *state, const eb_value *in, int n_in,
                               eb_value *out, int n_out, char *msg, size_t msg_len);
 void eb_dnnl_segment_release(void *vctx, void *state);
+/* Per segment node, the time of its primitives in the last run. */
+void eb_dnnl_segment_profile(void *vctx, void *state, uint64_t *node_ns, int n_nodes);
 
 #endif

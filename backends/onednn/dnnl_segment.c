@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "backends/onednn/dnnl_op_table.h"
+#include "common/clock.h"
 
 static eb_status emit_node(builder *b, int i)
 {
     const eb_node *n = &b->g->nodes[i];
+    b->cur_node = i;
     if (b->skip[i] || eb_dnnl_const_input(b->g, n->outputs[0]))
         return EB_OK; /* folded, or Identity of a constant read by its consumers */
     q8_group m;
@@ -43,6 +45,7 @@ void eb_dnnl_segment_release(void *vctx, void *state)
     for (int i = 0; i < s->n_mems; i++)
         dnnl_memory_destroy(s->mems[i]);
     free(s->steps);
+    free(s->step_ns);
     free(s->mems);
     free(s->binds);
     free(s);
@@ -53,7 +56,8 @@ eb_status eb_dnnl_segment_prepare(void *vctx, const eb_graph *full, const eb_gra
 {
     *state = NULL;
     dnnl_seg *s = calloc(1, sizeof *s);
-    builder b = {.full = full, .g = g, .c = vctx, .s = s, .msg = msg, .len = msg_len};
+    builder b = {.full = full, .g = g, .c = vctx, .s = s, .msg = msg, .len = msg_len,
+                 .cur_node = -1};
     b.mem = calloc((size_t)g->n_tensors + 1, sizeof *b.mem);
     b.out_idx = malloc(((size_t)g->n_tensors + 1) * sizeof *b.out_idx);
     b.skip = calloc((size_t)g->n_nodes + 1, 1);
@@ -75,6 +79,10 @@ eb_status eb_dnnl_segment_prepare(void *vctx, const eb_graph *full, const eb_gra
     for (int i = 0; i < g->n_nodes; i++)
         if ((st = emit_node(&b, i)) != EB_OK)
             goto fail;
+    if (!(s->step_ns = calloc((size_t)s->n_steps + 1, sizeof *s->step_ns))) {
+        st = EB_ERR_NOMEM;
+        goto fail;
+    }
     const char *verbose = getenv("EDGEBENCH_DELEGATE_VERBOSE");
     if (verbose && (verbose[0] == '1' || verbose[0] == '2') && (b.n_q8 || b.n_q8_refused))
         fprintf(stderr, "onednn: %s: %d QDQ groups as int8 kernels, %d as written (no int8 kernel)\n",
@@ -111,8 +119,12 @@ eb_status eb_dnnl_segment_run(void *vctx, void *state, const eb_value *in, int n
     }
     uint64_t t1 = eb_glue_now(&c->glue);
     for (int i = 0; i < s->n_steps; i++) {
+        /* each primitive timed (the profile hook): on a CPU stream oneDNN
+         * runs a primitive before execute returns */
+        uint64_t t0 = eb_now_ns();
         dnnl_status_t ds = dnnl_primitive_execute(s->steps[i].prim, c->stream, s->steps[i].nargs,
                                                   s->steps[i].args);
+        s->step_ns[i] = eb_now_ns() - t0;
         if (ds != dnnl_success) {
             snprintf(msg, msg_len, "onednn: primitive %d of %d failed (status %d)", i, s->n_steps, (int)ds);
             return EB_ERR_BACKEND;
@@ -125,4 +137,20 @@ eb_status eb_dnnl_segment_run(void *vctx, void *state, const eb_value *in, int n
         return EB_ERR_BACKEND;
     }
     return EB_OK;
+}
+
+void eb_dnnl_segment_profile(void *vctx, void *state, uint64_t *node_ns, int n_nodes)
+{
+    (void)vctx;
+    const dnnl_seg *s = state;
+    for (int i = 0; i < n_nodes; i++)
+        node_ns[i] = EB_SEGMENT_UNTIMED;
+    /* a node's time: the primitives made for it (its reorders included);
+     * a node fused into another's primitive (a post-op, a QDQ group) has none */
+    for (int i = 0; s && i < s->n_steps; i++) {
+        int k = s->steps[i].node;
+        if (k < 0 || k >= n_nodes)
+            continue;
+        node_ns[k] = (node_ns[k] == EB_SEGMENT_UNTIMED ? 0 : node_ns[k]) + s->step_ns[i];
+    }
 }
