@@ -95,7 +95,7 @@ int eb_plot_op_profile(FILE *f, const eb_plot_input *in, char *why, size_t why_l
     }
     if (!any) {
         snprintf(why, why_len, "no run has a per-node profile (metrics.op_profile: on, on a "
-                 "backend with a profile hook: ref, simd; docs/profiling.md)");
+                 "backend with a profile hook: ref, simd, onednn; docs/profiling.md)");
         rc = 0;
         goto out;
     }
