@@ -120,8 +120,13 @@ void eb_comparison_free(eb_comparison *c);
 void eb_cells_explain_no_match(const eb_cells *base, const char *base_name, const eb_cells *cand,
                                const char *cand_name, char *buf, size_t cap);
 
-/* Renderers of a comparison: "text", "md", "json". 0 ok, -1 write error. */
-int eb_compare_render(FILE *f, const char *format, const eb_comparison *c, const char *base_path,
-                      const char *cand_path);
+/* A comparison as text, Markdown or JSON (the reporters' comparison
+ * documents, reporter.h). 0 ok, -1 write error. */
+int eb_compare_write_text(FILE *f, const eb_comparison *c, const char *base_path,
+                          const char *cand_path);
+int eb_compare_write_md(FILE *f, const eb_comparison *c, const char *base_path,
+                        const char *cand_path);
+int eb_compare_write_json(FILE *f, const eb_comparison *c, const char *base_path,
+                          const char *cand_path);
 
 #endif

@@ -72,7 +72,7 @@ static int cand_backend_differs(const eb_cell_compare *x, char *buf, size_t cap)
     return 1;
 }
 
-static int render_text(FILE *f, const eb_comparison *c, const char *bp, const char *cp)
+int eb_compare_write_text(FILE *f, const eb_comparison *c, const char *bp, const char *cp)
 {
     fprintf(f, "edgebench compare: %s -> %s (tolerance %.1f%%, alpha %g, %d bootstrap resamples)\n\n",
             bp, cp, 100 * c->options.tolerance, c->options.alpha, c->options.resamples);
@@ -118,7 +118,7 @@ static int render_text(FILE *f, const eb_comparison *c, const char *bp, const ch
     return ferror(f) ? -1 : 0;
 }
 
-static int render_md(FILE *f, const eb_comparison *c, const char *bp, const char *cp)
+int eb_compare_write_md(FILE *f, const eb_comparison *c, const char *bp, const char *cp)
 {
     fprintf(f, "# edgebench compare\n\n- baseline: `%s`\n- candidate: `%s`\n- tolerance %.1f%%, "
                "alpha %g\n\n",
@@ -198,7 +198,7 @@ static void json_cell_key(FILE *f, const eb_cell *c)
     fprintf(f, ", \"threads\": %d", r->threads);
 }
 
-static int render_json(FILE *f, const eb_comparison *c, const char *bp, const char *cp)
+int eb_compare_write_json(FILE *f, const eb_comparison *c, const char *bp, const char *cp)
 {
     fputs("{\n  \"format\": \"edgebench-compare\",\n  \"version\": 1,\n  \"baseline\": ", f);
     eb_json_str(f, bp);
@@ -278,16 +278,4 @@ static int render_json(FILE *f, const eb_comparison *c, const char *bp, const ch
     }
     fputs("}\n", f);
     return ferror(f) ? -1 : 0;
-}
-
-int eb_compare_render(FILE *f, const char *format, const eb_comparison *c, const char *base_path,
-                      const char *cand_path)
-{
-    if (strcmp(format, "text") == 0)
-        return render_text(f, c, base_path, cand_path);
-    if (strcmp(format, "md") == 0)
-        return render_md(f, c, base_path, cand_path);
-    if (strcmp(format, "json") == 0)
-        return render_json(f, c, base_path, cand_path);
-    return -1;
 }

@@ -60,19 +60,8 @@ int eb_render_variants(FILE *f, const eb_report_meta *meta, const eb_run_record 
  * reports/html_report.c; charts in reports/plot.h. */
 int eb_render_html(FILE *f, const eb_report_meta *meta, const eb_run_record *runs, int n);
 
-/* The list of formats: the CLI's --format values, its help text and the
- * tests all read this one table. */
-typedef struct eb_renderer {
-    const char *name;         /* "text", "md", "json", "csv" */
-    const char *description;  /* one line for --help */
-    eb_render_fn render;
-} eb_renderer;
-
-/* The table of renderers (static storage) and its length in *count. */
-const eb_renderer *eb_renderers(int *count);
-
-/* The renderer called `name`, or NULL when there is none. */
-eb_render_fn eb_render_by_name(const char *name);
+/* The formats are listed once, with compare's and gate's, in
+ * reports/reporter.h. */
 
 /* JSON report version written by eb_render_json. */
 #define EB_REPORT_JSON_VERSION 1

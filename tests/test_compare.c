@@ -185,7 +185,7 @@ static void test_unmatched_cells_are_listed_on_both_sides(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(eb_compare_render(f, "text", c, "base.h5", "cand.h5"), 0);
+    assert_int_equal(eb_compare_write_text(f, c, "base.h5", "cand.h5"), 0);
     fclose(f);
     assert_non_null(strstr(buf, "only in baseline:  board/ref/int8/plain threads=1"));
     assert_non_null(strstr(buf, "only in candidate: board/ref/pruned/plain threads=1"));
@@ -262,7 +262,7 @@ static void test_a_single_entry_pairs_across_options_several_do_not(void **state
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(eb_compare_render(f, "text", c, "base.h5", "cand.h5"), 0);
+    assert_int_equal(eb_compare_write_text(f, c, "base.h5", "cand.h5"), 0);
     fclose(f);
     assert_non_null(strstr(buf, "candidate backend: ref{delay_us=1100}\n"));
     free(buf);
@@ -300,14 +300,14 @@ static void test_metrics_not_measured_are_null_not_zero(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(eb_compare_render(f, "json", c, "base.h5", "cand.h5"), 0);
+    assert_int_equal(eb_compare_write_json(f, c, "base.h5", "cand.h5"), 0);
     fclose(f);
     assert_non_null(strstr(buf, "\"top1\": {\"baseline\": null, \"candidate\": 0.9, \"change\": null, \"p_worse\": null}"));
     assert_non_null(strstr(buf, "\"energy_per_inference_j\": {\"baseline\": null, \"candidate\": null"));
     assert_non_null(strstr(buf, "\"format\": \"edgebench-compare\""));
     free(buf);
     f = open_memstream(&buf, &len);
-    assert_int_equal(eb_compare_render(f, "text", c, "base.h5", "cand.h5"), 0);
+    assert_int_equal(eb_compare_write_text(f, c, "base.h5", "cand.h5"), 0);
     fclose(f);
     assert_non_null(strstr(buf, "top1 not measured in the baseline"));
     free(buf);
@@ -351,7 +351,7 @@ static void test_a_top1_drop_gets_a_two_proportion_p_value(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(eb_compare_render(f, "text", c, "base.h5", "cand.h5"), 0);
+    assert_int_equal(eb_compare_write_text(f, c, "base.h5", "cand.h5"), 0);
     fclose(f);
     assert_non_null(strstr(buf, "top1 0.9000 -> 0.8600 (-0.0400, p=0.003 lower)"));
     free(buf);

@@ -12,7 +12,8 @@
 
 #include <cmocka.h>
 
-#include "reports/render.h"
+#include "reports/plot.h"
+#include "reports/reporter.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -627,24 +628,39 @@ static void test_every_format_renders_zero_runs(void **state)
     free(csv);
 }
 
-static void test_render_by_name_finds_every_listed_format(void **state)
+/* One table of formats for report, compare and gate: each name finds its
+ * documents, and a format without a kind of document is not offered for it. */
+static void test_reporters_list_each_format_once_with_its_documents(void **state)
 {
     (void)state;
     int count = 0;
-    const eb_renderer *list = eb_renderers(&count);
-    assert_int_equal(count, 6);
-    const char *names[] = {"text", "md", "json", "csv", "variants", "html"};
-    const eb_render_fn fns[] = {eb_render_text, eb_render_md,      eb_render_json,
-                                eb_render_csv,  eb_render_variants, eb_render_html};
+    const eb_reporter *list = eb_reporters(&count);
+    assert_int_equal(count, 8);
+    const char *names[] = {"text", "md", "json", "csv", "variants", "html", "svg", "junit"};
+    const eb_render_fn fns[] = {eb_render_text, eb_render_md, eb_render_json, eb_render_csv,
+                                eb_render_variants, eb_render_html, NULL, NULL};
     for (int i = 0; i < count; i++) {
         assert_string_equal(list[i].name, names[i]);
         assert_non_null(list[i].description);
-        assert_ptr_equal(list[i].render, fns[i]);
-        assert_ptr_equal(eb_render_by_name(names[i]), fns[i]);
+        assert_ptr_equal(list[i].runs, fns[i]);
+        assert_ptr_equal(eb_reporter_find(names[i], EB_REPORT_RUNS),
+                         i < 7 ? &list[i] : NULL);
     }
-    assert_null(eb_render_by_name("pdf"));
-    assert_null(eb_render_by_name("TEXT"));
-    assert_null(eb_render_by_name(NULL));
+    assert_ptr_equal(eb_reporter_find("svg", EB_REPORT_RUNS)->runs_dir, eb_plots_write_dir);
+    assert_ptr_equal(eb_reporter_find("md", EB_REPORT_COMPARISON)->comparison, eb_compare_write_md);
+    assert_ptr_equal(eb_reporter_find("junit", EB_REPORT_GATE)->gate, eb_gate_write_junit);
+    assert_null(eb_reporter_find("csv", EB_REPORT_COMPARISON));
+    assert_null(eb_reporter_find("html", EB_REPORT_GATE));
+    assert_null(eb_reporter_find("pdf", EB_REPORT_RUNS));
+    assert_null(eb_reporter_find("TEXT", EB_REPORT_RUNS));
+    assert_null(eb_reporter_find(NULL, EB_REPORT_RUNS));
+    char buf[128];
+    eb_reporter_names(EB_REPORT_COMPARISON, buf, sizeof buf);
+    assert_string_equal(buf, "text, md, json");
+    eb_reporter_names(EB_REPORT_GATE, buf, sizeof buf);
+    assert_string_equal(buf, "text, md, json, junit");
+    eb_reporter_names(EB_REPORT_GATE, buf, 6); /* cut, never overrun */
+    assert_int_equal(strlen(buf), 5);
 }
 
 static void test_every_format_reports_a_write_error(void **state)
@@ -653,11 +669,13 @@ static void test_every_format_reports_a_write_error(void **state)
     eb_run_record r[2];
     two_runs(r);
     int count = 0;
-    const eb_renderer *list = eb_renderers(&count);
+    const eb_reporter *list = eb_reporters(&count);
     for (int i = 0; i < count; i++) {
+        if (!list[i].runs)
+            continue;
         FILE *f = fopen("/dev/null", "r"); /* every write fails */
         assert_non_null(f);
-        assert_int_equal(list[i].render(f, &meta, r, 2), -1);
+        assert_int_equal(list[i].runs(f, &meta, r, 2), -1);
         fclose(f);
     }
 }
@@ -681,7 +699,7 @@ int main(void)
         cmocka_unit_test(test_csv_quotes_fields_per_rfc4180),
         cmocka_unit_test(test_text_keeps_one_line_per_entry_and_counts_utf8_width),
         cmocka_unit_test(test_every_format_renders_zero_runs),
-        cmocka_unit_test(test_render_by_name_finds_every_listed_format),
+        cmocka_unit_test(test_reporters_list_each_format_once_with_its_documents),
         cmocka_unit_test(test_every_format_reports_a_write_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "harness/cli/cli.h"
-#include "reports/compare.h"
+#include "reports/reporter.h"
 
 static int usage(void)
 {
@@ -57,8 +57,11 @@ int eb_cmd_compare(int argc, char **argv)
     }
     if (n_paths != 2)
         return usage();
-    if (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json")) {
-        fprintf(stderr, "edgebench compare: unknown format '%s' (text, md, json)\n", format);
+    const eb_reporter *rep = eb_reporter_find(format, EB_REPORT_COMPARISON);
+    if (!rep) {
+        char names[256];
+        eb_reporter_names(EB_REPORT_COMPARISON, names, sizeof names);
+        fprintf(stderr, "edgebench compare: unknown format '%s' (%s)\n", format, names);
         return EB_EXIT_USAGE;
     }
     char msg[1024];
@@ -84,7 +87,7 @@ int eb_cmd_compare(int argc, char **argv)
         rc = EB_EXIT_USAGE;
         goto out;
     }
-    if (eb_compare_render(f, format, c, paths[0], paths[1]) != 0)
+    if (rep->comparison(f, c, paths[0], paths[1]) != 0)
         rc = EB_EXIT_RUN;
     if (c->n == 0 && rc == EB_EXIT_OK) {
         /* nothing was compared: not a pass */

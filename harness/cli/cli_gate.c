@@ -25,6 +25,7 @@
 #include "harness/cli/cli.h"
 #include "harness/cli/gate_confirm.h"
 #include "reports/gate.h"
+#include "reports/reporter.h"
 
 static int usage(void)
 {
@@ -196,12 +197,16 @@ int eb_cmd_gate(int argc, char **argv)
     if (do_confirm && (r->counts[EB_CHECK_FAIL] > 0 || r->counts[EB_CHECK_INCONCLUSIVE] > 0))
         eb_gate_confirm(&cx, r, quiet);
     rc = eb_gate_exit_code(r);
-    if ((junit && write_to(junit, eb_gate_write_junit, r) != 0) ||
-        (markdown && write_to(markdown, eb_gate_write_markdown, r) != 0) ||
-        (json && write_to(json, eb_gate_write_json, r) != 0))
-        rc = rc ? rc : EB_EXIT_USAGE;
+    /* each file option is a reporter's gate document; stdout gets text */
+    const struct {
+        const char *path, *format;
+    } files[] = {{junit, "junit"}, {markdown, "md"}, {json, "json"}};
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
+        if (files[k].path &&
+            write_to(files[k].path, eb_reporter_find(files[k].format, EB_REPORT_GATE)->gate, r) != 0)
+            rc = rc ? rc : EB_EXIT_USAGE;
     if (!quiet || rc != 0)
-        eb_gate_write_text(stdout, r);
+        eb_reporter_find("text", EB_REPORT_GATE)->gate(stdout, r);
     if (rc == 2) {
         const char *last = "";
         for (int i = 0; i < r->n_checks; i++)

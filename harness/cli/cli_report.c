@@ -4,26 +4,26 @@
 #include <string.h>
 
 #include "harness/cli/cli.h"
-#include "reports/plot.h"
-#include "reports/render.h"
+#include "reports/reporter.h"
 #include "results/results.h"
 
 static int usage(void)
 {
     int n = 0;
-    const eb_renderer *r = eb_renderers(&n);
+    const eb_reporter *r = eb_reporters(&n);
     fprintf(stderr, "usage: edgebench report RESULTS.h5 [--format FORMAT] [-o FILE]\nformats:\n");
     for (int i = 0; i < n; i++)
-        fprintf(stderr, "  %-6s %s\n", r[i].name, r[i].description);
-    fprintf(stderr, "  %-6s %s\n", "svg", "a directory of standalone SVG charts (-o DIR)");
+        if (eb_reporter_find(r[i].name, EB_REPORT_RUNS))
+            fprintf(stderr, "  %-8s %s\n", r[i].name, r[i].description);
     return EB_EXIT_USAGE;
 }
 
-/* --format svg -o DIR: every chart of the html report as its own file. */
-static int write_svg_dir(eb_results *r, const char *dir)
+/* A reporter that writes a directory (svg: every chart of the html report
+ * as its own file). */
+static int write_dir(const eb_reporter *rep, eb_results *r, const char *dir)
 {
     char msg[1024];
-    int rc = eb_plots_write_dir(r, dir, stdout, msg, sizeof msg);
+    int rc = rep->runs_dir(r, dir, stdout, msg, sizeof msg);
     if (rc != 0)
         fprintf(stderr, "edgebench report: %s\n", msg);
     eb_results_free(r);
@@ -45,14 +45,14 @@ int eb_cmd_report(int argc, char **argv)
     }
     if (!path)
         return usage();
-    eb_render_fn render = eb_render_by_name(format);
-    if (!render && strcmp(format, "svg") == 0 && !out) {
-        fprintf(stderr, "edgebench report: --format svg writes a directory of charts: give -o DIR\n");
-        return EB_EXIT_USAGE;
-    }
-    if (!render && strcmp(format, "svg") != 0) {
+    const eb_reporter *rep = eb_reporter_find(format, EB_REPORT_RUNS);
+    if (!rep) {
         fprintf(stderr, "edgebench report: unknown format '%s'\n", format);
         return usage();
+    }
+    if (rep->runs_dir && !out) {
+        fprintf(stderr, "edgebench report: --format %s writes a directory: give -o DIR\n", format);
+        return EB_EXIT_USAGE;
     }
     char msg[1024];
     eb_results *r;
@@ -61,8 +61,8 @@ int eb_cmd_report(int argc, char **argv)
         fprintf(stderr, "edgebench report: %s\n", msg);
         return eb_exit_for_status(st);
     }
-    if (strcmp(format, "svg") == 0) /* a directory of standalone charts */
-        return write_svg_dir(r, out);
+    if (rep->runs_dir)
+        return write_dir(rep, r, out);
     FILE *f = stdout;
     if (out && !(f = fopen(out, "w"))) {
         fprintf(stderr, "edgebench report: cannot write %s\n", out);
@@ -71,7 +71,7 @@ int eb_cmd_report(int argc, char **argv)
     }
     eb_report_meta meta = {.results_path = r->path, .tool_version = r->tool_version,
                            .created = r->created, .command = r->command, .results = r};
-    int rc = render(f, &meta, r->runs, (int)r->n_runs) == 0 ? EB_EXIT_OK : EB_EXIT_RUN;
+    int rc = rep->runs(f, &meta, r->runs, (int)r->n_runs) == 0 ? EB_EXIT_OK : EB_EXIT_RUN;
     if (f != stdout && fclose(f) != 0)
         rc = EB_EXIT_RUN;
     eb_results_free(r);

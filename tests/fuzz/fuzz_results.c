@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.resamples = 50;
     eb_comparison *c = NULL;
     if (eb_compare_results(r, r, &o, &c) == 0) {
-        eb_compare_render(sink, "text", c, path, path);
+        eb_compare_write_text(sink, c, path, path);
         eb_comparison_free(c);
     }
     eb_results_free(r);
