@@ -82,6 +82,18 @@ static void put_row(FILE *f, char cells[EB_RENDER__N_COLS][EB_RENDER__CELL])
 }
 
 
+/* "- <id> <label><sep><msg>" as one Markdown list item, every part escaped. */
+static void list_item(FILE *f, const char *id, const char *label, const char *sep, const char *msg)
+{
+    fputs("- ", f);
+    eb_md_text(f, id);
+    fputc(' ', f);
+    eb_md_text(f, label);
+    fputs(sep, f);
+    eb_md_text(f, msg);
+    fputc('\n', f);
+}
+
 /* "## Heading" and one line per run whose text `key` starts with "yes". */
 static void list_yes(FILE *f, const eb_run_record *runs, int n, const char *key,
                      const char *title)
@@ -96,13 +108,7 @@ static void list_yes(FILE *f, const eb_run_record *runs, int n, const char *key,
             fprintf(f, "\n## %s\n\n", title);
         eb_render__label(label, sizeof label, &runs[i]);
         eb_render__one_line(msg, sizeof msg, t);
-        fputs("- ", f);
-        eb_md_text(f, runs[i].id);
-        fputc(' ', f);
-        eb_md_text(f, label);
-        fputs(": ", f);
-        eb_md_text(f, msg);
-        fputc('\n', f);
+        list_item(f, runs[i].id, label, ": ", msg);
     }
 }
 
@@ -168,13 +174,7 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
             fputs("\n## Unstable\n\n", f);
         eb_render__label(label, sizeof label, r);
         eb_render__one_line(msg, sizeof msg, r->summary.stability);
-        fputs("- ", f);
-        eb_md_text(f, r->id);
-        fputc(' ', f);
-        eb_md_text(f, label);
-        fputs(": ", f);
-        eb_md_text(f, msg);
-        fputc('\n', f);
+        list_item(f, r->id, label, ": ", msg);
     }
     /* cells measured on a throttled device, and cells that got less CPU
      * than they asked for: competing load, not a throttled device
@@ -189,13 +189,7 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
         if (!heading++)
             fputs("\n## Where the time goes (op profile)\n\n", f);
         eb_render__label(label, sizeof label, &runs[i]);
-        fputs("- ", f);
-        eb_md_text(f, runs[i].id);
-        fputc(' ', f);
-        eb_md_text(f, label);
-        fputs(": ", f);
-        eb_md_text(f, msg);
-        fputc('\n', f);
+        list_item(f, runs[i].id, label, ": ", msg);
     }
     /* outputs against the golden file, output by output (docs/outputs.md) */
     heading = 0;
@@ -204,13 +198,7 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
         for (int k = 0; eb_render__golden_line(&runs[i], k, msg, sizeof msg); k++) {
             if (!heading++)
                 fputs("\n## Outputs vs golden\n\n", f);
-            fputs("- ", f);
-            eb_md_text(f, runs[i].id);
-            fputc(' ', f);
-            eb_md_text(f, label);
-            fputc(' ', f);
-            eb_md_text(f, msg);
-            fputc('\n', f);
+            list_item(f, runs[i].id, label, " ", msg);
         }
     }
     return ferror(f) ? -1 : 0;
