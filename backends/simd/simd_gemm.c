@@ -69,6 +69,15 @@ static void task_to_range(const split *sp, int t, int64_t groups, task_range *r)
 
 /* ---- fp32 ---------------------------------------------------------------- */
 
+/* A 1x1 window, stride 1, no padding, output as large as the input (a
+ * pointwise convolution, or a GEMM operand whose p_stride may exceed 1):
+ * B element (k, j) is x[k * c_stride + j * p_stride]. */
+static int unit_window(const eb_simd_conv_geom *g)
+{
+    return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0 &&
+           g->ih == g->oh && g->iw == g->ow;
+}
+
 int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *kern,
                           const eb_simd_vec_kernels *vec, const eb_simd_gemm_shape *s,
                           const float *w, int64_t w_row, int64_t w_col, const float *bias,
@@ -179,6 +188,11 @@ static void f32_task(void *arg, int t, int thread)
         int64_t ldb = nr;
         if (s->geom.pointwise && nvalid == nr) {
             bp_in = x + j0;
+            ldb = s->geom.c_stride;
+        } else if (nr == 1 && unit_window(&s->geom)) {
+            /* one column (the matrix-vector kernel): it is in the input
+             * already, element k at c_stride steps */
+            bp_in = x + j0 * s->geom.p_stride;
             ldb = s->geom.c_stride;
         } else {
             G->vec->pack_b_f32(&s->geom, x, j0, nvalid, nr, bpanel);

@@ -196,8 +196,8 @@ const eb_simd_q8_gemm_variant *eb_simd_pick_q8_gemm(unsigned isa, int narrow);
  * the listed few-column variant of the same ISA (and for int8 the same
  * format and KU) when n is small enough that its tiles waste fewer lanes
  * (9 columns fill 12 slots of 6-column tiles, 16 of a 16-column one; 36:
- * 36, not 48) and the result is stored row-major (y_col 1); otherwise
- * `general` itself. */
+ * 36, not 48) and the result is stored row-major (y_col 1); a one-column
+ * (matrix-vector) variant for n = 1 only; otherwise `general` itself. */
 const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_variant *general,
                                                      int64_t n, int64_t y_col);
 const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant *general,
