@@ -161,6 +161,10 @@ typedef struct eb_simd_vec_kernels {
      * or uint8 alike), i in [i0, i1). */
     void (*quantize_f32)(const float *x, float scale, int32_t zp, int32_t lo, int32_t hi,
                          uint8_t *y, int64_t i0, int64_t i1);
+    /* One plane of a 2-D max pooling on int8 / uint8 (dt) values, as
+     * eb_ref_maxpool_q8: padding never wins, a window wholly in the
+     * padding gives the type's minimum. */
+    void (*maxpool_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype dt, void *y);
 } eb_simd_vec_kernels;
 
 /* ---- the lists --------------------------------------------------------- */

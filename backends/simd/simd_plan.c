@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/ref/im2col_f32.h"
 #include "backends/ref/ref_arena.h"
 #include "backends/ref/ref_plan.h"
 #include "backends/simd/simd_gemm.h"
@@ -22,6 +21,7 @@ typedef enum step_kind {
     K_GEMM_Q8,   /* QDQ conv / gemm / matmul through the int8 GEMM driver */
     K_DW_Q8,
     K_ADD_Q8,
+    K_MAXPOOL_Q8, /* QDQ max-pool group (same parameters in and out) */
     K_QUANT      /* QuantizeLinear float32 -> int8 / uint8, per tensor */
 } step_kind;
 
@@ -37,7 +37,6 @@ typedef struct simd_step {
     int64_t in_plane, out_plane;
     float *w_f32, *bias_f32;       /* depthwise fp32, owned */
     float *col;                    /* conv fp32 unfolded once per run (im2col), owned */
-    eb_window win;                 /* ... its window */
     int64_t col_channels;
     uint8_t *colq;                 /* int8 conv unfolded once per run, owned */
     const eb_ref_conv_q8_params *q; /* depthwise int8: the ref group's parameters */
@@ -57,6 +56,7 @@ typedef struct simd_step {
     float *nm_q8;
     float qscale;                  /* QuantizeLinear */
     int32_t qzp, qmin, qmax;
+    eb_dtype pool_dtype;           /* K_MAXPOOL_Q8 */
     int serial;                    /* too little work to share: run on the caller */
 } simd_step;
 
@@ -190,8 +190,12 @@ static void maxpool_task(void *arg, int t, int thread)
     const simd_step *s = J->s;
     int64_t p1 = (t + 1) * J->per_task < J->total ? (t + 1) * J->per_task : J->total;
     for (int64_t p = t * J->per_task; p < p1; p++)
-        s->vec->maxpool_f32(&s->geom, (const float *)J->x + p * s->in_plane,
-                            (float *)J->y + p * s->out_plane);
+        if (s->kind == K_MAXPOOL_Q8)
+            s->vec->maxpool_q8(&s->geom, (const uint8_t *)J->x + p * s->in_plane, s->pool_dtype,
+                               (uint8_t *)J->y + p * s->out_plane);
+        else
+            s->vec->maxpool_f32(&s->geom, (const float *)J->x + p * s->in_plane,
+                                (float *)J->y + p * s->out_plane);
 }
 
 static void gap_task(void *arg, int t, int thread)
@@ -261,6 +265,45 @@ static void im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint8_
             }
 }
 
+/* im2col of a 2-D fp32 convolution (one image, all channels), the layout
+ * of eb_ref_im2col_f32: row (c, ky, kx), column oy * ow + ox. The valid
+ * columns of a tap are the same for every output row, so they are found
+ * once per tap; rows are filled with plain loops, not memset / memcpy
+ * calls, which cost more than they copy on 14-wide rows (the Fashion CNN's
+ * second convolution: 2016 rows of 14). */
+static void im2col_f32(const eb_simd_conv_geom *g, int64_t channels, const float *x, float *col)
+{
+    const int64_t n = g->oh * g->ow;
+    for (int64_t c = 0; c < channels; c++)
+        for (int64_t ky = 0; ky < g->kh; ky++)
+            for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
+                const float *xc = x + c * g->ih * g->iw;
+                const int64_t off = kx * g->dw - g->pw;
+                int64_t lo, hi;
+                eb_window_valid_range(off, g->sw, g->iw, g->ow, &lo, &hi);
+                for (int64_t oy = 0; oy < g->oh; oy++) {
+                    float *d = col + oy * g->ow;
+                    const int64_t iy = oy * g->sh - g->ph + ky * g->dh;
+                    if (iy < 0 || iy >= g->ih || hi <= lo) {
+                        for (int64_t ox = 0; ox < g->ow; ox++)
+                            d[ox] = 0.0f;
+                        continue;
+                    }
+                    const float *row = xc + iy * g->iw + off;
+                    for (int64_t ox = 0; ox < lo; ox++)
+                        d[ox] = 0.0f;
+                    if (g->sw == 1)
+                        for (int64_t ox = lo; ox < hi; ox++)
+                            d[ox] = row[ox];
+                    else
+                        for (int64_t ox = lo; ox < hi; ox++)
+                            d[ox] = row[ox * g->sw];
+                    for (int64_t ox = hi; ox < g->ow; ox++)
+                        d[ox] = 0.0f;
+                }
+            }
+}
+
 static eb_status step_run(const eb_ref_exec *x, char *msg, size_t len)
 {
     (void)msg;
@@ -272,7 +315,7 @@ static eb_status step_run(const eb_ref_exec *x, char *msg, size_t len)
     switch (s->kind) {
     case K_CONV_F32:
         if (s->col) {
-            eb_ref_im2col_f32(&s->win, s->col_channels, in, s->col);
+            im2col_f32(&s->geom, s->col_channels, in, s->col);
             in = s->col;
         }
         eb_simd_gemm_f32_run(&s->gf, pool, &s->plan->scratch, in, out);
@@ -304,7 +347,8 @@ static eb_status step_run(const eb_ref_exec *x, char *msg, size_t len)
             break;
         }
         /* fall through */
-    case K_MAXPOOL_F32: {
+    case K_MAXPOOL_F32:
+    case K_MAXPOOL_Q8: {
         plane_job J = {.s = s, .x = in, .y = out, .total = s->planes};
         J.per_task = per_task(s, s->planes, 1);
         eb_simd_pool_run(pool, (int)((s->planes + J.per_task - 1) / J.per_task),
@@ -545,7 +589,7 @@ static simd_step *conv_f32(builder *b, const eb_node *n, char *where)
             step_free(s);
             return NULL;
         }
-        s->win = win;
+        s->geom = sh.geom; /* the window, for im2col_f32 */
         s->col_channels = c;
         sh.geom.channels = sh.k;
         sh.geom.kh = sh.geom.kw = sh.geom.sh = sh.geom.sw = sh.geom.dh = sh.geom.dw = 1;
@@ -741,8 +785,9 @@ static int conv_q8(builder *b, const eb_ref_conv_q8_params *q, simd_step *s, cha
     /* the stem of a CNN (few channels, a large output): unfolded once per
      * run, then a 1x1 product over the column matrix, as for fp32 */
     int col = 0;
-    if (!sh.geom.pointwise && group == 1 && sh.batch == 1 && sh.k <= 64 &&
-        (size_t)(sh.k * sh.n) <= ((size_t)8 << 20)) {
+    if (!sh.geom.pointwise && group == 1 && sh.batch == 1 &&
+        (size_t)(sh.k * sh.n) <= ((size_t)8 << 20) &&
+        (sh.k <= 64 || (size_t)(sh.k * sh.n) <= ((size_t)64 << 10))) {
         s->colq = malloc((size_t)(sh.k * sh.n) + 64);
         if (!s->colq)
             return -1;
@@ -847,8 +892,9 @@ static simd_step *group_q8(builder *b, const eb_ref_fused *f, char *where)
     }
     if (strcmp(f->kind, "gemm") == 0 || strcmp(f->kind, "matmul") == 0) {
         const eb_ref_matmul_q8_params *q = f->state;
+        /* one row of A: stored as a column, as fc_f32 does */
         eb_simd_gemm_shape sh = {.batch = 1, .groups = 1, .m = q->n, .k = q->k, .n = q->m,
-                                 .y_row = 1, .y_col = q->n};
+                                 .y_row = 1, .y_col = q->m == 1 ? 1 : q->n};
         geom_matrix(q->m, q->k, &sh.geom);
         const eb_simd_q8_gemm_variant *k =
             eb_simd_pick_q8_gemm(b->isa, eb_simd_q8_weights_narrow(q->b, q->k * q->n));
@@ -858,7 +904,25 @@ static simd_step *group_q8(builder *b, const eb_ref_fused *f, char *where)
                                  q->y_max) != 0)
             goto no;
         need_scratch(b, eb_simd_gemm_q8_scratch(&s->gq));
-        snprintf(where, WHERE_LEN, "simd %s: QDQ %s", k->name, f->kind);
+        snprintf(where, WHERE_LEN, "simd %s: QDQ %s", s->gq.name, f->kind);
+        return s;
+    }
+    if (strcmp(f->kind, "maxpool") == 0) {
+        /* the group's MaxPool node gives the window; its input and output
+         * parameters agree (the group's rule), so it pools the bytes */
+        const eb_node *n = &b->g->nodes[f->anchor];
+        eb_window win;
+        if (strcmp(n->op_type, "MaxPool") != 0 || eb_node_output(b->g, n, 1) || x->rank != 4 ||
+            (x->dtype != EB_DT_U8 && x->dtype != EB_DT_I8) || !geom_2d(b->g, n, x, NULL, &win))
+            goto no;
+        s->kind = K_MAXPOOL_Q8;
+        s->pool_dtype = x->dtype;
+        geom_from_window(&win, 1, &s->geom);
+        s->planes = x->dims[0] * x->dims[1];
+        s->channels = x->dims[1];
+        s->in_plane = s->geom.ih * s->geom.iw;
+        s->out_plane = s->geom.oh * s->geom.ow;
+        snprintf(where, WHERE_LEN, "simd q8_maxpool2d__%s: QDQ maxpool", b->vec->name);
         return s;
     }
     if (strcmp(f->kind, "add") == 0) {
@@ -1132,7 +1196,7 @@ static int64_t step_work(const simd_step *s)
         return g->batch * g->groups * g->m * g->k * g->n;
     if (s->kind == K_DW_F32 || s->kind == K_DW_Q8)
         return s->planes * s->geom.oh * s->geom.ow * s->geom.kh * s->geom.kw;
-    if (s->kind == K_MAXPOOL_F32)
+    if (s->kind == K_MAXPOOL_F32 || s->kind == K_MAXPOOL_Q8)
         return s->planes * s->geom.oh * s->geom.ow * s->geom.kh * s->geom.kw;
     if (s->kind == K_GAP_F32)
         return s->planes * s->in_plane;

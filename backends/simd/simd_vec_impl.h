@@ -1172,6 +1172,84 @@ static void EB_VEC_FN(gavgpool_f32)(const float *x, int64_t plane, float *y, int
     }
 }
 
+/* int8 / uint8 max pooling: 2x2 stride 2 unpadded sixteen outputs per
+ * vector (two 32-byte loads per input row, even and odd bytes split by
+ * shuffles); anything else by rows with the valid column range of each
+ * tap found once. Integer max: exact, the same bytes as the reference. */
+typedef uint8_t v32u8 __attribute__((vector_size(32)));
+typedef int8_t v32s8 __attribute__((vector_size(32)));
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+typedef int8_t v16s8 __attribute__((vector_size(16)));
+
+#define EVEN16 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define ODD16 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+
+#define MAXPOOL_Q8(NAME, T, V32, V16, MIN)                                                      \
+    static void NAME(const eb_simd_conv_geom *g, const T *x, T *y)                             \
+    {                                                                                          \
+        if (g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->dh == 1 &&              \
+            g->dw == 1 && g->ph == 0 && g->pw == 0 && 2 * g->oh <= g->ih &&                    \
+            2 * g->ow <= g->iw) {                                                              \
+            for (int64_t oh = 0; oh < g->oh; oh++) {                                           \
+                const T *r0 = x + 2 * oh * g->iw, *r1 = r0 + g->iw;                            \
+                T *row = y + oh * g->ow;                                                       \
+                int64_t o = 0;                                                                 \
+                for (; o + 16 <= g->ow && 2 * o + 32 <= g->iw; o += 16) {                      \
+                    V32 a, b;                                                                  \
+                    memcpy(&a, r0 + 2 * o, sizeof a);                                          \
+                    memcpy(&b, r1 + 2 * o, sizeof b);                                          \
+                    V16 ae = __builtin_shufflevector(a, a, EVEN16);                            \
+                    V16 ao = __builtin_shufflevector(a, a, ODD16);                             \
+                    V16 be = __builtin_shufflevector(b, b, EVEN16);                            \
+                    V16 bo = __builtin_shufflevector(b, b, ODD16);                             \
+                    V16 m = (V16)(((V16)(ae > ao) & ae) | ((V16)(ae <= ao) & ao));             \
+                    V16 n = (V16)(((V16)(be > bo) & be) | ((V16)(be <= bo) & bo));             \
+                    m = (V16)(((V16)(m > n) & m) | ((V16)(m <= n) & n));                       \
+                    memcpy(row + o, &m, sizeof m);                                             \
+                }                                                                              \
+                for (; o < g->ow; o++) {                                                       \
+                    T m = r0[2 * o];                                                           \
+                    m = r0[2 * o + 1] > m ? r0[2 * o + 1] : m;                                 \
+                    m = r1[2 * o] > m ? r1[2 * o] : m;                                         \
+                    row[o] = r1[2 * o + 1] > m ? r1[2 * o + 1] : m;                            \
+                }                                                                              \
+            }                                                                                  \
+            return;                                                                            \
+        }                                                                                      \
+        for (int64_t oh = 0; oh < g->oh; oh++) {                                               \
+            T *row = y + oh * g->ow;                                                           \
+            for (int64_t o = 0; o < g->ow; o++)                                                \
+                row[o] = MIN;                                                                  \
+            for (int64_t ky = 0; ky < g->kh; ky++) {                                           \
+                int64_t ih = oh * g->sh - g->ph + ky * g->dh;                                  \
+                if (ih < 0 || ih >= g->ih)                                                     \
+                    continue;                                                                  \
+                const T *src = x + ih * g->iw;                                                 \
+                for (int64_t kx = 0; kx < g->kw; kx++) {                                       \
+                    const int64_t off = kx * g->dw - g->pw;                                    \
+                    int64_t l, h;                                                              \
+                    eb_window_valid_range(off, g->sw, g->iw, g->ow, &l, &h);                   \
+                    for (int64_t o = l; o < h; o++) {                                          \
+                        T v = src[o * g->sw + off];                                            \
+                        row[o] = v > row[o] ? v : row[o];                                      \
+                    }                                                                          \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+MAXPOOL_Q8(maxpool_u8, uint8_t, v32u8, v16u8, 0)
+MAXPOOL_Q8(maxpool_i8, int8_t, v32s8, v16s8, -128)
+
+static void EB_VEC_FN(maxpool_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype dt,
+                                  void *y)
+{
+    if (dt == EB_DT_U8)
+        maxpool_u8(g, x, y);
+    else
+        maxpool_i8(g, x, y);
+}
+
 const eb_simd_vec_kernels EB_VEC_TABLE = {
     .name = EB_VEC_LABEL,
     .isa = EB_VEC_ISA,
@@ -1191,4 +1269,5 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .requant_tile = EB_VEC_FN(requant_tile),
     .requant_cols = EB_VEC_FN(requant_cols),
     .quantize_f32 = EB_VEC_FN(quantize_f32),
+    .maxpool_q8 = EB_VEC_FN(maxpool_q8),
 };

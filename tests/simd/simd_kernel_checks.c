@@ -722,6 +722,26 @@ static int check_pools(const eb_simd_vec_kernels *vec, char *msg, size_t len)
             }
         free(x);
         free(y);
+        /* the same window on int8 and uint8 bytes, against eb_ref_maxpool_q8 */
+        for (int u = 0; u < 2; u++) {
+            const eb_dtype dt = u ? EB_DT_U8 : EB_DT_I8;
+            eb_ref_maxpool_q8_params rp = {.win = k.win, .batch = 1, .channels = 1, .dtype = dt};
+            uint8_t *xq = malloc(xn + 1), *yq = malloc(yn + 1), *want = malloc(yn + 1);
+            for (size_t i = 0; i < xn; i++)
+                xq[i] = (uint8_t)rnd_in(0, 255);
+            eb_ref_maxpool_q8(&rp, xq, want);
+            vec->maxpool_q8(&s.geom, xq, dt, yq);
+            int bad = memcmp(yq, want, yn) != 0;
+            if (bad)
+                snprintf(msg, len, "q8_maxpool2d__%s: case %d (%s, %lldx%lld/%lld on %lldx%lld) "
+                         "differs from ref", vec->name, it, u ? "uint8" : "int8", (long long)k.kh,
+                         (long long)k.kw, (long long)k.sh, (long long)k.ih, (long long)k.iw);
+            free(xq);
+            free(yq);
+            free(want);
+            if (bad)
+                return 1;
+        }
         /* global average */
         int64_t plane = rnd_in(1, 70), ch = rnd_in(1, 9);
         float *g = malloc((size_t)(plane * ch) * 4), out[9];
