@@ -128,13 +128,16 @@ typedef struct eb_simd_vec_kernels {
     /* Channels-last depthwise (whole image, vectorised over channels) on a
      * padded buffer: pixel (r, q) of the input at dst[(r * row + q) * cpad],
      * rows of `row` pixels, the padding around it zero (set by the caller).
-     * to_nhwc copies channels [c0, c1) there (int8: x - zp, x read as xdt,
-     * in the int32 form the same table's dwconv_nhwc_q8 reads; see
-     * simd_vec_impl.h); cpad a multiple of 8. */
-    void (*to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64_t row, int64_t cpad,
-                        int64_t c0, int64_t c1, float *dst);
-    void (*to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64_t ih, int64_t iw,
-                       int64_t row, int64_t cpad, int64_t c0, int64_t c1, int32_t *dst);
+     * to_nhwc copies ih rows of iw pixels of channels [c0, c1) there
+     * (channel c's rows at x + c * plane, so a band of rows of a larger
+     * plane can be copied; int8: x - zp, x read as xdt, in the int32 form
+     * the same table's dwconv_nhwc_q8 reads; see simd_vec_impl.h); cpad a
+     * multiple of 8. */
+    void (*to_nhwc_f32)(const float *x, int64_t plane, int64_t ih, int64_t iw, int64_t row,
+                        int64_t cpad, int64_t c0, int64_t c1, float *dst);
+    void (*to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64_t plane, int64_t ih,
+                       int64_t iw, int64_t row, int64_t cpad, int64_t c0, int64_t c1,
+                       int32_t *dst);
     /* Output rows [oh0, oh1) of one image; x points at the padded buffer's
      * corner (the window of output (oy, ox) starts at row oy * sh, column
      * ox * sw), weights w[tap * cpad + c], bias / mult of cpad; written

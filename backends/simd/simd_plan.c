@@ -50,7 +50,8 @@ typedef struct simd_step {
      * taps x cpad, bias / multipliers of cpad, all owned */
     int nhwc;
     int64_t cpad, batch;
-    int64_t prow, pcol;            /* padded buffer: rows, pixels per row */
+    int64_t pcol;                  /* padded rows: pixels per row */
+    int64_t band;                  /* output rows per band (dw_nhwc_task) */
     float *nw_f32, *nb_f32;
     int32_t *nw_q8, *nb_q8;
     float *nm_q8;
@@ -77,8 +78,6 @@ struct eb_simd_plan {
     saved_step *saved;        /* per ref step */
     char (*where)[WHERE_LEN]; /* per node */
     eb_simd_scratch scratch;
-    void *nhwc;               /* channels-last input of the depthwise steps */
-    size_t nhwc_bytes;
     int accelerated;
 };
 
@@ -123,64 +122,83 @@ static void dw_q8_task(void *arg, int t, int thread)
     }
 }
 
-/* Channels-last depthwise: the image's planes copied channels-last (tasks
- * over blocks of channels), then output rows (tasks over row ranges). */
+/* Channels-last depthwise, tasks over ranges of output rows. A task
+ * copies the input rows its windows read channels-last into its thread's
+ * scratch, a band of `band` output rows at a time, and runs the kernel on
+ * the band while the copy is still in cache; rows that consecutive bands
+ * share are moved, not copied again. (Copying the whole image first, as
+ * before, spilled out of L2 on MobileNet-v2@224's 112x112 planes: the
+ * kernel then read the copy back from memory.) */
 typedef struct nhwc_job {
     const simd_step *s;
     const void *x;
     void *y;
-    int64_t per_task; /* channels (a multiple of 8) or rows per task */
+    int64_t per_task; /* output rows per task */
 } nhwc_job;
 
-static void to_nhwc_task(void *arg, int t, int thread)
+/* Input rows [iy, iy + n) into dst (rows of pcol pixels of cpad four-byte
+ * lanes): padding rows and columns zero, pixels copied by to_nhwc. */
+static void nhwc_rows(const simd_step *s, const void *x, int64_t iy, int64_t n, char *dst)
 {
-    (void)thread;
-    const nhwc_job *J = arg;
-    const simd_step *s = J->s;
-    int64_t c0 = t * J->per_task;
-    int64_t c1 = c0 + J->per_task < s->channels ? c0 + J->per_task : s->channels;
-    const int64_t corner = (s->geom.ph * s->pcol + s->geom.pw) * s->cpad;
+    const eb_simd_conv_geom *g = &s->geom;
+    const size_t px = (size_t)s->cpad * 4, row = (size_t)s->pcol * px;
+    for (int64_t r = 0; r < n; r++) {
+        char *d = dst + (size_t)r * row;
+        if (iy + r < 0 || iy + r >= g->ih) {
+            memset(d, 0, row);
+            continue;
+        }
+        memset(d, 0, (size_t)g->pw * px);
+        memset(d + (size_t)(g->pw + g->iw) * px, 0, (size_t)(s->pcol - g->pw - g->iw) * px);
+    }
+    const int64_t a = iy > 0 ? iy : 0, e = iy + n < g->ih ? iy + n : g->ih;
+    if (e <= a)
+        return;
+    char *corner = dst + (size_t)(a - iy) * row + (size_t)g->pw * px;
     if (s->kind == K_DW_F32)
-        s->vec->to_nhwc_f32(J->x, s->geom.ih, s->geom.iw, s->pcol, s->cpad, c0, c1,
-                            (float *)s->plan->nhwc + corner);
+        s->vec->to_nhwc_f32((const float *)x + a * g->iw, s->in_plane, e - a, g->iw, s->pcol,
+                            s->cpad, 0, s->channels, (float *)corner);
     else
-        s->vec->to_nhwc_q8(J->x, s->q->x_dtype, s->q->x_zp, s->geom.ih, s->geom.iw, s->pcol,
-                           s->cpad, c0, c1, (int32_t *)s->plan->nhwc + corner);
+        s->vec->to_nhwc_q8((const uint8_t *)x + a * g->iw, s->q->x_dtype, s->q->x_zp,
+                           s->in_plane, e - a, g->iw, s->pcol, s->cpad, 0, s->channels,
+                           (int32_t *)corner);
 }
 
 static void dw_nhwc_task(void *arg, int t, int thread)
 {
-    (void)thread;
     const nhwc_job *J = arg;
     const simd_step *s = J->s;
-    int64_t r0 = t * J->per_task;
-    int64_t r1 = r0 + J->per_task < s->geom.oh ? r0 + J->per_task : s->geom.oh;
-    if (s->kind == K_DW_F32) {
-        s->vec->dwconv_nhwc_f32(&s->geom, s->channels, s->cpad, s->pcol, s->plan->nhwc, s->nw_f32,
-                                s->nb_f32, s->lo, s->hi, r0, r1, J->y);
-    } else {
-        const eb_ref_conv_q8_params *q = s->q;
-        s->vec->dwconv_nhwc_q8(&s->geom, s->channels, s->cpad, s->pcol, s->plan->nhwc, s->nw_q8,
-                               s->nb_q8, s->nm_q8, q->y_zp, q->y_min, q->y_max, r0, r1, J->y);
-    }
-}
-
-/* Zero the padding around the input in the channels-last buffer (the
- * buffer is shared by the plan's depthwise steps, each with its own
- * geometry); the input's pixels are overwritten by to_nhwc. Elements are
- * four bytes (fp32, or int32 for int8). */
-static void nhwc_border(const simd_step *s)
-{
     const eb_simd_conv_geom *g = &s->geom;
-    char *b = s->plan->nhwc;
-    const size_t px = (size_t)s->cpad * 4, row = (size_t)s->pcol * px;
-    memset(b, 0, (size_t)g->ph * row);
-    for (int64_t r = g->ph; r < g->ph + g->ih; r++) {
-        memset(b + (size_t)r * row, 0, (size_t)g->pw * px);
-        memset(b + (size_t)r * row + (size_t)(g->pw + g->iw) * px, 0,
-               (size_t)(s->pcol - g->pw - g->iw) * px);
+    const int64_t r0 = t * J->per_task;
+    const int64_t r1 = r0 + J->per_task < g->oh ? r0 + J->per_task : g->oh;
+    const size_t row = (size_t)(s->pcol * s->cpad) * 4;
+    const int64_t span = (g->kh - 1) * g->dh + 1;
+    char *buf = (char *)s->plan->scratch.base + (size_t)thread * s->plan->scratch.bytes;
+    int64_t ha = 0, hb = 0; /* input rows held at the buffer's start */
+    for (int64_t b0 = r0; b0 < r1; b0 += s->band) {
+        const int64_t b1 = b0 + s->band < r1 ? b0 + s->band : r1;
+        const int64_t a = b0 * g->sh - g->ph, e = (b1 - 1) * g->sh - g->ph + span;
+        int64_t from = a;
+        if (hb > ha && a >= ha && a < hb) {
+            memmove(buf, buf + (size_t)(a - ha) * row, (size_t)(hb - a) * row);
+            from = hb;
+        }
+        if (e > from)
+            nhwc_rows(s, J->x, from, e - from, buf + (size_t)(from - a) * row);
+        ha = a;
+        hb = e;
+        /* the band's rows as rows [0, b1 - b0) of a plane starting at row b0 */
+        if (s->kind == K_DW_F32) {
+            s->vec->dwconv_nhwc_f32(g, s->channels, s->cpad, s->pcol, (const float *)buf,
+                                    s->nw_f32, s->nb_f32, s->lo, s->hi, 0, b1 - b0,
+                                    (float *)J->y + b0 * g->ow);
+        } else {
+            const eb_ref_conv_q8_params *q = s->q;
+            s->vec->dwconv_nhwc_q8(g, s->channels, s->cpad, s->pcol, (const int32_t *)buf,
+                                   s->nw_q8, s->nb_q8, s->nm_q8, q->y_zp, q->y_min, q->y_max, 0,
+                                   b1 - b0, (uint8_t *)J->y + b0 * g->ow);
+        }
     }
-    memset(b + (size_t)(g->ph + g->ih) * row, 0, (size_t)(s->prow - g->ph - g->ih) * row);
 }
 
 static void maxpool_task(void *arg, int t, int thread)
@@ -332,15 +350,13 @@ static eb_status step_run(const eb_ref_exec *x, char *msg, size_t len)
     case K_DW_Q8:
         if (s->nhwc) {
             const size_t el = s->kind == K_DW_F32 ? sizeof(float) : 1;
-            nhwc_border(s);
             for (int64_t i = 0; i < s->batch; i++) {
                 nhwc_job J = {.s = s,
                               .x = (const char *)in + (size_t)(i * s->channels * s->in_plane) * el,
                               .y = (char *)out + (size_t)(i * s->channels * s->out_plane) * el};
-                J.per_task = (per_task(s, s->channels, 8) + 7) & ~(int64_t)7;
-                eb_simd_pool_run(pool, (int)((s->channels + J.per_task - 1) / J.per_task),
-                                 to_nhwc_task, &J);
-                J.per_task = per_task(s, s->geom.oh, 1);
+                /* one thread: one task, so every band after the first
+                 * reuses the rows it shares with the one before */
+                J.per_task = pool ? per_task(s, s->geom.oh, s->band) : s->geom.oh;
                 eb_simd_pool_run(pool, (int)((s->geom.oh + J.per_task - 1) / J.per_task),
                                  dw_nhwc_task, &J);
             }
@@ -484,7 +500,6 @@ typedef struct builder {
     const eb_simd_vec_kernels *vec;
     const eb_simd_f32_gemm_variant *f32k;
     size_t scratch; /* per thread, max over steps */
-    size_t nhwc;    /* channels-last buffer, max over depthwise steps */
 } builder;
 
 static void need_scratch(builder *b, size_t bytes)
@@ -493,32 +508,32 @@ static void need_scratch(builder *b, size_t bytes)
         b->scratch = bytes;
 }
 
+/* Per-thread bytes of a channels-last band (see dw_nhwc_task): bands of
+ * as many output rows as fit, so a band and the kernel's reads of it stay
+ * in L2. */
+#define NHWC_BAND_BYTES ((size_t)192 << 10)
+
 /* Depthwise steps with at least eight channels run channels-last (see
  * simd_vec_impl.h); with fewer, the lanes of a channel vector would mostly
- * idle and the planar kernel runs. The channels-last buffer is one per
- * plan, sized for the largest step's padded input. */
+ * idle and the planar kernel runs. The band buffers are the threads'
+ * scratch. */
 static int dw_nhwc_begin(builder *b, simd_step *s, int64_t batch)
 {
     if (s->channels < 8)
-        return 0;
-    /* fp32 stride 2 on wide planes (MobileNet-v2 at 224: 112 -> 56 and
-     * 56 -> 28): the planar kernel reads each plane once, from cache,
-     * where the channels-last copy of a 4.8 MB input spills out of L2
-     * (0.83 against 1.12 ms for the four stride-2 layers, one thread) */
-    if (s->kind == K_DW_F32 && s->geom.sw == 2 && s->geom.ow >= 28)
         return 0;
     s->nhwc = 1;
     s->batch = batch;
     s->cpad = (s->channels + 7) & ~(int64_t)7;
     /* every tap of every output inside the buffer: padding on all sides */
     const eb_simd_conv_geom *g = &s->geom;
-    int64_t rows = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
     int64_t cols = (g->ow - 1) * g->sw + (g->kw - 1) * g->dw + 1;
-    s->prow = rows > g->ph + g->ih ? rows : g->ph + g->ih;
     s->pcol = cols > g->pw + g->iw ? cols : g->pw + g->iw;
-    size_t bytes = (size_t)(s->prow * s->pcol * s->cpad) * 4;
-    if (bytes > b->nhwc)
-        b->nhwc = bytes;
+    const size_t row = (size_t)(s->pcol * s->cpad) * 4;
+    const int64_t span = (g->kh - 1) * g->dh + 1;
+    s->band = 1;
+    while (s->band < g->oh && (size_t)(s->band * g->sh + span) * row <= NHWC_BAND_BYTES)
+        s->band++;
+    need_scratch(b, (size_t)((s->band - 1) * g->sh + span) * row + 64);
     return 1;
 }
 
@@ -1326,20 +1341,10 @@ eb_status eb_simd_plan_create(const eb_graph *g, const eb_simd_plan_options *o,
             snprintf(msg, msg_len, "%s: out of memory for the simd scratch", g->path);
             return EB_ERR_NOMEM;
         }
+        /* defined from the start: lanes past a depthwise step's real
+         * channels in its band (never stored) read what is there */
+        memset(base, 0, P->scratch.bytes * (size_t)P->scratch.threads);
         P->scratch.base = base;
-    }
-    if (b.nhwc) {
-        /* lanes past a step's real channels may hold another step's values:
-         * their weights are zero and their results are never stored */
-        void *buf = NULL;
-        if (posix_memalign(&buf, 64, b.nhwc + 64) != 0) {
-            eb_simd_plan_destroy(P);
-            snprintf(msg, msg_len, "%s: out of memory for the simd channels-last buffer", g->path);
-            return EB_ERR_NOMEM;
-        }
-        memset(buf, 0, b.nhwc + 64);
-        P->nhwc = buf;
-        P->nhwc_bytes = b.nhwc;
     }
     *out = P;
     return EB_OK;
@@ -1381,7 +1386,6 @@ void eb_simd_plan_destroy(eb_simd_plan *p)
     free(p->saved);
     free(p->where);
     free(p->scratch.base);
-    free(p->nhwc);
     free(p);
 }
 

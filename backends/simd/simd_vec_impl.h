@@ -707,10 +707,9 @@ static void EB_VEC_FN(requant)(const int32_t *acc, int64_t n, int32_t add, float
         }                                                                                      \
     } while (0)
 
-static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64_t row,
-                                   int64_t cpad, int64_t c0, int64_t c1, float *dst)
+static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t plane, int64_t ih, int64_t iw,
+                                   int64_t row, int64_t cpad, int64_t c0, int64_t c1, float *dst)
 {
-    const int64_t plane = ih * iw;
     /* eight channel streams read in step, one 32-byte store per pixel */
     for (int64_t c = c0; c < c1; c += 8) {
         const int64_t n = c1 - c < 8 ? c1 - c : 8;
@@ -749,10 +748,9 @@ static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64
 #endif
 
 #define TO_NHWC_Q8(NAME, T)                                                                    \
-    static void NAME(const T *x, int32_t zp, int64_t ih, int64_t iw, int64_t row, int64_t cpad,  \
-                     int64_t c0, int64_t c1, int32_t *dst)                                     \
+    static void NAME(const T *x, int32_t zp, int64_t plane, int64_t ih, int64_t iw,            \
+                     int64_t row, int64_t cpad, int64_t c0, int64_t c1, int32_t *dst)          \
     {                                                                                          \
-        const int64_t plane = ih * iw;                                                         \
         for (int64_t c = c0; c < c1; c += 8) {                                                 \
             const int64_t n = c1 - c < 8 ? c1 - c : 8;                                         \
             const T *s = x + c * plane;                                                        \
@@ -779,14 +777,14 @@ static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64
 TO_NHWC_Q8(to_nhwc_u8, uint8_t)
 TO_NHWC_Q8(to_nhwc_i8, int8_t)
 
-static void EB_VEC_FN(to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64_t ih,
-                                  int64_t iw, int64_t row, int64_t cpad, int64_t c0, int64_t c1,
-                                  int32_t *dst)
+static void EB_VEC_FN(to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64_t plane,
+                                  int64_t ih, int64_t iw, int64_t row, int64_t cpad, int64_t c0,
+                                  int64_t c1, int32_t *dst)
 {
     if (xdt == EB_DT_U8)
-        to_nhwc_u8(x, zp, ih, iw, row, cpad, c0, c1, dst);
+        to_nhwc_u8(x, zp, plane, ih, iw, row, cpad, c0, c1, dst);
     else
-        to_nhwc_i8(x, zp, ih, iw, row, cpad, c0, c1, dst);
+        to_nhwc_i8(x, zp, plane, ih, iw, row, cpad, c0, c1, dst);
 }
 
 FP_CONTRACT_FAST_BEGIN

@@ -443,8 +443,12 @@ static void dw_nhwc_f32_run(const eb_simd_vec_kernels *vec, const eb_simd_conv_g
         nb[ch] = bias[ch];
     }
     for (int64_t b = 0; b < batch; b++) {
-        vec->to_nhwc_f32(x + b * c * g->ih * g->iw, g->ih, g->iw, pcol, cpad, 0, c,
+        /* in two bands of rows, as the plan copies them */
+        const int64_t plane = g->ih * g->iw, h = g->ih / 2;
+        vec->to_nhwc_f32(x + b * c * plane, plane, h, g->iw, pcol, cpad, 0, c,
                          buf + (g->ph * pcol + g->pw) * cpad);
+        vec->to_nhwc_f32(x + b * c * plane + h * g->iw, plane, g->ih - h, g->iw, pcol, cpad, 0, c,
+                         buf + ((g->ph + h) * pcol + g->pw) * cpad);
         float *yb = y + b * c * g->oh * g->ow;
         vec->dwconv_nhwc_f32(g, c, cpad, pcol, buf, nw, nb, lo, hi, 0, g->oh / 2, yb);
         vec->dwconv_nhwc_f32(g, c, cpad, pcol, buf, nw, nb, lo, hi, g->oh / 2, g->oh, yb);
@@ -470,8 +474,11 @@ static void dw_nhwc_q8_run(const eb_simd_vec_kernels *vec, const eb_simd_conv_ge
         nm[ch] = mult[ch];
     }
     for (int64_t b = 0; b < batch; b++) {
-        vec->to_nhwc_q8(x + b * c * g->ih * g->iw, q->xdt, q->x_zp, g->ih, g->iw, pcol, cpad, 0,
-                        c, buf + (g->ph * pcol + g->pw) * cpad);
+        const int64_t plane = g->ih * g->iw, h = g->ih / 2;
+        vec->to_nhwc_q8(x + b * c * plane, q->xdt, q->x_zp, plane, h, g->iw, pcol, cpad, 0, c,
+                        buf + (g->ph * pcol + g->pw) * cpad);
+        vec->to_nhwc_q8(x + b * c * plane + h * g->iw, q->xdt, q->x_zp, plane, g->ih - h, g->iw,
+                        pcol, cpad, 0, c, buf + ((g->ph + h) * pcol + g->pw) * cpad);
         uint8_t *yb = y + b * c * g->oh * g->ow;
         vec->dwconv_nhwc_q8(g, c, cpad, pcol, buf, nw, nb, nm, q->y_zp, q->y_min, q->y_max, 0,
                             g->oh / 2, yb);
