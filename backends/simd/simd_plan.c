@@ -289,9 +289,54 @@ static void im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint8_
  * once per tap; rows are filled with plain loops, not memset / memcpy
  * calls, which cost more than they copy on 14-wide rows (the Fashion CNN's
  * second convolution: 2016 rows of 14). */
+/* Stride 1, dilation 1, rows as wide as the input's: a tap's row of the
+ * column matrix is the input plane shifted by one offset, so it is one
+ * contiguous copy, then the columns that fall in the padding (at most
+ * |dx| per output row) and the rows that do are zeroed. */
+static void im2col_shift_f32(const eb_simd_conv_geom *g, int64_t channels, const float *x,
+                             float *col)
+{
+    const int64_t n = g->oh * g->ow, plane = g->ih * g->iw;
+    for (int64_t c = 0; c < channels; c++)
+        for (int64_t ky = 0; ky < g->kh; ky++)
+            for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
+                const float *xc = x + c * plane;
+                const int64_t dy = ky - g->ph, dx = kx - g->pw, shift = dy * g->iw + dx;
+                int64_t y0 = dy < 0 ? -dy : 0, y1 = g->ih - dy < g->oh ? g->ih - dy : g->oh;
+                if (y1 < y0)
+                    y1 = y0;
+                int64_t q0 = y0 * g->ow, q1 = y1 * g->ow;
+                for (int64_t q = 0; q < q0; q++)
+                    col[q] = 0.0f;
+                for (int64_t q = q1; q < n; q++)
+                    col[q] = 0.0f;
+                /* keep the reads inside the plane: what is clipped lies in
+                 * the padding columns, zeroed below */
+                const int64_t c0 = q0 + shift < 0 ? -shift : q0;
+                const int64_t c1 = q1 + shift > plane ? plane - shift : q1;
+                for (int64_t q = q0; q < c0 && q < q1; q++)
+                    col[q] = 0.0f;
+                for (int64_t q = c0; q < c1; q++)
+                    col[q] = xc[q + shift];
+                for (int64_t q = c1 > q0 ? c1 : q0; q < q1; q++)
+                    col[q] = 0.0f;
+                if (dx != 0) {
+                    const int64_t lo = dx < 0 ? 0 : g->iw - dx, hi = dx < 0 ? -dx : g->iw;
+                    for (int64_t oy = y0; oy < y1; oy++)
+                        for (int64_t ox = lo; ox < hi && ox < g->ow; ox++)
+                            col[oy * g->ow + ox] = 0.0f;
+                }
+            }
+}
+
 static void im2col_f32(const eb_simd_conv_geom *g, int64_t channels, const float *x, float *col)
 {
     const int64_t n = g->oh * g->ow;
+    if (g->sh == 1 && g->sw == 1 && g->dh == 1 && g->dw == 1 && g->ow == g->iw &&
+        g->pw < g->iw && g->kw - 1 - g->pw < g->iw) {
+        im2col_shift_f32(g, channels, x, col);
+        return;
+    }
     for (int64_t c = 0; c < channels; c++)
         for (int64_t ky = 0; ky < g->kh; ky++)
             for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
