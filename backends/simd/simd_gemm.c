@@ -354,8 +354,23 @@ static void q8_task(void *arg, int t, int thread)
     for (int64_t p = tr.p0; p < tr.p1; p++) {
         const int64_t j0 = p * nr;
         const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
-        G->vec->pack_b_q8(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, ku, G->kpad, j0, nvalid,
-                          nr, bpanel);
+        if (nr == 1 && elem == 2 && unit_window(&s->geom)) {
+            /* one int16 column (the matrix-vector kernel): its k values
+             * are x - sub at c_stride steps, no window, no padding */
+            int16_t *d = bpanel;
+            const int64_t cs = s->geom.c_stride, at = j0 * s->geom.p_stride;
+            if (G->x_dtype == EB_DT_U8)
+                for (int64_t kk = 0; kk < s->k; kk++)
+                    d[kk] = (int16_t)((int32_t)x[at + kk * cs] - G->sub);
+            else
+                for (int64_t kk = 0; kk < s->k; kk++)
+                    d[kk] = (int16_t)((int32_t)(int8_t)x[at + kk * cs] - G->sub);
+            for (int64_t kk = s->k; kk < G->kpad; kk++)
+                d[kk] = 0;
+        } else {
+            G->vec->pack_b_q8(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, ku, G->kpad, j0,
+                              nvalid, nr, bpanel);
+        }
         for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
             const int64_t m0 = rp * mr;
             const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
