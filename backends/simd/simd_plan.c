@@ -255,6 +255,58 @@ static int64_t per_task(const simd_step *s, int64_t total, int64_t min_items)
     return per < min_items ? min_items : per;
 }
 
+/* Stride 1, dilation 1, rows as wide as the input's: a tap's row of the
+ * column matrix is the input plane shifted by one offset, so it is one
+ * contiguous copy, then the columns that fall in the padding (at most
+ * |dx| per output row) and the rows that do are set to the padding value:
+ * 0 for fp32, the byte of x_zp for int8. */
+#define IM2COL_SHIFT(NAME, T)                                                                  \
+    static void NAME(const eb_simd_conv_geom *g, int64_t channels, const T *x, T pad, T *col)  \
+    {                                                                                          \
+        const int64_t n = g->oh * g->ow, plane = g->ih * g->iw;                                \
+        for (int64_t c = 0; c < channels; c++)                                                 \
+            for (int64_t ky = 0; ky < g->kh; ky++)                                             \
+                for (int64_t kx = 0; kx < g->kw; kx++, col += n) {                             \
+                    const T *xc = x + c * plane;                                               \
+                    const int64_t dy = ky - g->ph, dx = kx - g->pw, shift = dy * g->iw + dx;   \
+                    int64_t y0 = dy < 0 ? -dy : 0;                                             \
+                    int64_t y1 = g->ih - dy < g->oh ? g->ih - dy : g->oh;                      \
+                    if (y1 < y0)                                                               \
+                        y1 = y0;                                                               \
+                    const int64_t q0 = y0 * g->ow, q1 = y1 * g->ow;                            \
+                    for (int64_t q = 0; q < q0; q++)                                           \
+                        col[q] = pad;                                                          \
+                    for (int64_t q = q1; q < n; q++)                                           \
+                        col[q] = pad;                                                          \
+                    /* reads stay inside the plane: what is clipped lies in                    \
+                     * the padding columns, set below */                                       \
+                    const int64_t c0 = q0 + shift < 0 ? -shift : q0;                           \
+                    const int64_t c1 = q1 + shift > plane ? plane - shift : q1;                \
+                    for (int64_t q = q0; q < c0 && q < q1; q++)                                \
+                        col[q] = pad;                                                          \
+                    for (int64_t q = c0; q < c1; q++)                                          \
+                        col[q] = xc[q + shift];                                                \
+                    for (int64_t q = c1 > q0 ? c1 : q0; q < q1; q++)                           \
+                        col[q] = pad;                                                          \
+                    if (dx != 0) {                                                             \
+                        const int64_t lo = dx < 0 ? 0 : g->iw - dx, hi = dx < 0 ? -dx : g->iw; \
+                        for (int64_t oy = y0; oy < y1; oy++)                                   \
+                            for (int64_t ox = lo; ox < hi && ox < g->ow; ox++)                 \
+                                col[oy * g->ow + ox] = pad;                                    \
+                    }                                                                          \
+                }                                                                              \
+    }
+
+IM2COL_SHIFT(im2col_shift_f32, float)
+IM2COL_SHIFT(im2col_shift_q8, uint8_t)
+
+/* Whether im2col_shift_* applies. */
+static int shift_im2col(const eb_simd_conv_geom *g)
+{
+    return g->sh == 1 && g->sw == 1 && g->dh == 1 && g->dw == 1 && g->ow == g->iw &&
+           g->pw < g->iw && g->kw - 1 - g->pw < g->iw;
+}
+
 /* im2col of a 2-D int8 / uint8 convolution (one image, all channels):
  * row (c, ky, kx), column oy * ow + ox; taps in the padding get the byte
  * of x_zp, which the GEMM's packing then treats as any input value, so the
@@ -263,6 +315,10 @@ static void im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint8_
                       uint8_t pad, uint8_t *col)
 {
     const int64_t n = g->oh * g->ow;
+    if (shift_im2col(g)) {
+        im2col_shift_q8(g, channels, x, pad, col);
+        return;
+    }
     for (int64_t c = 0; c < channels; c++)
         for (int64_t ky = 0; ky < g->kh; ky++)
             for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
@@ -289,52 +345,11 @@ static void im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint8_
  * once per tap; rows are filled with plain loops, not memset / memcpy
  * calls, which cost more than they copy on 14-wide rows (the Fashion CNN's
  * second convolution: 2016 rows of 14). */
-/* Stride 1, dilation 1, rows as wide as the input's: a tap's row of the
- * column matrix is the input plane shifted by one offset, so it is one
- * contiguous copy, then the columns that fall in the padding (at most
- * |dx| per output row) and the rows that do are zeroed. */
-static void im2col_shift_f32(const eb_simd_conv_geom *g, int64_t channels, const float *x,
-                             float *col)
-{
-    const int64_t n = g->oh * g->ow, plane = g->ih * g->iw;
-    for (int64_t c = 0; c < channels; c++)
-        for (int64_t ky = 0; ky < g->kh; ky++)
-            for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
-                const float *xc = x + c * plane;
-                const int64_t dy = ky - g->ph, dx = kx - g->pw, shift = dy * g->iw + dx;
-                int64_t y0 = dy < 0 ? -dy : 0, y1 = g->ih - dy < g->oh ? g->ih - dy : g->oh;
-                if (y1 < y0)
-                    y1 = y0;
-                int64_t q0 = y0 * g->ow, q1 = y1 * g->ow;
-                for (int64_t q = 0; q < q0; q++)
-                    col[q] = 0.0f;
-                for (int64_t q = q1; q < n; q++)
-                    col[q] = 0.0f;
-                /* keep the reads inside the plane: what is clipped lies in
-                 * the padding columns, zeroed below */
-                const int64_t c0 = q0 + shift < 0 ? -shift : q0;
-                const int64_t c1 = q1 + shift > plane ? plane - shift : q1;
-                for (int64_t q = q0; q < c0 && q < q1; q++)
-                    col[q] = 0.0f;
-                for (int64_t q = c0; q < c1; q++)
-                    col[q] = xc[q + shift];
-                for (int64_t q = c1 > q0 ? c1 : q0; q < q1; q++)
-                    col[q] = 0.0f;
-                if (dx != 0) {
-                    const int64_t lo = dx < 0 ? 0 : g->iw - dx, hi = dx < 0 ? -dx : g->iw;
-                    for (int64_t oy = y0; oy < y1; oy++)
-                        for (int64_t ox = lo; ox < hi && ox < g->ow; ox++)
-                            col[oy * g->ow + ox] = 0.0f;
-                }
-            }
-}
-
 static void im2col_f32(const eb_simd_conv_geom *g, int64_t channels, const float *x, float *col)
 {
     const int64_t n = g->oh * g->ow;
-    if (g->sh == 1 && g->sw == 1 && g->dh == 1 && g->dw == 1 && g->ow == g->iw &&
-        g->pw < g->iw && g->kw - 1 - g->pw < g->iw) {
-        im2col_shift_f32(g, channels, x, col);
+    if (shift_im2col(g)) {
+        im2col_shift_f32(g, channels, x, 0.0f, col);
         return;
     }
     for (int64_t c = 0; c < channels; c++)
