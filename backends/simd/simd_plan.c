@@ -288,10 +288,12 @@ static int64_t per_task(const simd_step *s, int64_t total, int64_t min_items)
                         col[q] = xc[q + shift];                                                \
                     for (int64_t q = c1 > q0 ? c1 : q0; q < q1; q++)                           \
                         col[q] = pad;                                                          \
+                    /* columns outer, rows inner: strided stores, which the                 \
+                     * compiler does not turn into a memset call per row */                   \
                     if (dx != 0) {                                                             \
                         const int64_t lo = dx < 0 ? 0 : g->iw - dx, hi = dx < 0 ? -dx : g->iw; \
-                        for (int64_t oy = y0; oy < y1; oy++)                                   \
-                            for (int64_t ox = lo; ox < hi && ox < g->ow; ox++)                 \
+                        for (int64_t ox = lo; ox < hi && ox < g->ow; ox++)                     \
+                            for (int64_t oy = y0; oy < y1; oy++)                               \
                                 col[oy * g->ow + ox] = pad;                                    \
                     }                                                                          \
                 }                                                                              \
