@@ -1,20 +1,32 @@
 /* Model latency of every available backend, side by side.
  *
- *   bench_backends [--threads 1,2] [--min-time SECONDS] [--backend NAME]...
+ *   bench_backends [--threads 1,2] [--min-time SECONDS] [--rounds N] [--backend NAME]...
  *                  [--option BACKEND:KEY=VALUE]... [--timeout SECONDS] [--no-kernels]
  *                  [MODEL.onnx ...]
  *
- * For each model (default: the Fashion CNN and MobileNet-v2 fixtures, fp32
- * and int8 QDQ, falling back to the quickstart CNN and the QDQ test models
- * where a fixture is missing) and each thread count, every backend the
- * registry reports available and able to run the whole graph (built-ins and
- * plugins alike, so vendor delegates show up as soon as they are installed)
- * runs the same seeded random input: warm-up, then timed inferences until
- * --min-time has passed (at least 5). It prints the median latency, the
- * ratio against ref and against xnnpack (when present), achieved GFLOP/s
- * (the loader's FLOP count of the graph / median) and that as a share of the
- * device peak estimate (devices/probe.h). Then the targets: simd >= 8x ref on
- * MobileNet-v2, int8 >= 1.5x fp32 on simd, simd within 1.25x of xnnpack.
+ * For each model (default: the Fashion CNN, MobileNet-v2 0.5@96 and
+ * MobileNet-v2 1.0@224, each fp32 and int8 QDQ; the first two are committed
+ * fixtures, falling back to the quickstart CNN and the QDQ test models where
+ * one is missing; the 224 pair is 14 MB, so it is not committed but written
+ * into <build>/models/ by tools/make_mobilenet_224.py the first time it is
+ * needed, and skipped with the reason when that cannot run) and each thread
+ * count, every backend the registry reports available and able to run the
+ * whole graph (built-ins and plugins alike, so vendor delegates show up as
+ * soon as they are installed) runs the same seeded random input: warm-up,
+ * then timed inferences until --min-time has passed (at least 5). With
+ * --rounds N every backend is timed N times, the order of the backends
+ * reversed every other round (ABBA), and the median of the rounds' medians
+ * is printed: on a shared machine load drifts, and backends timed one after
+ * the other would otherwise see different machines. It prints the median
+ * latency and CPU time, the speed-up over ref, the latency as a ratio of
+ * ONNX Runtime's, oneDNN's and XNNPACK's (below 1: faster than them),
+ * achieved GFLOP/s (the loader's FLOP count of the graph / median) and that
+ * as a share of the device peak estimate (devices/probe.h). Then the
+ * targets, each between results of one exact model (or one fp32 model and
+ * its own int8 form, or one model at 1 and 2 threads), never between
+ * models matched by a part of their name: simd / onnxruntime <= 1.0 on
+ * MobileNet-v2 1.0@224 fp32 and <= 1.2 on the Fashion CNN fp32, simd int8
+ * >= 1.3x faster than its fp32 model, simd on 2 threads >= 1.6x one thread.
  *
  * Each backend x model x threads measurement runs in a child process (fork):
  * a backend that crashes or hangs (--timeout, default 600 s) is printed as
@@ -51,6 +63,7 @@
 #define MAX_MODELS 16
 #define MAX_THREADS 8
 #define MAX_OPTIONS 32
+#define MAX_ROUNDS 16
 
 static const char *const default_models[][2] = {
     /* fixture, stand-in when it is missing */
@@ -59,6 +72,17 @@ static const char *const default_models[][2] = {
     {"models/mobilenet_v2/mobilenet_v2_050_96.onnx", NULL},
     {"models/mobilenet_v2/mobilenet_v2_050_96_int8.onnx", NULL},
 };
+
+/* Generated on demand into <build>/models/ (tools/make_mobilenet_224.py). */
+#define MB224_TOOL "tools/make_mobilenet_224.py"
+static const char *const generated_models[] = {
+    "mobilenet_v2_100_224.onnx",
+    "mobilenet_v2_100_224_int8.onnx",
+};
+
+/* The models the targets name, by the file's base name (exactly). */
+#define FASHION_FP32 "/fashion/fp32.onnx"
+#define MB224_FP32 "/mobilenet_v2_100_224.onnx"
 
 /* Process CPU time (all threads): on a machine shared with other work the
  * wall-clock latency includes time spent waiting for a core, the CPU time
@@ -87,6 +111,20 @@ static double median_ns(uint64_t *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_u64);
     return n % 2 ? (double)v[n / 2] : 0.5 * ((double)v[n / 2 - 1] + (double)v[n / 2]);
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median_d(const double *v, int n)
+{
+    double s[MAX_ROUNDS];
+    memcpy(s, v, (size_t)n * sizeof *s);
+    qsort(s, (size_t)n, sizeof *s, cmp_d);
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 }
 
 static int file_exists(const char *p) { return access(p, R_OK) == 0; }
@@ -136,7 +174,14 @@ static int n_only;
 static const char *opt_backend[MAX_OPTIONS], *opt_key[MAX_OPTIONS], *opt_value[MAX_OPTIONS];
 static int n_opts;
 static unsigned timeout_s = 600;
+static int n_rounds = 1;
 static int n_results;
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
 
 static const result *find(const char *model, int threads, const char *backend)
 {
@@ -320,58 +365,119 @@ static void bench_model(const eb_registry *r, const char *path, const int *threa
     eb_model model = {.struct_size = sizeof model, .graph = g, .path = path, .bytes = bytes,
                       .nbytes = nbytes};
     int int8 = model_is_int8(g);
-    printf("\n%s  (%s, %.1f MFLOP per inference)\n", path, int8 ? "int8" : "fp32",
-           (double)g->flops / 1e6);
-    printf("  %-7s %-12s %11s %9s %6s %9s %9s %10s %8s\n", "threads", "backend", "median ms",
-           "cpu ms", "runs", "vs ref", "vs xnnpk", "GFLOP/s", "of peak");
+    printf("\n%s  (%s, %.1f MFLOP per inference%s)\n", path, int8 ? "int8" : "fp32",
+           (double)g->flops / 1e6, n_rounds > 1 ? ", median of the rounds' medians" : "");
+    printf("  %-7s %-12s %10s %9s %6s %7s %7s %7s %7s %8s %7s\n", "threads", "backend",
+           "median ms", "cpu ms", "runs", "vs ref", "/ort", "/onednn", "/xnnpk", "GFLOP/s",
+           "of peak");
     for (int ti = 0; ti < n_threads; ti++) {
         int t = threads[ti];
         int first = n_results;
-        for (int i = 0; i < r->n; i++) {
+        /* the backends to time, in registry order */
+        int idx[MAX_BACKENDS], n_idx = 0, failed[MAX_BACKENDS] = {0};
+        double wall[MAX_BACKENDS][MAX_ROUNDS], cpu[MAX_BACKENDS][MAX_ROUNDS];
+        int runs[MAX_BACKENDS] = {0};
+        for (int i = 0; i < r->n && n_idx < MAX_BACKENDS; i++) {
             const eb_registry_entry *e = &r->entries[i];
             int wanted = n_only == 0;
             for (int k = 0; k < n_only; k++)
                 wanted |= strcmp(only[k], e->name) == 0;
-            if (!e->available || !wanted)
-                continue;
-            double ms = 0, cms = 0;
-            int runs = 0;
-            int rc = time_backend_isolated(e, g, &model, &in, t, min_s, &ms, &cms, &runs, msg,
-                                           sizeof msg);
-            if (rc != 0) {
-                printf("  %-7d %-12s %s%s\n", t, e->name, rc == 2 ? "" : "skipped: ", msg);
-                continue;
+            if (e->available && wanted)
+                idx[n_idx++] = i;
+        }
+        /* rounds: forward, backward, forward, ... (ABBA) */
+        for (int round = 0; round < n_rounds; round++)
+            for (int j = 0; j < n_idx; j++) {
+                int b = round % 2 ? n_idx - 1 - j : j;
+                if (failed[b])
+                    continue;
+                const eb_registry_entry *e = &r->entries[idx[b]];
+                double ms = 0, cms = 0;
+                int nr = 0;
+                int rc = time_backend_isolated(e, g, &model, &in, t, min_s, &ms, &cms, &nr, msg,
+                                               sizeof msg);
+                if (rc != 0) {
+                    printf("  %-7d %-12s %s%s\n", t, e->name, rc == 2 ? "" : "skipped: ", msg);
+                    failed[b] = 1;
+                    continue;
+                }
+                wall[b][round] = ms;
+                cpu[b][round] = cms;
+                runs[b] += nr;
             }
+        for (int b = 0; b < n_idx; b++) {
+            if (failed[b] || n_results >= (int)(sizeof results / sizeof results[0]) - 1)
+                continue;
             result *res = &results[n_results++];
             snprintf(res->model, sizeof res->model, "%s", path);
-            snprintf(res->backend, sizeof res->backend, "%s", e->name);
+            snprintf(res->backend, sizeof res->backend, "%s", r->entries[idx[b]].name);
             res->int8 = int8;
             res->threads = t;
-            res->median_ms = ms;
-            res->cpu_ms = cms;
-            res->runs = runs;
-            if (n_results >= (int)(sizeof results / sizeof results[0]) - 1)
-                break;
+            res->median_ms = median_d(wall[b], n_rounds);
+            res->cpu_ms = median_d(cpu[b], n_rounds);
+            res->runs = runs[b];
         }
         const result *ref = find(path, t, "ref"), *xnn = find(path, t, "xnnpack");
+        const result *ort = find(path, t, "onnxruntime"), *dnnl = find(path, t, "onednn");
         for (int k = first; k < n_results; k++) {
             const result *res = &results[k];
             double gflops = (double)g->flops / (res->median_ms * 1e6);
             double peak = (int8 ? peak_per_thread_int8 : peak_per_thread_fp32) * t;
-            char vs_ref[16] = "-", vs_xnn[16] = "-", share[16] = "-";
+            char vs_ref[16] = "-", vs_ort[16] = "-", vs_dnnl[16] = "-", vs_xnn[16] = "-",
+                 share[16] = "-";
             if (ref)
                 snprintf(vs_ref, sizeof vs_ref, "%.2fx", ref->median_ms / res->median_ms);
+            if (ort)
+                snprintf(vs_ort, sizeof vs_ort, "%.2f", res->median_ms / ort->median_ms);
+            if (dnnl)
+                snprintf(vs_dnnl, sizeof vs_dnnl, "%.2f", res->median_ms / dnnl->median_ms);
             if (xnn)
-                snprintf(vs_xnn, sizeof vs_xnn, "%.2fx", xnn->median_ms / res->median_ms);
+                snprintf(vs_xnn, sizeof vs_xnn, "%.2f", res->median_ms / xnn->median_ms);
             if (peak > 0)
                 snprintf(share, sizeof share, "%.1f%%", 100.0 * gflops / peak);
-            printf("  %-7d %-12s %11.3f %9.3f %6d %9s %9s %10.2f %8s\n", t, res->backend,
-                   res->median_ms, res->cpu_ms, res->runs, vs_ref, vs_xnn, gflops, share);
+            printf("  %-7d %-12s %10.3f %9.3f %6d %7s %7s %7s %7s %8.2f %7s\n", t, res->backend,
+                   res->median_ms, res->cpu_ms, res->runs, vs_ref, vs_ort, vs_dnnl, vs_xnn,
+                   gflops, share);
         }
     }
     eb_input_set_free(&in);
     eb_graph_destroy(g);
     free(bytes);
+}
+
+/* The MobileNet-v2 1.0@224 pair in <build>/models/, written by its tool
+ * with /usr/bin/python3 (PyTorch) when missing; skipped with the reason
+ * when that fails. */
+static void generate_models(const char **models, char (*paths)[1024], int *n_models)
+{
+    char dir[960], cmd[4096];
+    snprintf(dir, sizeof dir, "%.900s/models", EB_BINARY_DIR);
+    int missing = 0;
+    for (size_t i = 0; i < sizeof generated_models / sizeof generated_models[0]; i++) {
+        snprintf(cmd, sizeof cmd, "%s/%s", dir, generated_models[i]);
+        missing |= !file_exists(cmd);
+    }
+    if (missing) {
+        printf("writing the MobileNet-v2 1.0@224 fixtures into %s (%s) ...\n", dir, MB224_TOOL);
+        fflush(stdout);
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/%s' '%s' >'%s/make_mobilenet_224.log' 2>&1",
+                 EB_SOURCE_DIR, MB224_TOOL, dir, EB_BINARY_DIR);
+        int rc = system(cmd);
+        if (rc != 0)
+            printf("skip MobileNet-v2 1.0@224: %s failed (exit %d; needs python3-torch and "
+                   "python3-torchvision), see %s/make_mobilenet_224.log\n",
+                   MB224_TOOL, WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, EB_BINARY_DIR);
+    }
+    for (size_t i = 0; i < sizeof generated_models / sizeof generated_models[0]; i++) {
+        if (*n_models >= MAX_MODELS)
+            break;
+        if (snprintf(paths[*n_models], 1024, "%.900s/%s", dir, generated_models[i]) >= 1024)
+            continue;
+        if (!file_exists(paths[*n_models]))
+            continue;
+        models[*n_models] = paths[*n_models];
+        (*n_models)++;
+    }
 }
 
 /* ---- per-variant GEMM throughput (the variant lists) --------------------- */
@@ -461,48 +567,95 @@ static void bench_variants(unsigned isa)
 
 /* ---- targets ---------------------------------------------------------------- */
 
-static const result *pick(const char *needle, int int8, int threads, const char *backend)
-{
-    for (int i = 0; i < n_results; i++)
-        if (strstr(results[i].model, needle) && results[i].int8 == int8 &&
-            results[i].threads == threads && strcmp(results[i].backend, backend) == 0)
-            return &results[i];
-    return NULL;
-}
-
 /* One target line: the wall-clock ratio, and the CPU-time ratio that a
  * machine shared with other work does not distort. */
 static void target(int t, const char *what, const result *num, const result *den, int below,
-                   double goal)
+                   double goal, int with_cpu)
 {
     if (!num || !den)
         return;
     double wall = num->median_ms / den->median_ms;
     double cpu = num->cpu_ms > 0 && den->cpu_ms > 0 ? num->cpu_ms / den->cpu_ms : 0;
     int met = below ? wall <= goal : wall >= goal;
-    printf("  %d thread(s): %-40s %6.2fx wall, %6.2fx cpu  (target %s %.3gx)  %s\n", t, what,
-           wall, cpu, below ? "<=" : ">=", goal, met ? "met" : "MISSED");
+    char c[32] = "";
+    if (with_cpu)
+        snprintf(c, sizeof c, ", %5.2fx cpu", cpu);
+    printf("  %d thread(s): %-50s %5.2fx wall%-12s (target %s %.3gx)  %s\n", t, what, wall, c,
+           below ? "<=" : ">=", goal, met ? "met" : "MISSED");
+}
+
+/* The int8 form of an fp32 model measured in this run: the same path with
+ * "fp32" replaced by "int8" in the base name (models/fashion/), or
+ * "_int8" before ".onnx" (the MobileNet-v2 fixtures). */
+static const char *int8_partner(const char *fp32, char *buf, size_t len)
+{
+    const char *base = strrchr(fp32, '/');
+    base = base ? base + 1 : fp32;
+    const char *f = strstr(base, "fp32");
+    if (f)
+        snprintf(buf, len, "%.*sint8%s", (int)(f - fp32), fp32, f + 4);
+    else if (ends_with(fp32, ".onnx"))
+        snprintf(buf, len, "%.*s_int8.onnx", (int)(strlen(fp32) - 5), fp32);
+    else
+        return NULL;
+    return buf;
+}
+
+static const char *short_name(const char *path, int dtype)
+{
+    static char buf[96];
+    const char *base = strrchr(path, '/');
+    const char *q = !dtype ? "" : ends_with(path, "int8.onnx") ? " int8" : " fp32";
+    if (ends_with(path, FASHION_FP32) || ends_with(path, "/fashion/int8.onnx"))
+        snprintf(buf, sizeof buf, "Fashion CNN%s", q);
+    else if (strstr(path, "/mobilenet_v2_100_224"))
+        snprintf(buf, sizeof buf, "MobileNet-v2 1.0@224%s", q);
+    else if (strstr(path, "/mobilenet_v2_050_96"))
+        snprintf(buf, sizeof buf, "MobileNet-v2 0.5@96%s", q);
+    else
+        snprintf(buf, sizeof buf, "%s", base ? base + 1 : path);
+    return buf;
 }
 
 static void targets(const int *threads, int n_threads)
 {
-    printf("\ntargets (ratios of median latency; cpu: of median process CPU time):\n");
+    printf("\ntargets (issue 19; ratios of median latency, cpu: of median process CPU time; "
+           "each between results of one model):\n");
+    int any = 0;
     for (int ti = 0; ti < n_threads; ti++) {
         int t = threads[ti];
-        const result *rf = pick("mobilenet", 0, t, "ref"), *sf = pick("mobilenet", 0, t, "simd");
-        const result *ri = pick("mobilenet", 1, t, "ref"), *si = pick("mobilenet", 1, t, "simd");
-        const result *xf = pick("mobilenet", 0, t, "xnnpack"), *xi = pick("mobilenet", 1, t, "xnnpack");
-        target(t, "simd speed-up over ref, MobileNet-v2 fp32", rf, sf, 0, 8);
-        target(t, "simd speed-up over ref, MobileNet-v2 int8", ri, si, 0, 8);
-        target(t, "simd int8 speed-up over fp32, MobileNet-v2", sf, si, 0, 1.5);
-        target(t, "simd / xnnpack latency, fp32", sf, xf, 1, 1.25);
-        target(t, "simd / xnnpack latency, int8", si, xi, 1, 1.25);
-        if (!rf || !sf)
-            printf("  %d thread(s): no MobileNet-v2 fp32 result for ref and simd: the 8x target is "
-                   "not measured\n", t);
-        if (!xf && !xi)
-            printf("  %d thread(s): xnnpack not available: the 1.25x target is not measured\n", t);
+        for (int i = 0; i < n_results; i++) {
+            const result *s = &results[i];
+            if (s->threads != t || strcmp(s->backend, "simd") != 0)
+                continue;
+            const char *m = s->model;
+            char what[160];
+            const result *ort = find(m, t, "onnxruntime");
+            if (!s->int8 && (ends_with(m, MB224_FP32) || ends_with(m, FASHION_FP32))) {
+                snprintf(what, sizeof what, "simd / onnxruntime, %s", short_name(m, 1));
+                target(t, what, s, ort, 1, ends_with(m, MB224_FP32) ? 1.0 : 1.2, 1);
+                any |= ort != NULL;
+            }
+            char buf[1024];
+            if (!s->int8 && int8_partner(m, buf, sizeof buf)) {
+                const result *q = find(buf, t, "simd");
+                if (q && q->int8) {
+                    snprintf(what, sizeof what, "simd int8 speed-up over fp32, %s", short_name(m, 0));
+                    target(t, what, s, q, 0, 1.3, 1);
+                    any = 1;
+                }
+            }
+            if (t == 2) {
+                const result *one = find(m, 1, "simd");
+                snprintf(what, sizeof what, "simd 2 threads over 1, %s", short_name(m, 1));
+                target(t, what, one, s, 0, 1.6, 0);
+                any |= one != NULL;
+            }
+        }
     }
+    if (!any)
+        printf("  none measured: the targets need simd with onnxruntime on the fixtures, an fp32 "
+               "model with its int8 form, or 1 and 2 threads\n");
 }
 
 int main(int argc, char **argv)
@@ -526,6 +679,12 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--min-time") == 0 && i + 1 < argc) {
             min_s = atof(argv[++i]);
+        } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+            n_rounds = atoi(argv[++i]);
+            if (n_rounds < 1 || n_rounds > MAX_ROUNDS) {
+                fprintf(stderr, "bench_backends: --rounds takes 1 to %d\n", MAX_ROUNDS);
+                return 2;
+            }
         } else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc && n_only < MAX_BACKENDS) {
             only[n_only++] = argv[++i];
         } else if (strcmp(argv[i], "--option") == 0 && i + 1 < argc && n_opts < MAX_OPTIONS) {
@@ -545,7 +704,8 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--no-kernels") == 0) {
             kernels = 0;
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: bench_backends [--threads 1,2] [--min-time S] [--backend NAME]... "
+            fprintf(stderr, "usage: bench_backends [--threads 1,2] [--min-time S] [--rounds N] "
+                            "[--backend NAME]... "
                             "[--option BACKEND:KEY=VALUE]... [--timeout S] [--no-kernels] "
                             "[MODEL.onnx ...]\n");
             return 2;
@@ -570,6 +730,7 @@ int main(int argc, char **argv)
             models[n_models] = paths[n_models];
             n_models++;
         }
+        generate_models(models, paths, &n_models);
     }
     /* the build tree's plugins (and ONNX Runtime beside its plugin) are
      * found next to this program: harness/backend/registry.h */

@@ -72,9 +72,11 @@ const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_vari
 {
     if (general->few_cols || y_col != 1)
         return general;
+    /* a one-column (matrix-vector) variant for n = 1 only: on wider
+     * products it would read the weights once per column */
     for (int i = COUNT(f32_gemm) - 1; i >= 0; i--)
         if (f32_gemm[i].few_cols && f32_gemm[i].isa == general->isa &&
-            fewer_wasted(n, f32_gemm[i].nr, general->nr))
+            (f32_gemm[i].nr > 1 || n == 1) && fewer_wasted(n, f32_gemm[i].nr, general->nr))
             return &f32_gemm[i];
     return general;
 }
@@ -87,7 +89,7 @@ const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant
     for (int i = COUNT(q8_gemm) - 1; i >= 0; i--)
         if (q8_gemm[i].few_cols && q8_gemm[i].isa == general->isa &&
             q8_gemm[i].format == general->format && q8_gemm[i].ku == general->ku &&
-            fewer_wasted(n, q8_gemm[i].nr, general->nr))
+            (q8_gemm[i].nr > 1 || n == 1) && fewer_wasted(n, q8_gemm[i].nr, general->nr))
             return &q8_gemm[i];
     return general;
 }

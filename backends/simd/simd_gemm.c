@@ -69,6 +69,15 @@ static void task_to_range(const split *sp, int t, int64_t groups, task_range *r)
 
 /* ---- fp32 ---------------------------------------------------------------- */
 
+/* A 1x1 window, stride 1, no padding, output as large as the input (a
+ * pointwise convolution, or a GEMM operand whose p_stride may exceed 1):
+ * B element (k, j) is x[k * c_stride + j * p_stride]. */
+static int unit_window(const eb_simd_conv_geom *g)
+{
+    return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0 &&
+           g->ih == g->oh && g->iw == g->ow;
+}
+
 int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *kern,
                           const eb_simd_vec_kernels *vec, const eb_simd_gemm_shape *s,
                           const float *w, int64_t w_row, int64_t w_col, const float *bias,
@@ -179,6 +188,11 @@ static void f32_task(void *arg, int t, int thread)
         int64_t ldb = nr;
         if (s->geom.pointwise && nvalid == nr) {
             bp_in = x + j0;
+            ldb = s->geom.c_stride;
+        } else if (nr == 1 && unit_window(&s->geom)) {
+            /* one column (the matrix-vector kernel): it is in the input
+             * already, element k at c_stride steps */
+            bp_in = x + j0 * s->geom.p_stride;
             ldb = s->geom.c_stride;
         } else {
             G->vec->pack_b_f32(&s->geom, x, j0, nvalid, nr, bpanel);
@@ -340,8 +354,23 @@ static void q8_task(void *arg, int t, int thread)
     for (int64_t p = tr.p0; p < tr.p1; p++) {
         const int64_t j0 = p * nr;
         const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
-        G->vec->pack_b_q8(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, ku, G->kpad, j0, nvalid,
-                          nr, bpanel);
+        if (nr == 1 && elem == 2 && unit_window(&s->geom)) {
+            /* one int16 column (the matrix-vector kernel): its k values
+             * are x - sub at c_stride steps, no window, no padding */
+            int16_t *d = bpanel;
+            const int64_t cs = s->geom.c_stride, at = j0 * s->geom.p_stride;
+            if (G->x_dtype == EB_DT_U8)
+                for (int64_t kk = 0; kk < s->k; kk++)
+                    d[kk] = (int16_t)((int32_t)x[at + kk * cs] - G->sub);
+            else
+                for (int64_t kk = 0; kk < s->k; kk++)
+                    d[kk] = (int16_t)((int32_t)(int8_t)x[at + kk * cs] - G->sub);
+            for (int64_t kk = s->k; kk < G->kpad; kk++)
+                d[kk] = 0;
+        } else {
+            G->vec->pack_b_q8(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, ku, G->kpad, j0,
+                              nvalid, nr, bpanel);
+        }
         for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
             const int64_t m0 = rp * mr;
             const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);

@@ -128,13 +128,16 @@ typedef struct eb_simd_vec_kernels {
     /* Channels-last depthwise (whole image, vectorised over channels) on a
      * padded buffer: pixel (r, q) of the input at dst[(r * row + q) * cpad],
      * rows of `row` pixels, the padding around it zero (set by the caller).
-     * to_nhwc copies channels [c0, c1) there (int8: x - zp, x read as xdt,
-     * in the int32 form the same table's dwconv_nhwc_q8 reads; see
-     * simd_vec_impl.h); cpad a multiple of 8. */
-    void (*to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64_t row, int64_t cpad,
-                        int64_t c0, int64_t c1, float *dst);
-    void (*to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64_t ih, int64_t iw,
-                       int64_t row, int64_t cpad, int64_t c0, int64_t c1, int32_t *dst);
+     * to_nhwc copies ih rows of iw pixels of channels [c0, c1) there
+     * (channel c's rows at x + c * plane, so a band of rows of a larger
+     * plane can be copied; int8: x - zp, x read as xdt, in the int32 form
+     * the same table's dwconv_nhwc_q8 reads; see simd_vec_impl.h); cpad a
+     * multiple of 8. */
+    void (*to_nhwc_f32)(const float *x, int64_t plane, int64_t ih, int64_t iw, int64_t row,
+                        int64_t cpad, int64_t c0, int64_t c1, float *dst);
+    void (*to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64_t plane, int64_t ih,
+                       int64_t iw, int64_t row, int64_t cpad, int64_t c0, int64_t c1,
+                       int32_t *dst);
     /* Output rows [oh0, oh1) of one image; x points at the padded buffer's
      * corner (the window of output (oy, ox) starts at row oy * sh, column
      * ox * sw), weights w[tap * cpad + c], bias / mult of cpad; written
@@ -161,6 +164,10 @@ typedef struct eb_simd_vec_kernels {
      * or uint8 alike), i in [i0, i1). */
     void (*quantize_f32)(const float *x, float scale, int32_t zp, int32_t lo, int32_t hi,
                          uint8_t *y, int64_t i0, int64_t i1);
+    /* One plane of a 2-D max pooling on int8 / uint8 (dt) values, as
+     * eb_ref_maxpool_q8: padding never wins, a window wholly in the
+     * padding gives the type's minimum. */
+    void (*maxpool_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype dt, void *y);
 } eb_simd_vec_kernels;
 
 /* ---- the lists --------------------------------------------------------- */
@@ -196,8 +203,8 @@ const eb_simd_q8_gemm_variant *eb_simd_pick_q8_gemm(unsigned isa, int narrow);
  * the listed few-column variant of the same ISA (and for int8 the same
  * format and KU) when n is small enough that its tiles waste fewer lanes
  * (9 columns fill 12 slots of 6-column tiles, 16 of a 16-column one; 36:
- * 36, not 48) and the result is stored row-major (y_col 1); otherwise
- * `general` itself. */
+ * 36, not 48) and the result is stored row-major (y_col 1); a one-column
+ * (matrix-vector) variant for n = 1 only; otherwise `general` itself. */
 const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_variant *general,
                                                      int64_t n, int64_t y_col);
 const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant *general,

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/ref/im2col_f32.h"
 #include "backends/ref/ref_arena.h"
 #include "backends/ref/ref_plan.h"
 #include "backends/simd/simd_gemm.h"
@@ -22,6 +21,7 @@ typedef enum step_kind {
     K_GEMM_Q8,   /* QDQ conv / gemm / matmul through the int8 GEMM driver */
     K_DW_Q8,
     K_ADD_Q8,
+    K_MAXPOOL_Q8, /* QDQ max-pool group (same parameters in and out) */
     K_QUANT      /* QuantizeLinear float32 -> int8 / uint8, per tensor */
 } step_kind;
 
@@ -37,7 +37,6 @@ typedef struct simd_step {
     int64_t in_plane, out_plane;
     float *w_f32, *bias_f32;       /* depthwise fp32, owned */
     float *col;                    /* conv fp32 unfolded once per run (im2col), owned */
-    eb_window win;                 /* ... its window */
     int64_t col_channels;
     uint8_t *colq;                 /* int8 conv unfolded once per run, owned */
     const eb_ref_conv_q8_params *q; /* depthwise int8: the ref group's parameters */
@@ -51,12 +50,14 @@ typedef struct simd_step {
      * taps x cpad, bias / multipliers of cpad, all owned */
     int nhwc;
     int64_t cpad, batch;
-    int64_t prow, pcol;            /* padded buffer: rows, pixels per row */
+    int64_t pcol;                  /* padded rows: pixels per row */
+    int64_t band;                  /* output rows per band (dw_nhwc_task) */
     float *nw_f32, *nb_f32;
     int32_t *nw_q8, *nb_q8;
     float *nm_q8;
     float qscale;                  /* QuantizeLinear */
     int32_t qzp, qmin, qmax;
+    eb_dtype pool_dtype;           /* K_MAXPOOL_Q8 */
     int serial;                    /* too little work to share: run on the caller */
 } simd_step;
 
@@ -77,8 +78,6 @@ struct eb_simd_plan {
     saved_step *saved;        /* per ref step */
     char (*where)[WHERE_LEN]; /* per node */
     eb_simd_scratch scratch;
-    void *nhwc;               /* channels-last input of the depthwise steps */
-    size_t nhwc_bytes;
     int accelerated;
 };
 
@@ -123,64 +122,83 @@ static void dw_q8_task(void *arg, int t, int thread)
     }
 }
 
-/* Channels-last depthwise: the image's planes copied channels-last (tasks
- * over blocks of channels), then output rows (tasks over row ranges). */
+/* Channels-last depthwise, tasks over ranges of output rows. A task
+ * copies the input rows its windows read channels-last into its thread's
+ * scratch, a band of `band` output rows at a time, and runs the kernel on
+ * the band while the copy is still in cache; rows that consecutive bands
+ * share are moved, not copied again. (Copying the whole image first, as
+ * before, spilled out of L2 on MobileNet-v2@224's 112x112 planes: the
+ * kernel then read the copy back from memory.) */
 typedef struct nhwc_job {
     const simd_step *s;
     const void *x;
     void *y;
-    int64_t per_task; /* channels (a multiple of 8) or rows per task */
+    int64_t per_task; /* output rows per task */
 } nhwc_job;
 
-static void to_nhwc_task(void *arg, int t, int thread)
+/* Input rows [iy, iy + n) into dst (rows of pcol pixels of cpad four-byte
+ * lanes): padding rows and columns zero, pixels copied by to_nhwc. */
+static void nhwc_rows(const simd_step *s, const void *x, int64_t iy, int64_t n, char *dst)
 {
-    (void)thread;
-    const nhwc_job *J = arg;
-    const simd_step *s = J->s;
-    int64_t c0 = t * J->per_task;
-    int64_t c1 = c0 + J->per_task < s->channels ? c0 + J->per_task : s->channels;
-    const int64_t corner = (s->geom.ph * s->pcol + s->geom.pw) * s->cpad;
+    const eb_simd_conv_geom *g = &s->geom;
+    const size_t px = (size_t)s->cpad * 4, row = (size_t)s->pcol * px;
+    for (int64_t r = 0; r < n; r++) {
+        char *d = dst + (size_t)r * row;
+        if (iy + r < 0 || iy + r >= g->ih) {
+            memset(d, 0, row);
+            continue;
+        }
+        memset(d, 0, (size_t)g->pw * px);
+        memset(d + (size_t)(g->pw + g->iw) * px, 0, (size_t)(s->pcol - g->pw - g->iw) * px);
+    }
+    const int64_t a = iy > 0 ? iy : 0, e = iy + n < g->ih ? iy + n : g->ih;
+    if (e <= a)
+        return;
+    char *corner = dst + (size_t)(a - iy) * row + (size_t)g->pw * px;
     if (s->kind == K_DW_F32)
-        s->vec->to_nhwc_f32(J->x, s->geom.ih, s->geom.iw, s->pcol, s->cpad, c0, c1,
-                            (float *)s->plan->nhwc + corner);
+        s->vec->to_nhwc_f32((const float *)x + a * g->iw, s->in_plane, e - a, g->iw, s->pcol,
+                            s->cpad, 0, s->channels, (float *)corner);
     else
-        s->vec->to_nhwc_q8(J->x, s->q->x_dtype, s->q->x_zp, s->geom.ih, s->geom.iw, s->pcol,
-                           s->cpad, c0, c1, (int32_t *)s->plan->nhwc + corner);
+        s->vec->to_nhwc_q8((const uint8_t *)x + a * g->iw, s->q->x_dtype, s->q->x_zp,
+                           s->in_plane, e - a, g->iw, s->pcol, s->cpad, 0, s->channels,
+                           (int32_t *)corner);
 }
 
 static void dw_nhwc_task(void *arg, int t, int thread)
 {
-    (void)thread;
     const nhwc_job *J = arg;
     const simd_step *s = J->s;
-    int64_t r0 = t * J->per_task;
-    int64_t r1 = r0 + J->per_task < s->geom.oh ? r0 + J->per_task : s->geom.oh;
-    if (s->kind == K_DW_F32) {
-        s->vec->dwconv_nhwc_f32(&s->geom, s->channels, s->cpad, s->pcol, s->plan->nhwc, s->nw_f32,
-                                s->nb_f32, s->lo, s->hi, r0, r1, J->y);
-    } else {
-        const eb_ref_conv_q8_params *q = s->q;
-        s->vec->dwconv_nhwc_q8(&s->geom, s->channels, s->cpad, s->pcol, s->plan->nhwc, s->nw_q8,
-                               s->nb_q8, s->nm_q8, q->y_zp, q->y_min, q->y_max, r0, r1, J->y);
-    }
-}
-
-/* Zero the padding around the input in the channels-last buffer (the
- * buffer is shared by the plan's depthwise steps, each with its own
- * geometry); the input's pixels are overwritten by to_nhwc. Elements are
- * four bytes (fp32, or int32 for int8). */
-static void nhwc_border(const simd_step *s)
-{
     const eb_simd_conv_geom *g = &s->geom;
-    char *b = s->plan->nhwc;
-    const size_t px = (size_t)s->cpad * 4, row = (size_t)s->pcol * px;
-    memset(b, 0, (size_t)g->ph * row);
-    for (int64_t r = g->ph; r < g->ph + g->ih; r++) {
-        memset(b + (size_t)r * row, 0, (size_t)g->pw * px);
-        memset(b + (size_t)r * row + (size_t)(g->pw + g->iw) * px, 0,
-               (size_t)(s->pcol - g->pw - g->iw) * px);
+    const int64_t r0 = t * J->per_task;
+    const int64_t r1 = r0 + J->per_task < g->oh ? r0 + J->per_task : g->oh;
+    const size_t row = (size_t)(s->pcol * s->cpad) * 4;
+    const int64_t span = (g->kh - 1) * g->dh + 1;
+    char *buf = (char *)s->plan->scratch.base + (size_t)thread * s->plan->scratch.bytes;
+    int64_t ha = 0, hb = 0; /* input rows held at the buffer's start */
+    for (int64_t b0 = r0; b0 < r1; b0 += s->band) {
+        const int64_t b1 = b0 + s->band < r1 ? b0 + s->band : r1;
+        const int64_t a = b0 * g->sh - g->ph, e = (b1 - 1) * g->sh - g->ph + span;
+        int64_t from = a;
+        if (hb > ha && a >= ha && a < hb) {
+            memmove(buf, buf + (size_t)(a - ha) * row, (size_t)(hb - a) * row);
+            from = hb;
+        }
+        if (e > from)
+            nhwc_rows(s, J->x, from, e - from, buf + (size_t)(from - a) * row);
+        ha = a;
+        hb = e;
+        /* the band's rows as rows [0, b1 - b0) of a plane starting at row b0 */
+        if (s->kind == K_DW_F32) {
+            s->vec->dwconv_nhwc_f32(g, s->channels, s->cpad, s->pcol, (const float *)buf,
+                                    s->nw_f32, s->nb_f32, s->lo, s->hi, 0, b1 - b0,
+                                    (float *)J->y + b0 * g->ow);
+        } else {
+            const eb_ref_conv_q8_params *q = s->q;
+            s->vec->dwconv_nhwc_q8(g, s->channels, s->cpad, s->pcol, (const int32_t *)buf,
+                                   s->nw_q8, s->nb_q8, s->nm_q8, q->y_zp, q->y_min, q->y_max, 0,
+                                   b1 - b0, (uint8_t *)J->y + b0 * g->ow);
+        }
     }
-    memset(b + (size_t)(g->ph + g->ih) * row, 0, (size_t)(s->prow - g->ph - g->ih) * row);
 }
 
 static void maxpool_task(void *arg, int t, int thread)
@@ -190,8 +208,12 @@ static void maxpool_task(void *arg, int t, int thread)
     const simd_step *s = J->s;
     int64_t p1 = (t + 1) * J->per_task < J->total ? (t + 1) * J->per_task : J->total;
     for (int64_t p = t * J->per_task; p < p1; p++)
-        s->vec->maxpool_f32(&s->geom, (const float *)J->x + p * s->in_plane,
-                            (float *)J->y + p * s->out_plane);
+        if (s->kind == K_MAXPOOL_Q8)
+            s->vec->maxpool_q8(&s->geom, (const uint8_t *)J->x + p * s->in_plane, s->pool_dtype,
+                               (uint8_t *)J->y + p * s->out_plane);
+        else
+            s->vec->maxpool_f32(&s->geom, (const float *)J->x + p * s->in_plane,
+                                (float *)J->y + p * s->out_plane);
 }
 
 static void gap_task(void *arg, int t, int thread)
@@ -233,6 +255,60 @@ static int64_t per_task(const simd_step *s, int64_t total, int64_t min_items)
     return per < min_items ? min_items : per;
 }
 
+/* Stride 1, dilation 1, rows as wide as the input's: a tap's row of the
+ * column matrix is the input plane shifted by one offset, so it is one
+ * contiguous copy, then the columns that fall in the padding (at most
+ * |dx| per output row) and the rows that do are set to the padding value:
+ * 0 for fp32, the byte of x_zp for int8. */
+#define IM2COL_SHIFT(NAME, T)                                                                  \
+    static void NAME(const eb_simd_conv_geom *g, int64_t channels, const T *x, T pad, T *col)  \
+    {                                                                                          \
+        const int64_t n = g->oh * g->ow, plane = g->ih * g->iw;                                \
+        for (int64_t c = 0; c < channels; c++)                                                 \
+            for (int64_t ky = 0; ky < g->kh; ky++)                                             \
+                for (int64_t kx = 0; kx < g->kw; kx++, col += n) {                             \
+                    const T *xc = x + c * plane;                                               \
+                    const int64_t dy = ky - g->ph, dx = kx - g->pw, shift = dy * g->iw + dx;   \
+                    int64_t y0 = dy < 0 ? -dy : 0;                                             \
+                    int64_t y1 = g->ih - dy < g->oh ? g->ih - dy : g->oh;                      \
+                    if (y1 < y0)                                                               \
+                        y1 = y0;                                                               \
+                    const int64_t q0 = y0 * g->ow, q1 = y1 * g->ow;                            \
+                    for (int64_t q = 0; q < q0; q++)                                           \
+                        col[q] = pad;                                                          \
+                    for (int64_t q = q1; q < n; q++)                                           \
+                        col[q] = pad;                                                          \
+                    /* reads stay inside the plane: what is clipped lies in                    \
+                     * the padding columns, set below */                                       \
+                    const int64_t c0 = q0 + shift < 0 ? -shift : q0;                           \
+                    const int64_t c1 = q1 + shift > plane ? plane - shift : q1;                \
+                    for (int64_t q = q0; q < c0 && q < q1; q++)                                \
+                        col[q] = pad;                                                          \
+                    for (int64_t q = c0; q < c1; q++)                                          \
+                        col[q] = xc[q + shift];                                                \
+                    for (int64_t q = c1 > q0 ? c1 : q0; q < q1; q++)                           \
+                        col[q] = pad;                                                          \
+                    /* columns outer, rows inner: strided stores, which the                 \
+                     * compiler does not turn into a memset call per row */                   \
+                    if (dx != 0) {                                                             \
+                        const int64_t lo = dx < 0 ? 0 : g->iw - dx, hi = dx < 0 ? -dx : g->iw; \
+                        for (int64_t ox = lo; ox < hi && ox < g->ow; ox++)                     \
+                            for (int64_t oy = y0; oy < y1; oy++)                               \
+                                col[oy * g->ow + ox] = pad;                                    \
+                    }                                                                          \
+                }                                                                              \
+    }
+
+IM2COL_SHIFT(im2col_shift_f32, float)
+IM2COL_SHIFT(im2col_shift_q8, uint8_t)
+
+/* Whether im2col_shift_* applies. */
+static int shift_im2col(const eb_simd_conv_geom *g)
+{
+    return g->sh == 1 && g->sw == 1 && g->dh == 1 && g->dw == 1 && g->ow == g->iw &&
+           g->pw < g->iw && g->kw - 1 - g->pw < g->iw;
+}
+
 /* im2col of a 2-D int8 / uint8 convolution (one image, all channels):
  * row (c, ky, kx), column oy * ow + ox; taps in the padding get the byte
  * of x_zp, which the GEMM's packing then treats as any input value, so the
@@ -241,6 +317,10 @@ static void im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint8_
                       uint8_t pad, uint8_t *col)
 {
     const int64_t n = g->oh * g->ow;
+    if (shift_im2col(g)) {
+        im2col_shift_q8(g, channels, x, pad, col);
+        return;
+    }
     for (int64_t c = 0; c < channels; c++)
         for (int64_t ky = 0; ky < g->kh; ky++)
             for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
@@ -261,6 +341,49 @@ static void im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint8_
             }
 }
 
+/* im2col of a 2-D fp32 convolution (one image, all channels), the layout
+ * of eb_ref_im2col_f32: row (c, ky, kx), column oy * ow + ox. The valid
+ * columns of a tap are the same for every output row, so they are found
+ * once per tap; rows are filled with plain loops, not memset / memcpy
+ * calls, which cost more than they copy on 14-wide rows (the Fashion CNN's
+ * second convolution: 2016 rows of 14). */
+static void im2col_f32(const eb_simd_conv_geom *g, int64_t channels, const float *x, float *col)
+{
+    const int64_t n = g->oh * g->ow;
+    if (shift_im2col(g)) {
+        im2col_shift_f32(g, channels, x, 0.0f, col);
+        return;
+    }
+    for (int64_t c = 0; c < channels; c++)
+        for (int64_t ky = 0; ky < g->kh; ky++)
+            for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
+                const float *xc = x + c * g->ih * g->iw;
+                const int64_t off = kx * g->dw - g->pw;
+                int64_t lo, hi;
+                eb_window_valid_range(off, g->sw, g->iw, g->ow, &lo, &hi);
+                for (int64_t oy = 0; oy < g->oh; oy++) {
+                    float *d = col + oy * g->ow;
+                    const int64_t iy = oy * g->sh - g->ph + ky * g->dh;
+                    if (iy < 0 || iy >= g->ih || hi <= lo) {
+                        for (int64_t ox = 0; ox < g->ow; ox++)
+                            d[ox] = 0.0f;
+                        continue;
+                    }
+                    const float *row = xc + iy * g->iw + off;
+                    for (int64_t ox = 0; ox < lo; ox++)
+                        d[ox] = 0.0f;
+                    if (g->sw == 1)
+                        for (int64_t ox = lo; ox < hi; ox++)
+                            d[ox] = row[ox];
+                    else
+                        for (int64_t ox = lo; ox < hi; ox++)
+                            d[ox] = row[ox * g->sw];
+                    for (int64_t ox = hi; ox < g->ow; ox++)
+                        d[ox] = 0.0f;
+                }
+            }
+}
+
 static eb_status step_run(const eb_ref_exec *x, char *msg, size_t len)
 {
     (void)msg;
@@ -272,7 +395,7 @@ static eb_status step_run(const eb_ref_exec *x, char *msg, size_t len)
     switch (s->kind) {
     case K_CONV_F32:
         if (s->col) {
-            eb_ref_im2col_f32(&s->win, s->col_channels, in, s->col);
+            im2col_f32(&s->geom, s->col_channels, in, s->col);
             in = s->col;
         }
         eb_simd_gemm_f32_run(&s->gf, pool, &s->plan->scratch, in, out);
@@ -289,22 +412,21 @@ static eb_status step_run(const eb_ref_exec *x, char *msg, size_t len)
     case K_DW_Q8:
         if (s->nhwc) {
             const size_t el = s->kind == K_DW_F32 ? sizeof(float) : 1;
-            nhwc_border(s);
             for (int64_t i = 0; i < s->batch; i++) {
                 nhwc_job J = {.s = s,
                               .x = (const char *)in + (size_t)(i * s->channels * s->in_plane) * el,
                               .y = (char *)out + (size_t)(i * s->channels * s->out_plane) * el};
-                J.per_task = (per_task(s, s->channels, 8) + 7) & ~(int64_t)7;
-                eb_simd_pool_run(pool, (int)((s->channels + J.per_task - 1) / J.per_task),
-                                 to_nhwc_task, &J);
-                J.per_task = per_task(s, s->geom.oh, 1);
+                /* one thread: one task, so every band after the first
+                 * reuses the rows it shares with the one before */
+                J.per_task = pool ? per_task(s, s->geom.oh, s->band) : s->geom.oh;
                 eb_simd_pool_run(pool, (int)((s->geom.oh + J.per_task - 1) / J.per_task),
                                  dw_nhwc_task, &J);
             }
             break;
         }
         /* fall through */
-    case K_MAXPOOL_F32: {
+    case K_MAXPOOL_F32:
+    case K_MAXPOOL_Q8: {
         plane_job J = {.s = s, .x = in, .y = out, .total = s->planes};
         J.per_task = per_task(s, s->planes, 1);
         eb_simd_pool_run(pool, (int)((s->planes + J.per_task - 1) / J.per_task),
@@ -440,7 +562,6 @@ typedef struct builder {
     const eb_simd_vec_kernels *vec;
     const eb_simd_f32_gemm_variant *f32k;
     size_t scratch; /* per thread, max over steps */
-    size_t nhwc;    /* channels-last buffer, max over depthwise steps */
 } builder;
 
 static void need_scratch(builder *b, size_t bytes)
@@ -449,10 +570,15 @@ static void need_scratch(builder *b, size_t bytes)
         b->scratch = bytes;
 }
 
+/* Per-thread bytes of a channels-last band (see dw_nhwc_task): bands of
+ * as many output rows as fit, so a band and the kernel's reads of it stay
+ * in L2. */
+#define NHWC_BAND_BYTES ((size_t)192 << 10)
+
 /* Depthwise steps with at least eight channels run channels-last (see
  * simd_vec_impl.h); with fewer, the lanes of a channel vector would mostly
- * idle and the planar kernel runs. The channels-last buffer is one per
- * plan, sized for the largest step's padded input. */
+ * idle and the planar kernel runs. The band buffers are the threads'
+ * scratch. */
 static int dw_nhwc_begin(builder *b, simd_step *s, int64_t batch)
 {
     if (s->channels < 8)
@@ -462,13 +588,14 @@ static int dw_nhwc_begin(builder *b, simd_step *s, int64_t batch)
     s->cpad = (s->channels + 7) & ~(int64_t)7;
     /* every tap of every output inside the buffer: padding on all sides */
     const eb_simd_conv_geom *g = &s->geom;
-    int64_t rows = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
     int64_t cols = (g->ow - 1) * g->sw + (g->kw - 1) * g->dw + 1;
-    s->prow = rows > g->ph + g->ih ? rows : g->ph + g->ih;
     s->pcol = cols > g->pw + g->iw ? cols : g->pw + g->iw;
-    size_t bytes = (size_t)(s->prow * s->pcol * s->cpad) * 4;
-    if (bytes > b->nhwc)
-        b->nhwc = bytes;
+    const size_t row = (size_t)(s->pcol * s->cpad) * 4;
+    const int64_t span = (g->kh - 1) * g->dh + 1;
+    s->band = 1;
+    while (s->band < g->oh && (size_t)(s->band * g->sh + span) * row <= NHWC_BAND_BYTES)
+        s->band++;
+    need_scratch(b, (size_t)((s->band - 1) * g->sh + span) * row + 64);
     return 1;
 }
 
@@ -533,13 +660,13 @@ static simd_step *conv_f32(builder *b, const eb_node *n, char *where)
      * input element by element costs more than the product. */
     const char *how = group > 1 ? "grouped conv as GEMM" : "conv as GEMM, packed from the input";
     if (!sh.geom.pointwise && group == 1 && sh.batch == 1 &&
-        (size_t)(sh.k * sh.n) * sizeof(float) <= ((size_t)8 << 20) && sh.k <= 64) {
+        (size_t)(sh.k * sh.n) * sizeof(float) <= ((size_t)8 << 20) && (sh.k <= 64 || (size_t)(sh.k * sh.n) * sizeof(float) <= ((size_t)256 << 10))) {
         s->col = malloc((size_t)(sh.k * sh.n) * sizeof(float) + 64);
         if (!s->col) {
             step_free(s);
             return NULL;
         }
-        s->win = win;
+        s->geom = sh.geom; /* the window, for im2col_f32 */
         s->col_channels = c;
         sh.geom.channels = sh.k;
         sh.geom.kh = sh.geom.kw = sh.geom.sh = sh.geom.sw = sh.geom.dh = sh.geom.dw = 1;
@@ -586,8 +713,11 @@ static simd_step *fc_f32(builder *b, const eb_node *n, char *where)
     simd_step *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
+    /* one row of A (batch 1): the product has one column, whose nn
+     * values are contiguous in Y, so it is stored as a column (y_col 1)
+     * and runs on the matrix-vector variant (eb_simd_f32_gemm_for) */
     eb_simd_gemm_shape sh = {.batch = 1, .groups = 1, .m = nn, .k = k, .n = rows, .y_row = 1,
-                             .y_col = nn};
+                             .y_col = rows == 1 ? 1 : nn};
     geom_matrix(rows, k, &sh.geom);
     s->kind = K_CONV_F32;
     s->vec = b->vec;
@@ -597,7 +727,7 @@ static simd_step *fc_f32(builder *b, const eb_node *n, char *where)
         return NULL;
     }
     need_scratch(b, eb_simd_gemm_f32_scratch(&s->gf));
-    snprintf(where, WHERE_LEN, "simd %s: fully connected", b->f32k->name);
+    snprintf(where, WHERE_LEN, "simd %s: fully connected", s->gf.name);
     return s;
 }
 
@@ -732,8 +862,9 @@ static int conv_q8(builder *b, const eb_ref_conv_q8_params *q, simd_step *s, cha
     /* the stem of a CNN (few channels, a large output): unfolded once per
      * run, then a 1x1 product over the column matrix, as for fp32 */
     int col = 0;
-    if (!sh.geom.pointwise && group == 1 && sh.batch == 1 && sh.k <= 64 &&
-        (size_t)(sh.k * sh.n) <= ((size_t)8 << 20)) {
+    if (!sh.geom.pointwise && group == 1 && sh.batch == 1 &&
+        (size_t)(sh.k * sh.n) <= ((size_t)8 << 20) &&
+        (sh.k <= 64 || (size_t)(sh.k * sh.n) <= ((size_t)64 << 10))) {
         s->colq = malloc((size_t)(sh.k * sh.n) + 64);
         if (!s->colq)
             return -1;
@@ -838,8 +969,9 @@ static simd_step *group_q8(builder *b, const eb_ref_fused *f, char *where)
     }
     if (strcmp(f->kind, "gemm") == 0 || strcmp(f->kind, "matmul") == 0) {
         const eb_ref_matmul_q8_params *q = f->state;
+        /* one row of A: stored as a column, as fc_f32 does */
         eb_simd_gemm_shape sh = {.batch = 1, .groups = 1, .m = q->n, .k = q->k, .n = q->m,
-                                 .y_row = 1, .y_col = q->n};
+                                 .y_row = 1, .y_col = q->m == 1 ? 1 : q->n};
         geom_matrix(q->m, q->k, &sh.geom);
         const eb_simd_q8_gemm_variant *k =
             eb_simd_pick_q8_gemm(b->isa, eb_simd_q8_weights_narrow(q->b, q->k * q->n));
@@ -849,7 +981,25 @@ static simd_step *group_q8(builder *b, const eb_ref_fused *f, char *where)
                                  q->y_max) != 0)
             goto no;
         need_scratch(b, eb_simd_gemm_q8_scratch(&s->gq));
-        snprintf(where, WHERE_LEN, "simd %s: QDQ %s", k->name, f->kind);
+        snprintf(where, WHERE_LEN, "simd %s: QDQ %s", s->gq.name, f->kind);
+        return s;
+    }
+    if (strcmp(f->kind, "maxpool") == 0) {
+        /* the group's MaxPool node gives the window; its input and output
+         * parameters agree (the group's rule), so it pools the bytes */
+        const eb_node *n = &b->g->nodes[f->anchor];
+        eb_window win;
+        if (strcmp(n->op_type, "MaxPool") != 0 || eb_node_output(b->g, n, 1) || x->rank != 4 ||
+            (x->dtype != EB_DT_U8 && x->dtype != EB_DT_I8) || !geom_2d(b->g, n, x, NULL, &win))
+            goto no;
+        s->kind = K_MAXPOOL_Q8;
+        s->pool_dtype = x->dtype;
+        geom_from_window(&win, 1, &s->geom);
+        s->planes = x->dims[0] * x->dims[1];
+        s->channels = x->dims[1];
+        s->in_plane = s->geom.ih * s->geom.iw;
+        s->out_plane = s->geom.oh * s->geom.ow;
+        snprintf(where, WHERE_LEN, "simd q8_maxpool2d__%s: QDQ maxpool", b->vec->name);
         return s;
     }
     if (strcmp(f->kind, "add") == 0) {
@@ -1123,7 +1273,7 @@ static int64_t step_work(const simd_step *s)
         return g->batch * g->groups * g->m * g->k * g->n;
     if (s->kind == K_DW_F32 || s->kind == K_DW_Q8)
         return s->planes * s->geom.oh * s->geom.ow * s->geom.kh * s->geom.kw;
-    if (s->kind == K_MAXPOOL_F32)
+    if (s->kind == K_MAXPOOL_F32 || s->kind == K_MAXPOOL_Q8)
         return s->planes * s->geom.oh * s->geom.ow * s->geom.kh * s->geom.kw;
     if (s->kind == K_GAP_F32)
         return s->planes * s->in_plane;
@@ -1253,20 +1403,10 @@ eb_status eb_simd_plan_create(const eb_graph *g, const eb_simd_plan_options *o,
             snprintf(msg, msg_len, "%s: out of memory for the simd scratch", g->path);
             return EB_ERR_NOMEM;
         }
+        /* defined from the start: lanes past a depthwise step's real
+         * channels in its band (never stored) read what is there */
+        memset(base, 0, P->scratch.bytes * (size_t)P->scratch.threads);
         P->scratch.base = base;
-    }
-    if (b.nhwc) {
-        /* lanes past a step's real channels may hold another step's values:
-         * their weights are zero and their results are never stored */
-        void *buf = NULL;
-        if (posix_memalign(&buf, 64, b.nhwc + 64) != 0) {
-            eb_simd_plan_destroy(P);
-            snprintf(msg, msg_len, "%s: out of memory for the simd channels-last buffer", g->path);
-            return EB_ERR_NOMEM;
-        }
-        memset(buf, 0, b.nhwc + 64);
-        P->nhwc = buf;
-        P->nhwc_bytes = b.nhwc;
     }
     *out = P;
     return EB_OK;
@@ -1308,7 +1448,6 @@ void eb_simd_plan_destroy(eb_simd_plan *p)
     free(p->saved);
     free(p->where);
     free(p->scratch.base);
-    free(p->nhwc);
     free(p);
 }
 

@@ -707,10 +707,9 @@ static void EB_VEC_FN(requant)(const int32_t *acc, int64_t n, int32_t add, float
         }                                                                                      \
     } while (0)
 
-static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64_t row,
-                                   int64_t cpad, int64_t c0, int64_t c1, float *dst)
+static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t plane, int64_t ih, int64_t iw,
+                                   int64_t row, int64_t cpad, int64_t c0, int64_t c1, float *dst)
 {
-    const int64_t plane = ih * iw;
     /* eight channel streams read in step, one 32-byte store per pixel */
     for (int64_t c = c0; c < c1; c += 8) {
         const int64_t n = c1 - c < 8 ? c1 - c : 8;
@@ -749,10 +748,9 @@ static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64
 #endif
 
 #define TO_NHWC_Q8(NAME, T)                                                                    \
-    static void NAME(const T *x, int32_t zp, int64_t ih, int64_t iw, int64_t row, int64_t cpad,  \
-                     int64_t c0, int64_t c1, int32_t *dst)                                     \
+    static void NAME(const T *x, int32_t zp, int64_t plane, int64_t ih, int64_t iw,            \
+                     int64_t row, int64_t cpad, int64_t c0, int64_t c1, int32_t *dst)          \
     {                                                                                          \
-        const int64_t plane = ih * iw;                                                         \
         for (int64_t c = c0; c < c1; c += 8) {                                                 \
             const int64_t n = c1 - c < 8 ? c1 - c : 8;                                         \
             const T *s = x + c * plane;                                                        \
@@ -779,14 +777,14 @@ static void EB_VEC_FN(to_nhwc_f32)(const float *x, int64_t ih, int64_t iw, int64
 TO_NHWC_Q8(to_nhwc_u8, uint8_t)
 TO_NHWC_Q8(to_nhwc_i8, int8_t)
 
-static void EB_VEC_FN(to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64_t ih,
-                                  int64_t iw, int64_t row, int64_t cpad, int64_t c0, int64_t c1,
-                                  int32_t *dst)
+static void EB_VEC_FN(to_nhwc_q8)(const void *x, eb_dtype xdt, int32_t zp, int64_t plane,
+                                  int64_t ih, int64_t iw, int64_t row, int64_t cpad, int64_t c0,
+                                  int64_t c1, int32_t *dst)
 {
     if (xdt == EB_DT_U8)
-        to_nhwc_u8(x, zp, ih, iw, row, cpad, c0, c1, dst);
+        to_nhwc_u8(x, zp, plane, ih, iw, row, cpad, c0, c1, dst);
     else
-        to_nhwc_i8(x, zp, ih, iw, row, cpad, c0, c1, dst);
+        to_nhwc_i8(x, zp, plane, ih, iw, row, cpad, c0, c1, dst);
 }
 
 FP_CONTRACT_FAST_BEGIN
@@ -1055,12 +1053,40 @@ static void EB_VEC_FN(add_f32)(const float *a, const float *b, float lo, float h
     }
 }
 
-#define ADD_Q8(TA, TB, TY)                                                                    \
+/* Eight lanes at a time with the reference's float32 operations in its
+ * order (each product rounded, then the sum, then clamp and round half to
+ * even: the file is built without FMA contraction), so the same bytes;
+ * every lane is already in the output range, so its low byte is the
+ * result for int8 and uint8 alike. The scalar loop finishes the tail. */
+#define ADD_Q8(TA, TB, TY, VA, VB)                                                            \
     do {                                                                                      \
         const TA *pa = a;                                                                     \
         const TB *pb = b;                                                                     \
         TY *py = y;                                                                           \
-        for (int64_t i = i0; i < i1; i++) {                                                   \
+        const v8f vam = (v8f){0} + p->a_mult, vbm = (v8f){0} + p->b_mult;                     \
+        const v8f vlo = (v8f){0} + flo, vhi = (v8f){0} + fhi;                                 \
+        const v8f magic = (v8f){0} + 12582912.0f;                                             \
+        int64_t i = i0;                                                                       \
+        for (; i + 8 <= i1; i += 8) {                                                         \
+            VA xa;                                                                            \
+            VB xb;                                                                            \
+            memcpy(&xa, pa + i, sizeof xa);                                                   \
+            memcpy(&xb, pb + i, sizeof xb);                                                   \
+            v8f va = __builtin_convertvector(__builtin_convertvector(xa, v8i) - p->a_zp, v8f); \
+            v8f vb = __builtin_convertvector(__builtin_convertvector(xb, v8i) - p->b_zp, v8f); \
+            va = va * vam;                                                                    \
+            vb = vb * vbm;                                                                    \
+            v8f v = va + vb;                                                                  \
+            v8i keep = v >= vlo;                                                              \
+            v = (v8f)(((v8i)v & keep) | ((v8i)vlo & ~keep));                                  \
+            v8i over = v > vhi;                                                               \
+            v = (v8f)(((v8i)v & ~over) | ((v8i)vhi & over));                                  \
+            v = (v + magic) - magic;                                                          \
+            v8i q = __builtin_convertvector(v, v8i) + p->y_zp;                                \
+            v32u8 low = LOW_BYTES8(q);                                                        \
+            memcpy(py + i, &low, 8);                                                          \
+        }                                                                                     \
+        for (; i < i1; i++) {                                                                 \
             float va = (float)((int32_t)pa[i] - p->a_zp) * p->a_mult;                         \
             float vb = (float)((int32_t)pb[i] - p->b_zp) * p->b_mult;                         \
             py[i] = (TY)q_round(va + vb, p->y_zp, flo, fhi);                                  \
@@ -1074,21 +1100,64 @@ static void EB_VEC_FN(add_q8)(const eb_ref_add_q8_params *p, const void *a, cons
     int key = (p->a_dtype == EB_DT_U8) << 2 | (p->b_dtype == EB_DT_U8) << 1 |
               (p->y_dtype == EB_DT_U8);
     switch (key) {
-    case 7: ADD_Q8(uint8_t, uint8_t, uint8_t); break;
-    case 0: ADD_Q8(int8_t, int8_t, int8_t); break;
-    case 6: ADD_Q8(uint8_t, uint8_t, int8_t); break;
-    case 1: ADD_Q8(int8_t, int8_t, uint8_t); break;
-    case 5: ADD_Q8(uint8_t, int8_t, uint8_t); break;
-    case 4: ADD_Q8(uint8_t, int8_t, int8_t); break;
-    case 3: ADD_Q8(int8_t, uint8_t, uint8_t); break;
-    default: ADD_Q8(int8_t, uint8_t, int8_t); break;
+    case 7: ADD_Q8(uint8_t, uint8_t, uint8_t, v8u8, v8u8); break;
+    case 0: ADD_Q8(int8_t, int8_t, int8_t, v8s8, v8s8); break;
+    case 6: ADD_Q8(uint8_t, uint8_t, int8_t, v8u8, v8u8); break;
+    case 1: ADD_Q8(int8_t, int8_t, uint8_t, v8s8, v8s8); break;
+    case 5: ADD_Q8(uint8_t, int8_t, uint8_t, v8u8, v8s8); break;
+    case 4: ADD_Q8(uint8_t, int8_t, int8_t, v8u8, v8s8); break;
+    case 3: ADD_Q8(int8_t, uint8_t, uint8_t, v8s8, v8u8); break;
+    default: ADD_Q8(int8_t, uint8_t, int8_t, v8s8, v8u8); break;
     }
 }
 
 /* ---- pooling ------------------------------------------------------------- */
 
+/* 2x2, stride 2, no padding (the pooling of most CNNs, the Fashion CNN's
+ * too): eight outputs per vector from two 16-float loads per input row,
+ * even and odd columns split by shuffles. The taps are taken in the
+ * general loop's order with its comparison (v > m ? v : m, from -inf), so
+ * the result, NaN included, is the same. */
+static void maxpool_2x2s2_f32(const eb_simd_conv_geom *g, const float *x, float *y)
+{
+    const v8f ninf = (v8f){0} - INFINITY;
+    for (int64_t oh = 0; oh < g->oh; oh++) {
+        const float *r0 = x + 2 * oh * g->iw, *r1 = r0 + g->iw;
+        float *row = y + oh * g->ow;
+        int64_t o = 0;
+        for (; o + 8 <= g->ow && 2 * o + 16 <= g->iw; o += 8) {
+            v8f a, b, c, d, m = ninf;
+            memcpy(&a, r0 + 2 * o, sizeof a);
+            memcpy(&b, r0 + 2 * o + 8, sizeof b);
+            memcpy(&c, r1 + 2 * o, sizeof c);
+            memcpy(&d, r1 + 2 * o + 8, sizeof d);
+            const v8f t[4] = {__builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14),
+                              __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15),
+                              __builtin_shufflevector(c, d, 0, 2, 4, 6, 8, 10, 12, 14),
+                              __builtin_shufflevector(c, d, 1, 3, 5, 7, 9, 11, 13, 15)};
+            for (int i = 0; i < 4; i++) {
+                v8i gt = t[i] > m;
+                m = (v8f)(((v8i)t[i] & gt) | ((v8i)m & ~gt));
+            }
+            memcpy(row + o, &m, sizeof m);
+        }
+        for (; o < g->ow; o++) {
+            float m = -INFINITY;
+            const float v[4] = {r0[2 * o], r0[2 * o + 1], r1[2 * o], r1[2 * o + 1]};
+            for (int i = 0; i < 4; i++)
+                m = v[i] > m ? v[i] : m;
+            row[o] = m;
+        }
+    }
+}
+
 static void EB_VEC_FN(maxpool_f32)(const eb_simd_conv_geom *g, const float *x, float *y)
 {
+    if (g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->dh == 1 && g->dw == 1 &&
+        g->ph == 0 && g->pw == 0 && 2 * g->oh <= g->ih && 2 * g->ow <= g->iw) {
+        maxpool_2x2s2_f32(g, x, y);
+        return;
+    }
     for (int64_t oh = 0; oh < g->oh; oh++) {
         float *row = y + oh * g->ow;
         for (int64_t o = 0; o < g->ow; o++)
@@ -1129,6 +1198,84 @@ static void EB_VEC_FN(gavgpool_f32)(const float *x, int64_t plane, float *y, int
     }
 }
 
+/* int8 / uint8 max pooling: 2x2 stride 2 unpadded sixteen outputs per
+ * vector (two 32-byte loads per input row, even and odd bytes split by
+ * shuffles); anything else by rows with the valid column range of each
+ * tap found once. Integer max: exact, the same bytes as the reference. */
+typedef uint8_t v32u8 __attribute__((vector_size(32)));
+typedef int8_t v32s8 __attribute__((vector_size(32)));
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+typedef int8_t v16s8 __attribute__((vector_size(16)));
+
+#define EVEN16 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define ODD16 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+
+#define MAXPOOL_Q8(NAME, T, V32, V16, MIN)                                                      \
+    static void NAME(const eb_simd_conv_geom *g, const T *x, T *y)                             \
+    {                                                                                          \
+        if (g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->dh == 1 &&              \
+            g->dw == 1 && g->ph == 0 && g->pw == 0 && 2 * g->oh <= g->ih &&                    \
+            2 * g->ow <= g->iw) {                                                              \
+            for (int64_t oh = 0; oh < g->oh; oh++) {                                           \
+                const T *r0 = x + 2 * oh * g->iw, *r1 = r0 + g->iw;                            \
+                T *row = y + oh * g->ow;                                                       \
+                int64_t o = 0;                                                                 \
+                for (; o + 16 <= g->ow && 2 * o + 32 <= g->iw; o += 16) {                      \
+                    V32 a, b;                                                                  \
+                    memcpy(&a, r0 + 2 * o, sizeof a);                                          \
+                    memcpy(&b, r1 + 2 * o, sizeof b);                                          \
+                    V16 ae = __builtin_shufflevector(a, a, EVEN16);                            \
+                    V16 ao = __builtin_shufflevector(a, a, ODD16);                             \
+                    V16 be = __builtin_shufflevector(b, b, EVEN16);                            \
+                    V16 bo = __builtin_shufflevector(b, b, ODD16);                             \
+                    V16 m = (V16)(((V16)(ae > ao) & ae) | ((V16)(ae <= ao) & ao));             \
+                    V16 n = (V16)(((V16)(be > bo) & be) | ((V16)(be <= bo) & bo));             \
+                    m = (V16)(((V16)(m > n) & m) | ((V16)(m <= n) & n));                       \
+                    memcpy(row + o, &m, sizeof m);                                             \
+                }                                                                              \
+                for (; o < g->ow; o++) {                                                       \
+                    T m = r0[2 * o];                                                           \
+                    m = r0[2 * o + 1] > m ? r0[2 * o + 1] : m;                                 \
+                    m = r1[2 * o] > m ? r1[2 * o] : m;                                         \
+                    row[o] = r1[2 * o + 1] > m ? r1[2 * o + 1] : m;                            \
+                }                                                                              \
+            }                                                                                  \
+            return;                                                                            \
+        }                                                                                      \
+        for (int64_t oh = 0; oh < g->oh; oh++) {                                               \
+            T *row = y + oh * g->ow;                                                           \
+            for (int64_t o = 0; o < g->ow; o++)                                                \
+                row[o] = MIN;                                                                  \
+            for (int64_t ky = 0; ky < g->kh; ky++) {                                           \
+                int64_t ih = oh * g->sh - g->ph + ky * g->dh;                                  \
+                if (ih < 0 || ih >= g->ih)                                                     \
+                    continue;                                                                  \
+                const T *src = x + ih * g->iw;                                                 \
+                for (int64_t kx = 0; kx < g->kw; kx++) {                                       \
+                    const int64_t off = kx * g->dw - g->pw;                                    \
+                    int64_t l, h;                                                              \
+                    eb_window_valid_range(off, g->sw, g->iw, g->ow, &l, &h);                   \
+                    for (int64_t o = l; o < h; o++) {                                          \
+                        T v = src[o * g->sw + off];                                            \
+                        row[o] = v > row[o] ? v : row[o];                                      \
+                    }                                                                          \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+MAXPOOL_Q8(maxpool_u8, uint8_t, v32u8, v16u8, 0)
+MAXPOOL_Q8(maxpool_i8, int8_t, v32s8, v16s8, -128)
+
+static void EB_VEC_FN(maxpool_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype dt,
+                                  void *y)
+{
+    if (dt == EB_DT_U8)
+        maxpool_u8(g, x, y);
+    else
+        maxpool_i8(g, x, y);
+}
+
 const eb_simd_vec_kernels EB_VEC_TABLE = {
     .name = EB_VEC_LABEL,
     .isa = EB_VEC_ISA,
@@ -1148,4 +1295,5 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .requant_tile = EB_VEC_FN(requant_tile),
     .requant_cols = EB_VEC_FN(requant_cols),
     .quantize_f32 = EB_VEC_FN(quantize_f32),
+    .maxpool_q8 = EB_VEC_FN(maxpool_q8),
 };

@@ -443,8 +443,12 @@ static void dw_nhwc_f32_run(const eb_simd_vec_kernels *vec, const eb_simd_conv_g
         nb[ch] = bias[ch];
     }
     for (int64_t b = 0; b < batch; b++) {
-        vec->to_nhwc_f32(x + b * c * g->ih * g->iw, g->ih, g->iw, pcol, cpad, 0, c,
+        /* in two bands of rows, as the plan copies them */
+        const int64_t plane = g->ih * g->iw, h = g->ih / 2;
+        vec->to_nhwc_f32(x + b * c * plane, plane, h, g->iw, pcol, cpad, 0, c,
                          buf + (g->ph * pcol + g->pw) * cpad);
+        vec->to_nhwc_f32(x + b * c * plane + h * g->iw, plane, g->ih - h, g->iw, pcol, cpad, 0, c,
+                         buf + ((g->ph + h) * pcol + g->pw) * cpad);
         float *yb = y + b * c * g->oh * g->ow;
         vec->dwconv_nhwc_f32(g, c, cpad, pcol, buf, nw, nb, lo, hi, 0, g->oh / 2, yb);
         vec->dwconv_nhwc_f32(g, c, cpad, pcol, buf, nw, nb, lo, hi, g->oh / 2, g->oh, yb);
@@ -470,8 +474,11 @@ static void dw_nhwc_q8_run(const eb_simd_vec_kernels *vec, const eb_simd_conv_ge
         nm[ch] = mult[ch];
     }
     for (int64_t b = 0; b < batch; b++) {
-        vec->to_nhwc_q8(x + b * c * g->ih * g->iw, q->xdt, q->x_zp, g->ih, g->iw, pcol, cpad, 0,
-                        c, buf + (g->ph * pcol + g->pw) * cpad);
+        const int64_t plane = g->ih * g->iw, h = g->ih / 2;
+        vec->to_nhwc_q8(x + b * c * plane, q->xdt, q->x_zp, plane, h, g->iw, pcol, cpad, 0, c,
+                        buf + (g->ph * pcol + g->pw) * cpad);
+        vec->to_nhwc_q8(x + b * c * plane + h * g->iw, q->xdt, q->x_zp, plane, g->ih - h, g->iw,
+                        pcol, cpad, 0, c, buf + ((g->ph + h) * pcol + g->pw) * cpad);
         uint8_t *yb = y + b * c * g->oh * g->ow;
         vec->dwconv_nhwc_q8(g, c, cpad, pcol, buf, nw, nb, nm, q->y_zp, q->y_min, q->y_max, 0,
                             g->oh / 2, yb);
@@ -685,6 +692,13 @@ static int check_pools(const eb_simd_vec_kernels *vec, char *msg, size_t len)
         conv_case k;
         random_conv(&k, 1, 0);
         k.dh = k.dw = 1;
+        if (it % 4 == 0) {
+            /* 2x2 stride 2 unpadded (the kernels' fast path), odd sizes too */
+            k.kh = k.kw = k.sh = k.sw = 2;
+            k.ph = k.pw = k.pe_h = k.pe_w = 0;
+            k.ih = rnd_in(2, 40);
+            k.iw = rnd_in(2, 40);
+        }
         if (!make_window(&k))
             continue;
         eb_simd_gemm_shape s;
@@ -715,6 +729,26 @@ static int check_pools(const eb_simd_vec_kernels *vec, char *msg, size_t len)
             }
         free(x);
         free(y);
+        /* the same window on int8 and uint8 bytes, against eb_ref_maxpool_q8 */
+        for (int u = 0; u < 2; u++) {
+            const eb_dtype dt = u ? EB_DT_U8 : EB_DT_I8;
+            eb_ref_maxpool_q8_params rp = {.win = k.win, .batch = 1, .channels = 1, .dtype = dt};
+            uint8_t *xq = malloc(xn + 1), *yq = malloc(yn + 1), *want = malloc(yn + 1);
+            for (size_t i = 0; i < xn; i++)
+                xq[i] = (uint8_t)rnd_in(0, 255);
+            eb_ref_maxpool_q8(&rp, xq, want);
+            vec->maxpool_q8(&s.geom, xq, dt, yq);
+            int bad = memcmp(yq, want, yn) != 0;
+            if (bad)
+                snprintf(msg, len, "q8_maxpool2d__%s: case %d (%s, %lldx%lld/%lld on %lldx%lld) "
+                         "differs from ref", vec->name, it, u ? "uint8" : "int8", (long long)k.kh,
+                         (long long)k.kw, (long long)k.sh, (long long)k.ih, (long long)k.iw);
+            free(xq);
+            free(yq);
+            free(want);
+            if (bad)
+                return 1;
+        }
         /* global average */
         int64_t plane = rnd_in(1, 70), ch = rnd_in(1, 9);
         float *g = malloc((size_t)(plane * ch) * 4), out[9];
