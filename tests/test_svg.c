@@ -141,7 +141,7 @@ static void test_charts_without_data_say_why_and_draw_nothing(void **state)
     eb_plot_input in = {.results = r, .cells = cs};
     int n;
     const eb_plot_kind *k = eb_plot_kinds(&n);
-    assert_int_equal(n, 6);
+    assert_int_equal(n, 7);
     for (int i = 0; i < n; i++) {
         out o;
         open_out(&o);
