@@ -16,14 +16,15 @@ endif()
 set(EB_LAYERS
   include 0
   common 1              sdk 1
-  harness/model 2       harness/stats 2        harness/transforms 2  harness/accuracy 2
-  harness/scenario 2    harness/thermal 2      devices 2             backends/ref 2
-  harness/inputs 3      results 3              backends/simd 3       backends/delegate 3
-  harness/backend 4     backends/xnnpack 4     backends/onednn 4     backends/onnxruntime 4
-  harness/run 5         harness/conformance 5
-  harness/farm 6        reports 6
-  harness/cli 7
-  harness 8)
+  harness/conditions 2
+  harness/model 3       harness/stats 3        harness/transforms 3  harness/accuracy 3
+  harness/scenario 3    harness/thermal 3      devices 3             backends/ref 3
+  harness/inputs 4      results 4              backends/simd 4       backends/delegate 4
+  harness/backend 5     backends/xnnpack 5     backends/onednn 5     backends/onnxruntime 5
+  harness/run 6         harness/conformance 6
+  harness/farm 7        reports 7
+  harness/cli 8
+  harness 9)
 # Headers the build generates (not in the tree): allowed everywhere they
 # are spelled like this.
 set(EB_GENERATED_HEADERS onnx.pb-c.h)

@@ -9,30 +9,26 @@
 #include "reports/svg.h"
 #include "results/cell_key.h"
 
-/* The swept numeric parameter of a condition: the first key of its params
+/* The swept numeric parameter of a condition: the first of its parameters
  * whose numeric value differs between two cells of that condition. */
 static int severity_key(const eb_cells *cs, const char *condition, char *key, size_t cap)
 {
-    const char *params = NULL;
-    for (size_t i = 0; i < cs->n && !params; i++)
+    const eb_condition *c = NULL;
+    for (size_t i = 0; i < cs->n && !c; i++)
         if (strcmp(cs->cells[i].first->condition, condition) == 0)
-            params = cs->cells[i].first->condition_params;
-    for (const char *p = params; p && *p;) {
-        const char *eq = strchr(p, '='), *semi = strchr(p, ';');
-        if (!eq || (semi && semi < eq))
-            break;
-        snprintf(key, cap, "%.*s", (int)(eq - p), p);
+            c = &cs->cells[i].first->cond;
+    for (int k = 0; c && k < c->n; k++) {
+        snprintf(key, cap, "%s", c->params[k].key);
         double first = NAN, v;
         for (size_t i = 0; i < cs->n; i++) {
             const eb_run_record *r = cs->cells[i].first;
-            if (strcmp(r->condition, condition) || !eb_plot_param_num(r->condition_params, key, &v))
+            if (strcmp(r->condition, condition) || !eb_condition_number(&r->cond, key, &v))
                 continue;
             if (isnan(first))
                 first = v;
             else if (v != first)
                 return 1;
         }
-        p = semi ? semi + 1 : NULL;
     }
     return 0;
 }
@@ -75,7 +71,7 @@ int eb_plot_accuracy_severity(FILE *f, const eb_plot_input *in, char *why, size_
         double v, t;
         if (!severity_key(cs, r->condition, key_of[i], sizeof key_of[i]))
             continue;
-        use[i] = eb_plot_param_num(r->condition_params, key_of[i], &v) &&
+        use[i] = eb_condition_number(&r->cond, key_of[i], &v) &&
                  eb_cell_value(&cs->cells[i], "top1", &t);
         any += use[i];
     }
@@ -97,8 +93,8 @@ int eb_plot_accuracy_severity(FILE *f, const eb_plot_input *in, char *why, size_
         double xlo = INFINITY, xhi = -INFINITY, v;
         const char *key = NULL;
         for (size_t i = 0; i < n; i++)
-            if (panel_of[i] == p && eb_plot_param_num(cs->cells[i].first->condition_params,
-                                                      key_of[i], &v)) {
+            if (panel_of[i] == p && eb_condition_number(&cs->cells[i].first->cond, key_of[i],
+                                                        &v)) {
                 xlo = fmin(xlo, v);
                 xhi = fmax(xhi, v);
                 key = key_of[i];
@@ -119,7 +115,7 @@ int eb_plot_accuracy_severity(FILE *f, const eb_plot_input *in, char *why, size_
                 if (panel_of[j] != p || done[j] || !same_series(cs->cells[k].first, cs->cells[j].first))
                     continue;
                 done[j] = 1;
-                eb_plot_param_num(cs->cells[j].first->condition_params, key_of[j], &v);
+                eb_condition_number(&cs->cells[j].first->cond, key_of[j], &v);
                 eb_cell_value(&cs->cells[j], "top1", &t);
                 xy[2 * m] = v;
                 xy[2 * m + 1] = t;

@@ -28,36 +28,9 @@ void eb_plot_names_free(eb_plot_names *names)
     memset(names, 0, sizeof *names);
 }
 
-int eb_plot_param(const char *params, const char *key, char *val, size_t cap)
-{
-    size_t kl = strlen(key);
-    for (const char *p = params; p && *p;) {
-        const char *semi = strchr(p, ';');
-        size_t len = semi ? (size_t)(semi - p) : strlen(p);
-        if (len > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            snprintf(val, cap, "%.*s", (int)(len - kl - 1), p + kl + 1);
-            return 1;
-        }
-        p = semi ? semi + 1 : NULL;
-    }
-    return 0;
-}
-
-int eb_plot_param_num(const char *params, const char *key, double *out)
-{
-    char val[64], *end;
-    if (!eb_plot_param(params, key, val, sizeof val))
-        return 0;
-    double v = strtod(val, &end);
-    if (end == val || *end)
-        return 0;
-    *out = v;
-    return 1;
-}
-
 void eb_plot_backend_key(const eb_run_record *r, char *buf, size_t cap)
 {
-    char backend[EB_BACKEND_LABEL_MAX], val[64];
+    char backend[EB_BACKEND_LABEL_MAX];
     eb_backend_label(r, backend, sizeof backend);
     size_t n = (size_t)snprintf(buf, cap, "%s", backend);
     /* the sweep point but for the condition's own parameters (those have
@@ -67,7 +40,7 @@ void eb_plot_backend_key(const eb_run_record *r, char *buf, size_t cap)
         size_t len = semi ? (size_t)(semi - p) : strlen(p);
         char key[64];
         snprintf(key, sizeof key, "%.*s", eq && eq < p + len ? (int)(eq - p) : (int)len, p);
-        if (!eb_plot_param(r->condition_params, key, val, sizeof val))
+        if (!eb_condition_get(&r->cond, key))
             n += (size_t)snprintf(buf + n, cap - n, " %.*s", (int)len, p);
         p = semi ? semi + 1 : p + len;
     }
@@ -82,13 +55,13 @@ void eb_plot_panel_key(const eb_run_record *r, int with_device, int with_params,
         n = (size_t)snprintf(buf, cap, "%s · ", r->device);
     if (n < cap)
         n += (size_t)snprintf(buf + n, cap - n, "%s", r->condition);
-    if (with_params && r->condition_params[0] && n < cap) {
+    if (with_params && r->cond.n && n < cap) {
         n += (size_t)snprintf(buf + n, cap - n, " (");
-        for (const char *p = r->condition_params; *p && n + 3 < cap; p++) {
-            if (*p == ';')
-                n += (size_t)snprintf(buf + n, cap - n, ", ");
-            else
-                buf[n++] = *p;
+        for (int k = 0; k < r->cond.n && n + 3 < cap; k++) {
+            char v[EB_CONDITION_STR_MAX];
+            eb_condition_value_text(&r->cond.params[k], v, sizeof v);
+            int w = snprintf(buf + n, cap - n, "%s%s=%s", k ? ", " : "", r->cond.params[k].key, v);
+            n += w > 0 ? (size_t)w : 0;
         }
         if (n + 2 <= cap)
             memcpy(buf + n, ")", 2);

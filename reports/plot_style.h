@@ -24,12 +24,6 @@ typedef struct eb_plot_names {
 int eb_plot_name_index(eb_plot_names *names, const char *s);
 void eb_plot_names_free(eb_plot_names *names);
 
-/* The value text of key in a condition's parameters ("sigma=0.1;seed=1"):
- * 1 and val when present. The one place that reads the parameter text. */
-int eb_plot_param(const char *params, const char *key, char *val, size_t cap);
-/* The same, numeric: 1 and *out when present and a number. */
-int eb_plot_param_num(const char *params, const char *key, double *out);
-
 /* The colour name of a run: "simd threads=2". */
 void eb_plot_backend_key(const eb_run_record *r, char *buf, size_t cap);
 /* The panel name of a run: "board-a · noise (sigma=0.1, seed=1)"; the

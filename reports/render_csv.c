@@ -111,7 +111,9 @@ static void put_row(FILE *f, const eb_run_record *r, const char **names, int n_n
     next_str(f, r->variant);
     next_str(f, r->model_path);
     next_str(f, r->condition);
-    next_str(f, r->condition_params);
+    char ctext[EB_CONDITION_TEXT_MAX];
+    eb_condition_text(&r->cond, ctext, sizeof ctext);
+    next_str(f, ctext);
     next_str(f, r->sweep);
     fprintf(f, ",%d,%d,%d", r->cell_index, r->repetition, r->threads);
     next_str(f, eb_run_status_str(r->status));

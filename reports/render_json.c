@@ -164,7 +164,9 @@ static void put_run(FILE *f, const eb_run_record *r, int last, const char **name
     member_str(f, in, "variant", r->variant, 0);
     member_str(f, in, "model_path", r->model_path, 0);
     member_str(f, in, "condition", r->condition, 0);
-    member_str(f, in, "condition_params", r->condition_params, 0);
+    char ctext[EB_CONDITION_TEXT_MAX];
+    eb_condition_text(&r->cond, ctext, sizeof ctext);
+    member_str(f, in, "condition_params", ctext, 0);
     member_str(f, in, "sweep", r->sweep, 0);
     member_num(f, in, "cell_index", r->cell_index, 0);
     member_num(f, in, "repetition", r->repetition, 0);

@@ -121,8 +121,9 @@ int eb_render__variant_tables(FILE *f, const eb_run_record *runs, int n, const e
         if (done[i])
             continue;
         const eb_run_record *g = &runs[i];
-        char cond[300], head[1200];
-        eb_render__one_line(cond, sizeof cond, g->condition_params[0] ? g->condition_params : "");
+        char ctext[EB_CONDITION_TEXT_MAX], cond[EB_CONDITION_TEXT_MAX], head[1200];
+        eb_condition_text(&g->cond, ctext, sizeof ctext);
+        eb_render__one_line(cond, sizeof cond, ctext);
         char backend[EB_BACKEND_LABEL_MAX];
         eb_backend_label(g, backend, sizeof backend);
         snprintf(head, sizeof head, "%s · %s · %s%s%s · %d thread%s", g->device, backend, g->condition,

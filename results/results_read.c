@@ -14,6 +14,7 @@
 #include "common/h5_util.h"
 #include "edgebench/version.h"
 #include "results/results.h"
+#include "results/store_condition.h"
 #include "results/store_extras.h"
 #include "results/store_schema.h"
 
@@ -369,6 +370,17 @@ static eb_status read_run(const reader *rd, hid_t runs, const char *id, int with
     if ((rc = eb_h5__get_str_into(g, EB_ATTR_BACKEND_OPTIONS, rec->backend_options,
                                   sizeof rec->backend_options)) < 0) {
         st = fail_missing(rd, where, EB_ATTR_BACKEND_OPTIONS, rc);
+        goto done;
+    }
+
+    char why_cond[256];
+    if ((rc = eb_store__read_condition(g, &rec->cond, why_cond, sizeof why_cond)) != 0) {
+        if (rc > 0) {
+            st = fail_missing(rd, where, EB_ATTR_CONDITION_PARAMS, rc);
+        } else {
+            snprintf(rd->msg, rd->msg_len, "%s: %s: %s", rd->path, where, why_cond);
+            st = EB_ERR_FORMAT;
+        }
         goto done;
     }
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "harness/conditions/condition.h"
 #include "harness/stats/stats.h"
 
 typedef enum eb_run_status {
@@ -86,7 +87,8 @@ typedef struct eb_run_record {
     char variant[64];
     char model_path[512];
     char condition[64];
-    char condition_params[256];  /* resolved parameters, "key=value;key=value" */
+    eb_condition cond;           /* the condition's kind and resolved parameters, typed
+                                  * (kind "" when read from a file before schema 1.4) */
     char sweep[256];             /* sweep point, "threads=2;batch=4", "" when none */
     int cell_index;              /* position in the expanded matrix */
     int repetition;              /* 0-based */

@@ -15,6 +15,7 @@
 #include "common/h5_util.h"
 #include "edgebench/version.h"
 #include "results/store.h"
+#include "results/store_condition.h"
 #include "results/store_extras.h"
 #include "results/store_schema.h"
 #include "results/store_space.h"
@@ -714,6 +715,7 @@ static int write_run_attrs(hid_t g, const eb_store *s, const eb_run_record *rec)
     bad |= eb_h5__put_i32(g, EB_ATTR_STABLE, rec->summary.stable ? 1 : 0) < 0;
     bad |= eb_h5__put_str(g, EB_ATTR_STABILITY, rec->summary.stability) < 0;
     bad |= eb_h5__put_str(g, EB_ATTR_BACKEND_OPTIONS, rec->backend_options) < 0;
+    bad |= eb_store__write_condition(g, &rec->cond) < 0;
     bad |= eb_h5__put_str(g, EB_ATTR_RUN_COMMAND, s->command) < 0;
     bad |= eb_h5__put_str(g, EB_ATTR_RUN_TOOL_VERSION, EB_VERSION_STRING) < 0;
     return bad ? -1 : 0;

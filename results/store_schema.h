@@ -13,7 +13,7 @@
 
 #define EB_SCHEMA_FORMAT "edgebench"
 #define EB_SCHEMA_MAJOR 1
-#define EB_SCHEMA_MINOR 3
+#define EB_SCHEMA_MINOR 4
 
 /* Root attributes. */
 #define EB_ATTR_FORMAT "format"                 /* string, EB_SCHEMA_FORMAT */
@@ -39,6 +39,13 @@
 #define EB_ATTR_MODEL_SHA256 "model_sha256"
 #define EB_ATTR_MODEL_BYTES "model_bytes"
 
+/* The run's condition (store_condition.c). 1.4 adds the group: one
+ * attribute per parameter in its type (float64, int64, string) and `kind`;
+ * the text attribute stays (required since 1.0) for older readers. */
+#define EB_ATTR_CONDITION_PARAMS "condition_params" /* string "key=value;key=value" */
+#define EB_GROUP_CONDITION "condition"
+#define EB_ATTR_CONDITION_KIND "kind"
+
 /* Run groups are named by a zero-padded decimal id, numbered from 1. */
 #define EB_RUN_ID_FORMAT "%06d"
 
@@ -47,7 +54,7 @@
  * fields are rec->summary.<field>. All are required in schema 1.0. */
 #define EB_RUN_STR_FIELDS(X)                                                              \
     X(device) X(scenario) X(backend) X(backend_version) X(library_version) X(variant)    \
-    X(model_path) X(condition) X(condition_params) X(sweep) X(message) X(started)       \
+    X(model_path) X(condition) X(sweep) X(message) X(started)                           \
     X(finished)
 #define EB_RUN_INT_FIELDS(X) X(cell_index) X(repetition) X(threads)   /* int32 */
 #define EB_RUN_U64_FIELDS(X) X(warmup_n) X(n) X(peak_rss_bytes) X(model_bytes)

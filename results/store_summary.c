@@ -133,7 +133,10 @@ void eb_store__summary_row(const eb_run_record *rec, eb_summary_row *row)
     row->peak_rss_bytes = rec->peak_rss_bytes;
     row->p95 = rec->summary.p95;
     row->model_bytes = rec->model_bytes;
-    copy_str(row->condition_params, sizeof row->condition_params, rec->condition_params);
+    /* the column keeps the display text, cut at its width (old readers) */
+    char ctext[EB_CONDITION_TEXT_MAX];
+    eb_condition_text(&rec->cond, ctext, sizeof ctext);
+    copy_str(row->condition_params, sizeof row->condition_params, ctext);
     copy_str(row->backend_options, sizeof row->backend_options, rec->backend_options);
     /* The accuracy columns (metrics top1, topk and its k, top_k), so a
      * DataFrame of /summary alone ranks variants by accuracy too. */

@@ -227,6 +227,7 @@ def check_run(c, rid, g, devices, scenarios):
         print(f"note: {w}: device {a['device']!r} has no /devices entry")
     if "scenario" not in bad and a["scenario"] not in scenarios:
         print(f"note: {w}: scenario {a['scenario']!r} has no /scenarios entry")
+    check_condition(c, w, g)
     n = None if "n" in bad else int(a["n"])
     data = {}
     for ds in ("latency_ns", "t_ns"):
@@ -256,6 +257,32 @@ def check_run(c, rid, g, devices, scenarios):
 EXTRA_NAME = re.compile(r"^[A-Za-z0-9_.+:-]{1,63}$")
 OUTPUT_DTYPES = tuple(np.dtype(t) for t in ("float32", "float64", "int8", "uint8", "int16",
                                             "uint16", "int32", "int64"))
+
+
+def check_condition(c, w, g):
+    """Schema 1.4: /runs/<id>/condition holds the condition typed, one
+    scalar attribute per parameter (float64, int64 or a string) and `kind`;
+    the text attribute condition_params says the same values."""
+    cg = g.get("condition")
+    if cg is None:
+        return
+    if not c.expect(isinstance(cg, h5py.Group), f"{w}/condition is not a group"):
+        return
+    c.expect("kind" in cg.attrs and is_str_attr(cg.attrs["kind"]), f"{w}/condition: no kind")
+    typed = {k: v for k, v in cg.attrs.items() if k != "kind"}
+    for k, v in typed.items():
+        c.expect(is_str_attr(v) or dtype_of(v) in (np.float64, np.int64),
+                 f"{w}/condition: {k} is not float64, int64 or a string")
+    text = g.attrs.get("condition_params", "")
+    pairs = [p.split("=", 1) for p in text.split(";")] if text else []
+    c.expect([k for k, _ in pairs] == list(typed),
+             f"{w}/condition: parameters {list(typed)} in another order than {text!r}")
+    for k, v in pairs:
+        if k not in typed:
+            continue
+        t = typed[k]
+        same = (t == v) if is_str_attr(t) else (float(v) == float(t))
+        c.expect(same, f"{w}/condition: {k} is {t!r}, the text says {v!r}")
 
 
 def check_extras(c, w, g):

@@ -141,7 +141,8 @@ static void two_runs(eb_run_record r[2])
     base(&r[1], "000002", "xnnpack", "int8", "noise", EB_RUN_CRASHED);
     snprintf(r[1].library_version, sizeof r[1].library_version, "2024.02");
     snprintf(r[1].backend_options, sizeof r[1].backend_options, "use_weight_cache=1");
-    snprintf(r[1].condition_params, sizeof r[1].condition_params, "sigma=0.1");
+    eb_condition_init(&r[1].cond, "noise");
+    eb_condition_set_num(&r[1].cond, "sigma", 0.1);
     snprintf(r[1].sweep, sizeof r[1].sweep, "threads=2");
     snprintf(r[1].message, sizeof r[1].message, "killed by signal 11 (SIGSEGV)");
     snprintf(r[1].finished, sizeof r[1].finished, "2026-11-26T07:01:06Z");

@@ -369,7 +369,8 @@ static void test_sweeps_expand_in_the_documented_order(void **state)
     assert_int_equal(c->is_reference, 1);
     assert_string_equal(c->condition_name, "c1");
     assert_string_equal(c->condition_kind, "plain");
-    assert_string_equal(c->condition_params, "");
+    assert_int_equal(c->cond->n, 0);
+    assert_string_equal(c->cond->kind, "plain");
     assert_string_equal(c->sweep, "threads=1;options.tile=8;run.measure.iterations=5");
     assert_int_equal(c->threads, 1);
     assert_int_equal(c->n_options, 2);

@@ -79,7 +79,9 @@ static void make_record(eb_run_record *rec, enum rec_kind kind, int tag)
     snprintf(rec->variant, sizeof rec->variant, "int8-%d", tag);
     snprintf(rec->model_path, sizeof rec->model_path, "models/m%d.onnx", tag);
     snprintf(rec->condition, sizeof rec->condition, "noise");
-    snprintf(rec->condition_params, sizeof rec->condition_params, "sigma=0.%d;seed=7", tag);
+    eb_condition_init(&rec->cond, "noise");
+    eb_condition_set_num(&rec->cond, "sigma", tag / 10.0);
+    eb_condition_set_int(&rec->cond, "seed", 7);
     snprintf(rec->sweep, sizeof rec->sweep, "threads=%d;batch=4", tag);
     rec->cell_index = 10 + tag;
     rec->repetition = tag % 3;
@@ -148,9 +150,10 @@ static void assert_same_record(const eb_run_record *w, const eb_run_record *r, i
     assert_string_equal(r->id, w->id);
 #define S(f) assert_string_equal(r->f, w->f)
     S(device); S(scenario); S(backend); S(backend_options); S(backend_version); S(library_version); S(variant);
-    S(model_path); S(condition); S(condition_params); S(sweep); S(message); S(started);
+    S(model_path); S(condition); S(sweep); S(message); S(started);
     S(finished);
 #undef S
+    assert_true(eb_condition_equal(&r->cond, &w->cond));
     assert_int_equal(r->cell_index, w->cell_index);
     assert_int_equal(r->repetition, w->repetition);
     assert_int_equal(r->threads, w->threads);
@@ -323,9 +326,9 @@ static void test_round_trip_keeps_every_field(void **state)
 
     eb_results *r = read_results(path, 1);
     assert_string_equal(r->format, "edgebench");
-    assert_string_equal(r->schema_version, "1.3");
+    assert_string_equal(r->schema_version, "1.4");
     assert_int_equal(r->schema_major, 1);
-    assert_int_equal(r->schema_minor, 3);
+    assert_int_equal(r->schema_minor, 4);
     assert_string_equal(r->tool_version, EB_VERSION_STRING);
     assert_string_equal(r->command, "edgebench run bench.yaml -o results.h5");
     /* "2026-11-26T07:01:02Z" */

@@ -237,7 +237,9 @@ static void test_accuracy_severity_follows_the_swept_condition_parameter(void **
     eb_results *r = fx_results("r.h5", runs, 3, 3);
     const double sigma[3] = {0.1, 0.4, 0.2}, top1[3] = {0.9, 0.6, 0.8};
     for (int i = 0; i < 3; i++) {
-        snprintf(r->runs[i].condition_params, sizeof r->runs[i].condition_params, "seed=1;sigma=%g", sigma[i]);
+        eb_condition_init(&r->runs[i].cond, "noise");
+        eb_condition_set_int(&r->runs[i].cond, "seed", 1);
+        eb_condition_set_num(&r->runs[i].cond, "sigma", sigma[i]);
         snprintf(r->runs[i].sweep, sizeof r->runs[i].sweep, "sigma=%g", sigma[i]);
         eb_run_record_set_metric(&r->runs[i], "top1", top1[i]);
     }

@@ -1,4 +1,4 @@
-/* Unit tests of harness/thermal: condition parameters, the throttle
+/* Unit tests of harness/thermal: condition parameters (typed), the throttle
  * schedule (fake clock), throttle set-up errors, background load and the
  * cell job's hardware block. What needs real time (the calibration's size,
  * the slowdown of a real duty cycle) is in test_thermal_timing.c. */
@@ -21,21 +21,28 @@
 #include "harness/run/cell_hw.h"
 #include "harness/thermal/thermal.h"
 
-static void test_condition_params_are_read_by_key(void **state)
+/* The thermal set-ups read their parameters through the condition table:
+ * a value the condition holds, else the table's default for the kind. */
+static void test_thermal_params_come_typed_with_table_defaults(void **state)
 {
     (void)state;
-    char v[32];
-    const char *p = "duty=0.25;period_ms=50;method=signal;sensor=";
-    assert_int_equal(eb_condition_param(p, "duty", "x", v, sizeof v), 0);
-    assert_string_equal(v, "0.25");
-    assert_int_equal(eb_condition_param(p, "method", "x", v, sizeof v), 0);
-    assert_string_equal(v, "signal");
-    assert_int_equal(eb_condition_param(p, "sensor", "x", v, sizeof v), 0);
-    assert_string_equal(v, "");
-    assert_int_equal(eb_condition_param(p, "period", "dflt", v, sizeof v), -1);
-    assert_string_equal(v, "dflt");
-    assert_true(eb_condition_param_num(p, "period_ms", 0) == 50);
-    assert_true(eb_condition_param_num("", "duty", 0.5) == 0.5);
+    char msg[256];
+    eb_condition c;
+    eb_condition_init(&c, "throttle");
+    assert_int_equal(eb_condition_set_text(&c, "duty", "0.25", msg, sizeof msg), EB_OK);
+    assert_int_equal(eb_condition_set_text(&c, "period_ms", "50", msg, sizeof msg), EB_OK);
+    assert_true(eb_condition_num(&c, "duty") == 0.25);
+    assert_true(eb_condition_num(&c, "period_ms") == 50);
+    assert_string_equal(eb_condition_str(&c, "method"), "signal"); /* the table's default */
+    eb_condition_init(&c, "cooldown");
+    assert_true(eb_condition_num(&c, "below_c") == 50);
+    assert_true(eb_condition_num(&c, "timeout_s") == 300);
+    assert_string_equal(eb_condition_str(&c, "sensor"), "");
+    /* a type the table does not allow is refused, not read as text */
+    eb_condition_init(&c, "throttle");
+    assert_int_equal(eb_condition_set_text(&c, "period_ms", "5.5", msg, sizeof msg), EB_ERR_FORMAT);
+    assert_int_equal(eb_condition_set_text(&c, "method", "sometimes", msg, sizeof msg),
+                     EB_ERR_FORMAT);
 }
 
 /* The duty cycle's schedule on a fake clock: every period starts on time
@@ -306,7 +313,7 @@ static void test_hw_job_survives_the_pipe_format(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_condition_params_are_read_by_key),
+        cmocka_unit_test(test_thermal_params_come_typed_with_table_defaults),
         cmocka_unit_test(test_throttle_schedule_keeps_the_duty_on_a_fake_clock),
         cmocka_unit_test(test_calibration_speeds_are_positive),
         cmocka_unit_test(test_verdicts_tell_competing_load_from_throttling),

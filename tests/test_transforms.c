@@ -1,7 +1,7 @@
 /* Input transforms: exact results on tiny images, statistical properties
  * with fixed seeds, determinism per (seed, sample), drift, parameter
- * parsing, and agreement between the transform table and the scenario's
- * condition kinds. */
+ * from a typed condition, and agreement between the transforms' functions,
+ * the condition table and the scenario's condition kinds. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,11 +18,15 @@
 
 #define N 64
 
+/* A transform from a condition typed through the table, as the run
+ * matrix types it. */
 static eb_transform make(const char *kind, const char *params)
 {
     eb_transform t;
+    eb_condition c;
     char msg[256] = "";
-    if (eb_transform_parse(kind, params, 100, &t, msg, sizeof msg) != EB_OK)
+    if (eb_condition_parse_text(&c, kind, params, msg, sizeof msg) != EB_OK ||
+        eb_transform_from_condition(&c, 100, &t, msg, sizeof msg) != EB_OK)
         fail_msg("%s", msg);
     return t;
 }
@@ -178,52 +182,72 @@ static void test_drift_ramps_and_steps(void **state)
 
     char msg[256];
     eb_transform bad;
-    assert_int_equal(eb_transform_parse("noise", "drift.param=p;drift.from=0;drift.to=1", 10,
-                                        &bad, msg, sizeof msg), EB_ERR_FORMAT);
+    eb_condition c;
+    assert_int_equal(eb_condition_parse_text(&c, "noise", "drift.param=p;drift.from=0;drift.to=1",
+                                             msg, sizeof msg), EB_OK);
+    assert_int_equal(eb_transform_from_condition(&c, 10, &bad, msg, sizeof msg), EB_ERR_FORMAT);
     assert_non_null(strstr(msg, "drift.param 'p' is not one of its parameters"));
-    assert_int_equal(eb_transform_parse("noise", "sigma=abc", 10, &bad, msg, sizeof msg),
+    assert_int_equal(eb_condition_parse_text(&c, "noise", "drift.param=sigma;drift.to=1", msg,
+                                             sizeof msg), EB_OK);
+    assert_int_equal(eb_transform_from_condition(&c, 10, &bad, msg, sizeof msg), EB_ERR_FORMAT);
+    assert_non_null(strstr(msg, "drift needs both from and to"));
+    /* a number that is not one is refused where it is typed, not later */
+    assert_int_equal(eb_condition_parse_text(&c, "noise", "sigma=abc", msg, sizeof msg),
                      EB_ERR_FORMAT);
-    assert_int_equal(eb_transform_parse("plain", "", 10, &bad, msg, sizeof msg),
-                     EB_ERR_NOT_FOUND);
+    eb_condition_init(&c, "plain");
+    assert_int_equal(eb_transform_from_condition(&c, 10, &bad, msg, sizeof msg), EB_ERR_NOT_FOUND);
 }
 
-/* Every transform is a condition kind with the same numeric parameters
- * (plus seed and drift), and every non-thermal condition kind but plain is
- * a transform. */
-static void test_table_agrees_with_scenario_schema(void **state)
+/* Every transform kind of the condition table has its function here and
+ * every function its kind; the scenario schema's condition kinds are the
+ * table's, with its parameters (drift.* as the map drift). */
+static void test_table_agrees_with_transforms_and_schema(void **state)
 {
     (void)state;
+    int n = 0;
+    for (const eb_condition_kind *ck = eb_condition_kinds; ck->name; ck++) {
+        const eb_transform_kind *k = eb_transform_find(ck->name);
+        if ((ck->cls == EB_CC_TRANSFORM) != (k != NULL))
+            fail_msg("condition kind %s: class and transform function disagree", ck->name);
+        n += k != NULL;
+    }
+    int nf = 0;
+    for (const eb_transform_kind *k = eb_transform_kinds; k->name; k++, nf++)
+        assert_non_null(eb_condition_kind_find(k->name));
+    assert_int_equal(n, nf);
+    assert_int_equal(n, 10);
+
     const eb_key *cond = NULL;
-    for (const eb_key *f = eb_schema_root.fields; f->name; f++)
+    for (const eb_key *f = eb_schema_root()->fields; f->name; f++)
         if (strcmp(f->name, "conditions") == 0)
             cond = f->item;
     assert_non_null(cond);
-    int n = 0;
-    for (const eb_transform_kind *k = eb_transform_kinds; k->name; k++, n++) {
-        const eb_kind *kind = eb_schema_kind(cond, k->name);
-        if (!kind)
-            fail_msg("transform %s is not a condition kind", k->name);
-        int nk = 0;
-        for (const eb_key *f = kind->fields; f->name; f++) {
-            if (strcmp(f->name, "seed") == 0 || strcmp(f->name, "drift") == 0)
-                continue;
-            int found = 0;
-            for (int i = 0; i < EB_TRANSFORM_MAX_PARAMS && k->params[i]; i++)
-                if (strcmp(k->params[i], f->name) == 0) {
-                    found = 1;
-                    assert_float_equal(strtod(f->def, NULL), k->defaults[i], 0);
+    int nk = 0;
+    for (const eb_kind *kd = cond->kinds; kd->name; kd++, nk++) {
+        const eb_condition_kind *ck = eb_condition_kind_find(kd->name);
+        if (!ck)
+            fail_msg("schema condition kind %s is not in the table", kd->name);
+        for (const eb_key *f = kd->fields; f->name; f++) {
+            if (f->type == EB_K_MAP) {
+                for (const eb_key *g = f->fields; g->name; g++) {
+                    char full[64];
+                    snprintf(full, sizeof full, "%s.%s", f->name, g->name);
+                    assert_non_null(eb_condition_kind_param(ck, full));
                 }
-            if (!found)
-                fail_msg("condition kind %s has parameter %s the transform lacks", k->name,
-                         f->name);
-            nk++;
+                continue;
+            }
+            const eb_cparam_def *d = eb_condition_kind_param(ck, f->name);
+            if (!d)
+                fail_msg("schema key %s of kind %s is not in the table", f->name, kd->name);
+            assert_int_equal(!!(f->flags & EB_KF_SWEEP), !!(d->flags & EB_CP_SWEEP));
+            if (d->type == EB_CP_NUM)
+                assert_true(strtod(f->def, NULL) == d->def_num);
         }
-        int np = 0;
-        while (np < EB_TRANSFORM_MAX_PARAMS && k->params[np])
-            np++;
-        assert_int_equal(nk, np);
     }
-    assert_int_equal(n, 10);
+    int nt = 0;
+    for (const eb_condition_kind *ck = eb_condition_kinds; ck->name; ck++)
+        nt++;
+    assert_int_equal(nk, nt);
 }
 
 int main(void)
@@ -233,7 +257,7 @@ int main(void)
         cmocka_unit_test(test_spatial_transforms_exact),
         cmocka_unit_test(test_noise_statistics_and_determinism),
         cmocka_unit_test(test_drift_ramps_and_steps),
-        cmocka_unit_test(test_table_agrees_with_scenario_schema),
+        cmocka_unit_test(test_table_agrees_with_transforms_and_schema),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,8 +110,32 @@ static void print_ok_json(const eb_scenario *s, const eb_matrix *m, int matrix)
             eb_json_str(stdout, c->condition_name);
             printf(", \"condition_kind\": ");
             eb_json_str(stdout, c->condition_kind);
+            /* the display text as before, and the typed values (JSON numbers
+             * for numbers and integers) */
+            char ctext[EB_CONDITION_TEXT_MAX];
+            eb_condition empty;
+            const eb_condition *cv = c->cond;
+            if (!cv) {
+                eb_condition_init(&empty, c->condition_kind);
+                cv = &empty;
+            }
+            eb_condition_text(cv, ctext, sizeof ctext);
             printf(", \"condition_params\": ");
-            eb_json_str(stdout, c->condition_params);
+            eb_json_str(stdout, ctext);
+            printf(", \"condition_values\": {");
+            for (int k = 0; k < cv->n; k++) {
+                char v[EB_CONDITION_STR_MAX];
+                const eb_condition_param *p = &cv->params[k];
+                eb_condition_value_text(p, v, sizeof v);
+                printf("%s", k ? ", " : "");
+                eb_json_str(stdout, p->key);
+                printf(": ");
+                if (p->type == EB_CP_NUM || p->type == EB_CP_INT)
+                    printf("%s", v);
+                else
+                    eb_json_str(stdout, v);
+            }
+            printf("}");
             printf(", \"sweep\": ");
             eb_json_str(stdout, c->sweep);
             printf(", \"repetition\": %d, \"warmup_iterations\": %lld, "

@@ -35,8 +35,8 @@ typedef struct eb_cell_job {
     /* dataset inputs, the condition, accuracy (cell_job_inputs.c carries them) */
     int use_dataset;             /* 1: inputs come from `dataset`, not `inputs` */
     eb_dataset_input dataset;
-    char condition_kind[32];     /* "plain", "noise", ...; "" = plain */
-    char condition_params[512];  /* "key=value;..." as the run matrix resolved them */
+    eb_condition cond;           /* typed, as the run matrix resolved it; kind "" = plain
+                                  * (carried as cond_kind= and one "cond.<key>=" line each) */
     int top_k;                   /* 0: top-1 only */
     int compare_reference;       /* compare outputs with reference_model on ref */
     int64_t max_compare;         /* samples compared at most */
@@ -83,7 +83,10 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
 /* The dataset / condition / accuracy part of a job as "key=value" lines,
  * and one such line parsed back (1 when the key was one of them). */
 void eb_cell_job_write_inputs(FILE *f, const eb_cell_job *job);
-int eb_cell_job_read_inputs(const char *key, const char *value, eb_cell_job *job);
+/* 1: the line was one of these fields; 0: not one; -1: a bad typed
+ * condition line (why in msg). */
+int eb_cell_job_read_inputs(const char *key, const char *value, eb_cell_job *job, char *msg,
+                            size_t msg_len);
 
 /* Serialise a job as text lines ("key=value") and parse it back. */
 int eb_cell_job_write(int fd, const eb_cell_job *job);

@@ -16,9 +16,8 @@ eb_status eb_cell_acc_open(eb_cell_acc *a, const eb_cell_job *job, const eb_grap
     a->job = job;
     a->g = g;
     eb_status st;
-    const char *kind = job->condition_kind[0] ? job->condition_kind : "plain";
-    st = eb_transform_parse(kind, job->condition_params, job->loop.iterations, &a->tf, msg,
-                            msg_len);
+    const char *kind = job->cond.kind[0] ? job->cond.kind : "plain";
+    st = eb_transform_from_condition(&job->cond, job->loop.iterations, &a->tf, msg, msg_len);
     if (st == EB_OK) {
         a->has_tf = 1;
         if (!job->use_dataset) {
@@ -227,7 +226,7 @@ eb_status eb_cell_acc_finish(eb_cell_acc *a, const eb_registry *reg, const eb_in
             for (uint64_t k = 0; k < a->m; k++)
                 v[k] = eb_transform_param(&a->tf, a->tf.drift_param, k);
             char name[64];
-            snprintf(name, sizeof name, "accuracy/drift_%s", a->tf.kind->params[a->tf.drift_param]);
+            snprintf(name, sizeof name, "accuracy/drift_%s", a->tf.names[a->tf.drift_param]);
             eb_cell_array(sink, name, EB_ARRAY_F64, a->m, 0, v);
             free(v);
         }

@@ -169,7 +169,7 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     eb_loop_hooks hooks = {.arg = &ic, .infer = infer_once, .sample = forward_sample,
                            .before = before_infer, .after = after_infer};
     /* thermal condition, sensors, counters (cell_hw.h) */
-    if ((st = eb_cell_hw_begin(&hw, &job->hw, job->condition_kind, job->condition_params, sink,
+    if ((st = eb_cell_hw_begin(&hw, &job->hw, &job->cond, sink,
                                infer_once, &ic, msg, msg_len)) != EB_OK)
         goto out;
     hooks.phase = eb_cell_hw_phase;

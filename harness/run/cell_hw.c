@@ -15,8 +15,7 @@
 
 struct eb_cell_hw {
     eb_cell_hw_job job;
-    char kind[32];             /* the condition: "soak", "throttle", ... */
-    char params[512];
+    eb_condition cond;         /* the condition: "soak", "throttle", ... with its parameters */
     eb_sensor_set set;
     eb_sampler *sampler;
     eb_counters *counters;
@@ -52,17 +51,17 @@ static void note(eb_cell_hw *hw, const char *text)
 
 static int is(const eb_cell_hw *hw, const char *kind)
 {
-    return strcmp(hw->kind, kind) == 0;
+    return strcmp(hw->cond.kind, kind) == 0;
 }
 
 /* cooldown: wait until the sensor is below the limit, or the timeout. */
 static void cooldown(eb_cell_hw *hw, const eb_cell_sink *sink)
 {
-    const char *p = hw->params;
-    char name[64], text[EB_EXTRA_TEXT_MAX];
-    eb_condition_param(p, "sensor", "", name, sizeof name);
-    double below = eb_condition_param_num(p, "below_c", 50);
-    double timeout = eb_condition_param_num(p, "timeout_s", 300);
+    const eb_condition *c = &hw->cond;
+    char text[EB_EXTRA_TEXT_MAX];
+    const char *name = eb_condition_str(c, "sensor");
+    double below = eb_condition_num(c, "below_c");
+    double timeout = eb_condition_num(c, "timeout_s");
     eb_sensor *s = name[0] ? eb_sensor_set_find(&hw->set, name)
                            : hw->set.temp >= 0 ? &hw->set.items[hw->set.temp] : NULL;
     if (!s || s->quantity != EB_Q_TEMP_C) {
@@ -142,10 +141,8 @@ static void idle_baseline(eb_cell_hw *hw, const eb_cell_sink *sink)
 static eb_status soak(eb_cell_hw *hw, const eb_cell_sink *sink, eb_cell_hw_infer_fn infer,
                       void *arg, char *msg, size_t msg_len)
 {
-    const char *p = hw->params;
-    double secs = eb_condition_param_num(p, "duration_s", 60);
-    char load[16];
-    eb_condition_param(p, "load", "model", load, sizeof load);
+    double secs = eb_condition_num(&hw->cond, "duration_s");
+    const char *load = eb_condition_str(&hw->cond, "load");
     uint64_t start = eb_now_ns(), end = start + (uint64_t)(secs * 1e9);
     double n = 0;
     if (strcmp(load, "model") == 0) {
@@ -169,8 +166,8 @@ static eb_status soak(eb_cell_hw *hw, const eb_cell_sink *sink, eb_cell_hw_infer
     return EB_OK;
 }
 
-eb_status eb_cell_hw_begin(eb_cell_hw **out, const eb_cell_hw_job *job, const char *kind,
-                           const char *params, const eb_cell_sink *sink,
+eb_status eb_cell_hw_begin(eb_cell_hw **out, const eb_cell_hw_job *job, const eb_condition *cond,
+                           const eb_cell_sink *sink,
                            eb_cell_hw_infer_fn infer, void *infer_arg, char *msg, size_t msg_len)
 {
     *out = NULL;
@@ -180,8 +177,10 @@ eb_status eb_cell_hw_begin(eb_cell_hw **out, const eb_cell_hw_job *job, const ch
         return EB_ERR_NOMEM;
     }
     hw->job = *job;
-    snprintf(hw->kind, sizeof hw->kind, "%s", kind && kind[0] ? kind : "plain");
-    snprintf(hw->params, sizeof hw->params, "%s", params ? params : "");
+    if (cond)
+        hw->cond = *cond;
+    if (!hw->cond.kind[0])
+        eb_condition_init(&hw->cond, "plain");
     hw->idle_w = -1;
     hw->t_begin = eb_now_ns();
     *out = hw;
@@ -197,7 +196,7 @@ eb_status eb_cell_hw_begin(eb_cell_hw **out, const eb_cell_hw_job *job, const ch
 
     double period = 0;
     if (is(hw, "throttle"))
-        period = eb_condition_param_num(hw->params, "period_ms", 100);
+        period = eb_condition_num(&hw->cond, "period_ms");
     if (job->calibration_ms > 0) {
         /* each run spans at least two throttle periods, so a duty cycle
          * shows as its average, not as one lucky on-phase */
@@ -210,17 +209,15 @@ eb_status eb_cell_hw_begin(eb_cell_hw **out, const eb_cell_hw_job *job, const ch
 
     eb_status st = EB_OK;
     if (is(hw, "throttle")) {
-        char method[16];
-        eb_condition_param(hw->params, "method", "signal", method, sizeof method);
-        double duty = eb_condition_param_num(hw->params, "duty", 0.5);
+        const char *method = eb_condition_str(&hw->cond, "method");
+        double duty = eb_condition_num(&hw->cond, "duty");
         if ((st = eb_throttle_start(&hw->throttle, getpid(), duty, (int)period, method, "", msg,
                                     msg_len)) != EB_OK)
             return st;
         hw->throttling = 1;
     } else if (is(hw, "background_load")) {
-        char load[16];
-        eb_condition_param(hw->params, "load", "cpu", load, sizeof load);
-        int threads = (int)eb_condition_param_num(hw->params, "load_threads", 1);
+        const char *load = eb_condition_str(&hw->cond, "load");
+        int threads = (int)eb_condition_num(&hw->cond, "load_threads");
         if (!(hw->load_pid = eb_background_load_start(threads, load, msg, msg_len)))
             return EB_ERR_IO;
     }
@@ -413,14 +410,13 @@ static void send_verdicts(eb_cell_hw *hw, double speed_after, double cpu_after, 
                           const eb_cell_sink *sink)
 {
     const eb_cell_hw_job *j = &hw->job;
-    char method[16];
-    eb_condition_param(hw->params, "method", "signal", method, sizeof method);
+    const char *method = eb_condition_str(&hw->cond, "method");
     eb_hw_evidence e = {.threshold = j->throttle_threshold, .threads = threads,
                         .cpu_share = -1, .temp_max_c = NAN, .freq_min_mhz = NAN,
                         .temp_limit_c = j->temperature_limit_c,
                         .freq_limit_mhz = j->frequency_limit_mhz, .emulated = is(hw, "throttle"),
-                        .duty = eb_condition_param_num(hw->params, "duty", 0.5),
-                        .period_ms = eb_condition_param_num(hw->params, "period_ms", 100),
+                        .duty = eb_condition_num(&hw->cond, "duty"),
+                        .period_ms = eb_condition_num(&hw->cond, "period_ms"),
                         .method = method};
     if (hw->t0 && hw->t1 > hw->t0 && hw->cpu1 > hw->cpu0) {
         e.cpu_share =

@@ -4,7 +4,7 @@
  *
  * In the cell's process (run/cell_exec.c):
  *     eb_cell_hw *hw;
- *     eb_cell_hw_begin(&hw, &job->hw, job->condition_kind, job->condition_params,
+ *     eb_cell_hw_begin(&hw, &job->hw, &job->cond,
  *                      sink, infer, arg, msg, len);  // cooldown, idle
  *         // baseline, calibration, throttle / background load, soak, sampler, counters
  *     hooks.phase = eb_cell_hw_phase; hooks.phase_arg = hw;       // measured phase edges
@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "devices/counters.h"
+#include "harness/conditions/condition.h"
 #include "edgebench/status.h"
 
 struct eb_cell_sink;
@@ -30,7 +31,7 @@ struct eb_scenario;
 struct eb_matrix_cell;
 
 /* The cell job's hardware block (crosses the pipe as "hw.<key>=<value>").
- * The condition itself travels in the job's condition_kind/_params. */
+ * The condition itself travels in the job's typed `cond` ("cond.<key>" lines). */
 typedef struct eb_cell_hw_job {
     int n_counters;
     char counters[EB_COUNTERS_MAX][EB_COUNTER_NAME_MAX];
@@ -62,13 +63,14 @@ typedef struct eb_cell_hw eb_cell_hw;
 
 typedef eb_status (*eb_cell_hw_infer_fn)(void *arg, char *msg, size_t msg_len);
 
-/* Prepare the cell's conditions and measurement for a condition of kind
- * (NULL or "": plain) with its resolved "k=v;k=v" parameters; kinds that
+/* Prepare the cell's conditions and measurement for the typed condition
+ * cond (NULL or kind "": plain), its parameters read through the condition
+ * table's accessors (harness/conditions/condition.h); kinds that
  * are not thermal set-ups are none of this code's business. Fails (with msg) only when
  * the condition itself cannot be set up as asked (e.g. throttle method
  * cgroup where cpu is not delegated) or the soak's inference fails. */
-eb_status eb_cell_hw_begin(eb_cell_hw **out, const eb_cell_hw_job *job, const char *kind,
-                           const char *params, const struct eb_cell_sink *sink,
+eb_status eb_cell_hw_begin(eb_cell_hw **out, const eb_cell_hw_job *job, const eb_condition *cond,
+                           const struct eb_cell_sink *sink,
                            eb_cell_hw_infer_fn infer,
                            void *infer_arg, char *msg, size_t msg_len);
 

@@ -1,7 +1,9 @@
 /* The dataset, condition and accuracy part of a cell job on the pipe to
  * the cell process: one "key=value" line per field. Floats are written
  * with 17 significant digits, so the child computes with the very values
- * the parent resolved. */
+ * the parent resolved. The condition goes as its kind and one typed line
+ * per parameter ("cond.sigma=0.10000000000000001"), typed again on arrival
+ * through the condition table. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,15 +46,25 @@ void eb_cell_job_write_inputs(FILE *f, const eb_cell_job *j)
         fprintf(f, "ds_layout=%d\nds_resize=%d\nds_sample_layout=%d\nds_dtype=%d\n",
                 (int)d->layout, (int)d->resize, (int)d->sample_layout, (int)d->dtype);
     }
-    fprintf(f, "cond_kind=%s\ncond_params=%s\ntop_k=%d\ncompare_reference=%d\n"
-               "max_compare=%" PRId64 "\nreference_model=%s\n",
-            j->condition_kind, j->condition_params, j->top_k, j->compare_reference,
-            j->max_compare, j->reference_model);
+    /* the kind first: the reader types each parameter by it */
+    fprintf(f, "cond_kind=%s\n", j->cond.kind);
+    for (int i = 0; i < j->cond.n; i++) {
+        const eb_condition_param *p = &j->cond.params[i];
+        if (p->type == EB_CP_NUM)
+            fprintf(f, "cond.%s=%.17g\n", p->key, p->num);
+        else if (p->type == EB_CP_INT)
+            fprintf(f, "cond.%s=%" PRId64 "\n", p->key, p->i);
+        else
+            fprintf(f, "cond.%s=%s\n", p->key, p->str);
+    }
+    fprintf(f, "top_k=%d\ncompare_reference=%d\nmax_compare=%" PRId64 "\nreference_model=%s\n",
+            j->top_k, j->compare_reference, j->max_compare, j->reference_model);
 }
 
 #define STR(field) snprintf(field, sizeof field, "%s", v)
 
-int eb_cell_job_read_inputs(const char *k, const char *v, eb_cell_job *j)
+int eb_cell_job_read_inputs(const char *k, const char *v, eb_cell_job *j, char *msg,
+                            size_t msg_len)
 {
     eb_dataset_input *d = &j->dataset;
     if (strcmp(k, "use_dataset") == 0)
@@ -88,9 +100,9 @@ int eb_cell_job_read_inputs(const char *k, const char *v, eb_cell_job *j)
     else if (strcmp(k, "ds_dtype") == 0)
         d->dtype = (eb_dtype)atoi(v);
     else if (strcmp(k, "cond_kind") == 0)
-        STR(j->condition_kind);
-    else if (strcmp(k, "cond_params") == 0)
-        STR(j->condition_params);
+        eb_condition_init(&j->cond, v);
+    else if (strncmp(k, "cond.", 5) == 0)
+        return eb_condition_set_text(&j->cond, k + 5, v, msg, msg_len) == EB_OK ? 1 : -1;
     else if (strcmp(k, "top_k") == 0)
         j->top_k = atoi(v);
     else if (strcmp(k, "compare_reference") == 0)

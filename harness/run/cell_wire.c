@@ -107,7 +107,7 @@ eb_status eb_cell_job_read(int fd, eb_cell_job *j, char *msg, size_t msg_len)
         return EB_ERR_IO;
     }
     char line[2048];
-    int ended = 0;
+    int ended = 0, in;
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
         if (strcmp(line, "end") == 0) {
@@ -157,8 +157,12 @@ eb_status eb_cell_job_read(int fd, eb_cell_job *j, char *msg, size_t msg_len)
             eb_cell_hw_job_parse(&j->hw, k + 3, v);
         else if (strncmp(k, "out.", 4) == 0)
             eb_cell_outputs_job_parse(&j->outputs, k + 4, v);
-        else if (eb_cell_job_read_inputs(k, v, j))
+        else if ((in = eb_cell_job_read_inputs(k, v, j, msg, msg_len)) > 0)
             continue;
+        else if (in < 0) {
+            fclose(f);
+            return EB_ERR_FORMAT;
+        }
         else if (strcmp(k, "max_ns") == 0)
             j->loop.max_ns = strtoull(v, NULL, 10);
     }

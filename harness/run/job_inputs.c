@@ -43,10 +43,10 @@ void eb_job_set_inputs(const eb_scenario *s, const eb_matrix_cell *c, eb_cell_jo
         static const eb_dtype dtype_of[] = {EB_DT_UNDEFINED, EB_DT_F32, EB_DT_U8, EB_DT_I8};
         d->dtype = dtype_of[choice(sd->dtype, dtypes, 0)];
     }
-    snprintf(j->condition_kind, sizeof j->condition_kind, "%s",
-             c->condition_kind ? c->condition_kind : "");
-    snprintf(j->condition_params, sizeof j->condition_params, "%s",
-             c->condition_params ? c->condition_params : "");
+    if (c->cond)
+        j->cond = *c->cond;
+    else
+        eb_condition_init(&j->cond, c->condition_kind);
     j->top_k = s->accuracy.top_k;
     j->max_compare = s->accuracy.max_compare;
     /* The reference is the reference variant on the reference backend: a

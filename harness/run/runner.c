@@ -85,7 +85,8 @@ static void record_from_cell(const eb_scenario *s, const eb_matrix_cell *c, cons
     snprintf(r->variant, sizeof r->variant, "%s", c->variant_name);
     snprintf(r->model_path, sizeof r->model_path, "%s", c->model_path);
     snprintf(r->condition, sizeof r->condition, "%s", c->condition_name);
-    snprintf(r->condition_params, sizeof r->condition_params, "%s", c->condition_params);
+    if (c->cond)
+        r->cond = *c->cond;
     snprintf(r->sweep, sizeof r->sweep, "%s", c->sweep);
     r->cell_index = c->ordinal;
     r->repetition = c->repetition;

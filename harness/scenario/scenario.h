@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "edgebench/status.h"
+#include "harness/conditions/condition.h"
 
 #define EB_SCENARIO_VERSION 1      /* the `edgebench:` value this code reads */
 #define EB_SCENARIO_MAX_ERRORS 20  /* errors kept by one load */
@@ -303,7 +304,8 @@ typedef struct eb_matrix_cell {
     int condition;            /* index into scenario->conditions */
     const char *condition_name;
     const char *condition_kind;
-    const char *condition_params; /* "key=value;key=value" resolved, "" for plain */
+    const eb_condition *cond; /* typed: the kind's parameters resolved (defaults filled in,
+                               * this sweep point's values), none for plain */
     const char *sweep;        /* sweep point "threads=2;options.num_threads=4",
                                * "" when nothing sweeps */
     int repetition;           /* 0-based */

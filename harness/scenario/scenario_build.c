@@ -68,7 +68,7 @@ static const eb_key *schema_at(const char *dotted)
 {
     char buf[128];
     snprintf(buf, sizeof buf, "%s", dotted);
-    const eb_key *k = &eb_schema_root;
+    const eb_key *k = eb_schema_root();
     char *save = NULL;
     for (char *p = strtok_r(buf, ".", &save); p && k; p = strtok_r(NULL, ".", &save)) {
         const eb_key *f = eb_schema_field(k, NULL, p);

@@ -252,11 +252,21 @@ eb_status eb_scenario_expand(const eb_scenario *s, eb_matrix **out, char *msg, s
                         if (!(pt.option_values[k] = pool_str(p, pt.option_values[k])))
                             goto nomem;
                     const char *sweep = pool_pairs(p, n_axes, lkeys, lvals);
-                    const char *params = pool_pairs(p, c->n_params,
-                                                    (const char *const *)c->param_keys,
-                                                    pt.param_values);
-                    if (!sweep || !params)
+                    /* typed once here, through the condition table: the cell, its
+                     * job and its record carry these values, never their text */
+                    eb_condition *cond = pool_alloc(p, sizeof *cond);
+                    if (!sweep || !cond)
                         goto nomem;
+                    eb_condition_init(cond, c->kind);
+                    for (int k = 0; k < c->n_params; k++) {
+                        char why[256];
+                        if (eb_condition_set_text(cond, c->param_keys[k], pt.param_values[k], why,
+                                                  sizeof why) != EB_OK) {
+                            eb_matrix_destroy(m);
+                            snprintf(msg, msg_len, "%s: condition %s: %s", s->path, c->name, why);
+                            return EB_ERR_FORMAT;
+                        }
+                    }
                     for (int r = 0; r < s->run.repetitions; r++) {
                         eb_matrix_cell *cell = &m->cells[m->n_cells];
                         cell->index = cell->ordinal = m->n_cells++;
@@ -273,7 +283,7 @@ eb_status eb_scenario_expand(const eb_scenario *s, eb_matrix **out, char *msg, s
                         cell->condition = ci;
                         cell->condition_name = cname;
                         cell->condition_kind = ckind;
-                        cell->condition_params = params;
+                        cell->cond = cond;
                         cell->sweep = sweep;
                         cell->repetition = r;
                         cell->run = pt.run;

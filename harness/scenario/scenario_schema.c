@@ -1,8 +1,12 @@
 /* The scenario key tables (format version 1). docs/scenarios.md documents
  * each row; tests/test_scenario.c checks that it does. */
+#include <inttypes.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "harness/conditions/condition.h"
 
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/scenario_schema.h"
@@ -138,91 +142,84 @@ const eb_run_field eb_run_fields[] = {
     {"repetitions", offsetof(eb_run_settings, repetitions), 0},
     {0}};
 
-/* ---- conditions: one key table per kind ------------------------------------ */
+/* ---- conditions: generated from the condition table -------------------------- */
 
-static const eb_key plain_fields[] = {{0}};
+/* The condition kinds and their keys are not listed here: they are made
+ * once, on first use of the schema, from harness/conditions/condition_table.c
+ * (one row per parameter: type, range, default, sweep). A parameter
+ * "group.key" (drift.from) becomes key `key` of an optional map `group`. */
+#define MAX_COND_KINDS 32
+static eb_kind condition_kinds[MAX_COND_KINDS + 1];
+static eb_key cond_fields[MAX_COND_KINDS][EB_CONDITION_MAX_PARAMS + 1];
+static eb_key cond_group_fields[MAX_COND_KINDS][EB_CONDITION_MAX_PARAMS + 1];
+static char cond_group_names[MAX_COND_KINDS][EB_CONDITION_KEY_MAX];
+static char cond_defs[MAX_COND_KINDS][EB_CONDITION_MAX_PARAMS][40];
+static pthread_once_t conditions_once = PTHREAD_ONCE_INIT;
 
-/* The builder turns each kind's fields into the condition's resolved
- * parameters (defaults filled in) and sweep axes. */
-/* Thermal set-ups (issue 5; harness/thermal/, docs/sensors.md). */
-static const char *const soak_loads[] = {"model", "cpu", NULL};
-static const eb_key soak_fields[] = {
-    {.name = "duration_s", .type = EB_K_NUM, .flags = EB_KF_SWEEP | EB_KF_ABOVE_MIN, .fmin = 0,
-     .fmax = 86400, .def = "60"},
-    {.name = "load", .type = EB_K_ENUM, .choices = soak_loads, .def = "model"},
-    {0}};
+/* The schema row of one table parameter (name: its key within its map). */
+static eb_key key_of_param(const eb_cparam_def *d, const char *name, char *def, size_t def_len)
+{
+    eb_key k = {.name = name};
+    unsigned fl = d->flags;
+    k.flags = ((fl & EB_CP_SWEEP) ? EB_KF_SWEEP : 0u) | ((fl & EB_CP_REQUIRED) ? EB_KF_REQUIRED : 0u) |
+              ((fl & EB_CP_NONEMPTY) ? EB_KF_NONEMPTY : 0u) |
+              ((fl & EB_CP_ABOVE_MIN) ? EB_KF_ABOVE_MIN : 0u);
+    switch (d->type) {
+    case EB_CP_NUM:
+        k.type = EB_K_NUM;
+        k.fmin = d->fmin;
+        k.fmax = d->fmax;
+        eb_condition_value_text(&(eb_condition_param){.type = EB_CP_NUM, .num = d->def_num}, def,
+                                def_len);
+        break;
+    case EB_CP_INT:
+        k.type = EB_K_INT;
+        k.imin = d->imin;
+        k.imax = d->imax;
+        snprintf(def, def_len, "%" PRId64, d->def_int);
+        break;
+    case EB_CP_ENUM:
+        k.type = EB_K_ENUM;
+        k.choices = d->choices;
+        snprintf(def, def_len, "%s", d->def_str ? d->def_str : "");
+        break;
+    case EB_CP_STR:
+        k.type = EB_K_STR;
+        k.maxlen = d->maxlen;
+        snprintf(def, def_len, "%s", d->def_str ? d->def_str : "");
+        break;
+    }
+    k.def = (fl & EB_CP_REQUIRED) ? NULL : def;
+    return k;
+}
 
-static const eb_key cooldown_fields[] = {
-    {.name = "sensor", .type = EB_K_STR, .maxlen = 63, .def = ""},
-    {.name = "below_c", .type = EB_K_NUM, .flags = EB_KF_SWEEP, .fmin = -50, .fmax = 200,
-     .def = "50"},
-    {.name = "timeout_s", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 86400,
-     .def = "300"},
-    {0}};
-
-static const char *const throttle_methods[] = {"signal", "cgroup", NULL};
-static const eb_key throttle_fields[] = {
-    {.name = "duty", .type = EB_K_NUM, .flags = EB_KF_SWEEP | EB_KF_ABOVE_MIN, .fmin = 0,
-     .fmax = 1, .def = "0.5"},
-    {.name = "period_ms", .type = EB_K_INT, .imin = 2, .imax = 10000, .def = "100"},
-    {.name = "method", .type = EB_K_ENUM, .choices = throttle_methods, .def = "signal"},
-    {0}};
-
-static const char *const load_kinds[] = {"cpu", "fp", "memory", NULL};
-static const eb_key background_load_fields[] = {
-    {.name = "load_threads", .type = EB_K_INT, .flags = EB_KF_SWEEP, .imin = 1, .imax = 1024,
-     .def = "1"},
-    {.name = "load", .type = EB_K_ENUM, .choices = load_kinds, .def = "cpu"},
-    {0}};
-
-/* Input transforms (harness/transforms/transform.c lists the same kinds and
- * parameters; tests/test_transforms.c checks the two agree). Each also takes
- * `seed` and `drift`. */
-static const char *const drift_shapes[] = {"linear", "step", NULL};
-static const eb_key drift_fields[] = {
-    {.name = "param", .type = EB_K_STR, .flags = EB_KF_REQUIRED | EB_KF_NONEMPTY, .maxlen = 63},
-    {.name = "from", .type = EB_K_NUM, .flags = EB_KF_REQUIRED, .fmin = -1e9, .fmax = 1e9},
-    {.name = "to", .type = EB_K_NUM, .flags = EB_KF_REQUIRED, .fmin = -1e9, .fmax = 1e9},
-    {.name = "shape", .type = EB_K_ENUM, .choices = drift_shapes, .def = "linear"},
-    {.name = "at", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},
-    {0}};
-
-#define TF_COMMON                                                                          \
-    {.name = "seed", .type = EB_K_INT, .imin = 0, .imax = INT64_MAX, .def = "0"},          \
-    {.name = "drift", .type = EB_K_MAP, .fields = drift_fields, .def = "none"}
-#define TF_NUM(n, lo, hi, d)                                                               \
-    {.name = n, .type = EB_K_NUM, .flags = EB_KF_SWEEP, .fmin = lo, .fmax = hi, .def = d}
-
-static const eb_key noise_fields[] = {TF_NUM("sigma", 0, 100, "0"), TF_COMMON, {0}};
-static const eb_key salt_pepper_fields[] = {TF_NUM("p", 0, 1, "0"), TF_COMMON, {0}};
-static const eb_key dead_pixels_fields[] = {TF_NUM("fraction", 0, 1, "0"), TF_NUM("value", 0, 1, "0"),
-                                            TF_COMMON, {0}};
-static const eb_key brightness_fields[] = {TF_NUM("delta", -1, 1, "0"), TF_COMMON, {0}};
-static const eb_key contrast_fields[] = {TF_NUM("factor", 0, 100, "1"), TF_COMMON, {0}};
-static const eb_key bit_depth_fields[] = {TF_NUM("bits", 1, 16, "8"), TF_COMMON, {0}};
-static const eb_key blur_fields[] = {TF_NUM("sigma", 0, 20, "0"), TF_COMMON, {0}};
-static const eb_key occlusion_fields[] = {TF_NUM("size", 0, 100000, "0"), TF_NUM("value", 0, 1, "0"),
-                                          TF_COMMON, {0}};
-static const eb_key rotate_fields[] = {TF_NUM("degrees", -360, 360, "0"), TF_COMMON, {0}};
-static const eb_key translate_fields[] = {TF_NUM("dx", -100000, 100000, "0"),
-                                          TF_NUM("dy", -100000, 100000, "0"), TF_COMMON, {0}};
-
-static const eb_kind condition_kinds[] = {{"plain", plain_fields},
-                                          {"noise", noise_fields},
-                                          {"salt_pepper", salt_pepper_fields},
-                                          {"dead_pixels", dead_pixels_fields},
-                                          {"brightness", brightness_fields},
-                                          {"contrast", contrast_fields},
-                                          {"bit_depth", bit_depth_fields},
-                                          {"blur", blur_fields},
-                                          {"occlusion", occlusion_fields},
-                                          {"rotate", rotate_fields},
-                                          {"translate", translate_fields},
-                                          {"soak", soak_fields},
-                                          {"cooldown", cooldown_fields},
-                                          {"throttle", throttle_fields},
-                                          {"background_load", background_load_fields},
-                                          {0}};
+static void build_condition_kinds(void)
+{
+    int nk = 0;
+    for (const eb_condition_kind *ck = eb_condition_kinds; ck->name && nk < MAX_COND_KINDS;
+         ck++, nk++) {
+        int nf = 0, ng = 0, np = 0;
+        for (const eb_cparam_def *d = ck->params; d->name && np < EB_CONDITION_MAX_PARAMS;
+             d++, np++) {
+            const char *dot = strchr(d->name, '.');
+            if (!dot) {
+                cond_fields[nk][nf++] = key_of_param(d, d->name, cond_defs[nk][np],
+                                                     sizeof cond_defs[nk][np]);
+                continue;
+            }
+            /* a group: its map key comes once, where its first member is */
+            if (!ng) {
+                snprintf(cond_group_names[nk], sizeof cond_group_names[nk], "%.*s",
+                         (int)(dot - d->name), d->name);
+                cond_fields[nk][nf++] = (eb_key){.name = cond_group_names[nk], .type = EB_K_MAP,
+                                                 .fields = cond_group_fields[nk], .def = "none"};
+            }
+            cond_group_fields[nk][ng++] =
+                key_of_param(d, dot + 1, cond_defs[nk][np], sizeof cond_defs[nk][np]);
+        }
+        condition_kinds[nk] = (eb_kind){ck->name, cond_fields[nk]};
+    }
+}
 
 static const eb_key condition_fields[] = {
     {.name = "name", .type = EB_K_STR, .flags = EB_KF_REQUIRED | EB_KF_NAME},
@@ -307,7 +304,13 @@ static const eb_key root_fields[] = {
     {.name = "outputs", .type = EB_K_MAP, .fields = outputs_fields},
     {0}};
 
-const eb_key eb_schema_root = {.name = "", .type = EB_K_MAP, .fields = root_fields};
+static const eb_key schema_root = {.name = "", .type = EB_K_MAP, .fields = root_fields};
+
+const eb_key *eb_schema_root(void)
+{
+    pthread_once(&conditions_once, build_condition_kinds);
+    return &schema_root;
+}
 
 /* ---- lookups ---------------------------------------------------------------- */
 
@@ -394,7 +397,7 @@ static void visit(const eb_key *k, const eb_kind *kind, const char *path, eb_sch
 
 void eb_schema_visit(eb_schema_visit_fn fn, void *arg)
 {
-    visit(&eb_schema_root, NULL, "", fn, arg);
+    visit(eb_schema_root(), NULL, "", fn, arg);
 }
 
 /* ---- the keys that sweep, for messages ------------------------------------- */

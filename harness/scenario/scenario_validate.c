@@ -88,7 +88,7 @@ static void normalize(eb_ynode **slot, const eb_key *k)
 void eb_scenario_normalize(eb_ynode *root)
 {
     if (root)
-        normalize_kids(root, &eb_schema_root);
+        normalize_kids(root, eb_schema_root());
 }
 
 /* ---- the walk ------------------------------------------------------------------ */
@@ -458,5 +458,5 @@ static void check(walk *w, const eb_ynode *n, const eb_key *k, const char *path)
 void eb_scenario_validate(const eb_ynode *root, eb_sdiag *d)
 {
     walk w = {d};
-    check_map(&w, root, &eb_schema_root, "");
+    check_map(&w, root, eb_schema_root(), "");
 }

@@ -11,12 +11,6 @@
 
 #include "edgebench/status.h"
 
-/* The value of key in "k=v;k=v" condition parameters, copied into out;
- * 0 found, -1 absent (out gets def). */
-int eb_condition_param(const char *params, const char *key, const char *def, char *out,
-                       size_t out_len);
-double eb_condition_param_num(const char *params, const char *key, double def);
-
 /* ---- throttle: duty-cycle a process ----------------------------------------- */
 
 typedef struct eb_throttle {

@@ -1,5 +1,6 @@
 /* The transform table, condition parameters, drift, and applying a
  * transform to sample m. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,118 +11,76 @@
 /* splitmix64 of x: decorrelates the per-sample seeds (seed, m). */
 static uint64_t mix(uint64_t x) { return eb_splitmix64(&x); }
 
-/* Listed once: the scenario schema's condition kinds of these names take
- * exactly these parameters (checked by tests/test_transforms.c). */
+/* Each transform kind's function; the kinds' parameters are the condition
+ * table's (tests/test_transforms.c checks every transform kind there has
+ * a row here). */
 const eb_transform_kind eb_transform_kinds[] = {
-    {"noise", {"sigma", NULL}, {0}, eb_tf_noise},
-    {"salt_pepper", {"p", NULL}, {0}, eb_tf_salt_pepper},
-    {"dead_pixels", {"fraction", "value", NULL}, {0, 0}, eb_tf_dead_pixels},
-    {"brightness", {"delta", NULL}, {0}, eb_tf_brightness},
-    {"contrast", {"factor", NULL}, {1}, eb_tf_contrast},
-    {"bit_depth", {"bits", NULL}, {8}, eb_tf_bit_depth},
-    {"blur", {"sigma", NULL}, {0}, eb_tf_blur},
-    {"occlusion", {"size", "value", NULL}, {0, 0}, eb_tf_occlusion},
-    {"rotate", {"degrees", NULL}, {0}, eb_tf_rotate},
-    {"translate", {"dx", "dy", NULL}, {0, 0}, eb_tf_translate},
-    {NULL, {NULL}, {0}, NULL}};
+    {"noise", eb_tf_noise},           {"salt_pepper", eb_tf_salt_pepper},
+    {"dead_pixels", eb_tf_dead_pixels}, {"brightness", eb_tf_brightness},
+    {"contrast", eb_tf_contrast},     {"bit_depth", eb_tf_bit_depth},
+    {"blur", eb_tf_blur},             {"occlusion", eb_tf_occlusion},
+    {"rotate", eb_tf_rotate},         {"translate", eb_tf_translate},
+    {NULL, NULL}};
 
 const eb_transform_kind *eb_transform_find(const char *name)
 {
-    for (const eb_transform_kind *k = eb_transform_kinds; k->name; k++)
+    for (const eb_transform_kind *k = eb_transform_kinds; name && k->name; k++)
         if (strcmp(k->name, name) == 0)
             return k;
     return NULL;
 }
 
-static int param_index(const eb_transform_kind *k, const char *name)
-{
-    for (int i = 0; i < EB_TRANSFORM_MAX_PARAMS && k->params[i]; i++)
-        if (strcmp(k->params[i], name) == 0)
-            return i;
-    return -1;
-}
-
-static int parse_num(const char *v, double *out)
-{
-    char *end;
-    *out = strtod(v, &end);
-    return end != v && *end == '\0' && isfinite(*out);
-}
-
-eb_status eb_transform_parse(const char *kind, const char *params, uint64_t span,
-                             eb_transform *out, char *msg, size_t msg_len)
+eb_status eb_transform_from_condition(const eb_condition *c, uint64_t span, eb_transform *out,
+                                      char *msg, size_t msg_len)
 {
     memset(out, 0, sizeof *out);
-    const eb_transform_kind *k = eb_transform_find(kind);
-    if (!k) {
-        snprintf(msg, msg_len, "'%s' is not an input transform", kind);
+    const eb_transform_kind *k = eb_transform_find(c->kind);
+    const eb_condition_kind *ck = eb_condition_kind_find(c->kind);
+    if (!k || !ck || ck->cls != EB_CC_TRANSFORM) {
+        snprintf(msg, msg_len, "'%s' is not an input transform", c->kind);
         return EB_ERR_NOT_FOUND;
     }
     out->kind = k;
-    memcpy(out->p, k->defaults, sizeof out->p);
     out->span = span;
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", params ? params : "");
-    char *save = NULL, *drift_param = NULL;
-    int have_from = 0, have_to = 0;
-    for (char *kv = strtok_r(buf, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-        char *eq = strchr(kv, '=');
-        if (!eq)
-            continue;
-        *eq = '\0';
-        const char *key = kv, *val = eq + 1;
-        double v = 0;
-        int idx = param_index(k, key);
-        if (idx >= 0) {
-            if (!parse_num(val, &v))
-                goto bad;
-            out->p[idx] = v;
-        } else if (strcmp(key, "seed") == 0) {
-            out->seed = strtoull(val, NULL, 10);
-        } else if (strcmp(key, "drift.param") == 0) {
-            drift_param = eq + 1;
-        } else if (strcmp(key, "drift.shape") == 0) {
-            if (strcmp(val, "linear") == 0)
-                out->drift = EB_DRIFT_LINEAR;
-            else if (strcmp(val, "step") == 0)
-                out->drift = EB_DRIFT_STEP;
-            else
-                goto bad;
-        } else if (strcmp(key, "drift.from") == 0) {
-            if (!parse_num(val, &out->from))
-                goto bad;
-            have_from = 1;
-        } else if (strcmp(key, "drift.to") == 0) {
-            if (!parse_num(val, &out->to))
-                goto bad;
-            have_to = 1;
-        } else if (strcmp(key, "drift.at") == 0) {
-            if (!parse_num(val, &v) || v < 0)
-                goto bad;
-            out->at = (uint64_t)v;
+    /* the kind's own parameters: its numbers outside a group (seed is an
+     * integer, drift.* a group) */
+    for (const eb_cparam_def *d = ck->params; d->name; d++)
+        if (d->type == EB_CP_NUM && !strchr(d->name, '.') && out->n_p < EB_TRANSFORM_MAX_PARAMS) {
+            out->names[out->n_p] = d->name;
+            out->p[out->n_p++] = eb_condition_num(c, d->name);
         }
-        /* other keys belong to other parts of the condition */
-        continue;
-    bad:
-        snprintf(msg, msg_len, "condition kind %s: bad value '%s' for '%s'", kind, val, key);
+    int64_t seed = 0;
+    if (eb_condition_integer(c, "seed", &seed))
+        out->seed = (uint64_t)seed;
+    const char *drift_param = eb_condition_string(c, "drift.param", NULL);
+    out->drift = EB_DRIFT_NONE;
+    if (!drift_param)
+        return EB_OK;
+    out->drift_param = -1;
+    for (int i = 0; i < out->n_p; i++)
+        if (strcmp(out->names[i], drift_param) == 0)
+            out->drift_param = i;
+    if (out->drift_param < 0) {
+        snprintf(msg, msg_len, "condition kind %s: drift.param '%s' is not one of its "
+                 "parameters", c->kind, drift_param);
         return EB_ERR_FORMAT;
     }
-    if (drift_param) {
-        out->drift_param = param_index(k, drift_param);
-        if (out->drift_param < 0) {
-            snprintf(msg, msg_len, "condition kind %s: drift.param '%s' is not one of its "
-                     "parameters", kind, drift_param);
-            return EB_ERR_FORMAT;
-        }
-        if (!have_from || !have_to) {
-            snprintf(msg, msg_len, "condition kind %s: drift needs both from and to", kind);
-            return EB_ERR_FORMAT;
-        }
-        if (out->drift == EB_DRIFT_NONE)
-            out->drift = EB_DRIFT_LINEAR;
-    } else {
-        out->drift = EB_DRIFT_NONE;
+    if (!eb_condition_number(c, "drift.from", &out->from) ||
+        !eb_condition_number(c, "drift.to", &out->to)) {
+        snprintf(msg, msg_len, "condition kind %s: drift needs both from and to", c->kind);
+        return EB_ERR_FORMAT;
     }
+    int64_t at = 0;
+    if (eb_condition_integer(c, "drift.at", &at)) {
+        if (at < 0) {
+            snprintf(msg, msg_len, "condition kind %s: drift.at %" PRId64 " is negative", c->kind,
+                     at);
+            return EB_ERR_FORMAT;
+        }
+        out->at = (uint64_t)at;
+    }
+    out->drift = strcmp(eb_condition_str(c, "drift.shape"), "step") == 0 ? EB_DRIFT_STEP
+                                                                          : EB_DRIFT_LINEAR;
     return EB_OK;
 }
 

@@ -8,10 +8,11 @@
  * index): sample m of a run is the same image whenever it is made, so the
  * accuracy pass can rebuild exactly what the timed inference saw.
  *
- * The kinds are listed once, in eb_transform_kinds (transform.c); the
- * scenario's condition kinds of the same names take the same parameters
- * (tests/test_transforms.c checks that the two tables agree), and
- * docs/conditions.md documents each. */
+ * The kinds and their parameters are listed once, in the condition table
+ * (harness/conditions/condition_table.c, class EB_CC_TRANSFORM); this module
+ * keeps only each kind's apply function, keyed by kind name, in
+ * eb_transform_kinds (tests/test_transforms.c checks that every transform
+ * kind of the table has one). docs/conditions.md documents each. */
 #ifndef EB_TRANSFORM_H
 #define EB_TRANSFORM_H
 
@@ -20,6 +21,7 @@
 
 #include "common/rng.h"
 #include "edgebench/status.h"
+#include "harness/conditions/condition.h"
 
 #define EB_TRANSFORM_MAX_PARAMS 3
 
@@ -35,9 +37,7 @@ typedef void (*eb_transform_fn)(const struct eb_transform *t, const double *p, e
                                 eb_rng *rng, float *scratch);
 
 typedef struct eb_transform_kind {
-    const char *name;                                    /* condition kind, e.g. "noise" */
-    const char *params[EB_TRANSFORM_MAX_PARAMS];         /* parameter names, NULL-ended */
-    double defaults[EB_TRANSFORM_MAX_PARAMS];
+    const char *name;     /* condition kind, e.g. "noise" */
     eb_transform_fn apply;
 } eb_transform_kind;
 
@@ -50,7 +50,9 @@ typedef enum eb_drift_shape { EB_DRIFT_NONE = 0, EB_DRIFT_LINEAR = 1, EB_DRIFT_S
 /* A transform with its parameters, and the drift of one of them. */
 typedef struct eb_transform {
     const eb_transform_kind *kind;
-    double p[EB_TRANSFORM_MAX_PARAMS]; /* in kind->params order */
+    const char *names[EB_TRANSFORM_MAX_PARAMS]; /* the kind's own numbers, table order */
+    int n_p;
+    double p[EB_TRANSFORM_MAX_PARAMS]; /* in names order */
     uint64_t seed;
     eb_drift_shape drift;
     int drift_param;      /* index into p */
@@ -62,14 +64,13 @@ typedef struct eb_transform {
     size_t n_dead;
 } eb_transform;
 
-/* Build from a condition: kind name and "key=value;key=value" parameters
- * (the run matrix's condition_params, which may hold seed=, drift.param=,
- * drift.from=, drift.to=, drift.shape=, drift.at=). span is the number of
- * measured samples a linear drift ramps over. EB_ERR_NOT_FOUND when kind is
- * not a transform (e.g. "plain"); EB_ERR_FORMAT with a message for a bad
- * parameter. */
-eb_status eb_transform_parse(const char *kind, const char *params, uint64_t span,
-                             eb_transform *out, char *msg, size_t msg_len);
+/* Build from a typed condition (the run matrix's, sweep applied): the
+ * kind's own numbers (table defaults where c lacks one), seed, and drift.*
+ * when present. span is the number of measured samples a linear drift
+ * ramps over. EB_ERR_NOT_FOUND when c's kind is not a transform (e.g.
+ * "plain"); EB_ERR_FORMAT with a message for a bad drift. */
+eb_status eb_transform_from_condition(const eb_condition *c, uint64_t span, eb_transform *out,
+                                      char *msg, size_t msg_len);
 void eb_transform_free(eb_transform *t); /* the dead-pixel set; NULL-safe */
 
 /* The value of parameter k for measured sample m (drift applied). */

@@ -43,7 +43,7 @@ layers 0 "$EB_SOURCE_DIR"
 # 2. up a layer: the bottom layer including the run layer
 inject common/clock.h '#include "harness/run/cell.h"'
 expect_in "$WORK/err" '^common/clock.h:[0-9]+: includes "harness/run/cell.h": common \(layer 1\)'
-expect_in "$WORK/err" 'harness/run is layer 5'
+expect_in "$WORK/err" 'harness/run is layer 6'
 expect_in "$WORK/err" '1 include\(s\) break the layer rules'
 
 # 3. the results store reaching up into the renderers
@@ -52,7 +52,7 @@ expect_in "$WORK/err" '^results/store.c:[0-9]+: includes "reports/render.h"'
 
 # 4. across: another folder of the same layer
 inject harness/model/graph.c '#include "harness/stats/stats.h"'
-expect_in "$WORK/err" 'harness/model \(layer 2\) may include only its own folder and lower layers, and harness/stats is layer 2'
+expect_in "$WORK/err" 'harness/model \(layer 3\) may include only its own folder and lower layers, and harness/stats is layer 3'
 
 # 5. a plugin into the harness
 inject backends/ref/ref_backend.c '#include "harness/model/graph_internal.h"'
