@@ -38,6 +38,7 @@ TEST_PKGS=(
   openssh-server openssh-client                       # farm tests: a real sshd on loopback
   chromium python3-lxml                               # HTML report in headless Chromium; JUnit XSD check
   python3-pandas                                      # report --format csv/json read as a DataFrame
+  python3-scipy                                       # McNemar p checked against scipy.stats.binomtest
   clang libclang-rt-14-dev                            # ThreadSanitizer build of the simd thread pool (make check-tsan)
 )
 # Optional: fixture training.
