@@ -138,6 +138,8 @@ static void check_md1(double rho, double duration_s)
     assert_true(fabs(r.achieved_qps - qps) < 0.03 * qps);
     assert_int_equal(r.n_trials, 1);
     assert_true(isnan(r.search_qps));
+    /* busy time (cpu_share's denominator) is the service time, not the gaps */
+    assert_int_equal(r.busy_ns, r.completed * f.d);
     fake_free(&f);
 }
 
@@ -242,6 +244,7 @@ static void test_multi_stream_issues_at_the_interval(void **state)
     assert_int_equal(r.completed, 50);
     assert_int_equal(r.inferences, 200);
     assert_int_equal(f.issued, 200);
+    assert_int_equal(r.busy_ns, 200 * MS);
     for (size_t k = 0; k < f.n; k++) {
         assert_int_equal(f.t[k], k * 10 * MS);
         assert_int_equal(f.lat[k], 4 * MS);

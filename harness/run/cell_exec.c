@@ -10,6 +10,7 @@
 #include "harness/model/model_load.h"
 #include "harness/run/cell.h"
 #include "harness/run/cell_accuracy.h"
+#include "harness/run/cell_load.h"
 #include "harness/run/cell_outputs.h"
 
 typedef struct infer_ctx {
@@ -175,7 +176,12 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     hooks.phase_arg = hw;
     eb_loop_result lr;
     char bmsg[1024] = "";
-    if ((st = eb_timing_loop(&job->loop, &hooks, &lr, bmsg, sizeof bmsg)) != EB_OK) {
+    /* single_stream is the timing loop; the other patterns schedule
+     * queries (docs/load-patterns.md) */
+    st = job->load.kind == EB_LOAD_SINGLE_STREAM
+             ? eb_timing_loop(&job->loop, &hooks, &lr, bmsg, sizeof bmsg)
+             : eb_cell_load_run(job, &hooks, sink, &lr, bmsg, sizeof bmsg);
+    if (st != EB_OK) {
         snprintf(msg, msg_len, "backend '%s': run failed: %s", be->name,
                  bmsg[0] ? bmsg : eb_status_str(st));
         goto out;

@@ -14,7 +14,8 @@
 /* The clock pair a run reads: the hooks' or the real one. */
 typedef struct sched {
     const eb_load_hooks *h;
-    uint64_t next_i; /* inference index across queries and trials */
+    uint64_t next_i;  /* inference index across queries and trials */
+    uint64_t busy_ns; /* in issue, from the start of each query to its end */
 } sched;
 
 static uint64_t now_of(const sched *s)
@@ -120,12 +121,15 @@ static eb_status server_trial(sched *s, const eb_load_spec *sp, double qps, int 
         uint64_t t = now_of(s) - origin;
         if (t >= cap || *stopped)
             continue; /* still queued when the drain ends: issued, never completed */
-        if (t < arrival)
+        if (t < arrival) {
             sleep_until(s, origin + arrival);
+            t = now_of(s) - origin;
+        }
         eb_status st = h->issue(h->arg, s->next_i++, msg, msg_len);
         if (st != EB_OK)
             return st;
         uint64_t done = now_of(s) - origin;
+        s->busy_ns += done - t;
         uint64_t lat = done - arrival;
         tr->completed++;
         last_done = done;
@@ -235,11 +239,14 @@ static eb_status run_streams(sched *s, const eb_load_spec *sp, const eb_loop_set
             r->capped = k < stop->iterations;
             break;
         }
-        uint64_t at = last_end;
+        uint64_t at = last_end, start = last_end;
         if (sp->kind == EB_LOAD_MULTI_STREAM) {
             at = k * sp->interval_ns;
-            if (now_of(s) - origin < at)
+            start = now_of(s) - origin;
+            if (start < at) {
                 sleep_until(s, origin + at);
+                start = now_of(s) - origin;
+            }
         }
         r->issued++;
         for (uint64_t j = 0; j < spq; j++) {
@@ -248,6 +255,7 @@ static eb_status run_streams(sched *s, const eb_load_spec *sp, const eb_loop_set
                 return st;
         }
         last_end = now_of(s) - origin;
+        s->busy_ns += last_end - start;
         r->completed++;
         r->inferences += spq;
         if (h->query && h->query(h->arg, at, last_end - at)) {
@@ -292,5 +300,6 @@ eb_status eb_load_run(const eb_load_spec *spec, const eb_loop_settings *stop,
         return EB_ERR_INVALID_ARG;
     }
     r->total_issued_inferences = s.next_i;
+    r->busy_ns = s.busy_ns;
     return st;
 }

@@ -59,6 +59,7 @@ typedef struct eb_load_result {
     eb_load_trial trials[EB_LOAD_MAX_TRIALS];
     double search_qps;          /* search: highest rate that met the bound; 0: none did */
     uint64_t total_issued_inferences; /* every inference issued, all trials */
+    uint64_t busy_ns;           /* time spent in issue, all trials (not waiting) */
 } eb_load_result;
 
 /* Run spec's pattern (not single_stream: that is eb_timing_loop).
