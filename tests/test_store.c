@@ -323,9 +323,9 @@ static void test_round_trip_keeps_every_field(void **state)
 
     eb_results *r = read_results(path, 1);
     assert_string_equal(r->format, "edgebench");
-    assert_string_equal(r->schema_version, "1.3");
+    assert_string_equal(r->schema_version, "1.4");
     assert_int_equal(r->schema_major, 1);
-    assert_int_equal(r->schema_minor, 3);
+    assert_int_equal(r->schema_minor, 4);
     assert_string_equal(r->tool_version, EB_VERSION_STRING);
     assert_string_equal(r->command, "edgebench run bench.yaml -o results.h5");
     /* "2026-11-26T07:01:02Z" */

@@ -47,7 +47,7 @@ import sys
 import h5py
 for path in sys.argv[1:]:
     f = h5py.File(path, "r")
-    assert f.attrs["schema_version"] == "1.3", f.attrs["schema_version"]
+    assert f.attrs["schema_version"] == "1.4", f.attrs["schema_version"]
     got = sorted((r.attrs["backend_options"], r.attrs["sweep"]) for r in f["runs"].values())
     want = sorted(2 * [("", ""), ("qdq_fusion=0", ""),
                        ("const_fold=0,qdq_fusion=0", "options.const_fold=0"),

@@ -142,7 +142,7 @@ last = rows[-1]
 g = f["runs"][last["id"].decode()]
 if abs(last["p50"] - g.attrs["p50"]) > 1e-6 * g.attrs["p50"]:
     bad.append(f"appended row p50 {last['p50']} != run {g.attrs['p50']}")
-if f.attrs["schema_version"] != "1.3":
+if f.attrs["schema_version"] != "1.4":
     bad.append(f"schema_version {f.attrs['schema_version']}")
 for b in bad:
     print(b, file=sys.stderr)
