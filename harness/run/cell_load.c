@@ -34,7 +34,8 @@ static int forward_query(void *arg, uint64_t t_ns, uint64_t latency_ns)
     return c->h->sample ? c->h->sample(c->h->arg, t_ns, latency_ns) : 0;
 }
 
-static void put_extras(const eb_cell_job *job, const eb_load_result *r, const eb_cell_sink *sink)
+static void put_extras(const eb_cell_job *job, uint64_t per_call, const eb_load_result *r,
+                       const eb_cell_sink *sink)
 {
     const eb_load_spec *sp = &job->load;
     char params[256];
@@ -43,10 +44,12 @@ static void put_extras(const eb_cell_job *job, const eb_load_result *r, const eb
     eb_cell_text(sink, "load.params", params);
     eb_cell_metric(sink, "load.issued", (double)r->issued);
     eb_cell_metric(sink, "load.completed", (double)r->completed);
-    eb_cell_metric(sink, "load.inferences", (double)r->inferences);
+    /* a call of a batched model is per_call inferences (samples) */
+    eb_cell_metric(sink, "load.inferences", (double)(r->inferences * per_call));
     eb_cell_metric(sink, "load.achieved_qps", r->achieved_qps);
-    eb_cell_metric(sink, "load.inferences_per_s", r->inferences_per_s);
-    eb_cell_metric(sink, "load.samples_per_query", (double)eb_load_samples_per_query(sp));
+    eb_cell_metric(sink, "load.inferences_per_s", r->inferences_per_s * (double)per_call);
+    eb_cell_metric(sink, "load.samples_per_query",
+                   (double)(eb_load_samples_per_query(sp) * per_call));
     switch (sp->kind) {
     case EB_LOAD_MULTI_STREAM:
         eb_cell_metric(sink, "load.interval_ms", (double)sp->interval_ns / 1e6);
@@ -81,7 +84,7 @@ static void put_extras(const eb_cell_job *job, const eb_load_result *r, const eb
     }
 }
 
-eb_status eb_cell_load_run(const eb_cell_job *job, const eb_loop_hooks *hooks,
+eb_status eb_cell_load_run(const eb_cell_job *job, uint64_t per_call, const eb_loop_hooks *hooks,
                            const eb_cell_sink *sink, eb_loop_result *lr, char *msg,
                            size_t msg_len)
 {
@@ -111,6 +114,6 @@ eb_status eb_cell_load_run(const eb_cell_job *job, const eb_loop_hooks *hooks,
     lr->measured_ns = r.measured_ns;
     lr->capped = r.capped;
     lr->busy_ns = r.busy_ns ? r.busy_ns : 1;
-    put_extras(job, &r, sink);
+    put_extras(job, per_call ? per_call : 1, &r, sink);
     return EB_OK;
 }

@@ -13,9 +13,11 @@
 
 /* Run job->load with the cell's hooks (before/infer/after around each
  * inference, sample receiving each query: its scheduled start and its
- * latency; phase around the measured phase). lr gets the warm-up and the
- * reported queries (n = completed queries). Fails with a hook's status. */
-eb_status eb_cell_load_run(const eb_cell_job *job, const eb_loop_hooks *hooks,
+ * latency; phase around the measured phase). per_call: samples one
+ * inference call processes (the model input's batch, inputs.batch), so
+ * load.inferences counts samples. lr gets the warm-up and the reported
+ * queries (n = completed queries). Fails with a hook's status. */
+eb_status eb_cell_load_run(const eb_cell_job *job, uint64_t per_call, const eb_loop_hooks *hooks,
                            const eb_cell_sink *sink, eb_loop_result *lr, char *msg,
                            size_t msg_len);
 

@@ -87,6 +87,7 @@ typedef struct eb_scenario_dataset {
 /* `inputs:`. One member per kind; `kind` says which one is filled. */
 typedef struct eb_scenario_inputs {
     eb_input_kind kind;
+    int64_t batch;               /* symbolic input dimensions' value; default 1 */
     eb_scenario_random random;   /* kind random */
     eb_scenario_dataset dataset; /* kind dataset */
 } eb_scenario_inputs;

@@ -79,7 +79,12 @@ static const eb_key dataset_fields[] = {
 
 static const eb_kind input_kinds[] = {{"random", random_fields}, {"dataset", dataset_fields}, {0}};
 
-static const eb_key inputs_fields[] = {{.name = "kind", .type = EB_K_KIND, .def = "random"}, {0}};
+/* batch: the value of the model's symbolic input dimensions (its dynamic
+ * batch); a model with a fixed batch keeps its own */
+static const eb_key inputs_fields[] = {
+    {.name = "kind", .type = EB_K_KIND, .def = "random"},
+    {.name = "batch", .type = EB_K_INT, .imin = 1, .imax = 65536, .def = "1"},
+    {0}};
 
 /* ---- backends ------------------------------------------------------------- */
 

@@ -132,6 +132,28 @@ printf 'budgets:\n  - {metric: latency_p99_ms, max: 100000}\n' >"$WORK/b.yaml"
 run_eb 0 gate "$R" --budgets "$WORK/b.yaml"
 expect_in "$WORK/out" 'PASS +latency_p99_ms'
 
+# inputs.batch on a model with a dynamic batch: a call is 4 samples, and
+# offline counts samples (load.inferences = queries x batch x 4)
+DYN="$EB_SOURCE_DIR/tests/data/models/tiny_conv_dynamic_batch.onnx"
+run_eb 0 run "$WORK/s.yaml" -o "$WORK/b.h5" --quiet --set model.path="$DYN" \
+    --set inputs.batch=4 --set run.load.kind=offline --set run.load.batch=2
+run_eb 0 run "$WORK/s.yaml" -o "$WORK/b.h5" --append --quiet --set model.path="$DYN" \
+    --set inputs.batch=4
+CHECKS=$((CHECKS + 1))
+"$PY" - "$WORK/b.h5" <<'PY' || fail "batched model figures"
+import sys
+import h5py
+f = h5py.File(sys.argv[1], "r")
+off, single = (f["runs"][k] for k in sorted(f["runs"]))
+mo, ms = off["metrics"].attrs, single["metrics"].attrs
+assert mo["batch"] == 4 and ms["batch"] == 4
+assert int(mo["load.completed"]) == 10 and int(mo["load.inferences"]) == 80, dict(mo)
+assert mo["load.samples_per_query"] == 8
+assert 0 < mo["load.inferences_per_s"] <= 4 * 500  # 2 ms per call of 4 samples
+assert "inferences_per_s" in ms and 0 < ms["inferences_per_s"] <= 4 * 500
+assert "load.pattern" not in ms  # single_stream stays as it was
+PY
+
 # a search needs a bound; a window that cannot fit the timeout is refused
 run_eb 2 validate "$WORK/s.yaml" --set run.load.kind=server --set run.load.search=true
 expect_in "$WORK/err" 'run.load.search: a search needs run.load.latency_bound_ms > 0'
