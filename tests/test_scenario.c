@@ -920,16 +920,17 @@ static void test_run_load_patterns_and_their_checks(void **state)
     assert_int_equal(l->search, 1);
     assert_int_equal(l->max_trials, 5);
     eb_scenario_destroy(s);
-    /* inputs.batch: the symbolic dimensions' value; random inputs only */
+    /* inputs.batch: the symbolic dimensions' value, for either kind of inputs */
     s = load_ok(HEAD "backends: [ref]\n");
     assert_int_equal(s->inputs.batch, 1);
     eb_scenario_destroy(s);
     s = load_ok(HEAD "inputs: {batch: 8}\nbackends: [ref]\nrun: {load: offline}\n");
     assert_int_equal(s->inputs.batch, 8);
     eb_scenario_destroy(s);
-    expect_error(HEAD "inputs: {kind: dataset, path: ../fashion/t100.h5, batch: 4}\nbackends: [ref]\n",
-                 "@:4:58: inputs.batch: dataset inputs feed a batch of 1; a batch of 4 needs "
-                 "random inputs");
+    s = load_ok(HEAD "inputs: {kind: dataset, path: ../fashion/t100.h5, batch: 4}\n"
+                     "backends: [ref]\n");
+    assert_int_equal(s->inputs.batch, 4);
+    eb_scenario_destroy(s);
     expect_error(HEAD "backends: [ref]\nrun: {load: {kind: offline, target_qps: 3}}\n",
                  "@:5:29: unknown key 'target_qps' in run.load (valid keys: kind, batch)");
     expect_error(HEAD "backends: [ref]\nrun: {load: {kind: server, search: true}}\n",

@@ -438,10 +438,6 @@ static void build_inputs(builder *b, const eb_ynode *root)
     const eb_ynode *n = eb_ynode_get(root, "inputs");
     in->batch = int_of(at(n, "batch"), schema_at("inputs.batch")->def);
     if (strcmp(str_of(at(n, "kind"), "random"), "dataset") == 0) {
-        /* a dataset stream fills one sample per inference (docs/load-patterns.md) */
-        if (in->batch > 1)
-            eb_sdiag_node(b->d, at(n, "batch"), "inputs.batch: dataset inputs feed a batch of "
-                          "1; a batch of %lld needs random inputs", (long long)in->batch);
         in->kind = EB_INPUT_DATASET;
         build_dataset(b, n);
         return;

@@ -154,6 +154,38 @@ assert "inferences_per_s" in ms and 0 < ms["inferences_per_s"] <= 4 * 500
 assert "load.pattern" not in ms  # single_stream stays as it was
 PY
 
+# dataset inputs in batches: call m holds samples 4m..4m+3, each scored on
+# its row, so 10 calls of 4 score the same 40 samples as 40 calls of 1
+cat >"$WORK/ds.yaml" <<YAML
+edgebench: 1
+name: dsb
+model: {path: $DYN}
+inputs: {kind: dataset, path: $EB_SOURCE_DIR/tests/data/fashion/t100.h5, labels_dataset: labels}
+backends: [ref]
+run:
+  warmup: {iterations: 1, min_time_ms: 0}
+  measure: {iterations: 40, min_time_ms: 0}
+YAML
+run_eb 0 run "$WORK/ds.yaml" -o "$WORK/ds.h5" --quiet
+run_eb 0 run "$WORK/ds.yaml" -o "$WORK/ds.h5" --append --quiet --set inputs.batch=4 \
+    --set run.measure.iterations=10
+run_eb 0 run "$WORK/ds.yaml" -o "$WORK/ds.h5" --append --quiet --set inputs.batch=4 \
+    --set run.measure.iterations=10 --set run.load=offline
+CHECKS=$((CHECKS + 1))
+"$PY" - "$WORK/ds.h5" <<'PY' || fail "dataset batches"
+import sys
+import h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+one, four, off = (f["runs"][k] for k in sorted(f["runs"]))
+c1 = one["accuracy/correct"][()]
+assert len(c1) == 40 and one.attrs["n"] == 40
+for r in (four, off):
+    assert r.attrs["n"] == 10 and r["metrics"].attrs["batch"] == 4
+    assert r["metrics"].attrs["accuracy_samples"] == 40
+    assert np.array_equal(r["accuracy/correct"][()], c1), "per-sample hits differ"
+assert off["metrics"].attrs["load.inferences"] == 40
+PY
+
 # a search needs a bound; a window that cannot fit the timeout is refused
 run_eb 2 validate "$WORK/s.yaml" --set run.load.kind=server --set run.load.search=true
 expect_in "$WORK/err" 'run.load.search: a search needs run.load.latency_bound_ms > 0'
