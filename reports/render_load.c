@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/escape.h"
+#include "reports/render_devices.h"
 #include "reports/render_load.h"
 
 enum { MAX_COLS = 12 };
@@ -97,6 +98,16 @@ static int width_of(const char *s)
 static void put_row(FILE *f, const table *t, char c[MAX_COLS][EB_RENDER__CELL], const int *w,
                     int markdown)
 {
+    if (markdown == EB_RENDER__HTML) {
+        fputs("<tr>", f);
+        for (int k = 0; k < t->n_cols; k++) {
+            fputs(k >= 2 ? "<td>" : "<td class=\"l\">", f);
+            eb_xml_text(f, c[k]);
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+        return;
+    }
     for (int k = 0; k < t->n_cols; k++) {
         if (markdown) {
             fputs(k ? " " : "| ", f);
@@ -137,12 +148,24 @@ static void put_table(FILE *f, const char *pat, const table *t, const eb_run_rec
             if (width_of(row[k]) > w[k])
                 w[k] = width_of(row[k]);
     }
-    if (markdown)
+    if (markdown == EB_RENDER__HTML)
+        fprintf(f, "<h3>%s</h3>\n<table>\n", pat);
+    else if (markdown)
         fprintf(f, "\n### %s\n\n", pat);
     else
         fprintf(f, "\n%s:\n", pat);
-    put_row(f, t, head, w, markdown);
-    for (int k = 0; k < t->n_cols; k++) {
+    if (markdown == EB_RENDER__HTML) {
+        fputs("<tr>", f);
+        for (int k = 0; k < t->n_cols; k++) {
+            fputs(k >= 2 ? "<th>" : "<th class=\"l\">", f);
+            eb_xml_text(f, head[k]);
+            fputs("</th>", f);
+        }
+        fputs("</tr>\n", f);
+    } else {
+        put_row(f, t, head, w, markdown);
+    }
+    for (int k = 0; k < t->n_cols && markdown != EB_RENDER__HTML; k++) {
         if (markdown)
             fprintf(f, "%s%s", k ? "" : "|", k >= 2 ? " ---: |" : " --- |");
         else {
@@ -152,13 +175,24 @@ static void put_table(FILE *f, const char *pat, const table *t, const eb_run_rec
                 fputc('-', f);
         }
     }
-    fputc('\n', f);
+    if (markdown != EB_RENDER__HTML)
+        fputc('\n', f);
     for (int i = 0; i < n; i++) {
         if (strcmp(eb_render__load_pattern(&runs[i]), pat) != 0)
             continue;
         cells_of(pat, &runs[i], u, row);
         put_row(f, t, row, w, markdown);
     }
+    if (markdown == EB_RENDER__HTML)
+        fputs("</table>\n", f);
+}
+
+int eb_render__any_load(const eb_run_record *runs, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(eb_render__load_pattern(&runs[i]), "single_stream") != 0)
+            return 1;
+    return 0;
 }
 
 int eb_render__load_sections(FILE *f, const eb_run_record *runs, int n, const eb_render__unit *u,
@@ -178,9 +212,12 @@ int eb_render__load_sections(FILE *f, const eb_run_record *runs, int n, const eb
         if (!any)
             continue;
         if (!heading++)
-            fputs(markdown ? "\n## Load patterns\n\nLatency is per query, from its scheduled "
-                             "start (docs/load-patterns.md).\n"
-                           : "\nLoad patterns (latency per query, from its scheduled start):\n",
+            fputs(markdown == EB_RENDER__HTML
+                      ? "<h2 id=\"load\">Load patterns</h2>\n<p>Latency is per query, from its "
+                        "scheduled start (docs/load-patterns.md).</p>\n"
+                  : markdown ? "\n## Load patterns\n\nLatency is per query, from its scheduled "
+                               "start (docs/load-patterns.md).\n"
+                             : "\nLoad patterns (latency per query, from its scheduled start):\n",
                   f);
         put_table(f, order[p].pattern, order[p].t, runs, n, u, markdown);
     }

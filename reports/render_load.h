@@ -15,9 +15,13 @@
 /* The run's pattern: the text load.pattern, "single_stream" when absent. */
 const char *eb_render__load_pattern(const eb_run_record *r);
 
-/* Write the section (nothing when every run is single_stream); markdown 1:
- * "## Load patterns" and GitHub tables, 0: aligned text. 0, or -1 on a
- * write error. */
+/* Whether any run has a load pattern other than single_stream. */
+int eb_render__any_load(const eb_run_record *runs, int n);
+
+/* Write the section (nothing when every run is single_stream); markdown
+ * (render_devices.h's EB_RENDER__*): MD "## Load patterns" and GitHub
+ * tables, HTML an <h2 id="load"> and HTML tables, TEXT aligned text. 0, or
+ * -1 on a write error. */
 int eb_render__load_sections(FILE *f, const eb_run_record *runs, int n, const eb_render__unit *u,
                              int markdown);
 

@@ -112,6 +112,10 @@ run_eb 0 report "$R" --format md
 expect_in "$WORK/out" '^## Load patterns$'
 expect_in "$WORK/out" '^### server$'
 expect_in "$WORK/out" '^### offline$'
+run_eb 0 report "$R" --format html -o "$WORK/r.html"
+expect_in "$WORK/r.html" '<a href="#load">Load patterns</a>'
+expect_in "$WORK/r.html" '<h2 id="load">Load patterns</h2>'
+expect_in "$WORK/r.html" '<h3>multi_stream</h3>'
 run_eb 0 report "$R" --format csv -o "$WORK/r.csv"
 run_eb 0 report "$R" --format json -o "$WORK/r.json"
 CHECKS=$((CHECKS + 1))
