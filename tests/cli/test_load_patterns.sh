@@ -135,6 +135,14 @@ PY
 printf 'budgets:\n  - {metric: latency_p99_ms, max: 100000}\n' >"$WORK/b.yaml"
 run_eb 0 gate "$R" --budgets "$WORK/b.yaml"
 expect_in "$WORK/out" 'PASS +latency_p99_ms'
+# the rates gate with a lower limit: offline's throughput cannot pass 500
+# inferences/s (2 ms each), and a single_stream cell has no rate to gate
+printf 'budgets:\n  - {metric: inferences_per_s, min: 1000, select: {scenario: load}}\n' >"$WORK/b2.yaml"
+run_eb 1 gate "$R" --budgets "$WORK/b2.yaml"
+expect_in "$WORK/out" 'FAIL +inferences_per_s .*throughput [0-9.e+]+ inferences/s < min 1000 inferences/s'
+printf 'budgets:\n  - {metric: achieved_qps, max_regression_pct: 5}\n' >"$WORK/b3.yaml"
+run_eb 2 gate "$R" --budgets "$WORK/b3.yaml"
+expect_in "$WORK/err" "achieved_qps takes 'min'"
 
 # inputs.batch on a model with a dynamic batch: a call is 4 samples, and
 # offline counts samples (load.inferences = queries x batch x 4)
