@@ -18,7 +18,7 @@ const char *const eb_budget_selector_keys[EB_BUDGET_SEL_COUNT] = {
 static const char *const metric_names[EB_BM_COUNT] = {
     "latency_p50_ms", "latency_p90_ms", "latency_p95_ms", "latency_p99_ms",
     "peak_memory_mb", "energy_per_inference_mj", "top1", "accuracy_drop", "model_size_mb", "cpu_p50_ms",
-    "load_ms", "first_inference_ms"};
+    "load_ms", "first_inference_ms", "achieved_qps", "inferences_per_s"};
 
 const char *eb_budget_metric_name(eb_budget_metric m)
 {
@@ -30,6 +30,8 @@ const char *eb_budget_metric_unit(eb_budget_metric m)
     if (m <= EB_BM_LAT_P99 || m == EB_BM_CPU_P50 || m == EB_BM_LOAD || m == EB_BM_FIRST_INFERENCE)
         return "ms";
     switch (m) {
+    case EB_BM_ACHIEVED_QPS:
+    case EB_BM_INFERENCES_PER_S: return "1/s";
     case EB_BM_PEAK_MEMORY:
     case EB_BM_MODEL_SIZE: return "MiB";
     case EB_BM_ENERGY: return "mJ";
@@ -193,7 +195,9 @@ static eb_status read_entry(const char *path, const eb_ynode *e, int index, eb_b
         }
     }
     const char *mname = metric_names[b->metric];
-    int up = b->metric == EB_BM_TOP1; /* the one metric where larger is better */
+    /* the metrics where larger is better: accuracy and a load's rates */
+    int up = b->metric == EB_BM_TOP1 || b->metric == EB_BM_ACHIEVED_QPS ||
+             b->metric == EB_BM_INFERENCES_PER_S;
     if (up && (b->has_max || b->has_regression))
         return at(msg, len, path, metric, "%s takes 'min' (a lower limit), not 'max' or "
                   "'max_regression_pct'", mname, NULL);

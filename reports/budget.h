@@ -28,6 +28,10 @@
  *   cpu_p50_ms                   max (ms: median process CPU time per inference)
  *   load_ms                      max (ms: model read + parse + backend open + prepare)
  *   first_inference_ms           max (ms: the cold inference after prepare)
+ *   achieved_qps                 min (1/s: a load pattern's completed queries per
+ *                                 second, docs/load-patterns.md)
+ *   inferences_per_s             min (1/s: a load pattern's inferences per second,
+ *                                 offline's throughput)
  * max_regression_pct applies to the latency metrics (medians compared, with
  * significance), cpu_p50_ms (the same rule on the CPU times), peak_memory_mb,
  * energy_per_inference_mj, model_size_mb, load_ms and first_inference_ms
@@ -52,6 +56,8 @@ typedef enum eb_budget_metric {
     EB_BM_CPU_P50,
     EB_BM_LOAD,           /* load_ms: model read + parse + backend open + prepare */
     EB_BM_FIRST_INFERENCE, /* first_inference_ms: the cold inference after prepare */
+    EB_BM_ACHIEVED_QPS,   /* achieved_qps: load.achieved_qps, queries per second (min) */
+    EB_BM_INFERENCES_PER_S, /* inferences_per_s: load.inferences_per_s (min) */
     EB_BM_COUNT
 } eb_budget_metric;
 

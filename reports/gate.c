@@ -96,6 +96,9 @@ static unit metric_unit(eb_budget_metric m)
     case EB_BM_CPU_P50: return (unit){"CPU time p50", "ms", 1e-6, "cpu_p50"};
     case EB_BM_LOAD: return (unit){"load time", "ms", 1.0, "load_ms"};
     case EB_BM_FIRST_INFERENCE: return (unit){"first inference", "ms", 1.0, "first_inference_ms"};
+    case EB_BM_ACHIEVED_QPS: return (unit){"achieved rate", "qps", 1.0, "load.achieved_qps"};
+    case EB_BM_INFERENCES_PER_S:
+        return (unit){"throughput", "inferences/s", 1.0, "load.inferences_per_s"};
     default: return (unit){"?", "", 1.0, "?"};
     }
 }

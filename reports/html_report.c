@@ -18,6 +18,7 @@
 #include "reports/render.h"
 #include "reports/render_devices.h"
 #include "reports/render_internal.h"
+#include "reports/render_load.h"
 #include "reports/svg.h"
 #include "results/backend_label.h"
 #include "results/results.h"
@@ -246,6 +247,8 @@ int eb_render_html(FILE *f, const eb_report_meta *meta, const eb_run_record *run
           "<a href=\"#variants\">Variants</a>", f);
     if (eb_render__n_devices(r->runs, (int)r->n_runs) > 1)
         fputs(" · <a href=\"#by_device\">By device</a>", f);
+    if (eb_render__any_load(r->runs, (int)r->n_runs))
+        fputs(" · <a href=\"#load\">Load patterns</a>", f);
     for (int k = 0; k < n_kinds; k++)
         fprintf(f, " · <a href=\"#%s\">%s</a>", kinds[k].name, kinds[k].title);
     fputs("</nav>\n", f);
@@ -258,6 +261,7 @@ int eb_render_html(FILE *f, const eb_report_meta *meta, const eb_run_record *run
         runs_table(f, r);
         eb_render__unit u = eb_render__pick_unit(r->runs, (int)r->n_runs);
         if (eb_render__by_device(f, r->runs, (int)r->n_runs, &u, EB_RENDER__HTML) != 0 ||
+            eb_render__load_sections(f, r->runs, (int)r->n_runs, &u, EB_RENDER__HTML) != 0 ||
             variants_section(f, r) != 0)
             rc = -1;
     }

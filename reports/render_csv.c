@@ -19,13 +19,15 @@
 
 #include "reports/render.h"
 #include "reports/render_internal.h"
+#include "reports/render_load.h"
 
 static const char *const csv_header =
     "id,device,scenario,backend,backend_version,library_version,variant,model_path,"
     "condition,condition_params,sweep,cell_index,repetition,threads,status,message,"
     "started,finished,wall_s,warmup_n,n,min_us,p50_us,p90_us,p95_us,p99_us,p999_us,"
     "max_us,mean_us,stdev_us,cv_pct,mad_us,median_ci_lo_us,median_ci_hi_us,outliers,"
-    "drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options";
+    "drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options,load_pattern,"
+    "load_params";
 
 static void put_field(FILE *f, const char *s)
 {
@@ -145,6 +147,11 @@ static void put_row(FILE *f, const eb_run_record *r, const char **names, int n_n
     next_bytes(f, r->peak_rss_bytes);
     next_bytes(f, r->model_bytes);
     next_str(f, r->backend_options); /* schema 1.2; appended: the columns only grow */
+    /* schema 1.4 (docs/load-patterns.md): the pattern and its parameters;
+     * its figures are the load.* metric columns */
+    next_str(f, eb_render__load_pattern(r));
+    const char *lp = eb_run_record_text(r, "load.params");
+    next_str(f, lp ? lp : "");
     put_metric_cells(f, r, names, n_names);
     fputs("\r\n", f);
 }

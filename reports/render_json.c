@@ -38,6 +38,7 @@
 #include "common/escape.h"
 #include "reports/render.h"
 #include "reports/render_internal.h"
+#include "reports/render_load.h"
 
 static void put_str(FILE *f, const char *str)
 {
@@ -181,6 +182,11 @@ static void put_run(FILE *f, const eb_run_record *r, int last, const char **name
     member_bytes(f, in, "peak_rss_bytes", r->peak_rss_bytes, 0);
     member_bytes(f, in, "model_bytes", r->model_bytes, 0);
     member_str(f, in, "backend_options", r->backend_options, 0); /* 1.2: appended */
+    /* 1.4: the load pattern and its parameters; the figures are the load.*
+     * metrics (docs/load-patterns.md) */
+    member_str(f, in, "load_pattern", eb_render__load_pattern(r), 0);
+    const char *lp = eb_run_record_text(r, "load.params");
+    member_str(f, in, "load_params", lp ? lp : "", 0);
     put_metrics(f, in, r, names, n_names);
     put_key(f, in, "summary");
     if (r->summary.n > 0)

@@ -33,6 +33,7 @@
 
 #include "common/escape.h"
 #include "reports/render_devices.h"
+#include "reports/render_load.h"
 #include "reports/render_internal.h"
 
 /* A code span: CommonMark needs a fence longer than any backtick run inside,
@@ -142,6 +143,9 @@ int eb_render_md(FILE *f, const eb_report_meta *meta, const eb_run_record *runs,
     }
     /* farm and merged files: the devices side by side */
     if (eb_render__by_device(f, runs, n, &unit, 1) != 0)
+        return -1;
+    /* runs under a load pattern: each pattern's own figures */
+    if (eb_render__load_sections(f, runs, n, &unit, 1) != 0)
         return -1;
 
     char label[1024], msg[1024];

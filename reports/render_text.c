@@ -8,6 +8,10 @@
  *   ------  -------  ...  -----
  *   000001  ref      ...  1.6 MiB
  *   <blank>
+ *   Load patterns (...):                 (only runs under run.load other than
+ *   server:                               single_stream: render_load.c)
+ *   id  run  target qps  ...
+ *   <blank>
  *   Failures:                            (only when there are some)
  *     000003 xnnpack/fp32/baseline rep 0: crashed: killed by SIGSEGV
  *   <blank>
@@ -26,6 +30,7 @@
 #include <string.h>
 
 #include "reports/render_devices.h"
+#include "reports/render_load.h"
 #include "reports/render_internal.h"
 
 /* Display width: code points, not bytes ("µs" is 2 wide, 3 bytes). */
@@ -132,6 +137,9 @@ int eb_render_text(FILE *f, const eb_report_meta *meta, const eb_run_record *run
     }
     /* farm and merged files: the devices side by side */
     if (eb_render__by_device(f, runs, n, &unit, 0) != 0)
+        return -1;
+    /* runs under a load pattern: each pattern's own figures */
+    if (eb_render__load_sections(f, runs, n, &unit, 0) != 0)
         return -1;
 
     char label[1024], msg[1024];

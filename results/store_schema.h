@@ -79,6 +79,11 @@
  * float64, uint8, int64; golden.* metrics and golden_worst/<leaf>. Readers
  * of 1.1-1.2 skip a rank above 2 and read the other types converted. */
 #define EB_GROUP_OUTPUTS "outputs"
+/* Added in 1.4 (docs/load-patterns.md), through the run extras: a run under
+ * a load pattern other than single_stream has the texts load.pattern and
+ * load.params, load.* metrics (issued, completed, achieved_qps, ...) and,
+ * under server, load/trials; its latency_ns are per-query latencies from
+ * the scheduled start, t_ns the scheduled starts. No extras: single_stream. */
 #define EB_ATTR_RUN_COMMAND "command"
 #define EB_ATTR_RUN_TOOL_VERSION "tool_version"
 

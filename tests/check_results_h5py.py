@@ -254,6 +254,38 @@ def check_run(c, rid, g, devices, scenarios):
     return a
 
 
+LOAD_PATTERNS = ("multi_stream", "server", "offline")
+
+
+def check_load(c, w, g, m):
+    """Schema 1.4 load patterns: a run with the text load.pattern has
+    latency_ns = its completed queries, issued >= completed, and under
+    server load/trials float64 [k][6] whose rows say issued >= completed."""
+    if m is None or "load.pattern" not in m.attrs:
+        return
+    pat = m.attrs["load.pattern"]
+    pat = pat.decode() if isinstance(pat, bytes) else str(pat)
+    if not c.expect(pat in LOAD_PATTERNS, f"{w}: load.pattern {pat!r}"):
+        return
+    for k in ("load.params",):
+        c.expect(k in m.attrs and is_str_attr(m.attrs[k]), f"{w}: text {k} missing")
+    for k in ("load.issued", "load.completed", "load.inferences", "load.achieved_qps",
+              "load.inferences_per_s", "load.samples_per_query"):
+        c.expect(k in m.attrs, f"{w}: metric {k} missing")
+    if "load.issued" in m.attrs and "load.completed" in m.attrs:
+        iss, comp = int(m.attrs["load.issued"]), int(m.attrs["load.completed"])
+        c.expect(iss >= comp, f"{w}: load.issued {iss} < load.completed {comp}")
+        if g.attrs.get("status") in ("ok", b"ok"):
+            c.expect(int(g.attrs["n"]) == comp, f"{w}: n {int(g.attrs['n'])} != load.completed {comp}")
+    if pat == "server":
+        t = g.get("load/trials")
+        if c.expect(isinstance(t, h5py.Dataset), f"{w}: load/trials missing"):
+            c.expect(t.dtype == np.float64 and t.ndim == 2 and t.shape[1] == 6,
+                     f"{w}/load/trials: {t.dtype} {t.shape}, expected float64 [k][6]")
+            rows = t[...]
+            c.expect(bool(np.all(rows[:, 2] >= rows[:, 3])), f"{w}/load/trials: completed > issued")
+
+
 EXTRA_NAME = re.compile(r"^[A-Za-z0-9_.+:-]{1,63}$")
 OUTPUT_DTYPES = tuple(np.dtype(t) for t in ("float32", "float64", "int8", "uint8", "int16",
                                             "uint16", "int32", "int64"))
@@ -316,6 +348,7 @@ def check_extras(c, w, g):
                  f"{w}/{name}: dtype {obj.dtype}, expected float64, uint8 or int64")
         c.expect(obj.ndim in (1, 2), f"{w}/{name}: rank {obj.ndim}")
     g.visititems(visit)
+    check_load(c, w, g, m)
     corr = g.get("accuracy/correct")
     if corr is not None and m is not None and "top1" in m.attrs and "accuracy_samples" in m.attrs:
         n = len(corr)

@@ -292,12 +292,24 @@ static void test_stream_normalises_orders_cycles_and_resizes(void **state)
                                             sizeof msg), EB_ERR_INVALID_ARG);
     assert_non_null(strstr(msg, "samples are 28x28 with 1 channel; model input 'x' wants 56x56 "
                                 "with 3 and resize is none"));
-    /* a batch of 4 is refused */
+    /* a batch of 4 (inputs.batch): call 2 holds samples 8..11, one per row */
     int64_t batch4[4] = {4, 1, 28, 28};
     in.resize = EB_RESIZE_BILINEAR;
     assert_int_equal(eb_dataset_stream_open(&in, graph_with_input(4, batch4), NULL, &s, msg,
+                                            sizeof msg), EB_OK);
+    assert_int_equal(eb_dataset_stream_batch(s), 4);
+    static float x4[4 * 784];
+    eb_value v4 = {.dtype = EB_DT_F32, .data = x4, .nbytes = sizeof x4};
+    eb_dataset_stream_fill(s, 2, 0, &v4);
+    for (int b = 0; b < 4; b++)
+        for (int i = 0; i < 784; i += 97)
+            assert_float_equal(x4[b * 784 + i], (raw->data[(8 + b) * 784 + i] / 255.0 - 0.5) / 0.25,
+                               1e-5);
+    eb_dataset_stream_close(s);
+    int64_t batch0[4] = {0, 1, 28, 28};
+    assert_int_equal(eb_dataset_stream_open(&in, graph_with_input(4, batch0), NULL, &s, msg,
                                             sizeof msg), EB_ERR_INVALID_ARG);
-    assert_non_null(strstr(msg, "batch of 1"));
+    assert_non_null(strstr(msg, "[B, C, H, W]"));
     /* a flat model input of the right size takes the flattened sample */
     int64_t flat[2] = {1, 784};
     assert_int_equal(eb_dataset_stream_open(&in, graph_with_input(2, flat), NULL, &s, msg,

@@ -267,6 +267,8 @@ static void test_json_two_runs(void **state)
           "      \"peak_rss_bytes\": 25690112,\n"
           "      \"model_bytes\": 1677721,\n"
           "      \"backend_options\": \"\",\n"
+          "      \"load_pattern\": \"single_stream\",\n"
+          "      \"load_params\": \"\",\n"
           "      \"metrics\": {},\n"
           "      \"summary\": {\n"
           "        \"n\": 1000,\n"
@@ -313,6 +315,8 @@ static void test_json_two_runs(void **state)
           "      \"peak_rss_bytes\": null,\n"
           "      \"model_bytes\": 431210,\n"
           "      \"backend_options\": \"use_weight_cache=1\",\n"
+          "      \"load_pattern\": \"single_stream\",\n"
+          "      \"load_params\": \"\",\n"
           "      \"metrics\": {},\n"
           "      \"summary\": null\n"
           "    }\n"
@@ -330,14 +334,14 @@ static void test_csv_two_runs(void **state)
           "id,device,scenario,backend,backend_version,library_version,variant,model_path,condition,"
           "condition_params,sweep,cell_index,repetition,threads,status,message,started,finished,wall_s,"
           "warmup_n,n,min_us,p50_us,p90_us,p95_us,p99_us,p999_us,max_us,mean_us,stdev_us,cv_pct,mad_us,"
-          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options\r\n"
+          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options,load_pattern,load_params\r\n"
           "000001,local,quickstart,ref,0.1.0,,fp32,models/mnist-fp32.onnx,baseline,,,0,0,1,ok,,"
           "2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,2.500,50,1000,801.200,812.346,830.100,845.000,"
           "901.700,950.000,1203.400,815.020,9.780,1.20,4.100,811.000,813.700,3,0.40,stable,stable,"
-          "25690112,1677721,\r\n"
+          "25690112,1677721,,single_stream,\r\n"
           "000002,local,quickstart,xnnpack,0.1.0,2024.02,int8,models/mnist-int8.onnx,noise,sigma=0.1,"
           "threads=2,5,1,2,crashed,killed by signal 11 (SIGSEGV),2026-11-26T07:01:02Z,"
-          "2026-11-26T07:01:06Z,0.125,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,431210,use_weight_cache=1\r\n");
+          "2026-11-26T07:01:06Z,0.125,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,431210,use_weight_cache=1,single_stream,\r\n");
 }
 
 /* ---- five runs: every status, the failure and the unstable lists ---------- */
@@ -429,6 +433,50 @@ static void test_text_and_md_list_throttled_apart_from_competing_load(void **sta
         eb_run_record_free(&r[i]);
 }
 
+/* Runs under a load pattern get a table per pattern below the run table
+ * (docs/load-patterns.md), with the pattern's own figures; a report whose
+ * runs are all single_stream has no such section. */
+static void test_text_and_md_show_a_table_per_load_pattern(void **state)
+{
+    (void)state;
+    eb_run_record r[5];
+    five_runs(r);
+    char *got = render(eb_render_text, NULL, r, 5);
+    assert_null(strstr(got, "Load patterns"));
+    free(got);
+    eb_run_record_set_text(&r[0], "load.pattern", "server");
+    eb_run_record_set_text(&r[0], "load.params", "target_qps=200;duration_s=2");
+    eb_run_record_set_metric(&r[0], "load.target_qps", 200);
+    eb_run_record_set_metric(&r[0], "load.achieved_qps", 198.25);
+    eb_run_record_set_metric(&r[0], "load.issued", 400);
+    eb_run_record_set_metric(&r[0], "load.completed", 399);
+    eb_run_record_set_metric(&r[0], "load.latency_bound_ms", 1);
+    eb_run_record_set_metric(&r[0], "load.trials", 1);
+    eb_run_record_set_text(&r[1], "load.pattern", "offline");
+    eb_run_record_set_metric(&r[1], "load.batch", 8);
+    eb_run_record_set_metric(&r[1], "load.completed", 25);
+    eb_run_record_set_metric(&r[1], "load.inferences", 200);
+    eb_run_record_set_metric(&r[1], "load.inferences_per_s", 1234.56);
+    got = render(eb_render_text, NULL, r, 5);
+    assert_non_null(strstr(got, "\nLoad patterns (latency per query, from its scheduled start):\n"
+                                "\nserver:\nid      run                      target qps  achieved qps"
+                                "  issued  completed  p50 µs  p99 µs  bound ms  search qps  trials\n"));
+    /* p99 901.7 µs is within the 1 ms bound */
+    assert_non_null(strstr(got, "000001  ref/fp32/baseline rep 0         200         198.2     400"
+                                "        399   812.3   901.7     1 met           -       1\n"));
+    assert_non_null(strstr(got, "\noffline:\n"));
+    assert_non_null(strstr(got, "000002  ref/fp32/noise sigma=0.2 rep 0      8       25         200        1234.6  1520.0\n"));
+    assert_null(strstr(got, "multi_stream:"));
+    free(got);
+    got = render(eb_render_md, NULL, r, 5);
+    assert_non_null(strstr(got, "\n## Load patterns\n"));
+    assert_non_null(strstr(got, "\n### server\n\n| id | run | target qps |"));
+    assert_non_null(strstr(got, "| 000001 | ref/fp32/baseline rep 0 | 200 | 198.2 | 400 | 399 |"));
+    free(got);
+    for (int i = 0; i < 5; i++)
+        eb_run_record_free(&r[i]);
+}
+
 /* Start-up cost sits in the run table: load (read + parse + open +
  * prepare) and the cold first inference, from the run's metrics; "-" for a
  * run without them (an older file, a failed load). */
@@ -462,24 +510,24 @@ static void test_csv_carries_status_message_and_verdict_per_row(void **state)
           "id,device,scenario,backend,backend_version,library_version,variant,model_path,condition,"
           "condition_params,sweep,cell_index,repetition,threads,status,message,started,finished,wall_s,"
           "warmup_n,n,min_us,p50_us,p90_us,p95_us,p99_us,p999_us,max_us,mean_us,stdev_us,cv_pct,mad_us,"
-          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options\r\n"
+          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options,load_pattern,load_params\r\n"
           "000001,local,quickstart,ref,0.1.0,,fp32,models/mnist-fp32.onnx,baseline,,,0,0,1,ok,,"
           "2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,1000,796.099,812.346,830.100,865.900,"
           "901.700,946.785,1172.210,815.020,9.780,1.20,4.062,811.346,813.346,0,0.00,stable,stable,"
-          "25690112,1677721,\r\n"
+          "25690112,1677721,,single_stream,\r\n"
           "000002,local,quickstart,ref,0.1.0,,fp32,models/mnist-fp32.onnx,noise,,sigma=0.2,0,0,1,ok,,"
           "2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,200,1489.600,1520.000,1890.000,2270.000,"
           "2650.000,2782.500,3445.000,1601.000,197.563,12.34,7.600,1519.000,1521.000,0,0.00,unstable,"
-          "cv 12.3% > 5%; outliers 4.0% > 2%,26214400,1677721,\r\n"
+          "cv 12.3% > 5%; outliers 4.0% > 2%,26214400,1677721,,single_stream,\r\n"
           "000003,local,quickstart,ref,0.1.0,,int8,models/mnist-int8.onnx,baseline,,,0,0,1,failed,"
           "prepare: node 'conv1' (Conv): unsupported dtype int4,2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,"
-          "0.000,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,1677721,\r\n"
+          "0.000,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,1677721,,single_stream,\r\n"
           "000004,local,quickstart,simd,0.1.0,,fp32,models/mnist-fp32.onnx,baseline,,,0,0,1,crashed,,"
-          "2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,-,\r\n"
+          "2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,,-,-,,single_stream,\r\n"
           "000005,local,quickstart,ref,0.1.0,,fp32,models/mnist-fp32.onnx,thermal,,,0,2,1,timeout,"
           "killed after 30 s,2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,500,2298.764,2345.678,"
           "2400.000,2500.000,2600.000,2730.000,3380.000,2350.000,72.850,3.10,11.728,2344.678,2346.678,0,"
-          "0.00,unstable,drift +12.0% > 5% (first vs last third),25690112,1677721,\r\n");
+          "0.00,unstable,drift +12.0% > 5% (first vs last third),25690112,1677721,,single_stream,\r\n");
 }
 
 /* ---- units, missing values, escaping ------------------------------------- */
@@ -580,10 +628,10 @@ static void test_csv_quotes_fields_per_rfc4180(void **state)
           "id,device,scenario,backend,backend_version,library_version,variant,model_path,condition,"
           "condition_params,sweep,cell_index,repetition,threads,status,message,started,finished,wall_s,"
           "warmup_n,n,min_us,p50_us,p90_us,p95_us,p99_us,p999_us,max_us,mean_us,stdev_us,cv_pct,mad_us,"
-          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options\r\n"
+          "median_ci_lo_us,median_ci_hi_us,outliers,drift_pct,verdict,stability,peak_rss_bytes,model_bytes,backend_options,load_pattern,load_params\r\n"
           "000001,local,quickstart,ref,0.1.0,,fp32,plain path,\"a,b\",,,0,0,1,failed,\"he said \"\"no\"\"\r\n"
           "then left\",2026-11-26T07:01:02Z,2026-11-26T07:01:05Z,0.000,0,0,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,"
-          "-,,-,1677721,\r\n");
+          "-,,-,1677721,,single_stream,\r\n");
 }
 
 static void test_text_keeps_one_line_per_entry_and_counts_utf8_width(void **state)
@@ -624,7 +672,7 @@ static void test_every_format_renders_zero_runs(void **state)
           "  \"runs\": []\n"
           "}\n");
     char *csv = render(eb_render_csv, NULL, NULL, 0);
-    assert_non_null(strstr(csv, "model_bytes,backend_options\r\n"));
+    assert_non_null(strstr(csv, "model_bytes,backend_options,load_pattern,load_params\r\n"));
     assert_null(strchr(strchr(csv, '\n') + 1, '\n')); /* the header only */
     free(csv);
 }
@@ -692,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_text_lists_failures_and_unstable_runs_below_the_table),
         cmocka_unit_test(test_md_lists_failures_and_unstable_runs_below_the_table),
         cmocka_unit_test(test_text_and_md_list_throttled_apart_from_competing_load),
+        cmocka_unit_test(test_text_and_md_show_a_table_per_load_pattern),
         cmocka_unit_test(test_csv_carries_status_message_and_verdict_per_row),
         cmocka_unit_test(test_text_switches_to_ms_when_every_p50_is_at_least_10ms),
         cmocka_unit_test(test_md_escapes_pipes_and_markup_from_records),

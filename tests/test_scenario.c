@@ -895,6 +895,52 @@ static void test_edit_distance_counts_typos(void **state)
     assert_null(eb_key_suggest("seed", keys, 3));
 }
 
+/* run.load: single_stream by default, a bare kind is the kind with its
+ * defaults, each pattern's keys only under its kind, and a search needs a
+ * bound and time for its trials. */
+static void test_run_load_patterns_and_their_checks(void **state)
+{
+    (void)state;
+    eb_scenario *s = load_ok(HEAD "backends: [ref]\n");
+    assert_int_equal(s->run.load.pattern, EB_PATTERN_SINGLE_STREAM);
+    eb_scenario_destroy(s);
+    s = load_ok(HEAD "backends: [ref]\nrun: {load: offline}\n");
+    assert_int_equal(s->run.load.pattern, EB_PATTERN_OFFLINE);
+    assert_int_equal(s->run.load.batch, 1);
+    eb_scenario_destroy(s);
+    s = load_ok(HEAD "backends: [ref]\nrun: {load: {kind: multi_stream, interval_ms: 2.5}}\n");
+    assert_int_equal(s->run.load.pattern, EB_PATTERN_MULTI_STREAM);
+    assert_int_equal(s->run.load.samples_per_query, 8);
+    assert_true(s->run.load.interval_ms == 2.5);
+    eb_scenario_destroy(s);
+    s = load_ok(HEAD "backends: [ref]\nrun:\n  load: {kind: server, target_qps: 250, duration_s: 2,"
+                     " latency_bound_ms: 15, search: true, max_trials: 5}\n");
+    const eb_run_load *l = &s->run.load;
+    assert_int_equal(l->pattern, EB_PATTERN_SERVER);
+    assert_true(l->target_qps == 250 && l->duration_s == 2 && l->latency_bound_ms == 15);
+    assert_int_equal(l->search, 1);
+    assert_int_equal(l->max_trials, 5);
+    eb_scenario_destroy(s);
+    /* inputs.batch: the symbolic dimensions' value, for either kind of inputs */
+    s = load_ok(HEAD "backends: [ref]\n");
+    assert_int_equal(s->inputs.batch, 1);
+    eb_scenario_destroy(s);
+    s = load_ok(HEAD "inputs: {batch: 8}\nbackends: [ref]\nrun: {load: offline}\n");
+    assert_int_equal(s->inputs.batch, 8);
+    eb_scenario_destroy(s);
+    s = load_ok(HEAD "inputs: {kind: dataset, path: ../fashion/t100.h5, batch: 4}\n"
+                     "backends: [ref]\n");
+    assert_int_equal(s->inputs.batch, 4);
+    eb_scenario_destroy(s);
+    expect_error(HEAD "backends: [ref]\nrun: {load: {kind: offline, target_qps: 3}}\n",
+                 "@:5:29: unknown key 'target_qps' in run.load (valid keys: kind, batch)");
+    expect_error(HEAD "backends: [ref]\nrun: {load: {kind: server, search: true}}\n",
+                 "@:5:36: run.load.search: a search needs run.load.latency_bound_ms > 0");
+    expect_error(HEAD "backends: [ref]\nrun: {timeout_s: 30, load: {kind: server, duration_s: 20}}\n",
+                 "@:5:55: run.load.duration_s: 20 s x 1 trial(s), each with its drain (twice the "
+                 "window), may take 40 s: more than run.timeout_s (30 s)");
+}
+
 static int doc_has(const char *doc, const char *path)
 {
     char needle[300];
@@ -955,6 +1001,7 @@ int main(void)
         cmocka_unit_test(test_load_from_a_file_formats_errors_into_msg),
         cmocka_unit_test(test_edit_distance_counts_typos),
         cmocka_unit_test(test_every_key_is_documented),
+        cmocka_unit_test(test_run_load_patterns_and_their_checks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

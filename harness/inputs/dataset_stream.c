@@ -13,22 +13,25 @@ struct eb_dataset_stream {
     uint64_t *order;
     int sc, sh, sw;       /* sample as an image: channels, height, width */
     int mc, mh, mw;       /* model input */
+    uint64_t nb;          /* samples per call: the model input's first dimension */
     eb_layout layout;
     eb_dtype dtype;
     float *img, *scratch; /* sc*sh*sw */
 };
 
 
-/* Model input geometry from its shape: [1, C, H, W], [1, H, W, C] or [1, N]. */
+/* Model input geometry from its shape: [B, C, H, W], [B, H, W, C] or [B, N];
+ * B samples per call (inputs.batch for a dynamic batch). */
 static eb_status model_geometry(eb_dataset_stream *s, const eb_tensor *t, char *msg,
                                 size_t msg_len)
 {
-    if (t->rank < 2 || t->dims[0] != 1) {
+    if (t->rank < 2 || t->dims[0] < 1) {
         snprintf(msg, msg_len, "model input '%s' has shape of rank %d with batch %lld: dataset "
-                 "inputs feed a batch of 1 ([1, C, H, W], [1, H, W, C] or [1, N])",
+                 "inputs feed [B, C, H, W], [B, H, W, C] or [B, N]",
                  t->name, t->rank, t->rank ? (long long)t->dims[0] : 0LL);
         return EB_ERR_INVALID_ARG;
     }
+    s->nb = (uint64_t)t->dims[0];
     eb_layout l = s->in.layout;
     if (t->rank == 2) {
         s->mc = 1, s->mh = 1, s->mw = (int)t->dims[1];
@@ -199,7 +202,10 @@ static float sample_at(const eb_dataset_stream *s, int c, int y, int x)
                    wy * ((1 - wx) * p[(size_t)y1 * s->sw + x0] + wx * p[(size_t)y1 * s->sw + x1]));
 }
 
-void eb_dataset_stream_fill(eb_dataset_stream *s, uint64_t m, int transformed, eb_value *v)
+uint64_t eb_dataset_stream_batch(const eb_dataset_stream *s) { return s->nb; }
+
+/* Sample m into row `row` of v. */
+static void fill_one(eb_dataset_stream *s, uint64_t m, int transformed, eb_value *v, uint64_t row)
 {
     const eb_dataset *d = s->ds;
     const float *src = d->data + s->order[m % d->n] * d->sample_elems;
@@ -217,15 +223,16 @@ void eb_dataset_stream_fill(eb_dataset_stream *s, uint64_t m, int transformed, e
         eb_transform_apply(s->tf, &im, m, s->scratch);
     }
     size_t mplane = (size_t)s->mh * s->mw;
+    size_t base = (size_t)row * s->mc * mplane;
     for (int c = 0; c < s->mc; c++) {
         double mean = s->in.n_mean > 1 ? s->in.mean[c] : s->in.n_mean ? s->in.mean[0] : 0;
         double sd = s->in.n_std > 1 ? s->in.std[c] : s->in.n_std ? s->in.std[0] : 1;
         for (int y = 0; y < s->mh; y++)
             for (int x = 0; x < s->mw; x++) {
                 double val = ((double)sample_at(s, c, y, x) - mean) / sd;
-                size_t at = s->layout == EB_LAYOUT_NHWC
-                                ? ((size_t)y * s->mw + x) * s->mc + c
-                                : (size_t)c * mplane + (size_t)y * s->mw + x;
+                size_t at = base + (s->layout == EB_LAYOUT_NHWC
+                                       ? ((size_t)y * s->mw + x) * s->mc + c
+                                       : (size_t)c * mplane + (size_t)y * s->mw + x);
                 if (s->dtype == EB_DT_F32) {
                     ((float *)v->data)[at] = (float)val;
                 } else {
@@ -239,6 +246,13 @@ void eb_dataset_stream_fill(eb_dataset_stream *s, uint64_t m, int transformed, e
                 }
             }
     }
+}
+
+void eb_dataset_stream_fill(eb_dataset_stream *s, uint64_t m, int transformed, eb_value *v)
+{
+    /* call m holds samples m*B .. m*B + B-1, each transformed as itself */
+    for (uint64_t b = 0; b < s->nb; b++)
+        fill_one(s, m * s->nb + b, transformed, v, b);
 }
 
 uint64_t eb_dataset_stream_index(const eb_dataset_stream *s, uint64_t m)

@@ -56,14 +56,19 @@ eb_status eb_dataset_stream_open(const eb_dataset_input *in, const eb_graph *g,
 void eb_dataset_stream_close(eb_dataset_stream *s); /* NULL-safe */
 
 /* Fill v (the model's first input, allocated by the caller with the input's
- * size) with sample m; when transformed is 0 the condition is skipped
- * (warm-up inputs). */
+ * size) for call m: its B rows (B = eb_dataset_stream_batch, the input's
+ * first dimension) get samples m*B .. m*B + B-1, each transformed as that
+ * sample; with B = 1 call m is sample m. When transformed is 0 the
+ * condition is skipped (warm-up inputs). */
 void eb_dataset_stream_fill(eb_dataset_stream *s, uint64_t m, int transformed, eb_value *v);
 
-/* Label of sample m; -1 when the dataset has no labels. */
+/* Samples per call: the model input's first dimension (1 unless batched). */
+uint64_t eb_dataset_stream_batch(const eb_dataset_stream *s);
+
+/* Label of sample m (not call m); -1 when the dataset has no labels. */
 int64_t eb_dataset_stream_label(const eb_dataset_stream *s, uint64_t m);
 uint64_t eb_dataset_stream_size(const eb_dataset_stream *s); /* samples before cycling */
-/* The dataset's index of sample m (inputs.order applied, cycling). */
+/* The dataset's index of sample m (not call m; inputs.order applied, cycling). */
 uint64_t eb_dataset_stream_index(const eb_dataset_stream *s, uint64_t m);
 
 #endif

@@ -16,6 +16,7 @@
 #include "harness/inputs/random_inputs.h"
 #include "harness/run/cell_hw.h"
 #include "harness/run/cell_outputs_job.h"
+#include "harness/run/load_pattern.h"
 #include "harness/run/timing_loop.h"
 #include "results/run_record.h"
 
@@ -32,6 +33,7 @@ typedef struct eb_cell_job {
     int64_t batch;            /* value for symbolic input dims; 1 by default */
     eb_random_spec inputs;
     eb_loop_settings loop;
+    eb_load_spec load;           /* run.load ("load.<key>" lines); single_stream: the loop */
     /* dataset inputs, the condition, accuracy (cell_job_inputs.c carries them) */
     int use_dataset;             /* 1: inputs come from `dataset`, not `inputs` */
     eb_dataset_input dataset;

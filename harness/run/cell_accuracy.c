@@ -40,7 +40,9 @@ eb_status eb_cell_acc_open(eb_cell_acc *a, const eb_cell_job *job, const eb_grap
     if (job->compare_reference && job->reference_model[0]) {
         /* random inputs repeat one tensor: one sample says everything */
         uint64_t cap = (uint64_t)(job->max_compare > 0 ? job->max_compare : 0);
-        a->n_keep = a->stream ? cap : (cap ? 1 : 0);
+        /* kept per call: a batched call holds several samples */
+        uint64_t nb = a->stream ? eb_dataset_stream_batch(a->stream) : 1;
+        a->n_keep = a->stream ? (cap + nb - 1) / nb : (cap ? 1 : 0);
     }
     a->scored = labelled || a->n_keep;
     if (!a->scored)
@@ -71,9 +73,14 @@ void eb_cell_acc_after(eb_cell_acc *a, const eb_value *out0)
         return;
     size_t n = eb_value_to_float(out0, a->tmp, a->out_elems);
     if (a->stream) {
-        int64_t label = eb_dataset_stream_label(a->stream, m);
-        if (label >= 0)
-            eb_label_acc_add(&a->labels, a->tmp, n, label);
+        /* a batched call: output 0's rows are its samples, scored each */
+        uint64_t nb = eb_dataset_stream_batch(a->stream);
+        size_t row = n / nb;
+        for (uint64_t b = 0; b < nb && row; b++) {
+            int64_t label = eb_dataset_stream_label(a->stream, m * nb + b);
+            if (label >= 0)
+                eb_label_acc_add(&a->labels, a->tmp + b * row, row, label);
+        }
     }
     if (a->n_kept < a->n_keep) {
         if (!a->kept) {
@@ -152,9 +159,13 @@ static eb_status compare_reference(eb_cell_acc *a, const eb_registry *reg,
         }
         size_t n = eb_value_to_float(&out[0], ref, a->out_elems);
         eb_output_diff_add(&diff, a->kept + k * a->out_elems, ref, n);
-        int64_t label = a->stream ? eb_dataset_stream_label(a->stream, k) : -1;
-        if (label >= 0)
-            eb_label_acc_add(&ref_labels, ref, n, label);
+        uint64_t nb = a->stream ? eb_dataset_stream_batch(a->stream) : 1;
+        size_t row = n / nb;
+        for (uint64_t b = 0; a->stream && b < nb && row; b++) {
+            int64_t label = eb_dataset_stream_label(a->stream, k * nb + b);
+            if (label >= 0)
+                eb_label_acc_add(&ref_labels, ref + b * row, row, label);
+        }
     }
     eb_diff_metrics dm;
     eb_output_diff_metrics(&diff, &dm);
@@ -220,14 +231,16 @@ eb_status eb_cell_acc_finish(eb_cell_acc *a, const eb_registry *reg, const eb_in
                           a->labels.correct);
     }
     if (a->has_tf && a->tf.drift != EB_DRIFT_NONE && a->m) {
-        /* the drifting parameter per measured sample, to plot accuracy against */
-        double *v = malloc(a->m * sizeof *v);
+        /* the drifting parameter per measured sample, to plot accuracy
+         * against (a batched call's rows are samples) */
+        uint64_t ns = a->m * (a->stream ? eb_dataset_stream_batch(a->stream) : 1);
+        double *v = malloc(ns * sizeof *v);
         if (v) {
-            for (uint64_t k = 0; k < a->m; k++)
+            for (uint64_t k = 0; k < ns; k++)
                 v[k] = eb_transform_param(&a->tf, a->tf.drift_param, k);
             char name[64];
             snprintf(name, sizeof name, "accuracy/drift_%s", a->tf.names[a->tf.drift_param]);
-            eb_cell_array(sink, name, EB_ARRAY_F64, a->m, 0, v);
+            eb_cell_array(sink, name, EB_ARRAY_F64, ns, 0, v);
             free(v);
         }
     }

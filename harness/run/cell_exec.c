@@ -10,6 +10,7 @@
 #include "harness/model/model_load.h"
 #include "harness/run/cell.h"
 #include "harness/run/cell_accuracy.h"
+#include "harness/run/cell_load.h"
 #include "harness/run/cell_outputs.h"
 #include "harness/run/cell_profile.h"
 
@@ -146,6 +147,12 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
         goto out;
     load_ns += eb_now_ns() - t_prep;
     eb_cell_metric(sink, "load_ms", (double)load_ns / 1e6);
+    /* samples per call: the first input's leading dimension (inputs.batch
+     * for a dynamic batch, else the model's own) */
+    const eb_tensor *in0 = g->n_inputs ? &g->tensors[g->inputs[0]] : NULL;
+    uint64_t per_call = in0 && in0->rank >= 2 && in0->dims[0] > 1 ? (uint64_t)in0->dims[0] : 1;
+    if (per_call > 1)
+        eb_cell_metric(sink, "batch", (double)per_call);
     if ((st = eb_random_inputs(g, &job->inputs, &in, msg, msg_len)) != EB_OK ||
         (st = eb_session_alloc_outputs(&ses, &out, msg, msg_len)) != EB_OK)
         goto out;
@@ -176,12 +183,22 @@ eb_status eb_cell_execute(const eb_registry *reg, const eb_cell_job *job,
     hooks.phase_arg = hw;
     eb_loop_result lr;
     char bmsg[1024] = "";
-    if ((st = eb_timing_loop(&job->loop, &hooks, &lr, bmsg, sizeof bmsg)) != EB_OK) {
+    /* single_stream is the timing loop; the other patterns schedule
+     * queries (docs/load-patterns.md) */
+    st = job->load.kind == EB_LOAD_SINGLE_STREAM
+             ? eb_timing_loop(&job->loop, &hooks, &lr, bmsg, sizeof bmsg)
+             : eb_cell_load_run(job, per_call, &hooks, sink, &lr, bmsg, sizeof bmsg);
+    if (st != EB_OK) {
         snprintf(msg, msg_len, "backend '%s': run failed: %s", be->name,
                  bmsg[0] ? bmsg : eb_status_str(st));
         goto out;
     }
     eb_cell_hw_end(hw, &lr, job->threads, sink);
+    /* a batched model's throughput in samples per second (the load
+     * patterns send their own, load.inferences_per_s) */
+    if (per_call > 1 && job->load.kind == EB_LOAD_SINGLE_STREAM && lr.measured_ns)
+        eb_cell_metric(sink, "inferences_per_s",
+                       (double)(lr.n * per_call) / ((double)lr.measured_ns / 1e9));
     if (!ic.cpu_failed && ic.n_cpu > 0)
         eb_cell_array(sink, "cpu_ns", EB_ARRAY_I64, ic.n_cpu, 0, ic.cpu_ns);
     /* accuracy after the loop: done goes last, so the record is complete

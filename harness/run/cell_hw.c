@@ -406,8 +406,8 @@ static void send_counters(eb_cell_hw *hw, const eb_loop_result *lr, const eb_cel
 /* The evidence for the verdicts (thermal.h, eb_hw_verdicts): cpu_share of
  * the measured phase, the calibration before and after (wall clock and per
  * CPU second), temperature and frequency against their limits. */
-static void send_verdicts(eb_cell_hw *hw, double speed_after, double cpu_after, int threads,
-                          const eb_cell_sink *sink)
+static void send_verdicts(eb_cell_hw *hw, const eb_loop_result *lr, double speed_after,
+                          double cpu_after, int threads, const eb_cell_sink *sink)
 {
     const eb_cell_hw_job *j = &hw->job;
     const char *method = eb_condition_str(&hw->cond, "method");
@@ -419,8 +419,10 @@ static void send_verdicts(eb_cell_hw *hw, double speed_after, double cpu_after, 
                         .period_ms = eb_condition_num(&hw->cond, "period_ms"),
                         .method = method};
     if (hw->t0 && hw->t1 > hw->t0 && hw->cpu1 > hw->cpu0) {
-        e.cpu_share =
-            (hw->cpu1 - hw->cpu0) / ((double)(hw->t1 - hw->t0) * (threads > 0 ? threads : 1));
+        /* a server or multi_stream cell waits for arrivals by design: its
+         * share is of the time it was serving, not of the idle gaps */
+        uint64_t span = lr && lr->busy_ns ? lr->busy_ns : hw->t1 - hw->t0;
+        e.cpu_share = (hw->cpu1 - hw->cpu0) / ((double)span * (threads > 0 ? threads : 1));
         eb_cell_metric(sink, "cpu_share", e.cpu_share);
     }
     if (hw->speed_before > 0 && speed_after > 0) {
@@ -469,7 +471,7 @@ void eb_cell_hw_end(eb_cell_hw *hw, const eb_loop_result *lr, int threads,
     hw->load_pid = 0;
     send_sensors(hw, lr, sink);
     send_counters(hw, lr, sink);
-    send_verdicts(hw, speed_after, cpu_after, threads, sink);
+    send_verdicts(hw, lr, speed_after, cpu_after, threads, sink);
 }
 
 void eb_cell_hw_destroy(eb_cell_hw *hw)

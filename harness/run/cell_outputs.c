@@ -186,7 +186,9 @@ eb_status eb_cell_outputs_run(const eb_cell_outputs_job *o, const eb_outputs_ses
         per_sample += k[i].bytes;
     }
     /* how many samples: the cap on samples, then the cap on bytes */
-    uint64_t available = s->stream ? eb_dataset_stream_size(s->stream) : 1;
+    /* in calls: a batched model's call holds eb_dataset_stream_batch samples */
+    uint64_t nb = s->stream ? eb_dataset_stream_batch(s->stream) : 1;
+    uint64_t available = s->stream ? (eb_dataset_stream_size(s->stream) + nb - 1) / nb : 1;
     uint64_t want = available < (uint64_t)o->max_samples ? available : (uint64_t)o->max_samples;
     const char *cut = want < available ? "max_samples" : "";
     if (per_sample && want > (uint64_t)o->max_bytes / per_sample) {
@@ -239,7 +241,7 @@ eb_status eb_cell_outputs_run(const eb_cell_outputs_job *o, const eb_outputs_ses
             goto out;
         }
         for (uint64_t m = 0; m < want; m++)
-            index[m] = s->stream ? (int64_t)eb_dataset_stream_index(s->stream, m) : 0;
+            index[m] = s->stream ? (int64_t)eb_dataset_stream_index(s->stream, m * nb) : 0;
         eb_cell_array(sink, "outputs_index", EB_ARRAY_I64, want, 0, index);
         free(index);
         for (int i = 0; i < n_out; i++) {

@@ -87,6 +87,7 @@ int eb_cell_job_write(int fd, const eb_cell_job *j)
     eb_cell_hw_job_write(f, &j->hw);
     eb_cell_outputs_job_write(f, &j->outputs);
     fprintf(f, "op_profile=%d\n", j->op_profile_iterations);
+    eb_load_spec_write(f, &j->load);
     fprintf(f,
             "warmup_iterations=%" PRIu64 "\nwarmup_min_ns=%" PRIu64 "\niterations=%" PRIu64
             "\nmin_ns=%" PRIu64 "\nmax_ns=%" PRIu64 "\nend\n",
@@ -155,6 +156,8 @@ eb_status eb_cell_job_read(int fd, eb_cell_job *j, char *msg, size_t msg_len)
             j->loop.min_ns = strtoull(v, NULL, 10);
         else if (strncmp(k, "hw.", 3) == 0)
             eb_cell_hw_job_parse(&j->hw, k + 3, v);
+        else if (strncmp(k, "load.", 5) == 0)
+            eb_load_spec_parse(&j->load, k + 5, v);
         else if (strncmp(k, "out.", 4) == 0)
             eb_cell_outputs_job_parse(&j->outputs, k + 4, v);
         else if ((in = eb_cell_job_read_inputs(k, v, j, msg, msg_len)) > 0)

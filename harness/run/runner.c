@@ -50,7 +50,7 @@ static void job_from_cell(const eb_scenario *s, const eb_matrix_cell *c, eb_cell
         snprintf(j->values[i], sizeof j->values[i], "%s", c->option_values[i]);
     }
     snprintf(j->model_path, sizeof j->model_path, "%s", c->model_path);
-    j->batch = 1;
+    j->batch = s->inputs.batch > 0 ? s->inputs.batch : 1;
     const eb_scenario_random *r = &s->inputs.random;
     j->inputs.seed = r->seed;
     if (r->distribution == EB_INPUT_NORMAL) {
@@ -68,6 +68,20 @@ static void job_from_cell(const eb_scenario *s, const eb_matrix_cell *c, eb_cell
     j->loop.iterations = (uint64_t)rs->measure_iterations;
     j->loop.min_ns = (uint64_t)rs->measure_min_time_ms * 1000000ull;
     j->loop.max_ns = (uint64_t)rs->measure_max_time_ms * 1000000ull;
+    /* the pattern (the scenario's enum and the job's list the same kinds
+     * in the same order); the server's arrivals are seeded by run.seed, so
+     * every cell of a scenario sees the same schedule */
+    const eb_run_load *l = &rs->load;
+    j->load = (eb_load_spec){.kind = (eb_load_kind)l->pattern,
+                             .samples_per_query = (uint64_t)l->samples_per_query,
+                             .interval_ns = (uint64_t)(l->interval_ms * 1e6),
+                             .target_qps = l->target_qps,
+                             .duration_ns = (uint64_t)(l->duration_s * 1e9),
+                             .latency_bound_ns = (uint64_t)(l->latency_bound_ms * 1e6),
+                             .search = l->search,
+                             .max_trials = l->max_trials,
+                             .batch = (uint64_t)l->batch,
+                             .seed = rs->seed};
 }
 
 static void record_from_cell(const eb_scenario *s, const eb_matrix_cell *c, const char *device,

@@ -52,6 +52,10 @@ typedef struct eb_loop_result {
     uint64_t warmup_ns;   /* wall time of the warm-up */
     uint64_t measured_ns; /* wall time of the measured phase */
     int capped;           /* stopped by max time before the iteration count */
+    /* time the stream was serving inferences in the measured phase; 0: all
+     * of it (the loop). A load pattern that waits for arrivals
+     * (docs/load-patterns.md) sets it, so cpu_share is of the busy time. */
+    uint64_t busy_ns;
 } eb_loop_result;
 
 /* Run the loops. Fails (with the hook's message) when a hook fails. */

@@ -88,6 +88,7 @@ typedef struct eb_scenario_dataset {
 /* `inputs:`. One member per kind; `kind` says which one is filled. */
 typedef struct eb_scenario_inputs {
     eb_input_kind kind;
+    int64_t batch;               /* symbolic input dimensions' value; default 1 */
     eb_scenario_random random;   /* kind random */
     eb_scenario_dataset dataset; /* kind dataset */
 } eb_scenario_inputs;
@@ -141,6 +142,26 @@ typedef struct eb_scenario_backend {
     eb_sweep_axis *axes;
 } eb_scenario_backend;
 
+/* `run.load:` how queries reach the model (docs/load-patterns.md). */
+typedef enum eb_load_pattern {
+    EB_PATTERN_SINGLE_STREAM = 0, /* the default: one inference after another */
+    EB_PATTERN_MULTI_STREAM = 1,
+    EB_PATTERN_SERVER = 2,
+    EB_PATTERN_OFFLINE = 3
+} eb_load_pattern;
+
+typedef struct eb_run_load {
+    eb_load_pattern pattern;
+    int64_t samples_per_query; /* multi_stream; default 8 */
+    double interval_ms;        /* multi_stream; default 50 */
+    double target_qps;         /* server; default 10 */
+    double duration_s;         /* server; default 10 */
+    double latency_bound_ms;   /* server; 0: none (search needs one) */
+    int search;                /* server; default 0 */
+    int max_trials;            /* server search; default 8 */
+    int64_t batch;             /* offline; default 1 */
+} eb_run_load;
+
 /* `run:` settings. Times in milliseconds, except timeout_s. */
 typedef struct eb_run_settings {
     int64_t warmup_iterations;   /* default 10 */
@@ -153,6 +174,7 @@ typedef struct eb_run_settings {
     uint64_t seed;               /* for shuffling; default 0 */
     eb_isolation isolation;      /* default process */
     double timeout_s;            /* per cell, > 0; default 300 */
+    eb_run_load load;            /* default single_stream */
 } eb_run_settings;
 
 /* One entry of `conditions:`. params are the kind's parameters with

@@ -436,6 +436,7 @@ static void build_inputs(builder *b, const eb_ynode *root)
 {
     eb_scenario_inputs *in = &b->s->inputs;
     const eb_ynode *n = eb_ynode_get(root, "inputs");
+    in->batch = int_of(at(n, "batch"), schema_at("inputs.batch")->def);
     if (strcmp(str_of(at(n, "kind"), "random"), "dataset") == 0) {
         in->kind = EB_INPUT_DATASET;
         build_dataset(b, n);
@@ -547,6 +548,47 @@ static void build_backends(builder *b, const eb_ynode *root)
     }
 }
 
+/* run.load: the pattern and its parameters (defaults from the schema);
+ * a server search needs a bound, and its trials must fit the timeout. */
+static void build_load(builder *b, const eb_ynode *run)
+{
+    eb_run_settings *r = &b->s->run;
+    eb_run_load *l = &r->load;
+    const eb_ynode *n = at(run, "load");
+    static const char *const names[] = {"single_stream", "multi_stream", "server", "offline"};
+    const char *kind = str_of(at(n, "kind"), "single_stream");
+    l->pattern = EB_PATTERN_SINGLE_STREAM;
+    for (int i = 0; i < 4; i++)
+        if (strcmp(kind, names[i]) == 0)
+            l->pattern = (eb_load_pattern)i;
+    l->samples_per_query = int_of(at(n, "samples_per_query"),
+                                  schema_at("run.load.samples_per_query")->def);
+    l->interval_ms = num_of(at(n, "interval_ms"), schema_at("run.load.interval_ms")->def);
+    l->target_qps = num_of(at(n, "target_qps"), schema_at("run.load.target_qps")->def);
+    l->duration_s = num_of(at(n, "duration_s"), schema_at("run.load.duration_s")->def);
+    l->latency_bound_ms =
+        num_of(at(n, "latency_bound_ms"), schema_at("run.load.latency_bound_ms")->def);
+    l->search = strcmp(str_of(at(n, "search"), "false"), "true") == 0;
+    l->max_trials = (int)int_of(at(n, "max_trials"), schema_at("run.load.max_trials")->def);
+    l->batch = int_of(at(n, "batch"), schema_at("run.load.batch")->def);
+    if (l->pattern != EB_PATTERN_SERVER)
+        return;
+    if (l->search && !(l->latency_bound_ms > 0)) {
+        const eb_ynode *where = at(n, "search");
+        eb_sdiag_node(b->d, where ? where : n,
+                      "run.load.search: a search needs run.load.latency_bound_ms > 0");
+    }
+    /* each trial may serve its queue for twice its window */
+    double worst = 2 * l->duration_s * (l->search ? l->max_trials : 1);
+    if (r->timeout_s > 0 && worst >= r->timeout_s) {
+        const eb_ynode *where = at(n, "duration_s");
+        eb_sdiag_node(b->d, where ? where : n,
+                      "run.load.duration_s: %g s x %d trial(s), each with its drain (twice the "
+                      "window), may take %g s: more than run.timeout_s (%g s)",
+                      l->duration_s, l->search ? l->max_trials : 1, worst, r->timeout_s);
+    }
+}
+
 static void build_run(builder *b, const eb_ynode *root)
 {
     eb_scenario *s = b->s;
@@ -565,6 +607,7 @@ static void build_run(builder *b, const eb_ynode *root)
     r->seed = (uint64_t)int_of(at(run, "seed"), schema_at("run.seed")->def);
     r->isolation = (eb_isolation)enum_of(at(run, "isolation"), schema_at("run.isolation"));
     r->timeout_s = num_of(at(run, "timeout_s"), schema_at("run.timeout_s")->def);
+    build_load(b, run);
 
     /* Every sweep value of one key meets every value of the other. */
     const eb_ynode *minn = at(run, "measure.min_time_ms"), *maxn = at(run, "measure.max_time_ms");

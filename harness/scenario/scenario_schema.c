@@ -83,7 +83,12 @@ static const eb_key dataset_fields[] = {
 
 static const eb_kind input_kinds[] = {{"random", random_fields}, {"dataset", dataset_fields}, {0}};
 
-static const eb_key inputs_fields[] = {{.name = "kind", .type = EB_K_KIND, .def = "random"}, {0}};
+/* batch: the value of the model's symbolic input dimensions (its dynamic
+ * batch); a model with a fixed batch keeps its own */
+static const eb_key inputs_fields[] = {
+    {.name = "kind", .type = EB_K_KIND, .def = "random"},
+    {.name = "batch", .type = EB_K_INT, .imin = 1, .imax = 65536, .def = "1"},
+    {0}};
 
 /* ---- backends ------------------------------------------------------------- */
 
@@ -122,6 +127,35 @@ static const eb_key measure_fields[] = {
      .def = "10000"},
     {0}};
 
+/* Load patterns (docs/load-patterns.md): a map chosen by its kind, a bare
+ * kind name standing for the map with defaults. */
+static const char *const false_true[] = {"false", "true", NULL};
+static const eb_key single_stream_fields[] = {{0}};
+static const eb_key multi_stream_fields[] = {
+    {.name = "samples_per_query", .type = EB_K_INT, .imin = 1, .imax = 1000000, .def = "8"},
+    {.name = "interval_ms", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0,
+     .fmax = 3600000, .def = "50"},
+    {0}};
+static const eb_key server_fields[] = {
+    {.name = "target_qps", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 1e9,
+     .def = "10"},
+    {.name = "duration_s", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 86400,
+     .def = "10"},
+    {.name = "latency_bound_ms", .type = EB_K_NUM, .fmin = 0, .fmax = 3600000, .def = "0"},
+    {.name = "search", .type = EB_K_ENUM, .choices = false_true, .def = "false"},
+    {.name = "max_trials", .type = EB_K_INT, .imin = 1, .imax = 32, .def = "8"},
+    {0}};
+static const eb_key offline_fields[] = {
+    {.name = "batch", .type = EB_K_INT, .imin = 1, .imax = 1000000, .def = "1"},
+    {0}};
+static const eb_kind load_patterns[] = {{"single_stream", single_stream_fields},
+                                     {"multi_stream", multi_stream_fields},
+                                     {"server", server_fields},
+                                     {"offline", offline_fields},
+                                     {0}};
+static const eb_key load_fields[] = {
+    {.name = "kind", .type = EB_K_KIND, .def = "single_stream"}, {0}};
+
 static const eb_key run_fields[] = {
     {.name = "warmup", .type = EB_K_MAP, .fields = warmup_fields},
     {.name = "measure", .type = EB_K_MAP, .fields = measure_fields},
@@ -131,6 +165,8 @@ static const eb_key run_fields[] = {
     {.name = "isolation", .type = EB_K_ENUM, .choices = isolations, .def = "process"},
     {.name = "timeout_s", .type = EB_K_NUM, .flags = EB_KF_ABOVE_MIN, .fmin = 0, .fmax = 604800,
      .def = "300"},
+    {.name = "load", .type = EB_K_MAP, .fields = load_fields, .kinds = load_patterns,
+     .shorthand = "kind"},
     {0}};
 
 const eb_run_field eb_run_fields[] = {
