@@ -33,6 +33,7 @@ TEST_PKGS=(
   libcmocka-dev
   libonnx-testdata
   python3 python3-numpy python3-onnx python3-h5py
+  python3-flatbuffers                                 # .tflite fixtures and test nets (tools/tflite_writer.py)
   dataset-fashion-mnist                               # full test set: accuracy vs PyTorch
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user  # aarch64 cross builds, run under qemu
   openssh-server openssh-client                       # farm tests: a real sshd on loopback
