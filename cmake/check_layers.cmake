@@ -20,6 +20,7 @@ set(EB_LAYERS
   harness/scenario 2    harness/thermal 2      devices 2             backends/ref 2
   harness/inputs 3      results 3              backends/simd 3       backends/delegate 3
   harness/backend 4     backends/xnnpack 4     backends/onednn 4     backends/onnxruntime 4
+  backends/armnn 4
   harness/run 5         harness/conformance 5
   harness/farm 6        reports 6
   harness/cli 7

@@ -22,6 +22,7 @@ BUILD_PKGS=(
   libcpuid-dev                                        # x86 CPU identification
   libpapi-dev                                         # hardware/software counters
   libxnnpack-dev libpthreadpool-dev libdnnl-dev       # vendor delegates xnnpack, onednn (plugins)
+  libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22  # vendor delegate armnn (.tflite through Arm NN 20.08)
 )
 # The build fetches ONNX Runtime's library with npm (onnxruntime-node) for the
 # onnxruntime delegate; Debian's npm only where no npm is on PATH (a

@@ -2,15 +2,15 @@
 # TensorFlow Lite import (docs/tflite.md) as a user meets it: the Fashion CNN
 # written as .tflite (tools/make_tflite_fixtures.py) scores what its ONNX twin
 # scores through `edgebench run` on ref and simd (fp32 sample for sample, int8
-# within 0.3 pp); a net edgebench has never seen, built here from the schema
-# with seeded random weights (pad, conv + relu6, depthwise conv, average
-# pool, mean, fully connected, softmax), equals a NumPy evaluation written in
-# this test, and passes a golden check made from it; inspect and profile
+# within 0.3 pp); a net edgebench has never seen, built from the schema with
+# seeded random weights (pad, conv + relu6, depthwise conv, average pool,
+# mean, fully connected, softmax: tests/tools/tflite_hand_net.py), equals
+# that file's direct NumPy evaluation and passes a golden check made from it; inspect and profile
 # read .tflite; an unknown or custom operator is refused by name and a
 # truncated or inconsistent file is refused with exit 2 naming the file.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
-export PYTHONPATH="$EB_SOURCE_DIR/tools"
+export PYTHONPATH="$EB_SOURCE_DIR/tools:$EB_SOURCE_DIR/tests/tools"
 if ! "$PY" -c 'import flatbuffers, onnx, numpy, h5py' 2>/dev/null; then
     echo "skipped: /usr/bin/python3 lacks flatbuffers/onnx/numpy/h5py (tools/install-deps.sh)"
     exit 77
@@ -87,49 +87,7 @@ then
 fi
 
 # 3. a net edgebench has never seen, against NumPy
-"$PY" - "$WORK" <<'PYEOF' || fail "could not write the hand-built net"
-import sys
-import numpy as np
-import tflite_writer as tw
-w = sys.argv[1]
-rng = np.random.default_rng(2021)
-p = {"cw": rng.standard_normal((8, 3, 3, 1)).astype(np.float32) * 0.5,
-     "cb": rng.standard_normal(8).astype(np.float32) * 0.1,
-     "dw": rng.standard_normal((1, 3, 3, 16)).astype(np.float32) * 0.5,
-     "db": rng.standard_normal(16).astype(np.float32) * 0.1,
-     "fw": rng.standard_normal((10, 16)).astype(np.float32),
-     "fb": rng.standard_normal(10).astype(np.float32)}
-np.savez(f"{w}/hand.npz", **p)
-m = tw.Model()
-x = m.tensor("image", [1, 28, 28, 1])
-pads = m.tensor("pads", [4, 2], "int32", data=np.array([[0, 0], [1, 1], [1, 1], [0, 0]]))
-xp = m.tensor("padded", [1, 30, 30, 1])
-m.op(tw.PAD, [x, pads], [xp])
-cw = m.tensor("cw", [8, 3, 3, 1], data=p["cw"])
-cb = m.tensor("cb", [8], data=p["cb"])
-c = m.tensor("conv", [1, 14, 14, 8])
-m.op(tw.CONV_2D, [xp, cw, cb], [c], tw.CONV2D,
-     [(0, "u8", tw.VALID), (1, "i32", 2), (2, "i32", 2), (3, "u8", tw.ACT_RELU6)])
-dw = m.tensor("dw", [1, 3, 3, 16], data=p["dw"])
-db = m.tensor("db", [16], data=p["db"])
-d = m.tensor("dwconv", [1, 14, 14, 16])
-m.op(tw.DEPTHWISE_CONV_2D, [c, dw, db], [d], tw.DEPTHWISE_CONV2D,
-     [(0, "u8", tw.SAME), (1, "i32", 1), (2, "i32", 1), (3, "i32", 2), (4, "u8", tw.ACT_RELU)])
-ap = m.tensor("avgpool", [1, 5, 5, 16])
-m.op(tw.AVERAGE_POOL_2D, [d], [ap], tw.POOL2D,
-     [(0, "u8", tw.SAME), (1, "i32", 3), (2, "i32", 3), (3, "i32", 3), (4, "i32", 3)])
-axes = m.tensor("axes", [2], "int32", data=np.array([1, 2]))
-mean = m.tensor("mean", [1, 16])
-m.op(tw.MEAN, [ap, axes], [mean], tw.REDUCER_OPT, [(0, "bool", False)])
-fw = m.tensor("fw", [10, 16], data=p["fw"])
-fb = m.tensor("fb", [10], data=p["fb"])
-f = m.tensor("fc", [1, 10])
-m.op(tw.FULLY_CONNECTED, [mean, fw, fb], [f])
-s = m.tensor("prob", [1, 10])
-m.op(tw.SOFTMAX, [f], [s], tw.SOFTMAX_OPT, [(0, "f32", 0.5)])
-m.inputs, m.outputs = [x], [s]
-open(f"{w}/hand.tflite", "wb").write(m.build())
-PYEOF
+"$PY" -c 'import sys, tflite_hand_net as h; h.write(sys.argv[1])' "$WORK/hand.tflite" || fail "could not write the hand-built net"
 D="$EB_SOURCE_DIR/tests/data/fashion"
 hand_scenario() { # FILE OUTPUTS_YAML
     cat >"$1" <<YAML
@@ -154,49 +112,9 @@ if ! "$PY" - "$WORK" "$D/t100-images.npy" <<'PYEOF'
 import sys
 import h5py
 import numpy as np
+import tflite_hand_net
 w = sys.argv[1]
-p = np.load(f"{w}/hand.npz")
-imgs = np.load(sys.argv[2])[:12].astype(np.float64) / 255.0
-
-def conv_nhwc(x, wt, b, stride, pad, groups=1):
-    """x [H, W, C]; wt [O, KH, KW, I] (I = C / groups); explicit pads (t, l, b, r)."""
-    x = np.pad(x, ((pad[0], pad[2]), (pad[1], pad[3]), (0, 0)))
-    o, kh, kw, i = wt.shape
-    oh, ow = (x.shape[0] - kh) // stride + 1, (x.shape[1] - kw) // stride + 1
-    y = np.zeros((oh, ow, o))
-    per = o // groups
-    for oc in range(o):
-        g = oc // per
-        for r in range(oh):
-            for c in range(ow):
-                win = x[r * stride:r * stride + kh, c * stride:c * stride + kw, g * i:(g + 1) * i]
-                y[r, c, oc] = (win * wt[oc]).sum() + b[oc]
-    return y
-
-def avgpool_same(x, k, s):
-    h = -(-x.shape[0] // s)
-    tot = max((h - 1) * s + k - x.shape[0], 0)
-    t = tot // 2
-    y = np.zeros((h, h, x.shape[2]))
-    for r in range(h):
-        for c in range(h):
-            r0, c0 = r * s - t, c * s - t
-            win = x[max(r0, 0):min(r0 + k, x.shape[0]), max(c0, 0):min(c0 + k, x.shape[1])]
-            y[r, c] = win.mean(axis=(0, 1))  # TFLite: pixels inside the image only
-    return y
-
-want = []
-for im in imgs:
-    x = np.pad(im.reshape(28, 28, 1), ((1, 1), (1, 1), (0, 0)))          # PAD
-    x = np.clip(conv_nhwc(x, p["cw"], p["cb"], 2, (0, 0, 0, 0)), 0, 6)   # CONV_2D VALID s2, RELU6
-    dw = p["dw"].transpose(3, 1, 2, 0)                                    # 1HWO -> O,H,W,1
-    x = np.maximum(conv_nhwc(x, dw, p["db"], 1, (1, 1, 1, 1), groups=8), 0)  # SAME, x2, RELU
-    x = avgpool_same(x, 3, 3)                                             # 14 -> 5, SAME
-    x = x.mean(axis=(0, 1))                                               # MEAN over H, W
-    z = 0.5 * (p["fw"] @ x + p["fb"])                                     # FC, softmax beta 0.5
-    e = np.exp(z - z.max())
-    want.append((e / e.sum()).reshape(1, 10))
-want = np.array(want, dtype=np.float32)
+want = tflite_hand_net.evaluate(np.load(sys.argv[2])[:12])
 np.save(f"{w}/hand-golden.npy", want)
 f = h5py.File(f"{w}/hand.h5", "r")
 bad = 0
