@@ -113,6 +113,9 @@ static void test_unknown_and_custom_operators_are_refused_by_name(void **state)
     assert_int_equal(eb_graph_load(CORPUS "custom_op.tflite", NULL, &g, msg, sizeof msg),
                      EB_ERR_UNSUPPORTED);
     assert_non_null(strstr(msg, "custom operator 'MyFancyOp'"));
+    assert_int_equal(eb_graph_load(CORPUS "never_written.tflite", NULL, &g, msg, sizeof msg),
+                     EB_ERR_FORMAT);
+    assert_non_null(strstr(msg, "output 'y' is never written by an operator"));
 }
 
 static void test_content_decides_the_format_over_the_name(void **state)

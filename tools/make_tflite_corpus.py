@@ -5,8 +5,8 @@
 
 Small .tflite files that between them reach every operator mapper of the
 loader (float and int8, per-tensor and per-channel), plus a custom operator,
-an unknown builtin and a truncated file, so the fuzzer starts from inputs
-that get past the FlatBuffer checks. Seeded: re-running writes the same bytes.
+an unknown builtin, an output nothing writes and a truncated file, so the
+fuzzer starts from inputs that get past the FlatBuffer checks. Seeded: re-running writes the same bytes.
 """
 import os
 import sys
@@ -111,6 +111,14 @@ def unknown_net(_rng):
     return m.build()
 
 
+def never_written_net(_rng):
+    m = tw.Model()
+    x = m.tensor("x", [1, 4])
+    y = m.tensor("y", [1, 4])
+    m.inputs, m.outputs = [x], [y]
+    return m.build()
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "fuzz", "corpus",
                                                              "tflite")
@@ -118,7 +126,7 @@ def main():
     rng = np.random.default_rng(21)
     files = {"float_net.tflite": float_net(rng), "eltwise_net.tflite": eltwise_net(rng),
              "int8_net.tflite": int8_net(rng), "custom_op.tflite": custom_net(rng),
-             "unknown_op.tflite": unknown_net(rng)}
+             "unknown_op.tflite": unknown_net(rng), "never_written.tflite": never_written_net(rng)}
     files["truncated.tflite"] = files["float_net.tflite"][:300]
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:

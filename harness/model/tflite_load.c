@@ -338,6 +338,12 @@ static eb_status read_outputs(eb_tfl *b, const eb_fb_table *sg)
     b->op_name = "output";
     for (uint32_t k = 0; st == EB_OK && k < v.n; k++) {
         b->op_index = (int)k;
+        if (!b->t[idx[k]].available) {
+            snprintf(b->msg, b->msg_len, "%s: output '%s' is never written by an operator, nor "
+                     "a graph input or a constant", g->path, b->t[idx[k]].name);
+            st = EB_ERR_FORMAT;
+            break;
+        }
         int x = eb__tfl_raw(b, idx[k], EB_TFL_NHWC);
         if (x < 0) {
             st = b->st;
