@@ -3,7 +3,9 @@
 # import: the same .tflite files run on ref and on Arm NN's CpuRef, two
 # independent readers and kernel sets, give the same outputs (the Fashion
 # CNN fp32 twin on 100 images, the never-seen hand-built net against its
-# NumPy evaluation too); the run records Arm NN's version and backend;
+# NumPy evaluation too), and its int8 sibling's logits agree within one
+# quantisation step (TFLite's fixed-point rounding in Arm NN, the project's
+# requantisation rule in ref); the run records Arm NN's version and backend;
 # what Arm NN 20.08 cannot run is refused by name, not crashed on.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
@@ -43,8 +45,11 @@ YAML
 }
 scenario "$WORK/fashion.yaml" "$WORK/fp32.tflite" '{scale: 0.00392156862745098, mean: 0.2860, std: 0.3530}'
 scenario "$WORK/hand.yaml" "$WORK/hand.tflite" '{scale: 0.00392156862745098, mean: 0.0, std: 1.0}'
+"$PY" -c 'import sys, tflite_hand_net as h; h.write_int8(sys.argv[1])' "$WORK/hand8.tflite"
+scenario "$WORK/hand8.yaml" "$WORK/hand8.tflite" '{scale: 0.00392156862745098, mean: 0.0, std: 1.0}'
 run_eb 0 run "$WORK/fashion.yaml" -o "$WORK/fashion.h5" --quiet
 run_eb 0 run "$WORK/hand.yaml" -o "$WORK/hand.h5" --quiet
+run_eb 0 run "$WORK/hand8.yaml" -o "$WORK/hand8.h5" --quiet
 CHECKS=$((CHECKS + 1))
 if ! "$PY" - "$WORK" "$D/t100-images.npy" <<'PYEOF'
 import sys
@@ -69,6 +74,17 @@ for name, out, want in (("fashion", "logits", None),
         print("  library_version does not name Arm NN's version and backend"); bad += 1
     if want is not None and not np.allclose(arm, want, rtol=1e-4, atol=1e-6):
         print(f"  armnn differs from NumPy by {np.abs(arm - want).max():.3g}"); bad += 1
+# int8: each logit within one step (0.1) of Arm NN's, the softmax within a
+# few steps of 1/256 (a logit step moves it by several), top-1 on >= 95 of 100
+f = h5py.File(f"{w}/hand8.h5", "r")
+r = {g.attrs["backend"]: (g["outputs/logits_f"][:], g["outputs/prob"][:]) for g in f["runs"].values()}
+(lr, pr), (la, pa) = r["ref"], r["armnn"]
+steps = np.abs(lr - la).max() / 0.1
+agree = int((lr.argmax(-1) == la.argmax(-1)).sum())
+print(f"hand8: logits differ by at most {steps:.2f} steps ({int((np.abs(lr - la) > 1e-6).sum())} of {lr.size} differ), "
+      f"softmax by {256 * np.abs(pr - pa).max():.0f}/256, top-1 agrees on {agree}/100")
+if lr.shape[0] != 100 or steps > 1.0001 or np.abs(pr - pa).max() > 8 / 256 or agree < 95:
+    print("  MISMATCH"); bad += 1
 sys.exit(1 if bad else 0)
 PYEOF
 then

@@ -5,7 +5,8 @@
 # within 0.3 pp); a net edgebench has never seen, built from the schema with
 # seeded random weights (pad, conv + relu6, depthwise conv, average pool,
 # mean, fully connected, softmax: tests/tools/tflite_hand_net.py), equals
-# that file's direct NumPy evaluation and passes a golden check made from it; inspect and profile
+# that file's direct NumPy evaluation and passes a golden check made from it,
+# and its int8 sibling gives the same bytes on ref and simd; inspect and profile
 # read .tflite; an unknown or custom operator is refused by name and a
 # truncated or inconsistent file is refused with exit 2 naming the file.
 . "$(dirname "$0")/lib.sh"
@@ -136,6 +137,26 @@ run_eb 0 run "$WORK/hand-golden.yaml" -o "$WORK/hand-golden.h5" --quiet
 CHECKS=$((CHECKS + 1))
 "$PY" -c 'import h5py,sys; f=h5py.File(sys.argv[1]); r=[int(g["metrics"].attrs["golden_pass"]) for g in f["runs"].values()]; sys.exit(0 if r==[1,1] else 1)' "$WORK/hand-golden.h5" \
     || fail "the golden check of the hand-built .tflite did not pass on ref and simd"
+
+# its int8 sibling (converter-style quantisation: per-channel conv weights,
+# per-tensor fully connected, int8 add, average pool, softmax) runs on ref and
+# simd, which compute the same bytes by the project's requantisation rule
+"$PY" -c 'import sys, tflite_hand_net as h; h.write_int8(sys.argv[1])' "$WORK/hand8.tflite"
+sed "s|$WORK/hand.tflite|$WORK/hand8.tflite|" "$WORK/hand.yaml" >"$WORK/hand8.yaml"
+run_eb 0 run "$WORK/hand8.yaml" -o "$WORK/hand8.h5" --quiet
+CHECKS=$((CHECKS + 1))
+"$PY" - "$WORK/hand8.h5" <<'PYEOF' || fail "ref and simd differ on the int8 hand-built net"
+import sys
+import h5py
+import numpy as np
+f = h5py.File(sys.argv[1], "r")
+r = {g.attrs["backend"]: g for g in f["runs"].values()}
+for out in ("prob", "logits_f"):
+    a, b = r["ref"][f"outputs/{out}"][:], r["simd"][f"outputs/{out}"][:]
+    print(f"int8 {out}: {a.shape}, ref == simd: {np.array_equal(a, b)}")
+    assert a.shape[0] == 12 and np.array_equal(a, b)
+    assert np.all(np.isfinite(a)) and a.std() > 0
+PYEOF
 
 # 4. refused by operator name: inspect exits 2 (as for a bad ONNX file)
 run_eb 2 inspect "$C/unknown_op.tflite"

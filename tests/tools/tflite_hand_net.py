@@ -100,3 +100,72 @@ def evaluate(images):
         e = np.exp(z - z.max())
         want.append((e / e.sum()).reshape(1, 10))
     return np.array(want, dtype=np.float32)
+
+
+def write_int8(path):
+    """The int8 sibling, as TFLite's converter quantises (int8 activations,
+    per-channel conv and depthwise weights, per-tensor fully-connected
+    weights, int32 biases at input scale x weight scale): QUANTIZE -> CONV_2D
+    (SAME, RELU) -> DEPTHWISE_CONV_2D (SAME) -> ADD of the two -> AVERAGE_POOL_2D
+    (VALID 2x2) -> RESHAPE -> FULLY_CONNECTED -> SOFTMAX -> DEQUANTIZE ("prob"),
+    and the logits dequantised as a second output ("logits_f"). Parameters
+    are seeded, not calibrated: ranges merely plausible."""
+    rng = np.random.default_rng(2022)
+    m = tw.Model()
+
+    def act(name, shape, scale, zp):
+        return m.tensor(name, shape, "int8", scale=[scale], zero_point=[zp])
+
+    def qweights(name, w, per_channel_dim):
+        axes = tuple(i for i in range(w.ndim) if i != per_channel_dim)
+        s = (np.abs(w).max(axis=axes) / 127.0) if per_channel_dim is not None else \
+            np.array([np.abs(w).max() / 127.0])
+        shape = [1] * w.ndim
+        if per_channel_dim is not None:
+            shape[per_channel_dim] = -1
+        q = np.clip(np.round(w / s.reshape(shape)), -127, 127).astype(np.int8)
+        return m.tensor(name, list(w.shape), "int8", data=q, scale=list(map(float, s)),
+                        zero_point=[0] * len(s), qdim=per_channel_dim or 0), s
+
+    def qbias(name, b, s):
+        return m.tensor(name, [len(b)], "int32", data=np.round(b / s).astype(np.int32),
+                        scale=list(map(float, s)), zero_point=[0] * len(s))
+
+    x = m.tensor("image", [1, 28, 28, 1])
+    s_in = 1.0 / 255
+    xq = act("image_q", [1, 28, 28, 1], s_in, -128)
+    m.op(tw.QUANTIZE, [x], [xq])
+    cw, cws = qweights("cw", rng.standard_normal((8, 3, 3, 1)) * 0.5, 0)
+    cb = qbias("cb", rng.standard_normal(8) * 0.1, cws * s_in)
+    s_c = 0.02
+    c = act("conv", [1, 28, 28, 8], s_c, -128)
+    m.op(tw.CONV_2D, [xq, cw, cb], [c], tw.CONV2D,
+         [(0, "u8", tw.SAME), (1, "i32", 1), (2, "i32", 1), (3, "u8", tw.ACT_RELU)])
+    dw, dws = qweights("dw", rng.standard_normal((1, 3, 3, 8)) * 0.5, 3)
+    db = qbias("db", rng.standard_normal(8) * 0.1, dws * s_c)
+    s_d = 0.03
+    d = act("dwconv", [1, 28, 28, 8], s_d, 5)
+    m.op(tw.DEPTHWISE_CONV_2D, [c, dw, db], [d], tw.DEPTHWISE_CONV2D,
+         [(0, "u8", tw.SAME), (1, "i32", 1), (2, "i32", 1), (3, "i32", 1), (4, "u8", tw.ACT_NONE)])
+    s_a = 0.04
+    a = act("sum", [1, 28, 28, 8], s_a, -10)
+    m.op(tw.ADD, [c, d], [a], tw.ADD_OPT, [(0, "u8", tw.ACT_NONE)])
+    p = act("pool", [1, 14, 14, 8], s_a, -10)
+    m.op(tw.AVERAGE_POOL_2D, [a], [p], tw.POOL2D,
+         [(0, "u8", tw.VALID), (1, "i32", 2), (2, "i32", 2), (3, "i32", 2), (4, "i32", 2)])
+    shape = m.tensor("flat_shape", [2], "int32", data=np.array([1, 14 * 14 * 8]))
+    f = act("flat", [1, 14 * 14 * 8], s_a, -10)
+    m.op(tw.RESHAPE, [p, shape], [f], tw.RESHAPE_OPT, [(0, "vec_i32", [1, 14 * 14 * 8])])
+    fw, fws = qweights("fw", rng.standard_normal((10, 14 * 14 * 8)) * 0.05, None)
+    fb = qbias("fb", rng.standard_normal(10) * 0.1, fws * s_a)
+    z = act("logits", [1, 10], 0.1, 0)
+    m.op(tw.FULLY_CONNECTED, [f, fw, fb], [z], tw.FULLY_CONNECTED_OPT, [(0, "u8", tw.ACT_NONE)])
+    sm = act("prob_q", [1, 10], 1.0 / 256, -128)
+    m.op(tw.SOFTMAX, [z], [sm], tw.SOFTMAX_OPT, [(0, "f32", 1.0)])
+    y = m.tensor("prob", [1, 10])
+    m.op(tw.DEQUANTIZE, [sm], [y])
+    zf = m.tensor("logits_f", [1, 10])  # a second output: the logits before softmax
+    m.op(tw.DEQUANTIZE, [z], [zf])
+    m.inputs, m.outputs = [x], [y, zf]
+    with open(path, "wb") as out:
+        out.write(m.build())
