@@ -21,6 +21,7 @@ set(EB_LAYERS
   harness/scenario 3    harness/thermal 3      devices 3             backends/ref 3
   harness/inputs 4      results 4              backends/simd 4       backends/delegate 4
   harness/backend 5     backends/xnnpack 5     backends/onednn 5     backends/onnxruntime 5
+  backends/armnn 5
   harness/run 6         harness/conformance 6
   harness/farm 7        reports 7
   harness/cli 8

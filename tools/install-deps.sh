@@ -22,6 +22,7 @@ BUILD_PKGS=(
   libcpuid-dev                                        # x86 CPU identification
   libpapi-dev                                         # hardware/software counters
   libxnnpack-dev libpthreadpool-dev libdnnl-dev       # vendor delegates xnnpack, onednn (plugins)
+  libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22  # vendor delegate armnn (.tflite through Arm NN 20.08)
 )
 # The build fetches ONNX Runtime's library with npm (onnxruntime-node) for the
 # onnxruntime delegate; Debian's npm only where no npm is on PATH (a
@@ -33,6 +34,7 @@ TEST_PKGS=(
   libcmocka-dev
   libonnx-testdata
   python3 python3-numpy python3-onnx python3-h5py
+  python3-flatbuffers                                 # .tflite fixtures and test nets (tools/tflite_writer.py)
   dataset-fashion-mnist                               # full test set: accuracy vs PyTorch
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user  # aarch64 cross builds, run under qemu
   openssh-server openssh-client                       # farm tests: a real sshd on loopback

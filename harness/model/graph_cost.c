@@ -78,3 +78,21 @@ void eb__node_cost(const eb_graph *g, eb_node *n)
         n->flops = out * elementwise_ops(op);
     }
 }
+
+void eb__graph_sum_costs(eb_graph *g)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        g->macs += g->nodes[i].macs;
+        g->flops += g->nodes[i].flops;
+    }
+    for (int t = 0; t < g->n_tensors; t++) {
+        const eb_tensor *x = &g->tensors[t];
+        /* Parameters: constants read by nodes, each counted once however
+         * many nodes share it. Values folded from shapes are not weights. */
+        if (x->kind == EB_TENSOR_CONSTANT && x->n_consumers > 0 && x->numel > 0 &&
+            (x->producer < 0 || strcmp(g->nodes[x->producer].op_type, "Constant") == 0)) {
+            g->param_count += (uint64_t)x->numel;
+            g->param_bytes += x->nbytes;
+        }
+    }
+}

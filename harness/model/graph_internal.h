@@ -3,6 +3,7 @@
 #define EB_GRAPH_INTERNAL_H
 
 #include "edgebench/graph.h"
+#include "harness/model/model_load.h"
 
 /* Append a tensor named `name` (copied) with everything else zero/unknown
  * (rank -1, producer -1). Returns its index or -1 when out of memory. The
@@ -29,6 +30,19 @@ eb_status eb__infer_node(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 
 /* Fill n->macs, flops, param_count, param_bytes (shapes must be known). */
 void eb__node_cost(const eb_graph *g, eb_node *n);
+
+/* Sum node costs into the graph's and count its parameters: constants read
+ * by nodes, once each (values folded from shapes are not weights). */
+void eb__graph_sum_costs(eb_graph *g);
+
+/* The format loaders behind eb_graph_load_buffer (model_load.c picks one):
+ * same contract. */
+eb_status eb__onnx_load_buffer(const void *bytes, size_t n, const char *label,
+                               const eb_load_options *opts, eb_graph **out, char *msg,
+                               size_t msg_len);
+eb_status eb__tflite_load_buffer(const void *bytes, size_t n, const char *label,
+                                 const eb_load_options *opts, eb_graph **out, char *msg,
+                                 size_t msg_len);
 
 /* Attach quantisation parameters stated by Q/DQ/QLinear nodes to tensors. */
 eb_status eb__graph_annotate_quant(eb_graph *g, char *msg, size_t msg_len);

@@ -1,4 +1,4 @@
-/* Loading an ONNX model into an eb_graph (edgebench/graph.h), and the
+/* Loading an ONNX or TensorFlow Lite model into an eb_graph (edgebench/graph.h), and the
  * harness's helpers on a loaded graph. Harness only: a plugin receives a
  * loaded graph and links the SDK alone, so these are not in the public
  * headers. */
@@ -18,7 +18,8 @@ typedef struct eb_load_options {
     int64_t default_dim;
 } eb_load_options;
 
-/* Load an ONNX file. On failure returns a status, writes a message naming the
+/* Load a model file: TFLite (.tflite, or the FlatBuffer identifier "TFL3";
+ * docs/tflite.md) or ONNX (anything else). On failure returns a status, writes a message naming the
  * file, node and problem into msg, and leaves *out NULL. */
 eb_status eb_graph_load(const char *path, const eb_load_options *opts, eb_graph **out,
                         char *msg, size_t msg_len);
@@ -27,6 +28,9 @@ eb_status eb_graph_load(const char *path, const eb_load_options *opts, eb_graph 
 eb_status eb_graph_load_buffer(const void *bytes, size_t n, const char *label,
                                const eb_load_options *opts, eb_graph **out, char *msg,
                                size_t msg_len);
+
+/* Whether bytes (n of them, from a file named label) are read as TFLite. */
+int eb_model_is_tflite(const void *bytes, size_t n, const char *label);
 
 void eb_graph_destroy(eb_graph *g); /* NULL is a no-op */
 

@@ -495,25 +495,7 @@ static eb_status infer_all(loader *L)
     return EB_OK;
 }
 
-static void sum_costs(eb_graph *g)
-{
-    for (int i = 0; i < g->n_nodes; i++) {
-        g->macs += g->nodes[i].macs;
-        g->flops += g->nodes[i].flops;
-    }
-    for (int t = 0; t < g->n_tensors; t++) {
-        const eb_tensor *x = &g->tensors[t];
-        /* Parameters: constants read by nodes, each counted once however
-         * many nodes share it. Values folded from shapes are not weights. */
-        if (x->kind == EB_TENSOR_CONSTANT && x->n_consumers > 0 && x->numel > 0 &&
-            (x->producer < 0 || strcmp(g->nodes[x->producer].op_type, "Constant") == 0)) {
-            g->param_count += (uint64_t)x->numel;
-            g->param_bytes += x->nbytes;
-        }
-    }
-}
-
-eb_status eb_graph_load_buffer(const void *bytes, size_t n, const char *label,
+eb_status eb__onnx_load_buffer(const void *bytes, size_t n, const char *label,
                                const eb_load_options *opts, eb_graph **out, char *msg,
                                size_t msg_len)
 {
@@ -576,7 +558,7 @@ eb_status eb_graph_load_buffer(const void *bytes, size_t n, const char *label,
         (st = eb__graph_topo_sort(g, msg, msg_len)) != EB_OK || (st = infer_all(&L)) != EB_OK ||
         (st = eb__graph_annotate_quant(g, msg, msg_len)) != EB_OK)
         goto fail;
-    sum_costs(g);
+    eb__graph_sum_costs(g);
     eb_name_map_free(&L.names);
     free(L.decl_rank);
     free(L.decl_dims);
@@ -591,19 +573,5 @@ fail:
     free(L.decl_dtype);
     eb_graph_destroy(g);
     onnx__model_proto__free_unpacked(m, NULL);
-    return st;
-}
-
-eb_status eb_graph_load(const char *path, const eb_load_options *opts, eb_graph **out, char *msg,
-                        size_t msg_len)
-{
-    void *bytes = NULL;
-    size_t n = 0;
-    *out = NULL;
-    eb_status st = eb_read_file(path, &bytes, &n, msg, msg_len);
-    if (st != EB_OK)
-        return st;
-    st = eb_graph_load_buffer(bytes, n, path, opts, out, msg, msg_len);
-    free(bytes);
     return st;
 }
