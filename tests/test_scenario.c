@@ -744,7 +744,7 @@ static void test_lists_only_sweep_where_allowed(void **state)
              eb_schema_sweep_keys());
     expect_error(HEAD "backends: [ref]\nrun: {repetitions: [1, 2]}\n", want);
     assert_string_equal(eb_schema_sweep_keys(),
-                        "backends[].threads, backends[].options.*, run.warmup.iterations, "
+                        "inputs.batch, backends[].threads, backends[].options.*, run.warmup.iterations, "
                         "run.warmup.min_time_ms, run.measure.iterations, "
                         "run.measure.min_time_ms, run.measure.max_time_ms, "
                         "conditions[] parameters of a kind");

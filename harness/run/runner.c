@@ -50,7 +50,7 @@ static void job_from_cell(const eb_scenario *s, const eb_matrix_cell *c, eb_cell
         snprintf(j->values[i], sizeof j->values[i], "%s", c->option_values[i]);
     }
     snprintf(j->model_path, sizeof j->model_path, "%s", c->model_path);
-    j->batch = s->inputs.batch > 0 ? s->inputs.batch : 1;
+    j->batch = c->run.batch > 0 ? c->run.batch : 1; /* inputs.batch, swept */
     const eb_scenario_random *r = &s->inputs.random;
     j->inputs.seed = r->seed;
     if (r->distribution == EB_INPUT_NORMAL) {

@@ -175,6 +175,7 @@ typedef struct eb_run_settings {
     eb_isolation isolation;      /* default process */
     double timeout_s;            /* per cell, > 0; default 300 */
     eb_run_load load;            /* default single_stream */
+    int64_t batch;               /* inputs.batch at this cell (it sweeps); default 1 */
 } eb_run_settings;
 
 /* One entry of `conditions:`. params are the kind's parameters with

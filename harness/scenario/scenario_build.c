@@ -594,14 +594,12 @@ static void build_run(builder *b, const eb_ynode *root)
     eb_scenario *s = b->s;
     eb_run_settings *r = &s->run;
     const eb_ynode *run = eb_ynode_get(root, "run");
-    char path[128];
     for (const eb_run_field *f = eb_run_fields; f->path; f++) {
-        snprintf(path, sizeof path, "run.%s", f->path);
-        const eb_ynode *n = at(run, f->path);
-        int64_t v = (int64_t)int_of(n, schema_at(path)->def);
+        const eb_ynode *n = at(root, f->path);
+        int64_t v = (int64_t)int_of(n, schema_at(f->path)->def);
         memcpy((char *)r + f->offset, &v, sizeof v);
         if (f->sweeps)
-            s->n_run_axes = add_axis(b, &s->run_axes, s->n_run_axes, path, n);
+            s->n_run_axes = add_axis(b, &s->run_axes, s->n_run_axes, f->path, n);
     }
     r->order = (eb_run_order)enum_of(at(run, "order"), schema_at("run.order"));
     r->seed = (uint64_t)int_of(at(run, "seed"), schema_at("run.seed")->def);

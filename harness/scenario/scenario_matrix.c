@@ -172,7 +172,7 @@ static void apply(point *pt, const eb_scenario_backend *be, const eb_scenario_co
             pt->param_values[i] = value;
     } else {
         for (const eb_run_field *f = eb_run_fields; f->path; f++)
-            if (strncmp(key, "run.", 4) == 0 && strcmp(key + 4, f->path) == 0) {
+            if (strcmp(key, f->path) == 0) {
                 int64_t v = strtoll(value, NULL, 10);
                 memcpy((char *)&pt->run + f->offset, &v, sizeof v);
             }

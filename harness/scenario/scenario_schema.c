@@ -87,7 +87,8 @@ static const eb_kind input_kinds[] = {{"random", random_fields}, {"dataset", dat
  * batch); a model with a fixed batch keeps its own */
 static const eb_key inputs_fields[] = {
     {.name = "kind", .type = EB_K_KIND, .def = "random"},
-    {.name = "batch", .type = EB_K_INT, .imin = 1, .imax = 65536, .def = "1"},
+    {.name = "batch", .type = EB_K_INT, .flags = EB_KF_SWEEP, .imin = 1, .imax = 65536,
+     .def = "1"},
     {0}};
 
 /* ---- backends ------------------------------------------------------------- */
@@ -169,13 +170,17 @@ static const eb_key run_fields[] = {
      .shorthand = "kind"},
     {0}};
 
+/* Integer settings a cell carries in its eb_run_settings; the ones that
+ * sweep are the run axes, in this order (inputs.batch: a batch sweep on a
+ * model with a dynamic batch dimension). */
 const eb_run_field eb_run_fields[] = {
-    {"warmup.iterations", offsetof(eb_run_settings, warmup_iterations), 1},
-    {"warmup.min_time_ms", offsetof(eb_run_settings, warmup_min_time_ms), 1},
-    {"measure.iterations", offsetof(eb_run_settings, measure_iterations), 1},
-    {"measure.min_time_ms", offsetof(eb_run_settings, measure_min_time_ms), 1},
-    {"measure.max_time_ms", offsetof(eb_run_settings, measure_max_time_ms), 1},
-    {"repetitions", offsetof(eb_run_settings, repetitions), 0},
+    {"run.warmup.iterations", offsetof(eb_run_settings, warmup_iterations), 1},
+    {"run.warmup.min_time_ms", offsetof(eb_run_settings, warmup_min_time_ms), 1},
+    {"run.measure.iterations", offsetof(eb_run_settings, measure_iterations), 1},
+    {"run.measure.min_time_ms", offsetof(eb_run_settings, measure_min_time_ms), 1},
+    {"run.measure.max_time_ms", offsetof(eb_run_settings, measure_max_time_ms), 1},
+    {"run.repetitions", offsetof(eb_run_settings, repetitions), 0},
+    {"inputs.batch", offsetof(eb_run_settings, batch), 1},
     {0}};
 
 /* ---- conditions: generated from the condition table -------------------------- */

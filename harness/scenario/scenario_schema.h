@@ -81,7 +81,7 @@ const char *eb_schema_sweep_keys(void);
 /* The run settings that are integers, by path under `run`, with where they
  * live in eb_run_settings; the sweepable ones first, in axis order. */
 typedef struct eb_run_field {
-    const char *path;  /* "measure.iterations" */
+    const char *path;  /* the key from the top: "run.measure.iterations", "inputs.batch" */
     size_t offset;     /* of an int64_t in eb_run_settings */
     int sweeps;
 } eb_run_field;

@@ -166,6 +166,23 @@ assert "inferences_per_s" in ms and 0 < ms["inferences_per_s"] <= 4 * 500
 assert "load.pattern" not in ms  # single_stream stays as it was
 PY
 
+# a sweep over the batch: one cell per size, named by its sweep label
+run_eb 0 run "$WORK/s.yaml" -o "$WORK/bs.h5" --quiet --set model.path="$DYN" \
+    --set 'inputs.batch=[1, 2, 8]'
+CHECKS=$((CHECKS + 1))
+"$PY" - "$WORK/bs.h5" <<'PY' || fail "the batch sweep"
+import sys
+import h5py
+f = h5py.File(sys.argv[1], "r")
+runs = [f["runs"][k] for k in sorted(f["runs"])]
+sweeps = [r.attrs["sweep"].decode() if isinstance(r.attrs["sweep"], bytes) else r.attrs["sweep"] for r in runs]
+assert sweeps == ["inputs.batch=1", "inputs.batch=2", "inputs.batch=8"], sweeps
+batches = [r["metrics"].attrs.get("batch", 1) for r in runs]
+assert list(batches) == [1, 2, 8], batches
+PY
+run_eb 0 validate "$WORK/s.yaml" --matrix --set model.path="$DYN" --set 'inputs.batch=[1, 4]'
+expect_in "$WORK/out" 'inputs\.batch=4'
+
 # dataset inputs in batches: call m holds samples 4m..4m+3, each scored on
 # its row, so 10 calls of 4 score the same 40 samples as 40 calls of 1
 cat >"$WORK/ds.yaml" <<YAML

@@ -72,7 +72,7 @@ run_eb 2 validate "$D/bad_version.yaml"
 expect_in "$WORK/err" "bad_version\.yaml:1:12: edgebench: unsupported scenario format version 2 \(this edgebench reads version 1\)"
 
 run_eb 2 validate "$D/bad_not_sweepable.yaml"
-expect_in "$WORK/err" "bad_not_sweepable\.yaml:6:16: run\.repetitions: expected an integer, got a list \(a list sweeps only backends\[\]\.threads"
+expect_in "$WORK/err" "bad_not_sweepable\.yaml:6:16: run\.repetitions: expected an integer, got a list \(a list sweeps only inputs\.batch, backends\[\]\.threads"
 
 # every error of a file, in file order
 run_eb 2 validate "$D/bad_many.yaml"
