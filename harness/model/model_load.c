@@ -2,6 +2,8 @@
  * "TFL3" at bytes 4..7; a file named *.tflite is read as TFLite whatever it
  * holds (so a truncated one gets TFLite's error, not protobuf's); anything
  * else is ONNX. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +26,13 @@ eb_status eb_graph_load_buffer(const void *bytes, size_t n, const char *label,
                                const eb_load_options *opts, eb_graph **out, char *msg,
                                size_t msg_len)
 {
+    /* both readers take the file's little-endian numbers as they lie */
+    static const uint16_t probe = 1;
+    if (*(const uint8_t *)&probe != 1) {
+        *out = NULL;
+        snprintf(msg, msg_len, "%s: big-endian hosts are not supported", label);
+        return EB_ERR_UNSUPPORTED;
+    }
     if (eb_model_is_tflite(bytes, n, label))
         return eb__tflite_load_buffer(bytes, n, label, opts, out, msg, msg_len);
     return eb__onnx_load_buffer(bytes, n, label, opts, out, msg, msg_len);

@@ -502,11 +502,6 @@ eb_status eb__onnx_load_buffer(const void *bytes, size_t n, const char *label,
     *out = NULL;
     if (msg_len)
         msg[0] = '\0';
-    static const uint16_t probe = 1;
-    if (*(const uint8_t *)&probe != 1) {
-        snprintf(msg, msg_len, "%s: big-endian hosts are not supported", label);
-        return EB_ERR_UNSUPPORTED;
-    }
     int64_t default_dim = (opts && opts->default_dim > 0) ? opts->default_dim : 1;
     if (n == 0) {
         snprintf(msg, msg_len, "%s: file is empty, not an ONNX model", label);

@@ -488,11 +488,6 @@ eb_status eb__tflite_load_buffer(const void *bytes, size_t n, const char *label,
     *out = NULL;
     if (msg_len)
         msg[0] = '\0';
-    static const uint16_t probe = 1;
-    if (*(const uint8_t *)&probe != 1) {
-        snprintf(msg, msg_len, "%s: big-endian hosts are not supported", label);
-        return EB_ERR_UNSUPPORTED;
-    }
     if (n == 0) {
         snprintf(msg, msg_len, "%s: file is empty, not a TFLite model", label);
         return EB_ERR_FORMAT;
