@@ -114,6 +114,11 @@ int eb_h5__put_i32(hid_t obj, const char *name, int32_t value)
     return put_scalar(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT32, &value);
 }
 
+int eb_h5__put_i64(hid_t obj, const char *name, int64_t value)
+{
+    return put_scalar(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
 int eb_h5__put_f64(hid_t obj, const char *name, double value)
 {
     return put_scalar(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
@@ -125,7 +130,7 @@ int eb_h5__put_text_value(hid_t obj, const char *name, const char *text)
     double d;
     switch (eb_number_text_parse(text, &i, &d)) {
     case EB_NUMTEXT_INT:
-        return put_scalar(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &i);
+        return eb_h5__put_i64(obj, name, i);
     case EB_NUMTEXT_REAL:
         return eb_h5__put_f64(obj, name, d);
     default:
@@ -348,6 +353,11 @@ int eb_h5__get_u64(hid_t obj, const char *name, uint64_t *out)
 int eb_h5__get_int(hid_t obj, const char *name, int *out)
 {
     return get_number(obj, name, H5T_NATIVE_INT, out);
+}
+
+int eb_h5__get_i64(hid_t obj, const char *name, int64_t *out)
+{
+    return get_number(obj, name, H5T_NATIVE_INT64, out);
 }
 
 int eb_h5__get_f64(hid_t obj, const char *name, double *out)

@@ -31,6 +31,7 @@ const char *eb_h5__error(char *buf, size_t len);
 int eb_h5__put_str(hid_t obj, const char *name, const char *value);
 int eb_h5__put_u64(hid_t obj, const char *name, uint64_t value);
 int eb_h5__put_i32(hid_t obj, const char *name, int32_t value);
+int eb_h5__put_i64(hid_t obj, const char *name, int64_t value);
 int eb_h5__put_f64(hid_t obj, const char *name, double value);
 /* Text that is exactly a number (common/number_text.h) as an int64 or
  * float64 attribute, any other text as a string: device descriptions. */
@@ -49,6 +50,7 @@ int eb_h5__get_str_into(hid_t obj, const char *name, char *buf, size_t size); /*
 int eb_h5__get_text_value(hid_t obj, const char *name, char **out);
 int eb_h5__get_u64(hid_t obj, const char *name, uint64_t *out);
 int eb_h5__get_int(hid_t obj, const char *name, int *out);
+int eb_h5__get_i64(hid_t obj, const char *name, int64_t *out);
 int eb_h5__get_f64(hid_t obj, const char *name, double *out);
 /* 1-D attributes: *out is a malloc'd array of *n entries (strings each
  * malloc'd); NULL when *n == 0. */

@@ -7,18 +7,6 @@
 #include "results/store_condition.h"
 #include "results/store_schema.h"
 
-static int put_i64(hid_t obj, const char *name, int64_t v)
-{
-    hid_t sp = H5Screate(H5S_SCALAR);
-    hid_t a = sp >= 0 ? H5Acreate2(obj, name, H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT) : -1;
-    int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_INT64, &v) >= 0 ? 0 : -1;
-    if (a >= 0)
-        H5Aclose(a);
-    if (sp >= 0)
-        H5Sclose(sp);
-    return rc;
-}
-
 int eb_store__write_condition(hid_t g, const eb_condition *c)
 {
     char text[EB_CONDITION_TEXT_MAX];
@@ -38,7 +26,7 @@ int eb_store__write_condition(hid_t g, const eb_condition *c)
     for (int i = 0; i < c->n; i++) {
         const eb_condition_param *p = &c->params[i];
         int bad = p->type == EB_CP_NUM   ? eb_h5__put_f64(cg, p->key, p->num)
-                  : p->type == EB_CP_INT ? put_i64(cg, p->key, p->i)
+                  : p->type == EB_CP_INT ? eb_h5__put_i64(cg, p->key, p->i)
                                          : eb_h5__put_str(cg, p->key, p->str);
         if (bad < 0)
             goto out;
@@ -88,12 +76,8 @@ static herr_t read_param(hid_t cg, const char *name, const H5A_info_t *info, voi
             rc = 0;
     } else if (scalar && cls == H5T_INTEGER) {
         int64_t v;
-        hid_t ai = H5Aopen(cg, name, H5P_DEFAULT);
-        if (ai >= 0 && H5Aread(ai, H5T_NATIVE_INT64, &v) >= 0 &&
-            eb_condition_set_int(c, name, v) == EB_OK)
+        if (eb_h5__get_i64(cg, name, &v) == 0 && eb_condition_set_int(c, name, v) == EB_OK)
             rc = 0;
-        if (ai >= 0)
-            H5Aclose(ai);
     } else if (scalar && cls == H5T_STRING) {
         char v[EB_CONDITION_STR_MAX + 1];
         const eb_cparam_def *d = eb_condition_kind_param(rd->kind, name);
