@@ -27,6 +27,7 @@ struct eb_delegate_plan {
     void **owned;          /* per tensor: buffer the plan allocated, or NULL */
     eb_const_cache consts; /* constant chains computed at prepare */
     const void **cdata;    /* per tensor: its constant value, or NULL */
+    uint64_t *seg_ns;      /* a segment's node times, for the profile hook (made once) */
 };
 
 int eb_delegate_parse_fallback(const char *v)
@@ -191,7 +192,10 @@ eb_status eb_delegate_plan_create(const eb_graph *g, const unsigned char *on_ven
     p->seg = calloc((size_t)p->n_seg + 1, sizeof *p->seg);
     p->vals = calloc((size_t)g->n_tensors + 1, sizeof *p->vals);
     p->owned = calloc((size_t)g->n_tensors + 1, sizeof *p->owned);
-    if (!p->seg || !p->vals || !p->owned) {
+    /* a segment has at most the graph's nodes: the profile hook's scratch,
+     * made here so the hook never allocates */
+    p->seg_ns = malloc(((size_t)g->n_nodes + 1) * sizeof *p->seg_ns);
+    if (!p->seg || !p->vals || !p->owned || !p->seg_ns) {
         snprintf(msg, msg_len, "out of memory");
         goto fail;
     }
@@ -337,6 +341,7 @@ void eb_delegate_plan_destroy(eb_delegate_plan *p)
         free(p->owned[t]);
     if (p->consts.owned)
         eb_const_cache_free(&p->consts);
+    free(p->seg_ns);
     free(p->cdata);
     free(p->owned);
     free(p->vals);
@@ -348,12 +353,7 @@ void eb_delegate_plan_profile(const eb_delegate_plan *p, uint64_t *node_ns, int 
 {
     for (int i = 0; i < n_nodes; i++)
         node_ns[i] = UINT64_MAX;
-    int most = 0;
-    for (int s = 0; s < p->n_seg; s++)
-        most = p->seg[s].view.n_nodes > most ? p->seg[s].view.n_nodes : most;
-    uint64_t *seg_ns = malloc(((size_t)most + 1) * sizeof *seg_ns);
-    if (!seg_ns)
-        return; /* out of memory: nothing timed, which is what the caller sees */
+    uint64_t *seg_ns = p->seg_ns;
     const eb_backend *ref = eb_ref_backend();
     for (int s = 0; s < p->n_seg; s++) {
         const segment *sg = &p->seg[s];
@@ -368,7 +368,6 @@ void eb_delegate_plan_profile(const eb_delegate_plan *p, uint64_t *node_ns, int 
             if (sg->node_of[k] < n_nodes)
                 node_ns[sg->node_of[k]] = seg_ns[k];
     }
-    free(seg_ns);
 }
 
 void eb_delegate_plan_counts(const eb_delegate_plan *p, int *vendor_segments, int *vendor_nodes,

@@ -32,6 +32,7 @@ typedef struct dnnl_seg {
     int n_binds, cap_binds;
     binding *binds;
     uint64_t *step_ns;    /* each step's time in the last run (the profile hook) */
+    int timed;            /* set by the first profile call: only then are steps timed */
 } dnnl_seg;
 
 typedef struct builder {

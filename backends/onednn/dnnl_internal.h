@@ -39,7 +39,8 @@ eb_status eb_dnnl_segment_prepare(void *vctx, const eb_graph *full, const eb_gra
 eb_status eb_dnnl_segment_run(void *vctx, void *state, const eb_value *in, int n_in,
                               eb_value *out, int n_out, char *msg, size_t msg_len);
 void eb_dnnl_segment_release(void *vctx, void *state);
-/* Per segment node, the time of its primitives in the last run. */
+/* Per segment node, the time of its primitives in the last run. The
+ * first call only turns the per-primitive timing on (all untimed). */
 void eb_dnnl_segment_profile(void *vctx, void *state, uint64_t *node_ns, int n_nodes);
 
 #endif

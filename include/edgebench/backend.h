@@ -111,7 +111,9 @@ typedef struct eb_backend {
     void (*release)(eb_backend_ctx *ctx, eb_plan *plan); /* NULL plan is a no-op */
 
     /* Per-node wall time of the last run in ns, node_ns[graph->n_nodes];
-     * nodes it did not time get UINT64_MAX. optional */
+     * nodes it did not time get UINT64_MAX. optional. A backend may start
+     * timing only once this was first called (harness calls it once before
+     * profiling), so runs nobody profiles read no extra clocks. */
     eb_status (*profile)(eb_backend_ctx *ctx, eb_plan *plan, uint64_t *node_ns, int n_nodes);
 
     /* NULL-terminated list of the op types it claims (supports() may still
