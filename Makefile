@@ -82,7 +82,7 @@ conformance: build
 # to build-fuzz/fuzz/corpus, crash reproducers to build-fuzz/fuzz/artifacts.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_TIME ?= 60
-FUZZ_TARGETS ?= onnx scenario budgets inventory idx npy h5_dataset results
+FUZZ_TARGETS ?= $(filter-out common replay,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 fuzz: deps
 	tools/install-deps.sh --fuzz
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -15,7 +15,13 @@ secs=${2:?usage: run_fuzz.sh BUILD SECONDS [TARGET...]}
 shift 2
 src=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(onnx scenario budgets inventory idx npy h5_dataset results)
+if [ ${#targets[@]} -eq 0 ]; then # every fuzz_<target>.c but the shared parts
+    for f in "$src"/fuzz_*.c; do
+        t=$(basename "$f" .c)
+        t=${t#fuzz_}
+        [ "$t" = common ] || [ "$t" = replay ] || targets+=("$t")
+    done
+fi
 # Bounds of what a hostile input may make the readers decode (far below the
 # fuzzer's RSS limit); HDF5 keeps free lists that LeakSanitizer would report.
 export EDGEBENCH_MAX_ARRAY_MB=${EDGEBENCH_MAX_ARRAY_MB:-64} EDGEBENCH_MAX_MODEL_MB=${EDGEBENCH_MAX_MODEL_MB:-64}
