@@ -142,11 +142,7 @@ int eb_html__profile_tables(FILE *f, const eb_cells *cs)
     int with_device = eb_plot_n_devices(cs) > 1;
     for (size_t i = 0; i < n; i++) {
         const eb_cell *c = &cs->cells[i];
-        const eb_run_record *r = NULL;
-        for (int k = 0; k < c->n_runs && !r; k++)
-            if (c->runs[k]->status == EB_RUN_OK &&
-                eb_run_profile_get(c->runs[k], &pc[m].p) == 1)
-                r = c->runs[k];
+        const eb_run_record *r = eb_run_profile_first(c->runs, c->n_runs, &pc[m].p);
         if (!r) {
             /* asked for and not there: the reason, once per reason */
             const char *why = c->n_ok ? eb_run_record_text(c->runs[0], "profile_unavailable") : NULL;

@@ -16,15 +16,6 @@
 
 enum { MAX_CATS = 8 }; /* op types drawn per panel; the rest are one "other" band */
 
-/* The first ok run of the cell with a readable profile, into p. */
-static const eb_run_record *profile_run(const eb_cell *c, eb_run_profile *p)
-{
-    for (int i = 0; i < c->n_runs; i++)
-        if (c->runs[i]->status == EB_RUN_OK && eb_run_profile_get(c->runs[i], p) == 1)
-            return c->runs[i];
-    return NULL;
-}
-
 /* The panel of a cell: its device / condition panel and its variant. */
 static void panel_name(const eb_run_record *r, int with_device, char *buf, size_t cap)
 {
@@ -78,7 +69,8 @@ int eb_plot_op_profile(FILE *f, const eb_plot_input *in, char *why, size_t why_l
     int with_device = eb_plot_n_devices(cs) > 1;
     for (size_t i = 0; i < n; i++) {
         panel_of[i] = -1;
-        const eb_run_record *r = prun[i] = profile_run(&cs->cells[i], &prof[i]);
+        const eb_run_record *r = prun[i] =
+            eb_run_profile_first(cs->cells[i].runs, cs->cells[i].n_runs, &prof[i]);
         if (!r)
             continue;
         if (!(ops[i] = eb_run_profile_by_op(&prof[i], &n_ops[i])))

@@ -65,6 +65,16 @@ bad:
     return -1;
 }
 
+const eb_run_record *eb_run_profile_first(const eb_run_record *const *runs, int n,
+                                          eb_run_profile *p)
+{
+    memset(p, 0, sizeof *p);
+    for (int i = 0; i < n; i++)
+        if (runs[i]->status == EB_RUN_OK && eb_run_profile_get(runs[i], p) == 1)
+            return runs[i];
+    return NULL;
+}
+
 eb_op_sum *eb_run_profile_by_op(const eb_run_profile *p, int *n_ops)
 {
     eb_op_sum *ops = malloc((p->n ? (size_t)p->n : 1) * sizeof *ops);

@@ -25,6 +25,11 @@ typedef struct eb_run_profile {
 int eb_run_profile_get(const eb_run_record *r, eb_run_profile *p);
 void eb_run_profile_free(eb_run_profile *p);
 
+/* The first ok run of runs[0..n) (a cell's repetitions) with a readable
+ * profile, p filled from it; NULL (p empty) when none has one. */
+const eb_run_record *eb_run_profile_first(const eb_run_record *const *runs, int n,
+                                          eb_run_profile *p);
+
 /* The op-type sums of p (eb_op_sums) into a new array (free it); NULL
  * when out of memory; *n_ops their count. */
 eb_op_sum *eb_run_profile_by_op(const eb_run_profile *p, int *n_ops);
