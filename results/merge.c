@@ -12,9 +12,8 @@
 #include "results/merge.h"
 #include "results/results.h"
 #include "results/store.h"
+#include "results/store_copy.h"
 #include "results/store_schema.h"
-#include "results/store_space.h"
-#include "results/store_summary.h"
 
 /* ---- what the output holds (kept in memory while merging) ------------- */
 
@@ -37,9 +36,7 @@ typedef struct merge_state {
     eb_merge_stats *stats;
     char *msg;
     size_t msg_len;
-    hid_t file, devices, scenarios, runs, summary, summary_mtype;
-    eb_store_space space; /* claimed before each input is copied (store_space.h) */
-    long next_id;
+    eb_store *store; /* the output: ids, /summary and replacement are the store's */
     size_t n_dev, cap_dev;
     out_device *dev;
     size_t n_scen, cap_scen;
@@ -59,14 +56,6 @@ static eb_status nomem(merge_state *m)
 {
     snprintf(m->msg, m->msg_len, "%s: out of memory while merging", m->out_path);
     return EB_ERR_NOMEM;
-}
-
-static eb_status h5_fail(merge_state *m, const char *what)
-{
-    char detail[256];
-    eb_h5__error(detail, sizeof detail);
-    snprintf(m->msg, m->msg_len, "%s: %s: %s", m->out_path, what, detail);
-    return EB_ERR_IO;
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -229,17 +218,32 @@ static const char *dev_conflict(const out_device *d, const eb_results_device *sr
     return NULL;
 }
 
-static eb_status copy_group(merge_state *m, hid_t src_file, const char *src_path,
-                            const char *dst_path, const char *in_path)
+/* Record in the output the keys of src that `only` selects (all when NULL:
+ * a new device; otherwise those the output's description lacks). */
+static eb_status put_device_keys(merge_state *m, const char *id, const eb_results_device *src,
+                                 const out_device *only)
 {
-    if (H5Ocopy(src_file, src_path, m->file, dst_path, H5P_DEFAULT, H5P_DEFAULT) < 0) {
-        char detail[256];
-        eb_h5__error(detail, sizeof detail);
-        snprintf(m->msg, m->msg_len, "%s: cannot copy %s of %s to %s: %s", m->out_path, src_path,
-                 in_path, dst_path, detail);
-        return EB_ERR_IO;
+    const char **keys = calloc(src->n_attrs + 1, sizeof *keys);
+    const char **vals = calloc(src->n_attrs + 1, sizeof *vals);
+    if (!keys || !vals) {
+        free(keys);
+        free(vals);
+        return nomem(m);
     }
-    return EB_OK;
+    size_t n = 0;
+    for (size_t i = 0; i < src->n_attrs; i++) {
+        if (only && dev_val(only, src->attrs[i].key))
+            continue;
+        keys[n] = src->attrs[i].key;
+        vals[n++] = src->attrs[i].value;
+    }
+    /* Written key by key (not copied), so numbers an older file kept as
+     * text become numbers here, as a new run would write them. */
+    eb_status st = n || !only ? eb_store_put_device(m->store, id, n, keys, vals, m->msg, m->msg_len)
+                              : EB_OK;
+    free(keys);
+    free(vals);
+    return st;
 }
 
 /* Map the input's device `src` to an output id (in out_id), copying or
@@ -256,22 +260,13 @@ static eb_status merge_device(merge_state *m, const char *in_path, const eb_resu
         const char *key = dev_conflict(d, src);
         if (!key) {
             /* The same device: add the keys only the input has. */
-            hid_t g = H5Gopen2(m->devices, cand, H5P_DEFAULT);
-            if (g < 0)
-                return h5_fail(m, "cannot open a device group");
-            for (size_t i = 0; i < src->n_attrs; i++) {
-                if (dev_val(d, src->attrs[i].key))
-                    continue;
-                if (eb_h5__put_text_value(g, src->attrs[i].key, src->attrs[i].value) < 0) {
-                    H5Gclose(g);
-                    return h5_fail(m, "cannot extend a device description");
-                }
-                if (dev_add_kv(d, src->attrs[i].key, src->attrs[i].value) < 0) {
-                    H5Gclose(g);
+            eb_status st = put_device_keys(m, cand, src, d);
+            if (st != EB_OK)
+                return st;
+            for (size_t i = 0; i < src->n_attrs; i++)
+                if (!dev_val(d, src->attrs[i].key) &&
+                    dev_add_kv(d, src->attrs[i].key, src->attrs[i].value) < 0)
                     return nomem(m);
-                }
-            }
-            H5Gclose(g);
             if (why[0])
                 note(m, "merge: %s: device '%s' differs from the one already merged (%s): "
                         "merged as '%s'\n", in_path, src->id, why, cand);
@@ -298,17 +293,9 @@ static eb_status merge_device(merge_state *m, const char *in_path, const eb_resu
         if (m->stats)
             m->stats->devices_renamed++;
     }
-    /* Written key by key rather than copied, so numbers an older file kept
-     * as text become numbers here, as a new run would write them. */
-    hid_t g = H5Gcreate2(m->devices, cand, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (g < 0)
-        return h5_fail(m, "cannot create a device group");
-    for (size_t i = 0; i < src->n_attrs; i++)
-        if (eb_h5__put_text_value(g, src->attrs[i].key, src->attrs[i].value) < 0) {
-            H5Gclose(g);
-            return h5_fail(m, "cannot write a device description");
-        }
-    H5Gclose(g);
+    eb_status st = put_device_keys(m, cand, src, NULL);
+    if (st != EB_OK)
+        return st;
     if (!add_dev(m, cand, src))
         return nomem(m);
     if (m->stats)
@@ -396,10 +383,8 @@ static eb_status merge_scenario(merge_state *m, hid_t src_file, const char *in_p
         if (m->stats)
             m->stats->scenarios_renamed++;
     }
-    char sp[320], dp[320];
-    snprintf(sp, sizeof sp, "/%s/%s", EB_GROUP_SCENARIOS, src->name);
-    snprintf(dp, sizeof dp, "/%s/%s", EB_GROUP_SCENARIOS, cand);
-    eb_status st = copy_group(m, src_file, sp, dp, in_path);
+    eb_status st = eb_store_copy_scenario(m->store, src_file, in_path, src->name, cand, m->msg,
+                                          m->msg_len);
     if (st != EB_OK)
         return st;
     if (!add_scen(m, cand, src))
@@ -445,39 +430,14 @@ static eb_status merge_run(merge_state *m, hid_t src_file, const char *in_path,
     if (keys_put(m, key) < 0)
         return nomem(m);
 
-    char new_id[16], sp[64], dp[64];
-    snprintf(new_id, sizeof new_id, EB_RUN_ID_FORMAT, (int)m->next_id);
-    snprintf(sp, sizeof sp, "/%s/%s", EB_GROUP_RUNS, rec->id);
-    snprintf(dp, sizeof dp, "/%s/%s", EB_GROUP_RUNS, new_id);
-    eb_status st = copy_group(m, src_file, sp, dp, in_path);
-    if (st != EB_OK)
-        return st;
-    hid_t g = H5Gopen2(m->runs, new_id, H5P_DEFAULT);
-    if (g < 0)
-        return h5_fail(m, "cannot open a copied run");
     const char *base = strrchr(in_path, '/');
     base = base ? base + 1 : in_path;
     char from[400];
     snprintf(from, sizeof from, "%s:%s", base, rec->id);
-    int bad = eb_h5__put_str(g, "merged_from", from) < 0;
-    if (!bad && strcmp(device, rec->device) != 0)
-        bad = eb_h5__put_str(g, "device", device) < 0;
-    if (!bad && strcmp(scenario, rec->scenario) != 0)
-        bad = eb_h5__put_str(g, "scenario", scenario) < 0;
-    H5Gclose(g);
-    if (bad)
-        return h5_fail(m, "cannot label a copied run");
-
-    eb_run_record r = *rec;
-    r.latency_ns = r.t_ns = NULL;
-    snprintf(r.id, sizeof r.id, "%s", new_id);
-    snprintf(r.device, sizeof r.device, "%s", device);
-    snprintf(r.scenario, sizeof r.scenario, "%s", scenario);
-    eb_summary_row row;
-    eb_store__summary_row(&r, &row);
-    if (eb_store__summary_append(m->summary, m->summary_mtype, &row) < 0)
-        return h5_fail(m, "cannot append to /summary");
-    m->next_id++;
+    eb_status st = eb_store_copy_run(m->store, src_file, in_path, rec, device, scenario, from,
+                                     m->msg, m->msg_len);
+    if (st != EB_OK)
+        return st;
     if (m->stats)
         m->stats->runs_added++;
     return EB_OK;
@@ -490,14 +450,12 @@ static eb_status merge_one(merge_state *m, const char *in_path, const eb_results
     /* An input brings at most its own size: claimed first, so a full disk
      * stops the merge with the output as the previous input left it. */
     struct stat sb;
-    char why[256];
-    if (stat(in_path, &sb) == 0 &&
-        eb_store__space_claim(&m->space, eb_store__space_for((uint64_t)sb.st_size), why,
-                              sizeof why) != 0) {
-        snprintf(m->msg, m->msg_len,
-                 "%s: no room to merge %s into it (%s); it keeps what it held before", m->out_path,
-                 in_path, why);
-        return EB_ERR_IO;
+    if (stat(in_path, &sb) == 0) {
+        char what[300];
+        snprintf(what, sizeof what, "merging %s", in_path);
+        if ((st = eb_store_claim(m->store, (uint64_t)sb.st_size, what, m->msg, m->msg_len)) !=
+            EB_OK)
+            return st;
     }
     hid_t src = H5Fopen(in_path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (src < 0) {
@@ -536,8 +494,7 @@ static eb_status merge_one(merge_state *m, const char *in_path, const eb_results
         note(m, "merge: %s: %zu of its %zu runs are already in the output (same device, cell, "
                 "times and results), not copied again\n",
              in_path, m->skipped_here, in->n_runs);
-    if (H5Fflush(m->file, H5F_SCOPE_GLOBAL) < 0)
-        st = h5_fail(m, "flush failed");
+    st = eb_store_flush(m->store, m->msg, m->msg_len);
 done:
     free(devs.from);
     free(devs.to);
@@ -548,18 +505,6 @@ done:
 }
 
 /* ---- the output ------------------------------------------------------- */
-
-static herr_t max_id_cb(hid_t g, const char *name, const H5L_info_t *info, void *data)
-{
-    (void)g;
-    (void)info;
-    long *max = data;
-    char *end;
-    long v = strtol(name, &end, 10);
-    if (end != name && *end == '\0' && v > *max)
-        *max = v;
-    return 0;
-}
 
 /* Load what the (new or appended-to) output already holds. */
 static eb_status load_output(merge_state *m)
@@ -584,61 +529,30 @@ static eb_status load_output(merge_state *m)
     return st;
 }
 
+/* The output through the store: it checks an appended file's version,
+ * refuses to replace a file that is not a results file, and replaces an
+ * existing output only once a run was copied into the new one. */
 static eb_status open_output(merge_state *m)
 {
-    eb_store *s = NULL;
-    eb_status st = eb_store_open(m->out_path, m->o->append, &s, m->msg, m->msg_len);
-    if (st != EB_OK)
-        return st;
-    st = eb_store_set_command(s, m->o->command, m->msg, m->msg_len);
-    eb_status cst = eb_store_close(s, st == EB_OK ? m->msg : NULL, st == EB_OK ? m->msg_len : 0);
+    eb_status st = eb_store_open(m->out_path, m->o->append, &m->store, m->msg, m->msg_len);
     if (st == EB_OK)
-        st = cst;
-    if (st != EB_OK || (st = load_output(m)) != EB_OK)
-        return st;
-
-    /* Same on-disk format bounds as the store, so old HDF5 still reads it. */
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0) {
-        if (fapl >= 0)
-            H5Pclose(fapl);
-        return h5_fail(m, "cannot set file access properties");
-    }
-    m->file = H5Fopen(m->out_path, H5F_ACC_RDWR, fapl);
-    H5Pclose(fapl);
-    if (m->file < 0)
-        return h5_fail(m, "cannot open for merging");
-    eb_store__space_open(&m->space, m->out_path);
-    m->devices = H5Gopen2(m->file, EB_GROUP_DEVICES, H5P_DEFAULT);
-    m->scenarios = H5Gopen2(m->file, EB_GROUP_SCENARIOS, H5P_DEFAULT);
-    m->runs = H5Gopen2(m->file, EB_GROUP_RUNS, H5P_DEFAULT);
-    m->summary = H5Dopen2(m->file, EB_DSET_SUMMARY, H5P_DEFAULT);
-    m->summary_mtype = eb_store__summary_mem_type();
-    if (m->devices < 0 || m->scenarios < 0 || m->runs < 0 || m->summary < 0 ||
-        m->summary_mtype < 0)
-        return h5_fail(m, "cannot open the results layout");
-    long max = 0;
-    if (H5Literate(m->runs, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, max_id_cb, &max) < 0)
-        return h5_fail(m, "cannot list /runs");
-    m->next_id = max + 1;
-    return EB_OK;
+        st = eb_store_set_command(m->store, m->o->command, m->msg, m->msg_len);
+    /* Appending: what the file holds already decides renames and repeats. */
+    if (st == EB_OK && m->o->append)
+        st = load_output(m);
+    return st;
 }
 
-static void close_state(merge_state *m)
+/* Closes the output (its final flush can fail: reported when nothing
+ * failed before) and frees the state. */
+static eb_status close_state(merge_state *m, eb_status st)
 {
-    if (m->summary_mtype >= 0)
-        H5Tclose(m->summary_mtype);
-    if (m->summary >= 0)
-        H5Dclose(m->summary);
-    if (m->runs >= 0)
-        H5Gclose(m->runs);
-    if (m->scenarios >= 0)
-        H5Gclose(m->scenarios);
-    if (m->devices >= 0)
-        H5Gclose(m->devices);
-    if (m->file >= 0)
-        H5Fclose(m->file);
-    eb_store__space_close(&m->space);
+    char why[1024] = "";
+    eb_status cst = eb_store_close(m->store, why, sizeof why);
+    if (st == EB_OK && cst != EB_OK) {
+        snprintf(m->msg, m->msg_len, "%s", why);
+        st = cst;
+    }
     for (size_t i = 0; i < m->n_dev; i++) {
         for (size_t j = 0; j < m->dev[i].n; j++) {
             free(m->dev[i].keys[j]);
@@ -660,6 +574,7 @@ static void close_state(merge_state *m)
     for (size_t i = 0; i < m->cap_keys; i++)
         free(m->keys[i]);
     free(m->keys);
+    return st;
 }
 
 /* Check every input before the output is touched. */
@@ -721,15 +636,13 @@ eb_status eb_merge_files(const char *out_path, const char *const *inputs, size_t
     eb_h5_quiet q;
     eb_h5__quiet_begin(&q);
     merge_state m = {.out_path = out_path, .o = o, .stats = stats, .msg = msg,
-                     .msg_len = msg_len, .file = -1, .devices = -1, .scenarios = -1,
-                     .runs = -1, .summary = -1, .summary_mtype = -1,
-                     .space = {.fd = -1, .unsupported = 1}};
+                     .msg_len = msg_len};
     eb_status st = read_inputs(out_path, inputs, n, in, msg, msg_len);
     if (st == EB_OK)
         st = open_output(&m);
     for (size_t i = 0; i < n && st == EB_OK; i++)
         st = merge_one(&m, inputs[i], in[i]);
-    close_state(&m);
+    st = close_state(&m, st);
     for (size_t i = 0; i < n; i++)
         eb_results_free(in[i]);
     free(in);

@@ -18,7 +18,10 @@
  * - A scenario name is one scenario when its YAML text and model hashes are
  *   equal; otherwise renamed "<name>~2" the same way.
  * - Inputs with another schema major version, or a newer minor version
- *   than this edgebench writes, are refused before anything is written. */
+ *   than this edgebench writes, are refused before anything is written.
+ * - The output is written through the store (store_copy.h): without
+ *   `append` an existing output is replaced once a run was copied, as
+ *   `run -o` replaces one; appending to an older minor version raises it. */
 #ifndef EB_MERGE_H
 #define EB_MERGE_H
 

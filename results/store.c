@@ -17,29 +17,10 @@
 #include "results/store.h"
 #include "results/store_condition.h"
 #include "results/store_extras.h"
+#include "results/store_private.h"
 #include "results/store_schema.h"
 #include "results/store_space.h"
 #include "results/store_summary.h"
-
-struct eb_store {
-    char *path;
-    char *command;
-    int created;         /* this store created the file: it owns the root `command` */
-    char *tmp_path;      /* replacing an existing file: written here, renamed over
-                            `path` at the first cell that succeeded (NULL: none) */
-    int runs_stored;     /* cells recorded by this store */
-    int pending_version; /* appending to an older minor version: raise
-                            schema_version with the first appended cell */
-    hid_t file;
-    eb_store_space space; /* blocks claimed before each write (store_space.h) */
-    hid_t devices;       /* /devices */
-    hid_t scenarios;     /* /scenarios */
-    hid_t runs;          /* /runs */
-    hid_t summary;       /* /summary */
-    hid_t summary_mtype; /* memory type of eb_summary_row */
-    long next_id;
-    char next_id_str[16];
-};
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -50,8 +31,8 @@ static void set_next_id(eb_store *s, long id)
 }
 
 /* "path: what: <HDF5's reason>" */
-static eb_status h5_fail(eb_status st, char *msg, size_t msg_len, const char *path,
-                         const char *what)
+eb_status eb_store__h5_fail(eb_status st, char *msg, size_t msg_len, const char *path,
+                            const char *what)
 {
     char detail[256];
     eb_h5__error(detail, sizeof detail);
@@ -70,7 +51,7 @@ static void iso8601_now(char *buf, size_t len)
 /* Claim room for a write of about `payload` bytes before making it; on
  * failure nothing was written and msg says why, naming what the file
  * keeps. */
-static eb_status claim(eb_store *s, uint64_t payload, const char *what, char *msg,
+eb_status eb_store__claim(eb_store *s, uint64_t payload, const char *what, char *msg,
                        size_t msg_len)
 {
     char why[256];
@@ -81,10 +62,38 @@ static eb_status claim(eb_store *s, uint64_t payload, const char *what, char *ms
     return EB_ERR_IO;
 }
 
-static eb_status flush(eb_store *s, char *msg, size_t msg_len)
+eb_status eb_store__flush(eb_store *s, char *msg, size_t msg_len)
 {
     if (H5Fflush(s->file, H5F_SCOPE_GLOBAL) < 0)
-        return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "flush failed");
+        return eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "flush failed");
+    return EB_OK;
+}
+
+eb_status eb_store__raise_version(eb_store *s, char *msg, size_t msg_len)
+{
+    if (!s->pending_version)
+        return EB_OK;
+    char v[16];
+    snprintf(v, sizeof v, "%d.%d", EB_SCHEMA_MAJOR, EB_SCHEMA_MINOR);
+    if (eb_h5__put_str(s->file, EB_ATTR_SCHEMA_VERSION, v) < 0)
+        return eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot update schema_version");
+    s->pending_version = 0;
+    return EB_OK;
+}
+
+eb_status eb_store__run_added(eb_store *s, int replaces, char *msg, size_t msg_len)
+{
+    set_next_id(s, s->next_id + 1);
+    s->runs_stored++;
+    if (!s->tmp_path || !replaces)
+        return EB_OK;
+    if (rename(s->tmp_path, s->path) != 0) {
+        snprintf(msg, msg_len, "%s: cannot replace it with the new results (%s): %s", s->path,
+                 s->tmp_path, strerror(errno));
+        return EB_ERR_IO;
+    }
+    free(s->tmp_path);
+    s->tmp_path = NULL;
     return EB_OK;
 }
 
@@ -160,15 +169,15 @@ static eb_status create_file(eb_store *s, char *msg, size_t msg_len)
 {
     hid_t fapl = make_fapl();
     if (fapl < 0)
-        return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot set file access properties");
+        return eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot set file access properties");
     s->file = H5Fcreate(s->tmp_path ? s->tmp_path : s->path,
                         s->tmp_path ? H5F_ACC_EXCL : H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
     if (s->file < 0)
-        return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot create");
+        return eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot create");
     s->created = 1;
     eb_store__space_open(&s->space, s->tmp_path ? s->tmp_path : s->path);
-    eb_status st = claim(s, strlen(s->command) + 4096, "the file's layout", msg, msg_len);
+    eb_status st = eb_store__claim(s, strlen(s->command) + 4096, "the file's layout", msg, msg_len);
     if (st != EB_OK)
         return st;
 
@@ -180,16 +189,16 @@ static eb_status create_file(eb_store *s, char *msg, size_t msg_len)
         eb_h5__put_str(s->file, EB_ATTR_TOOL_VERSION, EB_VERSION_STRING) < 0 ||
         eb_h5__put_str(s->file, EB_ATTR_CREATED, created) < 0 ||
         eb_h5__put_str(s->file, EB_ATTR_COMMAND, s->command) < 0)
-        return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write root attributes");
+        return eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write root attributes");
 
     s->devices = H5Gcreate2(s->file, EB_GROUP_DEVICES, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     s->scenarios = H5Gcreate2(s->file, EB_GROUP_SCENARIOS, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     s->runs = H5Gcreate2(s->file, EB_GROUP_RUNS, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     s->summary = eb_store__summary_create(s->file);
     if (s->devices < 0 || s->scenarios < 0 || s->runs < 0 || s->summary < 0)
-        return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot create the results layout");
+        return eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot create the results layout");
     set_next_id(s, 1);
-    return flush(s, msg, msg_len);
+    return eb_store__flush(s, msg, msg_len);
 }
 
 /* ---- open: append ----------------------------------------------------- */
@@ -222,7 +231,7 @@ static eb_status open_existing(eb_store *s, char *msg, size_t msg_len)
 {
     int is_eb = is_edgebench_file(s->path);
     if (is_eb < 0)
-        return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot open");
+        return eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot open");
     if (is_eb == 0) {
         snprintf(msg, msg_len, "%s: not an edgebench results file, refusing to append to it",
                  s->path);
@@ -230,11 +239,11 @@ static eb_status open_existing(eb_store *s, char *msg, size_t msg_len)
     }
     hid_t fapl = make_fapl();
     if (fapl < 0)
-        return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot set file access properties");
+        return eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot set file access properties");
     s->file = H5Fopen(s->path, H5F_ACC_RDWR, fapl);
     H5Pclose(fapl);
     if (s->file < 0)
-        return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot open for appending");
+        return eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot open for appending");
     eb_store__space_open(&s->space, s->path);
 
     char version[32] = "";
@@ -282,7 +291,7 @@ static eb_status open_existing(eb_store *s, char *msg, size_t msg_len)
 
     long max = 0;
     if (H5Literate(s->runs, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, max_id_cb, &max) < 0)
-        return h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot list /runs");
+        return eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot list /runs");
     set_next_id(s, max + 1);
     return EB_OK;
 }
@@ -312,7 +321,7 @@ eb_status eb_store_open(const char *path, int append, eb_store **out, char *msg,
     s->space.unsupported = 1;
     s->summary_mtype = eb_store__summary_mem_type();
     if (s->summary_mtype < 0) {
-        st = h5_fail(EB_ERR_IO, msg, msg_len, path, "cannot build the summary row type");
+        st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, path, "cannot build the summary row type");
         goto fail;
     }
 
@@ -336,7 +345,7 @@ eb_status eb_store_open(const char *path, int append, eb_store **out, char *msg,
              * destroy a model, a dataset or someone else's HDF5 file. */
             int is_eb = is_edgebench_file(path);
             if (is_eb < 0) {
-                st = h5_fail(EB_ERR_IO, msg, msg_len, path,
+                st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, path,
                              "exists and cannot be checked before overwriting it (in use?)");
                 goto fail;
             }
@@ -389,7 +398,7 @@ eb_status eb_store_close(eb_store *s, char *msg, size_t msg_len)
         return EB_OK;
     eb_h5_quiet q;
     eb_h5__quiet_begin(&q);
-    eb_status st = flush(s, msg, msg_len);
+    eb_status st = eb_store__flush(s, msg, msg_len);
     close_handles(s);
     if (s->tmp_path) {
         /* No cell succeeded: the existing file stays as it was. */
@@ -431,13 +440,13 @@ eb_status eb_store_set_command(eb_store *s, const char *command, char *msg, size
         return EB_OK;
     eb_h5_quiet q;
     eb_h5__quiet_begin(&q);
-    eb_status st = claim(s, strlen(c), "the command line", msg, msg_len);
+    eb_status st = eb_store__claim(s, strlen(c), "the command line", msg, msg_len);
     if (st != EB_OK)
         ;
     else if (eb_h5__put_str(s->file, EB_ATTR_COMMAND, c) < 0)
-        st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write the command attribute");
+        st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write the command attribute");
     else
-        st = flush(s, msg, msg_len);
+        st = eb_store__flush(s, msg, msg_len);
     eb_h5__quiet_end(&q);
     return st;
 }
@@ -464,7 +473,7 @@ eb_status eb_store_put_device(eb_store *s, const char *id, size_t n, const char 
     uint64_t payload = strlen(id);
     for (size_t i = 0; i < n; i++)
         payload += strlen(keys[i]) + strlen(values[i]);
-    eb_status st = claim(s, payload, "the device description", msg, msg_len);
+    eb_status st = eb_store__claim(s, payload, "the device description", msg, msg_len);
     if (st != EB_OK)
         return st;
     eb_h5_quiet q;
@@ -473,7 +482,7 @@ eb_status eb_store_put_device(eb_store *s, const char *id, size_t n, const char 
     if (eb_h5__has_link(s->devices, id)) {
         g = H5Gopen2(s->devices, id, H5P_DEFAULT);
         if (g < 0) {
-            st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot open device group");
+            st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot open device group");
             goto done;
         }
         /* Check every key before changing anything: a conflict leaves the
@@ -501,7 +510,7 @@ eb_status eb_store_put_device(eb_store *s, const char *id, size_t n, const char 
     } else {
         g = H5Gcreate2(s->devices, id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         if (g < 0) {
-            st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot create device group");
+            st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot create device group");
             goto done;
         }
     }
@@ -509,11 +518,11 @@ eb_status eb_store_put_device(eb_store *s, const char *id, size_t n, const char 
         if (H5Aexists(g, keys[i]) > 0)
             continue; /* equal, checked above */
         if (eb_h5__put_text_value(g, keys[i], values[i]) < 0) {
-            st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write device attribute");
+            st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write device attribute");
             goto done;
         }
     }
-    st = flush(s, msg, msg_len);
+    st = eb_store__flush(s, msg, msg_len);
 done:
     if (g >= 0)
         H5Gclose(g);
@@ -607,7 +616,7 @@ eb_status eb_store_put_scenario(eb_store *s, const char *name, const char *yaml_
     uint64_t payload = strlen(name) + strlen(yaml_text);
     for (size_t i = 0; i < n_models; i++)
         payload += strlen(model_paths[i]) + 64 + 8;
-    eb_status st = claim(s, payload, "the scenario", msg, msg_len);
+    eb_status st = eb_store__claim(s, payload, "the scenario", msg, msg_len);
     if (st != EB_OK)
         return st;
     eb_h5_quiet q;
@@ -616,7 +625,7 @@ eb_status eb_store_put_scenario(eb_store *s, const char *name, const char *yaml_
     if (eb_h5__has_link(s->scenarios, name)) {
         g = H5Gopen2(s->scenarios, name, H5P_DEFAULT);
         if (g < 0) {
-            st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot open scenario group");
+            st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot open scenario group");
             goto done;
         }
         const char *diff = scenario_difference(g, yaml_text, n_models, model_paths,
@@ -636,7 +645,7 @@ eb_status eb_store_put_scenario(eb_store *s, const char *name, const char *yaml_
         eb_h5__put_str_array(g, EB_ATTR_MODEL_PATHS, n_models, model_paths) < 0 ||
         eb_h5__put_str_array(g, EB_ATTR_MODEL_SHA256, n_models, model_sha256) < 0 ||
         eb_h5__put_u64_array(g, EB_ATTR_MODEL_BYTES, n_models, model_sizes) < 0) {
-        st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write scenario");
+        st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write scenario");
         if (g >= 0) {
             H5Gclose(g);
             g = -1;
@@ -644,7 +653,7 @@ eb_status eb_store_put_scenario(eb_store *s, const char *name, const char *yaml_
         }
         goto done;
     }
-    st = flush(s, msg, msg_len);
+    st = eb_store__flush(s, msg, msg_len);
 done:
     if (g >= 0)
         H5Gclose(g);
@@ -769,23 +778,17 @@ eb_status eb_store_append_run(eb_store *s, eb_run_record *rec, char *msg, size_t
         return EB_ERR_INVALID_ARG;
     eb_status st = check_record(s, rec, msg, msg_len);
     if (st == EB_OK)
-        st = claim(s, record_bytes(rec), "this cell's results", msg, msg_len);
+        st = eb_store__claim(s, record_bytes(rec), "this cell's results", msg, msg_len);
     if (st != EB_OK) {
         rec->id[0] = '\0';
         return st;
     }
     eb_h5_quiet q;
     eb_h5__quiet_begin(&q);
-    if (s->pending_version) {
-        char v[16];
-        snprintf(v, sizeof v, "%d.%d", EB_SCHEMA_MAJOR, EB_SCHEMA_MINOR);
-        if (eb_h5__put_str(s->file, EB_ATTR_SCHEMA_VERSION, v) < 0) {
-            st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot update schema_version");
-            rec->id[0] = '\0';
-            eb_h5__quiet_end(&q);
-            return st;
-        }
-        s->pending_version = 0;
+    if ((st = eb_store__raise_version(s, msg, msg_len)) != EB_OK) {
+        rec->id[0] = '\0';
+        eb_h5__quiet_end(&q);
+        return st;
     }
     char id[sizeof rec->id];
     snprintf(id, sizeof id, "%s", s->next_id_str);
@@ -793,13 +796,13 @@ eb_status eb_store_append_run(eb_store *s, eb_run_record *rec, char *msg, size_t
 
     hid_t g = H5Gcreate2(s->runs, id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0) {
-        st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot create run group");
+        st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot create run group");
         goto fail;
     }
     if (write_run_attrs(g, s, rec) < 0 ||
         write_samples(g, EB_DSET_LATENCY, rec->latency_ns, rec->n) < 0 ||
         write_samples(g, EB_DSET_T, rec->t_ns, rec->n) < 0) {
-        st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write run");
+        st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write run");
         goto fail;
     }
     /* Extras (schema 1.1): absent when the record carries none, so a reader
@@ -810,7 +813,7 @@ eb_status eb_store_append_run(eb_store *s, eb_run_record *rec, char *msg, size_t
             snprintf(msg, msg_len, "%s: %s", s->path, why);
             st = EB_ERR_INVALID_ARG;
         } else {
-            st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write run extras");
+            st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot write run extras");
         }
         goto fail;
     }
@@ -820,29 +823,18 @@ eb_status eb_store_append_run(eb_store *s, eb_run_record *rec, char *msg, size_t
     eb_summary_row row;
     eb_store__summary_row(rec, &row);
     if (eb_store__summary_append(s->summary, s->summary_mtype, &row) < 0) {
-        st = h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot append to /summary");
+        st = eb_store__h5_fail(EB_ERR_IO, msg, msg_len, s->path, "cannot append to /summary");
         goto fail;
     }
-    if ((st = flush(s, msg, msg_len)) != EB_OK) {
+    if ((st = eb_store__flush(s, msg, msg_len)) != EB_OK) {
         /* The run is in the file's cache and may still reach the disk at
          * close; its id is used. */
         set_next_id(s, s->next_id + 1);
         goto fail_keep;
     }
-    set_next_id(s, s->next_id + 1);
-    s->runs_stored++;
-    if (s->tmp_path && rec->status == EB_RUN_OK) {
-        if (rename(s->tmp_path, s->path) != 0) {
-            snprintf(msg, msg_len, "%s: cannot replace it with the new results (%s): %s",
-                     s->path, s->tmp_path, strerror(errno));
-            eb_h5__quiet_end(&q);
-            return EB_ERR_IO;
-        }
-        free(s->tmp_path);
-        s->tmp_path = NULL;
-    }
+    st = eb_store__run_added(s, rec->status == EB_RUN_OK, msg, msg_len);
     eb_h5__quiet_end(&q);
-    return EB_OK;
+    return st;
 fail:
     /* Leave no half-written run behind: /runs then matches /summary. */
     if (g >= 0)

@@ -19,6 +19,7 @@
 #include "results/merge.h"
 #include "results/results.h"
 #include "results/store.h"
+#include "results/store_schema.h"
 
 static char g_dir[] = "/tmp/eb-test-merge.XXXXXX";
 
@@ -200,25 +201,96 @@ static void test_a_run_already_merged_is_not_copied_twice(void **state)
     eb_results_free(r);
 }
 
-static void test_other_schema_versions_are_refused_before_writing(void **state)
+static void copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(path_of(from), "rb"), *out = fopen(path_of(to), "wb");
+    assert_non_null(in);
+    assert_non_null(out);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    assert_int_equal(fclose(out), 0);
+}
+
+/* Without --append the output is replaced, as `run -o` replaces a file;
+ * with it, the runs are added to what the file held. */
+static void test_an_existing_output_is_replaced_unless_appending(void **state)
 {
     (void)state;
-    make_file("v1.h5", "dev", "x86_64", "name: s1\n", 1, 30);
-    make_file("v2.h5", "dev", "x86_64", "name: s1\n", 1, 31);
-    make_file("v9.h5", "dev", "x86_64", "name: s1\n", 1, 32);
-    hid_t f = H5Fopen(path_of("v2.h5"), H5F_ACC_RDWR, H5P_DEFAULT);
+    make_file("old.h5", "board-old", "x86_64", "name: s1\n", 3, 40);
+    make_file("new.h5", "board-new", "x86_64", "name: s1\n", 2, 45);
+    char new_path[256]; /* path_of's buffers are reused */
+    snprintf(new_path, sizeof new_path, "%s", path_of("new.h5"));
+    const char *in[] = {new_path};
+    char msg[1024];
+    eb_merge_stats st;
+    eb_merge_options o = {0};
+    copy_file("old.h5", "out.h5");
+    assert_int_equal(eb_merge_files(path_of("out.h5"), in, 1, &o, &st, msg, sizeof msg), EB_OK);
+    eb_results *r = read_back("out.h5");
+    assert_int_equal(r->n_runs, 2);
+    assert_int_equal(r->n_devices, 1);
+    assert_string_equal(r->devices[0].id, "board-new");
+    assert_string_equal(r->runs[0].id, "000001");
+    eb_results_free(r);
+
+    copy_file("old.h5", "out.h5");
+    eb_merge_options app = {.append = 1};
+    assert_int_equal(eb_merge_files(path_of("out.h5"), in, 1, &app, &st, msg, sizeof msg), EB_OK);
+    r = read_back("out.h5");
+    assert_int_equal(r->n_runs, 5);
+    assert_int_equal(r->n_devices, 2);
+    assert_string_equal(r->runs[3].id, "000004");
+    assert_string_equal(r->runs[3].device, "board-new");
+    eb_results_free(r);
+}
+
+static void set_schema_version(const char *name, const char *v)
+{
+    hid_t f = H5Fopen(path_of(name), H5F_ACC_RDWR, H5P_DEFAULT);
     assert_true(f >= 0);
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, H5T_VARIABLE);
     hid_t sp = H5Screate(H5S_SCALAR);
     H5Adelete(f, "schema_version");
     hid_t a = H5Acreate2(f, "schema_version", t, sp, H5P_DEFAULT, H5P_DEFAULT);
-    const char *v = "2.0";
     H5Awrite(a, t, &v);
     H5Aclose(a);
     H5Sclose(sp);
     H5Tclose(t);
     H5Fclose(f);
+}
+
+/* Runs copied into a file of an older minor version carry this version's
+ * additions, so the file says it is of this version, as when a run is
+ * appended to it (store.h). */
+static void test_appending_to_an_older_minor_version_raises_it(void **state)
+{
+    (void)state;
+    make_file("v10.h5", "dev", "x86_64", "name: s1\n", 1, 50);
+    make_file("cur.h5", "dev", "x86_64", "name: s1\n", 1, 52);
+    set_schema_version("v10.h5", "1.0");
+    const char *in[] = {path_of("cur.h5")};
+    char msg[1024];
+    eb_merge_options app = {.append = 1};
+    assert_int_equal(eb_merge_files(path_of("v10.h5"), in, 1, &app, NULL, msg, sizeof msg), EB_OK);
+    eb_results *r = read_back("v10.h5");
+    char want[16];
+    snprintf(want, sizeof want, "%d.%d", EB_SCHEMA_MAJOR, EB_SCHEMA_MINOR);
+    assert_string_equal(r->schema_version, want);
+    assert_int_equal(r->n_runs, 2);
+    eb_results_free(r);
+}
+
+static void test_other_schema_versions_are_refused_before_writing(void **state)
+{
+    (void)state;
+    make_file("v1.h5", "dev", "x86_64", "name: s1\n", 1, 30);
+    make_file("v2.h5", "dev", "x86_64", "name: s1\n", 1, 31);
+    make_file("v9.h5", "dev", "x86_64", "name: s1\n", 1, 32);
+    set_schema_version("v2.h5", "2.0");
     const char *in[] = {path_of("v1.h5"), path_of("v2.h5")};
     char msg[1024];
     eb_merge_options o = {0};
@@ -242,6 +314,8 @@ int main(void)
         cmocka_unit_test(test_conflicting_device_is_renamed_or_refused_when_strict),
         cmocka_unit_test(test_conflicting_scenario_is_renamed),
         cmocka_unit_test(test_a_run_already_merged_is_not_copied_twice),
+        cmocka_unit_test(test_an_existing_output_is_replaced_unless_appending),
+        cmocka_unit_test(test_appending_to_an_older_minor_version_raises_it),
         cmocka_unit_test(test_other_schema_versions_are_refused_before_writing),
     };
     return cmocka_run_group_tests(tests, setup_dir, remove_dir);
