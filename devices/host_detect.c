@@ -1,5 +1,7 @@
-/* eb_host_detect: the CPU facts a backend's probe() needs.
- * x86 uses libcpuid when built with it; aarch64 reads hwcaps. The full
+/* eb_host_detect: the CPU facts a backend's probe() needs, and the only
+ * place edgebench asks the CPU what it can do (simd maps these features to
+ * its ISA levels, simd_isa.c). x86 uses libcpuid when built with it and
+ * the compiler's runtime checks otherwise; aarch64 reads hwcaps. The full
  * device description (caches, sensors, counters) belongs to devices/. */
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +69,27 @@ void eb_host_detect(eb_host *h)
         for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
             if (id.flags[map[i].f])
                 h->features |= map[i].bit;
+    }
+#endif
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+    /* Without libcpuid (or when it failed): the compiler's runtime, which
+     * also checks that the OS saves the wide registers. */
+    if (h->features == 0) {
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("sse4.2"))
+            h->features |= EB_CPU_SSE4_2;
+        if (__builtin_cpu_supports("avx"))
+            h->features |= EB_CPU_AVX;
+        if (__builtin_cpu_supports("avx2"))
+            h->features |= EB_CPU_AVX2;
+        if (__builtin_cpu_supports("fma"))
+            h->features |= EB_CPU_FMA3;
+        if (__builtin_cpu_supports("avx512f"))
+            h->features |= EB_CPU_AVX512F;
+        if (__builtin_cpu_supports("avx512bw"))
+            h->features |= EB_CPU_AVX512BW;
+        if (__builtin_cpu_supports("avx512vnni"))
+            h->features |= EB_CPU_AVX512VNNI;
     }
 #elif defined(__aarch64__)
     unsigned long hw = getauxval(AT_HWCAP), hw2 = getauxval(AT_HWCAP2);

@@ -20,6 +20,7 @@
 #include "backends/ref/ref_backend.h"
 #include "backends/simd/simd_backend.h"
 #include "backends/simd/simd_isa.h"
+#include "devices/host_detect.h"
 #include "harness/inputs/random_inputs.h"
 #include "harness/model/model_load.h"
 
@@ -132,7 +133,9 @@ static void test_simd_matches_ref_on_every_model(void **state)
     (void)state;
     const eb_backend *ref = eb_ref_backend(), *simd = eb_simd_backend();
     char host_isa[32] = "c";
-    unsigned isa = eb_simd_isa_from_host(NULL);
+    eb_host host;
+    eb_host_detect(&host);
+    unsigned isa = eb_simd_isa_from_host(&host);
 #if EB_SIMD_X86
     if (isa & EB_SIMD_ISA_AVX512VNNI)
         snprintf(host_isa, sizeof host_isa, "avx512vnni");
@@ -242,6 +245,17 @@ static void test_const_fold_off_is_byte_exact_with_ref_too(void **state)
     eb_graph_destroy(g);
 }
 
+/* As the registry does: the harness detects the CPU and tells simd, which
+ * otherwise runs only the portable kernels. */
+static int probe_host(void **state)
+{
+    (void)state;
+    eb_host host;
+    eb_host_detect(&host);
+    char why[256];
+    return eb_simd_backend()->probe(&host, why, sizeof why) == EB_OK ? 0 : -1;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,5 +263,5 @@ int main(void)
         cmocka_unit_test(test_simd_matches_ref_on_every_model),
         cmocka_unit_test(test_const_fold_off_is_byte_exact_with_ref_too),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, probe_host, NULL);
 }

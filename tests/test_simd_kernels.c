@@ -14,9 +14,15 @@
 
 #include <cmocka.h>
 
+#include "devices/host_detect.h"
 #include "tests/simd/simd_kernel_checks.h"
 
-static unsigned host_isa(void) { return eb_simd_isa_from_host(NULL); }
+static unsigned host_isa(void)
+{
+    eb_host h;
+    eb_host_detect(&h);
+    return eb_simd_isa_from_host(&h);
+}
 
 static int usable(unsigned need, const char *name)
 {

@@ -25,8 +25,10 @@ struct eb_backend_ctx {
  * run on the portable or AVX2 kernels of a bigger machine. */
 #define ISA_ENV "EB_SIMD_MAX_ISA"
 
-/* The features probe() was told about; open() falls back to asking the CPU
- * itself when probe() was not called (a test opening the backend directly). */
+/* The features probe() was told about; without probe() (a program opening
+ * the backend directly) open() knows nothing of the CPU and uses only the
+ * levels every CPU of the architecture has: simd does not detect the CPU
+ * itself, the harness does (devices/host_detect.c). */
 static uint64_t probed_features;
 static int probed;
 

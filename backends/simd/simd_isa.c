@@ -4,35 +4,11 @@
 
 #include "backends/simd/simd_isa.h"
 
-#if defined(__aarch64__) && defined(__linux__)
-#include <sys/auxv.h>
-#ifndef HWCAP_ASIMDDP
-#define HWCAP_ASIMDDP (1 << 20)
-#endif
-#endif
-
 unsigned eb_simd_isa_from_host(const eb_host *host)
 {
     unsigned m = 0;
     uint64_t f = host ? host->features : 0;
 #if EB_SIMD_X86
-#if defined(__GNUC__)
-    /* libcpuid absent: ask the compiler's runtime, which also checks that the
-     * OS saves the wide registers. */
-    if (!host || f == 0) {
-        __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx2"))
-            f |= EB_CPU_AVX2;
-        if (__builtin_cpu_supports("fma"))
-            f |= EB_CPU_FMA3;
-        if (__builtin_cpu_supports("avx512f"))
-            f |= EB_CPU_AVX512F;
-        if (__builtin_cpu_supports("avx512bw"))
-            f |= EB_CPU_AVX512BW;
-        if (__builtin_cpu_supports("avx512vnni"))
-            f |= EB_CPU_AVX512VNNI;
-    }
-#endif
     if ((f & EB_CPU_AVX2) && (f & EB_CPU_FMA3))
         m |= EB_SIMD_ISA_AVX2;
     if ((m & EB_SIMD_ISA_AVX2) && (f & EB_CPU_AVX512F) && (f & EB_CPU_AVX512BW))
@@ -42,10 +18,6 @@ unsigned eb_simd_isa_from_host(const eb_host *host)
 #elif EB_SIMD_ARM64
     /* Advanced SIMD is mandatory on aarch64; hwcaps report it anyway. */
     m |= EB_SIMD_ISA_NEON;
-#if defined(__linux__)
-    if (!host && (getauxval(AT_HWCAP) & HWCAP_ASIMDDP))
-        f |= EB_CPU_ASIMDDP;
-#endif
     if (f & EB_CPU_ASIMDDP)
         m |= EB_SIMD_ISA_NEONDOT;
 #else

@@ -25,9 +25,10 @@
 #define EB_SIMD_ISA_NEON (1u << 3)       /* Advanced SIMD (every aarch64 core) */
 #define EB_SIMD_ISA_NEONDOT (1u << 4)    /* Armv8.2 dot product (SDOT / UDOT) */
 
-/* Levels the host offers, from its feature bits. host NULL (not probed), or
- * x86 built without libcpuid (features all 0): the CPU is asked directly
- * (the compiler's cpuid probe on x86, hwcaps on aarch64). */
+/* Levels the host offers, from its feature bits (filled by the harness's
+ * one detector, devices/host_detect.c, and handed to probe()). host NULL:
+ * nothing is known, so only the levels every CPU of this architecture has
+ * (the portable kernels; Advanced SIMD on aarch64). */
 unsigned eb_simd_isa_from_host(const eb_host *host);
 
 /* Levels at or below a named cap: "c" (none), "avx2", "avx512",

@@ -35,7 +35,7 @@ exec 9>"$out/.lock"
 flock 9
 bin="$out/simd_kernel_checks"
 sources=("$src"/backends/simd/*.c "$src"/backends/ref/*.c "$src"/sdk/*.c
-         "$src"/tests/simd/*.c)
+         "$src"/tests/simd/*.c "$src"/devices/host_detect.c)
 newest=$(ls -t "${sources[@]}" "$src"/backends/simd/*.h "$src"/backends/simd/*.inc \
          "$src"/backends/ref/*.h "$src"/tests/simd/*.h 2>/dev/null | head -1)
 if [ ! -x "$bin" ] || [ "$newest" -nt "$bin" ]; then

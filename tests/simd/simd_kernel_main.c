@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "devices/host_detect.h"
 #include "tests/simd/simd_kernel_checks.h"
 
 int main(void)
 {
-    unsigned isa = eb_simd_isa_from_host(NULL);
+    eb_host host;
+    eb_host_detect(&host);
+    unsigned isa = eb_simd_isa_from_host(&host);
     const char *cap = getenv("EB_SIMD_MAX_ISA");
     unsigned mask;
     if (cap && *cap) {
