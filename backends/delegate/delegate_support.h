@@ -31,4 +31,13 @@ int eb_delegate_gemm_supported(const eb_graph *g, const eb_node *n,
                                int (*const_input)(const eb_graph *g, int t),
                                const eb_gemm_refusals *words, char *why, size_t why_len);
 
+/* The opening of every op-table check `int check(const eb_graph *g, int
+ * node, ...)`: the node and its first input and output, unused ones
+ * silenced. */
+#define EB_DELEGATE_NODE_XY                                                                 \
+    const eb_node *n = &g->nodes[node];                                                     \
+    const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);              \
+    (void)x;                                                                                \
+    (void)y
+
 #endif

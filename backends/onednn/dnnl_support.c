@@ -72,15 +72,9 @@ static const eb_gemm_refusals gemm_refusals = {
 
 /* ---- the checks of the op table (dnnl_op_table.c) ---- */
 
-#define NODE_XY                                                                             \
-    const eb_node *n = &g->nodes[node];                                                     \
-    const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);              \
-    (void)x;                                                                                \
-    (void)y
-
 int eb_dnnl__check_qdq(const eb_graph *g, int node, int quantize, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     const eb_tensor *q = quantize ? y : x, *f = quantize ? x : y;
     if (f->dtype != EB_DT_F32 || (q->dtype != EB_DT_U8 && q->dtype != EB_DT_I8) ||
         q->quant.count != 1) {
@@ -93,7 +87,7 @@ int eb_dnnl__check_qdq(const eb_graph *g, int node, int quantize, char *why, siz
 int eb_dnnl__check_conv(const eb_graph *g, int node, int arg, char *why, size_t len)
 {
     (void)arg;
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     if (x->rank != 4) {
         snprintf(why, len, "only 2-D convolution");
         return 0;
@@ -110,7 +104,7 @@ int eb_dnnl__check_conv(const eb_graph *g, int node, int arg, char *why, size_t 
 
 int eb_dnnl__check_pool(const eb_graph *g, int node, int flags, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     if (flags & DNNL_POOL_GLOBAL) {
         if (x->rank != 4) {
             snprintf(why, len, "only rank-4 input");
@@ -134,7 +128,7 @@ int eb_dnnl__check_pool(const eb_graph *g, int node, int flags, char *why, size_
 int eb_dnnl__check_clip(const eb_graph *g, int node, int arg, char *why, size_t len)
 {
     (void)arg;
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     if (!eb_delegate_inputs_const(g, n, 1)) {
         snprintf(why, len, "min / max must be constants");
         return 0;
@@ -152,7 +146,7 @@ int eb_dnnl__check_gemm(const eb_graph *g, int node, int arg, char *why, size_t 
 int eb_dnnl__check_matmul(const eb_graph *g, int node, int arg, char *why, size_t len)
 {
     (void)arg;
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     const eb_tensor *b = eb_node_input(g, n, 1);
     if (x->rank != 2 || !b || b->rank != 2 || !eb_dnnl_const_input(g, n->inputs[1])) {
         snprintf(why, len, "only a 2-D activation times a constant 2-D matrix (inner product)");
@@ -164,7 +158,7 @@ int eb_dnnl__check_matmul(const eb_graph *g, int node, int arg, char *why, size_
 int eb_dnnl__check_binary(const eb_graph *g, int node, int arg, char *why, size_t len)
 {
     (void)arg;
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     const eb_tensor *b = eb_node_input(g, n, 1);
     if (!b || b->dtype != EB_DT_F32 || b->rank > y->rank) {
         snprintf(why, len, "two float32 operands needed");
@@ -184,7 +178,7 @@ int eb_dnnl__check_binary(const eb_graph *g, int node, int arg, char *why, size_
 int eb_dnnl__check_softmax(const eb_graph *g, int node, int arg, char *why, size_t len)
 {
     (void)arg;
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     int64_t axis = eb_node_attr_int(n, "axis", n->opset >= 13 ? -1 : 1);
     if (axis < 0)
         axis += x->rank;
@@ -199,7 +193,7 @@ int eb_dnnl__check_softmax(const eb_graph *g, int node, int arg, char *why, size
 int eb_dnnl__check_reshape(const eb_graph *g, int node, int arg, char *why, size_t len)
 {
     (void)arg;
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     if (!eb_delegate_inputs_const(g, n, 1)) {
         snprintf(why, len, "shape / axes input must be a constant");
         return 0;

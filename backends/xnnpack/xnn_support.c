@@ -106,15 +106,9 @@ static const eb_gemm_refusals gemm_refusals = {
 
 /* ---- the checks of the op table (xnn_op_table.c) ---- */
 
-#define NODE_XY                                                                             \
-    const eb_node *n = &g->nodes[node];                                                     \
-    const eb_tensor *x = eb_node_input(g, n, 0), *y = eb_node_output(g, n, 0);              \
-    (void)x;                                                                                \
-    (void)y
-
 int eb_xnn__check_quantize(const eb_graph *g, int node, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     if (!dt_ok(x) || !per_tensor_q(y)) {
         snprintf(why, len, "only float32 -> per-tensor int8/uint8");
         return 0;
@@ -124,7 +118,7 @@ int eb_xnn__check_quantize(const eb_graph *g, int node, char *why, size_t len)
 
 int eb_xnn__check_dequantize(const eb_graph *g, int node, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     if (eb_xnn_const_input(g, n->inputs[0]))
         return 1; /* constant: dequantised at prepare */
     if (!per_tensor_q(x) || y->dtype != EB_DT_F32) {
@@ -136,7 +130,7 @@ int eb_xnn__check_dequantize(const eb_graph *g, int node, char *why, size_t len)
 
 int eb_xnn__check_conv(const eb_graph *g, int node, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     int64_t pads[4];
     if (x->rank != 4) {
         snprintf(why, len, "only 2-D convolution (input rank %d)", x->rank);
@@ -170,7 +164,7 @@ static int pool_common(const eb_node *n, const eb_tensor *x, int64_t pads[4], ch
 
 int eb_xnn__check_maxpool(const eb_graph *g, int node, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     int64_t pads[4];
     if (!pool_common(n, x, pads, why, len))
         return 0;
@@ -183,7 +177,7 @@ int eb_xnn__check_maxpool(const eb_graph *g, int node, char *why, size_t len)
 
 int eb_xnn__check_avgpool(const eb_graph *g, int node, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     int64_t pads[4];
     if (!pool_common(n, x, pads, why, len))
         return 0;
@@ -197,7 +191,7 @@ int eb_xnn__check_avgpool(const eb_graph *g, int node, char *why, size_t len)
 
 int eb_xnn__check_global_avgpool(const eb_graph *g, int node, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     if (x->rank != 4) {
         snprintf(why, len, "only rank-4 input");
         return 0;
@@ -207,7 +201,7 @@ int eb_xnn__check_global_avgpool(const eb_graph *g, int node, char *why, size_t 
 
 int eb_xnn__check_clip(const eb_graph *g, int node, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     if (!eb_delegate_inputs_const(g, n, 1)) {
         snprintf(why, len, "min / max must be constants");
         return 0;
@@ -217,7 +211,7 @@ int eb_xnn__check_clip(const eb_graph *g, int node, char *why, size_t len)
 
 int eb_xnn__check_binary(const eb_graph *g, int node, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     const eb_tensor *b = eb_node_input(g, n, 1);
     if (n->n_inputs != 2 || !dt_ok(b)) {
         snprintf(why, len, "two float32 operands needed");
@@ -248,7 +242,7 @@ int eb_xnn__check_gemm(const eb_graph *g, int node, char *why, size_t len)
 
 int eb_xnn__check_matmul(const eb_graph *g, int node, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     const eb_tensor *b = eb_node_input(g, n, 1);
     if (!b || b->rank != 2 || !eb_xnn_const_input(g, n->inputs[1]) || x->rank < 2 || x->rank == 4) {
         snprintf(why, len, "only an activation of rank 2 or 3 times a constant 2-D matrix");
@@ -259,7 +253,7 @@ int eb_xnn__check_matmul(const eb_graph *g, int node, char *why, size_t len)
 
 int eb_xnn__check_reshape(const eb_graph *g, int node, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     if (!eb_delegate_inputs_const(g, n, 1)) {
         snprintf(why, len, "shape / axes input must be a constant (XNNPACK reshapes are static)");
         return 0;
@@ -282,7 +276,7 @@ int eb_xnn__check_reshape(const eb_graph *g, int node, char *why, size_t len)
 
 int eb_xnn__check_softmax(const eb_graph *g, int node, char *why, size_t len)
 {
-    NODE_XY;
+    EB_DELEGATE_NODE_XY;
     int64_t axis = eb_node_attr_int(n, "axis", n->opset >= 13 ? -1 : 1);
     if (axis < 0)
         axis += x->rank;
