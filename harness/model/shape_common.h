@@ -45,6 +45,7 @@ eb_status eb__shape_batchnorm(eb_graph *g, eb_node *n, char *msg, size_t msg_len
 eb_status eb__shape_conv(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_pool(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_global_pool(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
+eb_status eb__shape_reduce(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_gemm(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_matmul(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_flatten(eb_graph *g, eb_node *n, char *msg, size_t msg_len);

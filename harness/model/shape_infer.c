@@ -30,6 +30,7 @@ static const struct {
     {"AveragePool", eb__shape_pool},
     {"GlobalAveragePool", eb__shape_global_pool},
     {"GlobalMaxPool", eb__shape_global_pool},
+    {"ReduceMean", eb__shape_reduce},
     {"Gemm", eb__shape_gemm},
     {"MatMul", eb__shape_matmul},
     {"QLinearMatMul", eb__shape_matmul},
