@@ -26,7 +26,9 @@ eb_status eb_reduce_resolve(const eb_graph *g, const eb_node *n, const eb_tensor
      * error before anything is read. */
     int64_t axes[EB_MAX_RANK];
     int n_axes = 0;
-    if (n->opset < 18) {
+    /* ReduceSum took its axes as an input five opsets before the others */
+    int64_t input_from = strcmp(n->op_type, "ReduceSum") == 0 ? 13 : 18;
+    if (n->opset < input_from) {
         const int64_t *v;
         int c = eb_node_attr_ints(n, "axes", &v);
         if (c > x->rank)
@@ -47,7 +49,7 @@ eb_status eb_reduce_resolve(const eb_graph *g, const eb_node *n, const eb_tensor
         }
     }
     if (n_axes == 0) {
-        int noop = n->opset >= 18 && eb_node_attr_int(n, "noop_with_empty_axes", 0) != 0;
+        int noop = n->opset >= input_from && eb_node_attr_int(n, "noop_with_empty_axes", 0) != 0;
         for (int d = 0; d < x->rank; d++)
             r->reduced[d] = !noop;
     }

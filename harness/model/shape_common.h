@@ -46,6 +46,13 @@ eb_status eb__shape_conv(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_pool(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_global_pool(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_reduce(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
+eb_status eb__shape_gather(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
+eb_status eb__shape_slice(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
+
+/* After a node's shapes are inferred: when it is integer shape arithmetic
+ * on constants (Concat, Unsqueeze, Add, Div, ... of Shape's output), give
+ * its output the value (shape_fold.c). EB_OK when there is nothing to do. */
+eb_status eb__fold_node(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_gemm(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_matmul(eb_graph *g, eb_node *n, char *msg, size_t msg_len);
 eb_status eb__shape_flatten(eb_graph *g, eb_node *n, char *msg, size_t msg_len);

@@ -31,6 +31,7 @@ static const struct {
     {"GlobalAveragePool", eb__shape_global_pool},
     {"GlobalMaxPool", eb__shape_global_pool},
     {"ReduceMean", eb__shape_reduce},
+    {"ReduceSum", eb__shape_reduce},
     {"Gemm", eb__shape_gemm},
     {"MatMul", eb__shape_matmul},
     {"QLinearMatMul", eb__shape_matmul},
@@ -43,6 +44,8 @@ static const struct {
     {"Pad", eb__shape_pad},
     {"Constant", eb__shape_constant},
     {"Shape", eb__shape_shape},
+    {"Gather", eb__shape_gather},
+    {"Slice", eb__shape_slice},
     {"QuantizeLinear", eb__shape_quantize},
     {"DequantizeLinear", eb__shape_dequantize},
 };
@@ -54,8 +57,11 @@ eb_status eb__infer_node(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
     if (n->domain[0] != '\0')
         return EB_ERR_UNSUPPORTED;
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (strcmp(table[i].op, n->op_type) == 0)
-            return table[i].fn(g, n, msg, msg_len);
+        if (strcmp(table[i].op, n->op_type) == 0) {
+            eb_status st = table[i].fn(g, n, msg, msg_len);
+            /* shape arithmetic on constants becomes a constant (shape_fold.c) */
+            return st == EB_OK ? eb__fold_node(g, n, msg, msg_len) : st;
+        }
     return EB_ERR_UNSUPPORTED;
 }
 

@@ -1,4 +1,4 @@
-/* Shape of ReduceMean: the axes resolved once, by the SDK (edgebench/reduce.h). */
+/* Shape of ReduceMean and ReduceSum: the axes resolved once, by the SDK (edgebench/reduce.h). */
 #include "edgebench/reduce.h"
 #include "harness/model/shape_common.h"
 

@@ -1,7 +1,8 @@
 /* Which axes a Reduce* node reduces, and the shape it leaves.
  *
  * One resolution of ONNX's axes (an attribute up to opset 17, a constant
- * input from opset 18), keepdims and noop_with_empty_axes, shared by shape
+ * input from opset 18; for ReduceSum from opset 13), keepdims and
+ * noop_with_empty_axes, shared by shape
  * inference and every backend, as window.h is for conv and pool windows.
  * Provided by the eb_sdk library (plugins link it). */
 #ifndef EDGEBENCH_REDUCE_H

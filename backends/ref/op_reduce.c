@@ -1,5 +1,5 @@
-/* ReduceMean: the mean of x over the axes edgebench/reduce.h resolves,
- * float32.
+/* ReduceMean and ReduceSum: the mean (sum) of x over the axes
+ * edgebench/reduce.h resolves, float32.
  *
  * prepare() splits the input's strides into those of the kept axes (where
  * the output index moves) and the reduced ones; run() walks the input once
@@ -19,6 +19,7 @@ typedef struct reduce_plan {
     int64_t out_stride[EB_MAX_RANK]; /* output elements per step of each input axis; 0 when reduced */
     int64_t count;
     int64_t out_numel;
+    int mean;
 } reduce_plan;
 
 static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
@@ -36,7 +37,7 @@ static int check(const eb_graph *g, const eb_node *n, char *why, size_t len)
         snprintf(why, len, "%s", msg);
         return 0;
     }
-    if (r.count == 0) {
+    if (r.count == 0 && strcmp(n->op_type, "ReduceMean") == 0) {
         snprintf(why, len, "mean over an empty axis");
         return 0;
     }
@@ -59,6 +60,7 @@ static eb_status prepare(const eb_graph *g, const eb_node *n, void **state, size
     }
     p->rank = x->rank;
     p->count = r.count;
+    p->mean = strcmp(n->op_type, "ReduceMean") == 0;
     int64_t s = 1;
     for (int d = x->rank - 1; d >= 0; d--) {
         p->dims[d] = x->dims[d];
@@ -95,10 +97,12 @@ static eb_status run(const eb_ref_exec *x, char *msg, size_t len)
     }
     /* divided, not multiplied by 1/count: over the spatial axes this is
      * GlobalAveragePool's result to the bit (op_global_average_pool.c) */
-    for (int64_t k = 0; k < p->out_numel; k++)
+    for (int64_t k = 0; p->mean && k < p->out_numel; k++)
         out[k] /= (float)p->count;
     return EB_OK;
 }
 
 const eb_ref_op eb_ref_op_reduce_mean = {
     .op_type = "ReduceMean", .check = check, .prepare = prepare, .run = run, .release = free};
+const eb_ref_op eb_ref_op_reduce_sum = {
+    .op_type = "ReduceSum", .check = check, .prepare = prepare, .run = run, .release = free};
