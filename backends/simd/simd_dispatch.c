@@ -8,8 +8,10 @@ static const eb_simd_f32_gemm_variant f32_gemm[] = {
 };
 
 static const eb_simd_q8_gemm_variant q8_gemm[] = {
-#define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT, FEW_COLS) \
-    {#NAME, ISA, MR, NR, KU, FORMAT, FEW_COLS, eb_##NAME},
+#define Q8_RQ_0(NAME) NULL
+#define Q8_RQ_1(NAME) eb_##NAME##_rq
+#define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT, FEW_COLS, RQ) \
+    {#NAME, ISA, MR, NR, KU, FORMAT, FEW_COLS, eb_##NAME, Q8_RQ_##RQ(NAME)},
 #include "backends/simd/simd_q8_gemm.inc"
 #undef EB_SIMD_Q8_GEMM
 };

@@ -251,6 +251,8 @@ int eb_simd_gemm_q8_init(eb_simd_gemm_q8 *G, const eb_simd_q8_gemm_variant *kern
     /* few columns: as for fp32 (eb_simd_gemm_f32_init) */
     const eb_simd_q8_gemm_variant *run = eb_simd_q8_gemm_for(kern, s->n, s->y_col);
     G->fn = run->fn;
+    G->rq_fn = run->rq_fn;
+    G->rq = (eb_simd_q8_rq){.zp = y_zp, .lo = y_min, .hi = y_max};
     G->mr = run->mr;
     G->nr = run->nr;
     G->few_cols = run->few_cols;
@@ -268,8 +270,9 @@ int eb_simd_gemm_q8_init(eb_simd_gemm_q8 *G, const eb_simd_q8_gemm_variant *kern
     G->pad = x_zp - G->sub;
     const int64_t panels = ceil_div(s->m, mr), mpad = panels * mr;
     G->a = aligned_calloc((size_t)(s->groups * mpad * G->kpad) * (size_t)elem);
-    G->add = malloc((size_t)(s->groups * s->m) * sizeof *G->add + 1);
-    G->mult = malloc((size_t)(s->groups * s->m) * sizeof *G->mult + 1);
+    /* MR zeros past the end: a fused store reads a whole tile's rows */
+    G->add = aligned_calloc((size_t)(s->groups * s->m + mr) * sizeof *G->add);
+    G->mult = aligned_calloc((size_t)(s->groups * s->m + mr) * sizeof *G->mult);
     if (!G->a || !G->add || !G->mult) {
         eb_simd_gemm_q8_free(G);
         return -1;
@@ -374,7 +377,14 @@ static void q8_task(void *arg, int t, int thread)
         for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
             const int64_t m0 = rp * mr;
             const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
-            G->fn(G->kpad / ku, a + (size_t)(rp * G->kpad * mr) * (size_t)elem, bpanel, tile);
+            const unsigned char *ap = a + (size_t)(rp * G->kpad * mr) * (size_t)elem;
+            if (G->rq_fn && s->y_col == 1) {
+                /* requantised in the micro-kernel's store */
+                G->rq_fn(G->kpad / ku, ap, bpanel, add + m0, mult + m0, &G->rq,
+                         y + m0 * s->y_row + j0, s->y_row, mvalid, nvalid);
+                continue;
+            }
+            G->fn(G->kpad / ku, ap, bpanel, tile);
             if (G->few_cols && s->y_col == 1) {
                 G->vec->requant_cols(tile, mr, mvalid, nvalid, add + m0, mult + m0, G->y_zp,
                                      G->y_min, G->y_max, y + m0 * s->y_row + j0, s->y_row);

@@ -66,6 +66,9 @@ typedef struct eb_simd_gemm_q8 {
      * the listed few-column variant (same operand format, lanes swapped,
      * tile stored by columns) */
     eb_simd_q8_gemm_fn fn;
+    /* the same with the requantisation in its store, or NULL: used for
+     * outputs stored row-major (y_col 1) */
+    eb_simd_q8_gemm_rq_fn rq_fn;
     int mr, nr;
     int few_cols;
     const char *name;
@@ -77,6 +80,7 @@ typedef struct eb_simd_gemm_q8 {
     eb_dtype x_dtype, y_dtype;
     int32_t sub, pad;  /* B value = x - sub; padding packs as pad (= x_zp - sub) */
     int32_t y_zp, y_min, y_max;
+    eb_simd_q8_rq rq;  /* y_zp, y_min, y_max for rq_fn */
 } eb_simd_gemm_q8;
 
 /* w: centred weights, element (g, r, kk) at w[(g * m + r) * w_row + kk *

@@ -52,6 +52,24 @@ typedef struct eb_simd_f32_gemm_variant {
  * corrections and requantises. */
 typedef void (*eb_simd_q8_gemm_fn)(int64_t kq, const void *a, const void *b, int32_t *tile);
 
+/* The output side of ref's requantisation rule (backends/ref/requant_s32.h):
+ * zero point and clamp range of the int8 / uint8 result. */
+typedef struct eb_simd_q8_rq {
+    int32_t zp, lo, hi;
+} eb_simd_q8_rq;
+
+/* The same product with the requantisation fused into the store (variants
+ * listed with RQ 1, entry point eb_<name>_rq): for r < mr, j < nr,
+ *   y[r * ldy + j] = requant_s32(tile(r, j) + add[r], mult[r], p)
+ * as a byte (int8 or uint8 alike), the int32 sum wrapping, exactly ref's
+ * rule; nothing else of y is written. add and mult hold MR readable values
+ * (rows past mr are computed, never stored). Rows are the tile's rows (the
+ * output channels) for few-column variants too. */
+typedef void (*eb_simd_q8_gemm_rq_fn)(int64_t kq, const void *a, const void *b,
+                                      const int32_t *add, const float *mult,
+                                      const eb_simd_q8_rq *p, uint8_t *y, int64_t ldy, int mr,
+                                      int nr);
+
 typedef enum eb_simd_q8_format {
     EB_SIMD_Q8_I16 = 0, /* A and B int16: centred weights x centred activations */
     EB_SIMD_Q8_U8S8 = 1, /* B uint8 (activation offset to unsigned), A int8 */
@@ -65,6 +83,7 @@ typedef struct eb_simd_q8_gemm_variant {
     eb_simd_q8_format format;
     int few_cols; /* 1: for products with few columns; tile[j * MR + r] */
     eb_simd_q8_gemm_fn fn;
+    eb_simd_q8_gemm_rq_fn rq_fn; /* requantising store, or NULL (RQ 0) */
 } eb_simd_q8_gemm_variant;
 
 /* ---- geometry shared by packing and direct kernels ----------------------
@@ -178,8 +197,10 @@ typedef struct eb_simd_vec_kernels {
 #include "backends/simd/simd_f32_gemm.inc"
 #undef EB_SIMD_F32_GEMM
 
-#define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT, FEW_COLS) \
-    void eb_##NAME(int64_t, const void *, const void *, int32_t *);
+#define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT, FEW_COLS, RQ) \
+    void eb_##NAME(int64_t, const void *, const void *, int32_t *); \
+    void eb_##NAME##_rq(int64_t, const void *, const void *, const int32_t *, const float *, \
+                        const eb_simd_q8_rq *, uint8_t *, int64_t, int, int);
 #include "backends/simd/simd_q8_gemm.inc"
 #undef EB_SIMD_Q8_GEMM
 

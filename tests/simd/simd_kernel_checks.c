@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backends/ref/ref_q8.h"
+#include "backends/ref/requant_s32.h"
 #include "backends/simd/simd_gemm.h"
 #include "backends/simd/simd_pool.h"
 #include "tests/simd/simd_kernel_checks.h"
@@ -330,9 +331,89 @@ static int compare_bytes(const uint8_t *got, const uint8_t *want, size_t n, cons
     return 0;
 }
 
+/* The fused requantisation (a variant's rq_fn) against its own int32 tile
+ * requantised by ref's rule (eb_ref_requant_s32), byte for byte, on random
+ * panels: every edge tile (mr 1..MR, nr 1..NR), per-row add and mult (adds
+ * that wrap, multipliers that reach both clamps), int8 and uint8 outputs,
+ * narrowed ranges (a fused Relu), rows of the output wider than the tile;
+ * nothing outside the tile may be written. */
+static int check_q8_rq(const eb_simd_q8_gemm_variant *v, char *msg, size_t len)
+{
+    if (!v->rq_fn)
+        return 0;
+    rng_state = 0xd1b54a32d192ed03ull ^ (uint64_t)v->mr * 31 ^ (uint64_t)v->nr;
+    const int mr_full = v->mr, nr_full = v->nr, ku = v->ku;
+    const int elem = v->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    const int few = v->few_cols;
+    int32_t *tile = malloc((size_t)(mr_full * nr_full) * 4);
+    int32_t *add = malloc((size_t)mr_full * 4);
+    float *mult = malloc((size_t)mr_full * 4);
+    for (int it = 0; it < 200; it++) {
+        const int64_t kq = rnd_in(1, it % 7 == 0 ? 300 : 40);
+        const size_t an = (size_t)(kq * mr_full * ku), bn = (size_t)(kq * nr_full * ku);
+        void *a = malloc(an * (size_t)elem), *b = malloc(bn * (size_t)elem);
+        for (size_t i = 0; i < an; i++) {
+            if (elem == 2)
+                ((int16_t *)a)[i] = (int16_t)rnd_in(-255, 255);
+            else
+                ((int8_t *)a)[i] = (int8_t)rnd();
+        }
+        for (size_t i = 0; i < bn; i++) {
+            if (elem == 2)
+                ((int16_t *)b)[i] = (int16_t)rnd_in(-255, 255);
+            else
+                ((uint8_t *)b)[i] = (uint8_t)rnd();
+        }
+        q8_case q;
+        random_q8(&q);
+        fill_bias_mult(add, mult, (size_t)mr_full);
+        if (it % 3 == 0) /* reach the clamps often */
+            for (int r = 0; r < mr_full; r++)
+                mult[r] *= (float)rnd_in(1, 40);
+        const int mr = it < 2 ? mr_full : (int)rnd_in(1, mr_full);
+        const int nr = it < 2 ? nr_full : (int)rnd_in(1, nr_full);
+        const int64_t ldy = nr_full == 1 && it % 2 ? 1 : nr + rnd_in(0, 9);
+        const size_t yn = (size_t)(mr_full * ldy + nr_full + 16);
+        uint8_t *y = malloc(yn), *want = malloc(yn);
+        memset(y, 0xA5, yn);
+        memset(want, 0xA5, yn);
+        v->fn(kq, a, b, tile);
+        for (int r = 0; r < mr; r++)
+            for (int j = 0; j < nr; j++) {
+                const int32_t acc = few ? tile[j * mr_full + r] : tile[r * nr_full + j];
+                const int32_t s = (int32_t)((uint32_t)acc + (uint32_t)add[r]);
+                want[r * ldy + j] =
+                    (uint8_t)eb_ref_requant_s32(s, mult[r], q.y_zp, q.y_min, q.y_max);
+            }
+        const eb_simd_q8_rq p = {.zp = q.y_zp, .lo = q.y_min, .hi = q.y_max};
+        v->rq_fn(kq, a, b, add, mult, &p, y, ldy, mr, nr);
+        char what[160];
+        snprintf(what, sizeof what, "%s fused requantisation (%dx%d of %dx%d, ldy %lld, %s)",
+                 v->name, mr, nr, mr_full, nr_full, (long long)ldy,
+                 q.ydt == EB_DT_U8 ? "u8" : "s8");
+        int bad = compare_bytes(y, want, yn, what, it, msg, len);
+        free(a);
+        free(b);
+        free(y);
+        free(want);
+        if (bad) {
+            free(tile);
+            free(add);
+            free(mult);
+            return 1;
+        }
+    }
+    free(tile);
+    free(add);
+    free(mult);
+    return 0;
+}
+
 int eb_simd_check_q8_gemm(const eb_simd_q8_gemm_variant *v, const eb_simd_vec_kernels *vec,
                           int threads, char *msg, size_t len)
 {
+    if (threads == 1 && check_q8_rq(v, msg, len))
+        return 1;
     rng_state = 0x2545f4914f6cdd1dull ^ (uint64_t)v->ku * 977 ^ (uint64_t)v->nr;
     eb_simd_pool *pool = threads > 1 ? eb_simd_pool_create(threads) : NULL;
     int narrow_only = v->format != EB_SIMD_Q8_I16;
