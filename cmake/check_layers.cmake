@@ -26,6 +26,16 @@ set(EB_LAYERS
   harness/farm 7        reports 7
   harness/cli 8
   harness 9)
+# Narrow interfaces: a folder that may include only some headers of a lower
+# folder, as "FROM:HEADER" (HEADER from the top of the tree). simd plans
+# through ref's planning hook (ref_plan_hooks.h, ref_plan.h's API) and shares
+# the int8 kernel parameters (ref_q8.h) and ref's supports() (ref_backend.h);
+# ref's plan structure, arena and kernel helpers stay ref's
+# (docs/architecture.md, "The parts").
+set(EB_NARROW
+  backends/simd:backends/ref/ref_plan.h backends/simd:backends/ref/ref_plan_hooks.h
+  backends/simd:backends/ref/ref_q8.h   backends/simd:backends/ref/ref_backend.h)
+set(EB_NARROW_PAIRS backends/simd:backends/ref)
 # Headers the build generates (not in the tree): allowed everywhere they
 # are spelled like this.
 set(EB_GENERATED_HEADERS onnx.pb-c.h)
@@ -108,6 +118,11 @@ foreach(src IN LISTS checked)
       message("${src}:${lineno}: includes \"${name}\": ${src_folder} (layer ${src_layer}) may "
               "include only its own folder and lower layers, and ${dst_folder} is layer ${dst_layer} "
               "(docs/architecture.md, \"Layers\")")
+      math(EXPR problems "${problems} + 1")
+    elseif("${src_folder}:${dst_folder}" IN_LIST EB_NARROW_PAIRS
+           AND NOT "${src_folder}:${target}" IN_LIST EB_NARROW)
+      message("${src}:${lineno}: includes \"${name}\": ${src_folder} may include only the "
+              "interface headers of ${dst_folder} listed in EB_NARROW (cmake/check_layers.cmake)")
       math(EXPR problems "${problems} + 1")
     endif()
   endforeach()

@@ -93,8 +93,7 @@ static unsigned char *run(const char *model, const char *const *keys, const char
         print_message("skipped: %s\n", msg);
         return NULL;
     }
-    *arena = plan->arena_bytes;
-    *activations = plan->activation_bytes;
+    eb_ref_plan_memory((const eb_ref_plan *)plan, arena, activations);
     const eb_tensor *xt = &g->tensors[g->inputs[0]];
     assert_true(input_bytes >= xt->nbytes);
     eb_value in = {.dtype = xt->dtype, .rank = xt->rank, .data = (void *)input,

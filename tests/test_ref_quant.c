@@ -347,12 +347,13 @@ static run_result run_model(const char *model, int fusion, const char *const *in
     eb_plan *plan = NULL;
     r.status = be->prepare(ctx, &mdl, &plan, r.msg, sizeof r.msg);
     if (r.status == EB_OK) {
-        r.n_fused = eb_ref_plan_fused_groups(plan);
-        r.n_steps = plan->n_steps;
+        const eb_ref_plan *rp = (const eb_ref_plan *)plan;
+        r.n_fused = eb_ref_plan_fused_groups(rp);
+        r.n_steps = eb_ref_plan_steps(rp);
         for (int i = 0; i < r.n_fused; i++) {
             size_t len = strlen(r.kinds);
             snprintf(r.kinds + len, sizeof r.kinds - len, "%s%s", i ? "," : "",
-                     eb_ref_plan_fused_kind(plan, i));
+                     eb_ref_plan_fused_kind(rp, i));
         }
         eb_decoded_tensor in[4];
         eb_value iv[4];

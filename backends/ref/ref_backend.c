@@ -95,7 +95,11 @@ static int ref_supports(eb_backend_ctx *ctx, const eb_graph *g, int node, char *
 static eb_status ref_prepare(eb_backend_ctx *ctx, const eb_model *model, eb_plan **plan_out,
                              char *msg, size_t msg_len)
 {
-    return eb_ref_plan_create(model->graph, &ctx->plan, plan_out, msg, msg_len);
+    /* eb_plan is opaque to the harness; ref's is an eb_ref_plan */
+    eb_ref_plan *p = NULL;
+    eb_status st = eb_ref_plan_create(model->graph, &ctx->plan, &p, msg, msg_len);
+    *plan_out = (eb_plan *)p;
+    return st;
 }
 
 static eb_status ref_run(eb_backend_ctx *ctx, eb_plan *plan, const eb_value *inputs,
@@ -103,20 +107,20 @@ static eb_status ref_run(eb_backend_ctx *ctx, eb_plan *plan, const eb_value *inp
                          size_t msg_len)
 {
     (void)ctx;
-    return eb_ref_plan_run(plan, inputs, n_inputs, outputs, n_outputs, msg, msg_len);
+    return eb_ref_plan_run((eb_ref_plan *)plan, inputs, n_inputs, outputs, n_outputs, msg,
+                           msg_len);
 }
 
 static void ref_release(eb_backend_ctx *ctx, eb_plan *plan)
 {
     (void)ctx;
-    eb_ref_plan_destroy(plan);
+    eb_ref_plan_destroy((eb_ref_plan *)plan);
 }
 
 static eb_status ref_profile(eb_backend_ctx *ctx, eb_plan *plan, uint64_t *node_ns, int n_nodes)
 {
     (void)ctx;
-    for (int i = 0; i < n_nodes; i++)
-        node_ns[i] = i < plan->g->n_nodes ? plan->node_ns[i] : UINT64_MAX;
+    eb_ref_plan_profile((const eb_ref_plan *)plan, node_ns, n_nodes);
     return EB_OK;
 }
 

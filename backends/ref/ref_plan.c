@@ -7,13 +7,42 @@
  * at the caller's buffers; graph outputs are computed into plan buffers and
  * copied out (a graph output may also feed later nodes, and the caller's
  * buffer may be smaller than the plan assumes only through a bug we want to
- * catch, not to write through). */
+ * catch, not to write through).
+ *
+ * With options.hooks another backend is asked for each step before ref
+ * builds its own (ref_plan_hooks.h: the call order, what a claim owns). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "backends/ref/ref_arena.h"
 #include "backends/ref/ref_plan.h"
+
+typedef struct eb_ref_step {
+    const eb_ref_op *op;
+    eb_ref_exec exec;
+    int is_fused;            /* exec.state belongs to a group in plan->fused */
+    int n_in, n_out;         /* entries of exec.in / exec.out */
+} eb_ref_step;
+
+struct eb_ref_plan {
+    const eb_graph *g;
+    eb_value *values;        /* g->n_tensors entries */
+    unsigned char *owned;    /* 1 where values[i].data was allocated on its own */
+    void *arena;             /* activations when memory_reuse is on */
+    size_t arena_bytes;      /* memory the activations take */
+    size_t activation_bytes; /* what they would take without reuse */
+    int n_steps;
+    eb_ref_step *steps;
+    eb_value **ptrs;         /* storage behind every step's in/out arrays */
+    void *scratch;
+    size_t scratch_bytes;
+    uint64_t *node_ns;       /* per-node time of the last run (profile); UINT64_MAX
+                                for nodes not executed on their own */
+    int profiling;
+    int n_fused;
+    eb_ref_fused *fused;     /* the QDQ groups the steps execute */
+};
 
 static uint64_t now_ns(void)
 {
@@ -83,21 +112,34 @@ static eb_status mark_dead(const eb_graph *g, const eb_ref_fused *fused, int n_f
 
 /* 1 when tensor i needs a plan buffer: a step touches it and its value is
  * neither a constant nor fed by the caller. */
-static int needs_buffer(const eb_plan *p, const unsigned char *used, int i)
+static int needs_buffer(const eb_ref_plan *p, const unsigned char *used, int i)
 {
     const eb_tensor *t = &p->g->tensors[i];
     return used[i] && !t->data && t->kind != EB_TENSOR_INPUT;
 }
 
-static eb_status no_shape(const eb_plan *p, int i, char *msg, size_t msg_len)
+static eb_status no_shape(const eb_ref_plan *p, int i, char *msg, size_t msg_len)
 {
     snprintf(msg, msg_len, "%s: tensor '%s' has no inferred shape", p->g->path,
              p->g->tensors[i].name);
     return EB_ERR_SHAPE;
 }
 
+/* A zeroed activation buffer: 64-byte aligned with 64 bytes of slack after
+ * `bytes`, so a kernel a hook supplied may load whole vectors
+ * (ref_plan_hooks.h); NULL when out of memory. */
+static void *activation_alloc(size_t bytes)
+{
+    void *m = NULL;
+    if (posix_memalign(&m, EB_REF_ARENA_ALIGN, bytes + EB_REF_ARENA_ALIGN) != 0)
+        return NULL;
+    memset(m, 0, bytes + EB_REF_ARENA_ALIGN);
+    return m;
+}
+
 /* One buffer per activation (memory_reuse=0). */
-static eb_status allocate_each(eb_plan *p, const unsigned char *used, char *msg, size_t msg_len)
+static eb_status allocate_each(eb_ref_plan *p, const unsigned char *used, char *msg,
+                               size_t msg_len)
 {
     for (int i = 0; i < p->g->n_tensors; i++) {
         const eb_tensor *t = &p->g->tensors[i];
@@ -105,8 +147,8 @@ static eb_status allocate_each(eb_plan *p, const unsigned char *used, char *msg,
             continue;
         if (t->rank < 0)
             return no_shape(p, i, msg, msg_len);
-        /* +1 so zero-sized tensors still get a distinct valid pointer */
-        p->values[i].data = calloc(1, t->nbytes + 1);
+        /* with its slack, zero-sized tensors still get a distinct valid pointer */
+        p->values[i].data = activation_alloc(t->nbytes);
         if (!p->values[i].data)
             return EB_ERR_NOMEM;
         p->owned[i] = 1;
@@ -117,7 +159,7 @@ static eb_status allocate_each(eb_plan *p, const unsigned char *used, char *msg,
 }
 
 /* Every activation in one arena, placed by lifetime (ref_arena.h). */
-static eb_status place_in_arena(eb_plan *p, const unsigned char *used, char *msg,
+static eb_status place_in_arena(eb_ref_plan *p, const unsigned char *used, char *msg,
                                 size_t msg_len)
 {
     const eb_graph *g = p->g;
@@ -160,7 +202,7 @@ static eb_status place_in_arena(eb_plan *p, const unsigned char *used, char *msg
             live[k].first = 0;
     if (eb_ref_arena_place(live, n, &p->arena_bytes) != 0)
         goto out;
-    p->arena = calloc(1, p->arena_bytes + 1);
+    p->arena = activation_alloc(p->arena_bytes);
     if (!p->arena)
         goto out;
     for (int i = 0; i < g->n_tensors; i++)
@@ -173,8 +215,8 @@ out:
     return st;
 }
 
-eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts, eb_plan **out,
-                             char *msg, size_t msg_len)
+eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
+                             eb_ref_plan **out, char *msg, size_t msg_len)
 {
     eb_ref_plan_options o = opts ? *opts : EB_REF_PLAN_DEFAULTS;
     eb_status st = EB_ERR_NOMEM;
@@ -182,7 +224,8 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
     int *group_at = NULL;         /* per node: the group placed at it, or -1 */
     unsigned char *skip = NULL;   /* per node: not executed as itself */
     unsigned char *used = NULL;   /* per tensor: read or written by a step */
-    eb_plan *p = calloc(1, sizeof *p);
+    unsigned char *runs_alone = NULL; /* per node: a step of its own, as written */
+    eb_ref_plan *p = calloc(1, sizeof *p);
     if (!p)
         goto fail;
     p->g = g;
@@ -193,7 +236,9 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
     group_at = malloc(((size_t)g->n_nodes + 1) * sizeof *group_at);
     skip = calloc((size_t)g->n_nodes + 1, 1);
     used = calloc((size_t)g->n_tensors + 1, 1);
-    if (!p->values || !p->owned || !p->steps || !p->node_ns || !group_at || !skip || !used)
+    runs_alone = calloc((size_t)g->n_nodes + 1, 1);
+    if (!p->values || !p->owned || !p->steps || !p->node_ns || !group_at || !skip || !used ||
+        !runs_alone)
         goto fail;
     for (int i = 0; i < g->n_nodes; i++) {
         p->node_ns[i] = UINT64_MAX;
@@ -224,64 +269,93 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
     if (!p->ptrs)
         goto fail;
 
+    for (int i = 0; i < g->n_nodes; i++)
+        runs_alone[i] = !skip[i] && group_at[i] < 0;
+
     size_t used_ptrs = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         const eb_node *n = &g->nodes[i];
         eb_ref_step *s = &p->steps[p->n_steps];
-        if (group_at[i] >= 0) {
-            const eb_ref_fused *f = &p->fused[group_at[i]];
-            s->op = f->op;
-            s->is_fused = 1;
-            s->n_in = f->n_in;
-            s->n_out = 1;
-            s->exec.g = g;
-            s->exec.node = &g->nodes[f->anchor];
-            s->exec.node_index = f->anchor;
-            s->exec.state = f->state; /* owned by p->fused */
-            s->exec.in = p->ptrs + used_ptrs;
-            used_ptrs += (size_t)f->n_in;
-            s->exec.out = p->ptrs + used_ptrs++;
-            for (int k = 0; k < f->n_in; k++) {
-                s->exec.in[k] = &p->values[f->in_tensor[k]];
-                used[f->in_tensor[k]] = 1;
-            }
-            s->exec.out[0] = &p->values[f->out_tensor];
-            used[f->out_tensor] = 1;
-            if (f->scratch_bytes > p->scratch_bytes)
-                p->scratch_bytes = f->scratch_bytes;
-            p->n_steps++;
+        const eb_ref_fused *f = group_at[i] >= 0 ? &p->fused[group_at[i]] : NULL;
+        if (!f && skip[i])
             continue;
-        }
-        if (skip[i])
-            continue;
-        const eb_ref_op *op = n->domain[0] == '\0' ? eb_ref_find_op(n->op_type) : NULL;
+        /* a node as written: ref must be able to run it, claimed or not, so
+         * a model is refused the same way with or without a hook */
+        const eb_ref_op *op = !f && n->domain[0] == '\0' ? eb_ref_find_op(n->op_type) : NULL;
         char why[256] = "";
-        if (!op || !op->check(g, n, why, sizeof why)) {
+        if (!f && (!op || !op->check(g, n, why, sizeof why))) {
             st = EB_ERR_UNSUPPORTED;
             snprintf(msg, msg_len, "%s: node '%s' (%s) not supported by ref: %s", g->path,
                      n->name, n->op_type, op ? why : "op not implemented");
             goto fail;
         }
-        s->op = op;
-        s->n_in = n->n_inputs;
-        s->n_out = n->n_outputs;
+        const int anchor = f ? f->anchor : i;
+        eb_ref_step_claim claim = {.op = NULL, .state = NULL, .absorb = -1};
+        if (o.hooks && o.hooks->claim) {
+            eb_ref_plan_site site = {.g = g, .node = &g->nodes[anchor], .node_index = anchor,
+                                     .group = f, .runs_alone = runs_alone};
+            int taken = o.hooks->claim(o.hooks->ctx, &site, &claim, msg, msg_len);
+            if (taken < 0) {
+                st = (eb_status)taken;
+                goto fail;
+            }
+            if (!taken)
+                claim = (eb_ref_step_claim){.op = NULL, .state = NULL, .absorb = -1};
+        }
+        if (claim.op) {
+            /* the plan owns the state from here: destroy releases it */
+            s->op = claim.op;
+            s->exec.state = claim.state;
+            p->n_steps++;
+            if (claim.absorb >= 0) {
+                if (claim.absorb <= i || claim.absorb >= g->n_nodes || !runs_alone[claim.absorb]) {
+                    st = EB_ERR_INVALID_ARG;
+                    snprintf(msg, msg_len, "%s: node '%s' cannot absorb node %d", g->path,
+                             n->name, claim.absorb);
+                    goto fail;
+                }
+                skip[claim.absorb] = 1;
+                runs_alone[claim.absorb] = 0;
+            }
+        }
         s->exec.g = g;
-        s->exec.node = n;
-        s->exec.node_index = i;
+        s->exec.node = &g->nodes[anchor];
+        s->exec.node_index = anchor;
+        /* inputs: the group's, or the node's */
         s->exec.in = p->ptrs + used_ptrs;
-        used_ptrs += (size_t)n->n_inputs;
+        s->n_in = f ? f->n_in : n->n_inputs;
+        used_ptrs += (size_t)s->n_in;
+        for (int k = 0; k < s->n_in; k++) {
+            int t = f ? f->in_tensor[k] : n->inputs[k];
+            s->exec.in[k] = t >= 0 ? &p->values[t] : NULL;
+            if (t >= 0)
+                used[t] = 1;
+        }
+        /* outputs: the absorbed node's, the group's, or the node's */
+        const eb_node *outn = claim.op && claim.absorb >= 0 ? &g->nodes[claim.absorb]
+                              : f                          ? NULL
+                                                           : n;
         s->exec.out = p->ptrs + used_ptrs;
-        used_ptrs += (size_t)n->n_outputs;
-        for (int k = 0; k < n->n_inputs; k++) {
-            s->exec.in[k] = n->inputs[k] >= 0 ? &p->values[n->inputs[k]] : NULL;
-            if (n->inputs[k] >= 0)
-                used[n->inputs[k]] = 1;
+        s->n_out = outn ? outn->n_outputs : 1;
+        used_ptrs += (size_t)s->n_out;
+        for (int k = 0; k < s->n_out; k++) {
+            int t = outn ? outn->outputs[k] : f->out_tensor;
+            s->exec.out[k] = t >= 0 ? &p->values[t] : NULL;
+            if (t >= 0)
+                used[t] = 1;
         }
-        for (int k = 0; k < n->n_outputs; k++) {
-            s->exec.out[k] = n->outputs[k] >= 0 ? &p->values[n->outputs[k]] : NULL;
-            if (n->outputs[k] >= 0)
-                used[n->outputs[k]] = 1;
+        if (claim.op)
+            continue;
+        if (f) {
+            s->op = f->op;
+            s->is_fused = 1;
+            s->exec.state = f->state; /* owned by p->fused */
+            if (f->scratch_bytes > p->scratch_bytes)
+                p->scratch_bytes = f->scratch_bytes;
+            p->n_steps++;
+            continue;
         }
+        s->op = op;
         size_t scratch = 0;
         if (op->prepare) {
             st = op->prepare(g, n, &s->exec.state, &scratch, msg, msg_len);
@@ -311,6 +385,7 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
     free(group_at);
     free(skip);
     free(used);
+    free(runs_alone);
     *out = p;
     return EB_OK;
 fail:
@@ -319,6 +394,7 @@ fail:
     free(group_at);
     free(skip);
     free(used);
+    free(runs_alone);
     eb_ref_plan_destroy(p);
     return st;
 }
@@ -333,8 +409,8 @@ static int same_shape(const eb_value *a, const eb_value *b)
     return 1;
 }
 
-eb_status eb_ref_plan_run(eb_plan *p, const eb_value *inputs, int n_inputs, eb_value *outputs,
-                          int n_outputs, char *msg, size_t msg_len)
+eb_status eb_ref_plan_run(eb_ref_plan *p, const eb_value *inputs, int n_inputs,
+                          eb_value *outputs, int n_outputs, char *msg, size_t msg_len)
 {
     const eb_graph *g = p->g;
     if (n_inputs != g->n_inputs || n_outputs != g->n_outputs) {
@@ -375,11 +451,12 @@ eb_status eb_ref_plan_run(eb_plan *p, const eb_value *inputs, int n_inputs, eb_v
     return EB_OK;
 }
 
-void eb_ref_plan_destroy(eb_plan *p)
+void eb_ref_plan_destroy(eb_ref_plan *p)
 {
     if (!p)
         return;
-    /* fused steps' states belong to p->fused, released below */
+    /* fused steps' states belong to p->fused, released below; a claimed
+     * step's state is the plan's (ref_plan_hooks.h) and released here */
     for (int s = 0; s < p->n_steps; s++)
         if (!p->steps[s].is_fused && p->steps[s].op->release)
             p->steps[s].op->release(p->steps[s].exec.state);
@@ -398,9 +475,23 @@ void eb_ref_plan_destroy(eb_plan *p)
     free(p);
 }
 
-int eb_ref_plan_fused_groups(const eb_plan *p) { return p ? p->n_fused : 0; }
+int eb_ref_plan_fused_groups(const eb_ref_plan *p) { return p ? p->n_fused : 0; }
 
-const char *eb_ref_plan_fused_kind(const eb_plan *p, int i)
+const char *eb_ref_plan_fused_kind(const eb_ref_plan *p, int i)
 {
     return p && i >= 0 && i < p->n_fused ? p->fused[i].kind : NULL;
+}
+
+int eb_ref_plan_steps(const eb_ref_plan *p) { return p ? p->n_steps : 0; }
+
+void eb_ref_plan_memory(const eb_ref_plan *p, size_t *arena_bytes, size_t *activation_bytes)
+{
+    *arena_bytes = p->arena_bytes;
+    *activation_bytes = p->activation_bytes;
+}
+
+void eb_ref_plan_profile(const eb_ref_plan *p, uint64_t *node_ns, int n_nodes)
+{
+    for (int i = 0; i < n_nodes; i++)
+        node_ns[i] = i < p->g->n_nodes ? p->node_ns[i] : UINT64_MAX;
 }

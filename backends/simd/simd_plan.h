@@ -1,21 +1,23 @@
 /* A prepared model on the simd backend.
  *
  * The plan is a ref plan (backends/ref/ref_plan.h: values, steps in order,
- * QDQ groups fused into integer steps) in which every step the simd backend
- * accelerates has its kernel swapped for a simd one: fp32 Conv (GEMM or
- * depthwise), Gemm / MatMul with constant weights, same-shape Add, 2-D
- * MaxPool, GlobalAveragePool, and the int8 QDQ conv / gemm / matmul / add
- * groups. A Relu or Clip that alone consumes an fp32 Conv / Gemm / Add is
- * folded into that step's epilogue. Every other step keeps its ref kernel:
- * that is the fallback, with the ref backend's exact semantics.
+ * QDQ groups fused into integer steps, activations in one arena) built with
+ * simd's planning hook (backends/ref/ref_plan_hooks.h): as ref builds each
+ * step it asks simd first, and simd takes the ones it accelerates: fp32
+ * Conv (GEMM or depthwise), Gemm / MatMul with constant weights, same-shape
+ * Add, 2-D MaxPool, GlobalAveragePool, QuantizeLinear of fp32, and the int8
+ * QDQ conv / gemm / matmul / add / maxpool groups. A Relu or Clip that alone
+ * consumes an fp32 Conv / Gemm / Add is absorbed into that step's epilogue.
+ * Every other step is ref's own: that is the fallback, with the ref
+ * backend's exact semantics. simd never writes into ref's structures; the
+ * ref plan owns the claimed steps and releases them through simd's ops.
  *
  * Before that, Identity and QuantizeLinear nodes whose inputs are all
  * constants are computed once (by their ref kernels) and become constants,
  * so weights an exporter routed through them are packed like any other
- * (const_fold; see fold_constants in simd_plan.c).
+ * (const_fold; simd_plan_fold.c).
  *
- * Activations are placed by lifetime in one arena after the swaps (the
- * folded activations change the lifetimes), as ref does. */
+ * The files: simd_plan_impl.h lists them (one op family each). */
 #ifndef EB_SIMD_PLAN_H
 #define EB_SIMD_PLAN_H
 

@@ -3,7 +3,8 @@
 # them: the build's check (cmake/check_layers.cmake) passes on the tree and
 # fails, naming FILE:LINE, on a copy with an include that reaches up a
 # layer, across to another folder of the same layer, from a plugin into
-# the harness, or spelled other than from the top of the tree; and the
+# the harness, past a narrow interface (simd into ref's internals), or
+# spelled other than from the top of the tree; and the
 # cycle check (tests/tools/check_unit_cycles.py) finds source files of one
 # library that call each other, and finds none in this build.
 . "$(dirname "$0")/lib.sh"
@@ -61,6 +62,11 @@ expect_in "$WORK/err" '^backends/ref/ref_backend.c:[0-9]+: includes "harness/mod
 # 6. a second spelling: the same folder's header by its short name
 inject harness/run/runner.c '#include "cell.h"'
 expect_in "$WORK/err" '^harness/run/runner.c:[0-9]+: "cell.h" is not spelled from the top of the tree'
+
+# 6b. a narrow interface: simd may include ref's planning hook, not ref's
+# plan internals (EB_NARROW)
+inject backends/simd/simd_plan.c '#include "backends/ref/ref_arena.h"'
+expect_in "$WORK/err" '^backends/simd/simd_plan.c:[0-9]+: includes "backends/ref/ref_arena.h": backends/simd may include only the interface headers of backends/ref'
 
 # 7. down is fine: the CLI may include the bottom layer
 copy_tree

@@ -1,0 +1,232 @@
+/* Convolutions as GEMM in the simd plan: fp32 Conv, QLinearConv and QDQ
+ * conv groups, packed from the input or, for a small single-image
+ * convolution, over its im2col matrix (simd_plan_im2col.c); depthwise ones
+ * go to simd_plan_dwconv.c. Also how every GEMM-shaped step runs (the
+ * fully connected ones of simd_plan_gemm.c too). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/simd/simd_plan_impl.h"
+
+static void conv_shape(const eb_window *w, int64_t batch, int64_t c, int64_t m, int64_t group,
+                       eb_simd_gemm_shape *s)
+{
+    memset(s, 0, sizeof *s);
+    const int64_t cg = c / group, mg = m / group;
+    eb_simd__geom_from_window(w, cg, &s->geom);
+    s->batch = batch;
+    s->groups = group;
+    s->m = mg;
+    s->k = cg * s->geom.kh * s->geom.kw;
+    s->n = s->geom.oh * s->geom.ow;
+    s->x_image = c * s->geom.ih * s->geom.iw;
+    s->x_group = cg * s->geom.ih * s->geom.iw;
+    s->y_image = m * s->n;
+    s->y_group = mg * s->n;
+    s->y_row = s->n;
+    s->y_col = 1;
+}
+
+/* A small single-image convolution (the stem of a CNN: 3 channels, a large
+ * output) is unfolded once per run, then runs as a 1x1 product over the
+ * column matrix: packing its panels from the input element by element
+ * costs more than the product. `el` bytes per element; a deep one (k > 64)
+ * only while its matrix stays under `deep_max` bytes. */
+static int im2col_pays(const eb_simd_gemm_shape *sh, size_t el, size_t deep_max)
+{
+    const size_t bytes = (size_t)(sh->k * sh->n) * el;
+    return !sh->geom.pointwise && sh->groups == 1 && sh->batch == 1 &&
+           bytes <= ((size_t)8 << 20) && (sh->k <= 64 || bytes <= deep_max);
+}
+
+/* The step keeps the window (for im2col); the product reads the column
+ * matrix of k rows and n columns as a 1x1 input. */
+static void over_columns(eb_simd_step *s, int64_t channels, eb_simd_gemm_shape *sh)
+{
+    s->geom = sh->geom;
+    s->col_channels = channels;
+    sh->geom.channels = sh->k;
+    sh->geom.kh = sh->geom.kw = sh->geom.sh = sh->geom.sw = sh->geom.dh = sh->geom.dw = 1;
+    sh->geom.ph = sh->geom.pw = 0;
+    sh->geom.ih = sh->geom.oh;
+    sh->geom.iw = sh->geom.ow;
+    sh->geom.c_stride = sh->n;
+    sh->geom.pointwise = 1;
+}
+
+eb_simd_step *eb_simd__conv_f32(eb_simd_builder *b, const eb_node *n, char *where)
+{
+    const eb_graph *g = b->g;
+    const eb_tensor *x = eb_node_input(g, n, 0), *w = eb_node_input(g, n, 1);
+    const eb_tensor *bias = eb_node_input(g, n, 2);
+    eb_window win;
+    if (!eb_simd__is_f32(x) || !eb_simd__const_f32(w) || (bias && !eb_simd__const_f32(bias)) ||
+        !eb_simd__geom_2d(g, n, x, w, &win))
+        return NULL;
+    int64_t group = eb_node_attr_int(n, "group", 1), c = x->dims[1], m = w->dims[0];
+    eb_simd_step *s = eb_simd__step_new(b, K_CONV_F32);
+    if (!s)
+        return NULL;
+    s->lo = -INFINITY;
+    s->hi = INFINITY;
+    if (group == c && group == m && w->dims[1] == 1) {
+        if (eb_simd__dw_f32(b, s, x, w, bias, &win, where) == 0)
+            return s;
+        eb_simd__step_free(s);
+        return NULL;
+    }
+    eb_simd_gemm_shape sh;
+    conv_shape(&win, x->dims[0], c, m, group, &sh);
+    const char *how = group > 1 ? "grouped conv as GEMM" : "conv as GEMM, packed from the input";
+    if (im2col_pays(&sh, sizeof(float), (size_t)256 << 10)) {
+        s->col = malloc((size_t)(sh.k * sh.n) * sizeof(float) + 64);
+        if (!s->col) {
+            eb_simd__step_free(s);
+            return NULL;
+        }
+        over_columns(s, c, &sh);
+        how = "conv as GEMM over its im2col matrix";
+    }
+    if (eb_simd_gemm_f32_init(&s->gf, b->f32k, b->vec, &sh, w->data, sh.k, 1,
+                              bias ? bias->data : NULL, -INFINITY, INFINITY) != 0) {
+        eb_simd__step_free(s);
+        return NULL;
+    }
+    eb_simd__need_scratch(b, eb_simd_gemm_f32_scratch(&s->gf));
+    snprintf(where, EB_SIMD_WHERE_LEN, "simd %s: %s", s->gf.name,
+             s->col ? how : sh.geom.pointwise ? "1x1 conv as GEMM" : how);
+    return s;
+}
+
+int eb_simd__conv_q8(eb_simd_builder *b, const eb_ref_conv_q8_params *q, eb_simd_step *s,
+                     char *where, const char *label)
+{
+    if (q->win.n_spatial != 2)
+        return -1;
+    int64_t c = q->in_channels, m = q->out_channels, group = q->group;
+    if (group == c && group == m)
+        return eb_simd__dw_q8(b, q, s, where, label);
+    eb_simd_gemm_shape sh;
+    conv_shape(&q->win, q->batch, c, m, group, &sh);
+    int64_t wcount = m * sh.k;
+    const eb_simd_q8_gemm_variant *k =
+        eb_simd_pick_q8_gemm(b->isa, eb_simd_q8_weights_narrow(q->w, wcount));
+    s->kind = K_GEMM_Q8;
+    int col = 0;
+    if (im2col_pays(&sh, 1, (size_t)64 << 10)) {
+        s->colq = malloc((size_t)(sh.k * sh.n) + 64);
+        if (!s->colq)
+            return -1;
+        over_columns(s, c, &sh);
+        col = 1;
+    }
+    if (eb_simd_gemm_q8_init(&s->gq, k, b->vec, &sh, q->w, sh.k, 1, q->bias, q->mult, q->x_dtype,
+                             q->x_zp, q->y_dtype, q->y_zp, q->y_min, q->y_max) != 0)
+        return -1;
+    eb_simd__need_scratch(b, eb_simd_gemm_q8_scratch(&s->gq));
+    snprintf(where, EB_SIMD_WHERE_LEN, "simd %s: %s%s", s->gq.name, label,
+             col ? "conv as GEMM over its im2col matrix"
+             : sh.geom.pointwise ? "1x1 conv as GEMM" : "conv as GEMM");
+    return 0;
+}
+
+eb_simd_step *eb_simd__conv_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where)
+{
+    eb_simd_step *s = eb_simd__step_new(b, K_GEMM_Q8);
+    if (s && eb_simd__conv_q8(b, f->state, s, where, "QDQ ") != 0) {
+        eb_simd__step_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* QLinearConv whose weights, scales, zero points and bias are constants:
+ * the ref kernel's parameters made here with ref's own helpers (centred
+ * weights, the requant_s32.h multiplier), then eb_simd__conv_q8. */
+eb_simd_step *eb_simd__qlinearconv(eb_simd_builder *b, const eb_node *n, char *where)
+{
+    const eb_graph *g = b->g;
+    const eb_tensor *x = eb_node_input(g, n, 0), *w = eb_node_input(g, n, 3);
+    const eb_tensor *bias = eb_node_input(g, n, 8), *y = eb_node_output(g, n, 0);
+    eb_window win;
+    if (!x || !w || !w->data || !y || !eb_simd__geom_2d(g, n, x, w, &win) ||
+        (bias && (!bias->data || bias->dtype != EB_DT_I32)))
+        return NULL;
+    for (int k = 1; k < n->n_inputs; k++) {
+        const eb_tensor *t = eb_node_input(g, n, k);
+        if (k != 3 && k != 8 && t && !t->data)
+            return NULL; /* run-time scales or zero points: ref's path */
+    }
+    eb_ref_qparams xq, wq, yq;
+    if (!eb_ref_qparams_const(g, n, 1, 2, x->rank, &xq) ||
+        !eb_ref_qparams_const(g, n, 4, 5, w->rank, &wq) ||
+        !eb_ref_qparams_const(g, n, 6, 7, x->rank, &yq) || xq.count != 1 || yq.count != 1 ||
+        !eb_ref_qparams_valid(&xq) || !eb_ref_qparams_valid(&wq) || !eb_ref_qparams_valid(&yq) ||
+        (wq.count != 1 && (wq.axis != 0 || wq.count != w->dims[0])))
+        return NULL;
+    eb_simd_step *s = eb_simd__step_new(b, K_CONV_F32);
+    if (!s)
+        return NULL;
+    eb_ref_conv_q8_params *q = &s->qown;
+    q->win = win;
+    q->batch = x->dims[0];
+    q->in_channels = x->dims[1];
+    q->out_channels = w->dims[0];
+    q->group = eb_node_attr_int(n, "group", 1);
+    if (q->group < 1 || q->in_channels % q->group || q->out_channels % q->group ||
+        w->dims[1] * q->group != q->in_channels || (bias && bias->numel != q->out_channels))
+        goto no;
+    s->qw = malloc((size_t)w->numel * sizeof *s->qw + 1);
+    s->qmult = malloc((size_t)q->out_channels * sizeof *s->qmult + 1);
+    if (!s->qw || !s->qmult)
+        goto no;
+    eb_ref_q8_center(w->data, w->dtype, 1, q->out_channels, w->numel / q->out_channels, &wq,
+                     s->qw);
+    for (int64_t m = 0; m < q->out_channels; m++)
+        s->qmult[m] = eb_ref_requant_multiplier(xq.scale[0], eb_ref_qp_scale(&wq, m),
+                                                yq.scale[0]);
+    q->x_dtype = x->dtype;
+    q->y_dtype = y->dtype;
+    q->x_zp = eb_ref_qp_zp(&xq, 0);
+    q->y_zp = eb_ref_qp_zp(&yq, 0);
+    if (!eb_ref_q8_range(y->dtype, &q->y_min, &q->y_max))
+        goto no;
+    q->w = s->qw;
+    q->mult = s->qmult;
+    q->bias = bias ? bias->data : NULL;
+    if (eb_simd__conv_q8(b, q, s, where, "QLinearConv ") != 0)
+        goto no;
+    return s;
+no:
+    eb_simd__step_free(s);
+    return NULL;
+}
+
+static eb_status gemm_run(const eb_ref_exec *x, char *msg, size_t len)
+{
+    (void)msg;
+    (void)len;
+    const eb_simd_step *s = x->state;
+    const void *in = x->in[0]->data;
+    if (s->kind == K_CONV_F32) {
+        if (s->col) {
+            eb_simd__im2col_f32(&s->geom, s->col_channels, in, s->col);
+            in = s->col;
+        }
+        eb_simd_gemm_f32_run(&s->gf, eb_simd__step_pool(s), &s->plan->scratch, in,
+                             x->out[0]->data);
+    } else {
+        if (s->colq) {
+            eb_simd__im2col_q8(&s->geom, s->col_channels, in, (uint8_t)(s->gq.pad + s->gq.sub),
+                               s->colq);
+            in = s->colq;
+        }
+        eb_simd_gemm_q8_run(&s->gq, eb_simd__step_pool(s), &s->plan->scratch, in,
+                            x->out[0]->data);
+    }
+    return EB_OK;
+}
+
+const eb_ref_op eb_simd__gemm_op = {.op_type = "simd gemm", .run = gemm_run,
+                                    .release = eb_simd__step_free};

@@ -1,0 +1,246 @@
+/* Depthwise convolutions in the simd plan (fp32 Conv, QLinearConv and QDQ
+ * conv groups with group == channels): planar kernels per plane, or, with
+ * at least eight channels, channels-last over bands of output rows
+ * (simd_vec_layout.h copies, simd_vec_dwconv_nhwc.h computes). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/simd/simd_plan_impl.h"
+
+static void dw_f32_task(void *arg, int t, int thread)
+{
+    (void)thread;
+    const eb_simd_plane_job *J = arg;
+    const eb_simd_step *s = J->s;
+    int64_t p0, p1;
+    eb_simd__task_range(t, J->per_task, J->total, &p0, &p1);
+    for (int64_t p = p0; p < p1; p++) {
+        int64_t c = p % s->channels;
+        s->vec->dwconv_f32(&s->geom, (const float *)J->x + p * s->in_plane,
+                           s->w_f32 + c * s->geom.kh * s->geom.kw,
+                           s->bias_f32 ? s->bias_f32[c] : 0.0f, s->lo, s->hi,
+                           (float *)J->y + p * s->out_plane);
+    }
+}
+
+static void dw_q8_task(void *arg, int t, int thread)
+{
+    const eb_simd_plane_job *J = arg;
+    const eb_simd_step *s = J->s;
+    const eb_ref_conv_q8_params *q = s->q;
+    int32_t *acc = eb_simd__thread_scratch(s, thread);
+    int64_t p0, p1;
+    eb_simd__task_range(t, J->per_task, J->total, &p0, &p1);
+    for (int64_t p = p0; p < p1; p++) {
+        int64_t c = p % s->channels;
+        s->vec->dwconv_q8(&s->geom, (const uint8_t *)J->x + p * s->in_plane, q->x_dtype, q->x_zp,
+                          q->w + c * s->geom.kh * s->geom.kw, q->bias ? q->bias[c] : 0,
+                          q->mult[c], q->y_zp, q->y_min, q->y_max, q->y_dtype,
+                          (uint8_t *)J->y + p * s->out_plane, acc);
+    }
+}
+
+/* Channels-last depthwise, tasks over ranges of output rows. A task
+ * copies the input rows its windows read channels-last into its thread's
+ * scratch, a band of `band` output rows at a time, and runs the kernel on
+ * the band while the copy is still in cache; rows that consecutive bands
+ * share are moved, not copied again. (Copying the whole image first, as
+ * before, spilled out of L2 on MobileNet-v2@224's 112x112 planes: the
+ * kernel then read the copy back from memory.) */
+typedef struct nhwc_job {
+    const eb_simd_step *s;
+    const void *x;
+    void *y;
+    int64_t per_task; /* output rows per task */
+} nhwc_job;
+
+/* Input rows [iy, iy + n) into dst (rows of pcol pixels of cpad four-byte
+ * lanes): padding rows and columns zero, pixels copied by to_nhwc. */
+static void nhwc_rows(const eb_simd_step *s, const void *x, int64_t iy, int64_t n, char *dst)
+{
+    const eb_simd_conv_geom *g = &s->geom;
+    const size_t px = (size_t)s->cpad * 4, row = (size_t)s->pcol * px;
+    for (int64_t r = 0; r < n; r++) {
+        char *d = dst + (size_t)r * row;
+        if (iy + r < 0 || iy + r >= g->ih) {
+            memset(d, 0, row);
+            continue;
+        }
+        memset(d, 0, (size_t)g->pw * px);
+        memset(d + (size_t)(g->pw + g->iw) * px, 0, (size_t)(s->pcol - g->pw - g->iw) * px);
+    }
+    const int64_t a = iy > 0 ? iy : 0, e = iy + n < g->ih ? iy + n : g->ih;
+    if (e <= a)
+        return;
+    char *corner = dst + (size_t)(a - iy) * row + (size_t)g->pw * px;
+    if (s->kind == K_DW_F32)
+        s->vec->to_nhwc_f32((const float *)x + a * g->iw, s->in_plane, e - a, g->iw, s->pcol,
+                            s->cpad, 0, s->channels, (float *)corner);
+    else
+        s->vec->to_nhwc_q8((const uint8_t *)x + a * g->iw, s->q->x_dtype, s->q->x_zp,
+                           s->in_plane, e - a, g->iw, s->pcol, s->cpad, 0, s->channels,
+                           (int32_t *)corner);
+}
+
+static void dw_nhwc_task(void *arg, int t, int thread)
+{
+    const nhwc_job *J = arg;
+    const eb_simd_step *s = J->s;
+    const eb_simd_conv_geom *g = &s->geom;
+    const int64_t r0 = t * J->per_task;
+    const int64_t r1 = r0 + J->per_task < g->oh ? r0 + J->per_task : g->oh;
+    const size_t row = (size_t)(s->pcol * s->cpad) * 4;
+    const int64_t span = (g->kh - 1) * g->dh + 1;
+    char *buf = eb_simd__thread_scratch(s, thread);
+    int64_t ha = 0, hb = 0; /* input rows held at the buffer's start */
+    for (int64_t b0 = r0; b0 < r1; b0 += s->band) {
+        const int64_t b1 = b0 + s->band < r1 ? b0 + s->band : r1;
+        const int64_t a = b0 * g->sh - g->ph, e = (b1 - 1) * g->sh - g->ph + span;
+        int64_t from = a;
+        if (hb > ha && a >= ha && a < hb) {
+            memmove(buf, buf + (size_t)(a - ha) * row, (size_t)(hb - a) * row);
+            from = hb;
+        }
+        if (e > from)
+            nhwc_rows(s, J->x, from, e - from, buf + (size_t)(from - a) * row);
+        ha = a;
+        hb = e;
+        /* the band's rows as rows [0, b1 - b0) of a plane starting at row b0 */
+        if (s->kind == K_DW_F32) {
+            s->vec->dwconv_nhwc_f32(g, s->channels, s->cpad, s->pcol, (const float *)buf,
+                                    s->nw_f32, s->nb_f32, s->lo, s->hi, 0, b1 - b0,
+                                    (float *)J->y + b0 * g->ow);
+        } else {
+            const eb_ref_conv_q8_params *q = s->q;
+            s->vec->dwconv_nhwc_q8(g, s->channels, s->cpad, s->pcol, (const int32_t *)buf,
+                                   s->nw_q8, s->nb_q8, s->nm_q8, q->y_zp, q->y_min, q->y_max, 0,
+                                   b1 - b0, (uint8_t *)J->y + b0 * g->ow);
+        }
+    }
+}
+
+/* Per-thread bytes of a channels-last band (see dw_nhwc_task): bands of
+ * as many output rows as fit, so a band and the kernel's reads of it stay
+ * in L2. */
+#define NHWC_BAND_BYTES ((size_t)192 << 10)
+
+/* Depthwise steps with at least eight channels run channels-last (see
+ * simd_vec_dwconv_nhwc.h); with fewer, the lanes of a channel vector would mostly
+ * idle and the planar kernel runs. The band buffers are the threads'
+ * scratch. */
+static int dw_nhwc_begin(eb_simd_builder *b, eb_simd_step *s, int64_t batch)
+{
+    if (s->channels < 8)
+        return 0;
+    s->nhwc = 1;
+    s->batch = batch;
+    s->cpad = (s->channels + 7) & ~(int64_t)7;
+    /* every tap of every output inside the buffer: padding on all sides */
+    const eb_simd_conv_geom *g = &s->geom;
+    int64_t cols = (g->ow - 1) * g->sw + (g->kw - 1) * g->dw + 1;
+    s->pcol = cols > g->pw + g->iw ? cols : g->pw + g->iw;
+    const size_t row = (size_t)(s->pcol * s->cpad) * 4;
+    const int64_t span = (g->kh - 1) * g->dh + 1;
+    s->band = 1;
+    while (s->band < g->oh && (size_t)(s->band * g->sh + span) * row <= NHWC_BAND_BYTES)
+        s->band++;
+    eb_simd__need_scratch(b, (size_t)((s->band - 1) * g->sh + span) * row + 64);
+    return 1;
+}
+
+/* fp32 depthwise into s (x: N x C x H x W, w: C x 1 x kh x kw constant). */
+int eb_simd__dw_f32(eb_simd_builder *b, eb_simd_step *s, const eb_tensor *x,
+                    const eb_tensor *w, const eb_tensor *bias, const eb_window *win,
+                    char *where)
+{
+    const int64_t c = x->dims[1];
+    s->kind = K_DW_F32;
+    eb_simd__planes(s, win, x->dims[0], c);
+    size_t taps = (size_t)(s->geom.kh * s->geom.kw);
+    s->w_f32 = malloc((size_t)c * taps * sizeof(float) + 1);
+    s->bias_f32 = bias ? malloc((size_t)c * sizeof(float) + 1) : NULL;
+    if (!s->w_f32 || (bias && !s->bias_f32))
+        return -1;
+    memcpy(s->w_f32, w->data, (size_t)c * taps * sizeof(float));
+    if (bias)
+        memcpy(s->bias_f32, bias->data, (size_t)c * sizeof(float));
+    const char *layout = "";
+    if (dw_nhwc_begin(b, s, x->dims[0])) {
+        s->nw_f32 = calloc((size_t)(taps * s->cpad) + 8, sizeof(float));
+        s->nb_f32 = calloc((size_t)s->cpad + 8, sizeof(float));
+        if (!s->nw_f32 || !s->nb_f32)
+            return -1;
+        for (int64_t ch = 0; ch < c; ch++) {
+            for (size_t t = 0; t < taps; t++)
+                s->nw_f32[t * s->cpad + ch] = s->w_f32[ch * taps + t];
+            s->nb_f32[ch] = s->bias_f32 ? s->bias_f32[ch] : 0.0f;
+        }
+        layout = ", channels-last";
+    }
+    snprintf(where, EB_SIMD_WHERE_LEN, "simd f32_dwconv2d__%s: depthwise %lldx%lld/%lld%s",
+             b->vec->name, (long long)s->geom.kh, (long long)s->geom.kw, (long long)s->geom.sh,
+             layout);
+    return 0;
+}
+
+/* int8 depthwise into s from its kernel parameters (kept by pointer: a QDQ
+ * group's live as long as the plan, a QLinearConv's are s->qown). */
+int eb_simd__dw_q8(eb_simd_builder *b, const eb_ref_conv_q8_params *q, eb_simd_step *s,
+                   char *where, const char *label)
+{
+    const int64_t c = q->in_channels;
+    s->kind = K_DW_Q8;
+    s->q = q;
+    eb_simd__planes(s, &q->win, q->batch, c);
+    eb_simd__need_scratch(b, (size_t)(s->geom.oh * s->geom.ow) * sizeof(int32_t) + 64);
+    const char *layout = "";
+    if (dw_nhwc_begin(b, s, q->batch)) {
+        const int64_t taps = s->geom.kh * s->geom.kw;
+        s->nw_q8 = calloc((size_t)(taps * s->cpad) + 8, sizeof(int32_t));
+        s->nb_q8 = calloc((size_t)s->cpad + 8, sizeof(int32_t));
+        s->nm_q8 = calloc((size_t)s->cpad + 8, sizeof(float));
+        if (!s->nw_q8 || !s->nb_q8 || !s->nm_q8)
+            return -1;
+        for (int64_t ch = 0; ch < c; ch++) {
+            for (int64_t t = 0; t < taps; t++)
+                s->nw_q8[t * s->cpad + ch] = q->w[ch * taps + t];
+            s->nb_q8[ch] = q->bias ? q->bias[ch] : 0;
+            s->nm_q8[ch] = q->mult[ch];
+        }
+        layout = ", channels-last";
+    }
+    snprintf(where, EB_SIMD_WHERE_LEN, "simd q8_dwconv2d__%s: %sdepthwise %lldx%lld/%lld%s",
+             b->vec->name, label, (long long)s->geom.kh, (long long)s->geom.kw,
+             (long long)s->geom.sh, layout);
+    return 0;
+}
+
+static eb_status dw_run(const eb_ref_exec *x, char *msg, size_t len)
+{
+    (void)msg;
+    (void)len;
+    const eb_simd_step *s = x->state;
+    eb_simd_pool *pool = eb_simd__step_pool(s);
+    const void *in = x->in[0]->data;
+    void *out = x->out[0]->data;
+    if (s->nhwc) {
+        const size_t el = s->kind == K_DW_F32 ? sizeof(float) : 1;
+        for (int64_t i = 0; i < s->batch; i++) {
+            nhwc_job J = {.s = s,
+                          .x = (const char *)in + (size_t)(i * s->channels * s->in_plane) * el,
+                          .y = (char *)out + (size_t)(i * s->channels * s->out_plane) * el};
+            /* one thread: one task, so every band after the first
+             * reuses the rows it shares with the one before */
+            J.per_task = pool ? eb_simd__per_task(s, s->geom.oh, s->band) : s->geom.oh;
+            eb_simd_pool_run(pool, (int)((s->geom.oh + J.per_task - 1) / J.per_task),
+                             dw_nhwc_task, &J);
+        }
+        return EB_OK;
+    }
+    eb_simd_plane_job J = {.s = s, .x = in, .y = out, .total = s->planes};
+    eb_simd__run_planes(pool, &J, 1, s->kind == K_DW_F32 ? dw_f32_task : dw_q8_task);
+    return EB_OK;
+}
+
+const eb_ref_op eb_simd__dw_op = {.op_type = "simd depthwise", .run = dw_run,
+                                  .release = eb_simd__step_free};

@@ -1,0 +1,110 @@
+/* Element-wise steps in the simd plan: same-shape fp32 Add, QDQ add
+ * groups, and QuantizeLinear of fp32 per tensor (simd_vec_eltwise.h), over
+ * ranges of elements. */
+#include <math.h>
+
+#include "backends/simd/simd_plan_impl.h"
+
+typedef struct add_job {
+    const eb_simd_step *s;
+    const void *a, *b;
+    void *y;
+    int64_t per_task;
+} add_job;
+
+static void add_task(void *arg, int t, int thread)
+{
+    (void)thread;
+    const add_job *J = arg;
+    const eb_simd_step *s = J->s;
+    int64_t i0, i1;
+    eb_simd__task_range(t, J->per_task, s->count, &i0, &i1);
+    if (s->kind == K_ADD_F32)
+        s->vec->add_f32(J->a, J->b, s->lo, s->hi, J->y, i0, i1);
+    else if (s->kind == K_QUANT)
+        s->vec->quantize_f32(J->a, s->qscale, s->qzp, s->qmin, s->qmax, J->y, i0, i1);
+    else
+        s->vec->add_q8(&s->addq, J->a, J->b, J->y, i0, i1);
+}
+
+static int same_shape(const eb_tensor *a, const eb_tensor *b)
+{
+    if (a->rank != b->rank)
+        return 0;
+    for (int d = 0; d < a->rank; d++)
+        if (a->dims[d] != b->dims[d])
+            return 0;
+    return 1;
+}
+
+eb_simd_step *eb_simd__add_f32(eb_simd_builder *b, const eb_node *n, char *where)
+{
+    const eb_tensor *a = eb_node_input(b->g, n, 0), *c = eb_node_input(b->g, n, 1);
+    const eb_tensor *y = eb_node_output(b->g, n, 0);
+    if (!eb_simd__is_f32(a) || !eb_simd__is_f32(c) || !eb_simd__is_f32(y) || !same_shape(a, c) ||
+        !same_shape(a, y))
+        return NULL;
+    eb_simd_step *s = eb_simd__step_new(b, K_ADD_F32);
+    if (!s)
+        return NULL;
+    s->count = a->numel;
+    s->lo = -INFINITY;
+    s->hi = INFINITY;
+    snprintf(where, EB_SIMD_WHERE_LEN, "simd f32_add__%s", b->vec->name);
+    return s;
+}
+
+/* QuantizeLinear of a float32 tensor with constant per-tensor scale and
+ * zero point (a model's input, in QDQ models), element-wise. */
+eb_simd_step *eb_simd__quantize(eb_simd_builder *b, const eb_node *n, char *where)
+{
+    const eb_tensor *x = eb_node_input(b->g, n, 0), *y = eb_node_output(b->g, n, 0);
+    const eb_tensor *sc = eb_node_input(b->g, n, 1), *zp = eb_node_input(b->g, n, 2);
+    eb_ref_qparams q;
+    if (!eb_simd__is_f32(x) || !y || (y->dtype != EB_DT_U8 && y->dtype != EB_DT_I8) || !sc ||
+        !sc->data || (zp && (!zp->data || zp->dtype != y->dtype)) ||
+        eb_node_attr_int(n, "block_size", 0) != 0 ||
+        !eb_ref_qparams_const(b->g, n, 1, 2, x->rank, &q) || q.count != 1 ||
+        !eb_ref_qparams_valid(&q))
+        return NULL;
+    eb_simd_step *s = eb_simd__step_new(b, K_QUANT);
+    if (!s)
+        return NULL;
+    s->count = x->numel;
+    s->qscale = eb_ref_qp_scale(&q, 0);
+    s->qzp = eb_ref_qp_zp(&q, 0);
+    eb_ref_q8_range(y->dtype, &s->qmin, &s->qmax);
+    snprintf(where, EB_SIMD_WHERE_LEN, "simd quantize_f32__%s", b->vec->name);
+    return s;
+}
+
+eb_simd_step *eb_simd__add_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where)
+{
+    const eb_ref_add_q8_params *q = f->state;
+    if (q->count != b->g->tensors[f->in_tensor[0]].numel)
+        return NULL;
+    eb_simd_step *s = eb_simd__step_new(b, K_ADD_Q8);
+    if (!s)
+        return NULL;
+    s->addq = *q;
+    s->count = q->count;
+    snprintf(where, EB_SIMD_WHERE_LEN, "simd q8_add__%s: QDQ add", b->vec->name);
+    return s;
+}
+
+static eb_status eltwise_run(const eb_ref_exec *x, char *msg, size_t len)
+{
+    (void)msg;
+    (void)len;
+    const eb_simd_step *s = x->state;
+    add_job J = {.s = s, .a = x->in[0]->data, .b = s->kind == K_QUANT ? NULL : x->in[1]->data,
+                 .y = x->out[0]->data};
+    /* whole cache lines per task */
+    J.per_task = (eb_simd__per_task(s, s->count, 4096) + 63) & ~(int64_t)63;
+    eb_simd_pool_run(eb_simd__step_pool(s), (int)((s->count + J.per_task - 1) / J.per_task),
+                     add_task, &J);
+    return EB_OK;
+}
+
+const eb_ref_op eb_simd__eltwise_op = {.op_type = "simd element-wise", .run = eltwise_run,
+                                       .release = eb_simd__step_free};

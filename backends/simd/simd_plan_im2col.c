@@ -1,0 +1,138 @@
+/* im2col for the simd plan's GEMM convolutions (simd_plan_conv.c): a
+ * 2-D convolution's windows unfolded into a matrix once per run, so the
+ * stem of a CNN (few channels, a large output) runs as a 1x1 product over
+ * it. Row (c, ky, kx), column oy * ow + ox, the layout of
+ * eb_ref_im2col_f32. */
+#include <string.h>
+
+#include "backends/simd/simd_plan_impl.h"
+
+/* Stride 1, dilation 1, rows as wide as the input's: a tap's row of the
+ * column matrix is the input plane shifted by one offset, so it is one
+ * contiguous copy, then the columns that fall in the padding (at most
+ * |dx| per output row) and the rows that do are set to the padding value:
+ * 0 for fp32, the byte of x_zp for int8. */
+#define IM2COL_SHIFT(NAME, T)                                                                  \
+    static void NAME(const eb_simd_conv_geom *g, int64_t channels, const T *x, T pad, T *col)  \
+    {                                                                                          \
+        const int64_t n = g->oh * g->ow, plane = g->ih * g->iw;                                \
+        for (int64_t c = 0; c < channels; c++)                                                 \
+            for (int64_t ky = 0; ky < g->kh; ky++)                                             \
+                for (int64_t kx = 0; kx < g->kw; kx++, col += n) {                             \
+                    const T *xc = x + c * plane;                                               \
+                    const int64_t dy = ky - g->ph, dx = kx - g->pw, shift = dy * g->iw + dx;   \
+                    int64_t y0 = dy < 0 ? -dy : 0;                                             \
+                    int64_t y1 = g->ih - dy < g->oh ? g->ih - dy : g->oh;                      \
+                    if (y1 < y0)                                                               \
+                        y1 = y0;                                                               \
+                    const int64_t q0 = y0 * g->ow, q1 = y1 * g->ow;                            \
+                    for (int64_t q = 0; q < q0; q++)                                           \
+                        col[q] = pad;                                                          \
+                    for (int64_t q = q1; q < n; q++)                                           \
+                        col[q] = pad;                                                          \
+                    /* reads stay inside the plane: what is clipped lies in                    \
+                     * the padding columns, set below */                                       \
+                    const int64_t c0 = q0 + shift < 0 ? -shift : q0;                           \
+                    const int64_t c1 = q1 + shift > plane ? plane - shift : q1;                \
+                    for (int64_t q = q0; q < c0 && q < q1; q++)                                \
+                        col[q] = pad;                                                          \
+                    for (int64_t q = c0; q < c1; q++)                                          \
+                        col[q] = xc[q + shift];                                                \
+                    for (int64_t q = c1 > q0 ? c1 : q0; q < q1; q++)                           \
+                        col[q] = pad;                                                          \
+                    /* columns outer, rows inner: strided stores, which the                 \
+                     * compiler does not turn into a memset call per row */                   \
+                    if (dx != 0) {                                                             \
+                        const int64_t lo = dx < 0 ? 0 : g->iw - dx, hi = dx < 0 ? -dx : g->iw; \
+                        for (int64_t ox = lo; ox < hi && ox < g->ow; ox++)                     \
+                            for (int64_t oy = y0; oy < y1; oy++)                               \
+                                col[oy * g->ow + ox] = pad;                                    \
+                    }                                                                          \
+                }                                                                              \
+    }
+
+IM2COL_SHIFT(im2col_shift_f32, float)
+IM2COL_SHIFT(im2col_shift_q8, uint8_t)
+
+/* Whether im2col_shift_* applies. */
+static int shift_im2col(const eb_simd_conv_geom *g)
+{
+    return g->sh == 1 && g->sw == 1 && g->dh == 1 && g->dw == 1 && g->ow == g->iw &&
+           g->pw < g->iw && g->kw - 1 - g->pw < g->iw;
+}
+
+/* im2col of a 2-D int8 / uint8 convolution (one image, all channels):
+ * row (c, ky, kx), column oy * ow + ox; taps in the padding get the byte
+ * of x_zp, which the GEMM's packing then treats as any input value, so the
+ * result is the same as packing from the input. */
+void eb_simd__im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint8_t *x,
+                        uint8_t pad, uint8_t *col)
+{
+    const int64_t n = g->oh * g->ow;
+    if (shift_im2col(g)) {
+        im2col_shift_q8(g, channels, x, pad, col);
+        return;
+    }
+    for (int64_t c = 0; c < channels; c++)
+        for (int64_t ky = 0; ky < g->kh; ky++)
+            for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
+                const uint8_t *xc = x + c * g->ih * g->iw;
+                for (int64_t oy = 0; oy < g->oh; oy++) {
+                    uint8_t *d = col + oy * g->ow;
+                    const int64_t iy = oy * g->sh - g->ph + ky * g->dh;
+                    if (iy < 0 || iy >= g->ih) {
+                        memset(d, pad, (size_t)g->ow);
+                        continue;
+                    }
+                    const uint8_t *row = xc + iy * g->iw;
+                    for (int64_t ox = 0; ox < g->ow; ox++) {
+                        const int64_t ix = ox * g->sw - g->pw + kx * g->dw;
+                        d[ox] = ix >= 0 && ix < g->iw ? row[ix] : pad;
+                    }
+                }
+            }
+}
+
+/* im2col of a 2-D fp32 convolution (one image, all channels), the layout
+ * of eb_ref_im2col_f32: row (c, ky, kx), column oy * ow + ox. The valid
+ * columns of a tap are the same for every output row, so they are found
+ * once per tap; rows are filled with plain loops, not memset / memcpy
+ * calls, which cost more than they copy on 14-wide rows (the Fashion CNN's
+ * second convolution: 2016 rows of 14). */
+void eb_simd__im2col_f32(const eb_simd_conv_geom *g, int64_t channels, const float *x,
+                         float *col)
+{
+    const int64_t n = g->oh * g->ow;
+    if (shift_im2col(g)) {
+        im2col_shift_f32(g, channels, x, 0.0f, col);
+        return;
+    }
+    for (int64_t c = 0; c < channels; c++)
+        for (int64_t ky = 0; ky < g->kh; ky++)
+            for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
+                const float *xc = x + c * g->ih * g->iw;
+                const int64_t off = kx * g->dw - g->pw;
+                int64_t lo, hi;
+                eb_window_valid_range(off, g->sw, g->iw, g->ow, &lo, &hi);
+                for (int64_t oy = 0; oy < g->oh; oy++) {
+                    float *d = col + oy * g->ow;
+                    const int64_t iy = oy * g->sh - g->ph + ky * g->dh;
+                    if (iy < 0 || iy >= g->ih || hi <= lo) {
+                        for (int64_t ox = 0; ox < g->ow; ox++)
+                            d[ox] = 0.0f;
+                        continue;
+                    }
+                    const float *row = xc + iy * g->iw + off;
+                    for (int64_t ox = 0; ox < lo; ox++)
+                        d[ox] = 0.0f;
+                    if (g->sw == 1)
+                        for (int64_t ox = lo; ox < hi; ox++)
+                            d[ox] = row[ox];
+                    else
+                        for (int64_t ox = lo; ox < hi; ox++)
+                            d[ox] = row[ox * g->sw];
+                    for (int64_t ox = hi; ox < g->ow; ox++)
+                        d[ox] = 0.0f;
+                }
+            }
+}

@@ -1,0 +1,199 @@
+/* What the files of the simd plan share (simd_plan*.c); nothing else
+ * includes this.
+ *
+ *   simd_plan.c          the ref planning hook: which family takes a node
+ *                        or QDQ group, activations folded into epilogues,
+ *                        create / run / destroy
+ *   simd_plan_step.c     what the families share: steps, geometry, tasks
+ *   simd_plan_fold.c     Identity / QuantizeLinear of constants computed at
+ *                        prepare
+ *   simd_plan_conv.c     GEMM-shaped steps: convolutions (im2col or packed
+ *                        from the input), QLinearConv, and how every
+ *                        GEMM-shaped step runs
+ *   simd_plan_im2col.c   the unfolding those convolutions may run over
+ *   simd_plan_gemm.c     Gemm / MatMul / QDQ gemm and matmul (incl. GEMV)
+ *   simd_plan_dwconv.c   depthwise convolutions, planar or channels-last
+ *   simd_plan_pool.c     MaxPool, GlobalAveragePool
+ *   simd_plan_eltwise.c  Add, QuantizeLinear
+ *
+ * A family's builder returns a step (an eb_simd_step it allocated) or NULL
+ * when it does not take the node (or is out of memory: then ref runs it);
+ * `where` (EB_SIMD_WHERE_LEN bytes) gets the line eb_simd_plan_where shows.
+ * Each family runs its steps through its own eb_ref_op, whose release is
+ * eb_simd__step_free: the ref plan owns a claimed step (ref_plan_hooks.h). */
+#ifndef EB_SIMD_PLAN_IMPL_H
+#define EB_SIMD_PLAN_IMPL_H
+
+#include "backends/ref/ref_plan.h"
+#include "backends/simd/simd_gemm.h"
+#include "backends/simd/simd_kernels.h"
+#include "backends/simd/simd_plan.h"
+
+#define EB_SIMD_WHERE_LEN 112
+
+typedef enum eb_simd_step_kind {
+    K_CONV_F32,  /* conv / gemm / matmul through the fp32 GEMM driver */
+    K_DW_F32,
+    K_ADD_F32,
+    K_MAXPOOL_F32,
+    K_GAP_F32,
+    K_GEMM_Q8,   /* QDQ conv / gemm / matmul through the int8 GEMM driver */
+    K_DW_Q8,
+    K_ADD_Q8,
+    K_MAXPOOL_Q8, /* QDQ max-pool group (same parameters in and out) */
+    K_QUANT      /* QuantizeLinear float32 -> int8 / uint8, per tensor */
+} eb_simd_step_kind;
+
+/* One claimed step: what its kernels need at run time. */
+typedef struct eb_simd_step {
+    eb_simd_step_kind kind;
+    eb_simd_plan *plan;
+    const eb_simd_vec_kernels *vec;
+    eb_simd_gemm_f32 gf;
+    eb_simd_gemm_q8 gq;
+    eb_simd_conv_geom geom;        /* depthwise / pool plane geometry */
+    int64_t planes, channels;      /* depthwise / pools: images * channels, channels */
+    int64_t in_plane, out_plane;
+    float *w_f32, *bias_f32;       /* depthwise fp32, owned */
+    float *col;                    /* conv fp32 unfolded once per run (im2col), owned */
+    int64_t col_channels;
+    uint8_t *colq;                 /* int8 conv unfolded once per run, owned */
+    const eb_ref_conv_q8_params *q; /* depthwise int8: the ref group's parameters */
+    eb_ref_conv_q8_params qown;    /* QLinearConv: parameters made here */
+    int16_t *qw;                   /* ... its centred weights, owned */
+    float *qmult;                  /* ... its multipliers, owned */
+    eb_ref_add_q8_params addq;
+    int64_t count;                 /* element-wise */
+    float lo, hi;
+    /* depthwise channels-last (nhwc set): channels padded to cpad, weights
+     * taps x cpad, bias / multipliers of cpad, all owned */
+    int nhwc;
+    int64_t cpad, batch;
+    int64_t pcol;                  /* padded rows: pixels per row */
+    int64_t band;                  /* output rows per band (dw_nhwc_task) */
+    float *nw_f32, *nb_f32;
+    int32_t *nw_q8, *nb_q8;
+    float *nm_q8;
+    float qscale;                  /* QuantizeLinear */
+    int32_t qzp, qmin, qmax;
+    eb_dtype pool_dtype;           /* K_MAXPOOL_Q8 */
+    int serial;                    /* too little work to share: run on the caller */
+} eb_simd_step;
+
+struct eb_simd_plan {
+    eb_ref_plan *ref;         /* the plan that runs, with our claimed steps */
+    const eb_graph *g;        /* the graph it runs (folded or the caller's) */
+    eb_graph *folded;         /* shallow copy of the graph with folded constants */
+    void **folded_data;       /* values computed at prepare, owned */
+    int n_folded;
+    eb_simd_plan_options o;
+    char (*where)[EB_SIMD_WHERE_LEN]; /* per node */
+    eb_simd_scratch scratch;
+    int accelerated;
+};
+
+/* State of the planning hook while the ref plan is built. */
+typedef struct eb_simd_builder {
+    const eb_graph *g;
+    eb_simd_plan *P;
+    unsigned isa;
+    const eb_simd_vec_kernels *vec;
+    const eb_simd_f32_gemm_variant *f32k;
+    size_t scratch; /* per thread, max over steps */
+} eb_simd_builder;
+
+/* ---- families (each file's builders and its run op) ---------------------- */
+
+eb_simd_step *eb_simd__conv_f32(eb_simd_builder *b, const eb_node *n, char *where);
+eb_simd_step *eb_simd__qlinearconv(eb_simd_builder *b, const eb_node *n, char *where);
+eb_simd_step *eb_simd__conv_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where);
+/* an int8 convolution from its kernel parameters into s: 0 when taken */
+int eb_simd__conv_q8(eb_simd_builder *b, const eb_ref_conv_q8_params *q, eb_simd_step *s,
+                     char *where, const char *label);
+extern const eb_ref_op eb_simd__gemm_op; /* K_CONV_F32, K_GEMM_Q8 */
+
+/* One image, all channels, under g; positions in the padding get pad
+ * (int8: the byte of x_zp, which the GEMM then treats as any input). */
+void eb_simd__im2col_f32(const eb_simd_conv_geom *g, int64_t channels, const float *x,
+                         float *col);
+void eb_simd__im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint8_t *x,
+                        uint8_t pad, uint8_t *col);
+
+eb_simd_step *eb_simd__fc_f32(eb_simd_builder *b, const eb_node *n, char *where);
+eb_simd_step *eb_simd__gemm_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where);
+
+/* depthwise into s (the conv builders found group == channels): 0 when taken */
+int eb_simd__dw_f32(eb_simd_builder *b, eb_simd_step *s, const eb_tensor *x,
+                    const eb_tensor *w, const eb_tensor *bias, const eb_window *win,
+                    char *where);
+int eb_simd__dw_q8(eb_simd_builder *b, const eb_ref_conv_q8_params *q, eb_simd_step *s,
+                   char *where, const char *label);
+extern const eb_ref_op eb_simd__dw_op; /* K_DW_F32, K_DW_Q8 */
+
+eb_simd_step *eb_simd__pool_f32(eb_simd_builder *b, const eb_node *n, int global, char *where);
+eb_simd_step *eb_simd__maxpool_q8_group(eb_simd_builder *b, const eb_ref_fused *f,
+                                        char *where);
+extern const eb_ref_op eb_simd__pool_op; /* K_MAXPOOL_*, K_GAP_F32 */
+
+eb_simd_step *eb_simd__add_f32(eb_simd_builder *b, const eb_node *n, char *where);
+eb_simd_step *eb_simd__quantize(eb_simd_builder *b, const eb_node *n, char *where);
+eb_simd_step *eb_simd__add_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where);
+extern const eb_ref_op eb_simd__eltwise_op; /* K_ADD_*, K_QUANT */
+
+/* Identity / QuantizeLinear of constants (simd_plan_fold.c): *run_g is g or
+ * P->folded. */
+int eb_simd__foldable(const eb_node *n);
+eb_status eb_simd__fold_constants(eb_simd_plan *P, const eb_graph *g, const eb_graph **run_g,
+                                  char *msg, size_t msg_len);
+
+/* ---- shared helpers (simd_plan_step.c) ------------------------------------------ */
+
+/* A zeroed step of the builder's vector kernels; NULL when out of memory. */
+eb_simd_step *eb_simd__step_new(const eb_simd_builder *b, eb_simd_step_kind kind);
+void eb_simd__step_free(void *state); /* an eb_simd_step; NULL is a no-op */
+void eb_simd__need_scratch(eb_simd_builder *b, size_t bytes);
+
+int eb_simd__is_f32(const eb_tensor *t);
+int eb_simd__const_f32(const eb_tensor *t);
+/* 2-D window geometry of node n over x (weight w or NULL for pools) */
+int eb_simd__geom_2d(const eb_graph *g, const eb_node *n, const eb_tensor *x,
+                     const eb_tensor *w, eb_window *win);
+void eb_simd__geom_from_window(const eb_window *w, int64_t channels, eb_simd_conv_geom *gm);
+/* planes of `batch` images of `channels` under win (depthwise, pools) */
+void eb_simd__planes(eb_simd_step *s, const eb_window *win, int64_t batch, int64_t channels);
+/* a GEMM operand X[rows][k] (row-major) as a 1x1 "convolution" input */
+void eb_simd__geom_matrix(int64_t rows, int64_t k, eb_simd_conv_geom *gm);
+
+/* ---- running ------------------------------------------------------------------ */
+
+/* The pool a step's sections go to: NULL (the caller) for small steps. */
+eb_simd_pool *eb_simd__step_pool(const eb_simd_step *s);
+/* `total` items in about four tasks per thread, at least min_items each. */
+int64_t eb_simd__per_task(const eb_simd_step *s, int64_t total, int64_t min_items);
+/* Items [*i0, *i1) of task t. */
+static inline void eb_simd__task_range(int t, int64_t per_task, int64_t total, int64_t *i0,
+                                       int64_t *i1)
+{
+    *i0 = t * per_task;
+    *i1 = (t + 1) * per_task < total ? (t + 1) * per_task : total;
+}
+/* Thread `thread`'s share of the plan's scratch. */
+static inline void *eb_simd__thread_scratch(const eb_simd_step *s, int thread)
+{
+    return s->plan->scratch.base + (size_t)thread * s->plan->scratch.bytes;
+}
+
+/* Planes [p0, p1) of a per-plane step (depthwise, pools). */
+typedef struct eb_simd_plane_job {
+    const eb_simd_step *s;
+    const void *x;
+    void *y;
+    int64_t per_task;
+    int64_t total;
+} eb_simd_plane_job;
+
+/* Run fn over J's planes in tasks of J->per_task (set here from min_items). */
+void eb_simd__run_planes(eb_simd_pool *pool, eb_simd_plane_job *J, int64_t min_items,
+                         void (*fn)(void *, int, int));
+
+#endif

@@ -1,0 +1,119 @@
+/* What the simd plan's families share (simd_plan_impl.h): a step's
+ * allocation and release, geometry from ONNX windows, scratch sizes, and how
+ * a step's work is split into tasks for the pool. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/simd/simd_plan_impl.h"
+
+eb_simd_step *eb_simd__step_new(const eb_simd_builder *b, eb_simd_step_kind kind)
+{
+    eb_simd_step *s = calloc(1, sizeof *s);
+    if (s) {
+        s->kind = kind;
+        s->vec = b->vec;
+    }
+    return s;
+}
+
+void eb_simd__step_free(void *state)
+{
+    eb_simd_step *s = state;
+    if (!s)
+        return;
+    eb_simd_gemm_f32_free(&s->gf);
+    eb_simd_gemm_q8_free(&s->gq);
+    free(s->w_f32);
+    free(s->bias_f32);
+    free(s->col);
+    free(s->colq);
+    free(s->qw);
+    free(s->qmult);
+    free(s->nw_f32);
+    free(s->nb_f32);
+    free(s->nw_q8);
+    free(s->nb_q8);
+    free(s->nm_q8);
+    free(s);
+}
+
+void eb_simd__need_scratch(eb_simd_builder *b, size_t bytes)
+{
+    if (bytes > b->scratch)
+        b->scratch = bytes;
+}
+
+int eb_simd__is_f32(const eb_tensor *t) { return t && t->dtype == EB_DT_F32 && t->rank >= 0; }
+
+int eb_simd__const_f32(const eb_tensor *t) { return eb_simd__is_f32(t) && t->data; }
+
+int eb_simd__geom_2d(const eb_graph *g, const eb_node *n, const eb_tensor *x,
+                     const eb_tensor *w, eb_window *win)
+{
+    char why[256];
+    if (!x || x->rank != 4 || eb_window_resolve(g, n, x, w, win, why, sizeof why) != EB_OK)
+        return 0;
+    return win->n_spatial == 2;
+}
+
+void eb_simd__geom_from_window(const eb_window *w, int64_t channels, eb_simd_conv_geom *gm)
+{
+    memset(gm, 0, sizeof *gm);
+    gm->channels = channels;
+    gm->ih = w->in[0];
+    gm->iw = w->in[1];
+    gm->oh = w->out[0];
+    gm->ow = w->out[1];
+    gm->kh = w->kernel[0];
+    gm->kw = w->kernel[1];
+    gm->sh = w->stride[0];
+    gm->sw = w->stride[1];
+    gm->dh = w->dilation[0];
+    gm->dw = w->dilation[1];
+    gm->ph = w->pad_begin[0];
+    gm->pw = w->pad_begin[1];
+    gm->c_stride = gm->ih * gm->iw;
+    gm->p_stride = 1;
+    gm->pointwise = gm->kh == 1 && gm->kw == 1 && gm->sh == 1 && gm->sw == 1 && gm->ph == 0 &&
+                    gm->pw == 0 && gm->oh == gm->ih && gm->ow == gm->iw;
+}
+
+void eb_simd__planes(eb_simd_step *s, const eb_window *win, int64_t batch, int64_t channels)
+{
+    eb_simd__geom_from_window(win, 1, &s->geom);
+    s->channels = channels;
+    s->planes = batch * channels;
+    s->in_plane = s->geom.ih * s->geom.iw;
+    s->out_plane = s->geom.oh * s->geom.ow;
+}
+
+void eb_simd__geom_matrix(int64_t rows, int64_t k, eb_simd_conv_geom *gm)
+{
+    memset(gm, 0, sizeof *gm);
+    gm->channels = k;
+    gm->ih = gm->oh = 1;
+    gm->iw = gm->ow = rows;
+    gm->kh = gm->kw = gm->sh = gm->sw = gm->dh = gm->dw = 1;
+    gm->c_stride = 1;
+    gm->p_stride = k;
+}
+
+eb_simd_pool *eb_simd__step_pool(const eb_simd_step *s)
+{
+    return s->serial ? NULL : s->plan->o.pool;
+}
+
+int64_t eb_simd__per_task(const eb_simd_step *s, int64_t total, int64_t min_items)
+{
+    int threads = eb_simd_pool_threads(s->plan->o.pool);
+    int64_t want = threads > 1 ? (int64_t)threads * 4 : 1;
+    int64_t per = (total + want - 1) / want;
+    return per < min_items ? min_items : per;
+}
+
+void eb_simd__run_planes(eb_simd_pool *pool, eb_simd_plane_job *J, int64_t min_items,
+                         void (*fn)(void *, int, int))
+{
+    J->per_task = eb_simd__per_task(J->s, J->total, min_items);
+    eb_simd_pool_run(pool, (int)((J->total + J->per_task - 1) / J->per_task), fn, J);
+}

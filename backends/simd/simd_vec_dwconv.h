@@ -1,0 +1,414 @@
+/* Depthwise 2-D convolution on planar (NCHW) data, fp32 and int8: each
+ * output row split into interior blocks of eight columns (whole windows
+ * inside the input, vector loads) and border points; small planes on a
+ * zero-padded copy, four rows at a time. Also the eight-lane vector types
+ * and the fp-contract regions the later families use.
+ *
+ * Part of the per-ISA build of the vector helpers: included only by
+ * simd_vec_impl.h (after the families above it in its list), inside one
+ * vec__<isa>.c, which defines EB_VEC_FN. */
+#ifndef EB_SIMD_VEC_DWCONV_H
+#define EB_SIMD_VEC_DWCONV_H
+
+/* Columns o whose whole window row lies inside the input for every kx:
+ * 0 <= o*sw - pw and o*sw - pw + (kw-1)*dw < iw. */
+static void interior_cols(const eb_simd_conv_geom *g, int64_t *lo, int64_t *hi)
+{
+    int64_t l = (g->pw + g->sw - 1) / g->sw;
+    int64_t last = g->iw - 1 + g->pw - (g->kw - 1) * g->dw;
+    int64_t h = last < 0 ? 0 : last / g->sw + 1;
+    if (h > g->ow)
+        h = g->ow;
+    *lo = l < h ? l : h;
+    *hi = h;
+}
+
+/* One output of a depthwise window, bounds-checked (the border columns). */
+static float dw_point(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,
+                      int64_t oh, int64_t o)
+{
+    float acc = bias;
+    for (int64_t ky = 0; ky < g->kh; ky++) {
+        int64_t ih = oh * g->sh - g->ph + ky * g->dh;
+        if (ih < 0 || ih >= g->ih)
+            continue;
+        for (int64_t kx = 0; kx < g->kw; kx++) {
+            int64_t iw = o * g->sw - g->pw + kx * g->dw;
+            if (iw >= 0 && iw < g->iw)
+                acc = MADD(w[ky * g->kw + kx], x[ih * g->iw + iw], acc);
+        }
+    }
+    return acc;
+}
+
+#define DW_BLOCK 8
+
+/* Eight lanes as a GCC vector: one AVX register, two SSE / NEON ones, and
+ * the compiler picks the instructions of the ISA the file is built for. */
+typedef float v8f __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+typedef uint8_t v8u8 __attribute__((vector_size(8)));
+typedef int8_t v8s8 __attribute__((vector_size(8)));
+
+/* Eight elements stride apart: one load for stride 1, two loads and a
+ * shuffle for stride 2, else one by one. */
+#define LOAD8_STRIDED(NAME, V, T)                                                               \
+    static inline __attribute__((always_inline)) V NAME(const T *p, int64_t stride)            \
+    {                                                                                          \
+        V v;                                                                                   \
+        if (stride == 1) {                                                                     \
+            memcpy(&v, p, sizeof v);                                                           \
+        } else if (stride == 2) {                                                              \
+            V lo, hi;                                                                          \
+            memcpy(&lo, p, sizeof lo);                                                         \
+            memcpy(&hi, p + 8, sizeof hi);                                                     \
+            v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);                    \
+        } else {                                                                               \
+            for (int j = 0; j < 8; j++)                                                        \
+                v[j] = p[j * stride];                                                          \
+        }                                                                                      \
+        return v;                                                                              \
+    }
+
+LOAD8_STRIDED(load8, v8f, float)
+LOAD8_STRIDED(load8i, v8i, int32_t)
+
+/* Regions whose fp32 multiply-adds may fuse, in each compiler's words:
+ * clang's pragma holds until the next one at file scope, GCC's is a pushed
+ * optimisation setting. */
+#if defined(__clang__)
+#define FP_CONTRACT_FAST_BEGIN _Pragma("clang fp contract(fast)")
+#define FP_CONTRACT_FAST_END _Pragma("clang fp contract(off)")
+#else
+#define FP_CONTRACT_FAST_BEGIN _Pragma("GCC push_options") _Pragma("GCC optimize(\"fp-contract=fast\")")
+#define FP_CONTRACT_FAST_END _Pragma("GCC pop_options")
+#endif
+
+/* The fp32 multiply-adds of the depthwise block may fuse (-ffp-contract is
+ * off for the file because of the int8 paths; fp32 only promises the
+ * tolerance). */
+FP_CONTRACT_FAST_BEGIN
+
+/* Interior columns [o0, o1) in blocks of eight outputs held in registers
+ * across every tap of the window; returns where the blocks stopped. */
+static int64_t dw_interior(const eb_simd_conv_geom *g, const float *x, const float *w,
+                           float bias, float lo, float hi, int64_t oh, int64_t o0, int64_t o1,
+                           float *row)
+{
+    const int64_t sw = g->sw;
+    int64_t o = o0;
+    for (; o + DW_BLOCK <= o1; o += DW_BLOCK) {
+        v8f acc = (v8f){0} + bias;
+        for (int64_t ky = 0; ky < g->kh; ky++) {
+            int64_t ih = oh * g->sh - g->ph + ky * g->dh;
+            if (ih < 0 || ih >= g->ih)
+                continue;
+            const float *src = x + ih * g->iw + o * sw - g->pw;
+            for (int64_t kx = 0; kx < g->kw; kx++)
+                acc += w[ky * g->kw + kx] * load8(src + kx * g->dw, sw);
+        }
+        const v8f vlo = (v8f){0} + lo, vhi = (v8f){0} + hi;
+        v8i below = acc < vlo, above = acc > vhi;
+        acc = (v8f)(((v8i)acc & ~below) | ((v8i)vlo & below));
+        acc = (v8f)(((v8i)acc & ~above) | ((v8i)vhi & above));
+        memcpy(row + o, &acc, sizeof acc);
+    }
+    return o;
+}
+
+FP_CONTRACT_FAST_END
+
+/* Geometry of a plane copied into a padded buffer so that every output
+ * column, in whole blocks of eight, reads inside it: rows from -ph, columns
+ * from -pw, padding filled with the value that contributes nothing. */
+typedef struct padded_plane {
+    int64_t rows, cols;
+} padded_plane;
+
+#define PAD_MAX_ELEMS 16384 /* 64 KiB of fp32 on the stack at most */
+#define DW_ROWS 4           /* output rows computed together: four FMA chains */
+
+static int padded_size(const eb_simd_conv_geom *g, padded_plane *pp)
+{
+    int64_t blocks = (g->ow + DW_BLOCK - 1) / DW_BLOCK;
+    int64_t cols = (blocks * DW_BLOCK - 1) * g->sw + (g->kw - 1) * g->dw + 1;
+    /* output rows in groups of DW_ROWS (independent accumulators) */
+    int64_t oh_pad = (g->oh + DW_ROWS - 1) / DW_ROWS * DW_ROWS;
+    int64_t rows = (oh_pad - 1) * g->sh + (g->kh - 1) * g->dh + 1;
+    int64_t need_c = g->pw + g->iw, need_r = g->ph + g->ih;
+    pp->cols = cols > need_c ? cols : need_c;
+    pp->rows = rows > need_r ? rows : need_r;
+    if (g->sw == 2)
+        pp->cols += DW_BLOCK; /* the stride-2 load reads sixteen */
+    return pp->rows * pp->cols <= PAD_MAX_ELEMS;
+}
+
+FP_CONTRACT_FAST_BEGIN
+
+#define DW_PADDED_F32(NAME, STRIDE)                                                            \
+    static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const float *buf,      \
+                     const float *w, float bias, float lo, float hi, float *y)                 \
+    {                                                                                          \
+        const int64_t sw = STRIDE ? STRIDE : g->sw;                                            \
+        const v8f vlo = (v8f){0} + lo, vhi = (v8f){0} + hi;                                    \
+        for (int64_t oh = 0; oh < g->oh; oh += DW_ROWS) {                                      \
+            for (int64_t o = 0; o < g->ow; o += DW_BLOCK) {                                    \
+                v8f acc[DW_ROWS];                                                              \
+                for (int r = 0; r < DW_ROWS; r++)                                              \
+                    acc[r] = (v8f){0} + bias;                                                  \
+                for (int64_t ky = 0; ky < g->kh; ky++) {                                       \
+                    const float *src = buf + (oh * g->sh + ky * g->dh) * pp->cols + o * sw;    \
+                    for (int64_t kx = 0; kx < g->kw; kx++) {                                   \
+                        const float wv = w[ky * g->kw + kx];                                   \
+                        for (int r = 0; r < DW_ROWS; r++)                                      \
+                            acc[r] += wv * load8(src + r * g->sh * pp->cols + kx * g->dw, sw); \
+                    }                                                                          \
+                }                                                                              \
+                int64_t n = g->ow - o < DW_BLOCK ? g->ow - o : DW_BLOCK;                        \
+                for (int r = 0; r < DW_ROWS && oh + r < g->oh; r++) {                          \
+                    v8f a = acc[r];                                                            \
+                    v8i below = a < vlo, above = a > vhi;                                      \
+                    a = (v8f)(((v8i)a & ~below) | ((v8i)vlo & below));                         \
+                    a = (v8f)(((v8i)a & ~above) | ((v8i)vhi & above));                         \
+                    memcpy(y + (oh + r) * g->ow + o, &a, (size_t)n * sizeof(float));           \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+DW_PADDED_F32(dw_padded_f32_s1, 1)
+DW_PADDED_F32(dw_padded_f32_s2, 2)
+DW_PADDED_F32(dw_padded_f32_sn, 0)
+
+static void dw_padded_f32(const eb_simd_conv_geom *g, const padded_plane *pp, const float *x,
+                          const float *w, float bias, float lo, float hi, float *y)
+{
+    float buf[PAD_MAX_ELEMS];
+    /* zero only the border: the plane's rows are copied over the rest */
+    const int64_t right = pp->cols - g->pw - g->iw;
+    memset(buf, 0, (size_t)(g->ph * pp->cols) * sizeof(float));
+    for (int64_t r = 0; r < g->ih; r++) {
+        float *row = buf + (r + g->ph) * pp->cols;
+        memset(row, 0, (size_t)g->pw * sizeof(float));
+        memcpy(row + g->pw, x + r * g->iw, (size_t)g->iw * sizeof(float));
+        memset(row + g->pw + g->iw, 0, (size_t)right * sizeof(float));
+    }
+    memset(buf + (g->ph + g->ih) * pp->cols, 0,
+           (size_t)((pp->rows - g->ph - g->ih) * pp->cols) * sizeof(float));
+    if (g->sw == 1)
+        dw_padded_f32_s1(g, pp, buf, w, bias, lo, hi, y);
+    else if (g->sw == 2)
+        dw_padded_f32_s2(g, pp, buf, w, bias, lo, hi, y);
+    else
+        dw_padded_f32_sn(g, pp, buf, w, bias, lo, hi, y);
+}
+
+FP_CONTRACT_FAST_END
+
+static void EB_VEC_FN(dwconv_f32)(const eb_simd_conv_geom *g, const float *x, const float *w,
+                                  float bias, float lo, float hi, float *y)
+{
+    padded_plane pp;
+    if (padded_size(g, &pp)) {
+        dw_padded_f32(g, &pp, x, w, bias, lo, hi, y);
+        return;
+    }
+    int64_t in_lo, in_hi;
+    interior_cols(g, &in_lo, &in_hi);
+    for (int64_t oh = 0; oh < g->oh; oh++) {
+        float *row = y + oh * g->ow;
+        int64_t o = in_hi > in_lo ? dw_interior(g, x, w, bias, lo, hi, oh, in_lo, in_hi, row)
+                                  : in_lo;
+        /* border columns and the interior's remainder */
+        for (int64_t c = 0; c < g->ow; c = c + 1 == in_lo ? o : c + 1) {
+            if (c == in_lo && c < o)
+                c = o;
+            if (c >= g->ow)
+                break;
+            float v = dw_point(g, x, w, bias, oh, c);
+            v = v < lo ? lo : v;
+            row[c] = v > hi ? hi : v;
+        }
+    }
+}
+
+/* int8 depthwise: the same split into interior blocks and border points,
+ * accumulating (x - x_zp) * w in int32 (products are at most 255 * 255 in
+ * magnitude and a window holds a few dozen: no overflow; the bias is added
+ * in the requantisation, wrapping like the reference). */
+static inline __attribute__((always_inline)) v8i load8q(const void *p, int u8, int64_t stride)
+{
+    if (stride == 1) {
+        if (u8) {
+            v8u8 b;
+            memcpy(&b, p, sizeof b);
+            return __builtin_convertvector(b, v8i);
+        }
+        v8s8 b;
+        memcpy(&b, p, sizeof b);
+        return __builtin_convertvector(b, v8i);
+    }
+    v8i v;
+    for (int j = 0; j < 8; j++)
+        v[j] = u8 ? (int32_t)((const uint8_t *)p)[j * stride]
+                  : (int32_t)((const int8_t *)p)[j * stride];
+    return v;
+}
+
+#define DWQ_INTERIOR(NAME, T, STRIDE)                                                          \
+    static int64_t NAME(const eb_simd_conv_geom *g, const T *x, int32_t x_zp, const int16_t *w, \
+                        int64_t oh, int64_t o0, int64_t o1, int32_t *acc)                      \
+    {                                                                                          \
+        const int64_t sw = STRIDE ? STRIDE : g->sw;                                            \
+        const int u8 = (T)-1 > 0;                                                              \
+        int64_t o = o0;                                                                        \
+        for (; o + DW_BLOCK <= o1; o += DW_BLOCK) {                                            \
+            v8i a = {0};                                                                       \
+            for (int64_t ky = 0; ky < g->kh; ky++) {                                           \
+                int64_t ih = oh * g->sh - g->ph + ky * g->dh;                                  \
+                if (ih < 0 || ih >= g->ih)                                                     \
+                    continue;                                                                  \
+                const T *src = x + ih * g->iw + o * sw - g->pw;                                \
+                for (int64_t kx = 0; kx < g->kw; kx++)                                         \
+                    a += (int32_t)w[ky * g->kw + kx] *                                         \
+                         (load8q(src + kx * g->dw, u8, sw) - x_zp);                            \
+            }                                                                                  \
+            memcpy(acc + o, &a, sizeof a);                                                     \
+        }                                                                                      \
+        return o;                                                                              \
+    }                                                                                          \
+    static void NAME##_row(const eb_simd_conv_geom *g, const T *x, int32_t x_zp,                \
+                           const int16_t *w, int64_t oh, int64_t in_lo, int64_t in_hi,         \
+                           int32_t *acc)                                                       \
+    {                                                                                          \
+        int64_t o = in_hi > in_lo ? NAME(g, x, x_zp, w, oh, in_lo, in_hi, acc) : in_lo;        \
+        for (int64_t c = 0; c < g->ow; c = c + 1 == in_lo ? o : c + 1) {                       \
+            if (c == in_lo && c < o)                                                           \
+                c = o;                                                                         \
+            if (c >= g->ow)                                                                    \
+                break;                                                                         \
+            int32_t v = 0;                                                                     \
+            for (int64_t ky = 0; ky < g->kh; ky++) {                                           \
+                int64_t ih = oh * g->sh - g->ph + ky * g->dh;                                  \
+                if (ih < 0 || ih >= g->ih)                                                     \
+                    continue;                                                                  \
+                for (int64_t kx = 0; kx < g->kw; kx++) {                                       \
+                    int64_t iw = c * g->sw - g->pw + kx * g->dw;                               \
+                    if (iw >= 0 && iw < g->iw)                                                 \
+                        v += w[ky * g->kw + kx] * ((int32_t)x[ih * g->iw + iw] - x_zp);        \
+                }                                                                              \
+            }                                                                                  \
+            acc[c] = v;                                                                        \
+        }                                                                                      \
+    }
+
+DWQ_INTERIOR(dwq_u8_s1, uint8_t, 1)
+DWQ_INTERIOR(dwq_u8_s2, uint8_t, 2)
+DWQ_INTERIOR(dwq_u8_sn, uint8_t, 0)
+DWQ_INTERIOR(dwq_i8_s1, int8_t, 1)
+DWQ_INTERIOR(dwq_i8_s2, int8_t, 2)
+DWQ_INTERIOR(dwq_i8_sn, int8_t, 0)
+
+static void EB_VEC_FN(requant)(const int32_t *acc, int64_t n, int32_t add, float mult,
+                               int32_t zp, int32_t lo, int32_t hi, eb_dtype ydt, void *y);
+
+/* int8 on a padded copy holding x - x_zp as int32 (so the padding is 0
+ * and the inner loop is a plain int32 multiply-add, no widening per tap),
+ * four output rows at a time like the fp32 kernel. */
+#define DWQ_ROWS(NAME, STRIDE)                                                                 \
+    static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const int32_t *buf,    \
+                     const int16_t *w, int32_t *acc)                                           \
+    {                                                                                          \
+        const int64_t sw = STRIDE ? STRIDE : g->sw;                                            \
+        for (int64_t oh = 0; oh < g->oh; oh += DW_ROWS) {                                      \
+            for (int64_t o = 0; o < g->ow; o += DW_BLOCK) {                                    \
+                v8i a[DW_ROWS];                                                                \
+                for (int r = 0; r < DW_ROWS; r++)                                              \
+                    a[r] = (v8i){0};                                                           \
+                for (int64_t ky = 0; ky < g->kh; ky++) {                                       \
+                    const int32_t *src = buf + (oh * g->sh + ky * g->dh) * pp->cols + o * sw;  \
+                    for (int64_t kx = 0; kx < g->kw; kx++) {                                   \
+                        const int32_t wv = w[ky * g->kw + kx];                                 \
+                        for (int r = 0; r < DW_ROWS; r++)                                      \
+                            a[r] += wv * load8i(src + r * g->sh * pp->cols + kx * g->dw, sw);  \
+                    }                                                                          \
+                }                                                                              \
+                int64_t n = g->ow - o < DW_BLOCK ? g->ow - o : DW_BLOCK;                        \
+                for (int r = 0; r < DW_ROWS && oh + r < g->oh; r++)                            \
+                    memcpy(acc + (oh + r) * g->ow + o, &a[r], (size_t)n * sizeof(int32_t));    \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+DWQ_ROWS(dwq_rows_s1, 1)
+DWQ_ROWS(dwq_rows_s2, 2)
+DWQ_ROWS(dwq_rows_sn, 0)
+
+#define DWQ_FILL(T)                                                                            \
+    for (int64_t r = 0; r < g->ih; r++) {                                                      \
+        const T *src = (const T *)x + r * g->iw;                                               \
+        int32_t *dst = buf + (r + g->ph) * pp->cols + g->pw;                                   \
+        for (int64_t c = 0; c < g->iw; c++)                                                    \
+            dst[c] = (int32_t)src[c] - x_zp;                                                   \
+    }
+
+static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const void *x,
+                       eb_dtype xdt, int32_t x_zp, const int16_t *w, int32_t *acc_plane)
+{
+    int32_t buf[PAD_MAX_ELEMS];
+    const int64_t right = pp->cols - g->pw - g->iw;
+    memset(buf, 0, (size_t)(g->ph * pp->cols) * sizeof(int32_t));
+    for (int64_t r = 0; r < g->ih; r++) {
+        memset(buf + (r + g->ph) * pp->cols, 0, (size_t)g->pw * sizeof(int32_t));
+        memset(buf + (r + g->ph) * pp->cols + g->pw + g->iw, 0, (size_t)right * sizeof(int32_t));
+    }
+    memset(buf + (g->ph + g->ih) * pp->cols, 0,
+           (size_t)((pp->rows - g->ph - g->ih) * pp->cols) * sizeof(int32_t));
+    if (xdt == EB_DT_U8)
+        DWQ_FILL(uint8_t)
+    else
+        DWQ_FILL(int8_t)
+    if (g->sw == 1)
+        dwq_rows_s1(g, pp, buf, w, acc_plane);
+    else if (g->sw == 2)
+        dwq_rows_s2(g, pp, buf, w, acc_plane);
+    else
+        dwq_rows_sn(g, pp, buf, w, acc_plane);
+}
+
+static void EB_VEC_FN(dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt,
+                                 int32_t x_zp, const int16_t *w, int32_t bias, float mult,
+                                 int32_t y_zp, int32_t y_min, int32_t y_max, eb_dtype ydt,
+                                 void *y, int32_t *acc)
+{
+    padded_plane pp;
+    /* the padded path keeps the plane's accumulators: acc holds oh * ow */
+    if (padded_size(g, &pp)) {
+        dwq_padded(g, &pp, x, xdt, x_zp, w, acc);
+        EB_VEC_FN(requant)(acc, g->oh * g->ow, bias, mult, y_zp, y_min, y_max, ydt, y);
+        return;
+    }
+    int64_t in_lo, in_hi;
+    interior_cols(g, &in_lo, &in_hi);
+    for (int64_t oh = 0; oh < g->oh; oh++) {
+        if (xdt == EB_DT_U8) {
+            if (g->sw == 1)
+                dwq_u8_s1_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+            else if (g->sw == 2)
+                dwq_u8_s2_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+            else
+                dwq_u8_sn_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+        } else {
+            if (g->sw == 1)
+                dwq_i8_s1_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+            else if (g->sw == 2)
+                dwq_i8_s2_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+            else
+                dwq_i8_sn_row(g, x, x_zp, w, oh, in_lo, in_hi, acc);
+        }
+        EB_VEC_FN(requant)(acc, g->ow, bias, mult, y_zp, y_min, y_max, ydt,
+                           (int8_t *)y + oh * g->ow);
+    }
+}
+
+#endif

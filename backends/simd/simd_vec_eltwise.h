@@ -1,0 +1,99 @@
+/* Element-wise kernels over ranges [i0, i1): QuantizeLinear of fp32 per
+ * tensor, fp32 Add with a clamp, and the int8 QDQ add.
+ *
+ * Part of the per-ISA build of the vector helpers: included only by
+ * simd_vec_impl.h (after the families above it in its list), inside one
+ * vec__<isa>.c, which defines EB_VEC_FN. */
+#ifndef EB_SIMD_VEC_ELTWISE_H
+#define EB_SIMD_VEC_ELTWISE_H
+
+/* QuantizeLinear of float32, per tensor: q_round(x / scale), as
+ * eb_ref_quantize_f32 (the division is the same IEEE operation in a vector
+ * lane; NaN becomes lo there and here). */
+static void EB_VEC_FN(quantize_f32)(const float *x, float scale, int32_t zp, int32_t lo,
+                                    int32_t hi, uint8_t *y, int64_t i0, int64_t i1)
+{
+    const float flo = (float)(lo - zp), fhi = (float)(hi - zp);
+    const v8f vlo = (v8f){0} + flo, vhi = (v8f){0} + fhi, vs = (v8f){0} + scale;
+    int64_t i = i0;
+    for (; i + 8 <= i1; i += 8) {
+        v8f v;
+        memcpy(&v, x + i, sizeof v);
+        v = v / vs;
+        v8i q = clamp_round8(v, vlo, vhi) + zp;
+        v32u8 low = LOW_BYTES8(q);
+        memcpy(y + i, &low, 8);
+    }
+    for (; i < i1; i++)
+        y[i] = (uint8_t)q_round(x[i] / scale, zp, flo, fhi);
+}
+
+static void EB_VEC_FN(add_f32)(const float *a, const float *b, float lo, float hi, float *y,
+                               int64_t i0, int64_t i1)
+{
+    for (int64_t i = i0; i < i1; i++) {
+        float v = a[i] + b[i];
+        v = v < lo ? lo : v;
+        y[i] = v > hi ? hi : v;
+    }
+}
+
+/* Eight lanes at a time with the reference's float32 operations in its
+ * order (each product rounded, then the sum, then clamp and round half to
+ * even: the file is built without FMA contraction), so the same bytes;
+ * every lane is already in the output range, so its low byte is the
+ * result for int8 and uint8 alike. The scalar loop finishes the tail. */
+#define ADD_Q8(TA, TB, TY, VA, VB)                                                            \
+    do {                                                                                      \
+        const TA *pa = a;                                                                     \
+        const TB *pb = b;                                                                     \
+        TY *py = y;                                                                           \
+        const v8f vam = (v8f){0} + p->a_mult, vbm = (v8f){0} + p->b_mult;                     \
+        const v8f vlo = (v8f){0} + flo, vhi = (v8f){0} + fhi;                                 \
+        const v8f magic = (v8f){0} + 12582912.0f;                                             \
+        int64_t i = i0;                                                                       \
+        for (; i + 8 <= i1; i += 8) {                                                         \
+            VA xa;                                                                            \
+            VB xb;                                                                            \
+            memcpy(&xa, pa + i, sizeof xa);                                                   \
+            memcpy(&xb, pb + i, sizeof xb);                                                   \
+            v8f va = __builtin_convertvector(__builtin_convertvector(xa, v8i) - p->a_zp, v8f); \
+            v8f vb = __builtin_convertvector(__builtin_convertvector(xb, v8i) - p->b_zp, v8f); \
+            va = va * vam;                                                                    \
+            vb = vb * vbm;                                                                    \
+            v8f v = va + vb;                                                                  \
+            v8i keep = v >= vlo;                                                              \
+            v = (v8f)(((v8i)v & keep) | ((v8i)vlo & ~keep));                                  \
+            v8i over = v > vhi;                                                               \
+            v = (v8f)(((v8i)v & ~over) | ((v8i)vhi & over));                                  \
+            v = (v + magic) - magic;                                                          \
+            v8i q = __builtin_convertvector(v, v8i) + p->y_zp;                                \
+            v32u8 low = LOW_BYTES8(q);                                                        \
+            memcpy(py + i, &low, 8);                                                          \
+        }                                                                                     \
+        for (; i < i1; i++) {                                                                 \
+            float va = (float)((int32_t)pa[i] - p->a_zp) * p->a_mult;                         \
+            float vb = (float)((int32_t)pb[i] - p->b_zp) * p->b_mult;                         \
+            py[i] = (TY)q_round(va + vb, p->y_zp, flo, fhi);                                  \
+        }                                                                                     \
+    } while (0)
+
+static void EB_VEC_FN(add_q8)(const eb_ref_add_q8_params *p, const void *a, const void *b,
+                              void *y, int64_t i0, int64_t i1)
+{
+    const float flo = (float)(p->y_min - p->y_zp), fhi = (float)(p->y_max - p->y_zp);
+    int key = (p->a_dtype == EB_DT_U8) << 2 | (p->b_dtype == EB_DT_U8) << 1 |
+              (p->y_dtype == EB_DT_U8);
+    switch (key) {
+    case 7: ADD_Q8(uint8_t, uint8_t, uint8_t, v8u8, v8u8); break;
+    case 0: ADD_Q8(int8_t, int8_t, int8_t, v8s8, v8s8); break;
+    case 6: ADD_Q8(uint8_t, uint8_t, int8_t, v8u8, v8u8); break;
+    case 1: ADD_Q8(int8_t, int8_t, uint8_t, v8s8, v8s8); break;
+    case 5: ADD_Q8(uint8_t, int8_t, uint8_t, v8u8, v8s8); break;
+    case 4: ADD_Q8(uint8_t, int8_t, int8_t, v8u8, v8s8); break;
+    case 3: ADD_Q8(int8_t, uint8_t, uint8_t, v8s8, v8u8); break;
+    default: ADD_Q8(int8_t, uint8_t, int8_t, v8s8, v8u8); break;
+    }
+}
+
+#endif

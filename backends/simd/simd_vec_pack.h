@@ -1,0 +1,178 @@
+/* Packing of GEMM operands (simd_kernels.h, "Layouts"): fp32 and int8
+ * activation panels, from a convolution's input (any window) or, for a
+ * pointwise one, straight from its planes.
+ *
+ * Part of the per-ISA build of the vector helpers: included only by
+ * simd_vec_impl.h (after the families above it in its list), inside one
+ * vec__<isa>.c, which defines EB_VEC_FN. */
+#ifndef EB_SIMD_VEC_PACK_H
+#define EB_SIMD_VEC_PACK_H
+
+static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, int64_t j0,
+                                  int nvalid, int nr, float *dst)
+{
+    const int64_t taps = g->kh * g->kw;
+    const int64_t k_rows = g->channels * taps;
+    if (g->pointwise) {
+        for (int64_t k = 0; k < k_rows; k++) {
+            const float *s = x + k * g->c_stride + j0;
+            float *d = dst + k * nr;
+            int j = 0;
+            for (; j < nvalid; j++)
+                d[j] = s[j];
+            for (; j < nr; j++)
+                d[j] = 0.0f;
+        }
+        return;
+    }
+    int64_t oy[MAX_NR], ox[MAX_NR];
+    for (int j = 0; j < nvalid; j++) {
+        oy[j] = (j0 + j) / g->ow * g->sh - g->ph;
+        ox[j] = (j0 + j) % g->ow * g->sw - g->pw;
+    }
+    for (int64_t k = 0; k < k_rows; k++) {
+        const int64_t c = k / taps, ky = k % taps / g->kw, kx = k % g->kw;
+        const float *xc = x + c * g->c_stride;
+        float *d = dst + k * nr;
+        for (int j = 0; j < nr; j++) {
+            float v = 0.0f;
+            if (j < nvalid) {
+                int64_t iy = oy[j] + ky * g->dh, ix = ox[j] + kx * g->dw;
+                if (iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw)
+                    v = xc[(iy * g->iw + ix) * g->p_stride];
+            }
+            d[j] = v;
+        }
+    }
+}
+
+/* Pointwise int8 packing with constant element type and interleave, so the
+ * compiler can vectorise the widening and the interleaved stores. */
+#define PACK_PW(NAME, TIN, TOUT, KU)                                                          \
+    static void NAME(const eb_simd_conv_geom *g, const TIN *x, int32_t sub, int64_t kpad,     \
+                     int64_t j0, int nvalid, int nr, TOUT *dst)                               \
+    {                                                                                        \
+        const int64_t k_rows = g->channels;                                                  \
+        for (int64_t k0 = 0; k0 < kpad; k0 += KU) {                                          \
+            TOUT *d = dst + (k0 / KU) * nr * KU;                                             \
+            for (int kr = 0; kr < KU; kr++) {                                                \
+                int64_t k = k0 + kr;                                                         \
+                if (k < k_rows) {                                                            \
+                    const TIN *s = x + k * g->c_stride + j0;                                 \
+                    for (int j = 0; j < nvalid; j++)                                         \
+                        d[j * KU + kr] = (TOUT)((int32_t)s[j] - sub);                        \
+                    for (int j = nvalid; j < nr; j++)                                        \
+                        d[j * KU + kr] = 0;                                                  \
+                } else {                                                                     \
+                    for (int j = 0; j < nr; j++)                                             \
+                        d[j * KU + kr] = 0;                                                  \
+                }                                                                            \
+            }                                                                                \
+        }                                                                                    \
+    }
+
+/* int16 pairs (vpmaddwd's format), the common case: two input rows
+ * widened and interleaved sixteen columns at a time, where the generic
+ * loop above stores one int16 at a time. */
+typedef int16_t v16s __attribute__((vector_size(32)));
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+typedef int8_t v16s8 __attribute__((vector_size(16)));
+
+#define PACK_PW2(NAME, TIN, VIN)                                                               \
+    static void NAME(const eb_simd_conv_geom *g, const TIN *x, int32_t sub, int64_t kpad,     \
+                     int64_t j0, int nvalid, int nr, int16_t *dst)                            \
+    {                                                                                        \
+        const int64_t k_rows = g->channels;                                                  \
+        const v16s vsub = (v16s){0} + (int16_t)sub;                                          \
+        for (int64_t k0 = 0; k0 < kpad; k0 += 2) {                                           \
+            int16_t *d = dst + k0 * nr;                                                      \
+            const TIN *s0 = k0 < k_rows ? x + k0 * g->c_stride + j0 : NULL;                  \
+            const TIN *s1 = k0 + 1 < k_rows ? x + (k0 + 1) * g->c_stride + j0 : NULL;        \
+            int j = 0;                                                                       \
+            if (s0 && nvalid == nr) {                                                        \
+                for (; j + 16 <= nr; j += 16) {                                              \
+                    VIN r0, r1;                                                              \
+                    memcpy(&r0, s0 + j, sizeof r0);                                          \
+                    v16s a = __builtin_convertvector(r0, v16s) - vsub, b = (v16s){0};        \
+                    if (s1) {                                                                \
+                        memcpy(&r1, s1 + j, sizeof r1);                                      \
+                        b = __builtin_convertvector(r1, v16s) - vsub;                        \
+                    }                                                                        \
+                    v16s lo = __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4,  \
+                                                              20, 5, 21, 6, 22, 7, 23);       \
+                    v16s hi = __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27,   \
+                                                              12, 28, 13, 29, 14, 30, 15,     \
+                                                              31);                            \
+                    memcpy(d + 2 * j, &lo, sizeof lo);                                       \
+                    memcpy(d + 2 * j + 16, &hi, sizeof hi);                                  \
+                }                                                                            \
+            }                                                                                \
+            for (; j < nr; j++) {                                                            \
+                d[2 * j] = (int16_t)(s0 && j < nvalid ? (int32_t)s0[j] - sub : 0);           \
+                d[2 * j + 1] = (int16_t)(s1 && j < nvalid ? (int32_t)s1[j] - sub : 0);       \
+            }                                                                                \
+        }                                                                                    \
+    }
+
+PACK_PW2(pw2_u8, uint8_t, v16u8)
+PACK_PW2(pw2_i8, int8_t, v16s8)
+
+PACK_PW(pw_u8_i16_1, uint8_t, int16_t, 1)
+PACK_PW(pw_i8_i16_1, int8_t, int16_t, 1)
+PACK_PW(pw_u8_b_4, uint8_t, uint8_t, 4)
+PACK_PW(pw_i8_b_4, int8_t, uint8_t, 4)
+
+static void EB_VEC_FN(pack_b_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt,
+                                 int32_t sub, int32_t pad, int elem_bytes, int ku, int64_t kpad,
+                                 int64_t j0, int nvalid, int nr, void *dst)
+{
+    const int u8 = xdt == EB_DT_U8;
+    if (g->pointwise) {
+        if (elem_bytes == 2 && ku == 1) {
+            u8 ? pw_u8_i16_1(g, x, sub, kpad, j0, nvalid, nr, dst)
+               : pw_i8_i16_1(g, x, sub, kpad, j0, nvalid, nr, dst);
+            return;
+        }
+        if (elem_bytes == 2 && ku == 2) {
+            u8 ? pw2_u8(g, x, sub, kpad, j0, nvalid, nr, dst)
+               : pw2_i8(g, x, sub, kpad, j0, nvalid, nr, dst);
+            return;
+        }
+        if (elem_bytes == 1 && ku == 4) {
+            /* the byte pattern of (x - sub) as int8 or uint8 is the same */
+            u8 ? pw_u8_b_4(g, x, sub, kpad, j0, nvalid, nr, dst)
+               : pw_i8_b_4(g, x, sub, kpad, j0, nvalid, nr, dst);
+            return;
+        }
+    }
+    const int64_t taps = g->kh * g->kw;
+    const int64_t k_rows = g->channels * taps;
+    int64_t oy[MAX_NR], ox[MAX_NR];
+    for (int j = 0; j < nvalid; j++) {
+        oy[j] = (j0 + j) / g->ow * g->sh - g->ph;
+        ox[j] = (j0 + j) % g->ow * g->sw - g->pw;
+    }
+    for (int64_t k = 0; k < kpad; k++) {
+        const int64_t c = k / taps, ky = k % taps / g->kw, kx = k % g->kw;
+        const int64_t base = (k / ku) * nr * ku + k % ku;
+        for (int j = 0; j < nr; j++) {
+            int32_t v = 0;
+            if (k < k_rows && j < nvalid) {
+                int64_t iy = oy[j] + ky * g->dh, ix = ox[j] + kx * g->dw;
+                if (iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw) {
+                    int64_t i = c * g->c_stride + (iy * g->iw + ix) * g->p_stride;
+                    v = (u8 ? (int32_t)((const uint8_t *)x)[i] : (int32_t)((const int8_t *)x)[i]) -
+                        sub;
+                } else {
+                    v = pad;
+                }
+            }
+            if (elem_bytes == 2)
+                ((int16_t *)dst)[base + j * ku] = (int16_t)v;
+            else
+                ((uint8_t *)dst)[base + j * ku] = (uint8_t)v;
+        }
+    }
+}
+
+#endif

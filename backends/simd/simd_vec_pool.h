@@ -1,0 +1,171 @@
+/* Pooling: 2-D max pooling of fp32 and int8 / uint8 planes (2x2 stride 2
+ * with shuffles, any other window in the general loop), and the fp32
+ * global average over planes.
+ *
+ * Part of the per-ISA build of the vector helpers: included only by
+ * simd_vec_impl.h (after the families above it in its list), inside one
+ * vec__<isa>.c, which defines EB_VEC_FN. */
+#ifndef EB_SIMD_VEC_POOL_H
+#define EB_SIMD_VEC_POOL_H
+
+/* 2x2, stride 2, no padding (the pooling of most CNNs, the Fashion CNN's
+ * too): eight outputs per vector from two 16-float loads per input row,
+ * even and odd columns split by shuffles. The taps are taken in the
+ * general loop's order with its comparison (v > m ? v : m, from -inf), so
+ * the result, NaN included, is the same. */
+static void maxpool_2x2s2_f32(const eb_simd_conv_geom *g, const float *x, float *y)
+{
+    const v8f ninf = (v8f){0} - INFINITY;
+    for (int64_t oh = 0; oh < g->oh; oh++) {
+        const float *r0 = x + 2 * oh * g->iw, *r1 = r0 + g->iw;
+        float *row = y + oh * g->ow;
+        int64_t o = 0;
+        for (; o + 8 <= g->ow && 2 * o + 16 <= g->iw; o += 8) {
+            v8f a, b, c, d, m = ninf;
+            memcpy(&a, r0 + 2 * o, sizeof a);
+            memcpy(&b, r0 + 2 * o + 8, sizeof b);
+            memcpy(&c, r1 + 2 * o, sizeof c);
+            memcpy(&d, r1 + 2 * o + 8, sizeof d);
+            const v8f t[4] = {__builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14),
+                              __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15),
+                              __builtin_shufflevector(c, d, 0, 2, 4, 6, 8, 10, 12, 14),
+                              __builtin_shufflevector(c, d, 1, 3, 5, 7, 9, 11, 13, 15)};
+            for (int i = 0; i < 4; i++) {
+                v8i gt = t[i] > m;
+                m = (v8f)(((v8i)t[i] & gt) | ((v8i)m & ~gt));
+            }
+            memcpy(row + o, &m, sizeof m);
+        }
+        for (; o < g->ow; o++) {
+            float m = -INFINITY;
+            const float v[4] = {r0[2 * o], r0[2 * o + 1], r1[2 * o], r1[2 * o + 1]};
+            for (int i = 0; i < 4; i++)
+                m = v[i] > m ? v[i] : m;
+            row[o] = m;
+        }
+    }
+}
+
+static void EB_VEC_FN(maxpool_f32)(const eb_simd_conv_geom *g, const float *x, float *y)
+{
+    if (g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->dh == 1 && g->dw == 1 &&
+        g->ph == 0 && g->pw == 0 && 2 * g->oh <= g->ih && 2 * g->ow <= g->iw) {
+        maxpool_2x2s2_f32(g, x, y);
+        return;
+    }
+    for (int64_t oh = 0; oh < g->oh; oh++) {
+        float *row = y + oh * g->ow;
+        for (int64_t o = 0; o < g->ow; o++)
+            row[o] = -INFINITY;
+        for (int64_t ky = 0; ky < g->kh; ky++) {
+            int64_t ih = oh * g->sh - g->ph + ky * g->dh;
+            if (ih < 0 || ih >= g->ih)
+                continue;
+            const float *src = x + ih * g->iw;
+            for (int64_t kx = 0; kx < g->kw; kx++) {
+                const int64_t off = kx * g->dw - g->pw;
+                int64_t l, h;
+                eb_window_valid_range(off, g->sw, g->iw, g->ow, &l, &h);
+                if (g->sw == 2) {
+                    const float *s = src + off;
+                    for (int64_t o = l; o < h; o++)
+                        row[o] = s[2 * o] > row[o] ? s[2 * o] : row[o];
+                } else {
+                    for (int64_t o = l; o < h; o++) {
+                        float v = src[o * g->sw + off];
+                        row[o] = v > row[o] ? v : row[o];
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void EB_VEC_FN(gavgpool_f32)(const float *x, int64_t plane, float *y, int64_t c0,
+                                    int64_t c1)
+{
+    for (int64_t c = c0; c < c1; c++) {
+        const float *s = x + c * plane;
+        float sum = 0.0f;
+        for (int64_t i = 0; i < plane; i++)
+            sum += s[i];
+        y[c] = plane ? sum / (float)plane : 0.0f;
+    }
+}
+
+/* int8 / uint8 max pooling: 2x2 stride 2 unpadded sixteen outputs per
+ * vector (two 32-byte loads per input row, even and odd bytes split by
+ * shuffles); anything else by rows with the valid column range of each
+ * tap found once. Integer max: exact, the same bytes as the reference. */
+typedef int8_t v32s8 __attribute__((vector_size(32))); /* v32u8, v16*: simd_vec_pack.h */
+
+#define EVEN16 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define ODD16 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+
+#define MAXPOOL_Q8(NAME, T, V32, V16, MIN)                                                      \
+    static void NAME(const eb_simd_conv_geom *g, const T *x, T *y)                             \
+    {                                                                                          \
+        if (g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->dh == 1 &&              \
+            g->dw == 1 && g->ph == 0 && g->pw == 0 && 2 * g->oh <= g->ih &&                    \
+            2 * g->ow <= g->iw) {                                                              \
+            for (int64_t oh = 0; oh < g->oh; oh++) {                                           \
+                const T *r0 = x + 2 * oh * g->iw, *r1 = r0 + g->iw;                            \
+                T *row = y + oh * g->ow;                                                       \
+                int64_t o = 0;                                                                 \
+                for (; o + 16 <= g->ow && 2 * o + 32 <= g->iw; o += 16) {                      \
+                    V32 a, b;                                                                  \
+                    memcpy(&a, r0 + 2 * o, sizeof a);                                          \
+                    memcpy(&b, r1 + 2 * o, sizeof b);                                          \
+                    V16 ae = __builtin_shufflevector(a, a, EVEN16);                            \
+                    V16 ao = __builtin_shufflevector(a, a, ODD16);                             \
+                    V16 be = __builtin_shufflevector(b, b, EVEN16);                            \
+                    V16 bo = __builtin_shufflevector(b, b, ODD16);                             \
+                    V16 m = (V16)(((V16)(ae > ao) & ae) | ((V16)(ae <= ao) & ao));             \
+                    V16 n = (V16)(((V16)(be > bo) & be) | ((V16)(be <= bo) & bo));             \
+                    m = (V16)(((V16)(m > n) & m) | ((V16)(m <= n) & n));                       \
+                    memcpy(row + o, &m, sizeof m);                                             \
+                }                                                                              \
+                for (; o < g->ow; o++) {                                                       \
+                    T m = r0[2 * o];                                                           \
+                    m = r0[2 * o + 1] > m ? r0[2 * o + 1] : m;                                 \
+                    m = r1[2 * o] > m ? r1[2 * o] : m;                                         \
+                    row[o] = r1[2 * o + 1] > m ? r1[2 * o + 1] : m;                            \
+                }                                                                              \
+            }                                                                                  \
+            return;                                                                            \
+        }                                                                                      \
+        for (int64_t oh = 0; oh < g->oh; oh++) {                                               \
+            T *row = y + oh * g->ow;                                                           \
+            for (int64_t o = 0; o < g->ow; o++)                                                \
+                row[o] = MIN;                                                                  \
+            for (int64_t ky = 0; ky < g->kh; ky++) {                                           \
+                int64_t ih = oh * g->sh - g->ph + ky * g->dh;                                  \
+                if (ih < 0 || ih >= g->ih)                                                     \
+                    continue;                                                                  \
+                const T *src = x + ih * g->iw;                                                 \
+                for (int64_t kx = 0; kx < g->kw; kx++) {                                       \
+                    const int64_t off = kx * g->dw - g->pw;                                    \
+                    int64_t l, h;                                                              \
+                    eb_window_valid_range(off, g->sw, g->iw, g->ow, &l, &h);                   \
+                    for (int64_t o = l; o < h; o++) {                                          \
+                        T v = src[o * g->sw + off];                                            \
+                        row[o] = v > row[o] ? v : row[o];                                      \
+                    }                                                                          \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+MAXPOOL_Q8(maxpool_u8, uint8_t, v32u8, v16u8, 0)
+MAXPOOL_Q8(maxpool_i8, int8_t, v32s8, v16s8, -128)
+
+static void EB_VEC_FN(maxpool_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype dt,
+                                  void *y)
+{
+    if (dt == EB_DT_U8)
+        maxpool_u8(g, x, y);
+    else
+        maxpool_i8(g, x, y);
+}
+
+#endif
