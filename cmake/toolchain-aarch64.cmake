@@ -24,6 +24,12 @@ list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES EB_SYSROOT)
 
 set(EB_CROSS_PREFIX aarch64-linux-gnu-)
 set(CMAKE_C_COMPILER ${EB_CROSS_PREFIX}gcc)
+# C++ only for the armnn delegate's shim (backends/armnn): without
+# g++-aarch64-linux-gnu that plugin is not built, everything else is.
+find_program(EB_CROSS_CXX ${EB_CROSS_PREFIX}g++)
+if(EB_CROSS_CXX)
+  set(CMAKE_CXX_COMPILER ${EB_CROSS_CXX})
+endif()
 set(CMAKE_AR ${EB_CROSS_PREFIX}ar CACHE FILEPATH "")
 set(CMAKE_RANLIB ${EB_CROSS_PREFIX}ranlib CACHE FILEPATH "")
 set(CMAKE_SYSROOT "${EB_SYSROOT}")

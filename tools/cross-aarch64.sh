@@ -13,7 +13,8 @@
 # 2. Configures BUILD_DIR with cmake/toolchain-aarch64.cmake (protoc-c runs
 #    on the host) and builds everything: the program, the plugins, the tests.
 #
-# Needs: gcc-aarch64-linux-gnu, apt-get, dpkg-deb, cmake, protoc-c and the
+# Needs: gcc-aarch64-linux-gnu (g++-aarch64-linux-gnu for the armnn
+# delegate; without it that plugin is left out), apt-get, dpkg-deb, cmake, protoc-c and the
 # Debian archive (tools/install-deps.sh installs the tools). Exit codes:
 # 0 built, 77 a cross tool is missing (the reason is printed), 1 failed.
 # Env: EB_CROSS_JOBS (default nproc), EB_CROSS_QUIET=1 (less build output).
@@ -29,7 +30,11 @@ jobs=${EB_CROSS_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # The arm64 packages of the sysroot. libcpuid is x86-only in Debian (the
 # aarch64 host probe reads hwcaps instead); PAPI is optional for the build
-# and left out to keep the download small.
+# and left out to keep the download small. Arm NN 20.08 with its TfLite
+# parser, and both its CPU backends: CpuAcc (Arm's Compute Library, NEON;
+# Debian builds it for arm64 only) and CpuRef, so the armnn delegate is
+# cross-built and tests/cli/test_aarch64.sh can see it pick CpuAcc under
+# qemu; libstdc++-12-dev gives the cross g++ the sysroot's C++ headers.
 PKGS=(
   libc6-dev
   libyaml-dev
@@ -37,6 +42,11 @@ PKGS=(
   zlib1g-dev
   libprotobuf-c-dev
   libcmocka-dev
+  libstdc++-12-dev
+  libarmnn-dev
+  libarmnntfliteparser-dev
+  libarmnn-cpuacc-backend22
+  libarmnn-cpuref-backend22
 )
 
 for tool in aarch64-linux-gnu-gcc apt-get dpkg-deb cmake protoc-c sha256sum flock; do

@@ -37,6 +37,7 @@ TEST_PKGS=(
   python3-flatbuffers                                 # .tflite fixtures and test nets (tools/tflite_writer.py)
   dataset-fashion-mnist                               # full test set: accuracy vs PyTorch
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user  # aarch64 cross builds, run under qemu
+  g++-aarch64-linux-gnu                               # the armnn delegate's C++ shim in the aarch64 build (CpuAcc under qemu)
   openssh-server openssh-client                       # farm tests: a real sshd on loopback
   chromium python3-lxml                               # HTML report in headless Chromium; JUnit XSD check
   python3-pandas                                      # report --format csv/json read as a DataFrame

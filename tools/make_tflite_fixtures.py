@@ -3,14 +3,29 @@
 
     /usr/bin/python3 tools/make_tflite_fixtures.py [OUT_DIR]   (default models/fashion)
 
+    /usr/bin/python3 tools/make_tflite_fixtures.py --fc-per-channel OUT_DIR
+
 Writes fp32.tflite (float32 weights) from fp32.onnx and int8.tflite (int8
-activations, per-channel int8 weights, int32 biases) from int8.onnx, as a
-TFLite converter lays them out: NHWC activations, OHWI conv weights, the
-flatten in HWC order (so fc1's columns are permuted from ONNX's CHW order).
-The int8 file reuses the ONNX model's quantisation exactly: uint8
-activations with zero point z become int8 with z - 128 (the same real
-values), so both files compute the same integers. Needs Debian's
-python3-onnx, python3-numpy and python3-flatbuffers; no TensorFlow.
+activations, int8 weights, int32 biases) from int8.onnx, as a TFLite
+converter lays them out: NHWC activations, OHWI conv weights, the flatten in
+HWC order (so fc1's columns are permuted from ONNX's CHW order).
+
+The int8 file follows TFLite's int8 quantisation spec: conv weights per
+output channel, FULLY_CONNECTED weights per tensor (symmetric, zero point 0,
+scale max|w| / 127) with int32 biases at input scale x weight scale. The
+ONNX twin quantises its Gemm weights per channel, so the fully-connected
+layers are requantised from the twin's real weights (its int8 values times
+their channel scales) and score within a few tenths of a point of it, not
+identically; conv layers and activations keep the twin's parameters
+exactly (uint8 zero point z becomes int8 z - 128, the same real values).
+Per-tensor FC weights are also what Arm NN 20.08 takes (it asserts on
+per-channel ones).
+
+--fc-per-channel writes int8_fc_per_channel.tflite instead: the twin's
+per-channel FC weights unchanged, so it computes exactly the twin's
+integers (the tests use it for the importer's per-channel FC path and the
+armnn refusal). Needs Debian's python3-onnx, python3-numpy and
+python3-flatbuffers; no TensorFlow.
 """
 import os
 import sys
@@ -72,7 +87,23 @@ def fp32(src):
     return m.build()
 
 
-def int8(src):
+def per_tensor(w, ws, bq, bs, in_scale):
+    """Per-channel int8 weights w (rows = output channels, scales ws) and
+    int32 bias bq (scales bs) requantised per tensor, as TFLite's converter
+    quantises FULLY_CONNECTED: symmetric int8 in [-127, 127] with scale
+    max|w_real| / 127, zero point 0; bias int32 at in_scale * that scale."""
+    ws = np.asarray(ws, np.float64).reshape(-1, *([1] * (w.ndim - 1)))
+    real = w.astype(np.float64) * ws
+    scale = float(np.float32(np.abs(real).max() / 127.0))
+    wq = np.clip(np.rint(real / scale), -127, 127).astype(np.int8)
+    b_scale = float(np.float32(np.float32(in_scale) * np.float32(scale)))
+    b_real = bq.astype(np.float64) * np.asarray(bs, np.float64)
+    bq2 = np.rint(b_real / b_scale)
+    assert np.all(np.abs(bq2) < 2**31), "bias out of int32 range"
+    return wq, [scale], bq2.astype(np.int32), [b_scale]
+
+
+def int8(src, fc_per_channel=False):
     p = inits(src)
 
     def qp(scale_name, zp_name):
@@ -117,9 +148,12 @@ def int8(src):
     for name, out, actf, n_out in [("fc1", "/Relu_2_output_0", tw.ACT_RELU, 64),
                                    ("fc2", "logits", tw.ACT_NONE, 10)]:
         w, ws, bq, bs = weight(name, fc1_hwc if name == "fc1" else None)
+        if not fc_per_channel:
+            w, ws, bq, bs = per_tensor(w, ws, bq, bs, s[0])  # s: the FC input's scale
         wt = m.tensor(name + ".weight", list(w.shape), "int8", data=w, scale=ws,
-                      zero_point=[0] * n_out, qdim=0)
-        bt = m.tensor(name + ".bias", [n_out], "int32", data=bq, scale=bs, zero_point=[0] * n_out)
+                      zero_point=[0] * len(ws), qdim=0)
+        bt = m.tensor(name + ".bias", [n_out], "int32", data=bq, scale=bs,
+                      zero_point=[0] * len(bs))
         s, z = find(out)
         y = m.tensor(name if name == "fc1" else "logits_q", [1, n_out], "int8", scale=s,
                      zero_point=z)
@@ -132,10 +166,16 @@ def int8(src):
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "models", "fashion")
+    args = sys.argv[1:]
+    per_channel = "--fc-per-channel" in args
+    args = [a for a in args if a != "--fc-per-channel"]
+    out = args[0] if args else os.path.join(ROOT, "models", "fashion")
     src = os.path.join(ROOT, "models", "fashion")
-    for name, fn in [("fp32", fp32), ("int8", int8)]:
-        data = fn(os.path.join(src, name + ".onnx"))
+    files = [("fp32", "fp32", fp32), ("int8", "int8", int8)]
+    if per_channel:
+        files = [("int8_fc_per_channel", "int8", lambda path: int8(path, fc_per_channel=True))]
+    for name, onnx_name, fn in files:
+        data = fn(os.path.join(src, onnx_name + ".onnx"))
         with open(os.path.join(out, name + ".tflite"), "wb") as f:
             f.write(data)
         print("%s.tflite: %d bytes" % (name, len(data)))

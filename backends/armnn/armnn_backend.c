@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/armnn/armnn_precheck.h"
 #include "backends/armnn/armnn_shim.h"
 #include "backends/delegate/delegate_glue.h"
 #include "edgebench/backend.h"
@@ -153,6 +154,13 @@ static eb_status armnn_prepare(eb_backend_ctx *c, const eb_model *m, eb_plan **o
     if (!b || m->nbytes < 8 || memcmp(b + 4, "TFL3", 4) != 0) {
         snprintf(msg, len, "armnn: %s is not a .tflite file (Arm NN's TfLite parser reads the file)",
                  g->path);
+        return EB_ERR_UNSUPPORTED;
+    }
+    /* What would crash or abort Arm NN (and with it this cell's process) is
+     * refused here, with the reason, before its parser sees the file. */
+    char why[400];
+    if (eb_armnn_precheck(b, m->nbytes, why, sizeof why) != 0) {
+        snprintf(msg, len, "armnn: %s: %s", g->path, why);
         return EB_ERR_UNSUPPORTED;
     }
     eb_plan *p = calloc(1, sizeof *p);

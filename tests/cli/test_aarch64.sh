@@ -3,7 +3,12 @@
 # (tools/cross-aarch64.sh: gcc-aarch64-linux-gnu, a sysroot of Debian arm64
 # packages), run its unit tests and the ONNX conformance suite under
 # qemu-aarch64, run the quickstart scenario under qemu-aarch64, and read and
-# report the results file it wrote with the x86 edgebench.
+# report the results file it wrote with the x86 edgebench; then the armnn
+# delegate, cross-built against the sysroot's Arm NN 20.08 (arm64 .debs,
+# never installed on the host), under qemu-aarch64: it must pick Arm NN's
+# CpuAcc backend (Arm's Compute Library, NEON kernels; Debian builds it for
+# arm64 only) and score what ref scores on the first 500 Fashion test images
+# (fp32 and int8 .tflite, isolation: none as for the quickstart).
 #
 # Subset run under qemu (QEMU_SKIP below), each for a reason:
 # - test_cell and the CLI shell tests start the edgebench binary as a new
@@ -80,5 +85,62 @@ assert f["devices/qemu-aarch64"].attrs["arch"] == "aarch64", dict(f["devices/qem
 n = int(f["runs/000001"].attrs["n"])
 assert 0 < n <= 200 and f["runs/000001/latency_ns"].shape == (n,), n
 PY
+fi
+
+# 4. armnn on CpuAcc under qemu (skipped, saying why, where the cross build
+# left the plugin out: no aarch64-linux-gnu-g++)
+if [ ! -e "$A64/backends/plugins/libedgebench_backend_armnn.so" ]; then
+    echo "note: armnn on CpuAcc not checked: the aarch64 armnn delegate was not built ($(grep -m1 'armnn delegate' "$A64/configure.log" 2>/dev/null))"
+    finish
+fi
+export EDGEBENCH_BACKEND_PATH="$A64/backends/plugins"
+CHECKS=$((CHECKS + 1))
+qemu-aarch64 -L "$SYSROOT" "$EB64" backends >"$WORK/out" 2>"$WORK/err" || fail "backends under qemu (armnn)"
+expect_in "$WORK/out" '^armnn +available .*library 22\.0\.0, CpuAcc'
+PY=/usr/bin/python3
+if ! PYTHONPATH="$EB_SOURCE_DIR/tools" "$PY" "$EB_SOURCE_DIR/tools/make_tflite_fixtures.py" "$WORK" >/dev/null 2>&1; then
+    echo "note: armnn top-1 under qemu not checked: /usr/bin/python3 cannot write the .tflite twins (tools/install-deps.sh)"
+    finish
+fi
+D="$EB_SOURCE_DIR/tests/data/fashion"
+for m in fp32 int8; do
+    cat >"$WORK/arm_$m.yaml" <<YAML
+edgebench: 1
+name: armnn-aarch64
+model: {path: $WORK/$m.tflite}
+inputs: {kind: dataset, path: $D/t1k-images-idx3-ubyte.gz, labels: $D/t1k-labels-idx1-ubyte.gz, normalize: {mean: 0.2860, std: 0.3530}}
+accuracy: {reference: off}
+backends: [ref, armnn]
+run:
+  isolation: none
+  warmup: {iterations: 1, min_time_ms: 0}
+  measure: {iterations: 500, min_time_ms: 0, max_time_ms: 3600000}
+  timeout_s: 1800
+YAML
+    t0=$(date +%s)
+    (cd "$WORK" && qemu-aarch64 -L "$SYSROOT" "$EB64" run "$WORK/arm_$m.yaml" -o "$WORK/arm_$m.h5" \
+        --device-id qemu-aarch64 --quiet) >"$WORK/out" 2>"$WORK/err" ||
+        { fail "Fashion $m.tflite on ref and armnn under qemu-aarch64"; cat "$WORK/err" >&2; }
+    echo "armnn under qemu: $m.tflite, 500 images on ref and armnn: $(($(date +%s) - t0)) s"
+done
+if "$PY" -c 'import h5py' 2>/dev/null; then
+    CHECKS=$((CHECKS + 1))
+    "$PY" - "$WORK" <<'PYEOF' || fail "armnn on CpuAcc under qemu does not score what ref scores"
+import sys
+import h5py
+bad = 0
+for m in ("fp32", "int8"):
+    r = {g.attrs["backend"]: g for g in h5py.File(f"{sys.argv[1]}/arm_{m}.h5", "r")["runs"].values()}
+    ref, arm = r["ref"], r["armnn"]
+    lib = arm.attrs["library_version"]
+    t_ref, t_arm = (float(g["metrics"].attrs["top1"]) for g in (ref, arm))
+    n = [int(g["metrics"].attrs["accuracy_samples"]) for g in (ref, arm)]
+    same = int((ref["accuracy/correct"][:] == arm["accuracy/correct"][:]).sum())
+    ok = lib == "22.0.0, CpuAcc" and n == [500, 500] and t_ref == t_arm
+    print(f"{m}.tflite under qemu-aarch64: ref {100*t_ref:.2f}%  armnn '{lib}' {100*t_arm:.2f}%  "
+          f"n={n}  same hits {same}/500  {'ok' if ok else 'MISMATCH'}")
+    bad += not ok
+sys.exit(1 if bad else 0)
+PYEOF
 fi
 finish
