@@ -450,12 +450,13 @@ static eb_status merge_one(merge_state *m, const char *in_path, const eb_results
     /* An input brings at most its own size: claimed first, so a full disk
      * stops the merge with the output as the previous input left it. */
     struct stat sb;
-    if (stat(in_path, &sb) == 0) {
-        char what[300];
-        snprintf(what, sizeof what, "merging %s", in_path);
-        if ((st = eb_store_claim(m->store, (uint64_t)sb.st_size, what, m->msg, m->msg_len)) !=
-            EB_OK)
-            return st;
+    char why[256];
+    if (stat(in_path, &sb) == 0 &&
+        eb_store_claim(m->store, (uint64_t)sb.st_size, why, sizeof why) != EB_OK) {
+        snprintf(m->msg, m->msg_len,
+                 "%s: no room to merge %s into it (%s); it keeps what it held before", m->out_path,
+                 in_path, why);
+        return EB_ERR_IO;
     }
     hid_t src = H5Fopen(in_path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (src < 0) {

@@ -12,10 +12,13 @@
 #include "results/store_schema.h"
 #include "results/store_summary.h"
 
-eb_status eb_store_claim(eb_store *s, uint64_t bytes, const char *what, char *msg,
-                         size_t msg_len)
+eb_status eb_store_claim(eb_store *s, uint64_t bytes, char *why, size_t why_len)
 {
-    return s ? eb_store__claim(s, bytes, what, msg, msg_len) : EB_ERR_INVALID_ARG;
+    if (!s)
+        return EB_ERR_INVALID_ARG;
+    return eb_store__space_claim(&s->space, eb_store__space_for(bytes), why, why_len) == 0
+               ? EB_OK
+               : EB_ERR_IO;
 }
 
 eb_status eb_store_flush(eb_store *s, char *msg, size_t msg_len)

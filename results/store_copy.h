@@ -18,9 +18,9 @@
 #include "results/store.h"
 
 /* Claim room for about `bytes` before copying them (e.g. a whole input
- * file); on failure msg names the store's file and what it keeps. */
-eb_status eb_store_claim(eb_store *s, uint64_t bytes, const char *what, char *msg,
-                         size_t msg_len);
+ * file): EB_OK, or EB_ERR_IO with the file system's reason in `why` (the
+ * caller words the message: nothing was written). */
+eb_status eb_store_claim(eb_store *s, uint64_t bytes, char *why, size_t why_len);
 
 /* Copy /scenarios/<src_name> of src_file as /scenarios/<dst_name>. The
  * caller has decided that dst_name is free (merge renames clashing

@@ -20,6 +20,15 @@ int eb_exit_for_outcome(eb_job_outcome outcome);
 /* Map a status from loading/validating input to an exit code. */
 int eb_exit_for_status(int status);
 
+/* "edgebench ARG ..." as typed: the command a results file records.
+ * Allocated (the caller frees it); NULL when out of memory. */
+char *eb_cli_command_line(int argc, char **argv);
+
+/* This program's path (/proc/self/exe), for the commands that run it again
+ * (isolated cells, farm workers, gate re-runs, ab); NULL where unknown.
+ * A static buffer, filled once. */
+const char *eb_cli_self_exe(void);
+
 int eb_cmd_inspect(int argc, char **argv);
 int eb_cmd_profile(int argc, char **argv);
 int eb_cmd_backends(int argc, char **argv);

@@ -102,13 +102,11 @@ int eb_cmd_ab(int argc, char **argv)
         fprintf(stderr, "edgebench ab: -o and -c must be two files\n");
         return EB_EXIT_USAGE;
     }
-    char self[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (len <= 0) {
+    const char *self = eb_cli_self_exe();
+    if (!self) {
         fprintf(stderr, "edgebench ab: cannot find this program\n");
         return EB_EXIT_RUN;
     }
-    self[len] = '\0';
     char device[64];
     if (device_id && device_id[0])
         snprintf(device, sizeof device, "%s", device_id);

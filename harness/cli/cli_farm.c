@@ -71,26 +71,11 @@ int eb_cmd_farm(int argc, char **argv)
     o.sets = sets;
     o.only_ids = ids;
     o.only_tags = tags;
-    size_t len = 16;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *cmd = malloc(len);
+    char *cmd = eb_cli_command_line(argc, argv);
     if (!cmd)
         return EB_EXIT_RUN;
-    strcpy(cmd, "edgebench");
-    for (int i = 0; i < argc; i++) {
-        strcat(cmd, " ");
-        strcat(cmd, argv[i]);
-    }
     o.command_line = cmd;
-    static char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        o.exe = exe;
-    } else {
-        o.exe = "edgebench";
-    }
+    o.exe = eb_cli_self_exe() ? eb_cli_self_exe() : "edgebench";
     int rc = eb_exit_for_outcome(eb_farm_run(&o));
     free(cmd);
     return rc;

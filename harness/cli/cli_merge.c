@@ -44,18 +44,10 @@ int eb_cmd_merge(int argc, char **argv)
         free(inputs);
         return usage();
     }
-    size_t len = 16;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *cmd = malloc(len);
+    char *cmd = eb_cli_command_line(argc, argv);
     if (!cmd) {
         free(inputs);
         return EB_EXIT_RUN;
-    }
-    strcpy(cmd, "edgebench");
-    for (int i = 0; i < argc; i++) {
-        strcat(cmd, " ");
-        strcat(cmd, argv[i]);
     }
     o.command = cmd;
     char msg[1024];

@@ -77,27 +77,12 @@ int eb_cmd_run(int argc, char **argv)
     o.overrides = sets;
     o.backends = backends;
     /* the command line, stored in the results file */
-    size_t len = 0;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *cmd = malloc(len + 16);
+    char *cmd = eb_cli_command_line(argc, argv);
     if (!cmd)
         return EB_EXIT_RUN;
-    strcpy(cmd, "edgebench");
-    for (int i = 0; i < argc; i++) {
-        strcat(cmd, " ");
-        strcat(cmd, argv[i]);
-    }
     o.command_line = cmd;
     /* isolated cells re-execute this very binary */
-    static char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        o.exe = exe;
-    } else {
-        o.exe = "edgebench";
-    }
+    o.exe = eb_cli_self_exe() ? eb_cli_self_exe() : "edgebench";
     int left_running = 0;
     o.left_running = &left_running;
     int rc = eb_exit_for_outcome(eb_run_scenario(&o));

@@ -66,14 +66,9 @@ static int rerun_cells(eb_gate_confirm_ctx *cx, const char *program, int candida
                        const char *out_path)
 {
     char exe[PATH_MAX];
-    if (program) {
-        snprintf(exe, sizeof exe, "%s", program);
-    } else {
-        ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (len <= 0)
-            return -1;
-        exe[len] = '\0';
-    }
+    if (!program && !(program = eb_cli_self_exe()))
+        return -1;
+    snprintf(exe, sizeof exe, "%s", program);
     char scen_path[PATH_MAX];
     char *own_sets[EB_GATE_MAX_SETS];
     int n_own = 0;
