@@ -72,9 +72,15 @@ void eb_host_detect(eb_host *h)
     }
 #endif
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-    /* Without libcpuid (or when it failed): the compiler's runtime, which
-     * also checks that the OS saves the wide registers. */
-    if (h->features == 0) {
+    /* The vector extensions from the compiler's runtime, with or without
+     * libcpuid: it also checks that the OS saves the wide registers, and
+     * libcpuid only reports what it knew when it was released (0.6.2, in
+     * Debian 12, reports no AVX-512 at all on an AMD Zen 5 that has it, so
+     * simd ran its AVX2 kernels there). */
+    {
+        const uint64_t vec = EB_CPU_SSE4_2 | EB_CPU_AVX | EB_CPU_AVX2 | EB_CPU_FMA3 |
+                             EB_CPU_AVX512F | EB_CPU_AVX512BW | EB_CPU_AVX512VNNI;
+        h->features &= ~vec;
         __builtin_cpu_init();
         if (__builtin_cpu_supports("sse4.2"))
             h->features |= EB_CPU_SSE4_2;
