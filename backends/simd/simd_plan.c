@@ -22,7 +22,8 @@ typedef enum step_kind {
     K_DW_Q8,
     K_ADD_Q8,
     K_MAXPOOL_Q8, /* QDQ max-pool group (same parameters in and out) */
-    K_QUANT      /* QuantizeLinear float32 -> int8 / uint8, per tensor */
+    K_QUANT,     /* QuantizeLinear float32 -> int8 / uint8, per tensor */
+    K_SIGMOID_F32 /* Sigmoid, or x * Sigmoid(x) with the Mul folded in (silu) */
 } step_kind;
 
 /* One swapped step: its simd state, and what it replaced. */
@@ -59,6 +60,8 @@ typedef struct simd_step {
     int32_t qzp, qmin, qmax;
     eb_dtype pool_dtype;           /* K_MAXPOOL_Q8 */
     int serial;                    /* too little work to share: run on the caller */
+    const eb_simd_f32_sigmoid_variant *sig; /* K_SIGMOID_F32 */
+    int silu;                      /* ... the Mul by its input folded in */
 } simd_step;
 
 typedef struct saved_step {
@@ -242,6 +245,8 @@ static void add_task(void *arg, int t, int thread)
         s->vec->add_f32(J->a, J->b, s->lo, s->hi, J->y, i0, i1);
     else if (s->kind == K_QUANT)
         s->vec->quantize_f32(J->a, s->qscale, s->qzp, s->qmin, s->qmax, J->y, i0, i1);
+    else if (s->kind == K_SIGMOID_F32)
+        s->sig->fn(i1 - i0, (const float *)J->a + i0, (float *)J->y + i0, s->silu);
     else
         s->vec->add_q8(&s->addq, J->a, J->b, J->y, i0, i1);
 }
@@ -444,8 +449,12 @@ static eb_status step_run(const eb_ref_exec *x, char *msg, size_t len)
     }
     case K_ADD_F32:
     case K_ADD_Q8:
-    case K_QUANT: {
-        add_job J = {.s = s, .a = in, .b = s->kind == K_QUANT ? NULL : x->in[1]->data, .y = out};
+    case K_QUANT:
+    case K_SIGMOID_F32: {
+        add_job J = {.s = s,
+                     .a = in,
+                     .b = s->kind == K_QUANT || s->kind == K_SIGMOID_F32 ? NULL : x->in[1]->data,
+                     .y = out};
         J.per_task = (per_task(s, s->count, 4096) + 63) & ~(int64_t)63;
         eb_simd_pool_run(pool, (int)((s->count + J.per_task - 1) / J.per_task), add_task, &J);
         break;
@@ -757,6 +766,62 @@ static simd_step *add_f32(builder *b, const eb_node *n, char *where)
     s->hi = INFINITY;
     snprintf(where, WHERE_LEN, "simd f32_add__%s", b->vec->name);
     return s;
+}
+
+/* Sigmoid of a float32 tensor, element-wise (simd_f32_sigmoid.inc). */
+static simd_step *sigmoid_f32(builder *b, const eb_node *n, char *where)
+{
+    const eb_tensor *x = eb_node_input(b->g, n, 0), *y = eb_node_output(b->g, n, 0);
+    if (!is_f32(x) || !is_f32(y) || !same_shape(x, y))
+        return NULL;
+    simd_step *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->kind = K_SIGMOID_F32;
+    s->vec = b->vec;
+    s->sig = eb_simd_pick_f32_sigmoid(b->isa);
+    s->count = x->numel;
+    snprintf(where, WHERE_LEN, "simd %s", s->sig->name);
+    return s;
+}
+
+/* SiLU: the Mul that alone reads Sigmoid step s's output and multiplies
+ * it by the Sigmoid's own input (either order, same shape) is folded into
+ * it: the step writes x * sigmoid(x) to the Mul's output, the product ref
+ * computes. */
+static void fold_silu(builder *b, eb_plan *rp, int s, simd_step *st, char *where)
+{
+    const eb_graph *g = b->g;
+    const eb_node *sn = rp->steps[s].exec.node;
+    int t = sn->outputs[0], xin = sn->inputs[0];
+    if (t < 0 || g->tensors[t].n_consumers != 1 || g->tensors[t].is_graph_output)
+        return;
+    for (int u = s + 1; u < rp->n_steps; u++) {
+        eb_ref_step *rs = &rp->steps[u];
+        const eb_node *mn = rs->exec.node;
+        if (rs->is_fused || b->P->saved[u].mine || b->P->saved[u].dropped)
+            continue;
+        if (mn->n_inputs < 2 || (mn->inputs[0] != t && mn->inputs[1] != t))
+            continue;
+        if (strcmp(mn->op_type, "Mul") != 0 || mn->domain[0] != '\0' || mn->n_inputs != 2 ||
+            !((mn->inputs[0] == t && mn->inputs[1] == xin) ||
+              (mn->inputs[1] == t && mn->inputs[0] == xin)))
+            return;
+        const eb_tensor *y = eb_node_output(g, mn, 0);
+        if (mn->outputs[0] < 0 || !is_f32(y) || !same_shape(y, &g->tensors[t]))
+            return;
+        st->silu = 1;
+        b->P->saved[u].dropped = 1;
+        b->P->saved[u].op = rs->op;
+        b->P->saved[s].out = rp->steps[s].exec.out;
+        rp->steps[s].exec.out = rs->exec.out;
+        rs->op = &folded_op;
+        snprintf(b->P->where[rs->exec.node_index], WHERE_LEN, "fused into '%.80s'",
+                 sn->name);
+        size_t used = strlen(where);
+        snprintf(where + used, WHERE_LEN - used, " + Mul (SiLU)");
+        return;
+    }
 }
 
 /* QuantizeLinear of a float32 tensor with constant per-tensor scale and
@@ -1375,6 +1440,8 @@ eb_status eb_simd_plan_create(const eb_graph *g, const eb_simd_plan_options *o,
             mine = pool_f32(&b, n, 1, w);
         } else if (strcmp(n->op_type, "QuantizeLinear") == 0 && n->domain[0] == '\0') {
             mine = quantize(&b, n, w);
+        } else if (strcmp(n->op_type, "Sigmoid") == 0 && n->domain[0] == '\0') {
+            mine = sigmoid_f32(&b, n, w);
         }
         if (!mine)
             continue; /* the ref kernel runs it */
@@ -1388,6 +1455,8 @@ eb_status eb_simd_plan_create(const eb_graph *g, const eb_simd_plan_options *o,
         mine->serial = step_work(mine) < SERIAL_WORK;
         if (mine->kind == K_CONV_F32 || mine->kind == K_DW_F32 || mine->kind == K_ADD_F32)
             fold_activation(&b, rp, s, mine, w);
+        if (mine->kind == K_SIGMOID_F32)
+            fold_silu(&b, rp, s, mine, w);
         snprintf(where, WHERE_LEN, "%s", w);
     }
     if ((st = place(P, msg, msg_len)) != EB_OK) {
