@@ -26,6 +26,7 @@
 
 static const char *const models[] = {
     "models/quickstart_cnn.onnx",
+    "tests/data/models/silu_se.onnx", /* Sigmoid, SiLU folded, squeeze-excite */
     "tests/data/qdq/qdq_convnet.onnx",
     "tests/data/qdq/qdq_residual.onnx",
     "tests/data/qdq/qdq_fallback.onnx",

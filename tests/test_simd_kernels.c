@@ -89,6 +89,24 @@ static void test_every_vector_helper_build_matches_the_reference(void **state)
     assert_true(checked >= 1);
 }
 
+static void test_every_f32_sigmoid_variant_matches_ref(void **state)
+{
+    (void)state;
+    int n, checked = 0;
+    const eb_simd_f32_sigmoid_variant *v = eb_simd_f32_sigmoid_variants(&n);
+    char msg[512];
+    for (int i = 0; i < n; i++) {
+        if (!usable(v[i].isa, v[i].name))
+            continue;
+        double rel, abs_err;
+        if (eb_simd_check_f32_sigmoid(&v[i], &rel, &abs_err, msg, sizeof msg))
+            fail_msg("%s", msg);
+        print_message("%s: max rel error %.3g, max abs error %.3g\n", v[i].name, rel, abs_err);
+        checked++;
+    }
+    assert_true(checked >= 1);
+}
+
 static void test_pool_runs_every_task_once(void **state)
 {
     (void)state;
@@ -147,6 +165,7 @@ int main(void)
         cmocka_unit_test(test_pool_runs_every_task_once),
         cmocka_unit_test(test_dispatch_prefers_the_widest_usable_variant),
         cmocka_unit_test(test_every_vector_helper_build_matches_the_reference),
+        cmocka_unit_test(test_every_f32_sigmoid_variant_matches_ref),
         cmocka_unit_test(test_every_f32_gemm_variant_matches_the_reference),
         cmocka_unit_test(test_every_q8_gemm_variant_is_bit_exact),
     };

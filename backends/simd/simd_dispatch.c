@@ -22,6 +22,12 @@ static const eb_simd_vec_kernels *const vec[] = {
 #undef EB_SIMD_VEC
 };
 
+static const eb_simd_f32_sigmoid_variant f32_sigmoid[] = {
+#define EB_SIMD_F32_SIGMOID(NAME, ISA) {#NAME, ISA, eb_##NAME},
+#include "backends/simd/simd_f32_sigmoid.inc"
+#undef EB_SIMD_F32_SIGMOID
+};
+
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_variants(int *n)
@@ -102,5 +108,20 @@ const eb_simd_vec_kernels *eb_simd_pick_vec(unsigned isa)
     for (int i = 0; i < COUNT(vec); i++)
         if (eb_simd_isa_has(isa, vec[i]->isa))
             best = vec[i];
+    return best;
+}
+
+const eb_simd_f32_sigmoid_variant *eb_simd_f32_sigmoid_variants(int *n)
+{
+    *n = COUNT(f32_sigmoid);
+    return f32_sigmoid;
+}
+
+const eb_simd_f32_sigmoid_variant *eb_simd_pick_f32_sigmoid(unsigned isa)
+{
+    const eb_simd_f32_sigmoid_variant *best = &f32_sigmoid[0];
+    for (int i = 0; i < COUNT(f32_sigmoid); i++)
+        if (eb_simd_isa_has(isa, f32_sigmoid[i].isa))
+            best = &f32_sigmoid[i];
     return best;
 }

@@ -3,6 +3,7 @@
  * Every family's variants are listed once, in an X-macro file:
  *   simd_f32_gemm.inc   fp32 GEMM micro-kernels (MR x NR register tiles)
  *   simd_q8_gemm.inc    int8 GEMM micro-kernels (int32 accumulation)
+ *   simd_f32_sigmoid.inc fp32 sigmoid / SiLU (element-wise)
  *   simd_vec.inc        per-ISA builds of the vector helpers (packing,
  *                       depthwise conv, requantisation, add, pooling)
  * Dispatch (simd_dispatch.c), the kernel tests (tests/test_simd_kernels.c,
@@ -85,6 +86,17 @@ typedef struct eb_simd_q8_gemm_variant {
     eb_simd_q8_gemm_fn fn;
     eb_simd_q8_gemm_rq_fn rq_fn; /* requantising store, or NULL (RQ 0) */
 } eb_simd_q8_gemm_variant;
+
+/* ---- fp32 sigmoid --------------------------------------------------------
+ * y[i] = sigmoid(x[i]) (silu 0) or x[i] * sigmoid(x[i]) (silu 1), i < n;
+ * y may be x. */
+typedef void (*eb_simd_f32_sigmoid_fn)(int64_t n, const float *x, float *y, int silu);
+
+typedef struct eb_simd_f32_sigmoid_variant {
+    const char *name;
+    unsigned isa;
+    eb_simd_f32_sigmoid_fn fn;
+} eb_simd_f32_sigmoid_variant;
 
 /* ---- geometry shared by packing and direct kernels ----------------------
  * One image and one group of a 2-D convolution, or a matrix seen as one:
@@ -204,6 +216,10 @@ typedef struct eb_simd_vec_kernels {
 #include "backends/simd/simd_q8_gemm.inc"
 #undef EB_SIMD_Q8_GEMM
 
+#define EB_SIMD_F32_SIGMOID(NAME, ISA) void eb_##NAME(int64_t, const float *, float *, int);
+#include "backends/simd/simd_f32_sigmoid.inc"
+#undef EB_SIMD_F32_SIGMOID
+
 #define EB_SIMD_VEC(NAME, ISA) extern const eb_simd_vec_kernels eb_simd_vec__##NAME;
 #include "backends/simd/simd_vec.inc"
 #undef EB_SIMD_VEC
@@ -212,6 +228,7 @@ typedef struct eb_simd_vec_kernels {
 const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_variants(int *n);
 const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_variants(int *n);
 const eb_simd_vec_kernels *const *eb_simd_vec_variants(int *n);
+const eb_simd_f32_sigmoid_variant *eb_simd_f32_sigmoid_variants(int *n);
 
 /* The preferred general variant usable under ISA mask `isa` (never NULL:
  * the portable ones need nothing; few-column variants are never picked
@@ -231,6 +248,7 @@ const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_vari
 const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant *general,
                                                    int64_t n, int64_t y_col);
 const eb_simd_vec_kernels *eb_simd_pick_vec(unsigned isa);
+const eb_simd_f32_sigmoid_variant *eb_simd_pick_f32_sigmoid(unsigned isa);
 
 /* 1 when every ISA bit the variant needs is in `isa`. */
 static inline int eb_simd_isa_has(unsigned isa, unsigned need) { return (isa & need) == need; }

@@ -68,6 +68,40 @@ static int fold_activation(eb_simd_builder *b, const eb_ref_plan_site *site, eb_
     return -1;
 }
 
+/* SiLU: the Mul that alone reads the claimed Sigmoid's output and
+ * multiplies it by the Sigmoid's own input (either order, same shape),
+ * absorbed: the step writes x * sigmoid(x) to the Mul's output, the product
+ * ref computes. Its index, or -1. */
+static int fold_silu(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *st,
+                     char *where)
+{
+    const eb_graph *g = b->g;
+    const eb_node *n = site->node;
+    int t = n->outputs[0], xin = n->inputs[0];
+    if (t < 0 || g->tensors[t].n_consumers != 1 || g->tensors[t].is_graph_output)
+        return -1;
+    for (int u = site->node_index + 1; u < g->n_nodes; u++) {
+        const eb_node *m = &g->nodes[u];
+        if (m->n_inputs < 2 || (m->inputs[0] != t && m->inputs[1] != t))
+            continue;
+        if (!site->runs_alone[u] || strcmp(m->op_type, "Mul") != 0 || m->domain[0] != '\0' ||
+            m->n_inputs != 2 || m->outputs[0] < 0 ||
+            !((m->inputs[0] == t && m->inputs[1] == xin) ||
+              (m->inputs[1] == t && m->inputs[0] == xin)))
+            return -1;
+        const eb_tensor *y = eb_node_output(g, m, 0);
+        if (!eb_simd__is_f32(y) || y->rank != g->tensors[t].rank ||
+            memcmp(y->dims, g->tensors[t].dims, sizeof y->dims[0] * (size_t)y->rank) != 0)
+            return -1;
+        st->silu = 1;
+        snprintf(b->P->where[u], EB_SIMD_WHERE_LEN, "fused into '%.80s'", n->name);
+        size_t used = strlen(where);
+        snprintf(where + used, EB_SIMD_WHERE_LEN - used, " + Mul (SiLU)");
+        return u;
+    }
+    return -1;
+}
+
 /* Multiply-adds (or elements) of a step, to keep small steps off the pool:
  * handing a section to another thread and waiting for it costs tens of
  * microseconds on a busy machine, more than such a step takes. */
@@ -104,6 +138,7 @@ static const eb_ref_op *op_of(eb_simd_step_kind kind)
     case K_ADD_F32:
     case K_ADD_Q8:
     case K_QUANT:
+    case K_SIGMOID_F32:
         break;
     }
     return &eb_simd__eltwise_op;
@@ -141,6 +176,8 @@ static eb_simd_step *pick_node(eb_simd_builder *b, const eb_node *n, char *where
         return eb_simd__pool_f32(b, n, 1, where);
     if (strcmp(n->op_type, "QuantizeLinear") == 0 && n->domain[0] == '\0')
         return eb_simd__quantize(b, n, where);
+    if (strcmp(n->op_type, "Sigmoid") == 0 && n->domain[0] == '\0')
+        return eb_simd__sigmoid_f32(b, n, where);
     return NULL;
 }
 
@@ -176,6 +213,8 @@ static int claim(void *ctx, const eb_ref_plan_site *site, eb_ref_step_claim *out
     out->state = mine;
     if (mine->kind == K_CONV_F32 || mine->kind == K_DW_F32 || mine->kind == K_ADD_F32)
         out->absorb = fold_activation(b, site, mine, w);
+    if (mine->kind == K_SIGMOID_F32)
+        out->absorb = fold_silu(b, site, mine, w);
     snprintf(where, EB_SIMD_WHERE_LEN, "%s", w);
     return 1;
 }

@@ -1,6 +1,6 @@
 /* Element-wise steps in the simd plan: same-shape fp32 Add, QDQ add
- * groups, and QuantizeLinear of fp32 per tensor (simd_vec_eltwise.h), over
- * ranges of elements. */
+ * groups, QuantizeLinear of fp32 per tensor (simd_vec_eltwise.h) and fp32
+ * Sigmoid / SiLU (simd_f32_sigmoid.inc), over ranges of elements. */
 #include <math.h>
 
 #include "backends/simd/simd_plan_impl.h"
@@ -23,6 +23,8 @@ static void add_task(void *arg, int t, int thread)
         s->vec->add_f32(J->a, J->b, s->lo, s->hi, J->y, i0, i1);
     else if (s->kind == K_QUANT)
         s->vec->quantize_f32(J->a, s->qscale, s->qzp, s->qmin, s->qmax, J->y, i0, i1);
+    else if (s->kind == K_SIGMOID_F32)
+        s->sig->fn(i1 - i0, (const float *)J->a + i0, (float *)J->y + i0, s->silu);
     else
         s->vec->add_q8(&s->addq, J->a, J->b, J->y, i0, i1);
 }
@@ -78,6 +80,22 @@ eb_simd_step *eb_simd__quantize(eb_simd_builder *b, const eb_node *n, char *wher
     return s;
 }
 
+/* Sigmoid of a float32 tensor, element-wise; the plan may absorb the Mul
+ * of SiLU into it (simd_plan.c, fold_silu). */
+eb_simd_step *eb_simd__sigmoid_f32(eb_simd_builder *b, const eb_node *n, char *where)
+{
+    const eb_tensor *x = eb_node_input(b->g, n, 0), *y = eb_node_output(b->g, n, 0);
+    if (!eb_simd__is_f32(x) || !y || !eb_simd__is_f32(y) || !same_shape(x, y))
+        return NULL;
+    eb_simd_step *s = eb_simd__step_new(b, K_SIGMOID_F32);
+    if (!s)
+        return NULL;
+    s->sig = eb_simd_pick_f32_sigmoid(b->isa);
+    s->count = x->numel;
+    snprintf(where, EB_SIMD_WHERE_LEN, "simd %s", s->sig->name);
+    return s;
+}
+
 eb_simd_step *eb_simd__add_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where)
 {
     const eb_ref_add_q8_params *q = f->state;
@@ -97,7 +115,8 @@ static eb_status eltwise_run(const eb_ref_exec *x, char *msg, size_t len)
     (void)msg;
     (void)len;
     const eb_simd_step *s = x->state;
-    add_job J = {.s = s, .a = x->in[0]->data, .b = s->kind == K_QUANT ? NULL : x->in[1]->data,
+    int unary = s->kind == K_QUANT || s->kind == K_SIGMOID_F32;
+    add_job J = {.s = s, .a = x->in[0]->data, .b = unary ? NULL : x->in[1]->data,
                  .y = x->out[0]->data};
     /* whole cache lines per task */
     J.per_task = (eb_simd__per_task(s, s->count, 4096) + 63) & ~(int64_t)63;

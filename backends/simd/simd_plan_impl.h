@@ -41,7 +41,8 @@ typedef enum eb_simd_step_kind {
     K_DW_Q8,
     K_ADD_Q8,
     K_MAXPOOL_Q8, /* QDQ max-pool group (same parameters in and out) */
-    K_QUANT      /* QuantizeLinear float32 -> int8 / uint8, per tensor */
+    K_QUANT,     /* QuantizeLinear float32 -> int8 / uint8, per tensor */
+    K_SIGMOID_F32 /* Sigmoid, or x * Sigmoid(x) with the Mul absorbed (SiLU) */
 } eb_simd_step_kind;
 
 /* One claimed step: what its kernels need at run time. */
@@ -77,6 +78,8 @@ typedef struct eb_simd_step {
     float qscale;                  /* QuantizeLinear */
     int32_t qzp, qmin, qmax;
     eb_dtype pool_dtype;           /* K_MAXPOOL_Q8 */
+    const eb_simd_f32_sigmoid_variant *sig; /* K_SIGMOID_F32 */
+    int silu;                      /* ... the Mul by its input absorbed */
     int serial;                    /* too little work to share: run on the caller */
 } eb_simd_step;
 
@@ -137,8 +140,9 @@ extern const eb_ref_op eb_simd__pool_op; /* K_MAXPOOL_*, K_GAP_F32 */
 
 eb_simd_step *eb_simd__add_f32(eb_simd_builder *b, const eb_node *n, char *where);
 eb_simd_step *eb_simd__quantize(eb_simd_builder *b, const eb_node *n, char *where);
+eb_simd_step *eb_simd__sigmoid_f32(eb_simd_builder *b, const eb_node *n, char *where);
 eb_simd_step *eb_simd__add_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where);
-extern const eb_ref_op eb_simd__eltwise_op; /* K_ADD_*, K_QUANT */
+extern const eb_ref_op eb_simd__eltwise_op; /* K_ADD_*, K_QUANT, K_SIGMOID_F32 */
 
 /* Identity / QuantizeLinear of constants (simd_plan_fold.c): *run_g is g or
  * P->folded. */

@@ -8,6 +8,82 @@
 #ifndef EB_SIMD_VEC_PACK_H
 #define EB_SIMD_VEC_PACK_H
 
+/* pack_b_f32 of a window of at most PACK_TAPS_MAX taps, without a
+ * division or a bounds check per element: where each of the panel's
+ * columns reads is worked out once per tap (the same for every channel).
+ * A tap whose valid columns read consecutive elements (stride 1: columns
+ * of consecutive output rows follow on in the input too when the rows are
+ * as wide) is one contiguous copy per channel, clipped to the plane, then
+ * the few columns in the padding are set to 0; any other tap reads each
+ * column at its offset. The values are the same as the loop below's. */
+#define PACK_TAPS_MAX 49
+static void EB_VEC_FN(pack_b_f32_taps)(const eb_simd_conv_geom *g, const float *x,
+                                       const int64_t *oy, const int64_t *ox, int nvalid, int nr,
+                                       float *dst)
+{
+    const int64_t taps = g->kh * g->kw, plane = g->ih * g->iw;
+    int64_t base[PACK_TAPS_MAX], lo[PACK_TAPS_MAX], hi[PACK_TAPS_MAX];
+    int contig[PACK_TAPS_MAX], n_pad[PACK_TAPS_MAX];
+    int32_t off[PACK_TAPS_MAX][MAX_NR];
+    unsigned char pad[PACK_TAPS_MAX][MAX_NR];
+    for (int64_t t = 0; t < taps; t++) {
+        const int64_t ky = t / g->kw, kx = t % g->kw;
+        int64_t first = -1, b = 0;
+        int c = g->p_stride == 1;
+        n_pad[t] = 0;
+        for (int j = 0; j < nr; j++) {
+            const int64_t iy = j < nvalid ? oy[j] + ky * g->dh : -1;
+            const int64_t ix = j < nvalid ? ox[j] + kx * g->dw : -1;
+            const int ok = iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw;
+            const int64_t o = ok ? iy * g->iw + ix : 0;
+            off[t][j] = (int32_t)(o * g->p_stride);
+            if (!ok) {
+                pad[t][n_pad[t]++] = (unsigned char)j;
+                continue;
+            }
+            if (first < 0) {
+                first = j;
+                b = o - j;
+            } else if (o != b + j) {
+                c = 0;
+            }
+        }
+        contig[t] = c && first >= 0 && plane <= INT32_MAX;
+        base[t] = b;
+        /* columns whose element base + j lies in the plane */
+        lo[t] = b < 0 ? -b : 0;
+        hi[t] = plane - b < nr ? plane - b : nr;
+        if (lo[t] > nr)
+            lo[t] = nr;
+        if (hi[t] < lo[t])
+            hi[t] = lo[t];
+    }
+    for (int64_t c = 0; c < g->channels; c++) {
+        const float *xc = x + c * g->c_stride;
+        for (int64_t t = 0; t < taps; t++) {
+            float *d = dst + (c * taps + t) * nr;
+            if (contig[t]) {
+                const float *sx = xc + base[t];
+                int64_t j = 0;
+                for (; j < lo[t]; j++)
+                    d[j] = 0.0f;
+                for (; j < hi[t]; j++)
+                    d[j] = sx[j];
+                for (; j < nr; j++)
+                    d[j] = 0.0f;
+                for (int q = 0; q < n_pad[t]; q++)
+                    d[pad[t][q]] = 0.0f;
+            } else {
+                const int32_t *o = off[t];
+                for (int j = 0; j < nr; j++)
+                    d[j] = xc[o[j]];
+                for (int q = 0; q < n_pad[t]; q++)
+                    d[pad[t][q]] = 0.0f;
+            }
+        }
+    }
+}
+
 static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, int64_t j0,
                                   int nvalid, int nr, float *dst)
 {
@@ -29,6 +105,10 @@ static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, in
     for (int j = 0; j < nvalid; j++) {
         oy[j] = (j0 + j) / g->ow * g->sh - g->ph;
         ox[j] = (j0 + j) % g->ow * g->sw - g->pw;
+    }
+    if (taps <= PACK_TAPS_MAX && nr <= MAX_NR && g->ih * g->iw * g->p_stride <= INT32_MAX) {
+        EB_VEC_FN(pack_b_f32_taps)(g, x, oy, ox, nvalid, nr, dst);
+        return;
     }
     for (int64_t k = 0; k < k_rows; k++) {
         const int64_t c = k / taps, ky = k % taps / g->kw, kx = k % g->kw;

@@ -81,7 +81,8 @@ if [ "$expect" = nodot ] && ! grep -q '^skip q8_gemm_8x8c4__neondot' "$log"; the
     echo "FAIL: -cpu $cpu lacks the dot product but its variant was not skipped"
     exit 1
 fi
-if ! grep -q '^ok   f32_gemm_8x8__neon' "$log" || ! grep -q '^ok   vec__neon' "$log"; then
+if ! grep -q '^ok   f32_gemm_8x8__neon' "$log" || ! grep -q '^ok   vec__neon' "$log" ||
+   ! grep -q '^ok   f32_sigmoid__neon' "$log"; then
     echo "FAIL: the NEON variants were not checked"
     exit 1
 fi

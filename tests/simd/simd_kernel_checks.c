@@ -1030,6 +1030,22 @@ int eb_simd_check_everything(unsigned isa, int *ran)
         printf("%s %s%s%s\n", bad ? "FAIL" : "ok  ", fv[i].name, bad ? ": " : "", bad ? msg : "");
         failures += bad;
     }
+    const eb_simd_f32_sigmoid_variant *sv = eb_simd_f32_sigmoid_variants(&n);
+    for (int i = 0; i < n; i++) {
+        if (!eb_simd_isa_has(isa, sv[i].isa)) {
+            printf("skip %s: CPU lacks %s\n", sv[i].name,
+                   eb_simd_isa_str(sv[i].isa & ~isa, isa_names, sizeof isa_names));
+            continue;
+        }
+        ++*ran;
+        double rel, abs_err;
+        int bad = eb_simd_check_f32_sigmoid(&sv[i], &rel, &abs_err, msg, sizeof msg);
+        if (bad)
+            printf("FAIL %s: %s\n", sv[i].name, msg);
+        else
+            printf("ok   %s (max rel error %.3g, max abs %.3g)\n", sv[i].name, rel, abs_err);
+        failures += bad;
+    }
     const eb_simd_q8_gemm_variant *qv = eb_simd_q8_gemm_variants(&n);
     for (int i = 0; i < n; i++) {
         if (!eb_simd_isa_has(isa, qv[i].isa)) {

@@ -26,6 +26,16 @@ int eb_simd_check_q8_gemm(const eb_simd_q8_gemm_variant *v, const eb_simd_vec_ke
 int eb_simd_check_vec(const eb_simd_vec_kernels *vec, char *msg, size_t len);
 int eb_simd_check_pool(char *msg, size_t len);
 
+/* fp32 sigmoid / SiLU against ref's Sigmoid (and Sigmoid then Mul) on edge
+ * values (0, subnormals, large |x|, infinities, NaN) and a sweep, lengths
+ * that are not multiples of the vector width: relative error at most
+ * EB_SIMD_SIGMOID_RTOL (plus two subnormal units). *max_rel / *max_abs: the
+ * largest errors seen (relative over results of at least 1e-30, below which
+ * SiLU multiplies a subnormal sigmoid). */
+#define EB_SIMD_SIGMOID_RTOL 1e-6
+int eb_simd_check_f32_sigmoid(const eb_simd_f32_sigmoid_variant *v, double *max_rel,
+                              double *max_abs, char *msg, size_t len);
+
 /* Run every check for every listed variant the ISA mask allows, printing one
  * line per variant ("ok", "skip: ..." or "FAIL: ..."). Returns the number
  * of failures; *ran counts the variants checked. */
