@@ -75,6 +75,16 @@ static int fewer_wasted(int64_t n, int nr_few, int nr)
     return few * 10 < general * 9;
 }
 
+/* A few-column variant may come from a lower level of the same family as
+ * the general kernel (the ISA bits are in that order, simd_isa.h): AVX-512
+ * has no few-column tiles of its own, and its 6x32 tile on a matrix-vector
+ * product wastes 31 of 32 lanes (the Fashion CNN ran 2.4x slower on AVX-512
+ * than on AVX2 before). Its kernels run wherever the general one does. */
+static int level_at_most(unsigned few, unsigned general)
+{
+    return few <= general;
+}
+
 const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_variant *general,
                                                      int64_t n, int64_t y_col)
 {
@@ -83,7 +93,7 @@ const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_vari
     /* a one-column (matrix-vector) variant for n = 1 only: on wider
      * products it would read the weights once per column */
     for (int i = COUNT(f32_gemm) - 1; i >= 0; i--)
-        if (f32_gemm[i].few_cols && f32_gemm[i].isa == general->isa &&
+        if (f32_gemm[i].few_cols && level_at_most(f32_gemm[i].isa, general->isa) &&
             (f32_gemm[i].nr > 1 || n == 1) && fewer_wasted(n, f32_gemm[i].nr, general->nr))
             return &f32_gemm[i];
     return general;
@@ -95,8 +105,9 @@ const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant
     if (general->few_cols || y_col != 1)
         return general;
     for (int i = COUNT(q8_gemm) - 1; i >= 0; i--)
-        if (q8_gemm[i].few_cols && q8_gemm[i].isa == general->isa &&
-            q8_gemm[i].format == general->format && q8_gemm[i].ku == general->ku &&
+        /* its own weight format: the driver packs for the variant it runs */
+        if (q8_gemm[i].few_cols && level_at_most(q8_gemm[i].isa, general->isa) &&
+            (q8_gemm[i].format == EB_SIMD_Q8_I16 || q8_gemm[i].format == general->format) &&
             (q8_gemm[i].nr > 1 || n == 1) && fewer_wasted(n, q8_gemm[i].nr, general->nr))
             return &q8_gemm[i];
     return general;

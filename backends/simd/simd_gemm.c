@@ -257,12 +257,13 @@ int eb_simd_gemm_q8_init(eb_simd_gemm_q8 *G, const eb_simd_q8_gemm_variant *kern
     G->nr = run->nr;
     G->few_cols = run->few_cols;
     G->name = run->name;
-    const int mr = G->mr, ku = kern->ku;
-    const int elem = kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    G->kern = run; /* a few-column variant may pack its weights its own way */
+    const int mr = G->mr, ku = run->ku;
+    const int elem = run->format == EB_SIMD_Q8_I16 ? 2 : 1;
     G->kpad = ceil_div(s->k, ku) * ku;
     /* B value = x - sub: the centred value for int16, the activation moved
      * to the unsigned (VNNI) or signed (SDOT) byte range otherwise. */
-    switch (kern->format) {
+    switch (run->format) {
     case EB_SIMD_Q8_I16: G->sub = x_zp; break;
     case EB_SIMD_Q8_U8S8: G->sub = x_dtype == EB_DT_U8 ? 0 : -128; break;
     default: G->sub = x_dtype == EB_DT_U8 ? 128 : 0; break;
