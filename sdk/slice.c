@@ -3,15 +3,9 @@
 #include <string.h>
 
 #include "edgebench/slice.h"
+#include "sdk/sdk_fail.h"
 
-#define FAIL(...)                                                                       \
-    do {                                                                                \
-        int off_ = snprintf(msg, msg_len, "%s: node '%s' (%s): ", g->path, n->name,     \
-                            n->op_type);                                                \
-        if (off_ > 0 && (size_t)off_ < msg_len)                                         \
-            snprintf(msg + off_, msg_len - (size_t)off_, __VA_ARGS__);                  \
-        return EB_ERR_SHAPE;                                                            \
-    } while (0)
+#define FAIL EB_SDK_FAIL
 
 #define RUNTIME (-2)
 
