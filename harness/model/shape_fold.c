@@ -247,7 +247,8 @@ eb_status eb__fold_node(eb_graph *g, eb_node *n, char *msg, size_t msg_len)
     }
     const eb_tensor *x = eb_node_input(g, n, 0);
     const eb_tensor *x1 = eb_node_input(g, n, 1);
-    int binary = strchr("ASMD", n->op_type[0]) && strcmp(n->op_type, "Squeeze") != 0;
+    int binary = strcmp(n->op_type, "Add") == 0 || strcmp(n->op_type, "Sub") == 0 ||
+                 strcmp(n->op_type, "Mul") == 0 || strcmp(n->op_type, "Div") == 0;
     if (!x || !is_int(x->dtype) || (binary && (!x1 || !is_int(x1->dtype))))
         return EB_OK; /* Cast from float, or an op on floats: not shape arithmetic */
     if (strcmp(n->op_type, "Concat") == 0)
