@@ -139,10 +139,17 @@ static void test_dispatch_prefers_the_widest_usable_variant(void **state)
     assert_string_equal(eb_simd_f32_gemm_for(f, 9, 8)->name, "f32_gemm_6x16__avx2");
     assert_string_equal(eb_simd_q8_gemm_for(q, 9, 1)->name, "q8_gemm_16x6c2__avx2");
     assert_string_equal(eb_simd_q8_gemm_for(q, 64, 1)->name, "q8_gemm_6x16c2__avx2");
-    /* AVX-512 has no few-column tiles of its own: it borrows AVX2's (their
-     * own weight format), and keeps its wide tile for wide products */
+    /* AVX-512 has its own few-column fp32 tile (7x7 and 14x14 planes: 49
+     * and 196 columns), borrows AVX2's matrix-vector one, and keeps its
+     * wide tile for wide products */
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 9, 1)->name,
-                        "f32_gemm_16x6__avx2");
+                        "f32_gemm_32x7__avx512");
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 49, 1)->name,
+                        "f32_gemm_32x7__avx512");
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 196, 1)->name,
+                        "f32_gemm_32x7__avx512");
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 784, 1)->name,
+                        "f32_gemm_6x32__avx512");
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 1, 1)->name,
                         "f32_gemm_32x1__avx2");
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 64, 1)->name,

@@ -572,11 +572,31 @@ static void dw_nhwc_q8_run(const eb_simd_vec_kernels *vec, const eb_simd_conv_ge
     free(nm);
 }
 
+/* The 3x3, dilation-1 windows at stride 1 or 2 that have their own
+ * planar kernel (simd_vec_dwconv.h), on rows wide enough for several
+ * sixteen-column blocks and a ragged last one. */
+static void random_dw3(conv_case *k, int stride)
+{
+    do {
+        random_conv(k, 1, 0);
+        k->kh = k->kw = 3;
+        k->dh = k->dw = 1;
+        k->sh = k->sw = stride;
+        k->ph = k->pw = rnd_in(0, 1);
+        k->pe_h = k->pe_w = rnd_in(0, 1);
+        k->ih = rnd_in(3, 20);
+        k->iw = rnd_in(14, 70);
+    } while (!make_window(k));
+}
+
 static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
-    for (int it = 0; it < 40; it++) {
+    for (int it = 0; it < 60; it++) {
         conv_case k;
-        random_conv(&k, 1, 0);
+        if (it < 40)
+            random_conv(&k, 1, 0);
+        else
+            random_dw3(&k, 1 + it % 2);
         eb_simd_gemm_shape s;
         shape_of(&k, &s);
         s.geom.channels = 1;
