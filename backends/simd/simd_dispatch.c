@@ -77,12 +77,23 @@ static int fewer_wasted(int64_t n, int nr_few, int nr)
 
 /* A few-column variant may come from a lower level of the same family as
  * the general kernel (the ISA bits are in that order, simd_isa.h): AVX-512
- * has no few-column tiles of its own, and its 6x32 tile on a matrix-vector
- * product wastes 31 of 32 lanes (the Fashion CNN ran 2.4x slower on AVX-512
- * than on AVX2 before). Its kernels run wherever the general one does. */
+ * has no matrix-vector tile of its own, and its 6x32 tile on a
+ * matrix-vector product wastes 31 of 32 lanes (the Fashion CNN ran 2.4x
+ * slower on AVX-512 than on AVX2 before). The list is scanned from its
+ * end, so a level's own few-column tile comes before a lower level's.
+ * Its kernels run wherever the general one does. */
 static int level_at_most(unsigned few, unsigned general)
 {
     return few <= general;
+}
+
+/* A one-column (matrix-vector) variant for n = 1 only: on wider products
+ * it would read the weights once per column. And n = 1 only on one: a
+ * wider few-column tile of a higher level (AVX-512's 32 x 7) would be
+ * found first in the list, and waste all but one of its columns. */
+static int one_column_fits(int64_t n, int nr)
+{
+    return (nr == 1) == (n == 1);
 }
 
 const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_variant *general,
@@ -90,11 +101,9 @@ const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_vari
 {
     if (general->few_cols || y_col != 1)
         return general;
-    /* a one-column (matrix-vector) variant for n = 1 only: on wider
-     * products it would read the weights once per column */
     for (int i = COUNT(f32_gemm) - 1; i >= 0; i--)
         if (f32_gemm[i].few_cols && level_at_most(f32_gemm[i].isa, general->isa) &&
-            (f32_gemm[i].nr > 1 || n == 1) && fewer_wasted(n, f32_gemm[i].nr, general->nr))
+            one_column_fits(n, f32_gemm[i].nr) && fewer_wasted(n, f32_gemm[i].nr, general->nr))
             return &f32_gemm[i];
     return general;
 }
@@ -104,17 +113,12 @@ const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant
 {
     if (general->few_cols || y_col != 1)
         return general;
-    /* n = 1 takes a one-column (matrix-vector) variant first: VNNI's 32 x 7
-     * tile would compute seven columns for one (measured on a 128 x 1568
-     * product: 118 GOP/s with AVX2's 32 x 1, 38 with VNNI's 32 x 7) */
-    for (int pass = n == 1 ? 0 : 1; pass < 2; pass++)
-        for (int i = COUNT(q8_gemm) - 1; i >= 0; i--)
-            /* its own weight format: the driver packs for the variant it runs */
-            if (q8_gemm[i].few_cols && level_at_most(q8_gemm[i].isa, general->isa) &&
-                (q8_gemm[i].format == EB_SIMD_Q8_I16 || q8_gemm[i].format == general->format) &&
-                (q8_gemm[i].nr > 1 ? pass == 1 : n == 1) &&
-                fewer_wasted(n, q8_gemm[i].nr, general->nr))
-                return &q8_gemm[i];
+    for (int i = COUNT(q8_gemm) - 1; i >= 0; i--)
+        /* its own weight format: the driver packs for the variant it runs */
+        if (q8_gemm[i].few_cols && level_at_most(q8_gemm[i].isa, general->isa) &&
+            (q8_gemm[i].format == EB_SIMD_Q8_I16 || q8_gemm[i].format == general->format) &&
+            one_column_fits(n, q8_gemm[i].nr) && fewer_wasted(n, q8_gemm[i].nr, general->nr))
+            return &q8_gemm[i];
     return general;
 }
 
