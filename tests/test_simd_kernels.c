@@ -154,10 +154,23 @@ static void test_dispatch_prefers_the_widest_usable_variant(void **state)
                         "f32_gemm_32x1__avx2");
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 64, 1)->name,
                         "f32_gemm_6x32__avx512");
-    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(all, 1), 9, 1)->name,
+    /* VNNI has its own (32 x 7, its byte format): MobileNet's 7x7 and
+     * 14x14 planes (49, 196 columns) run it, a matrix-vector product the
+     * one-column AVX2 kernel, wide products the general tile */
+    const eb_simd_q8_gemm_variant *vnni = eb_simd_pick_q8_gemm(all, 1);
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 9, 1)->name, "q8_gemm_32x7c4__avx512vnni");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 49, 1)->name, "q8_gemm_32x7c4__avx512vnni");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 196, 1)->name, "q8_gemm_32x7c4__avx512vnni");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 1, 1)->name, "q8_gemm_32x1c2__avx2");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 64, 1)->name, "q8_gemm_6x32c4__avx512vnni");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 49, 8)->name, "q8_gemm_6x32c4__avx512vnni");
+    /* weights outside int8 keep int16 formats: AVX2's few-column tile */
+    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(all, 0), 49, 1)->name,
                         "q8_gemm_16x6c2__avx2");
-    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(all, 1), 64, 1)->name,
-                        "q8_gemm_6x32c4__avx512vnni");
+    /* an AVX-512 host without VNNI borrows AVX2's as before */
+    unsigned no_vnni = EB_SIMD_ISA_AVX2 | EB_SIMD_ISA_AVX512;
+    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(no_vnni, 1), 49, 1)->name,
+                        "q8_gemm_16x6c2__avx2");
 #endif
     /* no listed few-column variant is ever the general pick */
     int nf, nq;

@@ -1,32 +1,50 @@
 /* int8 GEMM micro-kernel, AVX-512BW, 6 x 32 tile on int16 pairs (vpmaddwd
- * on 512-bit registers; exact for the same reason as the AVX2 kernel). */
+ * on 512-bit registers; exact for the same reason as the AVX2 kernel).
+ * The general kernel for weights outside int8 (which VNNI's byte format
+ * cannot hold). Two entry points share the loop: the int32 tile, and
+ * `_rq`, which requantises in registers and stores bytes as the VNNI
+ * kernel does (simd_q8_store.h), saving the driver's separate pass. */
 #include <immintrin.h>
 #include <string.h>
 
 #include "backends/simd/simd_kernels.h"
+#include "backends/simd/simd_q8_store.h"
 
-void eb_q8_gemm_6x32c2__avx512(int64_t kq, const void *a, const void *b, int32_t *tile)
-{
-    const int16_t *pa = a, *pb = b;
 #define INIT(R) __m512i c##R##0 = _mm512_setzero_si512(), c##R##1 = c##R##0;
-    INIT(0) INIT(1) INIT(2) INIT(3) INIT(4) INIT(5)
-#undef INIT
-    for (int64_t q = 0; q < kq; q++, pa += 6 * 2, pb += 32 * 2) {
-        const __m512i b0 = _mm512_loadu_si512(pb);
-        const __m512i b1 = _mm512_loadu_si512(pb + 32);
-        int32_t pair;
-        __m512i av;
 #define STEP(R)                                                        \
     memcpy(&pair, pa + R * 2, sizeof pair);                            \
     av = _mm512_set1_epi32(pair);                                      \
     c##R##0 = _mm512_add_epi32(c##R##0, _mm512_madd_epi16(b0, av));   \
     c##R##1 = _mm512_add_epi32(c##R##1, _mm512_madd_epi16(b1, av));
-        STEP(0) STEP(1) STEP(2) STEP(3) STEP(4) STEP(5)
-#undef STEP
+#define LOOP                                                           \
+    const int16_t *pa = a, *pb = b;                                    \
+    INIT(0) INIT(1) INIT(2) INIT(3) INIT(4) INIT(5)                    \
+    for (int64_t q = 0; q < kq; q++, pa += 6 * 2, pb += 32 * 2) {      \
+        const __m512i b0 = _mm512_loadu_si512(pb);                     \
+        const __m512i b1 = _mm512_loadu_si512(pb + 32);                \
+        int32_t pair;                                                  \
+        __m512i av;                                                    \
+        STEP(0) STEP(1) STEP(2) STEP(3) STEP(4) STEP(5)                \
     }
+
+void eb_q8_gemm_6x32c2__avx512(int64_t kq, const void *a, const void *b, int32_t *tile)
+{
+    LOOP
 #define STORE(R)                                        \
     _mm512_storeu_si512(tile + R * 32, c##R##0);        \
     _mm512_storeu_si512(tile + R * 32 + 16, c##R##1);
     STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)
 #undef STORE
+}
+
+void eb_q8_gemm_6x32c2__avx512_rq(int64_t kq, const void *a, const void *b, const int32_t *add,
+                                  const float *mult, const eb_simd_q8_rq *p, uint8_t *y,
+                                  int64_t ldy, int mr, int nr)
+{
+    LOOP
+    const eb_simd_q8_rq_avx512 r = eb_simd_q8_rq_avx512_make(p);
+    const __mmask32 cols = (__mmask32)((1ull << nr) - 1);
+    eb_simd_q8_store_2rows_avx512(c00, c01, c10, c11, add, mult, 0, &r, y, ldy, mr, cols);
+    eb_simd_q8_store_2rows_avx512(c20, c21, c30, c31, add, mult, 2, &r, y, ldy, mr, cols);
+    eb_simd_q8_store_2rows_avx512(c40, c41, c50, c51, add, mult, 4, &r, y, ldy, mr, cols);
 }

@@ -73,22 +73,38 @@ void eb_simd__im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint
         im2col_shift_q8(g, channels, x, pad, col);
         return;
     }
+    /* as eb_simd__im2col_f32: a tap's valid columns found once, then
+     * plain loops without a bounds check per byte (the check per byte
+     * made this most of MobileNet-v2's int8 stem: ~270 of its 346 us) */
     for (int64_t c = 0; c < channels; c++)
         for (int64_t ky = 0; ky < g->kh; ky++)
             for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
                 const uint8_t *xc = x + c * g->ih * g->iw;
+                const int64_t off = kx * g->dw - g->pw;
+                int64_t lo, hi;
+                eb_window_valid_range(off, g->sw, g->iw, g->ow, &lo, &hi);
                 for (int64_t oy = 0; oy < g->oh; oy++) {
                     uint8_t *d = col + oy * g->ow;
                     const int64_t iy = oy * g->sh - g->ph + ky * g->dh;
-                    if (iy < 0 || iy >= g->ih) {
-                        memset(d, pad, (size_t)g->ow);
+                    if (iy < 0 || iy >= g->ih || hi <= lo) {
+                        for (int64_t ox = 0; ox < g->ow; ox++)
+                            d[ox] = pad;
                         continue;
                     }
-                    const uint8_t *row = xc + iy * g->iw;
-                    for (int64_t ox = 0; ox < g->ow; ox++) {
-                        const int64_t ix = ox * g->sw - g->pw + kx * g->dw;
-                        d[ox] = ix >= 0 && ix < g->iw ? row[ix] : pad;
-                    }
+                    const uint8_t *row = xc + iy * g->iw + off;
+                    for (int64_t ox = 0; ox < lo; ox++)
+                        d[ox] = pad;
+                    if (g->sw == 1)
+                        for (int64_t ox = lo; ox < hi; ox++)
+                            d[ox] = row[ox];
+                    else if (g->sw == 2)
+                        for (int64_t ox = lo; ox < hi; ox++)
+                            d[ox] = row[2 * ox];
+                    else
+                        for (int64_t ox = lo; ox < hi; ox++)
+                            d[ox] = row[ox * g->sw];
+                    for (int64_t ox = hi; ox < g->ow; ox++)
+                        d[ox] = pad;
                 }
             }
 }

@@ -76,4 +76,72 @@ eb_simd_q8_pack32_avx2(__m256i a, __m256i b, __m256i c, __m256i d, int unsigned_
 }
 #endif
 
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+#include <immintrin.h>
+
+/* The same rule on sixteen lanes (the AVX-512 kernels). With 32 vector
+ * registers their twelve or fourteen accumulators, the per-row add and
+ * mult and these constants all fit at once, so unlike the AVX2 kernels
+ * they requantise straight from the accumulators, with no tile in L1. */
+typedef struct eb_simd_q8_rq_avx512 {
+    __m512 lo, hi; /* lo - zp, hi - zp */
+    __m512i zp;
+    int unsigned_out; /* lo >= 0: pack with unsigned saturation */
+} eb_simd_q8_rq_avx512;
+
+static inline eb_simd_q8_rq_avx512 eb_simd_q8_rq_avx512_make(const eb_simd_q8_rq *p)
+{
+    eb_simd_q8_rq_avx512 r;
+    r.lo = _mm512_set1_ps((float)(p->lo - p->zp));
+    r.hi = _mm512_set1_ps((float)(p->hi - p->zp));
+    r.zp = _mm512_set1_epi32(p->zp);
+    r.unsigned_out = p->lo >= 0;
+    return r;
+}
+
+static inline __attribute__((always_inline)) __m512i
+eb_simd_q8_rq16_avx512(__m512i acc, __m512i add, __m512 mult, const eb_simd_q8_rq_avx512 *r)
+{
+    __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc, add)), mult);
+    /* never NaN; vcvtps2dq rounds half to even in the default mode */
+    v = _mm512_min_ps(_mm512_max_ps(v, r->lo), r->hi);
+    return _mm512_add_epi32(_mm512_cvtps_epi32(v), r->zp);
+}
+
+/* Four vectors of sixteen int32 (each already in [lo, hi]) -> 64 bytes:
+ * a's sixteen, b's, c's, d's, in order. The packs work within 128-bit
+ * lanes (dword 4l + i of the packed vector holds lane l of the i-th
+ * input); one permute puts each input's four dwords back together. */
+static inline __attribute__((always_inline)) __m512i
+eb_simd_q8_pack64_avx512(__m512i a, __m512i b, __m512i c, __m512i d, int unsigned_out)
+{
+    const __m512i ab = _mm512_packs_epi32(a, b), cd = _mm512_packs_epi32(c, d);
+    const __m512i w = unsigned_out ? _mm512_packus_epi16(ab, cd) : _mm512_packs_epi16(ab, cd);
+    return _mm512_permutexvar_epi32(
+        _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15), w);
+}
+
+/* Two rows R, R + 1 of a tile of 32 columns (two vectors each, one add and
+ * mult per row) stored as bytes: nr columns of each row that is below mr
+ * (masked stores write nothing else; shared by the 6 x 32 kernels). */
+static inline __attribute__((always_inline)) void
+eb_simd_q8_store_2rows_avx512(__m512i r00, __m512i r01, __m512i r10, __m512i r11,
+                              const int32_t *add, const float *mult, int R,
+                              const eb_simd_q8_rq_avx512 *r, uint8_t *y, int64_t ldy, int mr,
+                              __mmask32 cols)
+{
+    const __m512i a0 = _mm512_set1_epi32(add[R]), a1 = _mm512_set1_epi32(add[R + 1]);
+    const __m512 m0 = _mm512_set1_ps(mult[R]), m1 = _mm512_set1_ps(mult[R + 1]);
+    const __m512i v = eb_simd_q8_pack64_avx512(
+        eb_simd_q8_rq16_avx512(r00, a0, m0, r), eb_simd_q8_rq16_avx512(r01, a0, m0, r),
+        eb_simd_q8_rq16_avx512(r10, a1, m1, r), eb_simd_q8_rq16_avx512(r11, a1, m1, r),
+        r->unsigned_out);
+    if (R < mr)
+        _mm256_mask_storeu_epi8(y + (int64_t)R * ldy, cols, _mm512_castsi512_si256(v));
+    if (R + 1 < mr)
+        _mm256_mask_storeu_epi8(y + (int64_t)(R + 1) * ldy, cols,
+                                _mm512_extracti64x4_epi64(v, 1));
+}
+#endif
+
 #endif

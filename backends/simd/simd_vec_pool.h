@@ -101,8 +101,26 @@ typedef int8_t v32s8 __attribute__((vector_size(32))); /* v32u8, v16*: simd_vec_
 
 #define EVEN16 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
 #define ODD16 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#define EVEN8 0, 2, 4, 6, 8, 10, 12, 14
+#define ODD8 1, 3, 5, 7, 9, 11, 13, 15
+typedef int8_t v8s8 __attribute__((vector_size(8))); /* v8u8: simd_vec_pack.h */
 
-#define MAXPOOL_Q8(NAME, T, V32, V16, MIN)                                                      \
+/* W outputs of a 2x2 stride-2 row pair at output column o: two 2W-byte
+ * loads, even and odd bytes split by shuffles, integer max. */
+#define MAXPOOL_Q8_STEP(VIN, VOUT, EVEN, ODD, o)                                               \
+    do {                                                                                       \
+        VIN a, b;                                                                              \
+        memcpy(&a, r0 + 2 * (o), sizeof a);                                                    \
+        memcpy(&b, r1 + 2 * (o), sizeof b);                                                    \
+        VOUT ae = __builtin_shufflevector(a, a, EVEN), ao = __builtin_shufflevector(a, a, ODD); \
+        VOUT be = __builtin_shufflevector(b, b, EVEN), bo = __builtin_shufflevector(b, b, ODD); \
+        VOUT m = (VOUT)(((VOUT)(ae > ao) & ae) | ((VOUT)(ae <= ao) & ao));                     \
+        VOUT n = (VOUT)(((VOUT)(be > bo) & be) | ((VOUT)(be <= bo) & bo));                     \
+        m = (VOUT)(((VOUT)(m > n) & m) | ((VOUT)(m <= n) & n));                                \
+        memcpy(row + (o), &m, sizeof m);                                                       \
+    } while (0)
+
+#define MAXPOOL_Q8(NAME, T, V32, V16, V8, MIN)                                                      \
     static void NAME(const eb_simd_conv_geom *g, const T *x, T *y)                             \
     {                                                                                          \
         if (g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->dh == 1 &&              \
@@ -112,18 +130,16 @@ typedef int8_t v32s8 __attribute__((vector_size(32))); /* v32u8, v16*: simd_vec_
                 const T *r0 = x + 2 * oh * g->iw, *r1 = r0 + g->iw;                            \
                 T *row = y + oh * g->ow;                                                       \
                 int64_t o = 0;                                                                 \
-                for (; o + 16 <= g->ow && 2 * o + 32 <= g->iw; o += 16) {                      \
-                    V32 a, b;                                                                  \
-                    memcpy(&a, r0 + 2 * o, sizeof a);                                          \
-                    memcpy(&b, r1 + 2 * o, sizeof b);                                          \
-                    V16 ae = __builtin_shufflevector(a, a, EVEN16);                            \
-                    V16 ao = __builtin_shufflevector(a, a, ODD16);                             \
-                    V16 be = __builtin_shufflevector(b, b, EVEN16);                            \
-                    V16 bo = __builtin_shufflevector(b, b, ODD16);                             \
-                    V16 m = (V16)(((V16)(ae > ao) & ae) | ((V16)(ae <= ao) & ao));             \
-                    V16 n = (V16)(((V16)(be > bo) & be) | ((V16)(be <= bo) & bo));             \
-                    m = (V16)(((V16)(m > n) & m) | ((V16)(m <= n) & n));                       \
-                    memcpy(row + o, &m, sizeof m);                                             \
+                for (; o + 16 <= g->ow; o += 16)                                               \
+                    MAXPOOL_Q8_STEP(V32, V16, EVEN16, ODD16, o);                               \
+                for (; o + 8 <= g->ow; o += 8)                                                 \
+                    MAXPOOL_Q8_STEP(V16, V8, EVEN8, ODD8, o);                                  \
+                /* the last few as one more vector ending at ow, over outputs                  \
+                 * already written (the same maxima again): the Fashion                       \
+                 * CNN's 28 -> 14 pool had no full 16 and ran all scalar */                    \
+                if (o < g->ow && g->ow >= 8) {                                                 \
+                    MAXPOOL_Q8_STEP(V16, V8, EVEN8, ODD8, g->ow - 8);                          \
+                    o = g->ow;                                                                 \
                 }                                                                              \
                 for (; o < g->ow; o++) {                                                       \
                     T m = r0[2 * o];                                                           \
@@ -156,8 +172,8 @@ typedef int8_t v32s8 __attribute__((vector_size(32))); /* v32u8, v16*: simd_vec_
         }                                                                                      \
     }
 
-MAXPOOL_Q8(maxpool_u8, uint8_t, v32u8, v16u8, 0)
-MAXPOOL_Q8(maxpool_i8, int8_t, v32s8, v16s8, -128)
+MAXPOOL_Q8(maxpool_u8, uint8_t, v32u8, v16u8, v8u8, 0)
+MAXPOOL_Q8(maxpool_i8, int8_t, v32s8, v16s8, v8s8, -128)
 
 static void EB_VEC_FN(maxpool_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype dt,
                                   void *y)
