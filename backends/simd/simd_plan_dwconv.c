@@ -124,16 +124,20 @@ static void dw_nhwc_task(void *arg, int t, int thread)
  * in L2. */
 #define NHWC_BAND_BYTES ((size_t)192 << 10)
 
-/* fp32 3x3 windows on planes at least 16 columns wide run planar: the
- * 3x3 kernel (simd_vec_dwconv.h) reads each plane once in order, where
- * the channels-last copy gathers a row from every plane at once; measured
- * on MobileNet-v2@224 (edgebench profile, one thread), planar took 0.6-0.7x
- * the time on the 112, 56 and 28 wide planes and 1.2-2x on 14 and 7. */
+/* 3x3 windows on wide planes run planar: the 3x3 kernels
+ * (simd_vec_dwconv.h) read each plane once in order, where the
+ * channels-last copy gathers a row from every plane at once. Measured on
+ * MobileNet-v2@224 (edgebench profile, one thread, alternating builds):
+ * fp32 planar took 0.6-0.7x the time on the 112, 56 and 28 wide planes
+ * and 1.2-2x on 14 and 7, so from 16 output columns; int8 (widened to
+ * int32 lanes, no FMA) 0.9x on inputs 112 and 56 wide, 1.25x on 28. */
 static int planar_3x3_pays(const eb_simd_step *s)
 {
     const eb_simd_conv_geom *g = &s->geom;
-    return s->kind == K_DW_F32 && g->kh == 3 && g->kw == 3 && g->dh == 1 && g->dw == 1 &&
-           g->sh == g->sw && (g->sw == 1 || g->sw == 2) && g->ow >= 16;
+    if (g->kh != 3 || g->kw != 3 || g->dh != 1 || g->dw != 1 || g->sh != g->sw ||
+        (g->sw != 1 && g->sw != 2))
+        return 0;
+    return s->kind == K_DW_F32 ? g->ow >= 16 : g->iw >= 56;
 }
 
 /* Depthwise steps with at least eight channels run channels-last (see

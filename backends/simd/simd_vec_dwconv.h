@@ -123,6 +123,7 @@ FP_CONTRACT_FAST_END
  * from -pw, padding filled with the value that contributes nothing. */
 typedef struct padded_plane {
     int64_t rows, cols;
+    int64_t block; /* output columns per block the geometry was made for */
 } padded_plane;
 
 /* 96 KiB of fp32 on the stack at most: a 112x112 plane at stride 2 in
@@ -139,6 +140,7 @@ static int padded_size_for(const eb_simd_conv_geom *g, int64_t block, padded_pla
     int64_t oh_pad = (g->oh + DW_ROWS - 1) / DW_ROWS * DW_ROWS;
     int64_t rows = (oh_pad - 1) * g->sh + (g->kh - 1) * g->dh + 1;
     int64_t need_c = g->pw + g->iw, need_r = g->ph + g->ih;
+    pp->block = block;
     pp->cols = cols > need_c ? cols : need_c;
     pp->rows = rows > need_r ? rows : need_r;
     if (g->sw == 2)
@@ -170,6 +172,21 @@ static inline __attribute__((always_inline)) v16f load16(const float *p, int str
         memcpy(&v, p, sizeof v);
     } else {
         v16f lo, hi;
+        memcpy(&lo, p, sizeof lo);
+        memcpy(&hi, p + 16, sizeof hi);
+        v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                    28, 30);
+    }
+    return v;
+}
+
+static inline __attribute__((always_inline)) v16i load16i(const int32_t *p, int stride)
+{
+    v16i v;
+    if (stride == 1) {
+        memcpy(&v, p, sizeof v);
+    } else {
+        v16i lo, hi;
         memcpy(&lo, p, sizeof lo);
         memcpy(&hi, p + 16, sizeof hi);
         v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
@@ -454,11 +471,67 @@ DWQ_ROWS(dwq_rows_s1, 1)
 DWQ_ROWS(dwq_rows_s2, 2)
 DWQ_ROWS(dwq_rows_sn, 0)
 
+/* The 3x3 fp32 kernel's arrangement (DW3_PADDED_F32) for int8: int32
+ * lanes, sums exact in any order, so byte-identical with ref. */
+#define DW3Q_ROWS(NAME, S)                                                                     \
+    static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const int32_t *buf,    \
+                     const int16_t *w, int32_t *acc)                                           \
+    {                                                                                          \
+        v16i wv[9];                                                                            \
+        for (int i = 0; i < 9; i++)                                                            \
+            wv[i] = (v16i){0} + (int32_t)w[i];                                                 \
+        const int64_t cols = pp->cols;                                                         \
+        for (int64_t oh = 0; oh < g->oh; oh += DW_ROWS) {                                      \
+            const int32_t *top = buf + oh * S * cols;                                          \
+            for (int64_t o = 0; o < g->ow; o += DW3_BLOCK) {                                   \
+                v16i a[DW_ROWS];                                                               \
+                for (int r = 0; r < DW_ROWS; r++)                                              \
+                    a[r] = (v16i){0};                                                          \
+                _Pragma("GCC unroll 16") for (int ir = 0; ir < (DW_ROWS - 1) * S + 3; ir++)    \
+                {                                                                              \
+                    const int32_t *src = top + ir * cols + o * S;                              \
+                    const v16i x0 = load16i(src, S), x1 = load16i(src + 1, S),                 \
+                               x2 = load16i(src + 2, S);                                       \
+                    _Pragma("GCC unroll 4") for (int r = 0; r < DW_ROWS; r++)                  \
+                    {                                                                          \
+                        const int ky = ir - r * S;                                             \
+                        if (ky >= 0 && ky < 3)                                                 \
+                            a[r] += x0 * wv[ky * 3] + x1 * wv[ky * 3 + 1] +                    \
+                                    x2 * wv[ky * 3 + 2];                                       \
+                    }                                                                          \
+                }                                                                              \
+                int64_t n = g->ow - o < DW3_BLOCK ? g->ow - o : DW3_BLOCK;                      \
+                for (int r = 0; r < DW_ROWS && oh + r < g->oh; r++) {                          \
+                    int32_t *dst = acc + (oh + r) * g->ow + o;                                 \
+                    if (n == DW3_BLOCK) {                                                      \
+                        memcpy(dst, &a[r], sizeof a[r]);                                       \
+                    } else {                                                                   \
+                        for (int64_t j = 0; j < n; j++)                                        \
+                            dst[j] = a[r][j];                                                  \
+                    }                                                                          \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+DW3Q_ROWS(dw3q_rows_s1, 1)
+DW3Q_ROWS(dw3q_rows_s2, 2)
+
+/* Rows widened in fixed sixteen- and eight-element steps (each one
+ * vector conversion): left to the compiler, the loop ran 32 at a time and
+ * the rest (24 of a 56-wide row) one by one. */
 #define DWQ_FILL(T)                                                                            \
     for (int64_t r = 0; r < g->ih; r++) {                                                      \
         const T *src = (const T *)x + r * g->iw;                                               \
         int32_t *dst = buf + (r + g->ph) * pp->cols + g->pw;                                   \
-        for (int64_t c = 0; c < g->iw; c++)                                                    \
+        int64_t c = 0;                                                                         \
+        for (; c + 16 <= g->iw; c += 16)                                                       \
+            for (int j = 0; j < 16; j++)                                                       \
+                dst[c + j] = (int32_t)src[c + j] - x_zp;                                       \
+        for (; c + 8 <= g->iw; c += 8)                                                         \
+            for (int j = 0; j < 8; j++)                                                        \
+                dst[c + j] = (int32_t)src[c + j] - x_zp;                                       \
+        for (; c < g->iw; c++)                                                                 \
             dst[c] = (int32_t)src[c] - x_zp;                                                   \
     }
 
@@ -478,7 +551,12 @@ static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const
         DWQ_FILL(uint8_t)
     else
         DWQ_FILL(int8_t)
-    if (g->sw == 1)
+    if (dw3_applies(g) && pp->block == DW3_BLOCK) {
+        if (g->sw == 1)
+            dw3q_rows_s1(g, pp, buf, w, acc_plane);
+        else
+            dw3q_rows_s2(g, pp, buf, w, acc_plane);
+    } else if (g->sw == 1)
         dwq_rows_s1(g, pp, buf, w, acc_plane);
     else if (g->sw == 2)
         dwq_rows_s2(g, pp, buf, w, acc_plane);
@@ -493,7 +571,7 @@ static void EB_VEC_FN(dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
 {
     padded_plane pp;
     /* the padded path keeps the plane's accumulators: acc holds oh * ow */
-    if (padded_size(g, &pp)) {
+    if ((dw3_applies(g) && padded_size_for(g, DW3_BLOCK, &pp)) || padded_size(g, &pp)) {
         dwq_padded(g, &pp, x, xdt, x_zp, w, acc);
         EB_VEC_FN(requant)(acc, g->oh * g->ow, bias, mult, y_zp, y_min, y_max, ydt, y);
         return;
