@@ -29,7 +29,13 @@ typedef struct split {
     int tasks;
 } split;
 
-static void make_split(const eb_simd_gemm_shape *s, int mr, int nr, int threads, split *sp)
+/* panels_first: a task runs each weight panel over all its column panels
+ * (the few-column drivers), so it takes every column panel of a product
+ * and the threads share the rows instead: split by columns, each task
+ * read the whole weight matrix again (a 512 x 4608 one, 9 MB, four times
+ * per product on one thread, for ResNet-18's last 3x3 layers). */
+static void make_split(const eb_simd_gemm_shape *s, int mr, int nr, int threads,
+                       int panels_first, split *sp)
 {
     sp->products = s->batch * s->groups;
     sp->col_panels = ceil_div(s->n, nr);
@@ -38,6 +44,8 @@ static void make_split(const eb_simd_gemm_shape *s, int mr, int nr, int threads,
     int64_t want = (int64_t)threads * 4;
     int64_t total = sp->products * sp->col_panels;
     sp->per_task = total >= want ? ceil_div(sp->col_panels, ceil_div(want, sp->products)) : 1;
+    if (panels_first)
+        sp->per_task = sp->col_panels;
     if (sp->per_task < 1)
         sp->per_task = 1;
     sp->col_tasks = ceil_div(sp->col_panels, sp->per_task);
@@ -124,11 +132,27 @@ void eb_simd_gemm_f32_free(eb_simd_gemm_f32 *G)
     G->a = G->bias = NULL;
 }
 
+/* Whether a task runs each weight panel over all its column panels
+ * (f32_task): few columns, stored row-major. */
+static int f32_panels_first(const eb_simd_gemm_f32 *G)
+{
+    return G->few_cols && G->nr > 1 && G->s.y_col == 1;
+}
+
+/* Bytes of a thread's packed B: one panel, or every column panel of the
+ * product where f32_panels_first packs them (a pointwise product reads
+ * its full panels in place and packs only the ragged last one). */
+static size_t f32_b_bytes(const eb_simd_gemm_f32 *G)
+{
+    const size_t panel = (size_t)(G->s.k * G->nr) * sizeof(float);
+    const int all = f32_panels_first(G) && !G->s.geom.pointwise;
+    return ALIGN64(all ? (size_t)ceil_div(G->s.n, G->nr) * panel : panel);
+}
+
 size_t eb_simd_gemm_f32_scratch(const eb_simd_gemm_f32 *G)
 {
     const int mr = G->mr, nr = G->nr;
-    return ALIGN64((size_t)(G->s.k * nr) * sizeof(float)) +
-           ALIGN64((size_t)(mr * nr) * sizeof(float));
+    return f32_b_bytes(G) + ALIGN64((size_t)(mr * nr) * sizeof(float));
 }
 
 typedef struct f32_run {
@@ -150,7 +174,7 @@ static void f32_task(void *arg, int t, int thread)
     task_to_range(&R->sp, t, s->groups, &tr);
     unsigned char *mine = R->scratch->base + (size_t)thread * R->scratch->bytes;
     float *bpanel = (float *)mine;
-    float *tile = (float *)(mine + ALIGN64((size_t)(s->k * nr) * sizeof(float)));
+    float *tile = (float *)(mine + f32_b_bytes(G));
     const float *x = R->x + tr.image * s->x_image + tr.group * s->x_group;
     float *y = R->y + tr.image * s->y_image + tr.group * s->y_group;
     const float *a = G->a + tr.group * mpad * s->k;
@@ -179,6 +203,31 @@ static void f32_task(void *arg, int t, int thread)
         return;
     }
 #endif
+    if (f32_panels_first(G) && !s->geom.pointwise) {
+        /* Few columns of a windowed convolution (3x3 on a 7x7 plane: K up
+         * to 4608): the task's column panels packed once, then each weight
+         * panel over all of them, so the weights are read once per task,
+         * not once per 7 columns. */
+        const size_t panel = (size_t)(s->k * nr);
+        for (int64_t p = tr.p0; p < tr.p1; p++) {
+            const int64_t j0 = p * nr;
+            G->vec->pack_b_f32(&s->geom, x, j0, (int)(s->n - j0 < nr ? s->n - j0 : nr), nr,
+                               bpanel + (size_t)(p - tr.p0) * panel);
+        }
+        for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
+            const int64_t m0 = rp * mr;
+            const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
+            const float *ap = a + rp * s->k * mr;
+            const float *bp = bias ? bias + m0 : NULL;
+            for (int64_t p = tr.p0; p < tr.p1; p++) {
+                const int64_t j0 = p * nr;
+                G->fn(s->k, ap, bpanel + (size_t)(p - tr.p0) * panel, nr, y + m0 * s->y_row + j0,
+                      s->y_row, mvalid, (int)(s->n - j0 < nr ? s->n - j0 : nr), bp, G->lo,
+                      G->hi);
+            }
+        }
+        return;
+    }
     for (int64_t p = tr.p0; p < tr.p1; p++) {
         const int64_t j0 = p * nr;
         const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
@@ -219,7 +268,7 @@ void eb_simd_gemm_f32_run(const eb_simd_gemm_f32 *G, eb_simd_pool *pool,
                           const eb_simd_scratch *scratch, const float *x, float *y)
 {
     f32_run R = {.G = G, .scratch = scratch, .x = x, .y = y};
-    make_split(&G->s, G->mr, G->nr, eb_simd_pool_threads(pool), &R.sp);
+    make_split(&G->s, G->mr, G->nr, eb_simd_pool_threads(pool), f32_panels_first(G), &R.sp);
     eb_simd_pool_run(pool, R.sp.tasks, f32_task, &R);
 }
 
@@ -464,6 +513,6 @@ void eb_simd_gemm_q8_run(const eb_simd_gemm_q8 *G, eb_simd_pool *pool,
                          const eb_simd_scratch *scratch, const void *x, void *y)
 {
     q8_run R = {.G = G, .scratch = scratch, .x = x, .y = y};
-    make_split(&G->s, G->mr, G->nr, eb_simd_pool_threads(pool), &R.sp);
+    make_split(&G->s, G->mr, G->nr, eb_simd_pool_threads(pool), q8_panels_first(G), &R.sp);
     eb_simd_pool_run(pool, R.sp.tasks, q8_task, &R);
 }
