@@ -133,44 +133,54 @@ static void test_dispatch_prefers_the_widest_usable_variant(void **state)
      * 36 columns stored row-major, not for 64, nor for a transposed output */
     const eb_simd_f32_gemm_variant *f = eb_simd_pick_f32_gemm(EB_SIMD_ISA_AVX2);
     const eb_simd_q8_gemm_variant *q = eb_simd_pick_q8_gemm(EB_SIMD_ISA_AVX2, 1);
-    assert_string_equal(eb_simd_f32_gemm_for(f, 9, 1)->name, "f32_gemm_16x6__avx2");
-    assert_string_equal(eb_simd_f32_gemm_for(f, 36, 1)->name, "f32_gemm_16x6__avx2");
-    assert_string_equal(eb_simd_f32_gemm_for(f, 64, 1)->name, "f32_gemm_6x16__avx2");
-    assert_string_equal(eb_simd_f32_gemm_for(f, 9, 8)->name, "f32_gemm_6x16__avx2");
-    assert_string_equal(eb_simd_q8_gemm_for(q, 9, 1)->name, "q8_gemm_16x6c2__avx2");
-    assert_string_equal(eb_simd_q8_gemm_for(q, 64, 1)->name, "q8_gemm_6x16c2__avx2");
+    assert_string_equal(eb_simd_f32_gemm_for(f, 96, 9, 1)->name, "f32_gemm_16x6__avx2");
+    assert_string_equal(eb_simd_f32_gemm_for(f, 96, 36, 1)->name, "f32_gemm_16x6__avx2");
+    assert_string_equal(eb_simd_f32_gemm_for(f, 96, 64, 1)->name, "f32_gemm_6x16__avx2");
+    assert_string_equal(eb_simd_f32_gemm_for(f, 96, 9, 8)->name, "f32_gemm_6x16__avx2");
+    assert_string_equal(eb_simd_q8_gemm_for(q, 96, 9, 1)->name, "q8_gemm_16x6c2__avx2");
+    assert_string_equal(eb_simd_q8_gemm_for(q, 96, 64, 1)->name, "q8_gemm_6x16c2__avx2");
     /* AVX-512 has its own few-column fp32 tile (7x7 and 14x14 planes: 49
      * and 196 columns), borrows AVX2's matrix-vector one, and keeps its
      * wide tile for wide products */
-    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 9, 1)->name,
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 9, 1)->name,
                         "f32_gemm_32x7__avx512");
-    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 49, 1)->name,
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 49, 1)->name,
                         "f32_gemm_32x7__avx512");
-    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 196, 1)->name,
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 196, 1)->name,
                         "f32_gemm_32x7__avx512");
-    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 784, 1)->name,
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 784, 1)->name,
                         "f32_gemm_6x32__avx512");
-    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 1, 1)->name,
+    /* rows count: 16 rows (a grouped conv's group) on 196 columns would
+     * leave half of the 32 x 7 tile's rows idle */
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 16, 196, 1)->name,
+                        "f32_gemm_6x32__avx512");
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 1, 1)->name,
                         "f32_gemm_32x1__avx2");
-    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 64, 1)->name,
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 64, 1)->name,
                         "f32_gemm_6x32__avx512");
     /* VNNI has its own (32 x 7, its byte format): MobileNet's 7x7 and
      * 14x14 planes (49, 196 columns) run it, a matrix-vector product the
      * one-column AVX2 kernel, wide products the general tile */
     const eb_simd_q8_gemm_variant *vnni = eb_simd_pick_q8_gemm(all, 1);
-    assert_string_equal(eb_simd_q8_gemm_for(vnni, 9, 1)->name, "q8_gemm_32x7c4__avx512vnni");
-    assert_string_equal(eb_simd_q8_gemm_for(vnni, 49, 1)->name, "q8_gemm_32x7c4__avx512vnni");
-    assert_string_equal(eb_simd_q8_gemm_for(vnni, 196, 1)->name, "q8_gemm_32x7c4__avx512vnni");
-    assert_string_equal(eb_simd_q8_gemm_for(vnni, 1, 1)->name, "q8_gemm_32x1c2__avx2");
-    assert_string_equal(eb_simd_q8_gemm_for(vnni, 64, 1)->name, "q8_gemm_6x32c4__avx512vnni");
-    assert_string_equal(eb_simd_q8_gemm_for(vnni, 49, 8)->name, "q8_gemm_6x32c4__avx512vnni");
-    /* weights outside int8 keep int16 formats: AVX2's few-column tile */
-    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(all, 0), 49, 1)->name,
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 9, 1)->name, "q8_gemm_32x7c4__avx512vnni");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 49, 1)->name, "q8_gemm_32x7c4__avx512vnni");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 196, 1)->name, "q8_gemm_32x7c4__avx512vnni");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 1, 1)->name, "q8_gemm_32x1c2__avx2");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 64, 1)->name, "q8_gemm_6x32c4__avx512vnni");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 49, 8)->name, "q8_gemm_6x32c4__avx512vnni");
+    /* weights outside int8 keep int16 formats; AVX2's few-column tile (half
+     * the lanes) only where it computes less than half of what the AVX-512
+     * tile does: 9 columns (12 against 32), not 49 (54 against 64) */
+    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(all, 0), 96, 9, 1)->name,
                         "q8_gemm_16x6c2__avx2");
-    /* an AVX-512 host without VNNI borrows AVX2's as before */
+    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(all, 0), 96, 49, 1)->name,
+                        "q8_gemm_6x32c2__avx512");
+    /* an AVX-512 host without VNNI likewise */
     unsigned no_vnni = EB_SIMD_ISA_AVX2 | EB_SIMD_ISA_AVX512;
-    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(no_vnni, 1), 49, 1)->name,
+    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(no_vnni, 1), 96, 9, 1)->name,
                         "q8_gemm_16x6c2__avx2");
+    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(no_vnni, 1), 96, 49, 1)->name,
+                        "q8_gemm_6x32c2__avx512");
 #endif
     /* no listed few-column variant is ever the general pick */
     int nf, nq;

@@ -67,11 +67,29 @@ const eb_simd_q8_gemm_variant *eb_simd_pick_q8_gemm(unsigned isa, int narrow)
     return best;
 }
 
-/* Whether tiles of nr_few columns cover n columns with fewer wasted lanes
- * than tiles of nr (by more than 10%). */
-static int fewer_wasted(int64_t n, int nr_few, int nr)
+static int64_t round_up(int64_t v, int to) { return (v + to - 1) / to * to; }
+
+/* fp32 / int32 lanes of one vector at an ISA level: a lower level's tile
+ * does half the work per instruction of AVX-512's. */
+static int64_t lanes(unsigned isa)
 {
-    int64_t few = (n + nr_few - 1) / nr_few * nr_few, general = (n + nr - 1) / nr * nr;
+    if (isa & (EB_SIMD_ISA_AVX512 | EB_SIMD_ISA_AVX512VNNI))
+        return 16;
+    return isa & EB_SIMD_ISA_AVX2 ? 8 : 4;
+}
+
+/* Whether the few-column variant covers an m x n product in less time
+ * than the general one (by more than 10%), time taken as the lanes its
+ * tiles compute, rows and columns rounded up to whole tiles, over the
+ * lanes of its level's vectors. Rows count too: a grouped convolution of
+ * 16 channels per group (RegNet) on a 14x14 plane left half of the 32 x 7
+ * tile's rows idle when only columns were compared; and an AVX2 tile on
+ * an AVX-512 host must save more than half. */
+static int fewer_wasted(int64_t m, int64_t n, int mr_few, int nr_few, unsigned isa_few, int mr,
+                        int nr, unsigned isa)
+{
+    int64_t few = round_up(n, nr_few) * round_up(m, mr_few) * lanes(isa);
+    int64_t general = round_up(n, nr) * round_up(m, mr) * lanes(isa_few);
     return few * 10 < general * 9;
 }
 
@@ -97,19 +115,20 @@ static int one_column_fits(int64_t n, int nr)
 }
 
 const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_variant *general,
-                                                     int64_t n, int64_t y_col)
+                                                     int64_t m, int64_t n, int64_t y_col)
 {
     if (general->few_cols || y_col != 1)
         return general;
     for (int i = COUNT(f32_gemm) - 1; i >= 0; i--)
         if (f32_gemm[i].few_cols && level_at_most(f32_gemm[i].isa, general->isa) &&
-            one_column_fits(n, f32_gemm[i].nr) && fewer_wasted(n, f32_gemm[i].nr, general->nr))
+            one_column_fits(n, f32_gemm[i].nr) && fewer_wasted(m, n, f32_gemm[i].mr, f32_gemm[i].nr, f32_gemm[i].isa, general->mr,
+                         general->nr, general->isa))
             return &f32_gemm[i];
     return general;
 }
 
 const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant *general,
-                                                   int64_t n, int64_t y_col)
+                                                   int64_t m, int64_t n, int64_t y_col)
 {
     if (general->few_cols || y_col != 1)
         return general;
@@ -117,7 +136,8 @@ const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant
         /* its own weight format: the driver packs for the variant it runs */
         if (q8_gemm[i].few_cols && level_at_most(q8_gemm[i].isa, general->isa) &&
             (q8_gemm[i].format == EB_SIMD_Q8_I16 || q8_gemm[i].format == general->format) &&
-            one_column_fits(n, q8_gemm[i].nr) && fewer_wasted(n, q8_gemm[i].nr, general->nr))
+            one_column_fits(n, q8_gemm[i].nr) && fewer_wasted(m, n, q8_gemm[i].mr, q8_gemm[i].nr, q8_gemm[i].isa, general->mr,
+                         general->nr, general->isa))
             return &q8_gemm[i];
     return general;
 }

@@ -99,7 +99,7 @@ int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *k
     G->hi = hi;
     /* few columns (the 1x1 convolutions on 6x6 and 3x3 planes): the
      * listed few-column variant (eb_simd_f32_gemm_for) */
-    const eb_simd_f32_gemm_variant *run = eb_simd_f32_gemm_for(kern, s->n, s->y_col);
+    const eb_simd_f32_gemm_variant *run = eb_simd_f32_gemm_for(kern, s->m, s->n, s->y_col);
     G->fn = run->fn;
     G->mr = run->mr;
     G->nr = run->nr;
@@ -298,7 +298,7 @@ int eb_simd_gemm_q8_init(eb_simd_gemm_q8 *G, const eb_simd_q8_gemm_variant *kern
     G->y_min = y_min;
     G->y_max = y_max;
     /* few columns: as for fp32 (eb_simd_gemm_f32_init) */
-    const eb_simd_q8_gemm_variant *run = eb_simd_q8_gemm_for(kern, s->n, s->y_col);
+    const eb_simd_q8_gemm_variant *run = eb_simd_q8_gemm_for(kern, s->m, s->n, s->y_col);
     G->fn = run->fn;
     G->rq_fn = run->rq_fn;
     G->rq = (eb_simd_q8_rq){.zp = y_zp, .lo = y_min, .hi = y_max};

@@ -237,16 +237,17 @@ const eb_simd_f32_sigmoid_variant *eb_simd_f32_sigmoid_variants(int *n);
 const eb_simd_f32_gemm_variant *eb_simd_pick_f32_gemm(unsigned isa);
 const eb_simd_q8_gemm_variant *eb_simd_pick_q8_gemm(unsigned isa, int narrow);
 
-/* The kernel one product of n columns runs with, given the general one:
- * the listed few-column variant of the same ISA (and for int8 the same
- * format and KU) when n is small enough that its tiles waste fewer lanes
- * (9 columns fill 12 slots of 6-column tiles, 16 of a 16-column one; 36:
- * 36, not 48) and the result is stored row-major (y_col 1); a one-column
- * (matrix-vector) variant for n = 1 only; otherwise `general` itself. */
+/* The kernel one m x n product runs with, given the general one: the
+ * listed few-column variant of the same ISA or a lower level (and for
+ * int8 the same format and KU) when n is small enough that its tiles,
+ * rows and columns, waste fewer lanes (9 columns fill 12 slots of
+ * 6-column tiles, 16 of a 16-column one; 36: 36, not 48) and the result
+ * is stored row-major (y_col 1); a one-column (matrix-vector) variant for
+ * n = 1 only; otherwise `general` itself. */
 const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_variant *general,
-                                                     int64_t n, int64_t y_col);
+                                                     int64_t m, int64_t n, int64_t y_col);
 const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant *general,
-                                                   int64_t n, int64_t y_col);
+                                                   int64_t m, int64_t n, int64_t y_col);
 const eb_simd_vec_kernels *eb_simd_pick_vec(unsigned isa);
 const eb_simd_f32_sigmoid_variant *eb_simd_pick_f32_sigmoid(unsigned isa);
 
