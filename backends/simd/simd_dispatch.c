@@ -67,6 +67,9 @@ const eb_simd_q8_gemm_variant *eb_simd_pick_q8_gemm(unsigned isa, int narrow)
     return best;
 }
 
+/* The widest product a few-column tile may take: a 16x16 plane. */
+#define FEW_COLS_MAX 256
+
 static int64_t round_up(int64_t v, int to) { return (v + to - 1) / to * to; }
 
 /* fp32 / int32 lanes of one vector at an ISA level: a lower level's tile
@@ -88,6 +91,12 @@ static int64_t lanes(unsigned isa)
 static int fewer_wasted(int64_t m, int64_t n, int mr_few, int nr_few, unsigned isa_few, int mr,
                         int nr, unsigned isa)
 {
+    /* few columns only: on a wide product (the stem's 112x112 plane with
+     * 32 output channels fills 32 x 7 tiles exactly) the 32 x 7 tile took
+     * 1.4x the 6 x 32 one's time, its broadcasts reading a new row of B
+     * per k */
+    if (n > FEW_COLS_MAX)
+        return 0;
     int64_t few = round_up(n, nr_few) * round_up(m, mr_few) * lanes(isa);
     int64_t general = round_up(n, nr) * round_up(m, mr) * lanes(isa_few);
     return few * 10 < general * 9;

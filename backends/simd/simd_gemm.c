@@ -44,7 +44,10 @@ static void make_split(const eb_simd_gemm_shape *s, int mr, int nr, int threads,
     int64_t want = (int64_t)threads * 4;
     int64_t total = sp->products * sp->col_panels;
     sp->per_task = total >= want ? ceil_div(sp->col_panels, ceil_div(want, sp->products)) : 1;
-    if (panels_first)
+    /* ... unless there are too few row panels to share between the
+     * threads (32 output channels are one 32-row panel): then by columns,
+     * each task running its weight panels over its own column panels */
+    if (panels_first && (threads == 1 || sp->row_panels >= 2 * threads))
         sp->per_task = sp->col_panels;
     if (sp->per_task < 1)
         sp->per_task = 1;
