@@ -182,40 +182,20 @@ static void f32_task(void *arg, int t, int thread)
     float *y = R->y + tr.image * s->y_image + tr.group * s->y_group;
     const float *a = G->a + tr.group * mpad * s->k;
     const float *bias = G->bias ? G->bias + tr.group * mpad : NULL;
-#if defined(__x86_64__) || defined(_M_X64)
-    if (G->few_cols && s->geom.pointwise && s->y_col == 1) {
-        /* Few columns, often many rows (1280 x 160 weights on a 3x3 plane):
-         * each weight panel once, over all of the task's narrow column
-         * panels, which stay in cache (the ragged last one packed once). */
-        const int64_t last = s->n / nr;
-        if (tr.p1 > last)
-            G->vec->pack_b_f32(&s->geom, x, last * nr, (int)(s->n - last * nr), nr, bpanel);
-        for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
-            const int64_t m0 = rp * mr;
-            const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
-            const float *ap = a + rp * s->k * mr;
-            const float *bp = bias ? bias + m0 : NULL;
-            for (int64_t p = tr.p0; p < tr.p1; p++) {
-                const int64_t j0 = p * nr;
-                const int full = p < last;
-                G->fn(s->k, ap, full ? x + j0 : bpanel, full ? s->geom.c_stride : nr,
-                      y + m0 * s->y_row + j0, s->y_row, mvalid,
-                      full ? nr : (int)(s->n - j0), bp, G->lo, G->hi);
-            }
-        }
-        return;
-    }
-#endif
-    if (f32_panels_first(G) && !s->geom.pointwise) {
-        /* Few columns of a windowed convolution (3x3 on a 7x7 plane: K up
-         * to 4608): the task's column panels packed once, then each weight
-         * panel over all of them, so the weights are read once per task,
-         * not once per 7 columns. */
+    if (f32_panels_first(G)) {
+        /* Few columns, often many rows (1280 x 160 weights on a 3x3 plane,
+         * 512 x 4608 on ResNet-18's last 3x3 layers): the task's column
+         * panels made ready once, then each weight panel over all of them,
+         * so the weights are read once per task, not once per 7 columns. A
+         * pointwise product's full panels are read in place (the ragged
+         * last one packed); a windowed one's are all packed. */
+        const int pw = s->geom.pointwise;
+        const int64_t last = pw ? s->n / nr : tr.p0; /* first panel packed */
         const size_t panel = (size_t)(s->k * nr);
-        for (int64_t p = tr.p0; p < tr.p1; p++) {
+        for (int64_t p = last > tr.p0 ? last : tr.p0; p < tr.p1; p++) {
             const int64_t j0 = p * nr;
             G->vec->pack_b_f32(&s->geom, x, j0, (int)(s->n - j0 < nr ? s->n - j0 : nr), nr,
-                               bpanel + (size_t)(p - tr.p0) * panel);
+                               bpanel + (size_t)(pw ? 0 : p - tr.p0) * panel);
         }
         for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
             const int64_t m0 = rp * mr;
@@ -224,9 +204,10 @@ static void f32_task(void *arg, int t, int thread)
             const float *bp = bias ? bias + m0 : NULL;
             for (int64_t p = tr.p0; p < tr.p1; p++) {
                 const int64_t j0 = p * nr;
-                G->fn(s->k, ap, bpanel + (size_t)(p - tr.p0) * panel, nr, y + m0 * s->y_row + j0,
-                      s->y_row, mvalid, (int)(s->n - j0 < nr ? s->n - j0 : nr), bp, G->lo,
-                      G->hi);
+                const int in_place = pw && p < last;
+                G->fn(s->k, ap, in_place ? x + j0 : bpanel + (size_t)(pw ? 0 : p - tr.p0) * panel,
+                      in_place ? s->geom.c_stride : nr, y + m0 * s->y_row + j0, s->y_row, mvalid,
+                      (int)(s->n - j0 < nr ? s->n - j0 : nr), bp, G->lo, G->hi);
             }
         }
         return;

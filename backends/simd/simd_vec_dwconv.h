@@ -165,35 +165,26 @@ static int padded_size(const eb_simd_conv_geom *g, padded_plane *pp)
 typedef float v16f __attribute__((vector_size(64)));
 typedef int32_t v16i __attribute__((vector_size(64)));
 
-static inline __attribute__((always_inline)) v16f load16(const float *p, int stride)
-{
-    v16f v;
-    if (stride == 1) {
-        memcpy(&v, p, sizeof v);
-    } else {
-        v16f lo, hi;
-        memcpy(&lo, p, sizeof lo);
-        memcpy(&hi, p + 16, sizeof hi);
-        v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
-                                    28, 30);
+/* Sixteen elements at stride 1, or at stride 2 (two loads and a
+ * shuffle), the padded buffer holding every element either reads. */
+#define LOAD16_STRIDED(NAME, V, T)                                                              \
+    static inline __attribute__((always_inline)) V NAME(const T *p, int stride)                \
+    {                                                                                          \
+        V v;                                                                                   \
+        if (stride == 1) {                                                                     \
+            memcpy(&v, p, sizeof v);                                                           \
+        } else {                                                                               \
+            V lo, hi;                                                                          \
+            memcpy(&lo, p, sizeof lo);                                                         \
+            memcpy(&hi, p + 16, sizeof hi);                                                    \
+            v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, \
+                                        26, 28, 30);                                           \
+        }                                                                                      \
+        return v;                                                                              \
     }
-    return v;
-}
 
-static inline __attribute__((always_inline)) v16i load16i(const int32_t *p, int stride)
-{
-    v16i v;
-    if (stride == 1) {
-        memcpy(&v, p, sizeof v);
-    } else {
-        v16i lo, hi;
-        memcpy(&lo, p, sizeof lo);
-        memcpy(&hi, p + 16, sizeof hi);
-        v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
-                                    28, 30);
-    }
-    return v;
-}
+LOAD16_STRIDED(load16, v16f, float)
+LOAD16_STRIDED(load16i, v16i, int32_t)
 
 static int dw3_applies(const eb_simd_conv_geom *g)
 {
