@@ -61,6 +61,52 @@ static int shift_im2col(const eb_simd_conv_geom *g)
            g->pw < g->iw && g->kw - 1 - g->pw < g->iw;
 }
 
+/* Any other window: a tap's valid columns are the same for every output
+ * row, so they are found once per tap, and rows are filled with plain
+ * loops, neither a bounds check per element (it made MobileNet-v2's int8
+ * stem ~270 of its 346 us) nor memset / memcpy calls, which cost more than
+ * they copy on 14-wide rows (the Fashion CNN's second convolution: 2016
+ * rows of 14). Taps in the padding get `pad`. */
+#define IM2COL_WINDOW(NAME, T)                                                                 \
+    static void NAME(const eb_simd_conv_geom *g, int64_t channels, const T *x, T pad, T *col)  \
+    {                                                                                          \
+        const int64_t n = g->oh * g->ow;                                                       \
+        for (int64_t c = 0; c < channels; c++)                                                 \
+            for (int64_t ky = 0; ky < g->kh; ky++)                                             \
+                for (int64_t kx = 0; kx < g->kw; kx++, col += n) {                             \
+                    const T *xc = x + c * g->ih * g->iw;                                       \
+                    const int64_t off = kx * g->dw - g->pw;                                    \
+                    int64_t lo, hi;                                                            \
+                    eb_window_valid_range(off, g->sw, g->iw, g->ow, &lo, &hi);                 \
+                    for (int64_t oy = 0; oy < g->oh; oy++) {                                   \
+                        T *d = col + oy * g->ow;                                               \
+                        const int64_t iy = oy * g->sh - g->ph + ky * g->dh;                    \
+                        if (iy < 0 || iy >= g->ih || hi <= lo) {                               \
+                            for (int64_t ox = 0; ox < g->ow; ox++)                             \
+                                d[ox] = pad;                                                   \
+                            continue;                                                          \
+                        }                                                                      \
+                        const T *row = xc + iy * g->iw + off;                                  \
+                        for (int64_t ox = 0; ox < lo; ox++)                                    \
+                            d[ox] = pad;                                                       \
+                        if (g->sw == 1)                                                        \
+                            for (int64_t ox = lo; ox < hi; ox++)                               \
+                                d[ox] = row[ox];                                               \
+                        else if (g->sw == 2)                                                   \
+                            for (int64_t ox = lo; ox < hi; ox++)                               \
+                                d[ox] = row[2 * ox];                                           \
+                        else                                                                   \
+                            for (int64_t ox = lo; ox < hi; ox++)                               \
+                                d[ox] = row[ox * g->sw];                                       \
+                        for (int64_t ox = hi; ox < g->ow; ox++)                                \
+                            d[ox] = pad;                                                       \
+                    }                                                                          \
+                }                                                                              \
+    }
+
+IM2COL_WINDOW(im2col_window_f32, float)
+IM2COL_WINDOW(im2col_window_q8, uint8_t)
+
 /* im2col of a 2-D int8 / uint8 convolution (one image, all channels):
  * row (c, ky, kx), column oy * ow + ox; taps in the padding get the byte
  * of x_zp, which the GEMM's packing then treats as any input value, so the
@@ -68,87 +114,19 @@ static int shift_im2col(const eb_simd_conv_geom *g)
 void eb_simd__im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint8_t *x,
                         uint8_t pad, uint8_t *col)
 {
-    const int64_t n = g->oh * g->ow;
-    if (shift_im2col(g)) {
+    if (shift_im2col(g))
         im2col_shift_q8(g, channels, x, pad, col);
-        return;
-    }
-    /* as eb_simd__im2col_f32: a tap's valid columns found once, then
-     * plain loops without a bounds check per byte (the check per byte
-     * made this most of MobileNet-v2's int8 stem: ~270 of its 346 us) */
-    for (int64_t c = 0; c < channels; c++)
-        for (int64_t ky = 0; ky < g->kh; ky++)
-            for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
-                const uint8_t *xc = x + c * g->ih * g->iw;
-                const int64_t off = kx * g->dw - g->pw;
-                int64_t lo, hi;
-                eb_window_valid_range(off, g->sw, g->iw, g->ow, &lo, &hi);
-                for (int64_t oy = 0; oy < g->oh; oy++) {
-                    uint8_t *d = col + oy * g->ow;
-                    const int64_t iy = oy * g->sh - g->ph + ky * g->dh;
-                    if (iy < 0 || iy >= g->ih || hi <= lo) {
-                        for (int64_t ox = 0; ox < g->ow; ox++)
-                            d[ox] = pad;
-                        continue;
-                    }
-                    const uint8_t *row = xc + iy * g->iw + off;
-                    for (int64_t ox = 0; ox < lo; ox++)
-                        d[ox] = pad;
-                    if (g->sw == 1)
-                        for (int64_t ox = lo; ox < hi; ox++)
-                            d[ox] = row[ox];
-                    else if (g->sw == 2)
-                        for (int64_t ox = lo; ox < hi; ox++)
-                            d[ox] = row[2 * ox];
-                    else
-                        for (int64_t ox = lo; ox < hi; ox++)
-                            d[ox] = row[ox * g->sw];
-                    for (int64_t ox = hi; ox < g->ow; ox++)
-                        d[ox] = pad;
-                }
-            }
+    else
+        im2col_window_q8(g, channels, x, pad, col);
 }
 
 /* im2col of a 2-D fp32 convolution (one image, all channels), the layout
- * of eb_ref_im2col_f32: row (c, ky, kx), column oy * ow + ox. The valid
- * columns of a tap are the same for every output row, so they are found
- * once per tap; rows are filled with plain loops, not memset / memcpy
- * calls, which cost more than they copy on 14-wide rows (the Fashion CNN's
- * second convolution: 2016 rows of 14). */
+ * of eb_ref_im2col_f32: row (c, ky, kx), column oy * ow + ox. */
 void eb_simd__im2col_f32(const eb_simd_conv_geom *g, int64_t channels, const float *x,
                          float *col)
 {
-    const int64_t n = g->oh * g->ow;
-    if (shift_im2col(g)) {
+    if (shift_im2col(g))
         im2col_shift_f32(g, channels, x, 0.0f, col);
-        return;
-    }
-    for (int64_t c = 0; c < channels; c++)
-        for (int64_t ky = 0; ky < g->kh; ky++)
-            for (int64_t kx = 0; kx < g->kw; kx++, col += n) {
-                const float *xc = x + c * g->ih * g->iw;
-                const int64_t off = kx * g->dw - g->pw;
-                int64_t lo, hi;
-                eb_window_valid_range(off, g->sw, g->iw, g->ow, &lo, &hi);
-                for (int64_t oy = 0; oy < g->oh; oy++) {
-                    float *d = col + oy * g->ow;
-                    const int64_t iy = oy * g->sh - g->ph + ky * g->dh;
-                    if (iy < 0 || iy >= g->ih || hi <= lo) {
-                        for (int64_t ox = 0; ox < g->ow; ox++)
-                            d[ox] = 0.0f;
-                        continue;
-                    }
-                    const float *row = xc + iy * g->iw + off;
-                    for (int64_t ox = 0; ox < lo; ox++)
-                        d[ox] = 0.0f;
-                    if (g->sw == 1)
-                        for (int64_t ox = lo; ox < hi; ox++)
-                            d[ox] = row[ox];
-                    else
-                        for (int64_t ox = lo; ox < hi; ox++)
-                            d[ox] = row[ox * g->sw];
-                    for (int64_t ox = hi; ox < g->ow; ox++)
-                        d[ox] = 0.0f;
-                }
-            }
+    else
+        im2col_window_f32(g, channels, x, 0.0f, col);
 }
