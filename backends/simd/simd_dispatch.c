@@ -81,14 +81,14 @@ static int64_t lanes(unsigned isa)
     return isa & EB_SIMD_ISA_AVX2 ? 8 : 4;
 }
 
-/* Whether the few-column variant covers an m x n product in less time
+/* Whether the few-column variant computes an m x n product in less time
  * than the general one (by more than 10%), time taken as the lanes its
  * tiles compute, rows and columns rounded up to whole tiles, over the
  * lanes of its level's vectors. Rows count too: a grouped convolution of
  * 16 channels per group (RegNet) on a 14x14 plane left half of the 32 x 7
  * tile's rows idle when only columns were compared; and an AVX2 tile on
  * an AVX-512 host must save more than half. */
-static int fewer_wasted(int64_t m, int64_t n, int mr_few, int nr_few, unsigned isa_few, int mr,
+static int few_cols_pay(int64_t m, int64_t n, int mr_few, int nr_few, unsigned isa_few, int mr,
                         int nr, unsigned isa)
 {
     /* few columns only: on a wide product (the stem's 112x112 plane with
@@ -130,7 +130,8 @@ const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_vari
         return general;
     for (int i = COUNT(f32_gemm) - 1; i >= 0; i--)
         if (f32_gemm[i].few_cols && level_at_most(f32_gemm[i].isa, general->isa) &&
-            one_column_fits(n, f32_gemm[i].nr) && fewer_wasted(m, n, f32_gemm[i].mr, f32_gemm[i].nr, f32_gemm[i].isa, general->mr,
+            one_column_fits(n, f32_gemm[i].nr) &&
+            few_cols_pay(m, n, f32_gemm[i].mr, f32_gemm[i].nr, f32_gemm[i].isa, general->mr,
                          general->nr, general->isa))
             return &f32_gemm[i];
     return general;
@@ -145,7 +146,8 @@ const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant
         /* its own weight format: the driver packs for the variant it runs */
         if (q8_gemm[i].few_cols && level_at_most(q8_gemm[i].isa, general->isa) &&
             (q8_gemm[i].format == EB_SIMD_Q8_I16 || q8_gemm[i].format == general->format) &&
-            one_column_fits(n, q8_gemm[i].nr) && fewer_wasted(m, n, q8_gemm[i].mr, q8_gemm[i].nr, q8_gemm[i].isa, general->mr,
+            one_column_fits(n, q8_gemm[i].nr) &&
+            few_cols_pay(m, n, q8_gemm[i].mr, q8_gemm[i].nr, q8_gemm[i].isa, general->mr,
                          general->nr, general->isa))
             return &q8_gemm[i];
     return general;
