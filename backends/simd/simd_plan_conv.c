@@ -163,8 +163,13 @@ eb_simd_step *eb_simd__qlinearconv(eb_simd_builder *b, const eb_node *n, char *w
         !eb_ref_qparams_const(g, n, 4, 5, w->rank, &wq) ||
         !eb_ref_qparams_const(g, n, 6, 7, x->rank, &yq) || xq.count != 1 || yq.count != 1 ||
         !eb_ref_qparams_valid(&xq) || !eb_ref_qparams_valid(&wq) || !eb_ref_qparams_valid(&yq) ||
-        (wq.count != 1 && (wq.axis != 0 || wq.count != w->dims[0])))
+        (wq.count != 1 && wq.count != w->dims[0]))
         return NULL;
+    /* QLinearConv has no axis attribute: a w_scale of M elements is per
+     * output channel (the ONNX definition). eb_ref_qparams_const reads the
+     * absent attribute as axis 1, which sent every per-channel QLinearConv
+     * to ref before this line. */
+    wq.axis = 0;
     eb_simd_step *s = eb_simd__step_new(b, K_CONV_F32);
     if (!s)
         return NULL;
