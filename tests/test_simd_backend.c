@@ -31,6 +31,10 @@ static const char *const models[] = {
     "tests/data/qdq/qdq_residual.onnx",
     "tests/data/qdq/qdq_fallback.onnx",
     "tests/data/qdq/qlinear_convnet.onnx",
+    /* channels-last depthwise split by rows and channel blocks on two
+     * threads (tools/make_dw_split_test_models.py) */
+    "tests/data/models/dw_split.onnx",
+    "tests/data/qdq/qlinear_dw_split.onnx",
     "models/fashion/fp32.onnx",
     "models/fashion/int8.onnx",
     "models/mobilenet_v2/mobilenet_v2_050_96.onnx",

@@ -40,34 +40,56 @@ static void dw_q8_task(void *arg, int t, int thread)
     }
 }
 
-/* Channels-last depthwise, tasks over ranges of output rows. A task
- * copies the input rows its windows read channels-last into its thread's
- * scratch, a band of `band` output rows at a time, and runs the kernel on
- * the band while the copy is still in cache; rows that consecutive bands
- * share are moved, not copied again. (Copying the whole image first, as
- * before, spilled out of L2 on MobileNet-v2@224's 112x112 planes: the
- * kernel then read the copy back from memory.) */
+/* Channels-last depthwise, tasks over ranges of output rows and, when a
+ * plane has too few rows to share (MobileNet's 14x14 and 7x7 layers: one
+ * band each), over blocks of channels as well. A task copies the input
+ * rows its windows read channels-last into its thread's scratch, a band of
+ * `band` output rows at a time, and runs the kernel on the band while the
+ * copy is still in cache; rows that consecutive bands share are moved, not
+ * copied again. (Copying the whole image first, as before, spilled out of
+ * L2 on MobileNet-v2@224's 112x112 planes: the kernel then read the copy
+ * back from memory.) A block of channels keeps the full layout (pixels of
+ * cpad lanes) and touches only its own lanes, so the kernel runs on it
+ * unchanged from offset pointers. */
 typedef struct nhwc_job {
     const eb_simd_step *s;
     const void *x;
     void *y;
     int64_t per_task; /* output rows per task */
+    int64_t row_tasks;
+    int64_t per_block; /* channels per task, a multiple of 8 */
 } nhwc_job;
 
-/* Input rows [iy, iy + n) into dst (rows of pcol pixels of cpad four-byte
- * lanes): padding rows and columns zero, pixels copied by to_nhwc. */
-static void nhwc_rows(const eb_simd_step *s, const void *x, int64_t iy, int64_t n, char *dst)
+/* Zero lanes [c0, c1) of n pixels from d (pixels of px bytes): all of
+ * them at once when the range is the whole pixel. */
+static void zero_lanes(char *d, int64_t n, size_t px, int64_t c0, int64_t c1)
+{
+    if (c0 == 0 && (size_t)c1 * 4 >= px) {
+        memset(d, 0, (size_t)n * px);
+        return;
+    }
+    for (int64_t q = 0; q < n; q++)
+        memset(d + (size_t)q * px + (size_t)c0 * 4, 0, (size_t)(c1 - c0) * 4);
+}
+
+/* Input rows [iy, iy + n), lanes [c0, c1), into dst (rows of pcol pixels
+ * of cpad four-byte lanes): padding rows and columns zero, pixels copied
+ * by to_nhwc. */
+static void nhwc_rows(const eb_simd_step *s, const void *x, int64_t iy, int64_t n, int64_t c0,
+                      int64_t c1, char *dst)
 {
     const eb_simd_conv_geom *g = &s->geom;
     const size_t px = (size_t)s->cpad * 4, row = (size_t)s->pcol * px;
+    /* whole lanes: a block's last one may pass `channels` up to cpad */
+    const int64_t z1 = ((c1 + 7) & ~(int64_t)7) < s->cpad ? (c1 + 7) & ~(int64_t)7 : s->cpad;
     for (int64_t r = 0; r < n; r++) {
         char *d = dst + (size_t)r * row;
         if (iy + r < 0 || iy + r >= g->ih) {
-            memset(d, 0, row);
+            zero_lanes(d, s->pcol, px, c0, z1);
             continue;
         }
-        memset(d, 0, (size_t)g->pw * px);
-        memset(d + (size_t)(g->pw + g->iw) * px, 0, (size_t)(s->pcol - g->pw - g->iw) * px);
+        zero_lanes(d, g->pw, px, c0, z1);
+        zero_lanes(d + (size_t)(g->pw + g->iw) * px, s->pcol - g->pw - g->iw, px, c0, z1);
     }
     const int64_t a = iy > 0 ? iy : 0, e = iy + n < g->ih ? iy + n : g->ih;
     if (e <= a)
@@ -75,10 +97,10 @@ static void nhwc_rows(const eb_simd_step *s, const void *x, int64_t iy, int64_t 
     char *corner = dst + (size_t)(a - iy) * row + (size_t)g->pw * px;
     if (s->kind == K_DW_F32)
         s->vec->to_nhwc_f32((const float *)x + a * g->iw, s->in_plane, e - a, g->iw, s->pcol,
-                            s->cpad, 0, s->channels, (float *)corner);
+                            s->cpad, c0, c1, (float *)corner);
     else
         s->vec->to_nhwc_q8((const uint8_t *)x + a * g->iw, s->q->x_dtype, s->q->x_zp,
-                           s->in_plane, e - a, g->iw, s->pcol, s->cpad, 0, s->channels,
+                           s->in_plane, e - a, g->iw, s->pcol, s->cpad, c0, c1,
                            (int32_t *)corner);
 }
 
@@ -87,9 +109,11 @@ static void dw_nhwc_task(void *arg, int t, int thread)
     const nhwc_job *J = arg;
     const eb_simd_step *s = J->s;
     const eb_simd_conv_geom *g = &s->geom;
-    const int64_t r0 = t * J->per_task;
+    const int64_t r0 = (t % J->row_tasks) * J->per_task;
     const int64_t r1 = r0 + J->per_task < g->oh ? r0 + J->per_task : g->oh;
-    const size_t row = (size_t)(s->pcol * s->cpad) * 4;
+    const int64_t c0 = (t / J->row_tasks) * J->per_block;
+    const int64_t c1 = c0 + J->per_block < s->channels ? c0 + J->per_block : s->channels;
+    const size_t row = (size_t)(s->pcol * s->cpad) * 4, oplane = (size_t)s->out_plane;
     const int64_t span = (g->kh - 1) * g->dh + 1;
     char *buf = eb_simd__thread_scratch(s, thread);
     int64_t ha = 0, hb = 0; /* input rows held at the buffer's start */
@@ -102,20 +126,43 @@ static void dw_nhwc_task(void *arg, int t, int thread)
             from = hb;
         }
         if (e > from)
-            nhwc_rows(s, J->x, from, e - from, buf + (size_t)(from - a) * row);
+            nhwc_rows(s, J->x, from, e - from, c0, c1, buf + (size_t)(from - a) * row);
         ha = a;
         hb = e;
-        /* the band's rows as rows [0, b1 - b0) of a plane starting at row b0 */
+        /* the band's rows as rows [0, b1 - b0) of a plane starting at row
+         * b0; the block's channels from offset pointers */
+        const size_t y_at = (size_t)c0 * oplane + (size_t)(b0 * g->ow);
         if (s->kind == K_DW_F32) {
-            s->vec->dwconv_nhwc_f32(g, s->channels, s->cpad, s->pcol, (const float *)buf,
-                                    s->nw_f32, s->nb_f32, s->lo, s->hi, 0, b1 - b0,
-                                    (float *)J->y + b0 * g->ow);
+            s->vec->dwconv_nhwc_f32(g, c1 - c0, s->cpad, s->pcol, (const float *)buf + c0,
+                                    s->nw_f32 + c0, s->nb_f32 + c0, s->lo, s->hi, 0, b1 - b0,
+                                    (float *)J->y + y_at);
         } else {
             const eb_ref_conv_q8_params *q = s->q;
-            s->vec->dwconv_nhwc_q8(g, s->channels, s->cpad, s->pcol, (const int32_t *)buf,
-                                   s->nw_q8, s->nb_q8, s->nm_q8, q->y_zp, q->y_min, q->y_max, 0,
-                                   b1 - b0, (uint8_t *)J->y + b0 * g->ow);
+            s->vec->dwconv_nhwc_q8(g, c1 - c0, s->cpad, s->pcol, (const int32_t *)buf + c0,
+                                   s->nw_q8 + c0, s->nb_q8 + c0, s->nm_q8 + c0, q->y_zp,
+                                   q->y_min, q->y_max, 0, b1 - b0, (uint8_t *)J->y + y_at);
         }
+    }
+}
+
+/* The split of a channels-last step: rows as before (a few tasks per
+ * thread, none under a band, one task on one thread so every band after
+ * the first reuses the rows it shares with the one before); when that
+ * leaves fewer than two tasks per thread, blocks of channels too, of at
+ * least 16 (a 64-byte line of fp32 lanes per pixel). */
+#define NHWC_MIN_BLOCK 16
+
+static void nhwc_split(const eb_simd_step *s, eb_simd_pool *pool, nhwc_job *J)
+{
+    const int threads = eb_simd_pool_threads(pool);
+    J->per_task = pool ? eb_simd__per_task(s, s->geom.oh, s->band) : s->geom.oh;
+    J->row_tasks = (s->geom.oh + J->per_task - 1) / J->per_task;
+    J->per_block = s->cpad;
+    if (pool && threads > 1 && J->row_tasks < 2 * threads) {
+        const int64_t want = ((int64_t)threads * 4 + J->row_tasks - 1) / J->row_tasks;
+        int64_t per = (s->channels + want - 1) / want;
+        per = (per + 7) & ~(int64_t)7;
+        J->per_block = per < NHWC_MIN_BLOCK ? NHWC_MIN_BLOCK : per;
     }
 }
 
@@ -245,11 +292,9 @@ static eb_status dw_run(const eb_ref_exec *x, char *msg, size_t len)
             nhwc_job J = {.s = s,
                           .x = (const char *)in + (size_t)(i * s->channels * s->in_plane) * el,
                           .y = (char *)out + (size_t)(i * s->channels * s->out_plane) * el};
-            /* one thread: one task, so every band after the first
-             * reuses the rows it shares with the one before */
-            J.per_task = pool ? eb_simd__per_task(s, s->geom.oh, s->band) : s->geom.oh;
-            eb_simd_pool_run(pool, (int)((s->geom.oh + J.per_task - 1) / J.per_task),
-                             dw_nhwc_task, &J);
+            nhwc_split(s, pool, &J);
+            const int64_t blocks = (s->channels + J.per_block - 1) / J.per_block;
+            eb_simd_pool_run(pool, (int)(J.row_tasks * blocks), dw_nhwc_task, &J);
         }
         return EB_OK;
     }
