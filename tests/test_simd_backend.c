@@ -31,7 +31,7 @@ static const char *const models[] = {
     "tests/data/qdq/qdq_residual.onnx",
     "tests/data/qdq/qdq_fallback.onnx",
     "tests/data/qdq/qlinear_convnet.onnx",
-    /* channels-last depthwise split by rows and channel blocks on two
+    /* channels-last depthwise split into channel blocks on two
      * threads (tools/make_dw_split_test_models.py) */
     "tests/data/models/dw_split.onnx",
     "tests/data/qdq/qlinear_dw_split.onnx",

@@ -8,11 +8,10 @@
 x[1,300,12,12] -> depthwise 3x3/1 (+ Clip 0..6 in fp32) -> depthwise 3x3/2 -> y[1,300,6,6]
 
 Both layers run channels-last on simd (planes under 16 wide). With two
-threads the first is split by rows AND by blocks of channels (12 rows of
-300 channels: bands of 9 rows, so two row ranges, each in four channel
-blocks), the second by channel blocks only; 300 channels are not a
-multiple of 16, so the last block is ragged. Byte-exact (int8) and
-within tolerance (fp32) against ref is what the test checks.
+threads they have too few rows to share, so they are split into blocks of
+channels (eight blocks of 40 lanes); 300 channels are not a
+multiple of 16, so the last block is ragged. Byte-exact (int8) and within
+tolerance (fp32) against ref is what the test checks.
 
     /usr/bin/python3 tools/make_dw_split_test_models.py
 The outputs are committed; re-running rewrites them deterministically.
