@@ -80,8 +80,9 @@ static void nhwc_rows(const eb_simd_step *s, const void *x, int64_t iy, int64_t 
 {
     const eb_simd_conv_geom *g = &s->geom;
     const size_t px = (size_t)s->cpad * 4, row = (size_t)s->pcol * px;
-    /* whole lanes: a block's last one may pass `channels` up to cpad */
-    const int64_t z1 = ((c1 + 7) & ~(int64_t)7) < s->cpad ? (c1 + 7) & ~(int64_t)7 : s->cpad;
+    /* whole lanes: a block's last one may pass `channels` (cpad, a
+     * multiple of 8, holds it) */
+    const int64_t z1 = (c1 + 7) & ~(int64_t)7;
     for (int64_t r = 0; r < n; r++) {
         char *d = dst + (size_t)r * row;
         if (iy + r < 0 || iy + r >= g->ih) {
@@ -156,7 +157,8 @@ static void dw_nhwc_task(void *arg, int t, int thread)
  * threads the mixed split took 1.2-1.7x the one-thread time in all. */
 #define NHWC_MIN_BLOCK 16
 
-static void nhwc_split(const eb_simd_step *s, eb_simd_pool *pool, nhwc_job *J)
+/* Sets J's split; returns its number of tasks. */
+static int nhwc_split(const eb_simd_step *s, eb_simd_pool *pool, nhwc_job *J)
 {
     const int threads = eb_simd_pool_threads(pool);
     J->per_task = pool ? eb_simd__per_task(s, s->geom.oh, s->band) : s->geom.oh;
@@ -170,6 +172,7 @@ static void nhwc_split(const eb_simd_step *s, eb_simd_pool *pool, nhwc_job *J)
         per = (per + 7) & ~(int64_t)7;
         J->per_block = per < NHWC_MIN_BLOCK ? NHWC_MIN_BLOCK : per;
     }
+    return (int)(J->row_tasks * ((s->channels + J->per_block - 1) / J->per_block));
 }
 
 /* Per-thread bytes of a channels-last band (see dw_nhwc_task): bands of
@@ -298,9 +301,7 @@ static eb_status dw_run(const eb_ref_exec *x, char *msg, size_t len)
             nhwc_job J = {.s = s,
                           .x = (const char *)in + (size_t)(i * s->channels * s->in_plane) * el,
                           .y = (char *)out + (size_t)(i * s->channels * s->out_plane) * el};
-            nhwc_split(s, pool, &J);
-            const int64_t blocks = (s->channels + J.per_block - 1) / J.per_block;
-            eb_simd_pool_run(pool, (int)(J.row_tasks * blocks), dw_nhwc_task, &J);
+            eb_simd_pool_run(pool, nhwc_split(s, pool, &J), dw_nhwc_task, &J);
         }
         return EB_OK;
     }
