@@ -589,14 +589,29 @@ static void random_dw3(conv_case *k, int stride)
     } while (!make_window(k));
 }
 
+/* Dilated windows on rows wide enough for the vector loops of every
+ * kernel, not only their scalar edge columns (random_conv's rows are at
+ * most 29 wide and one case in six is dilated). */
+static void random_dw_dilated(conv_case *k)
+{
+    do {
+        random_conv(k, 1, 0);
+        k->dh = rnd_in(1, 3);
+        k->dw = rnd_in(2, 3);
+        k->iw = rnd_in(20, 64);
+    } while (!make_window(k));
+}
+
 static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
-    for (int it = 0; it < 60; it++) {
+    for (int it = 0; it < 72; it++) {
         conv_case k;
         if (it < 40)
             random_conv(&k, 1, 0);
-        else
+        else if (it < 60)
             random_dw3(&k, 1 + it % 2);
+        else
+            random_dw_dilated(&k);
         eb_simd_gemm_shape s;
         shape_of(&k, &s);
         s.geom.channels = 1;
