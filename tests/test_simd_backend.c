@@ -35,6 +35,9 @@ static const char *const models[] = {
      * threads (tools/make_dw_split_test_models.py) */
     "tests/data/models/dw_split.onnx",
     "tests/data/qdq/qlinear_dw_split.onnx",
+    /* QLinearMatMul: 3-D, 1-D and one-row a, per-column and uint8 b
+     * (tools/make_qlinear_matmul_test_model.py) */
+    "tests/data/qdq/qlinear_matmul.onnx",
     "models/fashion/fp32.onnx",
     "models/fashion/int8.onnx",
     "models/mobilenet_v2/mobilenet_v2_050_96.onnx",
@@ -133,6 +136,45 @@ static int accelerated_nodes(const eb_graph *g, const char *isa)
     return n;
 }
 
+/* Random inputs in [-1, 1] leave an int8 / uint8 input only the bytes
+ * -1, 0 and 1: every byte value instead (seeded), so quantised models
+ * meet the whole range, the zero point and the type's limits included. */
+static void full_range_bytes(eb_input_set *in)
+{
+    uint32_t r = 12345;
+    for (int i = 0; i < in->n; i++) {
+        eb_value *v = &in->values[i];
+        if (v->dtype != EB_DT_U8 && v->dtype != EB_DT_I8)
+            continue;
+        for (size_t k = 0; k < v->nbytes; k++) {
+            r = r * 1664525u + 1013904223u;
+            ((uint8_t *)v->data)[k] = (uint8_t)(r >> 24);
+        }
+    }
+}
+
+/* The QLinearMatMul fixture runs on simd's GEMM kernels, not on ref. */
+static void test_qlinear_matmul_runs_on_simd(void **state)
+{
+    (void)state;
+    char path[1024], msg[1024], where[256];
+    snprintf(path, sizeof path, "%s/tests/data/qdq/qlinear_matmul.onnx", EB_SOURCE_DIR);
+    eb_graph *g = NULL;
+    if (eb_graph_load(path, NULL, &g, msg, sizeof msg) != EB_OK)
+        fail_msg("%s", msg);
+    const eb_backend *be = eb_simd_backend();
+    eb_backend_options o = {.struct_size = sizeof o, .threads = 1};
+    eb_backend_ctx *ctx = NULL;
+    assert_int_equal(be->open(&o, &ctx, msg, sizeof msg), EB_OK);
+    for (int i = 0; i < g->n_nodes; i++) {
+        assert_int_equal(be->placement(ctx, g, i, where, sizeof where), 1);
+        if (strncmp(where, "simd ", 5) != 0 || !strstr(where, "QLinearMatMul"))
+            fail_msg("%s: node '%s' runs as '%s'", path, g->nodes[i].name, where);
+    }
+    be->close(ctx);
+    eb_graph_destroy(g);
+}
+
 static void test_simd_matches_ref_on_every_model(void **state)
 {
     (void)state;
@@ -166,6 +208,7 @@ static void test_simd_matches_ref_on_every_model(void **state)
         eb_input_set in = {0};
         eb_random_spec spec = {.seed = 7, .dist = EB_DIST_UNIFORM, .a = -1.0, .b = 1.0};
         assert_int_equal(eb_random_inputs(g, &spec, &in, msg, sizeof msg), EB_OK);
+        full_range_bytes(&in);
         outputs want;
         run_backend(ref, g, &in, 1, NULL, &want);
         for (int c = 0; c < 2; c++)
@@ -266,6 +309,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_options_are_refused_with_a_reason),
         cmocka_unit_test(test_simd_matches_ref_on_every_model),
+        cmocka_unit_test(test_qlinear_matmul_runs_on_simd),
         cmocka_unit_test(test_const_fold_off_is_byte_exact_with_ref_too),
     };
     return cmocka_run_group_tests(tests, probe_host, NULL);

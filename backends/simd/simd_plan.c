@@ -173,6 +173,8 @@ static eb_simd_step *pick_node(eb_simd_builder *b, const eb_node *n, char *where
         return eb_simd__conv_f32(b, n, where);
     if (strcmp(n->op_type, "QLinearConv") == 0)
         return eb_simd__qlinearconv(b, n, where);
+    if (strcmp(n->op_type, "QLinearMatMul") == 0 && n->domain[0] == '\0')
+        return eb_simd__qlinearmatmul(b, n, where);
     if (strcmp(n->op_type, "Gemm") == 0 || strcmp(n->op_type, "MatMul") == 0)
         return eb_simd__fc_f32(b, n, where);
     if (strcmp(n->op_type, "Add") == 0)

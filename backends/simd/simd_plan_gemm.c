@@ -4,6 +4,7 @@
  * matrix-vector product: stored as a column, it runs on the one-column
  * variants (eb_simd_*_gemm_for). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backends/simd/simd_plan_impl.h"
@@ -49,13 +50,14 @@ eb_simd_step *eb_simd__fc_f32(eb_simd_builder *b, const eb_node *n, char *where)
     return s;
 }
 
-eb_simd_step *eb_simd__gemm_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where)
+/* An int8 fully connected step: rows x K activations times centred
+ * weights w [K][N] (narrow or not), bias and multipliers of N. One row of
+ * A (batch 1) is stored as a column, as eb_simd__fc_f32 does. */
+static eb_simd_step *fc_q8(eb_simd_builder *b, const eb_ref_matmul_q8_params *q, int64_t rows)
 {
-    const eb_ref_matmul_q8_params *q = f->state;
-    /* one row of A: stored as a column, as eb_simd__fc_f32 does */
-    eb_simd_gemm_shape sh = {.batch = 1, .groups = 1, .m = q->n, .k = q->k, .n = q->m,
-                             .y_row = 1, .y_col = q->m == 1 ? 1 : q->n};
-    eb_simd__geom_matrix(q->m, q->k, &sh.geom);
+    eb_simd_gemm_shape sh = {.batch = 1, .groups = 1, .m = q->n, .k = q->k, .n = rows,
+                             .y_row = 1, .y_col = rows == 1 ? 1 : q->n};
+    eb_simd__geom_matrix(rows, q->k, &sh.geom);
     const eb_simd_q8_gemm_variant *k =
         eb_simd_pick_q8_gemm(b->isa, eb_simd_q8_weights_narrow(q->b, q->k * q->n));
     eb_simd_step *s = eb_simd__step_new(b, K_GEMM_Q8);
@@ -67,6 +69,74 @@ eb_simd_step *eb_simd__gemm_q8_group(eb_simd_builder *b, const eb_ref_fused *f, 
         return NULL;
     }
     eb_simd__need_scratch(b, eb_simd_gemm_q8_scratch(&s->gq));
-    snprintf(where, EB_SIMD_WHERE_LEN, "simd %s: QDQ %s", s->gq.name, f->kind);
+    return s;
+}
+
+eb_simd_step *eb_simd__gemm_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where)
+{
+    const eb_ref_matmul_q8_params *q = f->state;
+    eb_simd_step *s = fc_q8(b, q, q->m);
+    if (s)
+        snprintf(where, EB_SIMD_WHERE_LEN, "simd %s: QDQ %s", s->gq.name, f->kind);
+    return s;
+}
+
+static int is_q8(const eb_tensor *t)
+{
+    return t && (t->dtype == EB_DT_U8 || t->dtype == EB_DT_I8);
+}
+
+/* QLinearMatMul (the QOperator format's fully connected layer) with a
+ * constant 2-D b and constant scales and zero points: a and y per tensor,
+ * b per tensor or per column (QLinearMatMul has no axis attribute; a
+ * b_scale of N values runs along b's last axis, as ref reads it). a of any
+ * rank: its rows are contiguous, so [..., M, K] is rows x K. Parameters
+ * made with ref's own helpers (centred weights, the requant_s32.h
+ * multiplier), so the result is ref's to the byte. Anything else is
+ * ref's. */
+eb_simd_step *eb_simd__qlinearmatmul(eb_simd_builder *b, const eb_node *n, char *where)
+{
+    const eb_graph *g = b->g;
+    const eb_tensor *a = eb_node_input(g, n, 0), *w = eb_node_input(g, n, 3);
+    const eb_tensor *y = eb_node_output(g, n, 0);
+    if (!is_q8(a) || !is_q8(w) || !is_q8(y) || !w->data || w->rank != 2 || a->rank < 1 ||
+        a->dims[a->rank - 1] != w->dims[0] || n->n_inputs < 7)
+        return NULL;
+    for (int k = 1; k < n->n_inputs; k++) {
+        const eb_tensor *t = eb_node_input(g, n, k);
+        if (k != 3 && t && !t->data)
+            return NULL; /* run-time scales or zero points: ref's path */
+    }
+    const int64_t kk = w->dims[0], nn = w->dims[1];
+    eb_ref_qparams aq, wq, yq;
+    if (!eb_ref_qparams_const(g, n, 1, 2, a->rank, &aq) ||
+        !eb_ref_qparams_const(g, n, 4, 5, 2, &wq) ||
+        !eb_ref_qparams_const(g, n, 6, 7, y->rank, &yq) || aq.count != 1 || yq.count != 1 ||
+        (wq.count != 1 && wq.count != nn) || !eb_ref_qparams_valid(&aq) ||
+        !eb_ref_qparams_valid(&wq) || !eb_ref_qparams_valid(&yq))
+        return NULL;
+    eb_ref_matmul_q8_params q = {.m = a->numel / kk, .k = kk, .n = nn, .a_dtype = a->dtype,
+                                 .y_dtype = y->dtype, .a_zp = eb_ref_qp_zp(&aq, 0),
+                                 .y_zp = eb_ref_qp_zp(&yq, 0)};
+    if (!eb_ref_q8_range(y->dtype, &q.y_min, &q.y_max))
+        return NULL;
+    int16_t *wc = malloc((size_t)w->numel * sizeof *wc + 1);
+    float *mult = malloc((size_t)nn * sizeof *mult + 1);
+    eb_simd_step *s = NULL;
+    if (wc && mult) {
+        /* zero points run along the columns: w is [K][N] */
+        eb_ref_q8_center(w->data, w->dtype, kk, nn, 1, &wq, wc);
+        for (int64_t c = 0; c < nn; c++)
+            mult[c] = eb_ref_requant_multiplier(aq.scale[0], eb_ref_qp_scale(&wq, c),
+                                                yq.scale[0]);
+        q.b = wc;
+        q.mult = mult;
+        /* the GEMM keeps its own packed copies of weights and multipliers */
+        s = fc_q8(b, &q, q.m);
+    }
+    free(wc);
+    free(mult);
+    if (s)
+        snprintf(where, EB_SIMD_WHERE_LEN, "simd %s: QLinearMatMul", s->gq.name);
     return s;
 }

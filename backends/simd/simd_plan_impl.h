@@ -124,6 +124,7 @@ void eb_simd__im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint
 
 eb_simd_step *eb_simd__fc_f32(eb_simd_builder *b, const eb_node *n, char *where);
 eb_simd_step *eb_simd__gemm_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where);
+eb_simd_step *eb_simd__qlinearmatmul(eb_simd_builder *b, const eb_node *n, char *where);
 
 /* depthwise into s (the conv builders found group == channels): 0 when taken */
 int eb_simd__dw_f32(eb_simd_builder *b, eb_simd_step *s, const eb_tensor *x,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The simd backend through the CLI: listed and available, `inspect` shows
 # which nodes run on which simd kernel (and which fall back to ref or are
-# fused into a neighbour), EB_SIMD_MAX_ISA caps the kernels, a bad cap is
+# fused into a neighbour; QLinearConv and QLinearMatMul as well as QDQ
+# groups), EB_SIMD_MAX_ISA caps the kernels, a bad cap is
 # reported, and a scenario measures ref and simd side by side with one and
 # two threads, fp32 and int8.
 . "$(dirname "$0")/lib.sh"
@@ -28,6 +29,11 @@ expect_in "$WORK/out" 'q_19_node +fused into .conv1_15_node.'
 
 run_eb 0 inspect "$Q" --backend simd --format json
 expect_in "$WORK/out" '"runs_on": "simd q8_'
+
+# QOperator int8: QLinearMatMul on the int8 GEMM kernels, whatever the rank of a
+run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/qdq/qlinear_matmul.onnx" --backend simd
+expect_in "$WORK/out" 'mm1 +simd q8_gemm_[0-9xc]+__[a-z0-9]+: QLinearMatMul$'
+expect_in "$WORK/out" 'mm4 +simd q8_gemm_[0-9xc]+__[a-z0-9]+: QLinearMatMul$'
 
 # the portable kernels on request, and a cap that names nothing
 EB_SIMD_MAX_ISA=c run_eb 0 inspect "$M" --backend simd
