@@ -185,8 +185,9 @@ static int nhwc_split(const eb_simd_step *s, eb_simd_pool *pool, nhwc_job *J)
  * channels-last copy gathers a row from every plane at once. Measured on
  * MobileNet-v2@224 (edgebench profile, one thread, alternating builds):
  * fp32 planar took 0.6-0.7x the time on the 112, 56 and 28 wide planes
- * and 1.2-2x on 14 and 7, so from 16 output columns; int8 (widened to
- * int32 lanes, no FMA) 0.9x on inputs 112 and 56 wide, 1.25x on 28. */
+ * and 1.2-2x on 14 and 7, so from 16 output columns; int8 (int16 tap
+ * pairs) well under the channels-last time on inputs 112 and 56 wide, and
+ * still over it on 28 (134 against 130 us on MobileNet-v2@224's). */
 static int planar_3x3_pays(const eb_simd_step *s)
 {
     const eb_simd_conv_geom *g = &s->geom;
