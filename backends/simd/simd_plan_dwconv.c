@@ -149,12 +149,17 @@ static void dw_nhwc_task(void *arg, int t, int thread)
 /* The split of a channels-last step: by rows (a few tasks per thread,
  * none under a band, one task on one thread so every band after the first
  * reuses the rows it shares with the one before); when that leaves fewer
- * than two tasks per thread, by blocks of channels instead, each over all
+ * than four tasks per thread, by blocks of channels instead, each over all
  * rows, of at least 16 lanes (a 64-byte line of fp32 lanes per pixel).
  * Blocks rather than rows and blocks: a row range copies its window's
  * extra rows again (a 7-row plane in three ranges copied 13 input rows for
  * 9), and measured on MobileNet-v2@224's 14x14 and 7x7 layers with two
- * threads the mixed split took 1.2-1.7x the one-thread time in all. */
+ * threads the mixed split took 1.2-1.7x the one-thread time in all. Four,
+ * not two: a few row tasks each read every channel, half of them written
+ * by the other core (the pointwise conv before is split by channels);
+ * blocks read their own. Two threads, MobileNet-v2@224 fp32: the 576-
+ * channel 14x14 layers (five row tasks) 113 -> 89 us, the stride-2 one
+ * (four) 66 -> 40 us. */
 #define NHWC_MIN_BLOCK 16
 
 /* Sets J's split; returns its number of tasks. */
@@ -164,7 +169,7 @@ static int nhwc_split(const eb_simd_step *s, eb_simd_pool *pool, nhwc_job *J)
     J->per_task = pool ? eb_simd__per_task(s, s->geom.oh, s->band) : s->geom.oh;
     J->row_tasks = (s->geom.oh + J->per_task - 1) / J->per_task;
     J->per_block = s->cpad;
-    if (pool && threads > 1 && J->row_tasks < 2 * threads) {
+    if (pool && threads > 1 && J->row_tasks < 4 * threads) {
         J->per_task = s->geom.oh;
         J->row_tasks = 1;
         const int64_t want = (int64_t)threads * 4;
