@@ -113,6 +113,12 @@ static int fold_silu(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
  * its ~6.5 ms, so two threads gained 1.1x. */
 #define SERIAL_WORK ((int64_t)1 << 20)
 #define WINDOW_COST 16
+/* An element of an Add costs about 24 (fp32, one thread: 19 us for
+ * MobileNet-v2@224's 75264-element Add, memory bound); at 4 the Adds all
+ * ran on the caller, which read the half of each operand the other core
+ * had just written: features.3's Add took 25-28 us on two threads, 16 us
+ * shared. */
+#define ADD_COST 24
 
 static int64_t step_work(const eb_simd_step *s)
 {
@@ -126,6 +132,8 @@ static int64_t step_work(const eb_simd_step *s)
         return s->planes * s->geom.oh * s->geom.ow * s->geom.kh * s->geom.kw * WINDOW_COST;
     if (s->kind == K_GAP_F32)
         return s->planes * s->in_plane;
+    if (s->kind == K_ADD_F32 || s->kind == K_ADD_Q8)
+        return s->count * ADD_COST;
     return s->count * 4;
 }
 
