@@ -43,7 +43,7 @@ static void EB_VEC_FN(add_f32)(const float *a, const float *b, float lo, float h
  * even: the file is built without FMA contraction), so the same bytes;
  * every lane is already in the output range, so its low byte is the
  * result for int8 and uint8 alike. The scalar loop finishes the tail. */
-#define ADD_Q8(TA, TB, TY, VA, VB)                                                            \
+#define ADD_Q8(TA, TB, TY, WA, WB)                                                            \
     do {                                                                                      \
         const TA *pa = a;                                                                     \
         const TB *pb = b;                                                                     \
@@ -53,12 +53,8 @@ static void EB_VEC_FN(add_f32)(const float *a, const float *b, float lo, float h
         const v8f magic = (v8f){0} + 12582912.0f;                                             \
         int64_t i = i0;                                                                       \
         for (; i + 8 <= i1; i += 8) {                                                         \
-            VA xa;                                                                            \
-            VB xb;                                                                            \
-            memcpy(&xa, pa + i, sizeof xa);                                                   \
-            memcpy(&xb, pb + i, sizeof xb);                                                   \
-            v8f va = __builtin_convertvector(__builtin_convertvector(xa, v8i) - p->a_zp, v8f); \
-            v8f vb = __builtin_convertvector(__builtin_convertvector(xb, v8i) - p->b_zp, v8f); \
+            v8f va = __builtin_convertvector(WA(pa + i) - p->a_zp, v8f);                      \
+            v8f vb = __builtin_convertvector(WB(pb + i) - p->b_zp, v8f);                      \
             va = va * vam;                                                                    \
             vb = vb * vbm;                                                                    \
             v8f v = va + vb;                                                                  \
@@ -85,14 +81,14 @@ static void EB_VEC_FN(add_q8)(const eb_ref_add_q8_params *p, const void *a, cons
     int key = (p->a_dtype == EB_DT_U8) << 2 | (p->b_dtype == EB_DT_U8) << 1 |
               (p->y_dtype == EB_DT_U8);
     switch (key) {
-    case 7: ADD_Q8(uint8_t, uint8_t, uint8_t, v8u8, v8u8); break;
-    case 0: ADD_Q8(int8_t, int8_t, int8_t, v8s8, v8s8); break;
-    case 6: ADD_Q8(uint8_t, uint8_t, int8_t, v8u8, v8u8); break;
-    case 1: ADD_Q8(int8_t, int8_t, uint8_t, v8s8, v8s8); break;
-    case 5: ADD_Q8(uint8_t, int8_t, uint8_t, v8u8, v8s8); break;
-    case 4: ADD_Q8(uint8_t, int8_t, int8_t, v8u8, v8s8); break;
-    case 3: ADD_Q8(int8_t, uint8_t, uint8_t, v8s8, v8u8); break;
-    default: ADD_Q8(int8_t, uint8_t, int8_t, v8s8, v8u8); break;
+    case 7: ADD_Q8(uint8_t, uint8_t, uint8_t, widen8_u8, widen8_u8); break;
+    case 0: ADD_Q8(int8_t, int8_t, int8_t, widen8_s8, widen8_s8); break;
+    case 6: ADD_Q8(uint8_t, uint8_t, int8_t, widen8_u8, widen8_u8); break;
+    case 1: ADD_Q8(int8_t, int8_t, uint8_t, widen8_s8, widen8_s8); break;
+    case 5: ADD_Q8(uint8_t, int8_t, uint8_t, widen8_u8, widen8_s8); break;
+    case 4: ADD_Q8(uint8_t, int8_t, int8_t, widen8_u8, widen8_s8); break;
+    case 3: ADD_Q8(int8_t, uint8_t, uint8_t, widen8_s8, widen8_u8); break;
+    default: ADD_Q8(int8_t, uint8_t, int8_t, widen8_s8, widen8_u8); break;
     }
 }
 
