@@ -533,30 +533,22 @@ static void dw3q16_weights(const int16_t *w, v16i *w01, v16i *w2)
     }
 }
 
-/* n <= 16 accumulators in pieces of constant size (a loop of n became
- * `rep movsq`, whose start-up cost a fifth of a 56-wide stride-2 layer) */
-static inline __attribute__((always_inline)) void store_acc(int32_t *dst, const int32_t *src,
-                                                            int64_t n)
-{
-    if (n == 16) {
-        memcpy(dst, src, 16 * sizeof(int32_t));
-        return;
-    }
-    int64_t j = 0;
-    if (n - j >= 8) {
-        memcpy(dst + j, src + j, 8 * sizeof(int32_t));
-        j += 8;
-    }
-    if (n - j >= 4) {
-        memcpy(dst + j, src + j, 4 * sizeof(int32_t));
-        j += 4;
-    }
-    for (; j < n; j++)
-        dst[j] = src[j];
-}
+/* The requantisation of a plane's outputs (EB_VEC_FN(requant)'s
+ * parameters), done on the accumulators in registers as they are made. */
+typedef struct dwq_out {
+    int32_t add;
+    float mult;
+    int32_t zp;
+    float flo, fhi; /* the output range relative to zp */
+} dwq_out;
+
+/* n <= 16 outputs of acc requantised as EB_VEC_FN(requant) does, bytes to
+ * y (simd_vec_requant.h, included after this file). */
+static inline __attribute__((always_inline)) void requant_store16(v16i acc, const dwq_out *o,
+                                                                  int64_t n, uint8_t *y);
 
 static void dw3q16_s2(const eb_simd_conv_geom *g, const padded_plane *pp, const int16_t *buf,
-                      const int16_t *w, int32_t *acc)
+                      const int16_t *w, const dwq_out *q, uint8_t *y)
 {
     v16i w01[3], w2[3];
     dw3q16_weights(w, w01, w2);
@@ -580,13 +572,13 @@ static void dw3q16_s2(const eb_simd_conv_geom *g, const padded_plane *pp, const 
             }
             const int64_t n = g->ow - o < 16 ? g->ow - o : 16;
             for (int r = 0; r < DW_ROWS && oh + r < g->oh; r++)
-                store_acc(acc + (oh + r) * g->ow + o, (const int32_t *)&a[r], n);
+                requant_store16(a[r], q, n, y + (oh + r) * g->ow + o);
         }
     }
 }
 
 static void dw3q16_s1(const eb_simd_conv_geom *g, const padded_plane *pp, const int16_t *buf,
-                      const int16_t *w, int32_t *acc)
+                      const int16_t *w, const dwq_out *q, uint8_t *y)
 {
     v16i w01[3], w2[3];
     dw3q16_weights(w, w01, w2);
@@ -617,10 +609,10 @@ static void dw3q16_s1(const eb_simd_conv_geom *g, const padded_plane *pp, const 
                                                         4, 20, 5, 21, 6, 22, 7, 23);
                 const v16i hi = __builtin_shufflevector(ev[r], od[r], 8, 24, 9, 25, 10, 26, 11,
                                                         27, 12, 28, 13, 29, 14, 30, 15, 31);
-                int32_t *dst = acc + (oh + r) * g->ow + o;
-                store_acc(dst, (const int32_t *)&lo, n < 16 ? n : 16);
+                uint8_t *dst = y + (oh + r) * g->ow + o;
+                requant_store16(lo, q, n < 16 ? n : 16, dst);
                 if (n > 16)
-                    store_acc(dst + 16, (const int32_t *)&hi, n - 16);
+                    requant_store16(hi, q, n - 16, dst + 16);
             }
         }
     }
@@ -649,7 +641,8 @@ static void dw3q16_s1(const eb_simd_conv_geom *g, const padded_plane *pp, const 
     }
 
 static void dw3q16_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const void *x,
-                          eb_dtype xdt, int32_t x_zp, const int16_t *w, int32_t *acc_plane)
+                          eb_dtype xdt, int32_t x_zp, const int16_t *w, const dwq_out *q,
+                          uint8_t *y)
 {
     int16_t buf[PAD_MAX_ELEMS + DW3Q16_SLACK];
     memset(buf, 0, (size_t)(g->ph * pp->cols) * sizeof *buf);
@@ -660,9 +653,9 @@ static void dw3q16_padded(const eb_simd_conv_geom *g, const padded_plane *pp, co
     else
         DW3Q16_FILL(int8_t)
     if (g->sw == 1)
-        dw3q16_s1(g, pp, buf, w, acc_plane);
+        dw3q16_s1(g, pp, buf, w, q, y);
     else
-        dw3q16_s2(g, pp, buf, w, acc_plane);
+        dw3q16_s2(g, pp, buf, w, q, y);
 }
 
 /* Rows widened in fixed sixteen- and eight-element steps (each one
@@ -713,10 +706,12 @@ static void EB_VEC_FN(dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
                                  void *y, int32_t *acc)
 {
     padded_plane pp;
-    /* the padded paths keep the plane's accumulators: acc holds oh * ow */
+    /* the general padded path keeps the plane's accumulators: acc holds
+     * oh * ow */
     if (dw3_applies(g) && padded_size_for(g, g->sw == 1 ? 32 : 16, &pp)) {
-        dw3q16_padded(g, &pp, x, xdt, x_zp, w, acc);
-        EB_VEC_FN(requant)(acc, g->oh * g->ow, bias, mult, y_zp, y_min, y_max, ydt, y);
+        const dwq_out q = {.add = bias, .mult = mult, .zp = y_zp,
+                           .flo = (float)(y_min - y_zp), .fhi = (float)(y_max - y_zp)};
+        dw3q16_padded(g, &pp, x, xdt, x_zp, w, &q, y);
         return;
     }
     if (padded_size(g, &pp)) {

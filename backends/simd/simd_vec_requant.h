@@ -89,6 +89,27 @@ static inline __attribute__((always_inline)) v8i requant8(v8i acc, const int32_t
     return clamp_round8(v, vlo, vhi) + zp;
 }
 
+/* Declared in simd_vec_dwconv.h: the 3x3 int8 depthwise kernels' fused
+ * requantisation, per half as EB_VEC_FN(requant) (clamp_round8 is its
+ * clamp and rounding, as in requant8). */
+static inline __attribute__((always_inline)) void requant_store16(v16i acc, const dwq_out *o,
+                                                                  int64_t n, uint8_t *y)
+{
+    const v8f vlo = (v8f){0} + o->flo, vhi = (v8f){0} + o->fhi, vm = (v8f){0} + o->mult;
+    for (int64_t h = 0; h < n; h += 8) {
+        v8u a;
+        memcpy(&a, (const int32_t *)&acc + h, sizeof a);
+        a += (uint32_t)o->add; /* wraps, as the reference's uint32 sum */
+        v8f v = __builtin_convertvector((v8i)a, v8f) * vm;
+        v32u8 low = LOW_BYTES8(clamp_round8(v, vlo, vhi) + o->zp);
+        if (n - h >= 8)
+            memcpy(y + h, &low, 8);
+        else
+            for (int64_t j = 0; j < n - h; j++)
+                y[h + j] = low[j];
+    }
+}
+
 /* The int8 GEMM epilogue: rows of an MR x NR accumulator tile at once (one
  * call per tile instead of one per row; the rows are independent, so their
  * vector chains overlap). Each element as EB_VEC_FN(requant). */
