@@ -81,7 +81,9 @@ static void bake(const eb_value *const *in, int n_inputs, int64_t m, size_t w_co
 {
     eb_ref_qparams wq;
     eb_ref_qparams_values(in[W_SCALE], n_inputs > W_ZP ? in[W_ZP] : NULL, 0, &wq);
-    eb_ref_q8_center(in[W]->data, in[W]->dtype, 1, m, (int64_t)w_count / m, &wq, w_out);
+    /* m is 0 only for an empty weight tensor: nothing to centre */
+    eb_ref_q8_center(in[W]->data, in[W]->dtype, 1, m, m > 0 ? (int64_t)w_count / m : 0, &wq,
+                     w_out);
     float sx = *(const float *)in[X_SCALE]->data, sy = *(const float *)in[Y_SCALE]->data;
     for (int64_t c = 0; c < m; c++)
         mult_out[c] = eb_ref_requant_multiplier(sx, eb_ref_qp_scale(&wq, c), sy);

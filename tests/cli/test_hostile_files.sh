@@ -2,7 +2,7 @@
 # Hostile and broken files (issue 14, docs/security.md "Hostile files and
 # fuzzing"): every reader ends with exit 1-3 and a message naming the file
 # and the problem, never a signal, a hang or an allocation of what a header
-# merely claims. The files are made here with Debian's python3 (numpy, h5py,
+# merely claims; a valid model with empty products runs. The files are made here with Debian's python3 (numpy, h5py,
 # onnx) or by cutting the project's own files.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
@@ -65,6 +65,43 @@ g = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g", [x], [y
 onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), sys.argv[1])
 PY
 run_lim 0 inspect "$WORK/empty.onnx"
+
+# products with a zero dimension (K = 0, no output channels), fp32, QDQ
+# and QOperator: ref and simd give their empty or zero outputs (were:
+# SIGFPE, dividing a tensor's size by that dimension in the plan builders)
+"$PY" - "$WORK" <<'PY'
+import sys, numpy as np, onnx
+from onnx import helper, TensorProto as T, numpy_helper as nh
+d = sys.argv[1]
+vi, c = helper.make_tensor_value_info, lambda n, a: nh.from_array(np.asarray(a), n)
+def save(name, nodes, ins, outs, inits):
+    g = helper.make_graph(nodes, name, ins, outs, inits)
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), f"{d}/{name}.onnx")
+q = [c("sa", np.float32(0.1)), c("za", np.uint8(3)), c("sw", np.float32(0.2)),
+     c("zw", np.int8(0)), c("sy", np.float32(0.3)), c("zy", np.uint8(1))]
+Q = lambda x, s, z, y: helper.make_node("QuantizeLinear", [x, s, z], [y])
+DQ = lambda x, s, z, y: helper.make_node("DequantizeLinear", [x, s, z], [y])
+save("k0_matmul", [helper.make_node("MatMul", ["a", "w"], ["y"])], [vi("a", T.FLOAT, [1, 0])],
+     [vi("y", T.FLOAT, [1, 4])], [c("w", np.zeros((0, 4), np.float32))])
+save("k0_qdq_matmul", [Q("a", "sa", "za", "aq"), DQ("aq", "sa", "za", "ad"), DQ("w", "sw", "zw", "wd"),
+     helper.make_node("MatMul", ["ad", "wd"], ["m"]), Q("m", "sy", "zy", "y")],
+     [vi("a", T.FLOAT, [2, 0])], [vi("y", T.UINT8, [2, 4])], q + [c("w", np.zeros((0, 4), np.int8))])
+save("m0_qdq_conv", [Q("x", "sa", "za", "xq"), DQ("xq", "sa", "za", "xd"), DQ("w", "sw", "zw", "wd"),
+     helper.make_node("Conv", ["xd", "wd"], ["m"], pads=[1, 1, 1, 1]), Q("m", "sy", "zy", "y")],
+     [vi("x", T.FLOAT, [1, 3, 8, 8])], [vi("y", T.UINT8, [1, 0, 8, 8])],
+     q + [c("w", np.zeros((0, 3, 3, 3), np.int8))])
+save("m0_qlinearconv", [helper.make_node("QLinearConv", ["x", "sa", "za", "w", "sw", "zw", "sy", "zy"],
+     ["y"], pads=[1, 1, 1, 1])], [vi("x", T.UINT8, [1, 3, 8, 8])], [vi("y", T.UINT8, [1, 0, 8, 8])],
+     q + [c("w", np.zeros((0, 3, 3, 3), np.int8))])
+save("k0_qlinearmatmul", [helper.make_node("QLinearMatMul", ["a", "sa", "za", "w", "sw", "zw", "sy", "zy"],
+     ["y"])], [vi("a", T.UINT8, [2, 0])], [vi("y", T.UINT8, [2, 4])], q + [c("w", np.zeros((0, 4), np.int8))])
+PY
+for f in k0_matmul k0_qdq_matmul m0_qdq_conv m0_qlinearconv k0_qlinearmatmul; do
+    run_lim 0 inspect "$WORK/$f.onnx" --backend simd
+    for be in ref simd; do
+        run_lim 0 profile "$WORK/$f.onnx" --backend "$be" --iterations 2 --warmup 1
+    done
+done
 
 # model.path naming a device or a FIFO: refused by validate, never hashed
 scenario zero /dev/zero
