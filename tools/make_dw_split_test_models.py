@@ -13,6 +13,11 @@ channels (eight blocks of 40 lanes); 300 channels are not a
 multiple of 16, so the last block is ragged. Byte-exact (int8) and within
 tolerance (fp32) against ref is what the test checks.
 
+  tests/data/models/dw_bands.onnx, tests/data/qdq/qlinear_dw_bands.onnx
+                                         one 5x5 depthwise layer, 600 x 40 x 40:
+                                         several channels-last bands per task
+                                         on any host (see bands())
+
     /usr/bin/python3 tools/make_dw_split_test_models.py
 The outputs are committed; re-running rewrites them deterministically.
 """
@@ -74,6 +79,42 @@ def int8():
          os.path.join(ROOT, "qdq", "qlinear_dw_split.onnx"))
 
 
+def bands():
+    """A channels-last step too large for one band on any host (bands are
+    at most 1 MiB): 600 channels, 40x40, a 5x5 window (channels-last at any
+    width), so every task copies several bands and moves the rows two
+    bands share."""
+    c, h = 600, 40
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, h, h])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, c, h, h])
+    w = (rng.standard_normal((c, 1, 5, 5)) * 0.2).astype(np.float32)
+    b = (rng.standard_normal(c) * 0.1).astype(np.float32)
+    node = helper.make_node("Conv", ["x", "w", "b"], ["y"], name="dw5", group=c,
+                            kernel_shape=[5, 5], pads=[2, 2, 2, 2])
+    m = helper.make_model(helper.make_graph([node], "dw_bands", [x], [y],
+                                            [const("w", w), const("b", b)]),
+                          opset_imports=[helper.make_opsetid("", 13)],
+                          producer_name="edgebench-tools", producer_version="1")
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.normpath(os.path.join(ROOT, "models", "dw_bands.onnx")))
+    xq = helper.make_tensor_value_info("x", TensorProto.UINT8, [1, c, h, h])
+    yq = helper.make_tensor_value_info("y", TensorProto.UINT8, [1, c, h, h])
+    inits = [const("sx", np.float32(0.02)), const("zx", np.uint8(128)),
+             const("wq", rng.integers(-127, 128, (c, 1, 5, 5), dtype=np.int8)),
+             const("sw", (rng.random(c) * 0.01 + 0.002).astype(np.float32)),
+             const("zw", np.zeros(c, np.int8)),
+             const("sy", np.float32(0.1)), const("zy", np.uint8(120)),
+             const("bq", rng.integers(-2000, 2000, c, dtype=np.int32))]
+    node = helper.make_node("QLinearConv", ["x", "sx", "zx", "wq", "sw", "zw", "sy", "zy", "bq"],
+                            ["y"], name="qdw5", group=c, kernel_shape=[5, 5], pads=[2, 2, 2, 2])
+    m = helper.make_model(helper.make_graph([node], "qlinear_dw_bands", [xq], [yq], inits),
+                          opset_imports=[helper.make_opsetid("", 13)],
+                          producer_name="edgebench-tools", producer_version="1")
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.normpath(os.path.join(ROOT, "qdq", "qlinear_dw_bands.onnx")))
+
+
 if __name__ == "__main__":
     fp32()
     int8()
+    bands()
