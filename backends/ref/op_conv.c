@@ -156,7 +156,8 @@ static eb_status run(const eb_ref_exec *x, char *msg, size_t len)
         return EB_OK;
     }
     float *col = x->scratch;
-    float *pack = col + p->col_floats;
+    /* no scratch for an empty conv (a zero dimension): NULL + 0 is UB */
+    float *pack = col ? col + p->col_floats : NULL;
     const int64_t k = p->cg * p->kernel_n;
     for (int64_t b = 0; b < p->batch; b++) {
         for (int64_t g = 0; g < p->group; g++) {
