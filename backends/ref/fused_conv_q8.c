@@ -55,10 +55,8 @@ eb_status eb_ref_fused_conv_build(const eb_graph *g, const eb_ref_qdq_match *m,
     p->in_channels = x->dims[1];
     p->out_channels = w->dims[0];
     p->group = eb_node_attr_int(n, "group", 1);
-    /* no output channels (a zero dimension in a hostile file): unfused,
-     * where the weights' w->numel / mc below divided by zero */
     if (p->group < 1 || p->in_channels % p->group || p->out_channels % p->group ||
-        w->dims[1] * p->group != p->in_channels || p->out_channels < 1) {
+        w->dims[1] * p->group != p->in_channels) {
         release(s);
         return EB_ERR_UNSUPPORTED;
     }

@@ -45,9 +45,7 @@ eb_status eb_ref_fused_matmul_build(const eb_graph *g, const eb_ref_qdq_match *m
     const eb_node *n = m->anchor;
     int trans_b = strcmp(n->op_type, "Gemm") == 0 && eb_node_attr_int(n, "transB", 0) != 0;
     int64_t k = trans_b ? w->dims[1] : w->dims[0], nc = trans_b ? w->dims[0] : w->dims[1];
-    /* an empty product (a zero dimension) stays unfused: MatMul / Gemm
-     * give it its zeros, where a->numel / k below divided by zero */
-    if (a->dims[a->rank - 1] != k || k < 1 || nc < 1)
+    if (a->dims[a->rank - 1] != k)
         return EB_ERR_UNSUPPORTED;
     fused_matmul *s = calloc(1, sizeof *s);
     if (!s)

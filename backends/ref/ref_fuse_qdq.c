@@ -319,7 +319,9 @@ eb_status eb_ref_fuse_qdq(const eb_graph *g, eb_ref_fused **out, int *n_out, cha
             if (strcmp(a->op_type, patterns[p].op) != 0)
                 continue;
             eb_ref_qdq_match m = {.anchor = a, .x_tensor = {-1, -1}};
-            if (!patterns[p].match(&ps, a, &m))
+            /* an empty product (a zero dimension in a hostile file) runs as
+             * written: the builders divide by its dimensions */
+            if (!patterns[p].match(&ps, a, &m) || eb_node_has_empty_tensor(g, a))
                 break;
             eb_ref_fused *f = &groups[n];
             st = patterns[p].build(g, &m, &f->op, &f->state, &f->scratch_bytes, msg, msg_len);

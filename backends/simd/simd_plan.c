@@ -177,6 +177,10 @@ static eb_simd_step *pick_group(eb_simd_builder *b, const eb_ref_fused *f, char 
 
 static eb_simd_step *pick_node(eb_simd_builder *b, const eb_node *n, char *where)
 {
+    /* an empty product (a zero dimension in a hostile file) is ref's: the
+     * builders divide by its dimensions */
+    if (eb_node_has_empty_tensor(b->g, n))
+        return NULL;
     if (strcmp(n->op_type, "Conv") == 0)
         return eb_simd__conv_f32(b, n, where);
     if (strcmp(n->op_type, "QLinearConv") == 0)

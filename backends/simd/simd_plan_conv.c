@@ -180,8 +180,7 @@ eb_simd_step *eb_simd__qlinearconv(eb_simd_builder *b, const eb_node *n, char *w
     q->out_channels = w->dims[0];
     q->group = eb_node_attr_int(n, "group", 1);
     if (q->group < 1 || q->in_channels % q->group || q->out_channels % q->group ||
-        w->dims[1] * q->group != q->in_channels || (bias && bias->numel != q->out_channels) ||
-        q->out_channels < 1) /* an empty conv (a zero dimension) is ref's */
+        w->dims[1] * q->group != q->in_channels || (bias && bias->numel != q->out_channels))
         goto no;
     s->qw = malloc((size_t)w->numel * sizeof *s->qw + 1);
     s->qmult = malloc((size_t)q->out_channels * sizeof *s->qmult + 1);

@@ -24,8 +24,7 @@ eb_simd_step *eb_simd__fc_f32(eb_simd_builder *b, const eb_node *n, char *where)
                  (c && eb_node_attr_float(n, "beta", 1.0f) != 1.0f) || a->rank != 2))
         return NULL;
     int64_t k = tb ? w->dims[1] : w->dims[0], nn = tb ? w->dims[0] : w->dims[1];
-    /* an empty product (a zero dimension in a hostile file) is ref's */
-    if (a->dims[a->rank - 1] != k || k < 1 || nn < 1 || a->numel < 1)
+    if (a->dims[a->rank - 1] != k)
         return NULL;
     /* C broadcast along the rows only: [N] or [1, N] */
     if (c && (!eb_simd__const_f32(c) || c->numel != nn || c->rank < 1 || c->rank > 2 ||
@@ -109,8 +108,6 @@ eb_simd_step *eb_simd__qlinearmatmul(eb_simd_builder *b, const eb_node *n, char 
             return NULL; /* run-time scales or zero points: ref's path */
     }
     const int64_t kk = w->dims[0], nn = w->dims[1];
-    if (kk < 1 || nn < 1 || a->numel < 1)
-        return NULL; /* an empty product (a zero dimension) is ref's */
     eb_ref_qparams aq, wq, yq;
     if (!eb_ref_qparams_const(g, n, 1, 2, a->rank, &aq) ||
         !eb_ref_qparams_const(g, n, 4, 5, 2, &wq) ||

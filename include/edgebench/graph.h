@@ -252,6 +252,21 @@ static inline const eb_tensor *eb_node_output(const eb_graph *g, const eb_node *
     return eb_graph_tensor(g, n->outputs[i]);
 }
 
+/* 1 when an input or output of node n has a known shape with a zero
+ * dimension (no elements): a MatMul with K = 0, a conv with no output
+ * channels. Such a node computes nothing, or only zeros; a builder that
+ * divides by a dimension must not take it. */
+static inline int eb_node_has_empty_tensor(const eb_graph *g, const eb_node *n)
+{
+    for (int i = 0; i < n->n_inputs + n->n_outputs; i++) {
+        const eb_tensor *t = i < n->n_inputs ? eb_node_input(g, n, i)
+                                             : eb_node_output(g, n, i - n->n_inputs);
+        if (t && t->rank >= 0 && t->numel == 0)
+            return 1;
+    }
+    return 0;
+}
+
 #ifdef __cplusplus
 }
 #endif
