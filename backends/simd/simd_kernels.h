@@ -201,14 +201,6 @@ typedef struct eb_simd_vec_kernels {
     void (*maxpool_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype dt, void *y);
 } eb_simd_vec_kernels;
 
-/* Two int16 values in one int32 lane, lo in the low half (the order of two
- * consecutive int16 in memory): a pair of weights for one multiply-add of
- * int16 pairs (simd_vec_dwconv.h). */
-static inline int32_t eb_simd_q8_pair(int32_t lo, int32_t hi)
-{
-    return (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16));
-}
-
 /* ---- the lists --------------------------------------------------------- */
 
 #define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR, FEW_COLS) \

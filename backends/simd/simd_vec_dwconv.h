@@ -50,31 +50,27 @@ typedef int32_t v8i __attribute__((vector_size(32)));
 typedef uint8_t v8u8 __attribute__((vector_size(8)));
 typedef int8_t v8s8 __attribute__((vector_size(8)));
 
-/* Eight bytes widened to int32 lanes: the ISA's widening load where it
- * has one (__builtin_convertvector of an eight-byte vector came out of
- * GCC 12 as byte extracts and inserts: the int8 Add spent most of its
- * time there, 1.2 ns per element). */
-static inline __attribute__((always_inline)) v8i widen8_u8(const uint8_t *p)
-{
+/* Eight bytes widened to int32 lanes: widen8_u8 / widen8_s8. The ISA's
+ * widening load where it has one (__builtin_convertvector of an eight-byte
+ * vector came out of GCC 12 as byte extracts and inserts: the int8 Add
+ * spent most of its time there, 1.2 ns per element). */
 #if defined(__AVX2__)
-    return (v8i)_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p));
+#define WIDEN8(NAME, T, V, CVT)                                                                \
+    static inline __attribute__((always_inline)) v8i NAME(const T *p)                         \
+    {                                                                                          \
+        return (v8i)CVT(_mm_loadl_epi64((const __m128i *)p));                                  \
+    }
 #else
-    v8u8 b;
-    memcpy(&b, p, sizeof b);
-    return __builtin_convertvector(b, v8i);
+#define WIDEN8(NAME, T, V, CVT)                                                                \
+    static inline __attribute__((always_inline)) v8i NAME(const T *p)                         \
+    {                                                                                          \
+        V b;                                                                                   \
+        memcpy(&b, p, sizeof b);                                                               \
+        return __builtin_convertvector(b, v8i);                                                \
+    }
 #endif
-}
-
-static inline __attribute__((always_inline)) v8i widen8_s8(const int8_t *p)
-{
-#if defined(__AVX2__)
-    return (v8i)_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p));
-#else
-    v8s8 b;
-    memcpy(&b, p, sizeof b);
-    return __builtin_convertvector(b, v8i);
-#endif
-}
+WIDEN8(widen8_u8, uint8_t, v8u8, _mm256_cvtepu8_epi32)
+WIDEN8(widen8_s8, int8_t, v8s8, _mm256_cvtepi8_epi32)
 
 /* Eight elements stride apart: one load for stride 1, two loads and a
  * shuffle for stride 2, else one by one. */
@@ -525,11 +521,18 @@ static inline __attribute__((always_inline)) v16i load_pairs(const int16_t *p)
     return v;
 }
 
+/* Two int16 values in one int32 lane, lo in the low half (the order of two
+ * consecutive int16 in memory): a weight pair for PAIR_MADD16. */
+static inline int32_t q8_pair(int32_t lo, int32_t hi)
+{
+    return (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16));
+}
+
 static void dw3q16_weights(const int16_t *w, v16i *w01, v16i *w2)
 {
     for (int i = 0; i < 3; i++) {
-        w01[i] = (v16i){0} + eb_simd_q8_pair(w[3 * i], w[3 * i + 1]);
-        w2[i] = (v16i){0} + eb_simd_q8_pair(w[3 * i + 2], 0);
+        w01[i] = (v16i){0} + q8_pair(w[3 * i], w[3 * i + 1]);
+        w2[i] = (v16i){0} + q8_pair(w[3 * i + 2], 0);
     }
 }
 

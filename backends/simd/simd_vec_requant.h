@@ -76,32 +76,38 @@ static inline __attribute__((always_inline)) v8i clamp_round8(v8f v, v8f vlo, v8
 /* The requantisation of EB_VEC_FN(requant) on eight lanes with their own
  * bias and multiplier: the same float32 operations in the same order, so
  * the same bytes. */
+static inline __attribute__((always_inline)) v8i requant8_v(v8i acc, v8u add, v8f mult,
+                                                            int32_t zp, v8f vlo, v8f vhi)
+{
+    v8u a = (v8u)acc + add; /* wraps, as the reference's uint32 sum */
+    v8f v = __builtin_convertvector((v8i)a, v8f) * mult;
+    return clamp_round8(v, vlo, vhi) + zp;
+}
+
+/* The same with bias and multiplier read from eight channels. */
 static inline __attribute__((always_inline)) v8i requant8(v8i acc, const int32_t *add,
                                                           const float *mult, int32_t zp,
                                                           v8f vlo, v8f vhi)
 {
-    v8u a, ad;
+    v8u ad;
     v8f vm;
     memcpy(&ad, add, sizeof ad);
     memcpy(&vm, mult, sizeof vm);
-    a = (v8u)acc + ad; /* wraps, as the reference's uint32 sum */
-    v8f v = __builtin_convertvector((v8i)a, v8f) * vm;
-    return clamp_round8(v, vlo, vhi) + zp;
+    return requant8_v(acc, ad, vm, zp, vlo, vhi);
 }
 
 /* Declared in simd_vec_dwconv.h: the 3x3 int8 depthwise kernels' fused
- * requantisation, per half as EB_VEC_FN(requant) (clamp_round8 is its
- * clamp and rounding, as in requant8). */
+ * requantisation, per half as EB_VEC_FN(requant) (requant8_v, as requant8
+ * with one bias and multiplier for the plane). */
 static inline __attribute__((always_inline)) void requant_store16(v16i acc, const dwq_out *o,
                                                                   int64_t n, uint8_t *y)
 {
     const v8f vlo = (v8f){0} + o->flo, vhi = (v8f){0} + o->fhi, vm = (v8f){0} + o->mult;
+    const v8u add = (v8u){0} + (uint32_t)o->add;
     for (int64_t h = 0; h < n; h += 8) {
-        v8u a;
+        v8i a;
         memcpy(&a, (const int32_t *)&acc + h, sizeof a);
-        a += (uint32_t)o->add; /* wraps, as the reference's uint32 sum */
-        v8f v = __builtin_convertvector((v8i)a, v8f) * vm;
-        v32u8 low = LOW_BYTES8(clamp_round8(v, vlo, vhi) + o->zp);
+        v32u8 low = LOW_BYTES8(requant8_v(a, add, vm, o->zp, vlo, vhi));
         if (n - h >= 8)
             memcpy(y + h, &low, 8);
         else
