@@ -632,14 +632,18 @@ static const char *short_name(const char *path, int dtype)
 
 /* issue 19's int8 target depends on the byte dot product simd can use:
  * >= 2x its fp32 model with VNNI, >= 1.3x without (AVX2's vpmaddwd has the
- * MAC rate of an fp32 FMA). The host's levels, capped by EB_SIMD_MAX_ISA
- * as the backend caps them. */
+ * MAC rate of an fp32 FMA). The host's levels, capped as simd_open caps
+ * them: by EB_SIMD_MAX_ISA, then by a --option simd:isa=LEVEL. */
 static double int8_goal(const eb_host *host, int *vnni)
 {
     unsigned isa = eb_simd_isa_from_host(host), cap;
     const char *env = getenv("EB_SIMD_MAX_ISA");
     if (env && *env && eb_simd_isa_cap(env, &cap))
         isa &= cap;
+    for (int i = 0; i < n_opts; i++)
+        if (strcmp(opt_backend[i], "simd") == 0 && strcmp(opt_key[i], "isa") == 0 &&
+            eb_simd_isa_cap(opt_value[i], &cap))
+            isa &= cap;
     *vnni = (isa & EB_SIMD_ISA_AVX512VNNI) != 0;
     return *vnni ? 2.0 : 1.3;
 }
