@@ -36,10 +36,11 @@ def const(name, a):
     return numpy_helper.from_array(np.asarray(a), name)
 
 
-def save(nodes, inits, x_type, y_type, path):
-    x = helper.make_tensor_value_info("x", x_type, [1, C, H, H])
-    y = helper.make_tensor_value_info("y", y_type, [1, C, H // 2, H // 2])
-    m = helper.make_model(helper.make_graph(nodes, "dw_split", [x], [y], inits),
+def save(nodes, inits, x_type, y_type, path, x_shape=(1, C, H, H),
+         y_shape=(1, C, H // 2, H // 2), name="dw_split"):
+    x = helper.make_tensor_value_info("x", x_type, list(x_shape))
+    y = helper.make_tensor_value_info("y", y_type, list(y_shape))
+    m = helper.make_model(helper.make_graph(nodes, name, [x], [y], inits),
                           opset_imports=[helper.make_opsetid("", 13)],
                           producer_name="edgebench-tools", producer_version="1")
     onnx.checker.check_model(m)
@@ -85,20 +86,13 @@ def bands():
     width), so every task copies several bands and moves the rows two
     bands share."""
     c, h = 600, 40
-    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, h, h])
-    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, c, h, h])
+    shape = (1, c, h, h)
     w = (rng.standard_normal((c, 1, 5, 5)) * 0.2).astype(np.float32)
     b = (rng.standard_normal(c) * 0.1).astype(np.float32)
     node = helper.make_node("Conv", ["x", "w", "b"], ["y"], name="dw5", group=c,
                             kernel_shape=[5, 5], pads=[2, 2, 2, 2])
-    m = helper.make_model(helper.make_graph([node], "dw_bands", [x], [y],
-                                            [const("w", w), const("b", b)]),
-                          opset_imports=[helper.make_opsetid("", 13)],
-                          producer_name="edgebench-tools", producer_version="1")
-    onnx.checker.check_model(m)
-    onnx.save(m, os.path.normpath(os.path.join(ROOT, "models", "dw_bands.onnx")))
-    xq = helper.make_tensor_value_info("x", TensorProto.UINT8, [1, c, h, h])
-    yq = helper.make_tensor_value_info("y", TensorProto.UINT8, [1, c, h, h])
+    save([node], [const("w", w), const("b", b)], TensorProto.FLOAT, TensorProto.FLOAT,
+         os.path.join(ROOT, "models", "dw_bands.onnx"), shape, shape, "dw_bands")
     inits = [const("sx", np.float32(0.02)), const("zx", np.uint8(128)),
              const("wq", rng.integers(-127, 128, (c, 1, 5, 5), dtype=np.int8)),
              const("sw", (rng.random(c) * 0.01 + 0.002).astype(np.float32)),
@@ -107,11 +101,8 @@ def bands():
              const("bq", rng.integers(-2000, 2000, c, dtype=np.int32))]
     node = helper.make_node("QLinearConv", ["x", "sx", "zx", "wq", "sw", "zw", "sy", "zy", "bq"],
                             ["y"], name="qdw5", group=c, kernel_shape=[5, 5], pads=[2, 2, 2, 2])
-    m = helper.make_model(helper.make_graph([node], "qlinear_dw_bands", [xq], [yq], inits),
-                          opset_imports=[helper.make_opsetid("", 13)],
-                          producer_name="edgebench-tools", producer_version="1")
-    onnx.checker.check_model(m)
-    onnx.save(m, os.path.normpath(os.path.join(ROOT, "qdq", "qlinear_dw_bands.onnx")))
+    save([node], inits, TensorProto.UINT8, TensorProto.UINT8,
+         os.path.join(ROOT, "qdq", "qlinear_dw_bands.onnx"), shape, shape, "qlinear_dw_bands")
 
 
 if __name__ == "__main__":
