@@ -621,80 +621,65 @@ static void dw3q16_s1(const eb_simd_conv_geom *g, const padded_plane *pp, const 
     }
 }
 
-/* The int16 copy for dw3q16_*: pp's geometry (rows from -ph, columns from
- * -pw), padding 0, then the kernel. Rows widened in fixed sixteen- and
- * eight-element steps (as DWQ_FILL: left to the compiler, the loop ran 64
- * at a time and a 56-wide row one by one, a sixth of the layer's time). */
-#define DW3Q16_FILL(T)                                                                         \
-    for (int64_t r = 0; r < g->ih; r++) {                                                      \
-        const T *src = (const T *)x + r * g->iw;                                               \
-        int16_t *dst = buf + (r + g->ph) * pp->cols;                                           \
-        memset(dst, 0, (size_t)g->pw * sizeof *dst);                                           \
-        int16_t *d = dst + g->pw;                                                              \
-        int64_t c = 0;                                                                         \
-        for (; c + 16 <= g->iw; c += 16)                                                       \
-            for (int j = 0; j < 16; j++)                                                       \
-                d[c + j] = (int16_t)(src[c + j] - x_zp);                                       \
-        for (; c + 8 <= g->iw; c += 8)                                                         \
-            for (int j = 0; j < 8; j++)                                                        \
-                d[c + j] = (int16_t)(src[c + j] - x_zp);                                       \
-        for (; c < g->iw; c++)                                                                 \
-            d[c] = (int16_t)(src[c] - x_zp);                                                   \
-        memset(dst + g->pw + g->iw, 0, (size_t)(pp->cols - g->pw - g->iw) * sizeof *dst);      \
+/* x - x_zp (x read as T) into buf (elements of type D) with pp's geometry
+ * (rows from -ph, columns from -pw): the padding rows and columns 0, and
+ * `slack` zero elements after the last row. Rows widened in fixed
+ * sixteen- and eight-element steps (each one vector conversion): left to
+ * the compiler, a loop ran 32 or 64 at a time and the rest of a 56-wide
+ * row one by one (a sixth of the layer's time). */
+#define DWQ_PAD_FILL(NAME, D, T)                                                               \
+    static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const T *x,           \
+                     int32_t x_zp, D *buf, int64_t slack)                                      \
+    {                                                                                          \
+        memset(buf, 0, (size_t)(g->ph * pp->cols) * sizeof *buf);                              \
+        for (int64_t r = 0; r < g->ih; r++) {                                                  \
+            const T *src = x + r * g->iw;                                                      \
+            D *dst = buf + (r + g->ph) * pp->cols;                                             \
+            memset(dst, 0, (size_t)g->pw * sizeof *dst);                                       \
+            D *d = dst + g->pw;                                                                \
+            int64_t c = 0;                                                                     \
+            for (; c + 16 <= g->iw; c += 16)                                                   \
+                for (int j = 0; j < 16; j++)                                                   \
+                    d[c + j] = (D)((int32_t)src[c + j] - x_zp);                                \
+            for (; c + 8 <= g->iw; c += 8)                                                     \
+                for (int j = 0; j < 8; j++)                                                    \
+                    d[c + j] = (D)((int32_t)src[c + j] - x_zp);                                \
+            for (; c < g->iw; c++)                                                             \
+                d[c] = (D)((int32_t)src[c] - x_zp);                                            \
+            memset(d + g->iw, 0, (size_t)(pp->cols - g->pw - g->iw) * sizeof *dst);            \
+        }                                                                                      \
+        memset(buf + (g->ph + g->ih) * pp->cols, 0,                                            \
+               (size_t)((pp->rows - g->ph - g->ih) * pp->cols + slack) * sizeof *buf);         \
     }
+
+DWQ_PAD_FILL(pad_q16_u8, int16_t, uint8_t)
+DWQ_PAD_FILL(pad_q16_i8, int16_t, int8_t)
+DWQ_PAD_FILL(pad_q32_u8, int32_t, uint8_t)
+DWQ_PAD_FILL(pad_q32_i8, int32_t, int8_t)
 
 static void dw3q16_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const void *x,
                           eb_dtype xdt, int32_t x_zp, const int16_t *w, const dwq_out *q,
                           uint8_t *y)
 {
     int16_t buf[PAD_MAX_ELEMS + DW3Q16_SLACK];
-    memset(buf, 0, (size_t)(g->ph * pp->cols) * sizeof *buf);
-    memset(buf + (g->ph + g->ih) * pp->cols, 0,
-           (size_t)((pp->rows - g->ph - g->ih) * pp->cols + DW3Q16_SLACK) * sizeof *buf);
     if (xdt == EB_DT_U8)
-        DW3Q16_FILL(uint8_t)
+        pad_q16_u8(g, pp, x, x_zp, buf, DW3Q16_SLACK);
     else
-        DW3Q16_FILL(int8_t)
+        pad_q16_i8(g, pp, x, x_zp, buf, DW3Q16_SLACK);
     if (g->sw == 1)
         dw3q16_s1(g, pp, buf, w, q, y);
     else
         dw3q16_s2(g, pp, buf, w, q, y);
 }
 
-/* Rows widened in fixed sixteen- and eight-element steps (each one
- * vector conversion): left to the compiler, the loop ran 32 at a time and
- * the rest (24 of a 56-wide row) one by one. */
-#define DWQ_FILL(T)                                                                            \
-    for (int64_t r = 0; r < g->ih; r++) {                                                      \
-        const T *src = (const T *)x + r * g->iw;                                               \
-        int32_t *dst = buf + (r + g->ph) * pp->cols + g->pw;                                   \
-        int64_t c = 0;                                                                         \
-        for (; c + 16 <= g->iw; c += 16)                                                       \
-            for (int j = 0; j < 16; j++)                                                       \
-                dst[c + j] = (int32_t)src[c + j] - x_zp;                                       \
-        for (; c + 8 <= g->iw; c += 8)                                                         \
-            for (int j = 0; j < 8; j++)                                                        \
-                dst[c + j] = (int32_t)src[c + j] - x_zp;                                       \
-        for (; c < g->iw; c++)                                                                 \
-            dst[c] = (int32_t)src[c] - x_zp;                                                   \
-    }
-
 static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const void *x,
                        eb_dtype xdt, int32_t x_zp, const int16_t *w, int32_t *acc_plane)
 {
     int32_t buf[PAD_MAX_ELEMS];
-    const int64_t right = pp->cols - g->pw - g->iw;
-    memset(buf, 0, (size_t)(g->ph * pp->cols) * sizeof(int32_t));
-    for (int64_t r = 0; r < g->ih; r++) {
-        memset(buf + (r + g->ph) * pp->cols, 0, (size_t)g->pw * sizeof(int32_t));
-        memset(buf + (r + g->ph) * pp->cols + g->pw + g->iw, 0, (size_t)right * sizeof(int32_t));
-    }
-    memset(buf + (g->ph + g->ih) * pp->cols, 0,
-           (size_t)((pp->rows - g->ph - g->ih) * pp->cols) * sizeof(int32_t));
     if (xdt == EB_DT_U8)
-        DWQ_FILL(uint8_t)
+        pad_q32_u8(g, pp, x, x_zp, buf, 0);
     else
-        DWQ_FILL(int8_t)
+        pad_q32_i8(g, pp, x, x_zp, buf, 0);
     if (g->sw == 1)
         dwq_rows_s1(g, pp, buf, w, acc_plane);
     else if (g->sw == 2)
