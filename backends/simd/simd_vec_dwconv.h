@@ -1,8 +1,10 @@
-/* Depthwise 2-D convolution on planar (NCHW) data, fp32 and int8: each
- * output row split into interior blocks of eight columns (whole windows
- * inside the input, vector loads) and border points; small planes on a
- * zero-padded copy, four rows at a time. Also the eight-lane vector types
- * and the fp-contract regions the later families use.
+/* Depthwise 2-D convolution on planar (NCHW) data, fp32 and int8: planes
+ * on zero-padded copies of their rows (the whole plane, or groups of rows
+ * for large ones), four output rows at a time; planes whose rows are too
+ * wide even for that split each output row into interior blocks of eight
+ * columns (whole windows inside the input, vector loads) and border
+ * points. Also the eight-lane vector types and the fp-contract regions the
+ * later families use.
  *
  * Part of the per-ISA build of the vector helpers: included only by
  * simd_vec_impl.h (after the families above it in its list), inside one
@@ -140,39 +142,74 @@ static int64_t dw_interior(const eb_simd_conv_geom *g, const float *x, const flo
 
 FP_CONTRACT_FAST_END
 
-/* Geometry of a plane copied into a padded buffer so that every output
- * column, in whole blocks of eight, reads inside it: rows from -ph, columns
- * from -pw, padding filled with the value that contributes nothing. */
+/* Geometry of the padded copy a plane's kernels read, one group of output
+ * rows at a time: the input rows the group reads (rows from -ph, columns
+ * from -pw, padding filled with the value that contributes nothing), wide
+ * enough that every output column, in whole blocks, reads inside it.
+ *
+ * Why groups: a group's copy stays in L1 between the copy and the kernel.
+ * A copy of the whole plane (50-65 KiB at 112x112) went through L2 both
+ * ways, and its memcpy and memset took as long as the fp32 3x3 kernels
+ * themselves (perf, MobileNet-v2@224); in groups, MobileNet-v2's stride-2
+ * 112x112 layer takes 0.7x the time. */
 typedef struct padded_plane {
-    int64_t rows, cols;
-    int64_t block; /* output columns per block the geometry was made for */
+    int64_t rows, cols; /* one group's copy: its rows, every row's columns */
+    int64_t group;      /* output rows per group, a multiple of DW_ROWS */
+    int64_t block;      /* output columns per block the geometry was made for */
 } padded_plane;
 
-/* 96 KiB of fp32 on the stack at most: a 112x112 plane at stride 2 in
- * sixteen-column blocks (MobileNet-v2's second depthwise layer) fits */
+/* 96 KiB of fp32 on the stack at most, for one group's rows: rows of
+ * thousands of columns, or windows of dozens of rows, still fit */
 #define PAD_MAX_ELEMS 24576
-#define DW_ROWS 4           /* output rows computed together: four FMA chains */
+/* A plane's copy is made whole when it fits PAD_WHOLE_BYTES (half of a 48
+ * KiB L1: MobileNet-v2's 56x56 planes), else in groups of about
+ * PAD_GROUP_BYTES (its 112x112 ones). Consecutive groups copy again the
+ * rows their windows share (half of them at stride 1, a ninth at stride
+ * 2): where the whole copy stays in L1 anyway, small groups only cost
+ * (a tenth more time at 56x56). */
+#define PAD_WHOLE_BYTES 24576
+#define PAD_GROUP_BYTES 8192
+#define DW_ROWS 4             /* output rows computed together: four FMA chains */
 
-/* The padded geometry for output blocks of `block` columns. */
-static int padded_size_for(const eb_simd_conv_geom *g, int64_t block, padded_plane *pp)
+/* The padded geometry for output blocks of `block` columns, copies of
+ * elements of `elem` bytes: 0 when even a group of DW_ROWS rows does not
+ * fit the stack buffer. */
+static int padded_size_for(const eb_simd_conv_geom *g, int64_t block, size_t elem,
+                           padded_plane *pp)
 {
     int64_t blocks = (g->ow + block - 1) / block;
     int64_t cols = (blocks * block - 1) * g->sw + (g->kw - 1) * g->dw + 1;
-    /* output rows in groups of DW_ROWS (independent accumulators) */
-    int64_t oh_pad = (g->oh + DW_ROWS - 1) / DW_ROWS * DW_ROWS;
-    int64_t rows = (oh_pad - 1) * g->sh + (g->kh - 1) * g->dh + 1;
-    int64_t need_c = g->pw + g->iw, need_r = g->ph + g->ih;
+    int64_t need_c = g->pw + g->iw;
     pp->block = block;
     pp->cols = cols > need_c ? cols : need_c;
-    pp->rows = rows > need_r ? rows : need_r;
     if (g->sw == 2)
         pp->cols += block; /* the stride-2 load reads twice the block */
+    /* output rows in multiples of DW_ROWS (independent accumulators): the
+     * whole plane when its copy fits PAD_WHOLE_BYTES, else as many as
+     * PAD_GROUP_BYTES holds */
+    const int64_t window = (g->kh - 1) * g->dh + 1;
+    const int64_t all = (g->oh + DW_ROWS - 1) / DW_ROWS * DW_ROWS;
+    const size_t bytes = (size_t)pp->cols * elem;
+    int64_t group = all;
+    if ((size_t)((all - 1) * g->sh + window) * bytes > PAD_WHOLE_BYTES) {
+        const int64_t fit_rows = (int64_t)(PAD_GROUP_BYTES / bytes);
+        group = fit_rows > window ? ((fit_rows - window) / g->sh + 1) / DW_ROWS * DW_ROWS : 0;
+        group = group < DW_ROWS ? DW_ROWS : group > all ? all : group;
+    }
+    pp->group = group;
+    pp->rows = (group - 1) * g->sh + window;
     return pp->rows * pp->cols <= PAD_MAX_ELEMS;
 }
 
-static int padded_size(const eb_simd_conv_geom *g, padded_plane *pp)
+static int padded_size(const eb_simd_conv_geom *g, size_t elem, padded_plane *pp)
 {
-    return padded_size_for(g, DW_BLOCK, pp);
+    return padded_size_for(g, DW_BLOCK, elem, pp);
+}
+
+/* The end of the group of output rows that starts at oh0. */
+static inline int64_t group_end(const eb_simd_conv_geom *g, const padded_plane *pp, int64_t oh0)
+{
+    return oh0 + pp->group < g->oh ? oh0 + pp->group : g->oh;
 }
 
 /* 3x3 windows at dilation 1 (nearly every depthwise layer of MobileNet,
@@ -241,17 +278,19 @@ FP_CONTRACT_FAST_BEGIN
 
 #define DW_PADDED_F32(NAME, STRIDE)                                                            \
     static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const float *buf,      \
-                     const float *w, float bias, float lo, float hi, float *y)                 \
+                     int64_t oh0, const float *w, float bias, float lo, float hi, float *y)    \
     {                                                                                          \
         const int64_t sw = STRIDE ? STRIDE : g->sw;                                            \
+        const int64_t oh1 = group_end(g, pp, oh0);                                             \
         const v8f vlo = (v8f){0} + lo, vhi = (v8f){0} + hi;                                    \
-        for (int64_t oh = 0; oh < g->oh; oh += DW_ROWS) {                                      \
+        for (int64_t oh = oh0; oh < oh1; oh += DW_ROWS) {                                      \
             for (int64_t o = 0; o < g->ow; o += DW_BLOCK) {                                    \
                 v8f acc[DW_ROWS];                                                              \
                 for (int r = 0; r < DW_ROWS; r++)                                              \
                     acc[r] = (v8f){0} + bias;                                                  \
                 for (int64_t ky = 0; ky < g->kh; ky++) {                                       \
-                    const float *src = buf + (oh * g->sh + ky * g->dh) * pp->cols + o * sw;    \
+                    const float *src =                                                         \
+                        buf + ((oh - oh0) * g->sh + ky * g->dh) * pp->cols + o * sw;           \
                     for (int64_t kx = 0; kx < g->kw; kx++) {                                   \
                         const float wv = w[ky * g->kw + kx];                                   \
                         for (int r = 0; r < DW_ROWS; r++)                                      \
@@ -276,15 +315,16 @@ DW_PADDED_F32(dw_padded_f32_sn, 0)
 
 #define DW3_PADDED_F32(NAME, S)                                                                \
     static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const float *buf,      \
-                     const float *w, float bias, float lo, float hi, float *y)                 \
+                     int64_t oh0, const float *w, float bias, float lo, float hi, float *y)    \
     {                                                                                          \
+        const int64_t oh1 = group_end(g, pp, oh0);                                             \
         v16f wv[9];                                                                            \
         for (int i = 0; i < 9; i++)                                                            \
             wv[i] = (v16f){0} + w[i];                                                          \
         const v16f vlo = (v16f){0} + lo, vhi = (v16f){0} + hi;                                 \
         const int64_t cols = pp->cols;                                                         \
-        for (int64_t oh = 0; oh < g->oh; oh += DW_ROWS) {                                      \
-            const float *top = buf + oh * S * cols;                                            \
+        for (int64_t oh = oh0; oh < oh1; oh += DW_ROWS) {                                      \
+            const float *top = buf + (oh - oh0) * S * cols;                                    \
             for (int64_t o = 0; o < g->ow; o += DW3_BLOCK) {                                   \
                 v16f acc[DW_ROWS][3];                                                          \
                 for (int r = 0; r < DW_ROWS; r++) {                                            \
@@ -327,34 +367,45 @@ DW_PADDED_F32(dw_padded_f32_sn, 0)
 DW3_PADDED_F32(dw3_padded_f32_s1, 1)
 DW3_PADDED_F32(dw3_padded_f32_s2, 2)
 
-/* Copy the plane into buf with the padded geometry pp, zeros around it. */
-static void pad_plane_f32(const eb_simd_conv_geom *g, const padded_plane *pp, const float *x,
-                          float *buf)
+/* Padded rows [r0, r0 + pp->rows) (padded row r is input row r - ph) into
+ * buf with pp's geometry, zeros around the input. */
+static void pad_rows_f32(const eb_simd_conv_geom *g, const padded_plane *pp, const float *x,
+                         int64_t r0, float *buf)
 {
-    /* zero only the border: the plane's rows are copied over the rest */
     const int64_t right = pp->cols - g->pw - g->iw;
-    memset(buf, 0, (size_t)(g->ph * pp->cols) * sizeof(float));
-    for (int64_t r = 0; r < g->ih; r++) {
-        float *row = buf + (r + g->ph) * pp->cols;
+    for (int64_t i = 0; i < pp->rows; i++) {
+        float *row = buf + i * pp->cols;
+        const int64_t r = r0 + i - g->ph;
+        if (r < 0 || r >= g->ih) {
+            memset(row, 0, (size_t)pp->cols * sizeof(float));
+            continue;
+        }
         memset(row, 0, (size_t)g->pw * sizeof(float));
         memcpy(row + g->pw, x + r * g->iw, (size_t)g->iw * sizeof(float));
         memset(row + g->pw + g->iw, 0, (size_t)right * sizeof(float));
     }
-    memset(buf + (g->ph + g->ih) * pp->cols, 0,
-           (size_t)((pp->rows - g->ph - g->ih) * pp->cols) * sizeof(float));
 }
 
-static void dw_padded_f32(const eb_simd_conv_geom *g, const padded_plane *pp, const float *x,
-                          const float *w, float bias, float lo, float hi, float *y)
+/* The plane group by group: its rows copied, then the group's kernel (the
+ * 3x3 ones when dw3, pp then made for DW3_BLOCK). */
+static void dw_padded_f32(const eb_simd_conv_geom *g, const padded_plane *pp, int dw3,
+                          const float *x, const float *w, float bias, float lo, float hi,
+                          float *y)
 {
     float buf[PAD_MAX_ELEMS];
-    pad_plane_f32(g, pp, x, buf);
-    if (g->sw == 1)
-        dw_padded_f32_s1(g, pp, buf, w, bias, lo, hi, y);
-    else if (g->sw == 2)
-        dw_padded_f32_s2(g, pp, buf, w, bias, lo, hi, y);
-    else
-        dw_padded_f32_sn(g, pp, buf, w, bias, lo, hi, y);
+    for (int64_t oh = 0; oh < g->oh; oh += pp->group) {
+        pad_rows_f32(g, pp, x, oh * g->sh, buf);
+        if (dw3 && g->sw == 1)
+            dw3_padded_f32_s1(g, pp, buf, oh, w, bias, lo, hi, y);
+        else if (dw3)
+            dw3_padded_f32_s2(g, pp, buf, oh, w, bias, lo, hi, y);
+        else if (g->sw == 1)
+            dw_padded_f32_s1(g, pp, buf, oh, w, bias, lo, hi, y);
+        else if (g->sw == 2)
+            dw_padded_f32_s2(g, pp, buf, oh, w, bias, lo, hi, y);
+        else
+            dw_padded_f32_sn(g, pp, buf, oh, w, bias, lo, hi, y);
+    }
 }
 
 FP_CONTRACT_FAST_END
@@ -363,17 +414,12 @@ static void EB_VEC_FN(dwconv_f32)(const eb_simd_conv_geom *g, const float *x, co
                                   float bias, float lo, float hi, float *y)
 {
     padded_plane pp;
-    if (dw3_applies(g) && padded_size_for(g, DW3_BLOCK, &pp)) {
-        float buf[PAD_MAX_ELEMS];
-        pad_plane_f32(g, &pp, x, buf);
-        if (g->sw == 1)
-            dw3_padded_f32_s1(g, &pp, buf, w, bias, lo, hi, y);
-        else
-            dw3_padded_f32_s2(g, &pp, buf, w, bias, lo, hi, y);
+    if (dw3_applies(g) && padded_size_for(g, DW3_BLOCK, sizeof(float), &pp)) {
+        dw_padded_f32(g, &pp, 1, x, w, bias, lo, hi, y);
         return;
     }
-    if (padded_size(g, &pp)) {
-        dw_padded_f32(g, &pp, x, w, bias, lo, hi, y);
+    if (padded_size(g, sizeof(float), &pp)) {
+        dw_padded_f32(g, &pp, 0, x, w, bias, lo, hi, y);
         return;
     }
     int64_t in_lo, in_hi;
@@ -472,16 +518,18 @@ static void EB_VEC_FN(requant)(const int32_t *acc, int64_t n, int32_t add, float
  * four output rows at a time like the fp32 kernel. */
 #define DWQ_ROWS(NAME, STRIDE)                                                                 \
     static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const int32_t *buf,    \
-                     const int16_t *w, int32_t *acc)                                           \
+                     int64_t oh0, const int16_t *w, int32_t *acc)                              \
     {                                                                                          \
         const int64_t sw = STRIDE ? STRIDE : g->sw;                                            \
-        for (int64_t oh = 0; oh < g->oh; oh += DW_ROWS) {                                      \
+        const int64_t oh1 = group_end(g, pp, oh0);                                             \
+        for (int64_t oh = oh0; oh < oh1; oh += DW_ROWS) {                                      \
             for (int64_t o = 0; o < g->ow; o += DW_BLOCK) {                                    \
                 v8i a[DW_ROWS];                                                                \
                 for (int r = 0; r < DW_ROWS; r++)                                              \
                     a[r] = (v8i){0};                                                           \
                 for (int64_t ky = 0; ky < g->kh; ky++) {                                       \
-                    const int32_t *src = buf + (oh * g->sh + ky * g->dh) * pp->cols + o * sw;  \
+                    const int32_t *src =                                                       \
+                        buf + ((oh - oh0) * g->sh + ky * g->dh) * pp->cols + o * sw;           \
                     for (int64_t kx = 0; kx < g->kw; kx++) {                                   \
                         const int32_t wv = w[ky * g->kw + kx];                                 \
                         for (int r = 0; r < DW_ROWS; r++)                                      \
@@ -551,13 +599,12 @@ static inline __attribute__((always_inline)) void requant_store16(v16i acc, cons
                                                                   int64_t n, uint8_t *y);
 
 static void dw3q16_s2(const eb_simd_conv_geom *g, const padded_plane *pp, const int16_t *buf,
-                      const int16_t *w, const dwq_out *q, uint8_t *y)
+                      int64_t oh0, const v16i *w01, const v16i *w2, const dwq_out *q,
+                      uint8_t *y)
 {
-    v16i w01[3], w2[3];
-    dw3q16_weights(w, w01, w2);
-    const int64_t cols = pp->cols;
-    for (int64_t oh = 0; oh < g->oh; oh += DW_ROWS) {
-        const int16_t *top = buf + oh * 2 * cols;
+    const int64_t cols = pp->cols, oh1 = group_end(g, pp, oh0);
+    for (int64_t oh = oh0; oh < oh1; oh += DW_ROWS) {
+        const int16_t *top = buf + (oh - oh0) * 2 * cols;
         for (int64_t o = 0; o < g->ow; o += 16) {
             v16i a[DW_ROWS];
             for (int r = 0; r < DW_ROWS; r++)
@@ -581,13 +628,12 @@ static void dw3q16_s2(const eb_simd_conv_geom *g, const padded_plane *pp, const 
 }
 
 static void dw3q16_s1(const eb_simd_conv_geom *g, const padded_plane *pp, const int16_t *buf,
-                      const int16_t *w, const dwq_out *q, uint8_t *y)
+                      int64_t oh0, const v16i *w01, const v16i *w2, const dwq_out *q,
+                      uint8_t *y)
 {
-    v16i w01[3], w2[3];
-    dw3q16_weights(w, w01, w2);
-    const int64_t cols = pp->cols;
-    for (int64_t oh = 0; oh < g->oh; oh += DW_ROWS) {
-        const int16_t *top = buf + oh * cols;
+    const int64_t cols = pp->cols, oh1 = group_end(g, pp, oh0);
+    for (int64_t oh = oh0; oh < oh1; oh += DW_ROWS) {
+        const int16_t *top = buf + (oh - oh0) * cols;
         for (int64_t o = 0; o < g->ow; o += 32) {
             v16i ev[DW_ROWS], od[DW_ROWS]; /* outputs o + 2i and o + 2i + 1 */
             for (int r = 0; r < DW_ROWS; r++)
@@ -621,20 +667,25 @@ static void dw3q16_s1(const eb_simd_conv_geom *g, const padded_plane *pp, const 
     }
 }
 
-/* x - x_zp (x read as T) into buf (elements of type D) with pp's geometry
- * (rows from -ph, columns from -pw): the padding rows and columns 0, and
- * `slack` zero elements after the last row. Rows widened in fixed
- * sixteen- and eight-element steps (each one vector conversion): left to
- * the compiler, a loop ran 32 or 64 at a time and the rest of a 56-wide
- * row one by one (a sixth of the layer's time). */
+/* x - x_zp (x read as T) of padded rows [r0, r0 + pp->rows) into buf
+ * (elements of type D) with pp's geometry (padded row r is input row r -
+ * ph, columns from -pw): the padding 0, and `slack` zero elements after
+ * the last row. Rows widened in fixed sixteen- and eight-element steps
+ * (each one vector conversion): left to the compiler, a loop ran 32 or 64
+ * at a time and the rest of a 56-wide row one by one (a sixth of the
+ * layer's time). */
 #define DWQ_PAD_FILL(NAME, D, T)                                                               \
     static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const T *x,           \
-                     int32_t x_zp, D *buf, int64_t slack)                                      \
+                     int32_t x_zp, int64_t r0, D *buf, int64_t slack)                          \
     {                                                                                          \
-        memset(buf, 0, (size_t)(g->ph * pp->cols) * sizeof *buf);                              \
-        for (int64_t r = 0; r < g->ih; r++) {                                                  \
+        for (int64_t i = 0; i < pp->rows; i++) {                                               \
+            D *dst = buf + i * pp->cols;                                                       \
+            const int64_t r = r0 + i - g->ph;                                                  \
+            if (r < 0 || r >= g->ih) {                                                         \
+                memset(dst, 0, (size_t)pp->cols * sizeof *dst);                                \
+                continue;                                                                      \
+            }                                                                                  \
             const T *src = x + r * g->iw;                                                      \
-            D *dst = buf + (r + g->ph) * pp->cols;                                             \
             memset(dst, 0, (size_t)g->pw * sizeof *dst);                                       \
             D *d = dst + g->pw;                                                                \
             int64_t c = 0;                                                                     \
@@ -648,8 +699,7 @@ static void dw3q16_s1(const eb_simd_conv_geom *g, const padded_plane *pp, const 
                 d[c] = (D)((int32_t)src[c] - x_zp);                                            \
             memset(d + g->iw, 0, (size_t)(pp->cols - g->pw - g->iw) * sizeof *dst);            \
         }                                                                                      \
-        memset(buf + (g->ph + g->ih) * pp->cols, 0,                                            \
-               (size_t)((pp->rows - g->ph - g->ih) * pp->cols + slack) * sizeof *buf);         \
+        memset(buf + pp->rows * pp->cols, 0, (size_t)slack * sizeof *buf);                     \
     }
 
 DWQ_PAD_FILL(pad_q16_u8, int16_t, uint8_t)
@@ -662,30 +712,36 @@ static void dw3q16_padded(const eb_simd_conv_geom *g, const padded_plane *pp, co
                           uint8_t *y)
 {
     int16_t buf[PAD_MAX_ELEMS + DW3Q16_SLACK];
-    if (xdt == EB_DT_U8)
-        pad_q16_u8(g, pp, x, x_zp, buf, DW3Q16_SLACK);
-    else
-        pad_q16_i8(g, pp, x, x_zp, buf, DW3Q16_SLACK);
-    if (g->sw == 1)
-        dw3q16_s1(g, pp, buf, w, q, y);
-    else
-        dw3q16_s2(g, pp, buf, w, q, y);
+    v16i w01[3], w2[3];
+    dw3q16_weights(w, w01, w2);
+    for (int64_t oh = 0; oh < g->oh; oh += pp->group) {
+        if (xdt == EB_DT_U8)
+            pad_q16_u8(g, pp, x, x_zp, oh * g->sh, buf, DW3Q16_SLACK);
+        else
+            pad_q16_i8(g, pp, x, x_zp, oh * g->sh, buf, DW3Q16_SLACK);
+        if (g->sw == 1)
+            dw3q16_s1(g, pp, buf, oh, w01, w2, q, y);
+        else
+            dw3q16_s2(g, pp, buf, oh, w01, w2, q, y);
+    }
 }
 
 static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const void *x,
                        eb_dtype xdt, int32_t x_zp, const int16_t *w, int32_t *acc_plane)
 {
     int32_t buf[PAD_MAX_ELEMS];
-    if (xdt == EB_DT_U8)
-        pad_q32_u8(g, pp, x, x_zp, buf, 0);
-    else
-        pad_q32_i8(g, pp, x, x_zp, buf, 0);
-    if (g->sw == 1)
-        dwq_rows_s1(g, pp, buf, w, acc_plane);
-    else if (g->sw == 2)
-        dwq_rows_s2(g, pp, buf, w, acc_plane);
-    else
-        dwq_rows_sn(g, pp, buf, w, acc_plane);
+    for (int64_t oh = 0; oh < g->oh; oh += pp->group) {
+        if (xdt == EB_DT_U8)
+            pad_q32_u8(g, pp, x, x_zp, oh * g->sh, buf, 0);
+        else
+            pad_q32_i8(g, pp, x, x_zp, oh * g->sh, buf, 0);
+        if (g->sw == 1)
+            dwq_rows_s1(g, pp, buf, oh, w, acc_plane);
+        else if (g->sw == 2)
+            dwq_rows_s2(g, pp, buf, oh, w, acc_plane);
+        else
+            dwq_rows_sn(g, pp, buf, oh, w, acc_plane);
+    }
 }
 
 static void EB_VEC_FN(dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt,
@@ -696,13 +752,13 @@ static void EB_VEC_FN(dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
     padded_plane pp;
     /* the general padded path keeps the plane's accumulators: acc holds
      * oh * ow */
-    if (dw3_applies(g) && padded_size_for(g, g->sw == 1 ? 32 : 16, &pp)) {
+    if (dw3_applies(g) && padded_size_for(g, g->sw == 1 ? 32 : 16, sizeof(int16_t), &pp)) {
         const dwq_out q = {.add = bias, .mult = mult, .zp = y_zp,
                            .flo = (float)(y_min - y_zp), .fhi = (float)(y_max - y_zp)};
         dw3q16_padded(g, &pp, x, xdt, x_zp, w, &q, y);
         return;
     }
-    if (padded_size(g, &pp)) {
+    if (padded_size(g, sizeof(int32_t), &pp)) {
         dwq_padded(g, &pp, x, xdt, x_zp, w, acc);
         EB_VEC_FN(requant)(acc, g->oh * g->ow, bias, mult, y_zp, y_min, y_max, ydt, y);
         return;

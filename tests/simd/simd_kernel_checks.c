@@ -602,16 +602,38 @@ static void random_dw_dilated(conv_case *k)
     } while (!make_window(k));
 }
 
+/* Planes tall and wide enough that the planar kernels copy them in several
+ * groups of rows (simd_vec_dwconv.h's padded_plane: 24 KiB per copy), the
+ * last one ragged: the 3x3 kernels at stride 1 and 2 (fp32 and int8
+ * int16), and the general ones. Few channels: the planes are large. */
+static void random_dw_tall(conv_case *k, int kind)
+{
+    do {
+        random_conv(k, 1, 0);
+        if (kind < 2) {
+            k->kh = k->kw = 3;
+            k->dh = k->dw = 1;
+            k->sh = k->sw = 1 + kind;
+        }
+        k->batch = 1;
+        k->c = k->m = k->group = rnd_in(1, 3);
+        k->ih = rnd_in(130, 260);
+        k->iw = rnd_in(40, 200);
+    } while (!make_window(k));
+}
+
 static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
-    for (int it = 0; it < 72; it++) {
+    for (int it = 0; it < 81; it++) {
         conv_case k;
         if (it < 40)
             random_conv(&k, 1, 0);
         else if (it < 60)
             random_dw3(&k, 1 + it % 2);
-        else
+        else if (it < 72)
             random_dw_dilated(&k);
+        else
+            random_dw_tall(&k, it % 3);
         eb_simd_gemm_shape s;
         shape_of(&k, &s);
         s.geom.channels = 1;
