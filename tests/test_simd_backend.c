@@ -32,7 +32,8 @@ static const char *const models[] = {
     "tests/data/qdq/qdq_fallback.onnx",
     "tests/data/qdq/qlinear_convnet.onnx",
     /* channels-last depthwise split into channel blocks on two
-     * threads (tools/make_dw_split_test_models.py) */
+     * threads below AVX-512; planes read in place with it
+     * (tools/make_dw_split_test_models.py) */
     "tests/data/models/dw_split.onnx",
     "tests/data/qdq/qlinear_dw_split.onnx",
     /* one channels-last layer too large for one band on any host: the
@@ -197,7 +198,15 @@ static void test_simd_matches_ref_on_every_model(void **state)
 #elif EB_SIMD_ARM64
     snprintf(host_isa, sizeof host_isa, isa & EB_SIMD_ISA_NEONDOT ? "neondot" : "neon");
 #endif
-    const char *caps[2] = {"c", host_isa};
+    /* the portable kernels, the host's best, and AVX2 on an AVX-512 host:
+     * the two levels choose differently between planar and channels-last
+     * depthwise (small planes read in place on AVX-512 only) */
+    const char *caps[3] = {"c", host_isa, "avx2"};
+    int n_caps = 2;
+#if EB_SIMD_X86
+    if ((isa & EB_SIMD_ISA_AVX2) && strcmp(host_isa, "avx2") != 0)
+        n_caps = 3;
+#endif
     int ran = 0;
     for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
         char path[1024], msg[1024];
@@ -215,7 +224,7 @@ static void test_simd_matches_ref_on_every_model(void **state)
         full_range_bytes(&in);
         outputs want;
         run_backend(ref, g, &in, 1, NULL, &want);
-        for (int c = 0; c < 2; c++)
+        for (int c = 0; c < n_caps; c++)
             for (int threads = 1; threads <= 2; threads++) {
                 outputs got;
                 char what[64];

@@ -7,10 +7,12 @@
 
 x[1,300,12,12] -> depthwise 3x3/1 (+ Clip 0..6 in fp32) -> depthwise 3x3/2 -> y[1,300,6,6]
 
-Both layers run channels-last on simd (planes under 16 wide). With two
-threads they have too few rows to share, so they are split into blocks of
-channels (eight blocks of 40 lanes); 300 channels are not a
-multiple of 16, so the last block is ragged. Byte-exact (int8) and within
+Below AVX-512 (the portable and AVX2 kernels, which the test runs on every
+x86 host) both layers run channels-last on simd (planes under 16 wide). With
+two threads they have too few rows to share, so they are split into blocks
+of channels (eight blocks of 40 lanes); 300 channels are not a multiple of
+16, so the last block is ragged. With AVX-512 kernels the planes are read in
+place instead (simd_vec_dwconv.h's dw_small_plane). Byte-exact (int8) and within
 tolerance (fp32) against ref is what the test checks.
 
   tests/data/models/dw_bands.onnx, tests/data/qdq/qlinear_dw_bands.onnx

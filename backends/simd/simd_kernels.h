@@ -132,6 +132,11 @@ typedef struct eb_simd_vec_kernels {
      * dilation, padding): y = clamp(bias + sum w * x, lo, hi). */
     void (*dwconv_f32)(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,
                        float lo, float hi, float *y);
+    /* 1 when dwconv_f32 reads a plane of geometry g in place, one vector
+     * per output row (small planes, simd_vec_dwconv.h's dw_small_plane):
+     * then planar beats the channels-last path. NULL in builds without
+     * such a kernel. */
+    int (*dw_small_plane)(const eb_simd_conv_geom *g);
     /* int8: y = requant(bias + sum w * (x - x_zp)); acc: g->oh * g->ow
      * int32 of scratch. */
     void (*dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t x_zp,

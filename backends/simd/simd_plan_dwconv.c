@@ -202,17 +202,31 @@ static size_t nhwc_band_bytes(void)
     return (size_t)192 << 10;
 }
 
-/* 3x3 windows on wide planes run planar: the 3x3 kernels
- * (simd_vec_dwconv.h) read each plane once in order, where the
- * channels-last copy gathers a row from every plane at once. Measured on
- * MobileNet-v2@224 (edgebench profile, one thread, alternating builds):
- * fp32 planar took 0.6-0.7x the time on the 112, 56 and 28 wide planes
- * and 1.2-2x on 14 and 7, so from 16 output columns; int8 (int16 tap
- * pairs) well under the channels-last time on inputs 112 and 56 wide, and
- * still over it on 28 (134 against 130 us on MobileNet-v2@224's). */
-static int planar_3x3_pays(const eb_simd_step *s)
+/* Planes that run planar although they have channels enough for the
+ * channels-last path:
+ * - small planes (at most 16 output columns, 3x3 or 5x5 windows, stride 1
+ *   or 2) where the build reads them in place (dw_small_plane: AVX-512).
+ *   MobileNet-v2@224's 14x14 and 7x7 layers, one thread, alternating
+ *   builds: fp32 0.25-0.45x the channels-last time; int8 0.5x at 14x14,
+ *   the same at 7x7.
+ * - 3x3 windows on wide planes: the 3x3 kernels (simd_vec_dwconv.h) read
+ *   each plane once in order, where the channels-last copy gathers a row
+ *   from every plane at once. fp32 planar took 0.6-0.7x the time on the
+ *   112, 56 and 28 wide planes (edgebench profile, one thread, alternating
+ *   builds) and, with a padded copy per plane, 1.2-2x on 14 and 7, so from
+ *   16 output columns; int8 (int16 tap pairs) well under the channels-last
+ *   time on inputs 112 and 56 wide, and still over it on 28 (134 against
+ *   130 us on MobileNet-v2@224's). */
+static int small_plane(const eb_simd_step *s)
+{
+    return s->vec->dw_small_plane && s->vec->dw_small_plane(&s->geom);
+}
+
+static int planar_pays(const eb_simd_step *s)
 {
     const eb_simd_conv_geom *g = &s->geom;
+    if (small_plane(s))
+        return 1;
     if (g->kh != 3 || g->kw != 3 || g->dh != 1 || g->dw != 1 || g->sh != g->sw ||
         (g->sw != 1 && g->sw != 2))
         return 0;
@@ -225,7 +239,7 @@ static int planar_3x3_pays(const eb_simd_step *s)
  * scratch. */
 static int dw_nhwc_begin(eb_simd_builder *b, eb_simd_step *s, int64_t batch)
 {
-    if (s->channels < 8 || planar_3x3_pays(s))
+    if (s->channels < 8 || planar_pays(s))
         return 0;
     s->nhwc = 1;
     s->batch = batch;
@@ -260,7 +274,7 @@ int eb_simd__dw_f32(eb_simd_builder *b, eb_simd_step *s, const eb_tensor *x,
     memcpy(s->w_f32, w->data, (size_t)c * taps * sizeof(float));
     if (bias)
         memcpy(s->bias_f32, bias->data, (size_t)c * sizeof(float));
-    const char *layout = "";
+    const char *layout = small_plane(s) ? ", planes read in place" : "";
     if (dw_nhwc_begin(b, s, x->dims[0])) {
         s->nw_f32 = calloc((size_t)(taps * s->cpad) + 8, sizeof(float));
         s->nb_f32 = calloc((size_t)s->cpad + 8, sizeof(float));
@@ -289,7 +303,7 @@ int eb_simd__dw_q8(eb_simd_builder *b, const eb_ref_conv_q8_params *q, eb_simd_s
     s->q = q;
     eb_simd__planes(s, &q->win, q->batch, c);
     eb_simd__need_scratch(b, (size_t)(s->geom.oh * s->geom.ow) * sizeof(int32_t) + 64);
-    const char *layout = "";
+    const char *layout = small_plane(s) ? ", planes read in place" : "";
     if (dw_nhwc_begin(b, s, q->batch)) {
         const int64_t taps = s->geom.kh * s->geom.kw;
         s->nw_q8 = calloc((size_t)(taps * s->cpad) + 8, sizeof(int32_t));

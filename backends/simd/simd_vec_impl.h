@@ -68,6 +68,9 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .pack_b_f32 = EB_VEC_FN(pack_b_f32),
     .pack_b_q8 = EB_VEC_FN(pack_b_q8),
     .dwconv_f32 = EB_VEC_FN(dwconv_f32),
+#if DW_SMALL
+    .dw_small_plane = dw_small_plane,
+#endif
     .dwconv_q8 = EB_VEC_FN(dwconv_q8),
     .requant = EB_VEC_FN(requant),
     .add_f32 = EB_VEC_FN(add_f32),

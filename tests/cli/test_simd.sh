@@ -2,7 +2,7 @@
 # The simd backend through the CLI: listed and available, `inspect` shows
 # which nodes run on which simd kernel (and which fall back to ref or are
 # fused into a neighbour; QLinearConv and QLinearMatMul as well as QDQ
-# groups), EB_SIMD_MAX_ISA caps the kernels, a bad cap is
+# groups; which depthwise layout), EB_SIMD_MAX_ISA caps the kernels, a bad cap is
 # reported, and a scenario measures ref and simd side by side with one and
 # two threads, fp32 and int8.
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +29,17 @@ expect_in "$WORK/out" 'q_19_node +fused into .conv1_15_node.'
 
 run_eb 0 inspect "$Q" --backend simd --format json
 expect_in "$WORK/out" '"runs_on": "simd q8_'
+
+# depthwise on 12x12 and 6x6 planes: read in place where the kernels are
+# AVX-512 ones, channels-last with the portable kernels
+D="$EB_SOURCE_DIR/tests/data/models/dw_split.onnx"
+run_eb 0 inspect "$D" --backend simd
+if grep -q 'dw1 .*__avx512' "$WORK/out"; then
+    expect_in "$WORK/out" 'dw1 +simd f32_dwconv2d__avx512: depthwise 3x3/1, planes read in place \+ Clip'
+    expect_in "$WORK/out" 'dw2 +simd f32_dwconv2d__avx512: depthwise 3x3/2, planes read in place$'
+fi
+EB_SIMD_MAX_ISA=c run_eb 0 inspect "$D" --backend simd
+expect_in "$WORK/out" 'dw1 +simd f32_dwconv2d__c: depthwise 3x3/1, channels-last \+ Clip'
 
 # QOperator int8: QLinearMatMul on the int8 GEMM kernels, whatever the rank of a
 run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/qdq/qlinear_matmul.onnx" --backend simd
