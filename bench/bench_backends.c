@@ -14,10 +14,12 @@
  * whole graph (built-ins and plugins alike, so vendor delegates show up as
  * soon as they are installed) runs the same seeded random input: warm-up,
  * then timed inferences until --min-time has passed (at least 5). With
- * --rounds N every backend is timed N times, the order of the backends
- * reversed every other round (ABBA), and the median of the rounds' medians
- * is printed: on a shared machine load drifts, and backends timed one after
- * the other would otherwise see different machines. It prints the median
+ * --rounds N every backend is timed N times, a round timing every model,
+ * thread count and backend once (the backends' order reversed every other
+ * round: ABBA), and the median of the rounds' medians is printed; a target
+ * is the median of its ratio in each round. On a shared machine load
+ * drifts, and results timed far apart would otherwise see different
+ * machines: many short rounds (--rounds 8 --min-time 0.2) pair them best. It prints the median
  * latency and CPU time, the speed-up over ref, the latency as a ratio of
  * ONNX Runtime's, oneDNN's and XNNPACK's (below 1: faster than them),
  * achieved GFLOP/s (the loader's FLOP count of the graph / median) and that
@@ -64,7 +66,7 @@
 #define MAX_MODELS 16
 #define MAX_THREADS 8
 #define MAX_OPTIONS 32
-#define MAX_ROUNDS 16
+#define MAX_ROUNDS 32
 
 static const char *const default_models[][2] = {
     /* fixture, stand-in when it is missing */
@@ -158,14 +160,20 @@ static double cpu_mhz(void)
     return mhz;
 }
 
+/* One model x thread count x backend: per round the median latency and
+ * CPU time of that round's inferences, and the medians over the rounds. */
 typedef struct result {
     char model[256];
     int int8;
     int threads;
     char backend[64];
+    int entry;                 /* index in the registry */
     double median_ms;
     double cpu_ms; /* median process CPU time per inference */
+    double wall[MAX_ROUNDS], cpu[MAX_ROUNDS];
     int runs;
+    int failed;                /* 1: skipped (a clean failure), 2: crashed or timed out */
+    char why[1024];
 } result;
 
 static result results[MAX_MODELS * MAX_THREADS * MAX_BACKENDS];
@@ -189,7 +197,7 @@ static const result *find(const char *model, int threads, const char *backend)
     for (int i = 0; i < n_results; i++)
         if (strcmp(results[i].model, model) == 0 && results[i].threads == threads &&
             strcmp(results[i].backend, backend) == 0)
-            return &results[i];
+            return results[i].failed ? NULL : &results[i];
     return NULL;
 }
 
@@ -342,108 +350,161 @@ static int model_is_int8(const eb_graph *g)
     return 0;
 }
 
-static void bench_model(const eb_registry *r, const char *path, const int *threads, int n_threads,
-                        double min_s, double peak_per_thread_fp32, double peak_per_thread_int8)
+/* A model loaded once for every round. */
+typedef struct bench_input {
+    const char *path;
+    eb_graph *g;
+    eb_input_set in;
+    void *bytes;
+    size_t nbytes;
+    eb_model model;
+    int int8;
+} bench_input;
+
+static int load_input(const char *path, bench_input *b)
 {
     char msg[1024];
-    eb_graph *g = NULL;
-    if (eb_graph_load(path, NULL, &g, msg, sizeof msg) != EB_OK) {
+    memset(b, 0, sizeof *b);
+    b->path = path;
+    if (eb_graph_load(path, NULL, &b->g, msg, sizeof msg) != EB_OK) {
         printf("skip %s: %s\n", path, msg);
-        return;
+        return 0;
     }
-    eb_input_set in = {0};
     eb_random_spec spec = {.seed = 42, .dist = EB_DIST_UNIFORM, .a = -1.0, .b = 1.0};
-    if (eb_random_inputs(g, &spec, &in, msg, sizeof msg) != EB_OK) {
+    if (eb_random_inputs(b->g, &spec, &b->in, msg, sizeof msg) != EB_OK) {
         printf("skip %s: %s\n", path, msg);
-        eb_graph_destroy(g);
-        return;
+        eb_graph_destroy(b->g);
+        return 0;
     }
     /* the model's bytes too: ONNX Runtime builds its session from them */
-    void *bytes = NULL;
-    size_t nbytes = 0;
-    if (eb_read_file(path, &bytes, &nbytes, msg, sizeof msg) != EB_OK)
-        bytes = NULL, nbytes = 0;
-    eb_model model = {.struct_size = sizeof model, .graph = g, .path = path, .bytes = bytes,
-                      .nbytes = nbytes};
-    int int8 = model_is_int8(g);
-    printf("\n%s  (%s, %.1f MFLOP per inference%s)\n", path, int8 ? "int8" : "fp32",
-           (double)g->flops / 1e6, n_rounds > 1 ? ", median of the rounds' medians" : "");
+    if (eb_read_file(path, &b->bytes, &b->nbytes, msg, sizeof msg) != EB_OK)
+        b->bytes = NULL, b->nbytes = 0;
+    b->model = (eb_model){.struct_size = sizeof b->model, .graph = b->g, .path = path,
+                          .bytes = b->bytes, .nbytes = b->nbytes};
+    b->int8 = model_is_int8(b->g);
+    return 1;
+}
+
+static void free_input(bench_input *b)
+{
+    eb_input_set_free(&b->in);
+    eb_graph_destroy(b->g);
+    free(b->bytes);
+}
+
+/* A result slot for every model x thread count x available (and asked
+ * for) backend, in the order the tables print them. */
+static void make_cells(const eb_registry *r, const bench_input *in, int n_in, const int *threads,
+                       int n_threads)
+{
+    for (int m = 0; m < n_in; m++)
+        for (int ti = 0; ti < n_threads; ti++)
+            for (int i = 0; i < r->n; i++) {
+                const eb_registry_entry *e = &r->entries[i];
+                int wanted = n_only == 0;
+                for (int k = 0; k < n_only; k++)
+                    wanted |= strcmp(only[k], e->name) == 0;
+                if (!e->available || !wanted ||
+                    n_results >= (int)(sizeof results / sizeof results[0]))
+                    continue;
+                result *res = &results[n_results++];
+                memset(res, 0, sizeof *res);
+                snprintf(res->model, sizeof res->model, "%s", in[m].path);
+                snprintf(res->backend, sizeof res->backend, "%s", e->name);
+                res->int8 = in[m].int8;
+                res->threads = threads[ti];
+                res->entry = i;
+            }
+}
+
+/* Round after round, every model, every thread count, every backend (in
+ * registry order, reversed every other round: ABBA). Rounds are the outer
+ * loop so that the results a target compares (two backends, a model and
+ * its int8 form, one and two threads) are timed within one round, close
+ * in time, in every round: this machine's speed drifts by up to 1.5x over
+ * minutes, and all rounds of one model before the next compared across
+ * that drift. */
+static void time_rounds(const eb_registry *r, const bench_input *in, int n_in, double min_s)
+{
+    for (int round = 0; round < n_rounds; round++)
+        for (int m = 0; m < n_in; m++) {
+            int first = -1, last = -1;
+            for (int k = 0; k < n_results; k++)
+                if (strcmp(results[k].model, in[m].path) == 0) {
+                    first = first < 0 ? k : first;
+                    last = k;
+                }
+            for (int j = first; j >= 0 && j <= last; j++) {
+                /* one thread count's backends, forward or backward */
+                const int t = results[j].threads;
+                int lo = j, hi = j;
+                while (hi + 1 <= last && results[hi + 1].threads == t)
+                    hi++;
+                for (int q = 0; q <= hi - lo; q++) {
+                    result *res = &results[round % 2 ? hi - q : lo + q];
+                    if (res->failed)
+                        continue;
+                    const eb_registry_entry *e = &r->entries[res->entry];
+                    double ms = 0, cms = 0;
+                    int nr = 0;
+                    int rc = time_backend_isolated(e, in[m].g, &in[m].model, &in[m].in, t, min_s,
+                                                   &ms, &cms, &nr, res->why, sizeof res->why);
+                    if (rc != 0) {
+                        res->failed = rc;
+                        continue;
+                    }
+                    res->wall[round] = ms;
+                    res->cpu[round] = cms;
+                    res->runs += nr;
+                }
+                j = hi;
+            }
+        }
+    for (int k = 0; k < n_results; k++)
+        if (!results[k].failed) {
+            results[k].median_ms = median_d(results[k].wall, n_rounds);
+            results[k].cpu_ms = median_d(results[k].cpu, n_rounds);
+        }
+}
+
+static void print_model(const bench_input *b, double peak_per_thread_fp32,
+                        double peak_per_thread_int8)
+{
+    printf("\n%s  (%s, %.1f MFLOP per inference%s)\n", b->path, b->int8 ? "int8" : "fp32",
+           (double)b->g->flops / 1e6, n_rounds > 1 ? ", median of the rounds' medians" : "");
     printf("  %-7s %-12s %10s %9s %6s %7s %7s %7s %7s %8s %7s\n", "threads", "backend",
            "median ms", "cpu ms", "runs", "vs ref", "/ort", "/onednn", "/xnnpk", "GFLOP/s",
            "of peak");
-    for (int ti = 0; ti < n_threads; ti++) {
-        int t = threads[ti];
-        int first = n_results;
-        /* the backends to time, in registry order */
-        int idx[MAX_BACKENDS], n_idx = 0, failed[MAX_BACKENDS] = {0};
-        double wall[MAX_BACKENDS][MAX_ROUNDS], cpu[MAX_BACKENDS][MAX_ROUNDS];
-        int runs[MAX_BACKENDS] = {0};
-        for (int i = 0; i < r->n && n_idx < MAX_BACKENDS; i++) {
-            const eb_registry_entry *e = &r->entries[i];
-            int wanted = n_only == 0;
-            for (int k = 0; k < n_only; k++)
-                wanted |= strcmp(only[k], e->name) == 0;
-            if (e->available && wanted)
-                idx[n_idx++] = i;
+    for (int k = 0; k < n_results; k++) {
+        const result *res = &results[k];
+        if (strcmp(res->model, b->path) != 0)
+            continue;
+        const int t = res->threads;
+        if (res->failed) {
+            printf("  %-7d %-12s %s%s\n", t, res->backend, res->failed == 2 ? "" : "skipped: ",
+                   res->why);
+            continue;
         }
-        /* rounds: forward, backward, forward, ... (ABBA) */
-        for (int round = 0; round < n_rounds; round++)
-            for (int j = 0; j < n_idx; j++) {
-                int b = round % 2 ? n_idx - 1 - j : j;
-                if (failed[b])
-                    continue;
-                const eb_registry_entry *e = &r->entries[idx[b]];
-                double ms = 0, cms = 0;
-                int nr = 0;
-                int rc = time_backend_isolated(e, g, &model, &in, t, min_s, &ms, &cms, &nr, msg,
-                                               sizeof msg);
-                if (rc != 0) {
-                    printf("  %-7d %-12s %s%s\n", t, e->name, rc == 2 ? "" : "skipped: ", msg);
-                    failed[b] = 1;
-                    continue;
-                }
-                wall[b][round] = ms;
-                cpu[b][round] = cms;
-                runs[b] += nr;
-            }
-        for (int b = 0; b < n_idx; b++) {
-            if (failed[b] || n_results >= (int)(sizeof results / sizeof results[0]) - 1)
-                continue;
-            result *res = &results[n_results++];
-            snprintf(res->model, sizeof res->model, "%s", path);
-            snprintf(res->backend, sizeof res->backend, "%s", r->entries[idx[b]].name);
-            res->int8 = int8;
-            res->threads = t;
-            res->median_ms = median_d(wall[b], n_rounds);
-            res->cpu_ms = median_d(cpu[b], n_rounds);
-            res->runs = runs[b];
-        }
-        const result *ref = find(path, t, "ref"), *xnn = find(path, t, "xnnpack");
-        const result *ort = find(path, t, "onnxruntime"), *dnnl = find(path, t, "onednn");
-        for (int k = first; k < n_results; k++) {
-            const result *res = &results[k];
-            double gflops = (double)g->flops / (res->median_ms * 1e6);
-            double peak = (int8 ? peak_per_thread_int8 : peak_per_thread_fp32) * t;
-            char vs_ref[16] = "-", vs_ort[16] = "-", vs_dnnl[16] = "-", vs_xnn[16] = "-",
-                 share[16] = "-";
-            if (ref)
-                snprintf(vs_ref, sizeof vs_ref, "%.2fx", ref->median_ms / res->median_ms);
-            if (ort)
-                snprintf(vs_ort, sizeof vs_ort, "%.2f", res->median_ms / ort->median_ms);
-            if (dnnl)
-                snprintf(vs_dnnl, sizeof vs_dnnl, "%.2f", res->median_ms / dnnl->median_ms);
-            if (xnn)
-                snprintf(vs_xnn, sizeof vs_xnn, "%.2f", res->median_ms / xnn->median_ms);
-            if (peak > 0)
-                snprintf(share, sizeof share, "%.1f%%", 100.0 * gflops / peak);
-            printf("  %-7d %-12s %10.3f %9.3f %6d %7s %7s %7s %7s %8.2f %7s\n", t, res->backend,
-                   res->median_ms, res->cpu_ms, res->runs, vs_ref, vs_ort, vs_dnnl, vs_xnn,
-                   gflops, share);
-        }
+        const result *ref = find(b->path, t, "ref"), *xnn = find(b->path, t, "xnnpack");
+        const result *ort = find(b->path, t, "onnxruntime"), *dnnl = find(b->path, t, "onednn");
+        double gflops = (double)b->g->flops / (res->median_ms * 1e6);
+        double peak = (b->int8 ? peak_per_thread_int8 : peak_per_thread_fp32) * t;
+        char vs_ref[16] = "-", vs_ort[16] = "-", vs_dnnl[16] = "-", vs_xnn[16] = "-",
+             share[16] = "-";
+        if (ref)
+            snprintf(vs_ref, sizeof vs_ref, "%.2fx", ref->median_ms / res->median_ms);
+        if (ort)
+            snprintf(vs_ort, sizeof vs_ort, "%.2f", res->median_ms / ort->median_ms);
+        if (dnnl)
+            snprintf(vs_dnnl, sizeof vs_dnnl, "%.2f", res->median_ms / dnnl->median_ms);
+        if (xnn)
+            snprintf(vs_xnn, sizeof vs_xnn, "%.2f", res->median_ms / xnn->median_ms);
+        if (peak > 0)
+            snprintf(share, sizeof share, "%.1f%%", 100.0 * gflops / peak);
+        printf("  %-7d %-12s %10.3f %9.3f %6d %7s %7s %7s %7s %8.2f %7s\n", t, res->backend,
+               res->median_ms, res->cpu_ms, res->runs, vs_ref, vs_ort, vs_dnnl, vs_xnn, gflops,
+               share);
     }
-    eb_input_set_free(&in);
-    eb_graph_destroy(g);
-    free(bytes);
 }
 
 /* The MobileNet-v2 1.0@224 pair in <build>/models/, written by its tool
@@ -587,13 +648,19 @@ static void target(int t, const char *what, const result *num, const result *den
 {
     if (!num || !den)
         return;
-    double wall = num->median_ms / den->median_ms;
-    double cpu = num->cpu_ms > 0 && den->cpu_ms > 0 ? num->cpu_ms / den->cpu_ms : 0;
+    /* the median of the rounds' ratios: both results of a ratio come from
+     * one round (time_rounds), so drift between rounds cancels */
+    double w[MAX_ROUNDS], c[MAX_ROUNDS];
+    for (int r = 0; r < n_rounds; r++) {
+        w[r] = num->wall[r] / den->wall[r];
+        c[r] = num->cpu[r] > 0 && den->cpu[r] > 0 ? num->cpu[r] / den->cpu[r] : 0;
+    }
+    double wall = median_d(w, n_rounds), cpu = median_d(c, n_rounds);
     int met = below ? wall <= goal : wall >= goal;
-    char c[32] = "";
+    char cs[32] = "";
     if (with_cpu)
-        snprintf(c, sizeof c, ", %5.2fx cpu", cpu);
-    printf("  %d thread(s): %-50s %5.2fx wall%-12s (target %s %.3gx)  %s\n", t, what, wall, c,
+        snprintf(cs, sizeof cs, ", %5.2fx cpu", cpu);
+    printf("  %d thread(s): %-50s %5.2fx wall%-12s (target %s %.3gx)  %s\n", t, what, wall, cs,
            below ? "<=" : ">=", goal, met ? "met" : "MISSED");
 }
 
@@ -653,7 +720,8 @@ static void targets(const eb_host *host, const int *threads, int n_threads)
     int vnni;
     const double q8_goal = int8_goal(host, &vnni);
     printf("\ntargets (issue 19; ratios of median latency, cpu: of median process CPU time; "
-           "each between results of one model):\n");
+           "each between results of one model%s):\n",
+           n_rounds > 1 ? ", the median of the rounds' ratios" : "");
     int any = 0;
     for (int ti = 0; ti < n_threads; ti++) {
         int t = threads[ti];
@@ -784,10 +852,17 @@ int main(int argc, char **argv)
     for (int i = 0; i < r->n; i++)
         printf(" %s%s", r->entries[i].name, r->entries[i].available ? "" : " (unavailable)");
     printf("\n");
+    static bench_input inputs[MAX_MODELS];
+    int n_in = 0;
     for (int i = 0; i < n_models; i++)
-        bench_model(r, models[i], threads, n_threads, min_s, flop * mhz / 1000.0,
-                    int8_ops * mhz / 1000.0);
+        n_in += load_input(models[i], &inputs[n_in]);
+    make_cells(r, inputs, n_in, threads, n_threads);
+    time_rounds(r, inputs, n_in, min_s);
+    for (int i = 0; i < n_in; i++)
+        print_model(&inputs[i], flop * mhz / 1000.0, int8_ops * mhz / 1000.0);
     targets(&r->host, threads, n_threads);
+    for (int i = 0; i < n_in; i++)
+        free_input(&inputs[i]);
     if (kernels)
         bench_variants(eb_simd_isa_from_host(&r->host));
     eb_registry_destroy(r);
