@@ -719,6 +719,24 @@ typedef struct dwq_out {
 static inline __attribute__((always_inline)) void requant_store16(v16i acc, const dwq_out *o,
                                                                   int64_t n, uint8_t *y);
 
+#if DW_SMALL
+/* requant_store16 in one AVX-512 vector: the same float32 operations
+ * (wrapping add, convert, multiply, max with lo first so NaN gives lo, min,
+ * round half to even), the low byte of each lane stored under `out` (one
+ * masked store: the eight-lane version stored a 7- or 14-wide row's tail
+ * byte by byte, the half of these layers' time). */
+static inline __attribute__((always_inline)) void requant_store_m16(__m512i acc,
+                                                                    const dwq_out *o,
+                                                                    __mmask16 out, uint8_t *y)
+{
+    const __m512i a = _mm512_add_epi32(acc, _mm512_set1_epi32(o->add));
+    __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(a), _mm512_set1_ps(o->mult));
+    v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(o->flo)), _mm512_set1_ps(o->fhi));
+    const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(v), _mm512_set1_epi32(o->zp));
+    _mm_mask_storeu_epi8(y, out, _mm512_cvtepi32_epi8(q));
+}
+#endif
+
 static void dw3q16_s2(const eb_simd_conv_geom *g, const padded_plane *pp, const int16_t *buf,
                       int64_t oh0, const v16i *w01, const v16i *w2, const dwq_out *q,
                       uint8_t *y)
@@ -872,22 +890,6 @@ static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const
  * requantisation in registers (requant_store_m16).
  * Byte-identical with ref: the sums are exact. */
 #if DW_SMALL
-/* requant_store16 in one AVX-512 vector: the same float32 operations
- * (wrapping add, convert, multiply, max with lo first so NaN gives lo, min,
- * round half to even), the low byte of each lane stored under `out` (one
- * masked store: the eight-lane version stored a 7- or 14-wide row's tail
- * byte by byte, the half of these layers' time). */
-static inline __attribute__((always_inline)) void requant_store_m16(__m512i acc,
-                                                                    const dwq_out *o,
-                                                                    __mmask16 out, uint8_t *y)
-{
-    const __m512i a = _mm512_add_epi32(acc, _mm512_set1_epi32(o->add));
-    __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(a), _mm512_set1_ps(o->mult));
-    v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(o->flo)), _mm512_set1_ps(o->fhi));
-    const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(v), _mm512_set1_epi32(o->zp));
-    _mm_mask_storeu_epi8(y, out, _mm512_cvtepi32_epi8(q));
-}
-
 #define DW_SMALL_Q8(NAME, K, S, T, WIDEN)                                                      \
     static void NAME(const eb_simd_conv_geom *g, const T *x, int32_t x_zp, const int16_t *w,   \
                      const dwq_out *q, uint8_t *y)                                             \

@@ -102,6 +102,12 @@ static inline __attribute__((always_inline)) v8i requant8(v8i acc, const int32_t
 static inline __attribute__((always_inline)) void requant_store16(v16i acc, const dwq_out *o,
                                                                   int64_t n, uint8_t *y)
 {
+#if DW_SMALL
+    /* one AVX-512 vector and a masked byte store (the same operations as
+     * requant8_v): two eight-lane halves and a byte loop for a ragged row
+     * cost more than the 3x3 kernels' multiply-adds */
+    requant_store_m16((__m512i)acc, o, (__mmask16)((1u << n) - 1), y);
+#else
     const v8f vlo = (v8f){0} + o->flo, vhi = (v8f){0} + o->fhi, vm = (v8f){0} + o->mult;
     const v8u add = (v8u){0} + (uint32_t)o->add;
     for (int64_t h = 0; h < n; h += 8) {
@@ -114,6 +120,7 @@ static inline __attribute__((always_inline)) void requant_store16(v16i acc, cons
             for (int64_t j = 0; j < n - h; j++)
                 y[h + j] = low[j];
     }
+#endif
 }
 
 /* The int8 GEMM epilogue: rows of an MR x NR accumulator tile at once (one
