@@ -216,7 +216,9 @@ static size_t nhwc_band_bytes(void)
  *   builds) and, with a padded copy per plane, 1.2-2x on 14 and 7, so from
  *   16 output columns; int8 (int16 tap pairs) well under the channels-last
  *   time on inputs 112 and 56 wide, and still over it on 28 (134 against
- *   130 us on MobileNet-v2@224's). */
+ *   130 us on MobileNet-v2@224's) until its requantisation took sixteen
+ *   lanes at once on AVX-512 (then 187-195 against 213-236 us on
+ *   features.5 and .6). */
 static int small_plane(const eb_simd_step *s)
 {
     return s->vec->dw_small_plane && s->vec->dw_small_plane(&s->geom);
@@ -230,7 +232,10 @@ static int planar_pays(const eb_simd_step *s)
     if (g->kh != 3 || g->kw != 3 || g->dh != 1 || g->dw != 1 || g->sh != g->sw ||
         (g->sw != 1 && g->sw != 2))
         return 0;
-    return s->kind == K_DW_F32 ? g->ow >= 16 : g->iw >= 56;
+    /* int8 from 28 wide where the build requantises sixteen lanes at once
+     * (AVX-512, the builds with dw_small_plane): measured there */
+    const int64_t q8_min_iw = s->vec->dw_small_plane ? 28 : 56;
+    return s->kind == K_DW_F32 ? g->ow >= 16 : g->iw >= q8_min_iw;
 }
 
 /* Depthwise steps with at least eight channels run channels-last (see
