@@ -267,6 +267,15 @@ static inline __attribute__((always_inline)) v16i pair_madd16_avx2(v16i x, v16i 
 #else
 #define PAIR_MADD16(x, w) (PAIR_LO(x) * PAIR_LO(w) + ((x) >> 16) * ((w) >> 16))
 #endif
+/* acc + PAIR_MADD16(x, w): one vpdpwssd with AVX-512 VNNI (not the
+ * saturating form: the sum wraps as the plain add does; these sums are
+ * far from the int32 range anyway) */
+#if defined(__AVX512VNNI__)
+#define PAIR_MADD16_ACC(acc, x, w)                                                              \
+    ((v16i)_mm512_dpwssd_epi32((__m512i)(acc), (__m512i)(x), (__m512i)(w)))
+#else
+#define PAIR_MADD16_ACC(acc, x, w) ((acc) + PAIR_MADD16(x, w))
+#endif
 
 static int dw3_applies(const eb_simd_conv_geom *g)
 {
@@ -756,7 +765,7 @@ static void dw3q16_s2(const eb_simd_conv_geom *g, const padded_plane *pp, const 
                 {
                     const int ky = ir - 2 * r;
                     if (ky >= 0 && ky < 3)
-                        a[r] += PAIR_MADD16(x0, w01[ky]) + PAIR_MADD16(x2, w2[ky]);
+                        a[r] = PAIR_MADD16_ACC(PAIR_MADD16_ACC(a[r], x0, w01[ky]), x2, w2[ky]);
                 }
             }
             const int64_t n = g->ow - o < 16 ? g->ow - o : 16;
@@ -786,8 +795,8 @@ static void dw3q16_s1(const eb_simd_conv_geom *g, const padded_plane *pp, const 
                 {
                     const int ky = ir - r;
                     if (ky >= 0 && ky < 3) {
-                        ev[r] += PAIR_MADD16(x0, w01[ky]) + PAIR_MADD16(x2, w2[ky]);
-                        od[r] += PAIR_MADD16(x1, w01[ky]) + PAIR_MADD16(x3, w2[ky]);
+                        ev[r] = PAIR_MADD16_ACC(PAIR_MADD16_ACC(ev[r], x0, w01[ky]), x2, w2[ky]);
+                        od[r] = PAIR_MADD16_ACC(PAIR_MADD16_ACC(od[r], x1, w01[ky]), x3, w2[ky]);
                     }
                 }
             }
@@ -933,9 +942,9 @@ static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const
                     const int ky = ir - r * S;                                                 \
                     if (ky >= 0 && ky < K)                                                     \
                         for (int kx = 0; kx < K; kx++)                                         \
-                            acc[r][ky] = _mm512_add_epi32(                                     \
-                                acc[r][ky],                                                    \
-                                _mm512_madd_epi16(xs[kx], _mm512_set1_epi32(wp[ky * K + kx]))); \
+                            acc[r][ky] = (__m512i)PAIR_MADD16_ACC(                             \
+                                (v16i)acc[r][ky], (v16i)xs[kx],                                \
+                                (v16i)_mm512_set1_epi32(wp[ky * K + kx]));                     \
                 }                                                                              \
             }                                                                                  \
             for (int r = 0; r < DW_ROWS && oh0 + r < g->oh; r++) {                             \
