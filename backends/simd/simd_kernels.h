@@ -198,6 +198,10 @@ typedef struct eb_simd_vec_kernels {
                          int64_t ldy);
     /* y[i] = eb_ref_quantize_f32(x[i], scale, zp, lo, hi) as a byte (int8
      * or uint8 alike), i in [i0, i1). */
+    /* y[i] = (float)(x[i] - zp) * scale, x int8 or uint8 (dt): ref's
+     * DequantizeLinear per tensor, bit-exact. */
+    void (*dequantize_q8)(const void *x, eb_dtype dt, int32_t zp, float scale, float *y,
+                          int64_t i0, int64_t i1);
     void (*quantize_f32)(const float *x, float scale, int32_t zp, int32_t lo, int32_t hi,
                          uint8_t *y, int64_t i0, int64_t i1);
     /* One plane of a 2-D max pooling on int8 / uint8 (dt) values, as

@@ -153,6 +153,7 @@ static const eb_ref_op *op_of(eb_simd_step_kind kind)
     case K_ADD_F32:
     case K_ADD_Q8:
     case K_QUANT:
+    case K_DEQUANT:
     case K_SIGMOID_F32:
         break;
     }
@@ -197,6 +198,8 @@ static eb_simd_step *pick_node(eb_simd_builder *b, const eb_node *n, char *where
         return eb_simd__pool_f32(b, n, 1, where);
     if (strcmp(n->op_type, "QuantizeLinear") == 0 && n->domain[0] == '\0')
         return eb_simd__quantize(b, n, where);
+    if (strcmp(n->op_type, "DequantizeLinear") == 0 && n->domain[0] == '\0')
+        return eb_simd__dequantize(b, n, where);
     if (strcmp(n->op_type, "Sigmoid") == 0 && n->domain[0] == '\0')
         return eb_simd__sigmoid_f32(b, n, where);
     return NULL;

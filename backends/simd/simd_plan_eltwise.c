@@ -1,5 +1,6 @@
 /* Element-wise steps in the simd plan: same-shape fp32 Add, QDQ add
- * groups, QuantizeLinear of fp32 per tensor (simd_vec_eltwise.h) and fp32
+ * groups, QuantizeLinear of fp32 and DequantizeLinear of int8 per tensor
+ * (simd_vec_eltwise.h), and fp32
  * Sigmoid / SiLU (simd_f32_sigmoid.inc), over ranges of elements. */
 #include <math.h>
 
@@ -23,6 +24,8 @@ static void add_task(void *arg, int t, int thread)
         s->vec->add_f32(J->a, J->b, s->lo, s->hi, J->y, i0, i1);
     else if (s->kind == K_QUANT)
         s->vec->quantize_f32(J->a, s->qscale, s->qzp, s->qmin, s->qmax, J->y, i0, i1);
+    else if (s->kind == K_DEQUANT)
+        s->vec->dequantize_q8(J->a, s->pool_dtype, s->qzp, s->qscale, J->y, i0, i1);
     else if (s->kind == K_SIGMOID_F32)
         s->sig->fn(i1 - i0, (const float *)J->a + i0, (float *)J->y + i0, s->silu);
     else
@@ -80,6 +83,32 @@ eb_simd_step *eb_simd__quantize(eb_simd_builder *b, const eb_node *n, char *wher
     return s;
 }
 
+/* DequantizeLinear of an int8 / uint8 tensor with constant per-tensor
+ * scale and zero point to float32 (where a QDQ model leaves the integer
+ * domain outside a fused group: MobileNet-v2's last activation before its
+ * float GlobalAveragePool, 63k elements, took 80-110 us on ref). */
+eb_simd_step *eb_simd__dequantize(eb_simd_builder *b, const eb_node *n, char *where)
+{
+    const eb_tensor *x = eb_node_input(b->g, n, 0), *y = eb_node_output(b->g, n, 0);
+    const eb_tensor *sc = eb_node_input(b->g, n, 1), *zp = eb_node_input(b->g, n, 2);
+    eb_ref_qparams q;
+    if (!x || (x->dtype != EB_DT_U8 && x->dtype != EB_DT_I8) || !y || !eb_simd__is_f32(y) ||
+        y->numel != x->numel || !sc || !sc->data || sc->dtype != EB_DT_F32 ||
+        (zp && (!zp->data || zp->dtype != x->dtype)) ||
+        eb_node_attr_int(n, "block_size", 0) != 0 ||
+        !eb_ref_qparams_const(b->g, n, 1, 2, x->rank, &q) || q.count != 1)
+        return NULL;
+    eb_simd_step *s = eb_simd__step_new(b, K_DEQUANT);
+    if (!s)
+        return NULL;
+    s->count = x->numel;
+    s->qscale = eb_ref_qp_scale(&q, 0);
+    s->qzp = (int32_t)eb_ref_qp_zp(&q, 0);
+    s->pool_dtype = x->dtype;
+    snprintf(where, EB_SIMD_WHERE_LEN, "simd dequantize_q8__%s", b->vec->name);
+    return s;
+}
+
 /* Sigmoid of a float32 tensor, element-wise; the plan may absorb the Mul
  * of SiLU into it (simd_plan.c, fold_silu). */
 eb_simd_step *eb_simd__sigmoid_f32(eb_simd_builder *b, const eb_node *n, char *where)
@@ -115,7 +144,7 @@ static eb_status eltwise_run(const eb_ref_exec *x, char *msg, size_t len)
     (void)msg;
     (void)len;
     const eb_simd_step *s = x->state;
-    int unary = s->kind == K_QUANT || s->kind == K_SIGMOID_F32;
+    int unary = s->kind == K_QUANT || s->kind == K_DEQUANT || s->kind == K_SIGMOID_F32;
     add_job J = {.s = s, .a = x->in[0]->data, .b = unary ? NULL : x->in[1]->data,
                  .y = x->out[0]->data};
     /* whole cache lines per task */

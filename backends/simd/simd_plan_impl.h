@@ -42,6 +42,7 @@ typedef enum eb_simd_step_kind {
     K_ADD_Q8,
     K_MAXPOOL_Q8, /* QDQ max-pool group (same parameters in and out) */
     K_QUANT,     /* QuantizeLinear float32 -> int8 / uint8, per tensor */
+    K_DEQUANT,   /* DequantizeLinear int8 / uint8 -> float32, per tensor */
     K_SIGMOID_F32 /* Sigmoid, or x * Sigmoid(x) with the Mul absorbed (SiLU) */
 } eb_simd_step_kind;
 
@@ -77,7 +78,7 @@ typedef struct eb_simd_step {
     float *nm_q8;
     float qscale;                  /* QuantizeLinear */
     int32_t qzp, qmin, qmax;
-    eb_dtype pool_dtype;           /* K_MAXPOOL_Q8 */
+    eb_dtype pool_dtype;           /* K_MAXPOOL_Q8, K_DEQUANT: the int8 tensor's type */
     const eb_simd_f32_sigmoid_variant *sig; /* K_SIGMOID_F32 */
     int silu;                      /* ... the Mul by its input absorbed */
     int serial;                    /* too little work to share: run on the caller */
@@ -141,9 +142,10 @@ extern const eb_ref_op eb_simd__pool_op; /* K_MAXPOOL_*, K_GAP_F32 */
 
 eb_simd_step *eb_simd__add_f32(eb_simd_builder *b, const eb_node *n, char *where);
 eb_simd_step *eb_simd__quantize(eb_simd_builder *b, const eb_node *n, char *where);
+eb_simd_step *eb_simd__dequantize(eb_simd_builder *b, const eb_node *n, char *where);
 eb_simd_step *eb_simd__sigmoid_f32(eb_simd_builder *b, const eb_node *n, char *where);
 eb_simd_step *eb_simd__add_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where);
-extern const eb_ref_op eb_simd__eltwise_op; /* K_ADD_*, K_QUANT, K_SIGMOID_F32 */
+extern const eb_ref_op eb_simd__eltwise_op; /* K_ADD_*, K_QUANT, K_DEQUANT, K_SIGMOID_F32 */
 
 /* Identity / QuantizeLinear of constants (simd_plan_fold.c): *run_g is g or
  * P->folded. */

@@ -1,5 +1,6 @@
-/* Element-wise kernels over ranges [i0, i1): QuantizeLinear of fp32 per
- * tensor, fp32 Add with a clamp, and the int8 QDQ add.
+/* Element-wise kernels over ranges [i0, i1): QuantizeLinear of fp32 and
+ * DequantizeLinear of int8 per tensor, fp32 Add with a clamp, and the
+ * int8 QDQ add.
  *
  * Part of the per-ISA build of the vector helpers: included only by
  * simd_vec_impl.h (after the families above it in its list), inside one
@@ -26,6 +27,25 @@ static void EB_VEC_FN(quantize_f32)(const float *x, float scale, int32_t zp, int
     }
     for (; i < i1; i++)
         y[i] = (uint8_t)q_round(x[i] / scale, zp, flo, fhi);
+}
+
+/* DequantizeLinear of int8 / uint8, per tensor: (float)(x - zp) * scale,
+ * as ref's op (the subtraction exact, one rounding in the product; the
+ * file is built without contraction, so no FMA changes it). */
+static void EB_VEC_FN(dequantize_q8)(const void *x, eb_dtype dt, int32_t zp, float scale,
+                                     float *y, int64_t i0, int64_t i1)
+{
+    const uint8_t *xu = x;
+    const int8_t *xs = x;
+    const v8f vs = (v8f){0} + scale;
+    int64_t i = i0;
+    for (; i + 8 <= i1; i += 8) {
+        const v8i q = (dt == EB_DT_U8 ? widen8_u8(xu + i) : widen8_s8(xs + i)) - zp;
+        const v8f v = __builtin_convertvector(q, v8f) * vs;
+        memcpy(y + i, &v, sizeof v);
+    }
+    for (; i < i1; i++)
+        y[i] = (float)((dt == EB_DT_U8 ? (int32_t)xu[i] : (int32_t)xs[i]) - zp) * scale;
 }
 
 static void EB_VEC_FN(add_f32)(const float *a, const float *b, float lo, float hi, float *y,

@@ -84,5 +84,6 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .requant_tile = EB_VEC_FN(requant_tile),
     .requant_cols = EB_VEC_FN(requant_cols),
     .quantize_f32 = EB_VEC_FN(quantize_f32),
+    .dequantize_q8 = EB_VEC_FN(dequantize_q8),
     .maxpool_q8 = EB_VEC_FN(maxpool_q8),
 };

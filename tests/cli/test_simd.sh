@@ -27,6 +27,10 @@ expect_in "$WORK/out" 'conv1_15_node +simd q8_gemm_[0-9xc]+__[a-z0-9]+: QDQ conv
 expect_in "$WORK/out" 'conv3_45_node +simd q8_dwconv2d__[a-z0-9]+: QDQ depthwise 3x3/1'
 expect_in "$WORK/out" 'q_19_node +fused into .conv1_15_node.'
 
+# a DequantizeLinear outside any group (leaving the integer domain) on simd
+run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/qdq/qdq_fallback.onnx" --backend simd
+expect_in "$WORK/out" 'dq_6_node +simd dequantize_q8__[a-z0-9]+$'
+
 run_eb 0 inspect "$Q" --backend simd --format json
 expect_in "$WORK/out" '"runs_on": "simd q8_'
 

@@ -991,6 +991,24 @@ static int check_quantize(const eb_simd_vec_kernels *vec, char *msg, size_t len)
         snprintf(what, sizeof what, "quantize_f32__%s", vec->name);
         if (compare_bytes(got, want, N, what, it, msg, len))
             return 1;
+        /* DequantizeLinear back: ref's formula, to the bit */
+        float deq[N], deq_want[N];
+        const float ds = it % 7 == 0 ? -scale : scale;
+        memset(deq, 0, sizeof deq);
+        memset(deq_want, 0, sizeof deq_want);
+        vec->dequantize_q8(got, q.ydt, q.y_zp, ds, deq, i0, i1);
+        for (int64_t i = i0; i < i1; i++)
+            deq_want[i] = (float)((q.ydt == EB_DT_U8 ? (int64_t)got[i] : (int64_t)(int8_t)got[i]) -
+                                  q.y_zp) * ds;
+        if (memcmp(deq, deq_want, sizeof deq) != 0) {
+            for (int i = 0; i < N; i++)
+                if (memcmp(&deq[i], &deq_want[i], sizeof deq[i]) != 0) {
+                    snprintf(msg, len, "dequantize_q8__%s: case %d element %d is %.9g, want %.9g",
+                             vec->name, it, i, (double)deq[i], (double)deq_want[i]);
+                    break;
+                }
+            return 1;
+        }
     }
     return 0;
 }
