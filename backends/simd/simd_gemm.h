@@ -81,6 +81,11 @@ typedef struct eb_simd_gemm_q8 {
     int32_t sub, pad;  /* B value = x - sub; padding packs as pad (= x_zp - sub) */
     int32_t y_zp, y_min, y_max;
     eb_simd_q8_rq rq;  /* y_zp, y_min, y_max for rq_fn */
+    /* few-column products of one image and group: every column panel,
+     * packed once per run when threads share the rows (written by the run,
+     * so one run of a GEMM at a time, as the plan's arena already
+     * requires), owned; NULL otherwise */
+    void *packed;
 } eb_simd_gemm_q8;
 
 /* w: centred weights, element (g, r, kk) at w[(g * m + r) * w_row + kk *

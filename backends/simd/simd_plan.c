@@ -117,7 +117,8 @@ static int fold_silu(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
  * MobileNet-v2@224's 75264-element Add, memory bound); at 4 the Adds all
  * ran on the caller, which read the half of each operand the other core
  * had just written: features.3's Add took 25-28 us on two threads, 16 us
- * shared. */
+ * shared. A QuantizeLinear element (a division) costs as much: the int8
+ * model's input (150528 elements, 35-40 us) stayed on one thread at 4. */
 #define ADD_COST 24
 
 static int64_t step_work(const eb_simd_step *s)
@@ -132,7 +133,7 @@ static int64_t step_work(const eb_simd_step *s)
         return s->planes * s->geom.oh * s->geom.ow * s->geom.kh * s->geom.kw * WINDOW_COST;
     if (s->kind == K_GAP_F32)
         return s->planes * s->in_plane;
-    if (s->kind == K_ADD_F32 || s->kind == K_ADD_Q8)
+    if (s->kind == K_ADD_F32 || s->kind == K_ADD_Q8 || s->kind == K_QUANT)
         return s->count * ADD_COST;
     return s->count * 4;
 }
