@@ -13,42 +13,43 @@
  * |dx| per output row) and the rows that do are set to the padding value:
  * 0 for fp32, the byte of x_zp for int8. */
 #define IM2COL_SHIFT(NAME, T)                                                                  \
-    static void NAME(const eb_simd_conv_geom *g, int64_t channels, const T *x, T pad, T *col)  \
+    static void NAME(const eb_simd_conv_geom *g, int64_t r0, int64_t r1, const T *x, T pad,   \
+                     T *col)                                                                   \
     {                                                                                          \
-        const int64_t n = g->oh * g->ow, plane = g->ih * g->iw;                                \
-        for (int64_t c = 0; c < channels; c++)                                                 \
-            for (int64_t ky = 0; ky < g->kh; ky++)                                             \
-                for (int64_t kx = 0; kx < g->kw; kx++, col += n) {                             \
-                    const T *xc = x + c * plane;                                               \
-                    const int64_t dy = ky - g->ph, dx = kx - g->pw, shift = dy * g->iw + dx;   \
-                    int64_t y0 = dy < 0 ? -dy : 0;                                             \
-                    int64_t y1 = g->ih - dy < g->oh ? g->ih - dy : g->oh;                      \
-                    if (y1 < y0)                                                               \
-                        y1 = y0;                                                               \
-                    const int64_t q0 = y0 * g->ow, q1 = y1 * g->ow;                            \
-                    for (int64_t q = 0; q < q0; q++)                                           \
-                        col[q] = pad;                                                          \
-                    for (int64_t q = q1; q < n; q++)                                           \
-                        col[q] = pad;                                                          \
-                    /* reads stay inside the plane: what is clipped lies in                    \
-                     * the padding columns, set below */                                       \
-                    const int64_t c0 = q0 + shift < 0 ? -shift : q0;                           \
-                    const int64_t c1 = q1 + shift > plane ? plane - shift : q1;                \
-                    for (int64_t q = q0; q < c0 && q < q1; q++)                                \
-                        col[q] = pad;                                                          \
-                    for (int64_t q = c0; q < c1; q++)                                          \
-                        col[q] = xc[q + shift];                                                \
-                    for (int64_t q = c1 > q0 ? c1 : q0; q < q1; q++)                           \
-                        col[q] = pad;                                                          \
-                    /* columns outer, rows inner: strided stores, which the                 \
-                     * compiler does not turn into a memset call per row */                   \
-                    if (dx != 0) {                                                             \
-                        const int64_t lo = dx < 0 ? 0 : g->iw - dx, hi = dx < 0 ? -dx : g->iw; \
-                        for (int64_t ox = lo; ox < hi && ox < g->ow; ox++)                     \
-                            for (int64_t oy = y0; oy < y1; oy++)                               \
-                                col[oy * g->ow + ox] = pad;                                    \
-                    }                                                                          \
-                }                                                                              \
+        const int64_t n = g->oh * g->ow, plane = g->ih * g->iw, taps = g->kh * g->kw;          \
+        col += r0 * n;                                                                         \
+        for (int64_t r = r0; r < r1; r++, col += n) {                                          \
+            const int64_t c = r / taps, ky = r % taps / g->kw, kx = r % g->kw;                 \
+            const T *xc = x + c * plane;                                                       \
+            const int64_t dy = ky - g->ph, dx = kx - g->pw, shift = dy * g->iw + dx;           \
+            int64_t y0 = dy < 0 ? -dy : 0;                                                     \
+            int64_t y1 = g->ih - dy < g->oh ? g->ih - dy : g->oh;                              \
+            if (y1 < y0)                                                                       \
+                y1 = y0;                                                                       \
+            const int64_t q0 = y0 * g->ow, q1 = y1 * g->ow;                                    \
+            for (int64_t q = 0; q < q0; q++)                                                   \
+                col[q] = pad;                                                                  \
+            for (int64_t q = q1; q < n; q++)                                                   \
+                col[q] = pad;                                                                  \
+            /* reads stay inside the plane: what is clipped lies in                            \
+             * the padding columns, set below */                                               \
+            const int64_t c0 = q0 + shift < 0 ? -shift : q0;                                   \
+            const int64_t c1 = q1 + shift > plane ? plane - shift : q1;                        \
+            for (int64_t q = q0; q < c0 && q < q1; q++)                                        \
+                col[q] = pad;                                                                  \
+            for (int64_t q = c0; q < c1; q++)                                                  \
+                col[q] = xc[q + shift];                                                        \
+            for (int64_t q = c1 > q0 ? c1 : q0; q < q1; q++)                                   \
+                col[q] = pad;                                                                  \
+            /* columns outer, rows inner: strided stores, which the                            \
+             * compiler does not turn into a memset call per row */                            \
+            if (dx != 0) {                                                                     \
+                const int64_t lo = dx < 0 ? 0 : g->iw - dx, hi = dx < 0 ? -dx : g->iw;         \
+                for (int64_t ox = lo; ox < hi && ox < g->ow; ox++)                             \
+                    for (int64_t oy = y0; oy < y1; oy++)                                       \
+                        col[oy * g->ow + ox] = pad;                                            \
+            }                                                                                  \
+        }                                                                                      \
     }
 
 IM2COL_SHIFT(im2col_shift_f32, float)
@@ -68,40 +69,41 @@ static int shift_im2col(const eb_simd_conv_geom *g)
  * they copy on 14-wide rows (the Fashion CNN's second convolution: 2016
  * rows of 14). Taps in the padding get `pad`. */
 #define IM2COL_WINDOW(NAME, T)                                                                 \
-    static void NAME(const eb_simd_conv_geom *g, int64_t channels, const T *x, T pad, T *col)  \
+    static void NAME(const eb_simd_conv_geom *g, int64_t r0, int64_t r1, const T *x, T pad,   \
+                     T *col)                                                                   \
     {                                                                                          \
-        const int64_t n = g->oh * g->ow;                                                       \
-        for (int64_t c = 0; c < channels; c++)                                                 \
-            for (int64_t ky = 0; ky < g->kh; ky++)                                             \
-                for (int64_t kx = 0; kx < g->kw; kx++, col += n) {                             \
-                    const T *xc = x + c * g->ih * g->iw;                                       \
-                    const int64_t off = kx * g->dw - g->pw;                                    \
-                    int64_t lo, hi;                                                            \
-                    eb_window_valid_range(off, g->sw, g->iw, g->ow, &lo, &hi);                 \
-                    for (int64_t oy = 0; oy < g->oh; oy++) {                                   \
-                        T *d = col + oy * g->ow;                                               \
-                        const int64_t iy = oy * g->sh - g->ph + ky * g->dh;                    \
-                        if (iy < 0 || iy >= g->ih || hi <= lo) {                               \
-                            for (int64_t ox = 0; ox < g->ow; ox++)                             \
-                                d[ox] = pad;                                                   \
-                            continue;                                                          \
-                        }                                                                      \
-                        const T *row = xc + iy * g->iw + off;                                  \
-                        for (int64_t ox = 0; ox < lo; ox++)                                    \
-                            d[ox] = pad;                                                       \
-                        if (g->sw == 1)                                                        \
-                            for (int64_t ox = lo; ox < hi; ox++)                               \
-                                d[ox] = row[ox];                                               \
-                        else if (g->sw == 2)                                                   \
-                            for (int64_t ox = lo; ox < hi; ox++)                               \
-                                d[ox] = row[2 * ox];                                           \
-                        else                                                                   \
-                            for (int64_t ox = lo; ox < hi; ox++)                               \
-                                d[ox] = row[ox * g->sw];                                       \
-                        for (int64_t ox = hi; ox < g->ow; ox++)                                \
-                            d[ox] = pad;                                                       \
-                    }                                                                          \
+        const int64_t n = g->oh * g->ow, taps = g->kh * g->kw;                                 \
+        col += r0 * n;                                                                         \
+        for (int64_t r = r0; r < r1; r++, col += n) {                                          \
+            const int64_t c = r / taps, ky = r % taps / g->kw, kx = r % g->kw;                 \
+            const T *xc = x + c * g->ih * g->iw;                                               \
+            const int64_t off = kx * g->dw - g->pw;                                            \
+            int64_t lo, hi;                                                                    \
+            eb_window_valid_range(off, g->sw, g->iw, g->ow, &lo, &hi);                         \
+            for (int64_t oy = 0; oy < g->oh; oy++) {                                           \
+                T *d = col + oy * g->ow;                                                       \
+                const int64_t iy = oy * g->sh - g->ph + ky * g->dh;                            \
+                if (iy < 0 || iy >= g->ih || hi <= lo) {                                       \
+                    for (int64_t ox = 0; ox < g->ow; ox++)                                     \
+                        d[ox] = pad;                                                           \
+                    continue;                                                                  \
                 }                                                                              \
+                const T *row = xc + iy * g->iw + off;                                          \
+                for (int64_t ox = 0; ox < lo; ox++)                                            \
+                    d[ox] = pad;                                                               \
+                if (g->sw == 1)                                                                \
+                    for (int64_t ox = lo; ox < hi; ox++)                                       \
+                        d[ox] = row[ox];                                                       \
+                else if (g->sw == 2)                                                           \
+                    for (int64_t ox = lo; ox < hi; ox++)                                       \
+                        d[ox] = row[2 * ox];                                                   \
+                else                                                                           \
+                    for (int64_t ox = lo; ox < hi; ox++)                                       \
+                        d[ox] = row[ox * g->sw];                                               \
+                for (int64_t ox = hi; ox < g->ow; ox++)                                        \
+                    d[ox] = pad;                                                               \
+            }                                                                                  \
+        }                                                                                      \
     }
 
 IM2COL_WINDOW(im2col_window_f32, float)
@@ -111,22 +113,22 @@ IM2COL_WINDOW(im2col_window_q8, uint8_t)
  * row (c, ky, kx), column oy * ow + ox; taps in the padding get the byte
  * of x_zp, which the GEMM's packing then treats as any input value, so the
  * result is the same as packing from the input. */
-void eb_simd__im2col_q8(const eb_simd_conv_geom *g, int64_t channels, const uint8_t *x,
+void eb_simd__im2col_q8(const eb_simd_conv_geom *g, int64_t r0, int64_t r1, const uint8_t *x,
                         uint8_t pad, uint8_t *col)
 {
     if (shift_im2col(g))
-        im2col_shift_q8(g, channels, x, pad, col);
+        im2col_shift_q8(g, r0, r1, x, pad, col);
     else
-        im2col_window_q8(g, channels, x, pad, col);
+        im2col_window_q8(g, r0, r1, x, pad, col);
 }
 
 /* im2col of a 2-D fp32 convolution (one image, all channels), the layout
  * of eb_ref_im2col_f32: row (c, ky, kx), column oy * ow + ox. */
-void eb_simd__im2col_f32(const eb_simd_conv_geom *g, int64_t channels, const float *x,
+void eb_simd__im2col_f32(const eb_simd_conv_geom *g, int64_t r0, int64_t r1, const float *x,
                          float *col)
 {
     if (shift_im2col(g))
-        im2col_shift_f32(g, channels, x, 0.0f, col);
+        im2col_shift_f32(g, r0, r1, x, 0.0f, col);
     else
-        im2col_window_f32(g, channels, x, 0.0f, col);
+        im2col_window_f32(g, r0, r1, x, 0.0f, col);
 }
