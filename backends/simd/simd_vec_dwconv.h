@@ -12,6 +12,14 @@
 #ifndef EB_SIMD_VEC_DWCONV_H
 #define EB_SIMD_VEC_DWCONV_H
 
+/* AVX-512 F + BW in this build: the int8 masked-load row copy and the
+ * small-plane kernels below (and simd_vec_requant.h's 16-lane store) */
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+#define DW_SMALL 1
+#else
+#define DW_SMALL 0
+#endif
+
 /* Columns o whose whole window row lies inside the input for every kx:
  * 0 <= o*sw - pw and o*sw - pw + (kw-1)*dw < iw. */
 static void interior_cols(const eb_simd_conv_geom *g, int64_t *lo, int64_t *hi)
@@ -431,8 +439,7 @@ FP_CONTRACT_FAST_END
  * still). Four output rows at a time, an accumulator per output row and
  * window row: 12 (3x3) or 20 (5x5) short FMA chains (with two per output
  * row, the 14x14 layers waited on the FMA latency: 1.5x the time). */
-#if defined(__AVX512F__) && defined(__AVX512BW__)
-#define DW_SMALL 1
+#if DW_SMALL
 
 static int dw_small_plane(const eb_simd_conv_geom *g)
 {
@@ -530,8 +537,6 @@ static void dw_small_f32(const eb_simd_conv_geom *g, const float *x, const float
     else
         (g->sw == 1 ? dw_small_f32_k5s1 : dw_small_f32_k5s2)(g, x, w, bias, lo, hi, y);
 }
-#else
-#define DW_SMALL 0
 #endif
 
 static void EB_VEC_FN(dwconv_f32)(const eb_simd_conv_geom *g, const float *x, const float *w,
