@@ -481,6 +481,16 @@ static void q8_task(void *arg, int t, int thread)
                     d[kk] = (int16_t)((int32_t)(int8_t)x[at + kk * cs] - G->sub);
             for (int64_t kk = s->k; kk < G->kpad; kk++)
                 d[kk] = 0;
+        } else if (nr == 1 && elem == 1 && unit_window(&s->geom)) {
+            /* one byte column (the VNNI matrix-vector kernel): k values in
+             * order, groups of KU consecutive, as bytes of x - sub (the
+             * generic packer took a division per element) */
+            uint8_t *d = bpanel;
+            const int64_t cs = s->geom.c_stride, at = j0 * s->geom.p_stride;
+            for (int64_t kk = 0; kk < s->k; kk++)
+                d[kk] = (uint8_t)(x[at + kk * cs] - (uint8_t)G->sub);
+            for (int64_t kk = s->k; kk < G->kpad; kk++)
+                d[kk] = 0;
         } else {
             G->vec->pack_b_q8(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, ku, G->kpad, j0,
                               nvalid, nr, bpanel);
