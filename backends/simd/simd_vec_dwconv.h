@@ -470,58 +470,79 @@ static void dw_small_lanes(const eb_simd_conv_geom *g, int k, int s, __mmask16 *
     }
 }
 
+/* The row loop both small-plane kernels share (fp32 here, int8 below):
+ * groups of DW_ROWS output rows; each input row of the group read once
+ * into its K shifted vectors (XS(S, K, row, xs): masked loads at stride 1,
+ * two loads and a permute per tap at stride 2), multiply-added into the
+ * accumulator of each output row and window row that reads it (MADD(acc,
+ * x, tap)); each output row's window-row sums added (ADD) and stored
+ * (STORE(v, oh)). ACC0(ky) starts the accumulators. In scope: g, x. */
+#define DW_SMALL_ROWS(K, S, V, T, ACC0, XS, MADD, ADD, STORE)                                  \
+    for (int64_t oh0 = 0; oh0 < g->oh; oh0 += DW_ROWS) {                                       \
+        V acc[DW_ROWS][K];                                                                     \
+        for (int r = 0; r < DW_ROWS; r++)                                                      \
+            for (int ky = 0; ky < K; ky++)                                                     \
+                acc[r][ky] = ACC0(ky);                                                         \
+        _Pragma("GCC unroll 16") for (int ir = 0; ir < (DW_ROWS - 1) * S + K; ir++)            \
+        {                                                                                      \
+            const int64_t ih = oh0 * S - g->ph + ir;                                           \
+            if (ih < 0 || ih >= g->ih)                                                         \
+                continue;                                                                      \
+            const T *row = x + ih * g->iw;                                                     \
+            V xs[K];                                                                           \
+            XS(S, K, row, xs);                                                                 \
+            _Pragma("GCC unroll 4") for (int r = 0; r < DW_ROWS; r++)                          \
+            {                                                                                  \
+                const int ky = ir - r * S;                                                     \
+                if (ky >= 0 && ky < K)                                                         \
+                    for (int kx = 0; kx < K; kx++)                                             \
+                        acc[r][ky] = MADD(acc[r][ky], xs[kx], ky * K + kx);                    \
+            }                                                                                  \
+        }                                                                                      \
+        for (int r = 0; r < DW_ROWS && oh0 + r < g->oh; r++) {                                 \
+            V v = acc[r][0];                                                                   \
+            for (int ky = 1; ky < K; ky++)                                                     \
+                v = ADD(v, acc[r][ky]);                                                        \
+            STORE(v, oh0 + r);                                                                 \
+        }                                                                                      \
+    }
+
+/* The masks and stride-2 indices of dw_small_lanes, and the masks of a
+ * row's two vectors (stride 2 reads up to 32 columns). */
+#define DW_SMALL_MASKS(K, S)                                                                   \
+    __mmask16 m[K];                                                                            \
+    __m512i idx[K];                                                                            \
+    dw_small_lanes(g, K, S, m, idx);                                                           \
+    const __mmask16 out = (__mmask16)((1u << g->ow) - 1);                                      \
+    const __mmask16 row_lo = (__mmask16)((1u << (g->iw < 16 ? g->iw : 16)) - 1);               \
+    const __mmask16 row_hi = (__mmask16)(g->iw > 16 ? (1u << (g->iw - 16)) - 1 : 0)
+
+#define F32_ACC0(ky) ((ky) == 0 ? vb : _mm512_setzero_ps())
+#define F32_XS(S, K, row, xs)                                                                  \
+    do {                                                                                       \
+        if (S == 1) {                                                                          \
+            for (int kx = 0; kx < K; kx++)                                                     \
+                xs[kx] = _mm512_maskz_loadu_ps(m[kx], row + kx - g->pw);                       \
+        } else {                                                                               \
+            const __m512 a_ = _mm512_maskz_loadu_ps(row_lo, row),                              \
+                         b_ = _mm512_maskz_loadu_ps(row_hi, row + 16);                         \
+            for (int kx = 0; kx < K; kx++)                                                     \
+                xs[kx] = _mm512_maskz_permutex2var_ps(m[kx], a_, idx[kx], b_);                 \
+        }                                                                                      \
+    } while (0)
+#define F32_MADD(acc, xv, tap) _mm512_fmadd_ps(xv, _mm512_set1_ps(w[tap]), acc)
+#define F32_STORE(v, oh)                                                                       \
+    _mm512_mask_storeu_ps(y + (oh) * g->ow, out, _mm512_min_ps(_mm512_max_ps(v, vlo), vhi))
+
 #define DW_SMALL_F32(NAME, K, S)                                                               \
     static void NAME(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,   \
                      float lo, float hi, float *y)                                             \
     {                                                                                          \
-        __mmask16 m[K];                                                                        \
-        __m512i idx[K];                                                                        \
-        dw_small_lanes(g, K, S, m, idx);                                                       \
-        const __mmask16 out = (__mmask16)((1u << g->ow) - 1);                                  \
-        const __mmask16 row_lo = (__mmask16)((1u << (g->iw < 16 ? g->iw : 16)) - 1);           \
-        const __mmask16 row_hi = (__mmask16)(g->iw > 16 ? (1u << (g->iw - 16)) - 1 : 0);       \
+        DW_SMALL_MASKS(K, S);                                                                  \
         const __m512 vb = _mm512_set1_ps(bias), vlo = _mm512_set1_ps(lo),                      \
                      vhi = _mm512_set1_ps(hi);                                                 \
-        for (int64_t oh0 = 0; oh0 < g->oh; oh0 += DW_ROWS) {                                   \
-            __m512 acc[DW_ROWS][K];                                                            \
-            for (int r = 0; r < DW_ROWS; r++) {                                                \
-                acc[r][0] = vb;                                                                \
-                for (int ky = 1; ky < K; ky++)                                                 \
-                    acc[r][ky] = _mm512_setzero_ps();                                          \
-            }                                                                                  \
-            _Pragma("GCC unroll 16") for (int ir = 0; ir < (DW_ROWS - 1) * S + K; ir++)        \
-            {                                                                                  \
-                const int64_t ih = oh0 * S - g->ph + ir;                                       \
-                if (ih < 0 || ih >= g->ih)                                                     \
-                    continue;                                                                  \
-                const float *row = x + ih * g->iw;                                             \
-                __m512 xs[K];                                                                  \
-                if (S == 1) {                                                                  \
-                    for (int kx = 0; kx < K; kx++)                                             \
-                        xs[kx] = _mm512_maskz_loadu_ps(m[kx], row + kx - g->pw);               \
-                } else {                                                                       \
-                    const __m512 a = _mm512_maskz_loadu_ps(row_lo, row),                       \
-                                 b = _mm512_maskz_loadu_ps(row_hi, row + 16);                  \
-                    for (int kx = 0; kx < K; kx++)                                             \
-                        xs[kx] = _mm512_maskz_permutex2var_ps(m[kx], a, idx[kx], b);           \
-                }                                                                              \
-                _Pragma("GCC unroll 4") for (int r = 0; r < DW_ROWS; r++)                      \
-                {                                                                              \
-                    const int ky = ir - r * S;                                                 \
-                    if (ky >= 0 && ky < K)                                                     \
-                        for (int kx = 0; kx < K; kx++)                                         \
-                            acc[r][ky] = _mm512_fmadd_ps(xs[kx], _mm512_set1_ps(w[ky * K + kx]), \
-                                                         acc[r][ky]);                          \
-                }                                                                              \
-            }                                                                                  \
-            for (int r = 0; r < DW_ROWS && oh0 + r < g->oh; r++) {                             \
-                __m512 v = acc[r][0];                                                          \
-                for (int ky = 1; ky < K; ky++)                                                 \
-                    v = _mm512_add_ps(v, acc[r][ky]);                                          \
-                v = _mm512_min_ps(_mm512_max_ps(v, vlo), vhi);                                 \
-                _mm512_mask_storeu_ps(y + (oh0 + r) * g->ow, out, v);                          \
-            }                                                                                  \
-        }                                                                                      \
+        DW_SMALL_ROWS(K, S, __m512, float, F32_ACC0, F32_XS, F32_MADD, _mm512_add_ps,          \
+                      F32_STORE)                                                               \
     }
 
 DW_SMALL_F32(dw_small_f32_k3s1, 3, 1)
@@ -943,71 +964,47 @@ static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const
  * requantisation in registers (requant_store_m16).
  * Byte-identical with ref: the sums are exact. */
 #if DW_SMALL
-#define DW_SMALL_Q8(NAME, K, S, T, WIDEN)                                                      \
+#define Q8_ACC0(ky) _mm512_setzero_si512()
+#define Q8_XS(WIDEN, S, K, row, xs)                                                            \
+    do {                                                                                       \
+        if (S == 1) {                                                                          \
+            for (int kx = 0; kx < K; kx++)                                                     \
+                xs[kx] = _mm512_maskz_sub_epi32(                                               \
+                    m[kx], WIDEN(_mm_maskz_loadu_epi8(m[kx], row + kx - g->pw)), zp);          \
+        } else {                                                                               \
+            const __m512i a_ = _mm512_sub_epi32(WIDEN(_mm_maskz_loadu_epi8(row_lo, row)), zp), \
+                          b_ = _mm512_sub_epi32(                                               \
+                              WIDEN(_mm_maskz_loadu_epi8(row_hi, row + 16)), zp);              \
+            for (int kx = 0; kx < K; kx++)                                                     \
+                xs[kx] = _mm512_maskz_permutex2var_epi32(m[kx], a_, idx[kx], b_);              \
+        }                                                                                      \
+    } while (0)
+#define U8_XS(S, K, row, xs) Q8_XS(_mm512_cvtepu8_epi32, S, K, row, xs)
+#define I8_XS(S, K, row, xs) Q8_XS(_mm512_cvtepi8_epi32, S, K, row, xs)
+#define Q8_MADD(acc, xv, tap)                                                                  \
+    ((__m512i)PAIR_MADD16_ACC((v16i)(acc), (v16i)(xv), (v16i)_mm512_set1_epi32(wp[tap])))
+#define Q8_STORE(v, oh) requant_store_m16(v, q, out, y + (oh) * g->ow)
+
+#define DW_SMALL_Q8(NAME, K, S, T, XS)                                                         \
     static void NAME(const eb_simd_conv_geom *g, const T *x, int32_t x_zp, const int16_t *w,   \
                      const dwq_out *q, uint8_t *y)                                             \
     {                                                                                          \
-        __mmask16 m[K];                                                                        \
-        __m512i idx[K];                                                                        \
-        dw_small_lanes(g, K, S, m, idx);                                                       \
-        const __mmask16 row_lo = (__mmask16)((1u << (g->iw < 16 ? g->iw : 16)) - 1);           \
-        const __mmask16 row_hi = (__mmask16)(g->iw > 16 ? (1u << (g->iw - 16)) - 1 : 0);       \
-        const __mmask16 out = (__mmask16)((1u << g->ow) - 1);                                  \
+        DW_SMALL_MASKS(K, S);                                                                  \
         const __m512i zp = _mm512_set1_epi32(x_zp);                                            \
         int32_t wp[K * K]; /* (w, 0) pairs, broadcast from memory by the multiply-adds */      \
         for (int i = 0; i < K * K; i++)                                                        \
             wp[i] = (int32_t)((uint32_t)w[i] & 0xFFFFu);                                       \
-        for (int64_t oh0 = 0; oh0 < g->oh; oh0 += DW_ROWS) {                                   \
-            __m512i acc[DW_ROWS][K];                                                           \
-            for (int r = 0; r < DW_ROWS; r++)                                                  \
-                for (int ky = 0; ky < K; ky++)                                                 \
-                    acc[r][ky] = _mm512_setzero_si512();                                       \
-            _Pragma("GCC unroll 16") for (int ir = 0; ir < (DW_ROWS - 1) * S + K; ir++)        \
-            {                                                                                  \
-                const int64_t ih = oh0 * S - g->ph + ir;                                       \
-                if (ih < 0 || ih >= g->ih)                                                     \
-                    continue;                                                                  \
-                const T *row = x + ih * g->iw;                                                 \
-                __m512i xs[K];                                                                 \
-                if (S == 1) {                                                                  \
-                    for (int kx = 0; kx < K; kx++)                                             \
-                        xs[kx] = _mm512_maskz_sub_epi32(                                       \
-                            m[kx], WIDEN(_mm_maskz_loadu_epi8(m[kx], row + kx - g->pw)), zp);  \
-                } else {                                                                       \
-                    const __m512i a = _mm512_sub_epi32(                                        \
-                                      WIDEN(_mm_maskz_loadu_epi8(row_lo, row)), zp),           \
-                                  b = _mm512_sub_epi32(                                        \
-                                      WIDEN(_mm_maskz_loadu_epi8(row_hi, row + 16)), zp);      \
-                    for (int kx = 0; kx < K; kx++)                                             \
-                        xs[kx] = _mm512_maskz_permutex2var_epi32(m[kx], a, idx[kx], b);        \
-                }                                                                              \
-                _Pragma("GCC unroll 4") for (int r = 0; r < DW_ROWS; r++)                      \
-                {                                                                              \
-                    const int ky = ir - r * S;                                                 \
-                    if (ky >= 0 && ky < K)                                                     \
-                        for (int kx = 0; kx < K; kx++)                                         \
-                            acc[r][ky] = (__m512i)PAIR_MADD16_ACC(                             \
-                                (v16i)acc[r][ky], (v16i)xs[kx],                                \
-                                (v16i)_mm512_set1_epi32(wp[ky * K + kx]));                     \
-                }                                                                              \
-            }                                                                                  \
-            for (int r = 0; r < DW_ROWS && oh0 + r < g->oh; r++) {                             \
-                __m512i v = acc[r][0];                                                         \
-                for (int ky = 1; ky < K; ky++)                                                 \
-                    v = _mm512_add_epi32(v, acc[r][ky]);                                       \
-                requant_store_m16(v, q, out, y + (oh0 + r) * g->ow);                           \
-            }                                                                                  \
-        }                                                                                      \
+        DW_SMALL_ROWS(K, S, __m512i, T, Q8_ACC0, XS, Q8_MADD, _mm512_add_epi32, Q8_STORE)      \
     }
 
-DW_SMALL_Q8(dw_small_u8_k3s1, 3, 1, uint8_t, _mm512_cvtepu8_epi32)
-DW_SMALL_Q8(dw_small_u8_k3s2, 3, 2, uint8_t, _mm512_cvtepu8_epi32)
-DW_SMALL_Q8(dw_small_u8_k5s1, 5, 1, uint8_t, _mm512_cvtepu8_epi32)
-DW_SMALL_Q8(dw_small_u8_k5s2, 5, 2, uint8_t, _mm512_cvtepu8_epi32)
-DW_SMALL_Q8(dw_small_i8_k3s1, 3, 1, int8_t, _mm512_cvtepi8_epi32)
-DW_SMALL_Q8(dw_small_i8_k3s2, 3, 2, int8_t, _mm512_cvtepi8_epi32)
-DW_SMALL_Q8(dw_small_i8_k5s1, 5, 1, int8_t, _mm512_cvtepi8_epi32)
-DW_SMALL_Q8(dw_small_i8_k5s2, 5, 2, int8_t, _mm512_cvtepi8_epi32)
+DW_SMALL_Q8(dw_small_u8_k3s1, 3, 1, uint8_t, U8_XS)
+DW_SMALL_Q8(dw_small_u8_k3s2, 3, 2, uint8_t, U8_XS)
+DW_SMALL_Q8(dw_small_u8_k5s1, 5, 1, uint8_t, U8_XS)
+DW_SMALL_Q8(dw_small_u8_k5s2, 5, 2, uint8_t, U8_XS)
+DW_SMALL_Q8(dw_small_i8_k3s1, 3, 1, int8_t, I8_XS)
+DW_SMALL_Q8(dw_small_i8_k3s2, 3, 2, int8_t, I8_XS)
+DW_SMALL_Q8(dw_small_i8_k5s1, 5, 1, int8_t, I8_XS)
+DW_SMALL_Q8(dw_small_i8_k5s2, 5, 2, int8_t, I8_XS)
 
 static void dw_small_q8(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t x_zp,
                         const int16_t *w, const dwq_out *q, uint8_t *y)
