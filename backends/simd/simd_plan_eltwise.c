@@ -59,18 +59,27 @@ eb_simd_step *eb_simd__add_f32(eb_simd_builder *b, const eb_node *n, char *where
     return s;
 }
 
+/* The constant per-tensor scale and zero point of a Quantize- or
+ * DequantizeLinear node n whose integer side has type int_dt and whose
+ * input has the given rank: 1 and *q when they are, and not blocked. */
+static int const_per_tensor(const eb_simd_builder *b, const eb_node *n, eb_dtype int_dt, int rank,
+                            eb_ref_qparams *q)
+{
+    const eb_tensor *sc = eb_node_input(b->g, n, 1), *zp = eb_node_input(b->g, n, 2);
+    return sc && sc->data && sc->dtype == EB_DT_F32 &&
+           (!zp || (zp->data && zp->dtype == int_dt)) &&
+           eb_node_attr_int(n, "block_size", 0) == 0 &&
+           eb_ref_qparams_const(b->g, n, 1, 2, rank, q) && q->count == 1;
+}
+
 /* QuantizeLinear of a float32 tensor with constant per-tensor scale and
  * zero point (a model's input, in QDQ models), element-wise. */
 eb_simd_step *eb_simd__quantize(eb_simd_builder *b, const eb_node *n, char *where)
 {
     const eb_tensor *x = eb_node_input(b->g, n, 0), *y = eb_node_output(b->g, n, 0);
-    const eb_tensor *sc = eb_node_input(b->g, n, 1), *zp = eb_node_input(b->g, n, 2);
     eb_ref_qparams q;
-    if (!eb_simd__is_f32(x) || !y || (y->dtype != EB_DT_U8 && y->dtype != EB_DT_I8) || !sc ||
-        !sc->data || (zp && (!zp->data || zp->dtype != y->dtype)) ||
-        eb_node_attr_int(n, "block_size", 0) != 0 ||
-        !eb_ref_qparams_const(b->g, n, 1, 2, x->rank, &q) || q.count != 1 ||
-        !eb_ref_qparams_valid(&q))
+    if (!eb_simd__is_f32(x) || !y || (y->dtype != EB_DT_U8 && y->dtype != EB_DT_I8) ||
+        !const_per_tensor(b, n, y->dtype, x->rank, &q) || !eb_ref_qparams_valid(&q))
         return NULL;
     eb_simd_step *s = eb_simd__step_new(b, K_QUANT);
     if (!s)
@@ -90,13 +99,9 @@ eb_simd_step *eb_simd__quantize(eb_simd_builder *b, const eb_node *n, char *wher
 eb_simd_step *eb_simd__dequantize(eb_simd_builder *b, const eb_node *n, char *where)
 {
     const eb_tensor *x = eb_node_input(b->g, n, 0), *y = eb_node_output(b->g, n, 0);
-    const eb_tensor *sc = eb_node_input(b->g, n, 1), *zp = eb_node_input(b->g, n, 2);
     eb_ref_qparams q;
     if (!x || (x->dtype != EB_DT_U8 && x->dtype != EB_DT_I8) || !y || !eb_simd__is_f32(y) ||
-        y->numel != x->numel || !sc || !sc->data || sc->dtype != EB_DT_F32 ||
-        (zp && (!zp->data || zp->dtype != x->dtype)) ||
-        eb_node_attr_int(n, "block_size", 0) != 0 ||
-        !eb_ref_qparams_const(b->g, n, 1, 2, x->rank, &q) || q.count != 1)
+        y->numel != x->numel || !const_per_tensor(b, n, x->dtype, x->rank, &q))
         return NULL;
     eb_simd_step *s = eb_simd__step_new(b, K_DEQUANT);
     if (!s)
