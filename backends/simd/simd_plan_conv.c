@@ -208,35 +208,28 @@ no:
     return NULL;
 }
 
-/* The column matrix's rows over the pool (the stem's 27 rows: made on
- * the calling thread alone, its im2col kept MobileNet-v2's first layer at
- * 1.23x on two threads while the GEMM after it scaled). */
-typedef struct im2col_job {
-    const eb_simd_step *s;
-    const void *x;
-    int64_t per_task, rows;
-} im2col_job;
-
+/* The column matrix's rows over the pool, as planes of a per-plane step
+ * (the stem's 27 rows: made on the calling thread alone, its im2col kept
+ * MobileNet-v2's first layer at 1.23x on two threads while the GEMM after
+ * it scaled). */
 static void im2col_task(void *arg, int t, int thread)
 {
     (void)thread;
-    const im2col_job *J = arg;
+    const eb_simd_plane_job *J = arg;
     const eb_simd_step *s = J->s;
     int64_t r0, r1;
-    eb_simd__task_range(t, J->per_task, J->rows, &r0, &r1);
+    eb_simd__task_range(t, J->per_task, J->total, &r0, &r1);
     if (s->kind == K_CONV_F32)
-        eb_simd__im2col_f32(&s->geom, r0, r1, J->x, s->col);
+        eb_simd__im2col_f32(&s->geom, r0, r1, J->x, J->y);
     else
-        eb_simd__im2col_q8(&s->geom, r0, r1, J->x, (uint8_t)(s->gq.pad + s->gq.sub), s->colq);
+        eb_simd__im2col_q8(&s->geom, r0, r1, J->x, (uint8_t)(s->gq.pad + s->gq.sub), J->y);
 }
 
-static void im2col(const eb_simd_step *s, const void *x)
+static void im2col(const eb_simd_step *s, const void *x, void *col)
 {
-    im2col_job J = {.s = s, .x = x, .rows = s->col_channels * s->geom.kh * s->geom.kw};
-    eb_simd_pool *pool = eb_simd__step_pool(s);
-    const int threads = eb_simd_pool_threads(pool);
-    J.per_task = (J.rows + 2 * threads - 1) / (2 * threads);
-    eb_simd_pool_run(pool, (int)((J.rows + J.per_task - 1) / J.per_task), im2col_task, &J);
+    eb_simd_plane_job J = {.s = s, .x = x, .y = col,
+                           .total = s->col_channels * s->geom.kh * s->geom.kw};
+    eb_simd__run_planes(eb_simd__step_pool(s), &J, 1, im2col_task);
 }
 
 static eb_status gemm_run(const eb_ref_exec *x, char *msg, size_t len)
@@ -247,14 +240,14 @@ static eb_status gemm_run(const eb_ref_exec *x, char *msg, size_t len)
     const void *in = x->in[0]->data;
     if (s->kind == K_CONV_F32) {
         if (s->col) {
-            im2col(s, in);
+            im2col(s, in, s->col);
             in = s->col;
         }
         eb_simd_gemm_f32_run(&s->gf, eb_simd__step_pool(s), &s->plan->scratch, in,
                              x->out[0]->data);
     } else {
         if (s->colq) {
-            im2col(s, in);
+            im2col(s, in, s->colq);
             in = s->colq;
         }
         eb_simd_gemm_q8_run(&s->gq, eb_simd__step_pool(s), &s->plan->scratch, in,
