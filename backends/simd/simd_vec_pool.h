@@ -20,6 +20,14 @@ typedef int32_t v4i __attribute__((vector_size(16)));
 #define EVEN4F 0, 2, 4, 6
 #define ODD4F 1, 3, 5, 7
 
+/* m = t > m ? t : m, lane by lane (NaN never replaces m). */
+#define MAXPOOL_TAKE(V, VI, m, t)                                                              \
+    do {                                                                                       \
+        const V t_ = (t);                                                                      \
+        const VI gt_ = t_ > (m);                                                               \
+        (m) = (V)(((VI)t_ & gt_) | ((VI)(m) & ~gt_));                                          \
+    } while (0)
+
 /* W outputs of a 2x2 stride-2 row pair at output column o: two 2W-float
  * loads per row, even and odd columns split by shuffles, the four taps
  * compared in the reference's order (row 0 even, odd, row 1 even, odd;
@@ -31,12 +39,13 @@ typedef int32_t v4i __attribute__((vector_size(16)));
         memcpy(&b, r0 + 2 * (o) + (W), sizeof b);                                              \
         memcpy(&c, r1 + 2 * (o), sizeof c);                                                    \
         memcpy(&d, r1 + 2 * (o) + (W), sizeof d);                                              \
-        const V t[4] = {__builtin_shufflevector(a, b, EVEN), __builtin_shufflevector(a, b, ODD), \
-                        __builtin_shufflevector(c, d, EVEN), __builtin_shufflevector(c, d, ODD)}; \
-        for (int i = 0; i < 4; i++) {                                                          \
-            VI gt = t[i] > m;                                                                  \
-            m = (V)(((VI)t[i] & gt) | ((VI)m & ~gt));                                          \
-        }                                                                                      \
+        /* four statements, not a loop over an array of the taps: GCC                         \
+         * kept that array on the stack and reloaded it, a third of the                        \
+         * Fashion CNN's pooling time */                                                       \
+        MAXPOOL_TAKE(V, VI, m, __builtin_shufflevector(a, b, EVEN));                           \
+        MAXPOOL_TAKE(V, VI, m, __builtin_shufflevector(a, b, ODD));                            \
+        MAXPOOL_TAKE(V, VI, m, __builtin_shufflevector(c, d, EVEN));                           \
+        MAXPOOL_TAKE(V, VI, m, __builtin_shufflevector(c, d, ODD));                            \
         memcpy(row + (o), &m, sizeof m);                                                       \
     } while (0)
 
@@ -126,6 +135,14 @@ typedef int8_t v32s8 __attribute__((vector_size(32))); /* v32u8, v16*: simd_vec_
 #define EVEN8 0, 2, 4, 6, 8, 10, 12, 14
 #define ODD8 1, 3, 5, 7, 9, 11, 13, 15
 typedef int8_t v8s8 __attribute__((vector_size(8))); /* v8u8: simd_vec_pack.h */
+
+/* m = t > m ? t : m, lane by lane (NaN never replaces m). */
+#define MAXPOOL_TAKE(V, VI, m, t)                                                              \
+    do {                                                                                       \
+        const V t_ = (t);                                                                      \
+        const VI gt_ = t_ > (m);                                                               \
+        (m) = (V)(((VI)t_ & gt_) | ((VI)(m) & ~gt_));                                          \
+    } while (0)
 
 /* W outputs of a 2x2 stride-2 row pair at output column o: two 2W-byte
  * loads, even and odd bytes split by shuffles, integer max. */
