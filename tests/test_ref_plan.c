@@ -15,6 +15,7 @@
 #include "backends/ref/ref_arena.h"
 #include "backends/ref/ref_backend.h"
 #include "backends/ref/ref_plan.h"
+#include "backends/ref/ref_plan_hooks.h"
 #include "harness/model/model_load.h"
 
 static uint32_t rng_state = 0x1234567u;
@@ -155,6 +156,126 @@ static void test_memory_reuse_does_not_change_float_results(void **state)
     check_reuse_is_invisible(EB_SOURCE_DIR "/tests/data/models/tiny_conv.onnx", "1");
 }
 
+/* ---- a hook's claim absorbing several later nodes ------------------------ */
+
+/* tiny_conv.onnx: conv, relu, pool (2x2 / 2), flatten, fc, softmax. The
+ * hook claims relu and absorbs pool and flatten, computing all three. */
+typedef struct absorb_case {
+    int absorb[EB_REF_ABSORB_MAX + 1];
+    int n_absorb;
+    int runs; /* the claimed step's runs */
+} absorb_case;
+
+static absorb_case *running_case;
+
+static eb_status relu_pool_flatten(const eb_ref_exec *x, char *msg, size_t len)
+{
+    (void)msg;
+    (void)len;
+    const float *in = x->in[0]->data; /* 1 x 4 x 8 x 8 */
+    float *out = x->out[0]->data;     /* 1 x 64 */
+    for (int c = 0; c < 4; c++)
+        for (int oy = 0; oy < 4; oy++)
+            for (int ox = 0; ox < 4; ox++) {
+                float m = 0.0f; /* relu: the maximum of max(v, 0) */
+                for (int t = 0; t < 4; t++) {
+                    const float v = in[c * 64 + (2 * oy + t / 2) * 8 + 2 * ox + t % 2];
+                    m = v > m ? v : m;
+                }
+                out[c * 16 + oy * 4 + ox] = m;
+            }
+    running_case->runs++;
+    return EB_OK;
+}
+
+static const eb_ref_op relu_pool_flatten_op = {.op_type = "test relu+pool+flatten",
+                                               .run = relu_pool_flatten};
+
+static int claim_relu(void *ctx, const eb_ref_plan_site *site, eb_ref_step_claim *out,
+                      char *msg, size_t msg_len)
+{
+    (void)msg;
+    (void)msg_len;
+    absorb_case *c = ctx;
+    if (strcmp(site->node->name, "relu") != 0)
+        return 0;
+    out->op = &relu_pool_flatten_op;
+    out->n_absorb = c->n_absorb;
+    for (int k = 0; k < c->n_absorb && k < EB_REF_ABSORB_MAX; k++)
+        out->absorb[k] = c->absorb[k];
+    return 1;
+}
+
+/* Runs tiny_conv.onnx with the hook (NULL case: without), into prob[10];
+ * returns the plan's status, msg set on failure. */
+static eb_status run_absorbing(absorb_case *c, float *prob, uint64_t *node_ns, char *msg,
+                               size_t msg_len)
+{
+    eb_graph *g = NULL;
+    if (eb_graph_load(EB_SOURCE_DIR "/tests/data/models/tiny_conv.onnx", NULL, &g, msg,
+                      msg_len) != EB_OK)
+        fail_msg("%s", msg);
+    eb_ref_plan_hooks hooks = {.ctx = c, .claim = claim_relu};
+    eb_ref_plan_options o = EB_REF_PLAN_DEFAULTS;
+    o.hooks = c ? &hooks : NULL;
+    running_case = c;
+    eb_ref_plan *p = NULL;
+    eb_status st = eb_ref_plan_create(g, &o, &p, msg, msg_len);
+    if (st == EB_OK) {
+        float x[64];
+        for (int i = 0; i < 64; i++)
+            x[i] = (float)((i * 29) % 17) / 4.0f - 2.0f;
+        eb_value in = {.dtype = EB_DT_F32, .rank = 4, .dims = {1, 1, 8, 8}, .data = x,
+                       .nbytes = sizeof x};
+        eb_value out = {.dtype = EB_DT_F32, .rank = 2, .dims = {1, 10}, .data = prob,
+                        .nbytes = 10 * sizeof(float)};
+        st = eb_ref_plan_run(p, &in, 1, &out, 1, msg, msg_len);
+        if (node_ns)
+            eb_ref_plan_profile(p, node_ns, g->n_nodes);
+    }
+    eb_ref_plan_destroy(p);
+    eb_graph_destroy(g);
+    return st;
+}
+
+static void test_claim_absorbing_two_nodes_writes_the_last_ones_output(void **state)
+{
+    (void)state;
+    char msg[512];
+    float want[10], got[10];
+    assert_int_equal(run_absorbing(NULL, want, NULL, msg, sizeof msg), EB_OK);
+    absorb_case c = {.absorb = {2, 3}, .n_absorb = 2};
+    uint64_t ns[6];
+    assert_int_equal(run_absorbing(&c, got, ns, msg, sizeof msg), EB_OK);
+    assert_int_equal(c.runs, 1);
+    assert_memory_equal(want, got, sizeof want);
+    /* the absorbed nodes never ran on their own; the nodes around them did */
+    assert_true(ns[2] == UINT64_MAX && ns[3] == UINT64_MAX);
+    assert_true(ns[0] != UINT64_MAX && ns[4] != UINT64_MAX);
+}
+
+static void test_claim_absorbing_out_of_order_or_too_many_is_refused(void **state)
+{
+    (void)state;
+    char msg[512];
+    float got[10];
+    const absorb_case bad[] = {
+        {.absorb = {3, 2}, .n_absorb = 2},  /* not increasing */
+        {.absorb = {0}, .n_absorb = 1},     /* before the claimed node */
+        {.absorb = {2, 2}, .n_absorb = 2},  /* the same node twice */
+        {.absorb = {2, 3, 4, 5, 5}, .n_absorb = EB_REF_ABSORB_MAX + 1},
+        {.absorb = {2, 6}, .n_absorb = 2},  /* no such node */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        absorb_case c = bad[i];
+        msg[0] = '\0';
+        assert_int_equal(run_absorbing(&c, got, NULL, msg, sizeof msg), EB_ERR_INVALID_ARG);
+        assert_non_null(strstr(msg, "tiny_conv.onnx"));
+        assert_non_null(strstr(msg, "'relu'"));
+        assert_int_equal(c.runs, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +283,8 @@ int main(void)
         cmocka_unit_test(test_arena_reuses_memory_of_a_chain),
         cmocka_unit_test(test_memory_reuse_does_not_change_qdq_results),
         cmocka_unit_test(test_memory_reuse_does_not_change_float_results),
+        cmocka_unit_test(test_claim_absorbing_two_nodes_writes_the_last_ones_output),
+        cmocka_unit_test(test_claim_absorbing_out_of_order_or_too_many_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,9 @@ static const char *const models[] = {
      * rows that consecutive bands share are moved, not copied again */
     "tests/data/models/dw_bands.onnx",
     "tests/data/qdq/qlinear_dw_bands.onnx",
+    /* pointwise + depthwise fused band by band, stride 1 and 2, asymmetric
+     * padding, one pair not fused (tools/make_pwdw_test_model.py) */
+    "tests/data/models/pw_dw_bands.onnx",
     /* QLinearMatMul: 3-D, 1-D and one-row a, per-column and uint8 b
      * (tools/make_qlinear_matmul_test_model.py) */
     "tests/data/qdq/qlinear_matmul.onnx",

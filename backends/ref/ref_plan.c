@@ -215,6 +215,43 @@ out:
     return st;
 }
 
+/* The nodes a claim on node i absorbs (ref_plan_hooks.h): each later than
+ * the one before, a step of its own until now, and one ref could run
+ * itself, so a model is refused the same way with or without the hook. */
+static eb_status take_absorbed(const eb_graph *g, int i, const eb_ref_step_claim *claim,
+                               unsigned char *skip, unsigned char *runs_alone, char *msg,
+                               size_t msg_len)
+{
+    const eb_node *n = &g->nodes[i];
+    if (claim->n_absorb < 0 || claim->n_absorb > EB_REF_ABSORB_MAX) {
+        snprintf(msg, msg_len, "%s: node '%s' claimed with %d absorbed nodes", g->path, n->name,
+                 claim->n_absorb);
+        return EB_ERR_INVALID_ARG;
+    }
+    int prev = i;
+    for (int k = 0; k < claim->n_absorb; k++) {
+        const int a = claim->absorb[k];
+        if (a <= prev || a >= g->n_nodes || !runs_alone[a]) {
+            snprintf(msg, msg_len, "%s: node '%s' cannot absorb node %d", g->path, n->name, a);
+            return EB_ERR_INVALID_ARG;
+        }
+        const eb_node *an = &g->nodes[a];
+        const eb_ref_op *op = an->domain[0] == '\0' ? eb_ref_find_op(an->op_type) : NULL;
+        char why[256] = "";
+        if (!op || !op->check(g, an, why, sizeof why)) {
+            snprintf(msg, msg_len, "%s: node '%s' (%s) not supported by ref: %s", g->path,
+                     an->name, an->op_type, op ? why : "op not implemented");
+            return EB_ERR_UNSUPPORTED;
+        }
+        prev = a;
+    }
+    for (int k = 0; k < claim->n_absorb; k++) {
+        skip[claim->absorb[k]] = 1;
+        runs_alone[claim->absorb[k]] = 0;
+    }
+    return EB_OK;
+}
+
 eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
                              eb_ref_plan **out, char *msg, size_t msg_len)
 {
@@ -290,7 +327,7 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
             goto fail;
         }
         const int anchor = f ? f->anchor : i;
-        eb_ref_step_claim claim = {.op = NULL, .state = NULL, .absorb = -1};
+        eb_ref_step_claim claim = {.op = NULL, .state = NULL, .n_absorb = 0};
         if (o.hooks && o.hooks->claim) {
             eb_ref_plan_site site = {.g = g, .node = &g->nodes[anchor], .node_index = anchor,
                                      .group = f, .runs_alone = runs_alone};
@@ -300,23 +337,16 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
                 goto fail;
             }
             if (!taken)
-                claim = (eb_ref_step_claim){.op = NULL, .state = NULL, .absorb = -1};
+                claim = (eb_ref_step_claim){.op = NULL, .state = NULL, .n_absorb = 0};
         }
         if (claim.op) {
             /* the plan owns the state from here: destroy releases it */
             s->op = claim.op;
             s->exec.state = claim.state;
             p->n_steps++;
-            if (claim.absorb >= 0) {
-                if (claim.absorb <= i || claim.absorb >= g->n_nodes || !runs_alone[claim.absorb]) {
-                    st = EB_ERR_INVALID_ARG;
-                    snprintf(msg, msg_len, "%s: node '%s' cannot absorb node %d", g->path,
-                             n->name, claim.absorb);
-                    goto fail;
-                }
-                skip[claim.absorb] = 1;
-                runs_alone[claim.absorb] = 0;
-            }
+            if ((st = take_absorbed(g, i, &claim, skip, runs_alone, msg, msg_len)) != EB_OK)
+                goto fail;
+            st = EB_ERR_NOMEM;
         }
         s->exec.g = g;
         s->exec.node = &g->nodes[anchor];
@@ -332,9 +362,10 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
                 used[t] = 1;
         }
         /* outputs: the absorbed node's, the group's, or the node's */
-        const eb_node *outn = claim.op && claim.absorb >= 0 ? &g->nodes[claim.absorb]
-                              : f                          ? NULL
-                                                           : n;
+        const eb_node *outn = claim.op && claim.n_absorb > 0
+                                  ? &g->nodes[claim.absorb[claim.n_absorb - 1]]
+                              : f ? NULL
+                                  : n;
         s->exec.out = p->ptrs + used_ptrs;
         s->n_out = outn ? outn->n_outputs : 1;
         used_ptrs += (size_t)s->n_out;

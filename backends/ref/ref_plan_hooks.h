@@ -19,11 +19,15 @@
  *       claim returns < 0: plan creation fails with that eb_status (the
  *           hook wrote msg).
  *
- * A claim may also absorb one later node (claim.absorb, a node index): the
- * step then writes that node's outputs instead of its own, and the node is
- * not executed (an activation folded into the producer's epilogue). Only a
- * node with site->runs_alone[j] set, after the claimed one, reading nothing
- * but the claimed step's output, may be absorbed; ref checks the first two.
+ * A claim may also absorb later nodes (claim.absorb[0 .. n_absorb), node
+ * indices in increasing order): the step then writes the last one's
+ * outputs instead of its own, and none of them is executed (an activation
+ * folded into the producer's epilogue; a depthwise convolution computed
+ * band by band from the pointwise one before it, whose output then never
+ * exists). Only nodes with site->runs_alone[j] set, after the claimed one,
+ * each reading nothing but constants and the output of the one before,
+ * may be absorbed; ref checks the first two and that it could run each
+ * absorbed node itself.
  *
  * Ownership: ctx and the hooks struct belong to the caller and need only
  * live through eb_ref_plan_create. claim.state belongs to the plan from the
@@ -52,16 +56,19 @@ typedef struct eb_ref_plan_site {
 } eb_ref_plan_site;
 
 /* What a hook answers when it takes a step. */
+#define EB_REF_ABSORB_MAX 4
+
 typedef struct eb_ref_step_claim {
     const eb_ref_op *op; /* run (required) and release (optional); op_type names the step */
     void *state;         /* passed as exec.state; owned by the plan once claimed */
-    int absorb;          /* -1, or a later node whose outputs this step writes instead */
+    int absorb[EB_REF_ABSORB_MAX]; /* later nodes not executed; the step writes the last's outputs */
+    int n_absorb;
 } eb_ref_step_claim;
 
 typedef struct eb_ref_plan_hooks {
     void *ctx; /* passed back to claim */
     /* 1: taken (out filled), 0: ref builds the step, < 0: an eb_status. out
-     * starts as {NULL, NULL, -1}. */
+     * starts with no op, no state and nothing absorbed. */
     int (*claim)(void *ctx, const eb_ref_plan_site *site, eb_ref_step_claim *out, char *msg,
                  size_t msg_len);
 } eb_ref_plan_hooks;

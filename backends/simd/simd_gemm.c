@@ -166,6 +166,48 @@ typedef struct f32_run {
     split sp;
 } f32_run;
 
+/* Column panel [j0, j0 + nvalid) of one product (x, a and bias at its
+ * image and group), row panels [r0, r1): the panel packed into bpanel or
+ * read in place, each row panel's tile stored at yp (the panel's first
+ * column) with strides y_row and y_col. */
+static void f32_panel(const eb_simd_gemm_f32 *G, const float *x, const float *a,
+                      const float *bias, int64_t j0, int nvalid, int64_t r0, int64_t r1,
+                      float *bpanel, float *tile, float *yp, int64_t y_row, int64_t y_col)
+{
+    const eb_simd_gemm_shape *s = &G->s;
+    const int mr = G->mr, nr = G->nr;
+    /* a full panel of a pointwise convolution is already in the input,
+     * rows a plane apart: read it there instead of copying it */
+    const float *bp_in = bpanel;
+    int64_t ldb = nr;
+    if (s->geom.pointwise && nvalid == nr) {
+        bp_in = x + j0;
+        ldb = s->geom.c_stride;
+    } else if (nr == 1 && unit_window(&s->geom)) {
+        /* one column (the matrix-vector kernel): it is in the input
+         * already, element k at c_stride steps */
+        bp_in = x + j0 * s->geom.p_stride;
+        ldb = s->geom.c_stride;
+    } else {
+        G->vec->pack_b_f32(&s->geom, x, j0, nvalid, nr, bpanel);
+    }
+    for (int64_t rp = r0; rp < r1; rp++) {
+        const int64_t m0 = rp * mr;
+        const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
+        const float *ap = a + rp * s->k * mr;
+        const float *bp = bias ? bias + m0 : NULL;
+        if (y_col == 1) {
+            G->fn(s->k, ap, bp_in, ldb, yp + m0 * y_row, y_row, mvalid, nvalid, bp, G->lo,
+                  G->hi);
+        } else {
+            G->fn(s->k, ap, bp_in, ldb, tile, nr, mvalid, nvalid, bp, G->lo, G->hi);
+            for (int r = 0; r < mvalid; r++)
+                for (int j = 0; j < nvalid; j++)
+                    yp[(m0 + r) * y_row + j * y_col] = tile[r * nr + j];
+        }
+    }
+}
+
 static void f32_task(void *arg, int t, int thread)
 {
     const f32_run *R = arg;
@@ -214,38 +256,20 @@ static void f32_task(void *arg, int t, int thread)
     }
     for (int64_t p = tr.p0; p < tr.p1; p++) {
         const int64_t j0 = p * nr;
-        const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
-        /* a full panel of a pointwise convolution is already in the input,
-         * rows a plane apart: read it there instead of copying it */
-        const float *bp_in = bpanel;
-        int64_t ldb = nr;
-        if (s->geom.pointwise && nvalid == nr) {
-            bp_in = x + j0;
-            ldb = s->geom.c_stride;
-        } else if (nr == 1 && unit_window(&s->geom)) {
-            /* one column (the matrix-vector kernel): it is in the input
-             * already, element k at c_stride steps */
-            bp_in = x + j0 * s->geom.p_stride;
-            ldb = s->geom.c_stride;
-        } else {
-            G->vec->pack_b_f32(&s->geom, x, j0, nvalid, nr, bpanel);
-        }
-        for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
-            const int64_t m0 = rp * mr;
-            const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
-            const float *ap = a + rp * s->k * mr;
-            const float *bp = bias ? bias + m0 : NULL;
-            if (s->y_col == 1) {
-                G->fn(s->k, ap, bp_in, ldb, y + m0 * s->y_row + j0, s->y_row, mvalid, nvalid, bp,
-                      G->lo, G->hi);
-            } else {
-                G->fn(s->k, ap, bp_in, ldb, tile, nr, mvalid, nvalid, bp, G->lo, G->hi);
-                for (int r = 0; r < mvalid; r++)
-                    for (int j = 0; j < nvalid; j++)
-                        y[(m0 + r) * s->y_row + (j0 + j) * s->y_col] = tile[r * nr + j];
-            }
-        }
+        f32_panel(G, x, a, bias, j0, (int)(s->n - j0 < nr ? s->n - j0 : nr), tr.r0, tr.r1,
+                  bpanel, tile, y + j0 * s->y_col, s->y_row, s->y_col);
     }
+}
+
+void eb_simd_gemm_f32_cols(const eb_simd_gemm_f32 *G, void *scratch, const float *x,
+                           int64_t j0, int64_t j1, float *y, int64_t y_row)
+{
+    float *bpanel = scratch;
+    float *tile = (float *)((unsigned char *)scratch + f32_b_bytes(G));
+    const int64_t row_panels = ceil_div(G->s.m, G->mr);
+    for (int64_t j = j0; j < j1; j += G->nr)
+        f32_panel(G, x, G->a, G->bias, j, (int)(j1 - j < G->nr ? j1 - j : G->nr), 0, row_panels,
+                  bpanel, tile, y + (j - j0), y_row, 1);
 }
 
 void eb_simd_gemm_f32_run(const eb_simd_gemm_f32 *G, eb_simd_pool *pool,

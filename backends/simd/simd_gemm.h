@@ -56,6 +56,12 @@ void eb_simd_gemm_f32_free(eb_simd_gemm_f32 *G);
 size_t eb_simd_gemm_f32_scratch(const eb_simd_gemm_f32 *G); /* per thread */
 void eb_simd_gemm_f32_run(const eb_simd_gemm_f32 *G, eb_simd_pool *pool,
                           const eb_simd_scratch *scratch, const float *x, float *y);
+/* Columns [j0, j1) of image 0, group 0 (every row) on the calling thread,
+ * column j stored at y[j - j0], rows y_row apart; scratch: the thread's
+ * eb_simd_gemm_f32_scratch bytes. A fused step computes a band of a
+ * pointwise convolution's output with it (simd_plan_pwdw.c). */
+void eb_simd_gemm_f32_cols(const eb_simd_gemm_f32 *G, void *scratch, const float *x,
+                           int64_t j0, int64_t j1, float *y, int64_t y_row);
 
 /* ---- int8 ---------------------------------------------------------------- */
 

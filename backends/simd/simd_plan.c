@@ -2,8 +2,6 @@
  * which simd takes steps of the ref plan as ref builds it
  * (backends/ref/ref_plan_hooks.h) and which family takes what
  * (simd_plan_impl.h lists the files). */
-#include <float.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,61 +9,23 @@
 
 /* ---- the planning hook --------------------------------------------------- */
 
-/* Clamp bounds of a Relu / Clip node with constant bounds; 0 otherwise. */
-static int activation_bounds(const eb_graph *g, const eb_node *n, float *lo, float *hi)
-{
-    if (strcmp(n->op_type, "Relu") == 0) {
-        *lo = 0.0f;
-        *hi = INFINITY;
-        return 1;
-    }
-    if (strcmp(n->op_type, "Clip") != 0)
-        return 0;
-    *lo = -INFINITY;
-    *hi = INFINITY;
-    if (n->opset < 11) {
-        *lo = eb_node_attr_float(n, "min", -FLT_MAX);
-        *hi = eb_node_attr_float(n, "max", FLT_MAX);
-        return 1;
-    }
-    for (int i = 1; i <= 2; i++) {
-        const eb_tensor *t = eb_node_input(g, n, i);
-        if (!t)
-            continue;
-        if (!eb_simd__const_f32(t) || t->numel != 1)
-            return 0;
-        *(i == 1 ? lo : hi) = ((const float *)t->data)[0];
-    }
-    return 1;
-}
-
 /* The Relu / Clip node that alone reads the claimed step's output, folded
  * into its epilogue: its index (ref then absorbs it), or -1. */
 static int fold_activation(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *st,
                            char *where)
 {
-    const eb_graph *g = b->g;
-    const eb_node *n = site->node;
-    int t = n->outputs[0];
-    if (t < 0 || g->tensors[t].n_consumers != 1 || g->tensors[t].is_graph_output)
+    float lo, hi;
+    const int u = eb_simd__next_activation(b->g, site->runs_alone, site->node_index, &lo, &hi);
+    if (u < 0)
         return -1;
-    for (int u = site->node_index + 1; u < g->n_nodes; u++) {
-        const eb_node *a = &g->nodes[u];
-        if (!site->runs_alone[u] || a->n_inputs < 1 || a->inputs[0] != t)
-            continue;
-        float lo, hi;
-        if (!activation_bounds(g, a, &lo, &hi) || a->outputs[0] < 0)
-            return -1;
-        /* both bounds apply: a Relu after a Clip is not folded (one step
-         * folds one activation) */
-        st->lo = st->gf.lo = lo;
-        st->hi = st->gf.hi = hi;
-        snprintf(b->P->where[u], EB_SIMD_WHERE_LEN, "fused into '%.80s'", n->name);
-        size_t used = strlen(where);
-        snprintf(where + used, EB_SIMD_WHERE_LEN - used, " + %s", a->op_type);
-        return u;
-    }
-    return -1;
+    /* both bounds apply: a Relu after a Clip is not folded (one step folds
+     * one activation) */
+    st->lo = st->gf.lo = lo;
+    st->hi = st->gf.hi = hi;
+    snprintf(b->P->where[u], EB_SIMD_WHERE_LEN, "fused into '%.80s'", site->node->name);
+    size_t used = strlen(where);
+    snprintf(where + used, EB_SIMD_WHERE_LEN - used, " + %s", b->g->nodes[u].op_type);
+    return u;
 }
 
 /* SiLU: the Mul that alone reads the claimed Sigmoid's output and
@@ -236,10 +196,16 @@ static int claim(void *ctx, const eb_ref_plan_site *site, eb_ref_step_claim *out
     mine->serial = step_work(mine) < SERIAL_WORK;
     out->op = op_of(mine->kind);
     out->state = mine;
+    int last = -1;
     if (mine->kind == K_CONV_F32 || mine->kind == K_DW_F32 || mine->kind == K_ADD_F32)
-        out->absorb = fold_activation(b, site, mine, w);
+        last = fold_activation(b, site, mine, w);
     if (mine->kind == K_SIGMOID_F32)
-        out->absorb = fold_silu(b, site, mine, w);
+        last = fold_silu(b, site, mine, w);
+    if (last >= 0)
+        out->absorb[out->n_absorb++] = last;
+    /* a pointwise convolution's depthwise one after it, band by band */
+    if (mine->kind == K_CONV_F32)
+        eb_simd__fuse_dw(b, site, mine, last >= 0 ? last : site->node_index, out, w);
     snprintf(where, EB_SIMD_WHERE_LEN, "%s", w);
     return 1;
 }

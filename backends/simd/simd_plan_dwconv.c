@@ -190,7 +190,7 @@ static int nhwc_split(const eb_simd_step *s, eb_simd_pool *pool, nhwc_job *J)
  * time with the larger band (int8, one thread, five alternations against
  * the pointwise layers as control), 0.94x fp32, 0.83x int8 on two threads;
  * 64 KiB took 1.22x. */
-static size_t nhwc_band_bytes(void)
+size_t eb_simd__band_bytes(void)
 {
 #ifdef _SC_LEVEL2_CACHE_SIZE
     const long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
@@ -238,6 +238,11 @@ static int planar_pays(const eb_simd_step *s)
     return s->kind == K_DW_F32 ? g->ow >= 16 : g->iw >= q8_min_iw;
 }
 
+int eb_simd__dw_planar_wide(const eb_simd_step *s)
+{
+    return planar_pays(s) && !small_plane(s);
+}
+
 /* Depthwise steps with at least eight channels run channels-last (see
  * simd_vec_dwconv_nhwc.h); with fewer, the lanes of a channel vector would mostly
  * idle and the planar kernel runs. The band buffers are the threads'
@@ -256,7 +261,7 @@ static int dw_nhwc_begin(eb_simd_builder *b, eb_simd_step *s, int64_t batch)
     const size_t row = (size_t)(s->pcol * s->cpad) * 4;
     const int64_t span = (g->kh - 1) * g->dh + 1;
     s->band = 1;
-    const size_t band_bytes = nhwc_band_bytes();
+    const size_t band_bytes = eb_simd__band_bytes();
     while (s->band < g->oh && (size_t)(s->band * g->sh + span) * row <= band_bytes)
         s->band++;
     eb_simd__need_scratch(b, (size_t)((s->band - 1) * g->sh + span) * row + 64);

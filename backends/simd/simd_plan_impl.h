@@ -13,6 +13,8 @@
  *   simd_plan_im2col.c   the unfolding those convolutions may run over
  *   simd_plan_gemm.c     Gemm / MatMul / QDQ gemm and matmul (incl. GEMV)
  *   simd_plan_dwconv.c   depthwise convolutions, planar or channels-last
+ *   simd_plan_pwdw.c     a pointwise convolution and the depthwise one after
+ *                        it as one step, band by band
  *   simd_plan_pool.c     MaxPool, GlobalAveragePool
  *   simd_plan_eltwise.c  Add, QuantizeLinear
  *
@@ -72,7 +74,7 @@ typedef struct eb_simd_step {
     int nhwc;
     int64_t cpad, batch;
     int64_t pcol;                  /* padded rows: pixels per row */
-    int64_t band;                  /* output rows per band (dw_nhwc_task) */
+    int64_t band;                  /* output rows per band (dw_nhwc_task, pwdw_task) */
     float *nw_f32, *nb_f32;
     int32_t *nw_q8, *nb_q8;
     float *nm_q8;
@@ -82,6 +84,10 @@ typedef struct eb_simd_step {
     const eb_simd_f32_sigmoid_variant *sig; /* K_SIGMOID_F32 */
     int silu;                      /* ... the Mul by its input absorbed */
     int serial;                    /* too little work to share: run on the caller */
+    /* a pointwise step's depthwise step, computed band by band from its
+     * output (simd_plan_pwdw.c), owned; NULL: none */
+    struct eb_simd_step *dw;
+    int64_t cap;                   /* ... input rows a thread's band buffer holds */
 } eb_simd_step;
 
 struct eb_simd_plan {
@@ -136,6 +142,20 @@ int eb_simd__dw_f32(eb_simd_builder *b, eb_simd_step *s, const eb_tensor *x,
 int eb_simd__dw_q8(eb_simd_builder *b, const eb_ref_conv_q8_params *q, eb_simd_step *s,
                    char *where, const char *label);
 extern const eb_ref_op eb_simd__dw_op; /* K_DW_F32, K_DW_Q8 */
+/* 1 when a depthwise step (planes set) runs planar on planes too wide to
+ * be read in place: the kind a pointwise step may compute band by band */
+int eb_simd__dw_planar_wide(const eb_simd_step *s);
+/* Per-thread bytes of a band of rows meant to stay in L2 */
+size_t eb_simd__band_bytes(void);
+
+/* A pointwise fp32 step (from: the last node it absorbs so far) takes the
+ * depthwise convolution after it, and that one's activation, into out's
+ * absorbed nodes when the fusion pays (simd_plan_pwdw.c): 1 when taken. */
+int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *pw,
+                     int from, eb_ref_step_claim *out, char *where);
+/* Runs a fused step: the pointwise product band by band, each band's
+ * depthwise rows while the band is in cache. */
+void eb_simd__run_pw_dw(const eb_simd_step *s, const float *x, float *y);
 
 eb_simd_step *eb_simd__pool_f32(eb_simd_builder *b, const eb_node *n, int global, char *where);
 eb_simd_step *eb_simd__maxpool_q8_group(eb_simd_builder *b, const eb_ref_fused *f,
@@ -161,6 +181,12 @@ eb_status eb_simd__fold_constants(eb_simd_plan *P, const eb_graph *g, const eb_g
 eb_simd_step *eb_simd__step_new(const eb_simd_builder *b, eb_simd_step_kind kind);
 void eb_simd__step_free(void *state); /* an eb_simd_step; NULL is a no-op */
 void eb_simd__need_scratch(eb_simd_builder *b, size_t bytes);
+/* The node that alone reads node from's first output and runs alone: its
+ * index or -1; the same for a Relu / Clip reading it as its first input,
+ * with its clamp bounds. */
+int eb_simd__sole_reader(const eb_graph *g, const unsigned char *runs_alone, int from);
+int eb_simd__next_activation(const eb_graph *g, const unsigned char *runs_alone, int from,
+                             float *lo, float *hi);
 
 int eb_simd__is_f32(const eb_tensor *t);
 int eb_simd__const_f32(const eb_tensor *t);

@@ -1,6 +1,9 @@
 /* What the simd plan's families share (simd_plan_impl.h): a step's
  * allocation and release, geometry from ONNX windows, scratch sizes, and how
- * a step's work is split into tasks for the pool. */
+ * a step's work is split into tasks for the pool, and which node alone
+ * reads another (the activations and depthwise steps the plan folds). */
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +37,64 @@ void eb_simd__step_free(void *state)
     free(s->nw_q8);
     free(s->nb_q8);
     free(s->nm_q8);
+    eb_simd__step_free(s->dw);
     free(s);
+}
+
+/* Clamp bounds of a Relu / Clip node with constant bounds; 0 otherwise. */
+static int activation_bounds(const eb_graph *g, const eb_node *n, float *lo, float *hi)
+{
+    if (strcmp(n->op_type, "Relu") == 0) {
+        *lo = 0.0f;
+        *hi = INFINITY;
+        return 1;
+    }
+    if (strcmp(n->op_type, "Clip") != 0)
+        return 0;
+    *lo = -INFINITY;
+    *hi = INFINITY;
+    if (n->opset < 11) {
+        *lo = eb_node_attr_float(n, "min", -FLT_MAX);
+        *hi = eb_node_attr_float(n, "max", FLT_MAX);
+        return 1;
+    }
+    for (int i = 1; i <= 2; i++) {
+        const eb_tensor *t = eb_node_input(g, n, i);
+        if (!t)
+            continue;
+        if (!eb_simd__const_f32(t) || t->numel != 1)
+            return 0;
+        *(i == 1 ? lo : hi) = ((const float *)t->data)[0];
+    }
+    return 1;
+}
+
+/* The node that alone reads node `from`'s first output, a step of its own
+ * so far: its index, or -1. */
+int eb_simd__sole_reader(const eb_graph *g, const unsigned char *runs_alone, int from)
+{
+    const int t = g->nodes[from].n_outputs > 0 ? g->nodes[from].outputs[0] : -1;
+    if (t < 0 || g->tensors[t].n_consumers != 1 || g->tensors[t].is_graph_output)
+        return -1;
+    for (int u = from + 1; u < g->n_nodes; u++) {
+        const eb_node *a = &g->nodes[u];
+        for (int k = 0; k < a->n_inputs; k++)
+            if (a->inputs[k] == t)
+                return runs_alone[u] ? u : -1;
+    }
+    return -1;
+}
+
+/* The Relu / Clip node that alone reads node `from`'s output, as its first
+ * input: its index with its bounds in *lo, *hi, or -1. */
+int eb_simd__next_activation(const eb_graph *g, const unsigned char *runs_alone, int from,
+                             float *lo, float *hi)
+{
+    const int u = eb_simd__sole_reader(g, runs_alone, from);
+    if (u < 0 || g->nodes[u].inputs[0] != g->nodes[from].outputs[0] ||
+        g->nodes[u].outputs[0] < 0 || !activation_bounds(g, &g->nodes[u], lo, hi))
+        return -1;
+    return u;
 }
 
 void eb_simd__need_scratch(eb_simd_builder *b, size_t bytes)

@@ -45,6 +45,25 @@ fi
 EB_SIMD_MAX_ISA=c run_eb 0 inspect "$D" --backend simd
 expect_in "$WORK/out" 'dw1 +simd f32_dwconv2d__c: depthwise 3x3/1, channels-last \+ Clip'
 
+# a pointwise convolution over 1 MiB of output and the depthwise one after
+# it as one step, band by band (on every ISA level); not where the
+# pointwise output is also a graph output
+F="$EB_SOURCE_DIR/tests/data/models/pw_dw_bands.onnx"
+for cap in "" c; do
+    EB_SIMD_MAX_ISA=$cap run_eb 0 inspect "$F" --backend simd
+    expect_in "$WORK/out" 'pw_a +simd f32_gemm_[0-9x]+__[a-z0-9]+: 1x1 conv as GEMM \+ Clip, then depthwise 3x3/1 in bands of [0-9]+ rows \+ Relu$'
+    expect_in "$WORK/out" "dw_a +fused into 'pw_a'"
+    expect_in "$WORK/out" "relu_a +fused into 'pw_a'"
+    expect_in "$WORK/out" 'pw_b +simd .*: 1x1 conv as GEMM, then depthwise 3x3/2 in bands of [0-9]+ rows \+ Clip$'
+    expect_in "$WORK/out" 'pw_c +simd f32_gemm_[0-9x]+__[a-z0-9]+: 1x1 conv as GEMM$'
+    expect_in "$WORK/out" 'dw_c +simd f32_dwconv2d__'
+done
+# profiled: the fused step's time is the pointwise node's, the depthwise
+# node is not timed on its own
+run_eb 0 profile "$F" --backend simd --iterations 3 --warmup 1
+expect_in "$WORK/out" '^pw_a +Conv +[0-9.]+ '
+expect_in "$WORK/out" '^dw_a +Conv +- '
+
 # QOperator int8: QLinearMatMul on the int8 GEMM kernels, whatever the rank of a
 run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/qdq/qlinear_matmul.onnx" --backend simd
 expect_in "$WORK/out" 'mm1 +simd q8_gemm_[0-9xc]+__[a-z0-9]+: QLinearMatMul$'

@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""Generate tests/data/models/pw_dw_bands.onnx, the fixture of simd's fused
+pointwise + depthwise step (backends/simd/simd_plan_pwdw.c):
+
+x[1,8,63,67] ->
+  a: pointwise 8->64 (+ bias) -> Clip 0..6 -> depthwise 3x3/1 pads 1 (+ bias)
+     -> Relu -> ya[1,64,63,67]
+  b: pointwise 8->72 -> depthwise 3x3/2 pads 0,0,1,1 (no activation between)
+     -> Clip 0..6 -> yb[1,72,31,33]
+  c: pointwise 8->64 -> depthwise 3x3/1, the pointwise output also a graph
+     output (yc_pw): not fused, the tensor must exist -> yc[1,64,63,67]
+
+Each pointwise output is over 1 MiB, the size from which simd fuses; 63 rows
+and 67 columns leave ragged bands and ragged GEMM panels, and on a host with
+a 2 MiB L2 each thread's rows take several bands, so rows shared by
+consecutive bands are carried over. The test compares simd with ref on every
+ISA build the host runs.
+
+    /usr/bin/python3 tools/make_pwdw_test_model.py
+The output is committed; re-running rewrites it deterministically.
+"""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "models",
+                   "pw_dw_bands.onnx")
+CIN, H, W = 8, 63, 67
+rng = np.random.default_rng(2612)
+
+
+def const(name, a):
+    return numpy_helper.from_array(np.asarray(a), name)
+
+
+def weights(name, *shape, scale=0.5):
+    return const(name, (rng.standard_normal(shape) * scale).astype(np.float32))
+
+
+def pw(inputs, out, name):
+    return helper.make_node("Conv", inputs, [out], name=name, kernel_shape=[1, 1])
+
+
+def dw(inputs, out, name, c, stride, pads):
+    return helper.make_node("Conv", inputs, [out], name=name, group=c, kernel_shape=[3, 3],
+                            strides=[stride, stride], pads=pads)
+
+
+def main():
+    nodes = [
+        pw(["x", "wa1", "ba1"], "a1", "pw_a"),
+        helper.make_node("Clip", ["a1", "lo", "hi"], ["a2"], name="clip_a"),
+        dw(["a2", "wa2", "ba2"], "a3", "dw_a", 64, 1, [1, 1, 1, 1]),
+        helper.make_node("Relu", ["a3"], ["ya"], name="relu_a"),
+        pw(["x", "wb1"], "b1", "pw_b"),
+        dw(["b1", "wb2"], "b2", "dw_b", 72, 2, [0, 0, 1, 1]),
+        helper.make_node("Clip", ["b2", "lo", "hi"], ["yb"], name="clip_b"),
+        pw(["x", "wc1"], "yc_pw", "pw_c"),
+        dw(["yc_pw", "wc2", "bc2"], "yc", "dw_c", 64, 1, [1, 1, 1, 1]),
+    ]
+    inits = [weights("wa1", 64, CIN, 1, 1), weights("ba1", 64, scale=0.1),
+             weights("wa2", 64, 1, 3, 3), weights("ba2", 64, scale=0.1),
+             weights("wb1", 72, CIN, 1, 1), weights("wb2", 72, 1, 3, 3),
+             weights("wc1", 64, CIN, 1, 1), weights("wc2", 64, 1, 3, 3),
+             weights("bc2", 64, scale=0.1),
+             const("lo", np.float32(0)), const("hi", np.float32(6))]
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, CIN, H, W])
+    outs = [helper.make_tensor_value_info("ya", TensorProto.FLOAT, [1, 64, H, W]),
+            helper.make_tensor_value_info("yb", TensorProto.FLOAT, [1, 72, 31, 33]),
+            helper.make_tensor_value_info("yc_pw", TensorProto.FLOAT, [1, 64, H, W]),
+            helper.make_tensor_value_info("yc", TensorProto.FLOAT, [1, 64, H, W])]
+    m = helper.make_model(helper.make_graph(nodes, "pw_dw_bands", [x], outs, inits),
+                          opset_imports=[helper.make_opsetid("", 13)],
+                          producer_name="edgebench-tools", producer_version="1")
+    onnx.checker.check_model(m, full_check=True)
+    onnx.save(m, os.path.normpath(OUT))
+
+
+if __name__ == "__main__":
+    main()
