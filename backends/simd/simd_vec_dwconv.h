@@ -514,14 +514,16 @@ static void dw_small_lanes(const eb_simd_conv_geom *g, int k, int s, __mmask16 *
     }
 }
 
-/* The row loop both small-plane kernels share (fp32 here, int8 below):
+/* The row loop the small-plane kernels share (fp32 here, int8 below):
  * groups of DW_ROWS output rows; each input row of the group read once
- * into its K shifted vectors (XS(S, K, row, xs): masked loads at stride 1,
- * two loads and a permute per tap at stride 2), multiply-added into the
- * accumulator of each output row and window row that reads it (MADD(acc,
- * x, tap)); each output row's window-row sums added (ADD) and stored
- * (STORE(v, oh)). ACC0(ky) starts the accumulators. In scope: g, x. */
-#define DW_SMALL_ROWS(K, S, V, T, ACC0, XS, MADD, ADD, STORE)                                  \
+ * into its NX vectors (XS(S, K, row, xs): K shifted ones by masked loads
+ * at stride 1, two loads and a permute per tap at stride 2; VNNI's one of
+ * byte triples), multiply-added into the accumulator of each output row
+ * and window row that reads it (MADD(acc, x, ky * K + kx), kx < NX); each
+ * output row's window-row sums added (ADD) and stored (STORE(v, oh)).
+ * ACC0(ky) starts the accumulators. Rows in the padding are skipped, or
+ * with PADROWS given to XS as NULL. In scope: g, x. */
+#define DW_SMALL_ROWS(K, S, NX, PADROWS, V, T, ACC0, XS, MADD, ADD, STORE)                     \
     for (int64_t oh0 = 0; oh0 < g->oh; oh0 += DW_ROWS) {                                       \
         V acc[DW_ROWS][K];                                                                     \
         for (int r = 0; r < DW_ROWS; r++)                                                      \
@@ -530,16 +532,17 @@ static void dw_small_lanes(const eb_simd_conv_geom *g, int k, int s, __mmask16 *
         _Pragma("GCC unroll 16") for (int ir = 0; ir < (DW_ROWS - 1) * S + K; ir++)            \
         {                                                                                      \
             const int64_t ih = oh0 * S - g->ph + ir;                                           \
-            if (ih < 0 || ih >= g->ih)                                                         \
+            const int pad_row = ih < 0 || ih >= g->ih;                                         \
+            if (pad_row && !(PADROWS))                                                         \
                 continue;                                                                      \
-            const T *row = x + ih * g->iw;                                                     \
-            V xs[K];                                                                           \
+            const T *row = pad_row ? NULL : x + ih * g->iw;                                    \
+            V xs[NX];                                                                          \
             XS(S, K, row, xs);                                                                 \
             _Pragma("GCC unroll 4") for (int r = 0; r < DW_ROWS; r++)                          \
             {                                                                                  \
                 const int ky = ir - r * S;                                                     \
                 if (ky >= 0 && ky < K)                                                         \
-                    for (int kx = 0; kx < K; kx++)                                             \
+                    for (int kx = 0; kx < NX; kx++)                                            \
                         acc[r][ky] = MADD(acc[r][ky], xs[kx], ky * K + kx);                    \
             }                                                                                  \
         }                                                                                      \
@@ -585,7 +588,7 @@ static void dw_small_lanes(const eb_simd_conv_geom *g, int k, int s, __mmask16 *
         DW_SMALL_MASKS(K, S);                                                                  \
         const __m512 vb = _mm512_set1_ps(bias), vlo = _mm512_set1_ps(lo),                      \
                      vhi = _mm512_set1_ps(hi);                                                 \
-        DW_SMALL_ROWS(K, S, __m512, float, F32_ACC0, F32_XS, F32_MADD, _mm512_add_ps,          \
+        DW_SMALL_ROWS(K, S, K, 0, __m512, float, F32_ACC0, F32_XS, F32_MADD, _mm512_add_ps,    \
                       F32_STORE)                                                               \
     }
 
@@ -1038,7 +1041,8 @@ static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const
         int32_t wp[K * K]; /* (w, 0) pairs, broadcast from memory by the multiply-adds */      \
         for (int i = 0; i < K * K; i++)                                                        \
             wp[i] = (int32_t)((uint32_t)w[i] & 0xFFFFu);                                       \
-        DW_SMALL_ROWS(K, S, __m512i, T, Q8_ACC0, XS, Q8_MADD, _mm512_add_epi32, Q8_STORE)      \
+        DW_SMALL_ROWS(K, S, K, 0, __m512i, T, Q8_ACC0, XS, Q8_MADD, _mm512_add_epi32,          \
+                      Q8_STORE)                                                                \
     }
 
 DW_SMALL_Q8(dw_small_u8_k3s1, 3, 1, uint8_t, U8_XS)
@@ -1049,6 +1053,88 @@ DW_SMALL_Q8(dw_small_i8_k3s1, 3, 1, int8_t, I8_XS)
 DW_SMALL_Q8(dw_small_i8_k3s2, 3, 2, int8_t, I8_XS)
 DW_SMALL_Q8(dw_small_i8_k5s1, 5, 1, int8_t, I8_XS)
 DW_SMALL_Q8(dw_small_i8_k5s2, 5, 2, int8_t, I8_XS)
+
+#if defined(__AVX512VNNI__)
+/* 3x3 planes at stride 1 or 2 with VNNI, any width, read in place: one
+ * vpdpbusd per input row and output row takes a window row's three taps
+ * at once (the small-plane kernel above: three int16 pair multiply-adds
+ * after widening each tap's bytes to int32; the padded kernels: a copy of
+ * the plane as int16 first). Blocks of 16 output columns; lane j of an
+ * input row's vector holds the bytes (x[j*s - pw + 0..2], 0) as
+ * unsigned (int8 input: x + 128); the window row's weights are (w0, w1,
+ * w2, 0) as signed bytes. The row is one masked 64-byte load (bytes
+ * outside the input read as the zero point, so the padding contributes
+ * w * (zp - zp) = 0 like ref's), then a dword permute giving each 128-bit
+ * lane the 16 bytes its four outputs start in, and a byte shuffle into
+ * the triples; rows above or below the input are all zero points. The
+ * sums are of x - zp through sum(w * x) - zp * sum(w), exact in int32:
+ * byte-identical with ref. Weights outside int8 keep the kernel above. */
+#define VQ_XS(S, K, row, xs)                                                                   \
+    do {                                                                                       \
+        __m512i b_ = row ? _mm512_mask_loadu_epi8(zpb, rowm, (row) - g->pw) : zpb;             \
+        if (flip)                                                                              \
+            b_ = _mm512_xor_si512(b_, _mm512_set1_epi8((char)0x80));                           \
+        xs[0] = _mm512_shuffle_epi8(_mm512_permutexvar_epi32(didx, b_), pat);                  \
+    } while (0)
+#define VQ_ACC0(ky) ((ky) == 0 ? corr : _mm512_setzero_si512())
+#define VQ_MADD(acc, xv, tap) _mm512_dpbusd_epi32(acc, xv, wq[(tap) / 3])
+
+#define DW_VQ(NAME, S)                                                                   \
+    static void NAME(const eb_simd_conv_geom *g, const uint8_t *x_plane, int flip,             \
+                     int32_t x_zp, const int16_t *w, const dwq_out *q, uint8_t *y_plane)       \
+    {                                                                                          \
+        const __m512i zpb = _mm512_set1_epi8((char)(uint8_t)x_zp);                             \
+        /* dword d of the permuted row: dword (d / 4) * S + d % 4 of the row */                \
+        const __m512i didx = _mm512_setr_epi32(0, 1, 2, 3, S, S + 1, S + 2, S + 3, 2 * S,      \
+                                               2 * S + 1, 2 * S + 2, 2 * S + 3, 3 * S,         \
+                                               3 * S + 1, 3 * S + 2, 3 * S + 3);               \
+        /* output j' of a 128-bit lane: bytes S * j' + 0..2 of the lane, then 0 */             \
+        const __m512i pat = _mm512_broadcast_i32x4(_mm_setr_epi8(                              \
+            0, 1, 2, -128, S, S + 1, S + 2, -128, 2 * S, 2 * S + 1, 2 * S + 2, -128, 3 * S,    \
+            3 * S + 1, 3 * S + 2, -128));                                                      \
+        __m512i wq[3];                                                                         \
+        int32_t wsum = 0;                                                                      \
+        for (int ky = 0; ky < 3; ky++) {                                                       \
+            const uint32_t b0 = (uint8_t)w[ky * 3], b1 = (uint8_t)w[ky * 3 + 1],               \
+                           b2 = (uint8_t)w[ky * 3 + 2];                                        \
+            wq[ky] = _mm512_set1_epi32((int32_t)(b0 | b1 << 8 | b2 << 16));                    \
+            wsum += w[ky * 3] + w[ky * 3 + 1] + w[ky * 3 + 2];                                 \
+        }                                                                                      \
+        const int32_t zp_u = flip ? x_zp + 128 : x_zp; /* the zero point as loaded */          \
+        const __m512i corr = _mm512_set1_epi32(-zp_u * wsum);                                  \
+        /* blocks of 16 output columns, each as a plane whose input starts                     \
+         * at column o0 * S (its padding on the left pw - o0 * S, which may                    \
+         * be negative: the mask then starts at byte 0) */                                     \
+        for (int64_t o0 = 0; o0 < g->ow; o0 += 16) {                                           \
+            const uint8_t *x = x_plane + o0 * S;                                               \
+            uint8_t *y = y_plane + o0;                                                         \
+            const int64_t n = g->ow - o0 < 16 ? g->ow - o0 : 16;                               \
+            const __mmask16 out = (__mmask16)((1u << n) - 1);                                  \
+            const int64_t lpad = g->pw - o0 * S, b0 = lpad > 0 ? lpad : 0;                     \
+            const int64_t b1 = lpad + g->iw < 64 ? lpad + g->iw : 64;                          \
+            const __mmask64 rowm = b1 > b0 ? ((b1 >= 64 ? ~0ull : (1ull << b1) - 1) &          \
+                                              ~((1ull << b0) - 1))                             \
+                                           : 0;                                                \
+            DW_SMALL_ROWS(3, S, 1, 1, __m512i, uint8_t, VQ_ACC0, VQ_XS, VQ_MADD,               \
+                          _mm512_add_epi32, Q8_STORE)                                          \
+        }                                                                                      \
+    }
+
+DW_VQ(dw_vq_k3s1, 1)
+DW_VQ(dw_vq_k3s2, 2)
+
+/* Whether the VNNI kernel takes the plane: 3x3 at stride 1 or 2, weights
+ * in int8. */
+static int dw_vq_fits(const eb_simd_conv_geom *g, const int16_t *w)
+{
+    if (!dw3_applies(g))
+        return 0;
+    for (int i = 0; i < 9; i++)
+        if (w[i] < -128 || w[i] > 127)
+            return 0;
+    return 1;
+}
+#endif
 
 static void dw_small_q8(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t x_zp,
                         const int16_t *w, const dwq_out *q, uint8_t *y)
@@ -1071,6 +1157,13 @@ static void EB_VEC_FN(dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
     padded_plane pp;
     const dwq_out q = {.add = bias, .mult = mult, .zp = y_zp, .flo = (float)(y_min - y_zp),
                        .fhi = (float)(y_max - y_zp)};
+#if defined(__AVX512VNNI__)
+    if (dw_vq_fits(g, w)) {
+        (g->sw == 1 ? dw_vq_k3s1 : dw_vq_k3s2)(g, (const uint8_t *)x, xdt != EB_DT_U8, x_zp, w,
+                                               &q, (uint8_t *)y);
+        return;
+    }
+#endif
 #if DW_SMALL
     if (dw_small_plane(g)) {
         dw_small_q8(g, x, xdt, x_zp, w, &q, y);
