@@ -597,6 +597,35 @@ DW_SMALL_F32(dw_small_f32_k3s2, 3, 2)
 DW_SMALL_F32(dw_small_f32_k5s1, 5, 1)
 DW_SMALL_F32(dw_small_f32_k5s2, 5, 2)
 
+/* Stride 1 on wider planes, read in place the same way: blocks of 16
+ * output columns, each a small plane whose left padding is pw - o0 (the
+ * masks of the middle blocks all ones), no padded copy of the plane. */
+#define DW_WIDE_F32(NAME, K)                                                                   \
+    static void NAME(const eb_simd_conv_geom *g, const float *x_plane, const float *w,         \
+                     float bias, float lo, float hi, float *y_plane)                           \
+    {                                                                                          \
+        const __m512 vb = _mm512_set1_ps(bias), vlo = _mm512_set1_ps(lo),                      \
+                     vhi = _mm512_set1_ps(hi);                                                 \
+        const __mmask16 row_lo = 0, row_hi = 0; /* stride 2 only */                            \
+        (void)row_lo;                                                                          \
+        (void)row_hi;                                                                          \
+        for (int64_t o0 = 0; o0 < g->ow; o0 += 16) {                                           \
+            const float *x = x_plane + o0;                                                     \
+            float *y = y_plane + o0;                                                           \
+            eb_simd_conv_geom block = *g;                                                      \
+            block.pw = g->pw - o0;                                                             \
+            block.ow = g->ow - o0 < 16 ? g->ow - o0 : 16;                                      \
+            __mmask16 m[K];                                                                    \
+            __m512i idx[K];                                                                    \
+            dw_small_lanes(&block, K, 1, m, idx);                                              \
+            const __mmask16 out = (__mmask16)((1u << block.ow) - 1);                           \
+            DW_SMALL_ROWS(K, 1, K, 0, __m512, float, F32_ACC0, F32_XS, F32_MADD,               \
+                          _mm512_add_ps, F32_STORE)                                            \
+        }                                                                                      \
+    }
+
+DW_WIDE_F32(dw_wide_f32_k3, 3)
+
 static void dw_small_f32(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,
                          float lo, float hi, float *y)
 {
@@ -613,6 +642,10 @@ static void EB_VEC_FN(dwconv_f32)(const eb_simd_conv_geom *g, const float *x, co
 #if DW_SMALL
     if (dw_small_plane(g)) {
         dw_small_f32(g, x, w, bias, lo, hi, y);
+        return;
+    }
+    if (dw3_applies(g) && g->sw == 1) {
+        dw_wide_f32_k3(g, x, w, bias, lo, hi, y);
         return;
     }
 #endif
