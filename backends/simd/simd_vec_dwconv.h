@@ -626,6 +626,45 @@ DW_SMALL_F32(dw_small_f32_k5s2, 5, 2)
 
 DW_WIDE_F32(dw_wide_f32_k3, 3)
 
+/* Stride 2, 3x3, in place: a block of 16 outputs reads input columns
+ * 2 * o0 - pw + 0..32; per input row four masked loads (columns outside
+ * the input read as 0), at +0 and +16 for the taps kx = 0, 1 (even and odd
+ * elements by a two-source permute) and at +2 and +18 for kx = 2. */
+static inline __mmask16 cols_in(int64_t first, int64_t iw)
+{
+    const int64_t lo = first < 0 ? -first : 0, hi = iw - first < 16 ? iw - first : 16;
+    return hi > lo ? (__mmask16)(((1u << hi) - 1u) & ~((1u << lo) - 1u)) : 0;
+}
+
+#define WIDE_S2_XS(S, K, row, xs)                                                              \
+    do {                                                                                       \
+        const float *p_ = (row) + ws;                                                          \
+        const __m512 a_ = _mm512_maskz_loadu_ps(ma, p_), b_ = _mm512_maskz_loadu_ps(mb, p_ + 16); \
+        const __m512 c_ = _mm512_maskz_loadu_ps(mc, p_ + 2),                                   \
+                     d_ = _mm512_maskz_loadu_ps(md, p_ + 18);                                  \
+        xs[0] = _mm512_permutex2var_ps(a_, even, b_);                                          \
+        xs[1] = _mm512_permutex2var_ps(a_, odd, b_);                                           \
+        xs[2] = _mm512_permutex2var_ps(c_, even, d_);                                          \
+    } while (0)
+
+static void dw_wide_f32_k3s2(const eb_simd_conv_geom *g, const float *x, const float *w,
+                             float bias, float lo, float hi, float *y_plane)
+{
+    const __m512 vb = _mm512_set1_ps(bias), vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                           28, 30);
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    for (int64_t o0 = 0; o0 < g->ow; o0 += 16) {
+        float *y = y_plane + o0;
+        const int64_t ws = 2 * o0 - g->pw, n = g->ow - o0 < 16 ? g->ow - o0 : 16;
+        const __mmask16 ma = cols_in(ws, g->iw), mb = cols_in(ws + 16, g->iw);
+        const __mmask16 mc = cols_in(ws + 2, g->iw), md = cols_in(ws + 18, g->iw);
+        const __mmask16 out = (__mmask16)((1u << n) - 1);
+        DW_SMALL_ROWS(3, 2, 3, 0, __m512, float, F32_ACC0, WIDE_S2_XS, F32_MADD, _mm512_add_ps,
+                      F32_STORE)
+    }
+}
+
 static void dw_small_f32(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,
                          float lo, float hi, float *y)
 {
@@ -644,8 +683,8 @@ static void EB_VEC_FN(dwconv_f32)(const eb_simd_conv_geom *g, const float *x, co
         dw_small_f32(g, x, w, bias, lo, hi, y);
         return;
     }
-    if (dw3_applies(g) && g->sw == 1) {
-        dw_wide_f32_k3(g, x, w, bias, lo, hi, y);
+    if (dw3_applies(g)) {
+        (g->sw == 1 ? dw_wide_f32_k3 : dw_wide_f32_k3s2)(g, x, w, bias, lo, hi, y);
         return;
     }
 #endif

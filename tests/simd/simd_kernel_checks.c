@@ -589,6 +589,24 @@ static void random_dw3(conv_case *k, int stride)
     } while (!make_window(k));
 }
 
+/* Stride 2 on odd widths with one column of padding on each side: the
+ * last output's window then takes its right tap from the padding, and
+ * with ows of 17-36 the last block of 16 outputs holds 1-16 of them, so
+ * the in-place AVX-512 kernel's loads of columns +18..+33 meet the row's
+ * end in every lane (an off-by-one there reads the next row). */
+static void random_dw3_odd_s2(conv_case *k)
+{
+    do {
+        random_conv(k, 1, 0);
+        k->kh = k->kw = 3;
+        k->dh = k->dw = 1;
+        k->sh = k->sw = 2;
+        k->ph = k->pw = k->pe_h = k->pe_w = 1;
+        k->ih = rnd_in(3, 20);
+        k->iw = 2 * rnd_in(16, 35) + 1;
+    } while (!make_window(k));
+}
+
 /* Dilated windows on rows wide enough for the vector loops of every
  * kernel, not only their scalar edge columns (random_conv's rows are at
  * most 29 wide and one case in six is dilated). */
@@ -624,7 +642,7 @@ static void random_dw_tall(conv_case *k, int kind)
 
 static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
-    for (int it = 0; it < 81; it++) {
+    for (int it = 0; it < 93; it++) {
         conv_case k;
         if (it < 40)
             random_conv(&k, 1, 0);
@@ -632,8 +650,10 @@ static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
             random_dw3(&k, 1 + it % 2);
         else if (it < 72)
             random_dw_dilated(&k);
-        else
+        else if (it < 81)
             random_dw_tall(&k, it % 3);
+        else
+            random_dw3_odd_s2(&k);
         eb_simd_gemm_shape s;
         shape_of(&k, &s);
         s.geom.channels = 1;
