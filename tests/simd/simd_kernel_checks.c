@@ -857,6 +857,15 @@ static int check_pools(const eb_simd_vec_kernels *vec, char *msg, size_t len)
             k.ph = k.pw = k.pe_h = k.pe_w = 0;
             k.ih = rnd_in(2, 40);
             k.iw = rnd_in(2, 40);
+        } else if (it % 4 == 1) {
+            /* 3x3 at stride 1 or 2 on rows of several 16-output blocks
+             * (ResNet's and SqueezeNet's pools), padded or not */
+            k.kh = k.kw = 3;
+            k.sh = k.sw = rnd_in(1, 2);
+            k.ph = k.pw = rnd_in(0, 1);
+            k.pe_h = k.pe_w = rnd_in(0, 1);
+            k.ih = rnd_in(3, 30);
+            k.iw = rnd_in(20, 120);
         }
         if (!make_window(&k))
             continue;
