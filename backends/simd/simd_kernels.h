@@ -151,6 +151,8 @@ typedef struct eb_simd_vec_kernels {
     /* y[i] = clamp(a[i] + b[i], lo, hi), i in [i0, i1). */
     void (*add_f32)(const float *a, const float *b, float lo, float hi, float *y, int64_t i0,
                     int64_t i1);
+    /* y[i] = x[i] * s, i in [0, n): one rounding, ref's Mul. */
+    void (*scale_f32)(const float *x, float s, float *y, int64_t n);
     /* eb_ref_add_q8 on elements [i0, i1), bit-exact. */
     void (*add_q8)(const eb_ref_add_q8_params *p, const void *a, const void *b, void *y,
                    int64_t i0, int64_t i1);

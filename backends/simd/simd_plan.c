@@ -93,7 +93,8 @@ static int64_t step_work(const eb_simd_step *s)
         return s->planes * s->geom.oh * s->geom.ow * s->geom.kh * s->geom.kw * WINDOW_COST;
     if (s->kind == K_GAP_F32)
         return s->planes * s->in_plane;
-    if (s->kind == K_ADD_F32 || s->kind == K_ADD_Q8 || s->kind == K_QUANT)
+    if (s->kind == K_ADD_F32 || s->kind == K_ADD_Q8 || s->kind == K_QUANT ||
+        s->kind == K_SCALE_F32)
         return s->count * ADD_COST;
     return s->count * 4;
 }
@@ -116,6 +117,7 @@ static const eb_ref_op *op_of(eb_simd_step_kind kind)
     case K_QUANT:
     case K_DEQUANT:
     case K_SIGMOID_F32:
+    case K_SCALE_F32:
         break;
     }
     return &eb_simd__eltwise_op;
@@ -163,6 +165,8 @@ static eb_simd_step *pick_node(eb_simd_builder *b, const eb_node *n, char *where
         return eb_simd__dequantize(b, n, where);
     if (strcmp(n->op_type, "Sigmoid") == 0 && n->domain[0] == '\0')
         return eb_simd__sigmoid_f32(b, n, where);
+    if (strcmp(n->op_type, "Mul") == 0 && n->domain[0] == '\0')
+        return eb_simd__mul_f32(b, n, where);
     return NULL;
 }
 

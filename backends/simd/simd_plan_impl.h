@@ -45,7 +45,8 @@ typedef enum eb_simd_step_kind {
     K_MAXPOOL_Q8, /* QDQ max-pool group (same parameters in and out) */
     K_QUANT,     /* QuantizeLinear float32 -> int8 / uint8, per tensor */
     K_DEQUANT,   /* DequantizeLinear int8 / uint8 -> float32, per tensor */
-    K_SIGMOID_F32 /* Sigmoid, or x * Sigmoid(x) with the Mul absorbed (SiLU) */
+    K_SIGMOID_F32, /* Sigmoid, or x * Sigmoid(x) with the Mul absorbed (SiLU) */
+    K_SCALE_F32  /* Mul of 1 x C x ... planes by one value per plane (squeeze-excite) */
 } eb_simd_step_kind;
 
 /* One claimed step: what its kernels need at run time. */
@@ -83,6 +84,7 @@ typedef struct eb_simd_step {
     eb_dtype pool_dtype;           /* K_MAXPOOL_Q8, K_DEQUANT: the int8 tensor's type */
     const eb_simd_f32_sigmoid_variant *sig; /* K_SIGMOID_F32 */
     int silu;                      /* ... the Mul by its input absorbed */
+    int scale_in;                  /* K_SCALE_F32: which input holds the scales (0 or 1) */
     int serial;                    /* too little work to share: run on the caller */
     /* a pointwise step's depthwise step, computed band by band from its
      * output (simd_plan_pwdw.c), owned; NULL: none */
@@ -166,8 +168,10 @@ eb_simd_step *eb_simd__add_f32(eb_simd_builder *b, const eb_node *n, char *where
 eb_simd_step *eb_simd__quantize(eb_simd_builder *b, const eb_node *n, char *where);
 eb_simd_step *eb_simd__dequantize(eb_simd_builder *b, const eb_node *n, char *where);
 eb_simd_step *eb_simd__sigmoid_f32(eb_simd_builder *b, const eb_node *n, char *where);
+eb_simd_step *eb_simd__mul_f32(eb_simd_builder *b, const eb_node *n, char *where);
 eb_simd_step *eb_simd__add_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where);
-extern const eb_ref_op eb_simd__eltwise_op; /* K_ADD_*, K_QUANT, K_DEQUANT, K_SIGMOID_F32 */
+extern const eb_ref_op eb_simd__eltwise_op; /* K_ADD_*, K_QUANT, K_DEQUANT, K_SIGMOID_F32,
+                                               K_SCALE_F32 */
 
 /* Identity / QuantizeLinear of constants (simd_plan_fold.c): *run_g is g or
  * P->folded. */

@@ -58,6 +58,12 @@ static void EB_VEC_FN(add_f32)(const float *a, const float *b, float lo, float h
     }
 }
 
+static void EB_VEC_FN(scale_f32)(const float *x, float s, float *y, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        y[i] = x[i] * s;
+}
+
 /* Eight lanes at a time with the reference's float32 operations in its
  * order (each product rounded, then the sum, then clamp and round half to
  * even: the file is built without FMA contraction), so the same bytes;

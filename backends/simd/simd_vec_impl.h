@@ -74,6 +74,7 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .dwconv_q8 = EB_VEC_FN(dwconv_q8),
     .requant = EB_VEC_FN(requant),
     .add_f32 = EB_VEC_FN(add_f32),
+    .scale_f32 = EB_VEC_FN(scale_f32),
     .add_q8 = EB_VEC_FN(add_q8),
     .maxpool_f32 = EB_VEC_FN(maxpool_f32),
     .gavgpool_f32 = EB_VEC_FN(gavgpool_f32),

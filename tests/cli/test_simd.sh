@@ -64,6 +64,10 @@ run_eb 0 profile "$F" --backend simd --iterations 3 --warmup 1
 expect_in "$WORK/out" '^pw_a +Conv +[0-9.]+ '
 expect_in "$WORK/out" '^dw_a +Conv +- '
 
+# squeeze-excite: the Mul of the feature map by one value per channel
+run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/models/silu_se.onnx" --backend simd
+expect_in "$WORK/out" 'excite +simd f32_scale__[a-z0-9]+: Mul by one value per channel$'
+
 # QOperator int8: QLinearMatMul on the int8 GEMM kernels, whatever the rank of a
 run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/qdq/qlinear_matmul.onnx" --backend simd
 expect_in "$WORK/out" 'mm1 +simd q8_gemm_[0-9xc]+__[a-z0-9]+: QLinearMatMul$'
