@@ -330,23 +330,6 @@ DW_PADDED_F32(dw_padded_f32_s1, 1)
 DW_PADDED_F32(dw_padded_f32_s2, 2)
 DW_PADDED_F32(dw_padded_f32_sn, 0)
 
-/* The first n (1..16) lanes of a at dst: one store, masked where the
- * build has AVX-512 (a block's last columns: 12 of 16 on 28-wide rows,
- * which the element loop below stored through a spill, lane by lane). */
-static inline __attribute__((always_inline)) void store16_first(float *dst, v16f a, int64_t n)
-{
-    if (n == DW3_BLOCK) {
-        memcpy(dst, &a, sizeof a); /* a constant size: one store */
-        return;
-    }
-#if DW_SMALL
-    _mm512_mask_storeu_ps(dst, (__mmask16)((1u << n) - 1), (__m512)a);
-#else
-    for (int64_t j = 0; j < n; j++)
-        dst[j] = a[j];
-#endif
-}
-
 #define DW3_PADDED_F32(NAME, S)                                                                \
     static void NAME(const eb_simd_conv_geom *g, const padded_plane *pp, const float *buf,      \
                      int64_t oh0, const float *w, float bias, float lo, float hi, float *y)    \
@@ -387,7 +370,12 @@ static inline __attribute__((always_inline)) void store16_first(float *dst, v16f
                     a = (v16f)(((v16i)a & ~below) | ((v16i)vlo & below));                      \
                     a = (v16f)(((v16i)a & ~above) | ((v16i)vhi & above));                      \
                     float *dst = y + (oh + r) * g->ow + o;                                     \
-                    store16_first(dst, a, n);                                                  \
+                    if (n == DW3_BLOCK) {                                                      \
+                        memcpy(dst, &a, sizeof a); /* a constant size: one store */            \
+                    } else {                                                                   \
+                        for (int64_t j = 0; j < n; j++)                                        \
+                            dst[j] = a[j];                                                     \
+                    }                                                                          \
                 }                                                                              \
             }                                                                                  \
         }                                                                                      \
