@@ -429,12 +429,10 @@ static void q8_pack_task(void *arg, int t, int thread)
     const size_t panel = (size_t)(G->kpad * nr) * (size_t)elem;
     const int64_t p0 = t * R->per_pack;
     const int64_t p1 = p0 + R->per_pack < R->sp.col_panels ? p0 + R->per_pack : R->sp.col_panels;
-    for (int64_t p = p0; p < p1; p++) {
-        const int64_t j0 = p * nr;
-        const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
-        G->vec->pack_b_q8(&s->geom, R->x, G->x_dtype, G->sub, G->pad, elem, G->kern->ku,
-                          G->kpad, j0, nvalid, nr, (unsigned char *)G->packed + (size_t)p * panel);
-    }
+    if (p1 > p0)
+        G->vec->pack_b_q8_panels(&s->geom, R->x, G->x_dtype, G->sub, G->pad, elem, G->kern->ku,
+                                 G->kpad, s->n, nr, p0, p1,
+                                 (unsigned char *)G->packed + (size_t)p0 * panel);
 }
 
 static void q8_task(void *arg, int t, int thread)
@@ -468,13 +466,8 @@ static void q8_task(void *arg, int t, int thread)
         if (R->shared)
             bpanel = (unsigned char *)G->packed + (size_t)tr.p0 * panel;
         else
-            for (int64_t p = tr.p0; p < tr.p1; p++) {
-                const int64_t j0 = p * nr;
-                const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
-                G->vec->pack_b_q8(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, ku, G->kpad,
-                                  j0, nvalid, nr,
-                                  (unsigned char *)bpanel + (size_t)(p - tr.p0) * panel);
-            }
+            G->vec->pack_b_q8_panels(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, ku, G->kpad,
+                                     s->n, nr, tr.p0, tr.p1, bpanel);
         for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
             const int64_t m0 = rp * mr;
             const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);

@@ -127,6 +127,13 @@ typedef struct eb_simd_vec_kernels {
     void (*pack_b_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t sub,
                       int32_t pad, int elem_bytes, int ku, int64_t kpad, int64_t j0, int nvalid,
                       int nr, void *dst);
+    /* Column panels [p0, p1) of nr columns (the last ending at column n),
+     * panel p at dst + (p - p0) * kpad * nr * elem_bytes, each as
+     * pack_b_q8 packs it: the few-column GEMMs' packing of all their
+     * panels at once. */
+    void (*pack_b_q8_panels)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt,
+                             int32_t sub, int32_t pad, int elem_bytes, int ku, int64_t kpad,
+                             int64_t n, int nr, int64_t p0, int64_t p1, void *dst);
 
     /* One channel plane of a 2-D depthwise convolution (any kernel, stride,
      * dilation, padding): y = clamp(bias + sum w * x, lo, hi). */

@@ -67,6 +67,7 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .isa = EB_VEC_ISA,
     .pack_b_f32 = EB_VEC_FN(pack_b_f32),
     .pack_b_q8 = EB_VEC_FN(pack_b_q8),
+    .pack_b_q8_panels = EB_VEC_FN(pack_b_q8_panels),
     .dwconv_f32 = EB_VEC_FN(dwconv_f32),
 #if DW_SMALL
     .dw_small_plane = dw_small_plane,

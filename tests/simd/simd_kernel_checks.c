@@ -993,6 +993,61 @@ static int check_pack(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     return 0;
 }
 
+/* pack_b_q8_panels against pack_b_q8 panel by panel: pointwise products
+ * (the AVX-512 path for bytes in groups of four: up to 16-column panels,
+ * chunks of up to 256 columns, a ragged last panel, K not a multiple of
+ * four) and windowed ones, every layout, byte for byte, padding included
+ * (what lies past a ragged panel's columns must be 0 as well). */
+static int check_pack_panels(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    static const int layouts[][2] = {{1, 4}, {1, 4}, {2, 2}, {2, 1}}; /* elem bytes, ku */
+    for (int it = 0; it < 48; it++) {
+        conv_case k;
+        random_conv(&k, 0, it % 3 != 2);
+        k.group = 1;
+        if (it % 3 != 2) /* pointwise: up to 600 columns, several chunks */
+            k.ih = rnd_in(1, 20), k.iw = rnd_in(1, 30), k.c = rnd_in(1, 70);
+        if (!make_window(&k))
+            continue;
+        eb_simd_gemm_shape s;
+        shape_of(&k, &s);
+        s.geom.channels = k.c;
+        s.k = k.c * k.kh * k.kw;
+        const int elem = layouts[it % 4][0], ku = layouts[it % 4][1];
+        const int nr = it % 2 ? 7 : (int)rnd_in(1, 16);
+        const int64_t kpad = (s.k + ku - 1) / ku * ku, panels = (s.n + nr - 1) / nr;
+        const int64_t p0 = rnd_in(0, panels - 1), p1 = rnd_in(p0 + 1, panels);
+        eb_dtype xdt = rnd() % 2 ? EB_DT_U8 : EB_DT_I8;
+        int32_t sub = (int32_t)rnd_in(-128, 128), pad = (int32_t)rnd_in(-100, 100);
+        const size_t xn = (size_t)(k.c * k.ih * k.iw), panel = (size_t)(kpad * nr * elem);
+        const size_t bytes = panel * (size_t)(p1 - p0);
+        uint8_t *x = malloc(xn), *d = malloc(bytes), *want = malloc(bytes);
+        fill_q8(x, xdt, xn);
+        memset(d, 0xA5, bytes);
+        vec->pack_b_q8_panels(&s.geom, x, xdt, sub, pad, elem, ku, kpad, s.n, nr, p0, p1, d);
+        for (int64_t p = p0; p < p1; p++) {
+            const int64_t j0 = p * nr;
+            vec->pack_b_q8(&s.geom, x, xdt, sub, pad, elem, ku, kpad, j0,
+                           (int)(s.n - j0 < nr ? s.n - j0 : nr), nr, want + (size_t)(p - p0) * panel);
+        }
+        for (size_t i = 0; i < bytes; i++)
+            if (d[i] != want[i]) {
+                snprintf(msg, len, "pack_b_q8_panels__%s: case %d (%s, elem %d, ku %d, nr %d, "
+                         "panels %lld-%lld of %lld) byte %zu is %d, want %d", vec->name, it,
+                         s.geom.pointwise ? "pointwise" : "windowed", elem, ku, nr, (long long)p0,
+                         (long long)p1, (long long)panels, i, d[i], want[i]);
+                free(x);
+                free(d);
+                free(want);
+                return 1;
+            }
+        free(x);
+        free(d);
+        free(want);
+    }
+    return 0;
+}
+
 /* QuantizeLinear against eb_ref_quantize_f32: values past the range, exact
  * halves (ties to even), NaN and infinities, ragged ranges [i0, i1). */
 static int check_quantize(const eb_simd_vec_kernels *vec, char *msg, size_t len)
@@ -1047,7 +1102,7 @@ int eb_simd_check_vec(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     rng_state = 0x853c49e6748fea9bull;
     return check_requant(vec, msg, len) || check_quantize(vec, msg, len) ||
            check_add(vec, msg, len) || check_pack(vec, msg, len) || check_dwconv(vec, msg, len) ||
-           check_pools(vec, msg, len);
+           check_pools(vec, msg, len) || check_pack_panels(vec, msg, len);
 }
 
 /* ---- thread pool -------------------------------------------------------------- */
