@@ -215,6 +215,20 @@ out:
     return st;
 }
 
+/* ref's op for node n as written, when its check accepts the node; else
+ * NULL, with the file, the node and the reason in msg. */
+static const eb_ref_op *ref_op_for(const eb_graph *g, const eb_node *n, char *msg,
+                                   size_t msg_len)
+{
+    const eb_ref_op *op = n->domain[0] == '\0' ? eb_ref_find_op(n->op_type) : NULL;
+    char why[256] = "";
+    if (op && op->check(g, n, why, sizeof why))
+        return op;
+    snprintf(msg, msg_len, "%s: node '%s' (%s) not supported by ref: %s", g->path, n->name,
+             n->op_type, op ? why : "op not implemented");
+    return NULL;
+}
+
 /* The nodes a claim on node i absorbs (ref_plan_hooks.h): each later than
  * the one before, a step of its own until now, and one ref could run
  * itself, so a model is refused the same way with or without the hook. */
@@ -235,14 +249,8 @@ static eb_status take_absorbed(const eb_graph *g, int i, const eb_ref_step_claim
             snprintf(msg, msg_len, "%s: node '%s' cannot absorb node %d", g->path, n->name, a);
             return EB_ERR_INVALID_ARG;
         }
-        const eb_node *an = &g->nodes[a];
-        const eb_ref_op *op = an->domain[0] == '\0' ? eb_ref_find_op(an->op_type) : NULL;
-        char why[256] = "";
-        if (!op || !op->check(g, an, why, sizeof why)) {
-            snprintf(msg, msg_len, "%s: node '%s' (%s) not supported by ref: %s", g->path,
-                     an->name, an->op_type, op ? why : "op not implemented");
+        if (!ref_op_for(g, &g->nodes[a], msg, msg_len))
             return EB_ERR_UNSUPPORTED;
-        }
         prev = a;
     }
     for (int k = 0; k < claim->n_absorb; k++) {
@@ -318,12 +326,9 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
             continue;
         /* a node as written: ref must be able to run it, claimed or not, so
          * a model is refused the same way with or without a hook */
-        const eb_ref_op *op = !f && n->domain[0] == '\0' ? eb_ref_find_op(n->op_type) : NULL;
-        char why[256] = "";
-        if (!f && (!op || !op->check(g, n, why, sizeof why))) {
+        const eb_ref_op *op = f ? NULL : ref_op_for(g, n, msg, msg_len);
+        if (!f && !op) {
             st = EB_ERR_UNSUPPORTED;
-            snprintf(msg, msg_len, "%s: node '%s' (%s) not supported by ref: %s", g->path,
-                     n->name, n->op_type, op ? why : "op not implemented");
             goto fail;
         }
         const int anchor = f ? f->anchor : i;
