@@ -20,6 +20,16 @@
 #define DW_SMALL 0
 #endif
 
+#if DW_SMALL
+/* The lanes of a 16-element vector whose element lies in a row of iw,
+ * lane 0 being element `first` of it (first may be negative). */
+static inline __mmask16 cols_in(int64_t first, int64_t iw)
+{
+    const int64_t lo = first < 0 ? -first : 0, hi = iw - first < 16 ? iw - first : 16;
+    return hi > lo ? (__mmask16)(((1u << hi) - 1u) & ~((1u << lo) - 1u)) : 0;
+}
+#endif
+
 /* Columns o whose whole window row lies inside the input for every kx:
  * 0 <= o*sw - pw and o*sw - pw + (kw-1)*dw < iw. */
 static void interior_cols(const eb_simd_conv_geom *g, int64_t *lo, int64_t *hi)
@@ -396,10 +406,7 @@ static inline void fill_row_f32(const float *src, int64_t iw, int64_t pw, int64_
                                 float *dst)
 {
     for (int64_t c = 0; c < cols; c += 16) {
-        /* lanes j with input column c + j - pw in [0, iw) */
-        const int64_t lo = pw - c > 0 ? pw - c : 0, hi = pw + iw - c < 16 ? pw + iw - c : 16;
-        const __mmask16 m = src && hi > lo ? (__mmask16)(((1u << hi) - 1u) & ~((1u << lo) - 1u))
-                                           : 0;
+        const __mmask16 m = src ? cols_in(c - pw, iw) : 0;
         const __m512 v = _mm512_maskz_loadu_ps(m, src ? src + c - pw : dst);
         if (c + 16 <= cols)
             _mm512_storeu_ps(dst + c, v);
@@ -618,12 +625,6 @@ DW_WIDE_F32(dw_wide_f32_k3, 3)
  * 2 * o0 - pw + 0..32; per input row four masked loads (columns outside
  * the input read as 0), at +0 and +16 for the taps kx = 0, 1 (even and odd
  * elements by a two-source permute) and at +2 and +18 for kx = 2. */
-static inline __mmask16 cols_in(int64_t first, int64_t iw)
-{
-    const int64_t lo = first < 0 ? -first : 0, hi = iw - first < 16 ? iw - first : 16;
-    return hi > lo ? (__mmask16)(((1u << hi) - 1u) & ~((1u << lo) - 1u)) : 0;
-}
-
 #define WIDE_S2_XS(S, K, row, xs)                                                              \
     do {                                                                                       \
         const float *p_ = (row) + ws;                                                          \

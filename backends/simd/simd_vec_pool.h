@@ -187,14 +187,6 @@ typedef int8_t v32s8 __attribute__((vector_size(32))); /* v32u8, v16*: simd_vec_
 #define ODD8 1, 3, 5, 7, 9, 11, 13, 15
 typedef int8_t v8s8 __attribute__((vector_size(8))); /* v8u8: simd_vec_pack.h */
 
-/* m = t > m ? t : m, lane by lane (NaN never replaces m). */
-#define MAXPOOL_TAKE(V, VI, m, t)                                                              \
-    do {                                                                                       \
-        const V t_ = (t);                                                                      \
-        const VI gt_ = t_ > (m);                                                               \
-        (m) = (V)(((VI)t_ & gt_) | ((VI)(m) & ~gt_));                                          \
-    } while (0)
-
 /* W outputs of a 2x2 stride-2 row pair at output column o: two 2W-byte
  * loads, even and odd bytes split by shuffles, integer max. */
 #define MAXPOOL_Q8_STEP(VIN, VOUT, EVEN, ODD, o)                                               \
