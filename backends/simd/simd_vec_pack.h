@@ -75,7 +75,15 @@ static void EB_VEC_FN(pack_b_f32_taps)(const eb_simd_conv_geom *g, const float *
                     d[pad[t][q]] = 0.0f;
             } else {
                 const int32_t *o = off[t];
-                for (int j = 0; j < nr; j++)
+                int j = 0;
+#if defined(__AVX512F__)
+                /* sixteen columns a gather (columns in the padding read
+                 * element 0 and are set to 0 below) */
+                for (; j + 16 <= nr; j += 16)
+                    _mm512_storeu_ps(d + j, _mm512_i32gather_ps(
+                                                _mm512_loadu_si512(o + j), xc, 4));
+#endif
+                for (; j < nr; j++)
                     d[j] = xc[o[j]];
                 for (int q = 0; q < n_pad[t]; q++)
                     d[pad[t][q]] = 0.0f;
@@ -83,6 +91,162 @@ static void EB_VEC_FN(pack_b_f32_taps)(const eb_simd_conv_geom *g, const float *
         }
     }
 }
+
+#if defined(__AVX512F__)
+/* pack_b_f32 on AVX-512 without an element-by-element gather: the
+ * panel's columns are runs along output rows, and under one tap a run
+ * reads the elements of one input row sw apart, clipped to the row. Each
+ * run's part in a 16-column block of the panel is then one piece: at
+ * stride 1 a masked load, at stride 2 two masked loads and a permute that
+ * keeps the even elements, wider strides a masked gather. Lanes outside
+ * the row or the plane are not read (masked loads and gathers do not
+ * fault there). Pieces are worked out once per tap, the same for every
+ * channel. Returns 0 when the panel has too many runs for the table
+ * (narrow rows under a wide panel): the caller packs it otherwise. */
+#define PACK_ROW_PIECES 192
+static int EB_VEC_FN(pack_b_f32_rows)(const eb_simd_conv_geom *g, const float *x, int64_t j0,
+                                      int nvalid, int nr, float *dst)
+{
+    const int64_t taps = g->kh * g->kw, sw = g->sw;
+    const int blocks = (nr + 15) / 16;
+    /* the panel's runs along output rows: first column, length, and the
+     * input row and column of the window's top left for its first column */
+    int run_j[MAX_NR], run_len[MAX_NR], runs = 0;
+    int64_t run_iy[MAX_NR], run_ix[MAX_NR];
+    for (int j = 0; j < nvalid;) {
+        const int64_t oy = (j0 + j) / g->ow, ox = (j0 + j) % g->ow;
+        const int len = (int)(g->ow - ox < nvalid - j ? g->ow - ox : nvalid - j);
+        run_j[runs] = j;
+        run_len[runs] = len;
+        run_iy[runs] = oy * g->sh - g->ph;
+        run_ix[runs] = ox * sw - g->pw;
+        runs++;
+        j += len;
+    }
+    /* pieces of tap t, block q: piece_at[t * blocks + q] to the next */
+    int32_t piece_off[PACK_ROW_PIECES];
+    __mmask16 piece_mask[PACK_ROW_PIECES];
+    int piece_at[PACK_TAPS_MAX * 4 + 1], n = 0, most = 0;
+    for (int64_t t = 0, ky = 0, kx = 0; t < taps; t++, kx = kx + 1 == g->kw ? (ky++, 0) : kx + 1) {
+        /* each run's columns [ra, rb) whose element ix + sw * i lies in
+         * the input, lane l reading element roff + sw * l */
+        int64_t ra[MAX_NR], rb[MAX_NR];
+        int32_t roff[MAX_NR];
+        for (int r = 0; r < runs; r++) {
+            const int64_t iy = run_iy[r] + ky * g->dh, ix = run_ix[r] + kx * g->dw;
+            const int64_t len = run_len[r];
+            int64_t lo = 0, hi = 0;
+            if (iy >= 0 && iy < g->ih && ix < g->iw && ix + (len - 1) * sw >= 0) {
+                /* no division at stride 1, the common case */
+                lo = ix >= 0 ? 0 : sw == 1 ? -ix : (-ix + sw - 1) / sw;
+                hi = g->iw - ix;
+                hi = sw == 1 ? hi : (hi + sw - 1) / sw;
+                hi = hi < len ? hi : len;
+            }
+            ra[r] = run_j[r] + lo;
+            rb[r] = run_j[r] + hi;
+            roff[r] = (int32_t)(iy * g->iw + ix - run_j[r] * sw);
+        }
+        for (int q = 0; q < blocks; q++) {
+            piece_at[t * blocks + q] = n;
+            for (int r = 0; r < runs; r++) {
+                const int64_t lo = ra[r] > 16 * q ? ra[r] : 16 * q;
+                const int64_t hi = rb[r] < 16 * q + 16 ? rb[r] : 16 * q + 16;
+                if (lo >= hi)
+                    continue;
+                if (n == PACK_ROW_PIECES)
+                    return 0;
+                /* lane l of the block reads element off + sw * l */
+                piece_off[n] = roff[r] + (int32_t)(16 * q * sw);
+                piece_mask[n] =
+                    (__mmask16)(((1u << (hi - 16 * q)) - 1u) & ~((1u << (lo - 16 * q)) - 1u));
+                n++;
+            }
+            if (n - piece_at[t * blocks + q] > most)
+                most = n - piece_at[t * blocks + q];
+        }
+    }
+    piece_at[taps * blocks] = n;
+    /* every block the same number of pieces, the missing ones empty: a
+     * trip count that varies from block to block (a row's first or last
+     * tap clipped) is a branch mispredicted over and over */
+    const int slots = (int)(taps * blocks);
+    if (slots * most > PACK_ROW_PIECES * 2)
+        return 0;
+    int32_t slot_off[PACK_ROW_PIECES * 2];
+    __mmask16 slot_mask[PACK_ROW_PIECES * 2];
+    uint32_t slot_src[PACK_ROW_PIECES * 2]; /* stride 2: the 32 elements read */
+    for (int k = 0; k < slots; k++)
+        for (int i = 0; i < most; i++) {
+            const int from = piece_at[k] + i;
+            const int in = from < piece_at[k + 1];
+            const unsigned m = in ? piece_mask[from] : 0;
+            /* bit l of m to bit 2l (stride 2's element of lane l) */
+            uint32_t src = m;
+            src = (src | src << 8) & 0x00ff00ffu;
+            src = (src | src << 4) & 0x0f0f0f0fu;
+            src = (src | src << 2) & 0x33333333u;
+            src = (src | src << 1) & 0x55555555u;
+            slot_off[k * most + i] = in ? piece_off[from] : 0;
+            slot_mask[k * most + i] = (__mmask16)m;
+            slot_src[k * most + i] = src;
+        }
+    const __mmask16 last = (__mmask16)(nr % 16 ? (1u << (nr % 16)) - 1u : 0xffffu);
+    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i step = _mm512_mullo_epi32(
+        _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+        _mm512_set1_epi32((int)sw));
+    /* slot k = (t, q) is row t's block q of every channel: the slot's
+     * pieces stay in registers over the channels (one load and one store
+     * per channel for a block a run covers) */
+    const int64_t cs = g->c_stride, ds = taps * nr;
+    for (int k = 0, q = 0; k < slots; k++, q = q + 1 == blocks ? 0 : q + 1) {
+        const int32_t *off = slot_off + k * most;
+        const __mmask16 *m = slot_mask + k * most;
+        const uint32_t *src = slot_src + k * most;
+        const __mmask16 keep = q == blocks - 1 ? last : 0xffffu;
+        const float *xc = x;
+        float *d = dst + (k / blocks) * nr + 16 * q;
+        if (sw == 1 && most == 1) {
+            for (int64_t c = 0; c < g->channels; c++, xc += cs, d += ds)
+                _mm512_mask_storeu_ps(d, keep, _mm512_maskz_loadu_ps(m[0], xc + off[0]));
+        } else if (sw == 1 && most == 2) {
+            for (int64_t c = 0; c < g->channels; c++, xc += cs, d += ds) {
+                const __m512 v = _mm512_maskz_loadu_ps(m[0], xc + off[0]);
+                _mm512_mask_storeu_ps(d, keep, _mm512_mask_loadu_ps(v, m[1], xc + off[1]));
+            }
+        } else if (sw == 1) {
+            for (int64_t c = 0; c < g->channels; c++, xc += cs, d += ds) {
+                __m512 v = _mm512_setzero_ps();
+                for (int i = 0; i < most; i++)
+                    v = _mm512_mask_loadu_ps(v, m[i], xc + off[i]);
+                _mm512_mask_storeu_ps(d, keep, v);
+            }
+        } else if (sw == 2) {
+            for (int64_t c = 0; c < g->channels; c++, xc += cs, d += ds) {
+                __m512 v = _mm512_setzero_ps();
+                for (int i = 0; i < most; i++) {
+                    /* lane l's element is 2l of the 32 from off: the two
+                     * loads read exactly the elements of the lanes in m */
+                    const __m512 lo = _mm512_maskz_loadu_ps((__mmask16)src[i], xc + off[i]);
+                    const __m512 hi =
+                        _mm512_maskz_loadu_ps((__mmask16)(src[i] >> 16), xc + off[i] + 16);
+                    v = _mm512_mask_mov_ps(v, m[i], _mm512_permutex2var_ps(lo, even, hi));
+                }
+                _mm512_mask_storeu_ps(d, keep, v);
+            }
+        } else {
+            for (int64_t c = 0; c < g->channels; c++, xc += cs, d += ds) {
+                __m512 v = _mm512_setzero_ps();
+                for (int i = 0; i < most; i++)
+                    v = _mm512_mask_i32gather_ps(v, m[i], step, xc + off[i], 4);
+                _mm512_mask_storeu_ps(d, keep, v);
+            }
+        }
+    }
+    return 1;
+}
+#endif
 
 static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, int64_t j0,
                                   int nvalid, int nr, float *dst)
@@ -101,6 +265,11 @@ static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, in
         }
         return;
     }
+#if defined(__AVX512F__)
+    if (g->p_stride == 1 && g->sw <= 64 && taps <= PACK_TAPS_MAX && nr <= MAX_NR &&
+        g->ih * g->iw <= INT32_MAX - 8192 && EB_VEC_FN(pack_b_f32_rows)(g, x, j0, nvalid, nr, dst))
+        return;
+#endif
     int64_t oy[MAX_NR], ox[MAX_NR];
     for (int j = 0; j < nvalid; j++) {
         oy[j] = (j0 + j) / g->ow * g->sh - g->ph;

@@ -941,6 +941,70 @@ static int check_pools(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     return 0;
 }
 
+/* pack_b_f32 of windowed convolutions against the layout rule in
+ * simd_kernels.h, element for element over the whole panel (columns past
+ * nvalid and taps in the padding must be 0; the panel starts as NaN so an
+ * element left unwritten shows): any window, stride and dilation, panels
+ * of the kernels' widths (7, 16, 32) and others up to MAX_NR, starting
+ * anywhere in the plane, so they cross output rows, rows narrower than a
+ * vector, and (narrow rows under wide panels) more runs than the AVX-512
+ * row path's table holds. */
+static int check_pack_f32(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    static const int widths[] = {7, 16, 32, 6, 64, 48};
+    for (int it = 0; it < 120; it++) {
+        conv_case k;
+        random_conv(&k, 0, 0);
+        k.group = 1;
+        /* strides past 2 as well (patchifying stems) */
+        if (it % 5 == 4) {
+            k.sw = rnd_in(3, 5);
+            if (!make_window(&k))
+                continue;
+        }
+        eb_simd_gemm_shape s;
+        shape_of(&k, &s);
+        s.geom.channels = k.c;
+        s.k = k.c * k.kh * k.kw;
+        if (s.geom.pointwise)
+            continue;
+        int nr = it % 8 < 6 ? widths[it % 6] : (int)rnd_in(1, 64);
+        int64_t j0 = rnd_in(0, s.n - 1);
+        int nvalid = (int)(s.n - j0 < nr ? s.n - j0 : nr);
+        size_t xn = (size_t)(k.c * k.ih * k.iw), dn = (size_t)(s.k * nr);
+        float *x = malloc(xn * sizeof *x), *d = malloc(dn * sizeof *d);
+        for (size_t i = 0; i < xn; i++)
+            x[i] = (float)rnd_in(1, 1000);
+        for (size_t i = 0; i < dn; i++)
+            d[i] = NAN;
+        vec->pack_b_f32(&s.geom, x, j0, nvalid, nr, d);
+        for (int64_t kk = 0; kk < s.k; kk++)
+            for (int j = 0; j < nr; j++) {
+                float want = 0.0f;
+                int64_t c = kk / (k.kh * k.kw), ky = kk % (k.kh * k.kw) / k.kw, kx = kk % k.kw;
+                int64_t oy = (j0 + j) / s.geom.ow, ox = (j0 + j) % s.geom.ow;
+                int64_t iy = oy * k.sh - k.ph + ky * k.dh, ix = ox * k.sw - k.pw + kx * k.dw;
+                if (j < nvalid && iy >= 0 && iy < k.ih && ix >= 0 && ix < k.iw)
+                    want = x[(c * k.ih + iy) * k.iw + ix];
+                float got = d[kk * nr + j];
+                if (!(got == want)) {
+                    snprintf(msg, len, "pack_b_f32__%s: case %d (%lldx%lld s%lld,%lld d%lld "
+                             "p%lld,%lld on %lldx%lld, nr %d, j0 %lld, nvalid %d) k %lld col %d: "
+                             "%g, want %g", vec->name, it, (long long)k.kh, (long long)k.kw,
+                             (long long)k.sh, (long long)k.sw, (long long)k.dw, (long long)k.ph,
+                             (long long)k.pw, (long long)k.ih, (long long)k.iw, nr, (long long)j0,
+                             nvalid, (long long)kk, j, got, want);
+                    free(x);
+                    free(d);
+                    return 1;
+                }
+            }
+        free(x);
+        free(d);
+    }
+    return 0;
+}
+
 /* Every pack_b_q8 layout against the layout rule in simd_kernels.h. */
 static int check_pack(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
@@ -1102,7 +1166,8 @@ int eb_simd_check_vec(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     rng_state = 0x853c49e6748fea9bull;
     return check_requant(vec, msg, len) || check_quantize(vec, msg, len) ||
            check_add(vec, msg, len) || check_pack(vec, msg, len) || check_dwconv(vec, msg, len) ||
-           check_pools(vec, msg, len) || check_pack_panels(vec, msg, len);
+           check_pools(vec, msg, len) || check_pack_panels(vec, msg, len) ||
+           check_pack_f32(vec, msg, len);
 }
 
 /* ---- thread pool -------------------------------------------------------------- */
