@@ -1,17 +1,34 @@
 /* fp32 GEMM micro-kernel, AVX2 + FMA, 6 x 16 tile: 12 accumulators, two B
  * vectors and one broadcast of A per step (simd_kernels.h). The
  * accumulators are named variables, not an array, so they stay in
- * registers (an array indexed in the store loop gets spilled every step). */
+ * registers (an array indexed in the store loop gets spilled every step).
+ * The _acc form starts from the tile already in c instead of the bias: a
+ * K block after the first (the driver's K blocking, simd_gemm.c). */
 #include <immintrin.h>
 
 #include "backends/simd/simd_gemm_store.h"
 #include "backends/simd/simd_kernels.h"
 
-void eb_f32_gemm_6x16__avx2(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
-                            int64_t ldc,
-                            int mr, int nr, const float *bias, float lo, float hi)
+/* The tile, from the bias (acc 0) or from c (acc 1). */
+static inline __attribute__((always_inline)) void
+tile_6x16(int64_t k, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc, int mr,
+          int nr, const float *bias, float lo, float hi, int acc)
 {
-#define INIT(R) __m256 c##R##0 = _mm256_set1_ps(bias ? bias[R] : 0.0f), c##R##1 = c##R##0;
+    float tile[6 * 16];
+    const float *init = c;
+    int64_t ld = ldc;
+    if (acc && (mr < 6 || nr < 16)) {
+        /* a ragged tile: the rows and columns present, through the buffer */
+        for (int r = 0; r < 6; r++)
+            for (int j = 0; j < 16; j++)
+                tile[r * 16 + j] = r < mr && j < nr ? c[r * ldc + j] : 0.0f;
+        init = tile;
+        ld = 16;
+    }
+#define INIT(R)                                                                              \
+    __m256 c##R##0 = acc ? _mm256_loadu_ps(init + R * ld)\
+                         : _mm256_set1_ps(bias ? bias[R] : 0.0f),                            \
+           c##R##1 = acc ? _mm256_loadu_ps(init + R * ld + 8) : c##R##0;
     INIT(0) INIT(1) INIT(2) INIT(3) INIT(4) INIT(5)
 #undef INIT
     for (int64_t p = 0; p < k; p++, a += 6, b += ldb) {
@@ -33,11 +50,24 @@ void eb_f32_gemm_6x16__avx2(int64_t k, const float *a, const float *b, int64_t l
 #undef STORE
         return;
     }
-    float tile[6 * 16];
 #define SPILL(R)                                  \
     _mm256_storeu_ps(tile + R * 16, c##R##0);     \
     _mm256_storeu_ps(tile + R * 16 + 8, c##R##1);
     SPILL(0) SPILL(1) SPILL(2) SPILL(3) SPILL(4) SPILL(5)
 #undef SPILL
     eb_simd_store_tile_f32(tile, 16, c, ldc, mr, nr, lo, hi);
+}
+
+void eb_f32_gemm_6x16__avx2(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
+                            int64_t ldc, int mr, int nr, const float *bias, float lo, float hi)
+{
+    tile_6x16(k, a, b, ldb, c, ldc, mr, nr, bias, lo, hi, 0);
+}
+
+void eb_f32_gemm_6x16__avx2_acc(int64_t k, const float *a, const float *b, int64_t ldb,
+                                float *c, int64_t ldc, int mr, int nr, const float *bias, float lo,
+                                float hi)
+{
+    (void)bias;
+    tile_6x16(k, a, b, ldb, c, ldc, mr, nr, NULL, lo, hi, 1);
 }

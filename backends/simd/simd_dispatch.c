@@ -2,9 +2,14 @@
 #include "backends/simd/simd_kernels.h"
 
 static const eb_simd_f32_gemm_variant f32_gemm[] = {
-#define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR, FEW_COLS) {#NAME, ISA, MR, NR, FEW_COLS, eb_##NAME},
+#define F32_ACC_0(NAME) NULL
+#define F32_ACC_1(NAME) eb_##NAME##_acc
+#define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR, FEW_COLS, ACC) \
+    {#NAME, ISA, MR, NR, FEW_COLS, eb_##NAME, F32_ACC_##ACC(NAME)},
 #include "backends/simd/simd_f32_gemm.inc"
 #undef EB_SIMD_F32_GEMM
+#undef F32_ACC_0
+#undef F32_ACC_1
 };
 
 static const eb_simd_q8_gemm_variant q8_gemm[] = {

@@ -1,4 +1,5 @@
 /* Convolution-as-GEMM drivers (see simd_gemm.h). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +90,31 @@ static int unit_window(const eb_simd_conv_geom *g)
            g->ih == g->oh && g->iw == g->ow;
 }
 
+/* Depth of the K blocks a tile's product is run in, where the activation
+ * panel is read in place (a pointwise convolution's full panels: k rows of
+ * NR values a plane apart). Unblocked, every row panel walks the whole
+ * column of rows again, a page per row, and the 6x32 kernel fell to a
+ * third of its speed on deep products; in blocks whose panel part is 16
+ * KiB, the block stays in the L1 while every row panel runs over it (the
+ * later blocks through the kernel's accumulating form). 1x1 products on
+ * this VM (a one-process interleaved bench, median GFLOP/s), 6x32 AVX-512
+ * unblocked -> blocks of 128: 64 x 576 x 3136 105 -> 133, 64 x 1152 x 3136
+ * 90 -> 127, 64 x 4608 x 3136 35 -> 71, 512 x 256 x 784 89 -> 110; blocks
+ * of 192 or more gave less, 96 the same. AVX2's 6x16 in blocks of 256: 64 x
+ * 1152 x 3136 67 -> 76, 64 x 2304 x 3136 27 -> 41. A packed panel is one
+ * contiguous stream the L2 prefetcher keeps up with: blocking a 3x3
+ * convolution's (64 x 576 x 3136) measured 0.95x, so packed panels run
+ * unblocked (f32_panel). Blocks are even, so the last is not a sliver; a
+ * product not much deeper than one block runs unblocked, as does a kernel
+ * without an accumulating form (the few-column ones). */
+static int64_t f32_k_block(const eb_simd_f32_gemm_variant *run, int64_t k)
+{
+    const int64_t kc = (int64_t)((16 << 10) / sizeof(float)) / run->nr;
+    if (!run->acc || k <= kc + kc / 2)
+        return k;
+    return ceil_div(k, ceil_div(k, kc));
+}
+
 int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *kern,
                           const eb_simd_vec_kernels *vec, const eb_simd_gemm_shape *s,
                           const float *w, int64_t w_row, int64_t w_col, const float *bias,
@@ -109,6 +135,8 @@ int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *k
     G->few_cols = run->few_cols;
     G->name = run->name;
     const int mr = G->mr;
+    G->acc = run->acc;
+    G->kc = f32_k_block(run, s->k);
     const int64_t panels = ceil_div(s->m, mr), mpad = panels * mr;
     G->a = aligned_calloc((size_t)(s->groups * mpad * s->k) * sizeof(float));
     if (bias)
@@ -166,6 +194,20 @@ typedef struct f32_run {
     split sp;
 } f32_run;
 
+/* K block [k0, k0 + kc) of one tile (the row panel at ap over the column
+ * panel at b, ldb apart) into y: the first block from the bias, each later
+ * one added to the tile in y by the accumulating kernel; the activation
+ * clamp with the last. One block is the whole product. */
+static void f32_block(const eb_simd_gemm_f32 *G, int64_t k0, int64_t kc, const float *ap,
+                      const float *b, int64_t ldb, float *y, int64_t y_row, int mvalid,
+                      int nvalid, const float *bias)
+{
+    const int64_t k = G->s.k, kn = k - k0 < kc ? k - k0 : kc;
+    const int last = k0 + kn == k;
+    (k0 == 0 ? G->fn : G->acc)(kn, ap + k0 * G->mr, b + k0 * ldb, ldb, y, y_row, mvalid, nvalid,
+                               bias, last ? G->lo : -INFINITY, last ? G->hi : INFINITY);
+}
+
 /* Column panel [j0, j0 + nvalid) of one product (x, a and bias at its
  * image and group), row panels [r0, r1): the panel packed into bpanel or
  * read in place, each row panel's tile stored at yp (the panel's first
@@ -191,20 +233,29 @@ static void f32_panel(const eb_simd_gemm_f32 *G, const float *x, const float *a,
     } else {
         G->vec->pack_b_f32(&s->geom, x, j0, nvalid, nr, bpanel);
     }
+    if (y_col == 1) {
+        /* an in-place panel in K blocks, outermost: the block stays in the
+         * L1 while every row panel runs over it */
+        const int64_t kc = ldb == nr ? s->k : G->kc;
+        for (int64_t k0 = 0; k0 < s->k; k0 += kc)
+            for (int64_t rp = r0; rp < r1; rp++) {
+                const int64_t m0 = rp * mr;
+                f32_block(G, k0, kc, a + rp * s->k * mr, bp_in, ldb, yp + m0 * y_row, y_row,
+                          (int)(s->m - m0 < mr ? s->m - m0 : mr), nvalid,
+                          bias ? bias + m0 : NULL);
+            }
+        return;
+    }
+    /* a transposed store (fully connected layers): each tile whole
+     * through the tile buffer, unblocked */
     for (int64_t rp = r0; rp < r1; rp++) {
         const int64_t m0 = rp * mr;
         const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
-        const float *ap = a + rp * s->k * mr;
-        const float *bp = bias ? bias + m0 : NULL;
-        if (y_col == 1) {
-            G->fn(s->k, ap, bp_in, ldb, yp + m0 * y_row, y_row, mvalid, nvalid, bp, G->lo,
-                  G->hi);
-        } else {
-            G->fn(s->k, ap, bp_in, ldb, tile, nr, mvalid, nvalid, bp, G->lo, G->hi);
-            for (int r = 0; r < mvalid; r++)
-                for (int j = 0; j < nvalid; j++)
-                    yp[(m0 + r) * y_row + j * y_col] = tile[r * nr + j];
-        }
+        G->fn(s->k, a + rp * s->k * mr, bp_in, ldb, tile, nr, mvalid, nvalid,
+              bias ? bias + m0 : NULL, G->lo, G->hi);
+        for (int r = 0; r < mvalid; r++)
+            for (int j = 0; j < nvalid; j++)
+                yp[(m0 + r) * y_row + j * y_col] = tile[r * nr + j];
     }
 }
 

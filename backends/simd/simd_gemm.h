@@ -35,6 +35,7 @@ typedef struct eb_simd_gemm_f32 {
     /* what runs: kern's micro-kernel, or for a product with few columns
      * the listed few-column variant (eb_simd_f32_gemm_for) */
     eb_simd_f32_gemm_fn fn;
+    eb_simd_f32_gemm_fn acc; /* its accumulating form, or NULL (no K blocks) */
     int mr, nr;
     int few_cols;
     const char *name;
@@ -42,6 +43,7 @@ typedef struct eb_simd_gemm_f32 {
     float *a;      /* groups x panels(m) x k x MR, owned */
     float *bias;   /* groups x m padded to MR, owned; NULL: none */
     float lo, hi;  /* fused activation clamp */
+    int64_t kc;    /* depth of a K block (k: one block), simd_gemm.c */
 } eb_simd_gemm_f32;
 
 /* Pack w (groups x m x k, row-major, the ONNX Conv / transposed Gemm layout:

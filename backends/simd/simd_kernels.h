@@ -45,6 +45,10 @@ typedef struct eb_simd_f32_gemm_variant {
     int mr, nr;
     int few_cols; /* 1: for products with few columns (eb_simd_f32_gemm_for) */
     eb_simd_f32_gemm_fn fn;
+    /* NULL, or the same tile accumulating: c[r * ldc + j] = clamp(c[r * ldc
+     * + j] + sum_k a(r, k) * b[k * ldb + j], lo, hi) for r < mr, j < nr,
+     * bias unused (a K block after the first) */
+    eb_simd_f32_gemm_fn acc;
 } eb_simd_f32_gemm_variant;
 
 /* ---- int8 GEMM -----------------------------------------------------------
@@ -221,11 +225,18 @@ typedef struct eb_simd_vec_kernels {
 
 /* ---- the lists --------------------------------------------------------- */
 
-#define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR, FEW_COLS) \
+#define F32_ACC_0(NAME)
+#define F32_ACC_1(NAME)                                                                      \
+    void eb_##NAME##_acc(int64_t, const float *, const float *, int64_t, float *, int64_t, int, \
+                         int, const float *, float, float);
+#define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR, FEW_COLS, ACC) \
     void eb_##NAME(int64_t, const float *, const float *, int64_t, float *, int64_t, int, int, \
-                   const float *, float, float);
+                   const float *, float, float);                                            \
+    F32_ACC_##ACC(NAME)
 #include "backends/simd/simd_f32_gemm.inc"
 #undef EB_SIMD_F32_GEMM
+#undef F32_ACC_0
+#undef F32_ACC_1
 
 #define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT, FEW_COLS, RQ) \
     void eb_##NAME(int64_t, const void *, const void *, int32_t *); \

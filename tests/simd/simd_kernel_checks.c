@@ -246,16 +246,22 @@ int eb_simd_check_f32_gemm(const eb_simd_f32_gemm_variant *v, const eb_simd_vec_
             snprintf(msg, len, "%s: out of memory", v->name);
             fail = 1;
         } else {
+            /* K blocks of every depth on the pointwise cases, whose full
+             * panels are read in place (products this small run unblocked
+             * otherwise): the accumulating kernel on ragged tiles, the
+             * clamp only after the last block */
+            if (G.acc && it % 3 == 0)
+                G.kc = 1 + (it * 37) % s.k;
             eb_simd_scratch sc = scratch_for(eb_simd_gemm_f32_scratch(&G), threads);
             eb_simd_gemm_f32_run(&G, pool, &sc, x, y);
             for (size_t i = 0; i < yn && !fail; i++)
                 if (!close_enough(y[i], want[i], mag[i], lo, hi)) {
                     snprintf(msg, len,
-                             "%s (vec %s): case %d (%s m=%lld k=%lld n=%lld groups=%lld): "
-                             "element %zu is %.9g, want %.9g",
+                             "%s (vec %s): case %d (%s m=%lld k=%lld n=%lld groups=%lld, K "
+                             "blocks of %lld): element %zu is %.9g, want %.9g",
                              v->name, vec->name, it, fc ? "fc" : "conv", (long long)s.m,
-                             (long long)s.k, (long long)s.n, (long long)s.groups, i, (double)y[i],
-                             want[i]);
+                             (long long)s.k, (long long)s.n, (long long)s.groups,
+                             (long long)G.kc, i, (double)y[i], want[i]);
                     fail = 1;
                 }
             free(sc.base);
