@@ -1011,6 +1011,37 @@ static int check_pack_f32(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     return 0;
 }
 
+/* GlobalAveragePool keeps ref's bits (op_global_average_pool.c: one float
+ * sum per channel, element by element, then the division), which a
+ * quantised consumer needs: every channel of a range, any start, counts
+ * on both sides of the eight channels the kernel sums together. */
+static int check_gavgpool_bits(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    for (int it = 0; it < 40; it++) {
+        int64_t plane = rnd_in(1, 200), ch = rnd_in(1, 40), c0 = rnd_in(0, ch - 1);
+        float *g = malloc((size_t)(plane * ch) * sizeof *g), out[40];
+        for (int64_t i = 0; i < plane * ch; i++)
+            g[i] = rnd_f() * (float)rnd_in(1, 1000);
+        vec->gavgpool_f32(g, plane, out, c0, ch);
+        for (int64_t c = c0; c < ch; c++) {
+            float sum = 0.0f;
+            for (int64_t i = 0; i < plane; i++)
+                sum += g[c * plane + i];
+            const float want = sum / (float)plane;
+            if (memcmp(&out[c], &want, sizeof want) != 0) {
+                snprintf(msg, len, "f32_gavgpool__%s: case %d (%lld channels from %lld, plane "
+                         "%lld) channel %lld: %.9g, want ref's %.9g", vec->name, it,
+                         (long long)ch, (long long)c0, (long long)plane, (long long)c,
+                         (double)out[c], (double)want);
+                free(g);
+                return 1;
+            }
+        }
+        free(g);
+    }
+    return 0;
+}
+
 /* Every pack_b_q8 layout against the layout rule in simd_kernels.h. */
 static int check_pack(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
@@ -1173,7 +1204,7 @@ int eb_simd_check_vec(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     return check_requant(vec, msg, len) || check_quantize(vec, msg, len) ||
            check_add(vec, msg, len) || check_pack(vec, msg, len) || check_dwconv(vec, msg, len) ||
            check_pools(vec, msg, len) || check_pack_panels(vec, msg, len) ||
-           check_pack_f32(vec, msg, len);
+           check_pack_f32(vec, msg, len) || check_gavgpool_bits(vec, msg, len);
 }
 
 /* ---- thread pool -------------------------------------------------------------- */
