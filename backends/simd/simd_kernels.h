@@ -221,7 +221,20 @@ typedef struct eb_simd_vec_kernels {
      * eb_ref_maxpool_q8: padding never wins, a window wholly in the
      * padding gives the type's minimum. */
     void (*maxpool_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype dt, void *y);
+    /* Output rows [oy0, oy1) of one image of a 2-D fp32 convolution (group
+     * 1) read in place: y[o][oy][ox] = clamp(bias[o] + sum over (c, ky, kx)
+     * of w(o, c, ky, kx) * x[c][iy][ix], lo, hi) for o < m; w holds, per
+     * group of 16 output channels, 16 values per tap (c * kh + ky) * kw +
+     * kx, zero past m, and bias is padded the same way. For inputs of few
+     * channels (the stem, simd_vec_conv_small.h), stride sw 1 or 2, kw at
+     * most EB_SIMD_CONV_SMALL_KW. NULL where the build has none (it is
+     * AVX-512 only). */
+    void (*conv_small_f32)(const eb_simd_conv_geom *g, int64_t m, const float *w,
+                           const float *bias, const float *x, float *y, int64_t oy0,
+                           int64_t oy1, float lo, float hi);
 } eb_simd_vec_kernels;
+
+#define EB_SIMD_CONV_SMALL_KW 16
 
 /* ---- the lists --------------------------------------------------------- */
 

@@ -86,6 +86,7 @@ typedef struct eb_simd_step {
     int silu;                      /* ... the Mul by its input absorbed */
     int scale_in;                  /* K_SCALE_F32: which input holds the scales (0 or 1) */
     int serial;                    /* too little work to share: run on the caller */
+    int direct;                    /* K_CONV_F32 by vec->conv_small_f32 (w_f32, bias_f32) */
     /* a pointwise step's depthwise step, computed band by band from its
      * output (simd_plan_pwdw.c), owned; NULL: none */
     struct eb_simd_step *dw;

@@ -18,6 +18,7 @@
  *   simd_vec_dwconv_nhwc.h  channels-last depthwise conv
  *   simd_vec_eltwise.h      QuantizeLinear, Add fp32 / int8
  *   simd_vec_pool.h         max and global average pooling
+ *   simd_vec_conv_small.h   direct convolution of few-channel inputs (stems)
  * and the table (simd_kernels.h: eb_simd_vec_kernels) that names them. */
 #include <math.h>
 #include <string.h>
@@ -61,6 +62,7 @@ static inline int32_t q_round(float v, int32_t zp, float lo, float hi)
 #include "backends/simd/simd_vec_dwconv_nhwc.h"
 #include "backends/simd/simd_vec_eltwise.h"
 #include "backends/simd/simd_vec_pool.h"
+#include "backends/simd/simd_vec_conv_small.h"
 
 const eb_simd_vec_kernels EB_VEC_TABLE = {
     .name = EB_VEC_LABEL,
@@ -88,4 +90,7 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .quantize_f32 = EB_VEC_FN(quantize_f32),
     .dequantize_q8 = EB_VEC_FN(dequantize_q8),
     .maxpool_q8 = EB_VEC_FN(maxpool_q8),
+#if CONV_SMALL
+    .conv_small_f32 = conv_small_f32,
+#endif
 };

@@ -1042,6 +1042,91 @@ static int check_gavgpool_bits(const eb_simd_vec_kernels *vec, char *msg, size_t
     return 0;
 }
 
+/* The direct few-channel convolution (builds that have it) against the
+ * direct sum in double: 1-4 channels, windows up to 7 x 9 at stride 1 or
+ * 2 (either axis), dilation, padding on any side, output channels not a
+ * multiple of 16, rows wider and narrower than a vector, a range of output
+ * rows (nothing outside it written: the output starts as NaN), Relu / Clip. */
+static int check_conv_small(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    if (!vec->conv_small_f32)
+        return 0;
+    for (int it = 0; it < 60; it++) {
+        conv_case k;
+        memset(&k, 0, sizeof k);
+        k.batch = 1;
+        k.group = 1;
+        k.c = rnd_in(1, 4);
+        k.m = rnd_in(1, 40);
+        k.kh = rnd_in(1, 7);
+        k.kw = rnd_in(1, 9);
+        k.sh = rnd_in(1, 2);
+        k.sw = rnd_in(1, 2);
+        k.dh = k.dw = it % 7 == 6 ? 2 : 1;
+        k.ph = rnd_in(0, k.kh / 2 + 1);
+        k.pw = rnd_in(0, k.kw / 2 + 1);
+        k.pe_h = rnd_in(0, k.kh / 2 + 1);
+        k.pe_w = rnd_in(0, k.kw / 2 + 1);
+        k.ih = rnd_in(k.kh * k.dh, 24);
+        k.iw = rnd_in(k.kw * k.dw, 80);
+        if (!make_window(&k))
+            continue;
+        eb_simd_gemm_shape s;
+        shape_of(&k, &s);
+        const int64_t taps = s.k, groups = (k.m + 15) / 16, oh = k.win.out[0], ow = k.win.out[1];
+        const size_t xn = (size_t)(k.c * k.ih * k.iw), wn = (size_t)(k.m * taps),
+                     yn = (size_t)(k.m * oh * ow);
+        float *x = malloc(xn * 4), *w = malloc(wn * 4), *bias = malloc((size_t)k.m * 4);
+        float *wp = calloc((size_t)(groups * taps * 16), 4), *bp = calloc((size_t)groups * 16, 4);
+        float *y = malloc(yn * 4);
+        double *want = malloc(yn * 8), *mag = malloc(yn * 8);
+        for (size_t i = 0; i < xn; i++)
+            x[i] = rnd_f();
+        for (size_t i = 0; i < wn; i++)
+            w[i] = rnd_f();
+        for (int64_t o = 0; o < k.m; o++) {
+            bias[o] = rnd_f();
+            bp[o] = bias[o];
+            for (int64_t t = 0; t < taps; t++)
+                wp[((o / 16) * taps + t) * 16 + o % 16] = w[o * taps + t];
+        }
+        for (size_t i = 0; i < yn; i++)
+            y[i] = NAN;
+        conv_direct_f32(&k, x, w, bias, want, mag);
+        const float lo = it % 3 == 0 ? 0.0f : -INFINITY, hi = it % 6 == 0 ? 1.0f : INFINITY;
+        const int64_t r0 = it % 4 == 1 ? rnd_in(0, oh - 1) : 0, r1 = it % 4 == 1 ? rnd_in(r0, oh) : oh;
+        vec->conv_small_f32(&s.geom, k.m, wp, bp, x, y, r0, r1, lo, hi);
+        int bad = 0;
+        for (int64_t o = 0; o < k.m && !bad; o++)
+            for (int64_t p = 0; p < oh * ow && !bad; p++) {
+                const size_t i = (size_t)(o * oh * ow + p);
+                const int in_range = p / ow >= r0 && p / ow < r1;
+                if (in_range ? !close_enough(y[i], want[i], mag[i], lo, hi) : !isnan(y[i])) {
+                    snprintf(msg, len, "f32_conv_small__%s: case %d (%lld ch -> %lld, %lldx%lld "
+                             "s%lld,%lld d%lld p%lld,%lld on %lldx%lld, rows %lld-%lld) channel "
+                             "%lld at %lld,%lld: %.9g, want %.9g", vec->name, it, (long long)k.c,
+                             (long long)k.m, (long long)k.kh, (long long)k.kw, (long long)k.sh,
+                             (long long)k.sw, (long long)k.dw, (long long)k.ph, (long long)k.pw,
+                             (long long)k.ih, (long long)k.iw, (long long)r0, (long long)r1,
+                             (long long)o, (long long)(p / ow), (long long)(p % ow),
+                             (double)y[i], in_range ? want[i] : NAN);
+                    bad = 1;
+                }
+            }
+        free(x);
+        free(w);
+        free(bias);
+        free(wp);
+        free(bp);
+        free(y);
+        free(want);
+        free(mag);
+        if (bad)
+            return 1;
+    }
+    return 0;
+}
+
 /* Every pack_b_q8 layout against the layout rule in simd_kernels.h. */
 static int check_pack(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
@@ -1204,7 +1289,8 @@ int eb_simd_check_vec(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     return check_requant(vec, msg, len) || check_quantize(vec, msg, len) ||
            check_add(vec, msg, len) || check_pack(vec, msg, len) || check_dwconv(vec, msg, len) ||
            check_pools(vec, msg, len) || check_pack_panels(vec, msg, len) ||
-           check_pack_f32(vec, msg, len) || check_gavgpool_bits(vec, msg, len);
+           check_pack_f32(vec, msg, len) || check_gavgpool_bits(vec, msg, len) ||
+           check_conv_small(vec, msg, len);
 }
 
 /* ---- thread pool -------------------------------------------------------------- */
