@@ -43,6 +43,11 @@ static const char *const models[] = {
     /* pointwise + depthwise fused band by band, stride 1 and 2, asymmetric
      * padding, one pair not fused (tools/make_pwdw_test_model.py) */
     "tests/data/models/pw_dw_bands.onnx",
+    /* direct convolution (AVX-512 builds): a stem of 3 channels and
+     * grouped convs of 16, 12 and 24 channels per group, both strides,
+     * dilation; one too narrow, run as GEMM
+     * (tools/make_direct_conv_test_model.py) */
+    "tests/data/models/direct_conv.onnx",
     /* QLinearMatMul: 3-D, 1-D and one-row a, per-column and uint8 b
      * (tools/make_qlinear_matmul_test_model.py) */
     "tests/data/qdq/qlinear_matmul.onnx",

@@ -78,6 +78,22 @@ run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/qdq/qlinear_matmul.onnx" --backend s
 expect_in "$WORK/out" 'mm1 +simd q8_gemm_[0-9xc]+__[a-z0-9]+: QLinearMatMul$'
 expect_in "$WORK/out" 'mm4 +simd q8_gemm_[0-9xc]+__[a-z0-9]+: QLinearMatMul$'
 
+# direct convolution where the build has it: a 3-channel stem and grouped
+# convs of 12-32 output channels per group; rows narrower than 7 as GEMM
+D2="$EB_SOURCE_DIR/tests/data/models/direct_conv.onnx"
+run_eb 0 inspect "$D2" --backend simd
+if grep -q '__avx512' "$WORK/out"; then
+    expect_in "$WORK/out" 'stem +simd f32_conv_small__avx512[a-z]*: direct, rows read in place \+ Relu$'
+    expect_in "$WORK/out" 'g16 +simd f32_conv_small__avx512[a-z]*: grouped conv direct, rows read in place \+ Clip$'
+    expect_in "$WORK/out" 'g12 +simd f32_conv_small__avx512[a-z]*: grouped conv direct'
+    expect_in "$WORK/out" 'g24 +simd f32_conv_small__avx512[a-z]*: grouped conv direct'
+fi
+expect_in "$WORK/out" 'narrow +simd f32_gemm_[0-9x]+__[a-z0-9]+: grouped conv as GEMM$'
+EB_SIMD_MAX_ISA=avx2 run_eb 0 inspect "$D2" --backend simd
+expect_in "$WORK/out" 'g16 +simd f32_gemm_[0-9x]+__[a-z0-9]+: grouped conv as GEMM \+ Clip$'
+run_eb 0 profile "$D2" --backend simd --iterations 3
+expect_in "$WORK/out" 'g24'
+
 # the portable kernels on request, and a cap that names nothing
 EB_SIMD_MAX_ISA=c run_eb 0 inspect "$M" --backend simd
 expect_in "$WORK/out" 'simd f32_gemm_4x8__c'
