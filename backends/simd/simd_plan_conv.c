@@ -74,8 +74,9 @@ static int small_direct(eb_simd_builder *b, const eb_simd_gemm_shape *sh, const 
      * per group (RegNet's groups of 16), which as GEMMs of 16 rows paid a
      * panel's packing per 16 channels: RegNet-X-400MF's 3x3 group convs
      * took 0.63-0.87x the GEMM path's time on 14- to 56-wide planes, ~0.9x
-     * on 7-wide ones (7 of 16 lanes), against ~1.04x for its 1x1 convs
-     * (seven alternations) */
+     * on 7-wide ones with 7 of 16 lanes, against ~1.04x for its 1x1 convs
+     * (seven alternations); two rows per vector then took those to
+     * 0.73-0.77x of that */
     const int64_t mg = sh->m, per = (mg + 15) / 16;
     const int stem = sh->groups == 1 && g->channels <= 4 && g->ow >= 16;
     const int grouped = sh->groups > 1 && mg <= 32 && per * 16 * 3 <= mg * 4 && g->ow >= 7;

@@ -1045,8 +1045,9 @@ static int check_gavgpool_bits(const eb_simd_vec_kernels *vec, char *msg, size_t
 /* The direct few-channel convolution (builds that have it) against the
  * direct sum in double: 1-4 channels, windows up to 7 x 9 at stride 1 or
  * 2 (either axis), dilation, padding on any side, output channels not a
- * multiple of 16, rows wider and narrower than a vector, a range of output
- * rows (nothing outside it written: the output starts as NaN), Relu / Clip. */
+ * multiple of 16, rows wider and narrower than a vector (at most 8: two
+ * rows per vector), a range of output rows, odd or even in number (nothing
+ * outside it written: the output starts as NaN), Relu / Clip. */
 static int check_conv_small(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
     if (!vec->conv_small_f32)
@@ -1069,6 +1070,8 @@ static int check_conv_small(const eb_simd_vec_kernels *vec, char *msg, size_t le
         k.pe_w = rnd_in(0, k.kw / 2 + 1);
         k.ih = rnd_in(k.kh * k.dh, 24);
         k.iw = rnd_in(k.kw * k.dw, 80);
+        if (it % 3 == 2) /* rows of at most 8 outputs: two rows per vector */
+            k.iw = rnd_in(k.kw * k.dw, k.kw * k.dw + 8);
         if (!make_window(&k))
             continue;
         eb_simd_gemm_shape s;
