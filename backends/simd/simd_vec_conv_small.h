@@ -100,7 +100,7 @@ static void conv_small_f32(const eb_simd_conv_geom *g, int64_t m, const float *w
     const int64_t oplane = g->oh * g->ow, groups = (m + 15) / 16, sw = g->sw;
     const int pair = g->ow <= 8;
     const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
-    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i even = EVEN_PICK_512;
     /* rows outermost: output rows are written, and input rows read, one
      * after another (by columns of 16, the 3 MB output of a 64-channel
      * stem was evicted between column strips and every line read in
@@ -121,15 +121,9 @@ static void conv_small_f32(const eb_simd_conv_geom *g, int64_t m, const float *w
                 const int64_t first = e >= 0 ? 0 : (-e + sw - 1) / sw;
                 int64_t end = g->iw - e <= 0 ? 0 : (g->iw - e + sw - 1) / sw;
                 end = end < nval ? end : nval;
-                uint32_t bits = end > first ? ((1u << end) - 1u) & ~((1u << first) - 1u) : 0;
-                if (sw == 2) {
-                    bits = (bits | bits << 8) & 0x00ff00ffu;
-                    bits = (bits | bits << 4) & 0x0f0f0f0fu;
-                    bits = (bits | bits << 2) & 0x33333333u;
-                    bits = (bits | bits << 1) & 0x55555555u;
-                }
+                const uint32_t bits = end > first ? ((1u << end) - 1u) & ~((1u << first) - 1u) : 0;
                 ix[kx] = e;
-                in[kx] = bits;
+                in[kx] = sw == 2 ? spread_even16(bits) : bits;
             }
             for (int64_t og = 0; og < groups; og++) {
                 const float *wg = w + og * taps * 16, *bg = bias + og * 16;

@@ -640,8 +640,7 @@ static void dw_wide_f32_k3s2(const eb_simd_conv_geom *g, const float *x, const f
                              float bias, float lo, float hi, float *y_plane)
 {
     const __m512 vb = _mm512_set1_ps(bias), vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
-                                           28, 30);
+    const __m512i even = EVEN_PICK_512;
     const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
     for (int64_t o0 = 0; o0 < g->ow; o0 += 16) {
         float *y = y_plane + o0;

@@ -8,6 +8,24 @@
 #ifndef EB_SIMD_VEC_PACK_H
 #define EB_SIMD_VEC_PACK_H
 
+#if defined(__AVX512F__)
+/* The index of a permutex2var that keeps the even elements of its two
+ * operands: sixteen lanes at stride 2 from 32 consecutive elements (here,
+ * and in the later families' stride-2 kernels) */
+#define EVEN_PICK_512                                                                        \
+    _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
+
+/* Bit l of a 16-lane mask moved to bit 2l: which of those 32 elements the
+ * lanes read */
+static inline uint32_t spread_even16(uint32_t m)
+{
+    m = (m | m << 8) & 0x00ff00ffu;
+    m = (m | m << 4) & 0x0f0f0f0fu;
+    m = (m | m << 2) & 0x33333333u;
+    return (m | m << 1) & 0x55555555u;
+}
+#endif
+
 /* pack_b_f32 of a window of at most PACK_TAPS_MAX taps, without a
  * division or a bounds check per element: where each of the panel's
  * columns reads is worked out once per tap (the same for every channel).
@@ -181,18 +199,13 @@ static int EB_VEC_FN(pack_b_f32_rows)(const eb_simd_conv_geom *g, const float *x
             const int from = piece_at[k] + i;
             const int in = from < piece_at[k + 1];
             const unsigned m = in ? piece_mask[from] : 0;
-            /* bit l of m to bit 2l (stride 2's element of lane l) */
-            uint32_t src = m;
-            src = (src | src << 8) & 0x00ff00ffu;
-            src = (src | src << 4) & 0x0f0f0f0fu;
-            src = (src | src << 2) & 0x33333333u;
-            src = (src | src << 1) & 0x55555555u;
+            const uint32_t src = spread_even16(m);
             slot_off[k * most + i] = in ? piece_off[from] : 0;
             slot_mask[k * most + i] = (__mmask16)m;
             slot_src[k * most + i] = src;
         }
     const __mmask16 last = (__mmask16)(nr % 16 ? (1u << (nr % 16)) - 1u : 0xffffu);
-    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i even = EVEN_PICK_512;
     const __m512i step = _mm512_mullo_epi32(
         _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
         _mm512_set1_epi32((int)sw));

@@ -89,8 +89,7 @@ static void maxpool_2x2s2_f32(const eb_simd_conv_geom *g, const float *x, float 
 static void maxpool_rows_f32(const eb_simd_conv_geom *g, const float *x, float *y)
 {
     const __m512 ninf = _mm512_set1_ps(-INFINITY);
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
-                                           28, 30);
+    const __m512i even = EVEN_PICK_512;
     const int64_t oh_n = g->oh, ow = g->ow, iw = g->iw, ih_n = g->ih, kh = g->kh, kw = g->kw;
     const int64_t sh = g->sh, dh = g->dh, ph = g->ph, s2 = g->sw == 2;
     __mmask16 ma[MAXPOOL_ROWS_KW], mb[MAXPOOL_ROWS_KW];
