@@ -237,13 +237,16 @@ static void f32_panel(const eb_simd_gemm_f32 *G, const float *x, const float *a,
         /* an in-place panel in K blocks, outermost: the block stays in the
          * L1 while every row panel runs over it */
         const int64_t kc = ldb == nr ? s->k : G->kc;
-        for (int64_t k0 = 0; k0 < s->k; k0 += kc)
+        int64_t k0 = 0;
+        do { /* once at least: a product with k = 0 is its bias */
             for (int64_t rp = r0; rp < r1; rp++) {
                 const int64_t m0 = rp * mr;
                 f32_block(G, k0, kc, a + rp * s->k * mr, bp_in, ldb, yp + m0 * y_row, y_row,
                           (int)(s->m - m0 < mr ? s->m - m0 : mr), nvalid,
                           bias ? bias + m0 : NULL);
             }
+            k0 += kc;
+        } while (k0 < s->k);
         return;
     }
     /* a transposed store (fully connected layers): each tile whole

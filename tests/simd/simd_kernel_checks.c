@@ -207,6 +207,10 @@ int eb_simd_check_f32_gemm(const eb_simd_f32_gemm_variant *v, const eb_simd_vec_
             matrix_shape(rows, kk, nn, &s);
         } else {
             random_conv(&k, 0, it % 3 == 0);
+            if (it == 3) { /* no input channels: k = 0, the output is the bias */
+                k.c = 0;
+                k.group = 1;
+            }
             shape_of(&k, &s);
         }
         size_t xn = fc ? (size_t)(rows * kk) : (size_t)(k.batch * k.c * k.ih * k.iw);
@@ -250,7 +254,7 @@ int eb_simd_check_f32_gemm(const eb_simd_f32_gemm_variant *v, const eb_simd_vec_
              * panels are read in place (products this small run unblocked
              * otherwise): the accumulating kernel on ragged tiles, the
              * clamp only after the last block */
-            if (G.acc && it % 3 == 0)
+            if (G.acc && it % 3 == 0 && s.k > 0)
                 G.kc = 1 + (it * 37) % s.k;
             eb_simd_scratch sc = scratch_for(eb_simd_gemm_f32_scratch(&G), threads);
             eb_simd_gemm_f32_run(&G, pool, &sc, x, y);
