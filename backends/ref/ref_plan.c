@@ -224,8 +224,13 @@ static const eb_ref_op *ref_op_for(const eb_graph *g, const eb_node *n, char *ms
     char why[256] = "";
     if (op && op->check(g, n, why, sizeof why))
         return op;
+    /* the reasons of ref's own check (ref_supports), as inspect shows them */
+    if (n->domain[0] != '\0')
+        snprintf(why, sizeof why, "domain '%s' is not supported", n->domain);
+    else if (!op)
+        snprintf(why, sizeof why, "op %s is not implemented by ref", n->op_type);
     snprintf(msg, msg_len, "%s: node '%s' (%s) not supported by ref: %s", g->path, n->name,
-             n->op_type, op ? why : "op not implemented");
+             n->op_type, why);
     return NULL;
 }
 
