@@ -143,6 +143,17 @@ static void matrix_shape(int64_t rows, int64_t k, int64_t n, eb_simd_gemm_shape 
     g->p_stride = k;
 }
 
+/* Where element (kk, col) of a convolution's column matrix (row kk = (c,
+ * ky, kx), column col = oy * ow + ox, one image and group) comes from: its
+ * index in the input, or -1 in the padding. */
+static int64_t column_source(const conv_case *k, int64_t ow, int64_t kk, int64_t col)
+{
+    const int64_t c = kk / (k->kh * k->kw), ky = kk % (k->kh * k->kw) / k->kw, kx = kk % k->kw;
+    const int64_t iy = col / ow * k->sh - k->ph + ky * k->dh;
+    const int64_t ix = col % ow * k->sw - k->pw + kx * k->dw;
+    return iy >= 0 && iy < k->ih && ix >= 0 && ix < k->iw ? (c * k->ih + iy) * k->iw + ix : -1;
+}
+
 /* Direct fp32 convolution in double, and the sum of |products| per output. */
 static void conv_direct_f32(const conv_case *k, const float *x, const float *w, const float *bias,
                             double *y, double *mag)
@@ -991,11 +1002,9 @@ static int check_pack_f32(const eb_simd_vec_kernels *vec, char *msg, size_t len)
         for (int64_t kk = 0; kk < s.k; kk++)
             for (int j = 0; j < nr; j++) {
                 float want = 0.0f;
-                int64_t c = kk / (k.kh * k.kw), ky = kk % (k.kh * k.kw) / k.kw, kx = kk % k.kw;
-                int64_t oy = (j0 + j) / s.geom.ow, ox = (j0 + j) % s.geom.ow;
-                int64_t iy = oy * k.sh - k.ph + ky * k.dh, ix = ox * k.sw - k.pw + kx * k.dw;
-                if (j < nvalid && iy >= 0 && iy < k.ih && ix >= 0 && ix < k.iw)
-                    want = x[(c * k.ih + iy) * k.iw + ix];
+                const int64_t i = column_source(&k, s.geom.ow, kk, j0 + j);
+                if (j < nvalid && i >= 0)
+                    want = x[i];
                 float got = d[kk * nr + j];
                 if (!(got == want)) {
                     snprintf(msg, len, "pack_b_f32__%s: case %d (%lldx%lld s%lld,%lld d%lld "
@@ -1159,11 +1168,8 @@ static int check_pack(const eb_simd_vec_kernels *vec, char *msg, size_t len)
             for (int j = 0; j < nvalid; j++) {
                 int32_t want = 0;
                 if (kk < s.k) {
-                    int64_t c = kk / (k.kh * k.kw), ky = kk % (k.kh * k.kw) / k.kw, kx = kk % k.kw;
-                    int64_t oy = (j0 + j) / s.geom.ow, ox = (j0 + j) % s.geom.ow;
-                    int64_t iy = oy * k.sh - k.ph + ky * k.dh, ix = ox * k.sw - k.pw + kx * k.dw;
-                    if (iy >= 0 && iy < k.ih && ix >= 0 && ix < k.iw) {
-                        int64_t i = (c * k.ih + iy) * k.iw + ix;
+                    const int64_t i = column_source(&k, s.geom.ow, kk, j0 + j);
+                    if (i >= 0) {
                         want = (xdt == EB_DT_U8 ? (int32_t)x[i] : (int32_t)(int8_t)x[i]) - sub;
                     } else {
                         want = pad;
