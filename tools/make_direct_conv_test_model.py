@@ -24,20 +24,18 @@ The output is committed; re-running rewrites it deterministically.
 import os
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper
+
+import onnx_fixture
+from onnx_fixture import const, f32, save
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "models",
                    "direct_conv.onnx")
 rng = np.random.default_rng(1207)
 
 
-def const(name, a):
-    return numpy_helper.from_array(np.asarray(a), name)
-
-
 def weights(name, *shape, scale=0.3):
-    return const(name, (rng.standard_normal(shape) * scale).astype(np.float32))
+    return onnx_fixture.weights(rng, name, *shape, scale=scale)
 
 
 def conv(inputs, out, name, k, stride=1, pads=(0, 0, 0, 0), group=1, dilation=1):
@@ -61,18 +59,9 @@ def main():
              weights("wb", 48, 8, 3, 3), weights("wc", 48, 24, 3, 3),
              weights("bc", 48, scale=0.1), weights("wd", 48, 16, 3, 3),
              const("lo", np.float32(0)), const("hi", np.float32(6))]
-    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 45, 51])
-    outs = [helper.make_tensor_value_info("ys", TensorProto.FLOAT, [1, 24, 22, 25]),
-            helper.make_tensor_value_info("ya", TensorProto.FLOAT, [1, 32, 22, 25]),
-            helper.make_tensor_value_info("yb", TensorProto.FLOAT, [1, 48, 11, 12]),
-            helper.make_tensor_value_info("yc", TensorProto.FLOAT, [1, 48, 11, 12]),
-            helper.make_tensor_value_info("yd", TensorProto.FLOAT, [1, 48, 5, 5])]
-    m = helper.make_model(helper.make_graph(nodes, "direct_conv", [x], outs, inits),
-                          opset_imports=[helper.make_opsetid("", 13)],
-                          producer_name="edgebench-tools", producer_version="1")
-    onnx.checker.check_model(m, full_check=True)
-    onnx.save(m, os.path.normpath(OUT))
-
+    outs = [f32("ys", [1, 24, 22, 25]), f32("ya", [1, 32, 22, 25]), f32("yb", [1, 48, 11, 12]),
+            f32("yc", [1, 48, 11, 12]), f32("yd", [1, 48, 5, 5])]
+    save(OUT, "direct_conv", nodes, [f32("x", [1, 3, 45, 51])], outs, inits)
 
 if __name__ == "__main__":
     main()

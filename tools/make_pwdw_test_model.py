@@ -22,8 +22,10 @@ The output is committed; re-running rewrites it deterministically.
 import os
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper
+
+import onnx_fixture
+from onnx_fixture import const, f32, save
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "models",
                    "pw_dw_bands.onnx")
@@ -31,12 +33,8 @@ CIN, H, W = 8, 63, 67
 rng = np.random.default_rng(2612)
 
 
-def const(name, a):
-    return numpy_helper.from_array(np.asarray(a), name)
-
-
 def weights(name, *shape, scale=0.5):
-    return const(name, (rng.standard_normal(shape) * scale).astype(np.float32))
+    return onnx_fixture.weights(rng, name, *shape, scale=scale)
 
 
 def pw(inputs, out, name):
@@ -66,17 +64,9 @@ def main():
              weights("wc1", 64, CIN, 1, 1), weights("wc2", 64, 1, 3, 3),
              weights("bc2", 64, scale=0.1),
              const("lo", np.float32(0)), const("hi", np.float32(6))]
-    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, CIN, H, W])
-    outs = [helper.make_tensor_value_info("ya", TensorProto.FLOAT, [1, 64, H, W]),
-            helper.make_tensor_value_info("yb", TensorProto.FLOAT, [1, 72, 31, 33]),
-            helper.make_tensor_value_info("yc_pw", TensorProto.FLOAT, [1, 64, H, W]),
-            helper.make_tensor_value_info("yc", TensorProto.FLOAT, [1, 64, H, W])]
-    m = helper.make_model(helper.make_graph(nodes, "pw_dw_bands", [x], outs, inits),
-                          opset_imports=[helper.make_opsetid("", 13)],
-                          producer_name="edgebench-tools", producer_version="1")
-    onnx.checker.check_model(m, full_check=True)
-    onnx.save(m, os.path.normpath(OUT))
-
+    outs = [f32("ya", [1, 64, H, W]), f32("yb", [1, 72, 31, 33]), f32("yc_pw", [1, 64, H, W]),
+            f32("yc", [1, 64, H, W])]
+    save(OUT, "pw_dw_bands", nodes, [f32("x", [1, CIN, H, W])], outs, inits)
 
 if __name__ == "__main__":
     main()
