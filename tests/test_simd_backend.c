@@ -48,6 +48,10 @@ static const char *const models[] = {
      * dilation; one too narrow, run as GEMM
      * (tools/make_direct_conv_test_model.py) */
     "tests/data/models/direct_conv.onnx",
+    /* projections split along K on two to four threads (one, two and
+     * three partial sums), after a planar depthwise step and an Add
+     * (tools/make_k_split_test_model.py) */
+    "tests/data/models/k_split.onnx",
     /* QLinearMatMul: 3-D, 1-D and one-row a, per-column and uint8 b
      * (tools/make_qlinear_matmul_test_model.py) */
     "tests/data/qdq/qlinear_matmul.onnx",
@@ -188,6 +192,41 @@ static void test_qlinear_matmul_runs_on_simd(void **state)
     eb_graph_destroy(g);
 }
 
+/* On two or more threads the K-split fixture's projections run split
+ * along K, on every ISA level (their inputs are written by a planar
+ * depthwise step and an Add, both split by channels); on one they do not. */
+static void test_projections_split_along_k_on_threads(void **state)
+{
+    (void)state;
+    char path[1024], msg[1024], where[256];
+    snprintf(path, sizeof path, "%s/tests/data/models/k_split.onnx", EB_SOURCE_DIR);
+    eb_graph *g = NULL;
+    if (eb_graph_load(path, NULL, &g, msg, sizeof msg) != EB_OK)
+        fail_msg("%s", msg);
+    const eb_backend *be = eb_simd_backend();
+    const char *isas[2] = {"c", NULL};
+    for (int c = 0; c < 2; c++)
+        for (int threads = 1; threads <= 3; threads++) {
+            const char *keys[1] = {"isa"}, *vals[1] = {isas[c]};
+            eb_backend_options o = {.struct_size = sizeof o, .threads = threads,
+                                    .n_options = isas[c] ? 1 : 0, .keys = keys, .values = vals};
+            eb_backend_ctx *ctx = NULL;
+            assert_int_equal(be->open(&o, &ctx, msg, sizeof msg), EB_OK);
+            int split = 0;
+            for (int i = 0; i < g->n_nodes; i++) {
+                assert_int_equal(be->placement(ctx, g, i, where, sizeof where), 1);
+                if (strncmp(g->nodes[i].name, "proj", 4) == 0) {
+                    printf("  threads=%d isa=%s %s: %s\n", threads, isas[c] ? isas[c] : "host",
+                           g->nodes[i].name, where);
+                    split += strstr(where, "1x1 conv as GEMM, split along K") != NULL;
+                }
+            }
+            assert_int_equal(split, threads > 1 ? 2 : 0);
+            be->close(ctx);
+        }
+    eb_graph_destroy(g);
+}
+
 static void test_simd_matches_ref_on_every_model(void **state)
 {
     (void)state;
@@ -232,8 +271,9 @@ static void test_simd_matches_ref_on_every_model(void **state)
         full_range_bytes(&in);
         outputs want;
         run_backend(ref, g, &in, 1, NULL, &want);
+        const int max_threads = strstr(models[m], "k_split") ? 4 : 2;
         for (int c = 0; c < n_caps; c++)
-            for (int threads = 1; threads <= 2; threads++) {
+            for (int threads = 1; threads <= max_threads; threads++) {
                 outputs got;
                 char what[64];
                 snprintf(what, sizeof what, "simd isa=%s threads=%d", caps[c], threads);
@@ -331,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_bad_options_are_refused_with_a_reason),
         cmocka_unit_test(test_simd_matches_ref_on_every_model),
         cmocka_unit_test(test_qlinear_matmul_runs_on_simd),
+        cmocka_unit_test(test_projections_split_along_k_on_threads),
         cmocka_unit_test(test_const_fold_off_is_byte_exact_with_ref_too),
     };
     return cmocka_run_group_tests(tests, probe_host, NULL);

@@ -180,10 +180,49 @@ static size_t f32_b_bytes(const eb_simd_gemm_f32 *G)
     return ALIGN64(all ? (size_t)ceil_div(G->s.n, G->nr) * panel : panel);
 }
 
+/* The largest partial output (per thread, in its scratch) of a product
+ * split along K (see f32_k_splits). */
+#define K_SPLIT_PARTIAL_MAX ((size_t)128 << 10)
+
+/* Whether a product runs split along K when the pool has threads
+ * (f32_k_task): each thread the product over a range of the input's
+ * channels, into the output or its own partial, and then the partials
+ * summed by ranges of rows. For a projection (a pointwise convolution to
+ * at most half as many channels) whose input a depthwise step wrote split
+ * by planes, a split by columns has every thread read all channels of its
+ * columns, half of them written by the other core; on this VM a line
+ * written by the other core cost ~20 ns, and MobileNet-v2@224's 14x14
+ * projections ran only 1.05-1.25x faster on two threads than on one (by
+ * rows, each thread reading all of the input: 0.8x). Split along K, a
+ * thread reads only the channels it wrote, and the sum reads half of a
+ * partial no larger than half the input. An input split by rows (a fused
+ * pointwise + depthwise step's bands) is read where it was written by a
+ * split by columns, so those products keep it: at 28x28 a K split took
+ * 1.26x its time. */
+static int f32_k_splits(const eb_simd_gemm_f32 *G, int threads)
+{
+    const eb_simd_gemm_shape *s = &G->s;
+    return threads > 1 && G->in_by_channels && s->geom.pointwise && s->batch * s->groups == 1 &&
+           s->y_col == 1 && 2 * s->m <= s->k && s->k >= 32 * (int64_t)threads &&
+           (size_t)(s->m * s->n) * sizeof(float) <= K_SPLIT_PARTIAL_MAX;
+}
+
+int eb_simd_gemm_f32_k_split(const eb_simd_gemm_f32 *G, int threads)
+{
+    return f32_k_splits(G, threads);
+}
+
+/* Bytes of the tile buffer, after the packed B in a thread's scratch. */
+static size_t f32_tile_bytes(const eb_simd_gemm_f32 *G)
+{
+    return ALIGN64((size_t)(G->mr * G->nr) * sizeof(float));
+}
+
 size_t eb_simd_gemm_f32_scratch(const eb_simd_gemm_f32 *G)
 {
-    const int mr = G->mr, nr = G->nr;
-    return f32_b_bytes(G) + ALIGN64((size_t)(mr * nr) * sizeof(float));
+    /* and the partial output of a K split, m x n, after them */
+    const size_t partial = f32_k_splits(G, 2) ? ALIGN64((size_t)(G->s.m * G->s.n) * sizeof(float)) : 0;
+    return f32_b_bytes(G) + f32_tile_bytes(G) + partial;
 }
 
 typedef struct f32_run {
@@ -326,12 +365,104 @@ void eb_simd_gemm_f32_cols(const eb_simd_gemm_f32 *G, void *scratch, const float
                   bpanel, tile, y + (j - j0), y_row, 1);
 }
 
+/* Task t of a K split over T tasks: input channels [k t / T, k (t + 1) /
+ * T) of every tile, into the output (task 0, with the bias) or task t's
+ * partial (in thread t's scratch, whichever thread runs it: the sum finds
+ * it there), unclamped. Few-column kernels run each weight panel over
+ * every column panel (its part of the weights stays in the L1), the
+ * others each column panel in K blocks as f32_panel does. */
+static void f32_k_task(void *arg, int t, int thread)
+{
+    const f32_run *R = arg;
+    const eb_simd_gemm_f32 *G = R->G;
+    const eb_simd_gemm_shape *s = &G->s;
+    const int mr = G->mr, nr = G->nr, T = R->sp.tasks;
+    const int64_t k0 = s->k * t / T, k1 = s->k * (t + 1) / T;
+    const int64_t row_panels = ceil_div(s->m, mr), col_panels = ceil_div(s->n, nr);
+    float *bpanel = (float *)(R->scratch->base + (size_t)thread * R->scratch->bytes);
+    float *dst = t == 0 ? R->y
+                        : (float *)(R->scratch->base + (size_t)t * R->scratch->bytes +
+                                    f32_b_bytes(G) + f32_tile_bytes(G));
+    const int64_t ld = t == 0 ? s->y_row : s->n;
+    const float *bias = t == 0 ? G->bias : NULL;
+    /* the full panels are read in place (pointwise), the ragged last one
+     * packed (all of K, as f32_panel packs it) */
+    const int64_t ragged = s->n % nr ? col_panels - 1 : col_panels;
+    if (ragged < col_panels)
+        G->vec->pack_b_f32(&s->geom, R->x, ragged * nr, (int)(s->n - ragged * nr), nr, bpanel);
+    const int first = f32_panels_first(G);
+    for (int64_t o = 0; o < (first ? row_panels : col_panels); o++)
+        for (int64_t i = 0; i < (first ? col_panels : row_panels); i++) {
+            const int64_t rp = first ? o : i, p = first ? i : o, m0 = rp * mr, j0 = p * nr;
+            const float *b = p < ragged ? R->x + j0 : bpanel;
+            const int64_t ldb = p < ragged ? s->geom.c_stride : nr;
+            const int64_t kc = ldb == nr ? k1 - k0 : G->kc;
+            for (int64_t kb = k0; kb < k1; kb += kc) {
+                const int64_t kn = k1 - kb < kc ? k1 - kb : kc;
+                (kb == k0 ? G->fn : G->acc)(kn, G->a + rp * s->k * mr + kb * mr, b + kb * ldb, ldb,
+                                            dst + m0 * ld + j0, ld,
+                                            (int)(s->m - m0 < mr ? s->m - m0 : mr),
+                                            (int)(s->n - j0 < nr ? s->n - j0 : nr),
+                                            kb == k0 && bias ? bias + m0 : NULL, -INFINITY,
+                                            INFINITY);
+            }
+        }
+}
+
+/* Rows of the K split's output: the partials added to it, in task order,
+ * the activation clamp with the last. */
+typedef struct k_sum {
+    const f32_run *R;
+    int parts;    /* tasks of the split */
+    int64_t rows; /* per task of the sum */
+} k_sum;
+
+static void f32_k_sum_task(void *arg, int t, int thread)
+{
+    (void)thread;
+    const k_sum *K = arg;
+    const eb_simd_gemm_f32 *G = K->R->G;
+    const eb_simd_gemm_shape *s = &G->s;
+    const int64_t r0 = t * K->rows, r1 = r0 + K->rows < s->m ? r0 + K->rows : s->m;
+    for (int i = 1; i < K->parts; i++) {
+        const float *part = (const float *)(K->R->scratch->base +
+                                            (size_t)i * K->R->scratch->bytes + f32_b_bytes(G) +
+                                            f32_tile_bytes(G));
+        const int last = i == K->parts - 1;
+        for (int64_t r = r0; r < r1; r++)
+            G->vec->add_f32(K->R->y + r * s->y_row, part + r * s->n, last ? G->lo : -INFINITY,
+                            last ? G->hi : INFINITY, K->R->y + r * s->y_row, 0, s->n);
+    }
+}
+
 void eb_simd_gemm_f32_run(const eb_simd_gemm_f32 *G, eb_simd_pool *pool,
                           const eb_simd_scratch *scratch, const float *x, float *y)
 {
     f32_run R = {.G = G, .scratch = scratch, .x = x, .y = y};
+    const int threads = eb_simd_pool_threads(pool);
+    if (f32_k_splits(G, threads) && scratch->threads >= threads) {
+        /* one task per thread: the pool's owned ranges give thread i task
+         * i, the channels a planes-split step before it wrote (its first
+         * i-th of them) */
+        R.sp.tasks = threads;
+        eb_simd_pool_run(pool, threads, f32_k_task, &R);
+        k_sum K = {.R = &R, .parts = threads, .rows = ceil_div(G->s.m, 4 * (int64_t)threads)};
+        eb_simd_pool_run(pool, (int)ceil_div(G->s.m, K.rows), f32_k_sum_task, &K);
+        return;
+    }
     make_split(&G->s, G->mr, G->nr, eb_simd_pool_threads(pool), f32_panels_first(G), &R.sp);
     eb_simd_pool_run(pool, R.sp.tasks, f32_task, &R);
+}
+
+int eb_simd_gemm_f32_by_rows(const eb_simd_gemm_f32 *G, int threads)
+{
+    if (threads < 2)
+        return 0;
+    if (f32_k_splits(G, threads))
+        return 1;
+    split sp;
+    make_split(&G->s, G->mr, G->nr, threads, f32_panels_first(G), &sp);
+    return sp.products * sp.col_tasks < threads && sp.row_parts > 1;
 }
 
 /* ---- int8 ---------------------------------------------------------------- */

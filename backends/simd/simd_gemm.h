@@ -44,6 +44,9 @@ typedef struct eb_simd_gemm_f32 {
     float *bias;   /* groups x m padded to MR, owned; NULL: none */
     float lo, hi;  /* fused activation clamp */
     int64_t kc;    /* depth of a K block (k: one block), simd_gemm.c */
+    /* set by the plan: the step that writes the input splits its channels
+     * between the threads (eb_simd_gemm_f32_k_split) */
+    int in_by_channels;
 } eb_simd_gemm_f32;
 
 /* Pack w (groups x m x k, row-major, the ONNX Conv / transposed Gemm layout:
@@ -56,6 +59,13 @@ int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *k
 void eb_simd_gemm_f32_free(eb_simd_gemm_f32 *G);
 
 size_t eb_simd_gemm_f32_scratch(const eb_simd_gemm_f32 *G); /* per thread */
+/* Whether eb_simd_gemm_f32_run on a pool of `threads` splits the product
+ * along K (each thread a range of the input's channels, then the partial
+ * outputs summed by ranges of rows), and whether its output ends up split
+ * between the threads by rows, i.e. by output channels (a K split's sum,
+ * or a product with too few column panels to share). */
+int eb_simd_gemm_f32_k_split(const eb_simd_gemm_f32 *G, int threads);
+int eb_simd_gemm_f32_by_rows(const eb_simd_gemm_f32 *G, int threads);
 void eb_simd_gemm_f32_run(const eb_simd_gemm_f32 *G, eb_simd_pool *pool,
                           const eb_simd_scratch *scratch, const float *x, float *y);
 /* Columns [j0, j1) of image 0, group 0 (every row) on the calling thread,

@@ -170,6 +170,30 @@ static eb_simd_step *pick_node(eb_simd_builder *b, const eb_node *n, char *where
     return NULL;
 }
 
+/* Whether step s, run on the plan's pool, splits its output between the
+ * threads by channels: planar depthwise steps (by planes), the direct
+ * convolution (by blocks of 16 channels, then rows), Adds (by element
+ * ranges, i.e. planes), GEMMs whose driver splits by rows. A fused
+ * pointwise + depthwise step splits by rows of the image, as do the
+ * channels-last depthwise steps mostly. */
+static int splits_channels(const eb_simd_step *s)
+{
+    const int threads = eb_simd_pool_threads(s->plan->o.pool);
+    if (threads < 2 || s->serial)
+        return 0;
+    switch (s->kind) {
+    case K_DW_F32:
+    case K_DW_Q8:
+        return !s->nhwc;
+    case K_ADD_F32:
+        return 1;
+    case K_CONV_F32:
+        return s->direct || (!s->dw && eb_simd_gemm_f32_by_rows(&s->gf, threads));
+    default:
+        return 0;
+    }
+}
+
 /* eb_ref_plan_hooks.claim: ref asks for every step in order; a step no
  * family takes stays ref's (the fallback, with ref's exact semantics). */
 static int claim(void *ctx, const eb_ref_plan_site *site, eb_ref_step_claim *out, char *msg,
@@ -211,6 +235,10 @@ static int claim(void *ctx, const eb_ref_plan_site *site, eb_ref_step_claim *out
     if (mine->kind == K_CONV_F32)
         eb_simd__fuse_dw(b, site, mine, last >= 0 ? last : site->node_index, out, w);
     snprintf(where, EB_SIMD_WHERE_LEN, "%s", w);
+    const eb_node *wrote = &b->g->nodes[out->n_absorb ? out->absorb[out->n_absorb - 1]
+                                                        : site->node_index];
+    if (b->by_channels && wrote->n_outputs > 0 && wrote->outputs[0] >= 0)
+        b->by_channels[wrote->outputs[0]] = (unsigned char)splits_channels(mine);
     return 1;
 }
 
@@ -260,12 +288,14 @@ eb_status eb_simd_plan_create(const eb_graph *g, const eb_simd_plan_options *o,
         return nomem(P, g, "preparing the simd plan", msg, msg_len);
     label_nodes(P);
     eb_simd_builder b = {.g = g, .P = P, .isa = o->isa, .vec = eb_simd_pick_vec(o->isa),
-                         .f32k = eb_simd_pick_f32_gemm(o->isa)};
+                         .f32k = eb_simd_pick_f32_gemm(o->isa),
+                         .by_channels = calloc((size_t)g->n_tensors + 1, 1)};
     eb_ref_plan_hooks hooks = {.ctx = &b, .claim = claim};
     /* activations by lifetime in ref's arena, 64-byte aligned with slack
      * for whole-vector loads (ref_plan_hooks.h) */
     eb_ref_plan_options ro = {.qdq_fusion = o->qdq_fusion, .memory_reuse = 1, .hooks = &hooks};
     st = eb_ref_plan_create(g, &ro, &P->ref, msg, msg_len);
+    free(b.by_channels);
     if (st != EB_OK) {
         eb_simd_plan_destroy(P);
         return st;

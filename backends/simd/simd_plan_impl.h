@@ -113,6 +113,9 @@ typedef struct eb_simd_builder {
     const eb_simd_vec_kernels *vec;
     const eb_simd_f32_gemm_variant *f32k;
     size_t scratch; /* per thread, max over steps */
+    /* per tensor: written by a step that splits it between the threads by
+     * channels (planes), so a projection reading it splits along K */
+    unsigned char *by_channels;
 } eb_simd_builder;
 
 /* ---- families (each file's builders and its run op) ---------------------- */

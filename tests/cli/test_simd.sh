@@ -94,6 +94,38 @@ expect_in "$WORK/out" 'g16 +simd f32_gemm_[0-9x]+__[a-z0-9]+: grouped conv as GE
 run_eb 0 profile "$D2" --backend simd --iterations 3
 expect_in "$WORK/out" 'g24'
 
+# projections split along K on two and three threads (their inputs written
+# by a planar depthwise step and an Add, split by channels): measured, with
+# ref's outputs on the same inputs as the reference
+KS="$EB_SOURCE_DIR/tests/data/models/k_split.onnx"
+cat >"$WORK/k.yaml" <<YAML
+edgebench: 1
+name: simd-k-split
+model: {path: $KS}
+inputs: {kind: random, seed: 3}
+backends:
+  - {name: simd, threads: 2}
+  - {name: simd, threads: 3}
+run:
+  warmup: {iterations: 1, min_time_ms: 0}
+  measure: {iterations: 5, min_time_ms: 0}
+  repetitions: 1
+YAML
+run_eb 0 run "$WORK/k.yaml" -o "$WORK/k.h5"
+expect_in "$WORK/err" '2 of 2 cells: 2 ok'
+run_eb 0 report "$WORK/k.h5" --format json
+CHECKS=$((CHECKS + 1))
+/usr/bin/python3 - "$WORK/out" <<'PY' || fail "simd split along K does not agree with ref"
+import json, sys
+for r in json.load(open(sys.argv[1]))["runs"]:
+    m = r["metrics"]
+    print("simd threads", r.get("threads"), {k: m[k] for k in ("reference_compared",
+                                                             "max_abs_err", "cosine")})
+    assert r["status"] == "ok", r["status"]
+    assert m["reference_compared"] >= 1, m
+    assert m["max_abs_err"] <= 1e-4 and m["cosine"] >= 0.999999, m
+PY
+
 # the portable kernels on request, and a cap that names nothing
 EB_SIMD_MAX_ISA=c run_eb 0 inspect "$M" --backend simd
 expect_in "$WORK/out" 'simd f32_gemm_4x8__c'
