@@ -187,12 +187,9 @@ eb_simd_step *eb_simd__conv_f32(eb_simd_builder *b, const eb_node *n, char *wher
         eb_simd__step_free(s);
         return NULL;
     }
-    s->gf.in_by_channels = b->by_channels && n->inputs[0] >= 0 && b->by_channels[n->inputs[0]];
     eb_simd__need_scratch(b, eb_simd_gemm_f32_scratch(&s->gf));
-    const int threads = eb_simd_pool_threads(b->P->o.pool);
-    snprintf(where, EB_SIMD_WHERE_LEN, "simd %s: %s%s", s->gf.name,
-             s->col ? how : sh.geom.pointwise ? "1x1 conv as GEMM" : how,
-             eb_simd_gemm_f32_k_split(&s->gf, threads) ? ", split along K" : "");
+    snprintf(where, EB_SIMD_WHERE_LEN, "simd %s: %s", s->gf.name,
+             s->col ? how : sh.geom.pointwise ? "1x1 conv as GEMM" : how);
     return s;
 }
 

@@ -95,7 +95,7 @@ run_eb 0 profile "$D2" --backend simd --iterations 3
 expect_in "$WORK/out" 'g24'
 
 # projections split along K on two and three threads (their inputs written
-# by a planar depthwise step and an Add, split by channels): measured, with
+# by a planar depthwise step and Adds, split by channels): measured, with
 # ref's outputs on the same inputs as the reference
 KS="$EB_SOURCE_DIR/tests/data/models/k_split.onnx"
 cat >"$WORK/k.yaml" <<YAML
