@@ -26,25 +26,27 @@ static inline void next_tap(const eb_simd_conv_geom *g, int64_t *c, int64_t *ky,
  * |dx| per output row) and the rows that do are set to the padding value:
  * 0 for fp32, the byte of x_zp for int8. */
 #define IM2COL_SHIFT(NAME, T)                                                                  \
-    static void NAME(const eb_simd_conv_geom *g, int64_t r0, int64_t r1, const T *x, T pad,   \
-                     T *col)                                                                   \
+    static void NAME(const eb_simd_conv_geom *g, int64_t rows, int64_t oy0, int64_t oy1,       \
+                     const T *x, T pad, T *col)                                                \
     {                                                                                          \
-        const int64_t n = g->oh * g->ow, plane = g->ih * g->iw, taps = g->kh * g->kw;          \
-        col += r0 * n;                                                                         \
+        const int64_t n = g->oh * g->ow, plane = g->ih * g->iw;                                \
+        const int64_t e0 = oy0 * g->ow, e1 = oy1 * g->ow; /* the columns written */            \
         /* the row's (c, ky, kx) are stepped, not divided out per row: three                   \
          * 64-bit divisions were a fifth of the Fashion CNN's im2col */                        \
-        int64_t c = r0 / taps, ky = r0 % taps / g->kw, kx = r0 % g->kw;                        \
-        for (int64_t r = r0; r < r1; r++, col += n, next_tap(g, &c, &ky, &kx)) {      \
+        int64_t c = 0, ky = 0, kx = 0;                                                         \
+        for (int64_t r = 0; r < rows; r++, col += n, next_tap(g, &c, &ky, &kx)) {              \
             const T *xc = x + c * plane;                                                       \
             const int64_t dy = ky - g->ph, dx = kx - g->pw, shift = dy * g->iw + dx;           \
             int64_t y0 = dy < 0 ? -dy : 0;                                                     \
             int64_t y1 = g->ih - dy < g->oh ? g->ih - dy : g->oh;                              \
+            y0 = y0 > oy0 ? y0 : oy0;                                                          \
+            y1 = y1 < oy1 ? y1 : oy1;                                                          \
             if (y1 < y0)                                                                       \
                 y1 = y0;                                                                       \
             const int64_t q0 = y0 * g->ow, q1 = y1 * g->ow;                                    \
-            for (int64_t q = 0; q < q0; q++)                                                   \
+            for (int64_t q = e0; q < q0; q++)                                                  \
                 col[q] = pad;                                                                  \
-            for (int64_t q = q1; q < n; q++)                                                   \
+            for (int64_t q = q1; q < e1; q++)                                                  \
                 col[q] = pad;                                                                  \
             /* reads stay inside the plane: what is clipped lies in                            \
              * the padding columns, set below */                                               \
@@ -86,18 +88,17 @@ static int shift_im2col(const eb_simd_conv_geom *g)
  * they copy on 14-wide rows (the Fashion CNN's second convolution: 2016
  * rows of 14). Taps in the padding get `pad`. */
 #define IM2COL_WINDOW(NAME, T)                                                                 \
-    static void NAME(const eb_simd_conv_geom *g, int64_t r0, int64_t r1, const T *x, T pad,   \
-                     T *col)                                                                   \
+    static void NAME(const eb_simd_conv_geom *g, int64_t rows, int64_t oy0, int64_t oy1,       \
+                     const T *x, T pad, T *col)                                                \
     {                                                                                          \
-        const int64_t n = g->oh * g->ow, taps = g->kh * g->kw;                                 \
-        col += r0 * n;                                                                         \
-        int64_t c = r0 / taps, ky = r0 % taps / g->kw, kx = r0 % g->kw;                        \
-        for (int64_t r = r0; r < r1; r++, col += n, next_tap(g, &c, &ky, &kx)) {      \
+        const int64_t n = g->oh * g->ow;                                                       \
+        int64_t c = 0, ky = 0, kx = 0;                                                         \
+        for (int64_t r = 0; r < rows; r++, col += n, next_tap(g, &c, &ky, &kx)) {              \
             const T *xc = x + c * g->ih * g->iw;                                               \
             const int64_t off = kx * g->dw - g->pw;                                            \
             int64_t lo, hi;                                                                    \
             eb_window_valid_range(off, g->sw, g->iw, g->ow, &lo, &hi);                         \
-            for (int64_t oy = 0; oy < g->oh; oy++) {                                           \
+            for (int64_t oy = oy0; oy < oy1; oy++) {                                           \
                 T *d = col + oy * g->ow;                                                       \
                 const int64_t iy = oy * g->sh - g->ph + ky * g->dh;                            \
                 if (iy < 0 || iy >= g->ih || hi <= lo) {                                       \
@@ -127,25 +128,26 @@ IM2COL_WINDOW(im2col_window_f32, float)
 IM2COL_WINDOW(im2col_window_q8, uint8_t)
 
 /* im2col of a 2-D int8 / uint8 convolution (one image, all channels):
- * row (c, ky, kx), column oy * ow + ox; taps in the padding get the byte
- * of x_zp, which the GEMM's packing then treats as any input value, so the
- * result is the same as packing from the input. */
-void eb_simd__im2col_q8(const eb_simd_conv_geom *g, int64_t r0, int64_t r1, const uint8_t *x,
-                        uint8_t pad, uint8_t *col)
+ * rows [0, rows) (row (c, ky, kx)) of the columns of output rows [oy0,
+ * oy1) (column oy * ow + ox); taps in the padding get the byte of x_zp,
+ * which the GEMM's packing then treats as any input value, so the result
+ * is the same as packing from the input. Threads fill ranges of output
+ * rows, so each writes the columns its part of the GEMM then reads. */
+void eb_simd__im2col_q8(const eb_simd_conv_geom *g, int64_t rows, int64_t oy0, int64_t oy1,
+                        const uint8_t *x, uint8_t pad, uint8_t *col)
 {
     if (shift_im2col(g))
-        im2col_shift_q8(g, r0, r1, x, pad, col);
+        im2col_shift_q8(g, rows, oy0, oy1, x, pad, col);
     else
-        im2col_window_q8(g, r0, r1, x, pad, col);
+        im2col_window_q8(g, rows, oy0, oy1, x, pad, col);
 }
 
-/* im2col of a 2-D fp32 convolution (one image, all channels), the layout
- * of eb_ref_im2col_f32: row (c, ky, kx), column oy * ow + ox. */
-void eb_simd__im2col_f32(const eb_simd_conv_geom *g, int64_t r0, int64_t r1, const float *x,
-                         float *col)
+/* The same for fp32, the layout of eb_ref_im2col_f32 (padding 0). */
+void eb_simd__im2col_f32(const eb_simd_conv_geom *g, int64_t rows, int64_t oy0, int64_t oy1,
+                         const float *x, float *col)
 {
     if (shift_im2col(g))
-        im2col_shift_f32(g, r0, r1, x, 0.0f, col);
+        im2col_shift_f32(g, rows, oy0, oy1, x, 0.0f, col);
     else
-        im2col_window_f32(g, r0, r1, x, 0.0f, col);
+        im2col_window_f32(g, rows, oy0, oy1, x, 0.0f, col);
 }

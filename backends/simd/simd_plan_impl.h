@@ -128,14 +128,15 @@ int eb_simd__conv_q8(eb_simd_builder *b, const eb_ref_conv_q8_params *q, eb_simd
                      char *where, const char *label);
 extern const eb_ref_op eb_simd__gemm_op; /* K_CONV_F32, K_GEMM_Q8 */
 
-/* Rows [r0, r1) (row (c, ky, kx) = (c * kh + ky) * kw + kx) of one
- * image's column matrix under g; positions in the padding get pad (int8:
- * the byte of x_zp, which the GEMM then treats as any input). The rows are
- * independent: threads may fill disjoint ranges. */
-void eb_simd__im2col_f32(const eb_simd_conv_geom *g, int64_t r0, int64_t r1, const float *x,
-                         float *col);
-void eb_simd__im2col_q8(const eb_simd_conv_geom *g, int64_t r0, int64_t r1, const uint8_t *x,
-                        uint8_t pad, uint8_t *col);
+/* Rows [0, rows) (row (c, ky, kx) = (c * kh + ky) * kw + kx) of one
+ * image's column matrix under g, in the columns of output rows [oy0, oy1);
+ * positions in the padding get pad (int8: the byte of x_zp, which the GEMM
+ * then treats as any input). Ranges of output rows are independent:
+ * threads may fill disjoint ones. */
+void eb_simd__im2col_f32(const eb_simd_conv_geom *g, int64_t rows, int64_t oy0, int64_t oy1,
+                         const float *x, float *col);
+void eb_simd__im2col_q8(const eb_simd_conv_geom *g, int64_t rows, int64_t oy0, int64_t oy1,
+                        const uint8_t *x, uint8_t pad, uint8_t *col);
 
 eb_simd_step *eb_simd__fc_f32(eb_simd_builder *b, const eb_node *n, char *where);
 eb_simd_step *eb_simd__gemm_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where);
