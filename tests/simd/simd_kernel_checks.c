@@ -661,9 +661,29 @@ static void random_dw_tall(conv_case *k, int kind)
     } while (!make_window(k));
 }
 
+/* Planes at most 8 outputs wide with 3x3 or 5x5 windows at stride 1 or 2
+ * (a CNN's 7x7 layers; AVX-512's small-plane kernels): every padding up
+ * to the window's half on each side, any row count (groups of four output
+ * rows with a ragged last one), rows shorter than the window. */
+static void random_dw_narrow(conv_case *k)
+{
+    do {
+        random_conv(k, 1, 0);
+        k->kh = k->kw = rnd_in(0, 1) ? 3 : 5;
+        k->dh = k->dw = 1;
+        k->sh = k->sw = rnd_in(1, 2);
+        k->ph = rnd_in(0, k->kh / 2);
+        k->pw = rnd_in(0, k->kw / 2);
+        k->pe_h = rnd_in(0, k->kh / 2);
+        k->pe_w = rnd_in(0, k->kw / 2);
+        k->ih = rnd_in(1, 17);
+        k->iw = rnd_in(1, 16);
+    } while (!make_window(k) || k->win.out[1] > 8);
+}
+
 static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
-    for (int it = 0; it < 93; it++) {
+    for (int it = 0; it < 133; it++) {
         conv_case k;
         if (it < 40)
             random_conv(&k, 1, 0);
@@ -673,8 +693,10 @@ static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
             random_dw_dilated(&k);
         else if (it < 81)
             random_dw_tall(&k, it % 3);
-        else
+        else if (it < 93)
             random_dw3_odd_s2(&k);
+        else
+            random_dw_narrow(&k);
         eb_simd_gemm_shape s;
         shape_of(&k, &s);
         s.geom.channels = 1;
