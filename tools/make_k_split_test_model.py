@@ -20,7 +20,9 @@ clamps go with the partial sums; proj2 runs on the few-column kernels
 every ISA build the host runs, on one to four threads.
 
     /usr/bin/python3 tools/make_k_split_test_model.py
-The output is committed; re-running rewrites it deterministically.
+It also writes tests/fuzz/corpus/plan/k_split.onnx, a small seed of the
+same path for fuzz_plan. The outputs are committed; re-running rewrites
+them deterministically.
 """
 import os
 
@@ -32,6 +34,7 @@ from onnx_fixture import const, f32, save
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "tests", "data", "models", "k_split.onnx")
+SEED = os.path.join(HERE, "..", "tests", "fuzz", "corpus", "plan", "k_split.onnx")
 rng = np.random.default_rng(1208)
 INPUTS = {"a": [1, 576, 23, 23], "p": [1, 288, 13, 13], "q": [1, 288, 13, 13],
           "u": [1, 158, 25, 25], "v": [1, 158, 25, 25]}
@@ -66,6 +69,14 @@ def main():
     ins = [f32(name, shape) for name, shape in INPUTS.items()]
     outs = [f32("y1", [1, 40, 23, 23]), f32("y2", [1, 64, 13, 13]), f32("y3", [1, 48, 25, 25])]
     save(OUT, "k_split", nodes, ins, outs, inits)
+    # the fuzz_plan seed: the smallest Add -> projection that splits along K
+    # on two threads (65536 elements shared, 16 x 64 x 1024 multiply-adds)
+    save(SEED, "k_split_seed",
+         [helper.make_node("Add", ["p", "q"], ["s"], name="add"),
+          pointwise("s", "ws", "bs", "r", "proj"),
+          helper.make_node("Relu", ["r"], ["y"], name="relu")],
+         [f32("p", [1, 64, 32, 32]), f32("q", [1, 64, 32, 32])], [f32("y", [1, 16, 32, 32])],
+         [weights("ws", 16, 64, 1, 1), weights("bs", 16)])
 
 
 if __name__ == "__main__":
