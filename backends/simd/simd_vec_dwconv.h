@@ -519,33 +519,43 @@ static void dw_small_lanes(const eb_simd_conv_geom *g, int k, int s, __mmask16 *
  * ACC0(ky) starts the accumulators. Rows in the padding are skipped, or
  * with PADROWS given to XS as NULL. In scope: g, x. */
 #define DW_SMALL_ROWS(K, S, NX, PADROWS, V, T, ACC0, XS, MADD, ADD, STORE)                     \
-    for (int64_t oh0 = 0; oh0 < g->oh; oh0 += DW_ROWS) {                                       \
-        V acc[DW_ROWS][K];                                                                     \
-        for (int r = 0; r < DW_ROWS; r++)                                                      \
-            for (int ky = 0; ky < K; ky++)                                                     \
-                acc[r][ky] = ACC0(ky);                                                         \
-        _Pragma("GCC unroll 16") for (int ir = 0; ir < (DW_ROWS - 1) * S + K; ir++)            \
-        {                                                                                      \
-            const int64_t ih = oh0 * S - g->ph + ir;                                           \
-            const int pad_row = ih < 0 || ih >= g->ih;                                         \
-            if (pad_row && !(PADROWS))                                                         \
-                continue;                                                                      \
-            const T *row = pad_row ? NULL : x + ih * g->iw;                                    \
-            V xs[NX];                                                                          \
-            XS(S, K, row, xs);                                                                 \
-            _Pragma("GCC unroll 4") for (int r = 0; r < DW_ROWS; r++)                          \
+    {                                                                                          \
+        /* the geometry in locals: read through g, every field was loaded     \
+         * again after each store (the compiler cannot rule out that a        \
+         * store changed it), and the 56x56 kernel ran at ~16-24              \
+         * multiply-adds per ns; XS and STORE use dwr_pw and dwr_ow */        \
+        const int64_t dwr_oh = g->oh, dwr_ow = g->ow, dwr_ih = g->ih, dwr_iw = g->iw;         \
+        const int64_t dwr_ph = g->ph, dwr_pw = g->pw;                                          \
+        (void)dwr_ow;                                                                          \
+        (void)dwr_pw;                                                                          \
+        for (int64_t oh0 = 0; oh0 < dwr_oh; oh0 += DW_ROWS) {                                  \
+            V acc[DW_ROWS][K];                                                                 \
+            for (int r = 0; r < DW_ROWS; r++)                                                  \
+                for (int ky = 0; ky < K; ky++)                                                 \
+                    acc[r][ky] = ACC0(ky);                                                     \
+            _Pragma("GCC unroll 16") for (int ir = 0; ir < (DW_ROWS - 1) * S + K; ir++)        \
             {                                                                                  \
-                const int ky = ir - r * S;                                                     \
-                if (ky >= 0 && ky < K)                                                         \
-                    for (int kx = 0; kx < NX; kx++)                                            \
-                        acc[r][ky] = MADD(acc[r][ky], xs[kx], ky * K + kx);                    \
+                const int64_t ih = oh0 * S - dwr_ph + ir;                                      \
+                const int pad_row = ih < 0 || ih >= dwr_ih;                                    \
+                if (pad_row && !(PADROWS))                                                     \
+                    continue;                                                                  \
+                const T *row = pad_row ? NULL : x + ih * dwr_iw;                               \
+                V xs[NX];                                                                      \
+                XS(S, K, row, xs);                                                             \
+                _Pragma("GCC unroll 4") for (int r = 0; r < DW_ROWS; r++)                      \
+                {                                                                              \
+                    const int ky = ir - r * S;                                                 \
+                    if (ky >= 0 && ky < K)                                                     \
+                        for (int kx = 0; kx < NX; kx++)                                        \
+                            acc[r][ky] = MADD(acc[r][ky], xs[kx], ky * K + kx);                \
+                }                                                                              \
             }                                                                                  \
-        }                                                                                      \
-        for (int r = 0; r < DW_ROWS && oh0 + r < g->oh; r++) {                                 \
-            V v = acc[r][0];                                                                   \
-            for (int ky = 1; ky < K; ky++)                                                     \
-                v = ADD(v, acc[r][ky]);                                                        \
-            STORE(v, oh0 + r);                                                                 \
+            for (int r = 0; r < DW_ROWS && oh0 + r < dwr_oh; r++) {                            \
+                V v = acc[r][0];                                                               \
+                for (int ky = 1; ky < K; ky++)                                                 \
+                    v = ADD(v, acc[r][ky]);                                                    \
+                STORE(v, oh0 + r);                                                             \
+            }                                                                                  \
         }                                                                                      \
     }
 
@@ -564,7 +574,7 @@ static void dw_small_lanes(const eb_simd_conv_geom *g, int k, int s, __mmask16 *
     do {                                                                                       \
         if (S == 1) {                                                                          \
             for (int kx = 0; kx < K; kx++)                                                     \
-                xs[kx] = _mm512_maskz_loadu_ps(m[kx], row + kx - g->pw);                       \
+                xs[kx] = _mm512_maskz_loadu_ps(m[kx], row + kx - dwr_pw);                       \
         } else {                                                                               \
             const __m512 a_ = _mm512_maskz_loadu_ps(row_lo, row),                              \
                          b_ = _mm512_maskz_loadu_ps(row_hi, row + 16);                         \
@@ -574,7 +584,7 @@ static void dw_small_lanes(const eb_simd_conv_geom *g, int k, int s, __mmask16 *
     } while (0)
 #define F32_MADD(acc, xv, tap) _mm512_fmadd_ps(xv, _mm512_set1_ps(w[tap]), acc)
 #define F32_STORE(v, oh)                                                                       \
-    _mm512_mask_storeu_ps(y + (oh) * g->ow, out, _mm512_min_ps(_mm512_max_ps(v, vlo), vhi))
+    _mm512_mask_storeu_ps(y + (oh) * dwr_ow, out, _mm512_min_ps(_mm512_max_ps(v, vlo), vhi))
 
 #define DW_SMALL_F32(NAME, K, S)                                                               \
     static void NAME(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,   \
@@ -1077,7 +1087,7 @@ static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const
         if (S == 1) {                                                                          \
             for (int kx = 0; kx < K; kx++)                                                     \
                 xs[kx] = _mm512_maskz_sub_epi32(                                               \
-                    m[kx], WIDEN(_mm_maskz_loadu_epi8(m[kx], row + kx - g->pw)), zp);          \
+                    m[kx], WIDEN(_mm_maskz_loadu_epi8(m[kx], row + kx - dwr_pw)), zp);          \
         } else {                                                                               \
             const __m512i a_ = _mm512_sub_epi32(WIDEN(_mm_maskz_loadu_epi8(row_lo, row)), zp), \
                           b_ = _mm512_sub_epi32(                                               \
@@ -1090,7 +1100,7 @@ static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const
 #define I8_XS(S, K, row, xs) Q8_XS(_mm512_cvtepi8_epi32, S, K, row, xs)
 #define Q8_MADD(acc, xv, tap)                                                                  \
     ((__m512i)PAIR_MADD16_ACC((v16i)(acc), (v16i)(xv), (v16i)_mm512_set1_epi32(wp[tap])))
-#define Q8_STORE(v, oh) requant_store_m16(v, q, out, y + (oh) * g->ow)
+#define Q8_STORE(v, oh) requant_store_m16(v, q, out, y + (oh) * dwr_ow)
 
 #define DW_SMALL_Q8(NAME, K, S, T, XS)                                                         \
     static void NAME(const eb_simd_conv_geom *g, const T *x, int32_t x_zp, const int16_t *w,   \
@@ -1131,7 +1141,7 @@ DW_SMALL_Q8(dw_small_i8_k5s2, 5, 2, int8_t, I8_XS)
  * byte-identical with ref. Weights outside int8 keep the kernel above. */
 #define VQ_XS(S, K, row, xs)                                                                   \
     do {                                                                                       \
-        __m512i b_ = row ? _mm512_mask_loadu_epi8(zpb, rowm, (row) - g->pw) : zpb;             \
+        __m512i b_ = row ? _mm512_mask_loadu_epi8(zpb, rowm, (row) - dwr_pw) : zpb;             \
         if (flip)                                                                              \
             b_ = _mm512_xor_si512(b_, _mm512_set1_epi8((char)0x80));                           \
         xs[0] = _mm512_shuffle_epi8(_mm512_permutexvar_epi32(didx, b_), pat);                  \
