@@ -92,10 +92,15 @@
  * w: for each group of 16 output channels, for each tap t = (c * kh + ky)
  * * kw + kx, 16 values (zero past m); bias: the same 16-padded groups.
  * Needs sw 1 or 2 and kw <= EB_SIMD_CONV_SMALL_KW (simd_kernels.h). */
-static void conv_small_f32(const eb_simd_conv_geom *g, int64_t m, const float *w,
+static void conv_small_f32(const eb_simd_conv_geom *g_in, int64_t m, const float *w,
                            const float *bias, const float *x, float *y, int64_t oy0, int64_t oy1,
                            float lo, float hi)
 {
+    /* a local copy of the geometry, whose address goes nowhere: through
+     * g_in the compiler loads its fields again after every store, not
+     * knowing that a store cannot change them (simd_vec_dwconv.h's
+     * small-plane loop, the same) */
+    const eb_simd_conv_geom gl = *g_in, *g = &gl;
     const int64_t taps = g->channels * g->kh * g->kw, plane = g->ih * g->iw;
     const int64_t oplane = g->oh * g->ow, groups = (m + 15) / 16, sw = g->sw;
     const int pair = g->ow <= 8;
