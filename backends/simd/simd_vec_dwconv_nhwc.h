@@ -43,11 +43,12 @@ static inline __attribute__((always_inline)) int px_block_make(const eb_simd_con
             }                                                                                  \
         }
 
-static void EB_VEC_FN(dwconv_nhwc_f32)(const eb_simd_conv_geom *g, int64_t channels,
+static void EB_VEC_FN(dwconv_nhwc_f32)(const eb_simd_conv_geom *g_in, int64_t channels,
                                        int64_t cpad, int64_t row, const float *x, const float *w,
                                        const float *bias, float lo, float hi, int64_t oh0,
                                        int64_t oh1, float *y)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     const v8f vlo = (v8f){0} + lo, vhi = (v8f){0} + hi;
     const int64_t oplane = g->oh * g->ow, p_end = oh1 * g->ow;
     for (int64_t p0 = oh0 * g->ow; p0 < p_end; p0 += 8) {

@@ -35,10 +35,11 @@ static inline uint32_t spread_even16(uint32_t m)
  * the few columns in the padding are set to 0; any other tap reads each
  * column at its offset. The values are the same as the loop below's. */
 #define PACK_TAPS_MAX 49
-static void EB_VEC_FN(pack_b_f32_taps)(const eb_simd_conv_geom *g, const float *x,
+static void EB_VEC_FN(pack_b_f32_taps)(const eb_simd_conv_geom *g_in, const float *x,
                                        const int64_t *oy, const int64_t *ox, int nvalid, int nr,
                                        float *dst)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     const int64_t taps = g->kh * g->kw, plane = g->ih * g->iw;
     int64_t base[PACK_TAPS_MAX], lo[PACK_TAPS_MAX], hi[PACK_TAPS_MAX];
     int contig[PACK_TAPS_MAX], n_pad[PACK_TAPS_MAX];
@@ -122,9 +123,10 @@ static void EB_VEC_FN(pack_b_f32_taps)(const eb_simd_conv_geom *g, const float *
  * channel. Returns 0 when the panel has too many runs for the table
  * (narrow rows under a wide panel): the caller packs it otherwise. */
 #define PACK_ROW_PIECES 192
-static int EB_VEC_FN(pack_b_f32_rows)(const eb_simd_conv_geom *g, const float *x, int64_t j0,
+static int EB_VEC_FN(pack_b_f32_rows)(const eb_simd_conv_geom *g_in, const float *x, int64_t j0,
                                       int nvalid, int nr, float *dst)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     const int64_t taps = g->kh * g->kw, sw = g->sw;
     const int blocks = (nr + 15) / 16;
     /* the panel's runs along output rows: first column, length, and the

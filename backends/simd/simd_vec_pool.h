@@ -121,8 +121,9 @@ static void maxpool_rows_f32(const eb_simd_conv_geom *g, const float *x, float *
 }
 #endif
 
-static void EB_VEC_FN(maxpool_f32)(const eb_simd_conv_geom *g, const float *x, float *y)
+static void EB_VEC_FN(maxpool_f32)(const eb_simd_conv_geom *g_in, const float *x, float *y)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     if (g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->dh == 1 && g->dw == 1 &&
         g->ph == 0 && g->pw == 0 && 2 * g->oh <= g->ih && 2 * g->ow <= g->iw) {
         maxpool_2x2s2_f32(g, x, y);
