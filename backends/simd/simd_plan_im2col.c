@@ -26,9 +26,12 @@ static inline void next_tap(const eb_simd_conv_geom *g, int64_t *c, int64_t *ky,
  * |dx| per output row) and the rows that do are set to the padding value:
  * 0 for fp32, the byte of x_zp for int8. */
 #define IM2COL_SHIFT(NAME, T)                                                                  \
-    static void NAME(const eb_simd_conv_geom *g, int64_t rows, int64_t oy0, int64_t oy1,       \
+    static void NAME(const eb_simd_conv_geom *g_in, int64_t rows, int64_t oy0, int64_t oy1,    \
                      const T *x, T pad, T *col)                                                \
     {                                                                                          \
+        /* a local copy: through g_in every field is loaded again after   \
+         * each store (simd_vec_conv_small.h) */                          \
+        const eb_simd_conv_geom gl = *g_in, *g = &gl;                                          \
         const int64_t n = g->oh * g->ow, plane = g->ih * g->iw;                                \
         const int64_t e0 = oy0 * g->ow, e1 = oy1 * g->ow; /* the columns written */            \
         /* the row's (c, ky, kx) are stepped, not divided out per row: three                   \
@@ -88,9 +91,12 @@ static int shift_im2col(const eb_simd_conv_geom *g)
  * they copy on 14-wide rows (the Fashion CNN's second convolution: 2016
  * rows of 14). Taps in the padding get `pad`. */
 #define IM2COL_WINDOW(NAME, T)                                                                 \
-    static void NAME(const eb_simd_conv_geom *g, int64_t rows, int64_t oy0, int64_t oy1,       \
+    static void NAME(const eb_simd_conv_geom *g_in, int64_t rows, int64_t oy0, int64_t oy1,    \
                      const T *x, T pad, T *col)                                                \
     {                                                                                          \
+        /* a local copy: through g_in every field is loaded again after   \
+         * each store (simd_vec_conv_small.h) */                          \
+        const eb_simd_conv_geom gl = *g_in, *g = &gl;                                          \
         const int64_t n = g->oh * g->ow;                                                       \
         int64_t c = 0, ky = 0, kx = 0;                                                         \
         for (int64_t r = 0; r < rows; r++, col += n, next_tap(g, &c, &ky, &kx)) {              \

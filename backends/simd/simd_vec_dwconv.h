@@ -444,10 +444,11 @@ static void pad_rows_f32(const eb_simd_conv_geom *g, const padded_plane *pp, con
 
 /* The plane group by group: its rows copied, then the group's kernel (the
  * 3x3 ones when dw3, pp then made for DW3_BLOCK). */
-static void dw_padded_f32(const eb_simd_conv_geom *g, const padded_plane *pp, int dw3,
+static void dw_padded_f32(const eb_simd_conv_geom *g_in, const padded_plane *pp, int dw3,
                           const float *x, const float *w, float bias, float lo, float hi,
                           float *y)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     float buf[PAD_MAX_ELEMS];
     for (int64_t oh = 0; oh < g->oh; oh += pp->group) {
         pad_rows_f32(g, pp, x, oh * g->sh, buf);
@@ -1037,10 +1038,11 @@ DWQ_PAD_FILL(pad_q16_i8, int16_t, int8_t)
 DWQ_PAD_FILL(pad_q32_u8, int32_t, uint8_t)
 DWQ_PAD_FILL(pad_q32_i8, int32_t, int8_t)
 
-static void dw3q16_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const void *x,
+static void dw3q16_padded(const eb_simd_conv_geom *g_in, const padded_plane *pp, const void *x,
                           eb_dtype xdt, int32_t x_zp, const int16_t *w, const dwq_out *q,
                           uint8_t *y)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     int16_t buf[PAD_MAX_ELEMS + DW3Q16_SLACK];
     v16i w01[3], w2[3];
     dw3q16_weights(w, w01, w2);
@@ -1056,9 +1058,10 @@ static void dw3q16_padded(const eb_simd_conv_geom *g, const padded_plane *pp, co
     }
 }
 
-static void dwq_padded(const eb_simd_conv_geom *g, const padded_plane *pp, const void *x,
+static void dwq_padded(const eb_simd_conv_geom *g_in, const padded_plane *pp, const void *x,
                        eb_dtype xdt, int32_t x_zp, const int16_t *w, int32_t *acc_plane)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     int32_t buf[PAD_MAX_ELEMS];
     for (int64_t oh = 0; oh < g->oh; oh += pp->group) {
         if (xdt == EB_DT_U8)

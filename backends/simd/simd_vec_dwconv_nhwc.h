@@ -89,13 +89,14 @@ FP_CONTRACT_FAST_END
 /* int8: accumulators in int32 lanes over x - x_zp (from to_nhwc_q8, so the
  * skipped padding is exactly the reference's zero contribution), then
  * requant8 with per-channel bias and multiplier. */
-static void EB_VEC_FN(dwconv_nhwc_q8)(const eb_simd_conv_geom *g, int64_t channels,
+static void EB_VEC_FN(dwconv_nhwc_q8)(const eb_simd_conv_geom *g_in, int64_t channels,
                                       int64_t cpad, int64_t row, const int32_t *x,
                                       const int32_t *w,
                                       const int32_t *bias, const float *mult, int32_t y_zp,
                                       int32_t y_min, int32_t y_max, int64_t oh0, int64_t oh1,
                                       void *yv)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     /* int8 and uint8 alike: the low byte of the in-range result */
     uint8_t *y = yv;
     const v8f vlo = (v8f){0} + (float)(y_min - y_zp), vhi = (v8f){0} + (float)(y_max - y_zp);

@@ -491,9 +491,10 @@ static int pw_b_4_ragged(const uint8_t *s, int64_t cs, int rows, int64_t k0, int
     return j;
 }
 
-static void pw_b_4(const eb_simd_conv_geom *g, const uint8_t *x, int32_t sub, int64_t kpad,
+static void pw_b_4(const eb_simd_conv_geom *g_in, const uint8_t *x, int32_t sub, int64_t kpad,
                    int64_t j0, int nvalid, int nr, uint8_t *dst)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     const int64_t k_rows = g->channels;
     /* one past the last input byte of this group: the last row's plane */
     const int64_t end = (k_rows - 1) * g->c_stride + g->ih * g->iw;
@@ -608,9 +609,10 @@ static void EB_VEC_FN(pack_b_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
  * int8's samples, as long as some of the products it fed. */
 #if defined(__AVX512BW__) && defined(__AVX512VL__)
 #define PANELS_CHUNK 256 /* columns interleaved at once, at most */
-static void pw_b_4_panels(const eb_simd_conv_geom *g, const uint8_t *x, int32_t sub,
+static void pw_b_4_panels(const eb_simd_conv_geom *g_in, const uint8_t *x, int32_t sub,
                           int64_t kpad, int64_t n, int nr, int64_t p0, int64_t p1, uint8_t *dst)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     const int64_t k_rows = g->channels, cs = g->c_stride, per = PANELS_CHUNK / nr;
     const size_t panel = (size_t)(kpad * nr);
     const __m128i vsub = _mm_set1_epi8((char)(uint8_t)sub);

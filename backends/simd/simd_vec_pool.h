@@ -49,8 +49,9 @@ typedef int32_t v4i __attribute__((vector_size(16)));
         memcpy(row + (o), &m, sizeof m);                                                       \
     } while (0)
 
-static void maxpool_2x2s2_f32(const eb_simd_conv_geom *g, const float *x, float *y)
+static void maxpool_2x2s2_f32(const eb_simd_conv_geom *g_in, const float *x, float *y)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     for (int64_t oh = 0; oh < g->oh; oh++) {
         const float *r0 = x + 2 * oh * g->iw, *r1 = r0 + g->iw;
         float *row = y + oh * g->ow;
@@ -86,8 +87,9 @@ static void maxpool_2x2s2_f32(const eb_simd_conv_geom *g, const float *x, float 
  * SqueezeNet's 3x3 / 2 pools, element by element below, were an eighth of
  * its inference. */
 #define MAXPOOL_ROWS_KW 16 /* widest window row of maxpool_rows_f32 */
-static void maxpool_rows_f32(const eb_simd_conv_geom *g, const float *x, float *y)
+static void maxpool_rows_f32(const eb_simd_conv_geom *g_in, const float *x, float *y)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     const __m512 ninf = _mm512_set1_ps(-INFINITY);
     const __m512i even = EVEN_PICK_512;
     const int64_t oh_n = g->oh, ow = g->ow, iw = g->iw, ih_n = g->ih, kh = g->kh, kw = g->kw;
@@ -271,9 +273,10 @@ typedef int8_t v8s8 __attribute__((vector_size(8))); /* v8u8: simd_vec_pack.h */
 MAXPOOL_Q8(maxpool_u8, uint8_t, v32u8, v16u8, v8u8, 0)
 MAXPOOL_Q8(maxpool_i8, int8_t, v32s8, v16s8, v8s8, -128)
 
-static void EB_VEC_FN(maxpool_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype dt,
+static void EB_VEC_FN(maxpool_q8)(const eb_simd_conv_geom *g_in, const void *x, eb_dtype dt,
                                   void *y)
 {
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     if (dt == EB_DT_U8)
         maxpool_u8(g, x, y);
     else
