@@ -170,15 +170,23 @@ static void full_range_bytes(eb_input_set *in)
     }
 }
 
+/* The model at rel (below the source tree) loaded, its path in path. */
+static eb_graph *load_model(const char *rel, char *path, size_t path_len)
+{
+    char msg[1024];
+    snprintf(path, path_len, "%s/%s", EB_SOURCE_DIR, rel);
+    eb_graph *g = NULL;
+    if (eb_graph_load(path, NULL, &g, msg, sizeof msg) != EB_OK)
+        fail_msg("%s", msg);
+    return g;
+}
+
 /* The QLinearMatMul fixture runs on simd's GEMM kernels, not on ref. */
 static void test_qlinear_matmul_runs_on_simd(void **state)
 {
     (void)state;
     char path[1024], msg[1024], where[256];
-    snprintf(path, sizeof path, "%s/tests/data/qdq/qlinear_matmul.onnx", EB_SOURCE_DIR);
-    eb_graph *g = NULL;
-    if (eb_graph_load(path, NULL, &g, msg, sizeof msg) != EB_OK)
-        fail_msg("%s", msg);
+    eb_graph *g = load_model("tests/data/qdq/qlinear_matmul.onnx", path, sizeof path);
     const eb_backend *be = eb_simd_backend();
     eb_backend_options o = {.struct_size = sizeof o, .threads = 1};
     eb_backend_ctx *ctx = NULL;
@@ -200,10 +208,7 @@ static void test_projections_split_along_k_on_threads(void **state)
 {
     (void)state;
     char path[1024], msg[1024], where[256];
-    snprintf(path, sizeof path, "%s/tests/data/models/k_split.onnx", EB_SOURCE_DIR);
-    eb_graph *g = NULL;
-    if (eb_graph_load(path, NULL, &g, msg, sizeof msg) != EB_OK)
-        fail_msg("%s", msg);
+    eb_graph *g = load_model("tests/data/models/k_split.onnx", path, sizeof path);
     const eb_backend *be = eb_simd_backend();
     const char *isas[2] = {"c", NULL};
     for (int c = 0; c < 2; c++)
@@ -263,9 +268,7 @@ static void test_simd_matches_ref_on_every_model(void **state)
             printf("  skip %s: not present\n", models[m]);
             continue;
         }
-        eb_graph *g = NULL;
-        if (eb_graph_load(path, NULL, &g, msg, sizeof msg) != EB_OK)
-            fail_msg("%s", msg);
+        eb_graph *g = load_model(models[m], path, sizeof path);
         eb_input_set in = {0};
         eb_random_spec spec = {.seed = 7, .dist = EB_DIST_UNIFORM, .a = -1.0, .b = 1.0};
         assert_int_equal(eb_random_inputs(g, &spec, &in, msg, sizeof msg), EB_OK);
@@ -322,13 +325,11 @@ static void test_const_fold_off_is_byte_exact_with_ref_too(void **state)
      * MobileNet-v2 int8 fixture (weights quantised at run time behind
      * Identity nodes) must agree byte for byte. */
     char path[1024], msg[1024];
-    snprintf(path, sizeof path, "%s/models/mobilenet_v2/mobilenet_v2_050_96_int8.onnx",
-             EB_SOURCE_DIR);
+    const char *rel = "models/mobilenet_v2/mobilenet_v2_050_96_int8.onnx";
+    snprintf(path, sizeof path, "%s/%s", EB_SOURCE_DIR, rel);
     if (access(path, R_OK) != 0)
-        snprintf(path, sizeof path, "%s/tests/data/qdq/qdq_residual.onnx", EB_SOURCE_DIR);
-    eb_graph *g = NULL;
-    if (eb_graph_load(path, NULL, &g, msg, sizeof msg) != EB_OK)
-        fail_msg("%s", msg);
+        rel = "tests/data/qdq/qdq_residual.onnx";
+    eb_graph *g = load_model(rel, path, sizeof path);
     eb_input_set in = {0};
     eb_random_spec spec = {.seed = 11, .dist = EB_DIST_UNIFORM, .a = -1.0, .b = 1.0};
     assert_int_equal(eb_random_inputs(g, &spec, &in, msg, sizeof msg), EB_OK);
