@@ -221,7 +221,8 @@ static size_t f32_tile_bytes(const eb_simd_gemm_f32 *G)
 size_t eb_simd_gemm_f32_scratch(const eb_simd_gemm_f32 *G)
 {
     /* and the partial output of a K split, m x n, after them */
-    const size_t partial = f32_k_splits(G, 2) ? ALIGN64((size_t)(G->s.m * G->s.n) * sizeof(float)) : 0;
+    const size_t partial =
+        f32_k_splits(G, 2) ? ALIGN64((size_t)(G->s.m * G->s.n) * sizeof(float)) : 0;
     return f32_b_bytes(G) + f32_tile_bytes(G) + partial;
 }
 
@@ -450,7 +451,7 @@ void eb_simd_gemm_f32_run(const eb_simd_gemm_f32 *G, eb_simd_pool *pool,
         eb_simd_pool_run(pool, (int)ceil_div(G->s.m, K.rows), f32_k_sum_task, &K);
         return;
     }
-    make_split(&G->s, G->mr, G->nr, eb_simd_pool_threads(pool), f32_panels_first(G), &R.sp);
+    make_split(&G->s, G->mr, G->nr, threads, f32_panels_first(G), &R.sp);
     eb_simd_pool_run(pool, R.sp.tasks, f32_task, &R);
 }
 

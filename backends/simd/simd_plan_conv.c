@@ -134,7 +134,8 @@ static void small_task(void *arg, int t, int thread)
          * one after another */
         const int64_t u = i0 / oh, gr = u / units, blk = (u % units) * blocks, r0 = i0 % oh;
         const int64_t r1 = oh - r0 < i1 - i0 ? oh : r0 + (i1 - i0);
-        const int64_t m = s->channels - blk * 16 < blocks * 16 ? s->channels - blk * 16 : blocks * 16;
+        const int64_t left = s->channels - blk * 16;
+        const int64_t m = left < blocks * 16 ? left : blocks * 16;
         s->vec->conv_small_f32(g, m, s->w_f32 + (gr * per + blk) * taps * 16,
                                s->bias_f32 + (gr * per + blk) * 16,
                                (const float *)J->x + gr * g->channels * g->ih * g->iw,
@@ -302,15 +303,13 @@ no:
     return NULL;
 }
 
-/* The column matrix's rows over the pool, as planes of a per-plane step
- * (the stem's 27 rows: made on the calling thread alone, its im2col kept
- * MobileNet-v2's first layer at 1.23x on two threads while the GEMM after
- * it scaled). */
-/* Output rows [r0, r1) of the column matrix, every tap row: by output rows
- * (columns of the GEMM), as the GEMM after it splits its columns, so a
- * thread mostly packs columns it unfolded itself. By tap rows, each
- * thread of MobileNet-v2@224's int8 stem read half its columns from the
- * other core. */
+/* The column matrix over the pool (made on the calling thread alone, the
+ * stem's im2col kept MobileNet-v2's first layer at 1.23x on two threads
+ * while the GEMM after it scaled): task ranges of output rows [r0, r1),
+ * every tap row, i.e. the columns of the GEMM, which splits its columns
+ * the same way, so a thread mostly packs columns it unfolded itself. By
+ * tap rows, each thread of MobileNet-v2@224's int8 stem read half its
+ * columns from the other core. */
 static void im2col_task(void *arg, int t, int thread)
 {
     (void)thread;
