@@ -48,6 +48,9 @@ static const char *const models[] = {
      * dilation; one too narrow, run as GEMM
      * (tools/make_direct_conv_test_model.py) */
     "tests/data/models/direct_conv.onnx",
+    /* planar depthwise over a batch of two: kernel calls take runs of one
+     * image's channels (tools/make_dw_batch_test_model.py) */
+    "tests/data/models/dw_batch.onnx",
     /* projections split along K on two to four threads (one, two and
      * three partial sums), after a planar depthwise step and Adds
      * (tools/make_k_split_test_model.py) */

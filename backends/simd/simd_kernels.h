@@ -139,10 +139,15 @@ typedef struct eb_simd_vec_kernels {
                              int32_t sub, int32_t pad, int elem_bytes, int ku, int64_t kpad,
                              int64_t n, int nr, int64_t p0, int64_t p1, void *dst);
 
-    /* One channel plane of a 2-D depthwise convolution (any kernel, stride,
-     * dilation, padding): y = clamp(bias + sum w * x, lo, hi). */
-    void (*dwconv_f32)(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,
-                       float lo, float hi, float *y);
+    /* planes channel planes of a 2-D depthwise convolution (any kernel,
+     * stride, dilation, padding): plane p reads x + p * x_plane with the
+     * weights w + p * kh * kw and bias[p] (0 where bias is NULL) and writes
+     * y + p * y_plane = clamp(bias + sum w * x, lo, hi). Several planes per
+     * call: what a plane's kernel sets up (the small-plane masks) is done
+     * once. */
+    void (*dwconv_f32)(const eb_simd_conv_geom *g, int64_t planes, const float *x,
+                       int64_t x_plane, const float *w, const float *bias, float lo, float hi,
+                       float *y, int64_t y_plane);
     /* 1 when dwconv_f32 reads a plane of geometry g in place, one vector
      * per output row (small planes, simd_vec_dwconv.h's dw_small_plane):
      * then planar beats the channels-last path. NULL in builds without

@@ -13,14 +13,17 @@ static void dw_f32_task(void *arg, int t, int thread)
     (void)thread;
     const eb_simd_plane_job *J = arg;
     const eb_simd_step *s = J->s;
+    const int64_t taps = s->geom.kh * s->geom.kw;
     int64_t p0, p1;
     eb_simd__task_range(t, J->per_task, J->total, &p0, &p1);
-    for (int64_t p = p0; p < p1; p++) {
-        int64_t c = p % s->channels;
-        s->vec->dwconv_f32(&s->geom, (const float *)J->x + p * s->in_plane,
-                           s->w_f32 + c * s->geom.kh * s->geom.kw,
-                           s->bias_f32 ? s->bias_f32[c] : 0.0f, s->lo, s->hi,
-                           (float *)J->y + p * s->out_plane);
+    /* runs of consecutive channels of one image per call */
+    for (int64_t p = p0; p < p1;) {
+        const int64_t c = p % s->channels;
+        const int64_t n = p1 - p < s->channels - c ? p1 - p : s->channels - c;
+        s->vec->dwconv_f32(&s->geom, n, (const float *)J->x + p * s->in_plane, s->in_plane,
+                           s->w_f32 + c * taps, s->bias_f32 ? s->bias_f32 + c : NULL, s->lo,
+                           s->hi, (float *)J->y + p * s->out_plane, s->out_plane);
+        p += n;
     }
 }
 

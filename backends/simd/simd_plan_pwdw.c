@@ -137,7 +137,7 @@ static void pwdw_task(void *arg, int t, int thread)
     const int64_t o_first = t * J->per_task;
     const int64_t o_last = o_first + J->per_task < g->oh ? o_first + J->per_task : g->oh;
     const int64_t w = g->iw, plane = s->cap * w, span = (g->kh - 1) * g->dh + 1;
-    const int64_t taps = g->kh * g->kw, m = s->gf.s.m;
+    const int64_t m = s->gf.s.m;
     float *buf = eb_simd__thread_scratch(s, thread);
     void *gemm_scratch = (unsigned char *)buf + ALIGN64((size_t)plane * (size_t)m * sizeof(float));
     int64_t ha = 0, hb = 0;
@@ -165,10 +165,8 @@ static void pwdw_task(void *arg, int t, int thread)
         band.ih = re - ra;
         band.oh = o1 - o0;
         band.ph = ra - a;
-        for (int64_t c = 0; c < m; c++)
-            s->vec->dwconv_f32(&band, buf + c * plane, dw->w_f32 + c * taps,
-                               dw->bias_f32 ? dw->bias_f32[c] : 0.0f, dw->lo, dw->hi,
-                               J->y + c * dw->out_plane + o0 * g->ow);
+        s->vec->dwconv_f32(&band, m, buf, plane, dw->w_f32, dw->bias_f32, dw->lo, dw->hi,
+                           J->y + o0 * g->ow, dw->out_plane);
     }
 }
 

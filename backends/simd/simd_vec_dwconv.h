@@ -587,15 +587,22 @@ static void dw_small_lanes(const eb_simd_conv_geom *g, int k, int s, __mmask16 *
 #define F32_STORE(v, oh)                                                                       \
     _mm512_mask_storeu_ps(y + (oh) * dwr_ow, out, _mm512_min_ps(_mm512_max_ps(v, vlo), vhi))
 
+/* planes consecutive planes (see dwconv_f32), the masks made once: on 7x7
+ * planes they were as long as the plane's multiply-adds */
 #define DW_SMALL_F32(NAME, K, S)                                                               \
-    static void NAME(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,   \
-                     float lo, float hi, float *y)                                             \
+    static void NAME(const eb_simd_conv_geom *g, int64_t planes, const float *x0,              \
+                     int64_t x_plane, const float *w0, const float *bias, float lo, float hi,  \
+                     float *y0, int64_t y_plane)                                               \
     {                                                                                          \
         DW_SMALL_MASKS(K, S);                                                                  \
-        const __m512 vb = _mm512_set1_ps(bias), vlo = _mm512_set1_ps(lo),                      \
-                     vhi = _mm512_set1_ps(hi);                                                 \
-        DW_SMALL_ROWS(K, S, K, 0, __m512, float, F32_ACC0, F32_XS, F32_MADD, _mm512_add_ps,    \
-                      F32_STORE)                                                               \
+        const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);                       \
+        for (int64_t p = 0; p < planes; p++) {                                                 \
+            const float *x = x0 + p * x_plane, *w = w0 + p * K * K;                            \
+            float *y = y0 + p * y_plane;                                                       \
+            const __m512 vb = _mm512_set1_ps(bias ? bias[p] : 0.0f);                           \
+            DW_SMALL_ROWS(K, S, K, 0, __m512, float, F32_ACC0, F32_XS, F32_MADD,               \
+                          _mm512_add_ps, F32_STORE)                                            \
+        }                                                                                      \
     }
 
 DW_SMALL_F32(dw_small_f32_k3s1, 3, 1)
@@ -664,24 +671,24 @@ static void dw_wide_f32_k3s2(const eb_simd_conv_geom *g, const float *x, const f
     }
 }
 
-static void dw_small_f32(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,
-                         float lo, float hi, float *y)
+static void dw_small_f32(const eb_simd_conv_geom *g, int64_t planes, const float *x,
+                         int64_t x_plane, const float *w, const float *bias, float lo, float hi,
+                         float *y, int64_t y_plane)
 {
     if (g->kh == 3)
-        (g->sw == 1 ? dw_small_f32_k3s1 : dw_small_f32_k3s2)(g, x, w, bias, lo, hi, y);
+        (g->sw == 1 ? dw_small_f32_k3s1 : dw_small_f32_k3s2)(g, planes, x, x_plane, w, bias, lo,
+                                                             hi, y, y_plane);
     else
-        (g->sw == 1 ? dw_small_f32_k5s1 : dw_small_f32_k5s2)(g, x, w, bias, lo, hi, y);
+        (g->sw == 1 ? dw_small_f32_k5s1 : dw_small_f32_k5s2)(g, planes, x, x_plane, w, bias, lo,
+                                                             hi, y, y_plane);
 }
 #endif
 
-static void EB_VEC_FN(dwconv_f32)(const eb_simd_conv_geom *g, const float *x, const float *w,
-                                  float bias, float lo, float hi, float *y)
+/* One plane by the general kernels. */
+static void dw_plane_f32(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,
+                         float lo, float hi, float *y)
 {
 #if DW_SMALL
-    if (dw_small_plane(g)) {
-        dw_small_f32(g, x, w, bias, lo, hi, y);
-        return;
-    }
     if (dw3_applies(g)) {
         (g->sw == 1 ? dw_wide_f32_k3 : dw_wide_f32_k3s2)(g, x, w, bias, lo, hi, y);
         return;
@@ -713,6 +720,22 @@ static void EB_VEC_FN(dwconv_f32)(const eb_simd_conv_geom *g, const float *x, co
             row[c] = v > hi ? hi : v;
         }
     }
+}
+
+static void EB_VEC_FN(dwconv_f32)(const eb_simd_conv_geom *g, int64_t planes, const float *x,
+                                  int64_t x_plane, const float *w, const float *bias, float lo,
+                                  float hi, float *y, int64_t y_plane)
+{
+#if DW_SMALL
+    if (dw_small_plane(g)) {
+        dw_small_f32(g, planes, x, x_plane, w, bias, lo, hi, y, y_plane);
+        return;
+    }
+#endif
+    const int64_t taps = g->kh * g->kw;
+    for (int64_t p = 0; p < planes; p++)
+        dw_plane_f32(g, x + p * x_plane, w + p * taps, bias ? bias[p] : 0.0f, lo, hi,
+                     y + p * y_plane);
 }
 
 /* int8 depthwise: the same split into interior blocks and border points,

@@ -710,13 +710,24 @@ static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
             x[i] = rnd_f();
         for (int64_t i = 0; i < k.c * taps; i++)
             w[i] = rnd_f();
+        /* every fourth case without a bias (NULL: zeros) */
+        const int no_bias = it % 4 == 1;
         for (int64_t i = 0; i < k.c; i++)
-            bias[i] = rnd_f();
+            bias[i] = no_bias ? 0.0f : rnd_f();
         conv_direct_f32(&k, x, w, bias, want, mag);
         float lo = it % 3 == 0 ? 0.0f : -INFINITY, hi = it % 6 == 0 ? 6.0f : INFINITY;
-        for (int64_t p = 0; p < k.batch * k.c; p++)
-            vec->dwconv_f32(&s.geom, x + p * plane_in, w + (p % k.c) * taps, bias[p % k.c], lo, hi,
-                            y + p * plane_out);
+        /* odd cases: an image's planes in one call; even ones: a plane per
+         * call */
+        for (int64_t b = 0; b < k.batch; b++) {
+            if (it % 2)
+                vec->dwconv_f32(&s.geom, k.c, x + b * k.c * plane_in, plane_in, w,
+                                no_bias ? NULL : bias, lo, hi, y + b * k.c * plane_out, plane_out);
+            else
+                for (int64_t c = 0; c < k.c; c++)
+                    vec->dwconv_f32(&s.geom, 1, x + (b * k.c + c) * plane_in, plane_in,
+                                    w + c * taps, bias + c, lo, hi,
+                                    y + (b * k.c + c) * plane_out, plane_out);
+        }
         int bad = 0;
         for (size_t i = 0; i < yn && !bad; i++)
             if (!close_enough(y[i], want[i], mag[i], lo, hi)) {
