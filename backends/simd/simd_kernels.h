@@ -148,11 +148,14 @@ typedef struct eb_simd_vec_kernels {
     void (*dwconv_f32)(const eb_simd_conv_geom *g, int64_t planes, const float *x,
                        int64_t x_plane, const float *w, const float *bias, float lo, float hi,
                        float *y, int64_t y_plane);
-    /* 1 when dwconv_f32 reads a plane of geometry g in place, one vector
-     * per output row (small planes, simd_vec_dwconv.h's dw_small_plane):
-     * then planar beats the channels-last path. NULL in builds without
-     * such a kernel. */
+    /* 1 when dwconv_f32 reads a small plane of geometry g (at most 16
+     * output columns) in place: AVX-512 one vector per output row
+     * (simd_vec_dwconv.h's dw_small_plane), AVX2 one or two blocks of
+     * eight (simd_vec_dwconv_avx2.h). Then planar beats the channels-last
+     * path. NULL in builds without such a kernel. */
     int (*dw_small_plane)(const eb_simd_conv_geom *g);
+    /* The same for dwconv_q8 (AVX-512 only). */
+    int (*dw_small_plane_q8)(const eb_simd_conv_geom *g);
     /* int8: y = requant(bias + sum w * (x - x_zp)); acc: g->oh * g->ow
      * int32 of scratch. */
     void (*dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t x_zp,

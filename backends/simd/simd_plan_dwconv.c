@@ -208,10 +208,11 @@ size_t eb_simd__band_bytes(void)
 /* Planes that run planar although they have channels enough for the
  * channels-last path:
  * - small planes (at most 16 output columns, 3x3 or 5x5 windows, stride 1
- *   or 2) where the build reads them in place (dw_small_plane: AVX-512).
- *   MobileNet-v2@224's 14x14 and 7x7 layers, one thread, alternating
- *   builds: fp32 0.25-0.45x the channels-last time; int8 0.5x at 14x14,
- *   the same at 7x7.
+ *   or 2) where the build reads them in place (dw_small_plane: AVX-512
+ *   for fp32 and int8, AVX2 for fp32; dw_small_plane_q8). MobileNet-v2@224's
+ *   14x14 and 7x7 layers, one thread, alternating builds: fp32 0.25-0.45x
+ *   the channels-last time; int8 0.5x at 14x14, the same at 7x7. On AVX2
+ *   the in-place fp32 kernel made 7x7 planes 0.2x and 14x14 0.5x.
  * - 3x3 windows on wide planes: the 3x3 kernels (simd_vec_dwconv.h) read
  *   each plane once in order, where the channels-last copy gathers a row
  *   from every plane at once. fp32 planar took 0.6-0.7x the time on the
@@ -224,7 +225,9 @@ size_t eb_simd__band_bytes(void)
  *   features.5 and .6). */
 static int small_plane(const eb_simd_step *s)
 {
-    return s->vec->dw_small_plane && s->vec->dw_small_plane(&s->geom);
+    int (*small)(const eb_simd_conv_geom *) =
+        s->kind == K_DW_F32 ? s->vec->dw_small_plane : s->vec->dw_small_plane_q8;
+    return small && small(&s->geom);
 }
 
 static int planar_pays(const eb_simd_step *s)
@@ -237,7 +240,7 @@ static int planar_pays(const eb_simd_step *s)
         return 0;
     /* int8 from 28 wide where the build requantises sixteen lanes at once
      * (AVX-512, the builds with dw_small_plane): measured there */
-    const int64_t q8_min_iw = s->vec->dw_small_plane ? 28 : 56;
+    const int64_t q8_min_iw = s->vec->dw_small_plane_q8 ? 28 : 56;
     return s->kind == K_DW_F32 ? g->ow >= 16 : g->iw >= q8_min_iw;
 }
 

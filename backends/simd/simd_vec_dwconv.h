@@ -684,6 +684,8 @@ static void dw_small_f32(const eb_simd_conv_geom *g, int64_t planes, const float
 }
 #endif
 
+#include "backends/simd/simd_vec_dwconv_avx2.h"
+
 /* One plane by the general kernels. */
 static void dw_plane_f32(const eb_simd_conv_geom *g, const float *x, const float *w, float bias,
                          float lo, float hi, float *y)
@@ -729,6 +731,12 @@ static void EB_VEC_FN(dwconv_f32)(const eb_simd_conv_geom *g, int64_t planes, co
 #if DW_SMALL
     if (dw_small_plane(g)) {
         dw_small_f32(g, planes, x, x_plane, w, bias, lo, hi, y, y_plane);
+        return;
+    }
+#endif
+#if DW_AVX2
+    if (dw_avx2_applies(g)) {
+        dw_avx2_f32(g, planes, x, x_plane, w, bias, lo, hi, y, y_plane);
         return;
     }
 #endif

@@ -12,7 +12,8 @@
  * One header per kernel family, in this order (a later one may use what an
  * earlier one defines: the vector types, requant8):
  *   simd_vec_pack.h         GEMM operand packing
- *   simd_vec_dwconv.h       planar depthwise conv, fp32 and int8
+ *   simd_vec_dwconv.h       planar depthwise conv, fp32 and int8 (with
+ *                           simd_vec_dwconv_avx2.h, AVX2's in-place fp32)
  *   simd_vec_requant.h      int32 -> int8 requantisation (rows, GEMM tiles)
  *   simd_vec_layout.h       planar -> channels-last copies, 8x8 transpose
  *   simd_vec_dwconv_nhwc.h  channels-last depthwise conv
@@ -73,6 +74,9 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .dwconv_f32 = EB_VEC_FN(dwconv_f32),
 #if DW_SMALL
     .dw_small_plane = dw_small_plane,
+    .dw_small_plane_q8 = dw_small_plane,
+#elif DW_AVX2
+    .dw_small_plane = dw_avx2_small_plane,
 #endif
     .dwconv_q8 = EB_VEC_FN(dwconv_q8),
     .requant = EB_VEC_FN(requant),

@@ -681,9 +681,30 @@ static void random_dw_narrow(conv_case *k)
     } while (!make_window(k) || k->win.out[1] > 8);
 }
 
+/* 3x3 and 5x5 windows at stride 1 or 2 on rows of every width up to ten
+ * blocks of eight outputs, any padding up to the window's width (AVX2's
+ * in-place kernel, simd_vec_dwconv_avx2.h): plain and masked blocks, the
+ * masks made once per call (up to four blocks) or per block, stride 2's
+ * reordered lanes, ragged last blocks and row groups. */
+static void random_dw_any_width(conv_case *k)
+{
+    do {
+        random_conv(k, 1, 0);
+        k->kh = k->kw = rnd_in(0, 1) ? 3 : 5;
+        k->dh = k->dw = 1;
+        k->sh = k->sw = rnd_in(1, 2);
+        k->ph = rnd_in(0, k->kh - 1);
+        k->pw = rnd_in(0, k->kw - 1);
+        k->pe_h = rnd_in(0, k->kh - 1);
+        k->pe_w = rnd_in(0, k->kw - 1);
+        k->ih = rnd_in(1, 20);
+        k->iw = rnd_in(1, 160);
+    } while (!make_window(k));
+}
+
 static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
-    for (int it = 0; it < 133; it++) {
+    for (int it = 0; it < 163; it++) {
         conv_case k;
         if (it < 40)
             random_conv(&k, 1, 0);
@@ -695,8 +716,10 @@ static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
             random_dw_tall(&k, it % 3);
         else if (it < 93)
             random_dw3_odd_s2(&k);
-        else
+        else if (it < 133)
             random_dw_narrow(&k);
+        else
+            random_dw_any_width(&k);
         eb_simd_gemm_shape s;
         shape_of(&k, &s);
         s.geom.channels = 1;

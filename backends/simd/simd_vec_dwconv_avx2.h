@@ -1,0 +1,230 @@
+/* fp32 depthwise 3x3 and 5x5 windows at stride 1 or 2 on AVX2 builds
+ * (eight lanes, sixteen registers), every plane width, read in place: no
+ * padded copy, no layout change.
+ *
+ * Why its own kernel: the padded 3x3 kernel above holds sixteen-column
+ * blocks, twelve accumulators and nine weights, which AVX-512's 32
+ * registers take and AVX2's 16 do not: built for AVX2 it spilled on every
+ * multiply-add and ran at 2-6 multiply-adds per ns (kernel bench, this
+ * 2-vCPU host capped at AVX2), and MobileNet-v2@224 took 12.9 ms there
+ * against 5.0 with AVX-512, two thirds of the difference in depthwise
+ * layers. The small planes ran channels-last, a copy each way.
+ *
+ * Shape: blocks of eight output columns, four output rows at a time, two
+ * accumulators per output row (even and odd window rows: eight FMA chains,
+ * what two FMA ports of latency four keep busy), the weights read as
+ * memory operands. Each input row of the group is loaded once per block
+ * into K vectors, one per window column:
+ *   stride 1: K loads at columns o - pw + kx;
+ *   stride 2: loads of sixteen columns from 2o - pw + 2j, split into even
+ *     and odd elements by one shufps each. shufps works within 128-bit
+ *     halves, so its lanes hold the outputs in the order 0 1 4 5 2 3 6 7:
+ *     every tap's vector is in that order, so are the sums, and one
+ *     vpermpd per output row puts them back (three shuffles per input row
+ *     instead of six).
+ * Blocks that reach into the padding or past the row load under masks
+ * (vmaskmovps does not fault on masked-off lanes; they read as 0); the
+ * others load plainly. Rows in the padding are skipped.
+ *
+ * Part of simd_vec_dwconv.h (included there, inside the per-ISA build). */
+#ifndef EB_SIMD_VEC_DWCONV_AVX2_H
+#define EB_SIMD_VEC_DWCONV_AVX2_H
+
+#if defined(__AVX2__) && defined(__FMA__) && !DW_SMALL
+#define DW_AVX2 1
+#else
+#define DW_AVX2 0
+#endif
+
+#if DW_AVX2
+
+#define DWA_LANES 8
+#define DWA_MAX_LOADS 6 /* stride 2, 5x5: columns +0, +8, +2, +10, +4, +12 */
+
+/* The geometries the kernel takes. Plane sizes stay in int32 lanes (the
+ * masks compare columns as int32). */
+static int dw_avx2_applies(const eb_simd_conv_geom *g)
+{
+    return g->kh == g->kw && (g->kh == 3 || g->kh == 5) && g->dh == 1 && g->dw == 1 &&
+           g->sh == g->sw && (g->sw == 1 || g->sw == 2) && g->iw < (1 << 28) &&
+           g->pw < (1 << 20);
+}
+
+/* The planes of at most two blocks that the plan runs planar rather than
+ * channels-last (simd_plan_dwconv.c's small_plane). */
+static int dw_avx2_small_plane(const eb_simd_conv_geom *g)
+{
+    return dw_avx2_applies(g) && g->ow <= 2 * 8;
+}
+
+/* Vectors loaded per input row and the column of load l relative to the
+ * block's first window column. */
+static inline __attribute__((always_inline)) int dwa_loads(int k, int s)
+{
+    return s == 1 ? k : 2 * ((k + 1) / 2);
+}
+
+static inline __attribute__((always_inline)) int64_t dwa_load_col(int s, int l)
+{
+    return s == 1 ? l : (l / 2) * 2 + (l % 2) * DWA_LANES;
+}
+
+/* The lanes of eight columns from c that lie in [0, iw). */
+static inline __m256i dwa_cols_in(int64_t c, int64_t iw)
+{
+    const int64_t cc = c < -DWA_LANES ? -DWA_LANES : c > iw ? iw : c;
+    const __m256i col = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                         _mm256_set1_epi32((int32_t)cc));
+    return _mm256_and_si256(_mm256_cmpgt_epi32(col, _mm256_set1_epi32(-1)),
+                            _mm256_cmpgt_epi32(_mm256_set1_epi32((int32_t)iw), col));
+}
+
+/* 1 when every load of the block whose first window column is c lies
+ * inside the row. */
+static inline int dwa_interior(int k, int s, int64_t c, int64_t iw)
+{
+    return c >= 0 && c + dwa_load_col(s, dwa_loads(k, s) - 1) + DWA_LANES <= iw;
+}
+
+static inline void dwa_masks(int k, int s, int64_t c, int64_t iw, __m256i *m)
+{
+    for (int l = 0; l < dwa_loads(k, s); l++)
+        m[l] = dwa_cols_in(c + dwa_load_col(s, l), iw);
+}
+
+/* Output rows [oh0, oh0 + 4) of one block of eight columns from o0 (n of
+ * them inside the plane), m the loads' masks (NULL: plain loads). The
+ * geometry comes in as locals (see DW_SMALL_ROWS: read through a pointer,
+ * it was loaded again after every store). */
+static inline __attribute__((always_inline)) void
+dwa_block(const int K, const int S, const float *x, int64_t ih, int64_t iw, int64_t ph,
+          int64_t pw, int64_t oh0, int64_t oh, int64_t ow, int64_t o0, const __m256i *m,
+          const __m256 *wv, __m256 vb, __m256 vlo, __m256 vhi, float *y)
+{
+    const int NL = dwa_loads(K, S);
+    const int64_t c0 = o0 * S - pw;
+    __m256 acc[DW_ROWS][2];
+    for (int r = 0; r < DW_ROWS; r++) {
+        acc[r][0] = vb;
+        acc[r][1] = _mm256_setzero_ps();
+    }
+#pragma GCC unroll 16
+    for (int ir = 0; ir < (DW_ROWS - 1) * S + K; ir++) {
+        const int64_t row = oh0 * S - ph + ir;
+        if (row < 0 || row >= ih)
+            continue;
+        const float *src = x + row * iw + c0;
+        __m256 ld[DWA_MAX_LOADS], xs[5];
+#pragma GCC unroll 6
+        for (int l = 0; l < NL; l++)
+            ld[l] = m ? _mm256_maskload_ps(src + dwa_load_col(S, l), m[l])
+                      : _mm256_loadu_ps(src + dwa_load_col(S, l));
+#pragma GCC unroll 5
+        for (int kx = 0; kx < K; kx++)
+            xs[kx] = S == 1 ? ld[kx]
+                     : kx % 2 ? _mm256_shuffle_ps(ld[kx - 1], ld[kx], 0xdd)
+                              : _mm256_shuffle_ps(ld[kx], ld[kx + 1], 0x88);
+#pragma GCC unroll 4
+        for (int r = 0; r < DW_ROWS; r++) {
+            const int ky = ir - r * S;
+            if (ky < 0 || ky >= K)
+                continue;
+#pragma GCC unroll 5
+            for (int kx = 0; kx < K; kx++)
+                acc[r][ky % 2] = _mm256_fmadd_ps(xs[kx], wv[ky * K + kx], acc[r][ky % 2]);
+        }
+    }
+    const int64_t n = ow - o0 < DWA_LANES ? ow - o0 : DWA_LANES;
+    const __m256i out = dwa_cols_in(0, n);
+    for (int r = 0; r < DW_ROWS && oh0 + r < oh; r++) {
+        __m256 v = _mm256_add_ps(acc[r][0], acc[r][1]);
+        if (S == 2) /* lanes 0 1 4 5 2 3 6 7 back in order */
+            v = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(v), 0xd8));
+        v = _mm256_min_ps(_mm256_max_ps(v, vlo), vhi);
+        float *dst = y + (oh0 + r) * ow + o0;
+        if (n == DWA_LANES)
+            _mm256_storeu_ps(dst, v);
+        else
+            _mm256_maskstore_ps(dst, out, v);
+    }
+}
+
+/* Planes up to this many blocks wide make their border blocks' masks once
+ * per call (a 7x7 plane's multiply-adds are ~60 instructions; its masks
+ * made per group of rows were a fifth of that); wider ones make them per
+ * border block, two of many. */
+#define DWA_TABLE_BLOCKS 4
+
+/* planes consecutive planes (see dwconv_f32) with K x K windows at stride
+ * S: groups of four output rows, each across the row's blocks. */
+static inline __attribute__((always_inline)) void
+dwa_planes(const int K, const int S, const eb_simd_conv_geom *g, int64_t planes, const float *x0,
+           int64_t x_plane, const float *w0, const float *bias, float lo, float hi, float *y0,
+           int64_t y_plane)
+{
+    const int64_t oh = g->oh, ow = g->ow, ih = g->ih, iw = g->iw, ph = g->ph, pw = g->pw;
+    const int64_t blocks = (ow + DWA_LANES - 1) / DWA_LANES;
+    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+    __m256i table[DWA_TABLE_BLOCKS][DWA_MAX_LOADS];
+    int tabled[DWA_TABLE_BLOCKS] = {0};
+    for (int64_t b = 0; b < blocks && blocks <= DWA_TABLE_BLOCKS; b++) {
+        const int64_t c = b * DWA_LANES * S - pw;
+        tabled[b] = !dwa_interior(K, S, c, iw);
+        if (tabled[b])
+            dwa_masks(K, S, c, iw, table[b]);
+    }
+    for (int64_t p = 0; p < planes; p++) {
+        const float *x = x0 + p * x_plane, *w = w0 + p * K * K;
+        float *y = y0 + p * y_plane;
+        __m256 wv[25];
+        for (int t = 0; t < K * K; t++)
+            wv[t] = _mm256_set1_ps(w[t]);
+        const __m256 vb = _mm256_set1_ps(bias ? bias[p] : 0.0f);
+        for (int64_t oh0 = 0; oh0 < oh; oh0 += DW_ROWS) {
+            for (int64_t b = 0; b < blocks; b++) {
+                const int64_t o0 = b * DWA_LANES, c = o0 * S - pw;
+                const __m256i *m = NULL;
+                __m256i mk[DWA_MAX_LOADS];
+                if (blocks <= DWA_TABLE_BLOCKS) {
+                    m = tabled[b] ? table[b] : NULL;
+                } else if (!dwa_interior(K, S, c, iw)) {
+                    dwa_masks(K, S, c, iw, mk);
+                    m = mk;
+                }
+                if (m)
+                    dwa_block(K, S, x, ih, iw, ph, pw, oh0, oh, ow, o0, m, wv, vb, vlo, vhi, y);
+                else
+                    dwa_block(K, S, x, ih, iw, ph, pw, oh0, oh, ow, o0, NULL, wv, vb, vlo, vhi,
+                              y);
+            }
+        }
+    }
+}
+
+#define DW_AVX2_F32(NAME, K, S)                                                                \
+    static void NAME(const eb_simd_conv_geom *g, int64_t planes, const float *x,               \
+                     int64_t x_plane, const float *w, const float *bias, float lo, float hi,   \
+                     float *y, int64_t y_plane)                                                \
+    {                                                                                          \
+        dwa_planes(K, S, g, planes, x, x_plane, w, bias, lo, hi, y, y_plane);                  \
+    }
+
+DW_AVX2_F32(dw_avx2_f32_k3s1, 3, 1)
+DW_AVX2_F32(dw_avx2_f32_k3s2, 3, 2)
+DW_AVX2_F32(dw_avx2_f32_k5s1, 5, 1)
+DW_AVX2_F32(dw_avx2_f32_k5s2, 5, 2)
+
+static void dw_avx2_f32(const eb_simd_conv_geom *g, int64_t planes, const float *x,
+                        int64_t x_plane, const float *w, const float *bias, float lo, float hi,
+                        float *y, int64_t y_plane)
+{
+    if (g->kh == 3)
+        (g->sw == 1 ? dw_avx2_f32_k3s1 : dw_avx2_f32_k3s2)(g, planes, x, x_plane, w, bias, lo,
+                                                           hi, y, y_plane);
+    else
+        (g->sw == 1 ? dw_avx2_f32_k5s1 : dw_avx2_f32_k5s2)(g, planes, x, x_plane, w, bias, lo,
+                                                           hi, y, y_plane);
+}
+
+#endif /* DW_AVX2 */
+#endif
