@@ -222,7 +222,9 @@ size_t eb_simd__band_bytes(void)
  *   time on inputs 112 and 56 wide, and still over it on 28 (134 against
  *   130 us on MobileNet-v2@224's) until its requantisation took sixteen
  *   lanes at once on AVX-512 (then 187-195 against 213-236 us on
- *   features.5 and .6). */
+ *   features.5 and .6), and on AVX2 once the plane was read in place and
+ *   requantised in registers (simd_vec_dwconv_avx2.h: 101 against 133-156
+ *   us). */
 static int small_plane(const eb_simd_step *s)
 {
     int (*small)(const eb_simd_conv_geom *) =
@@ -239,9 +241,9 @@ static int planar_pays(const eb_simd_step *s)
         (g->sw != 1 && g->sw != 2))
         return 0;
     /* int8 from 28 wide where the build requantises sixteen lanes at once
-     * (AVX-512, the builds with dw_small_plane): measured there */
-    const int64_t q8_min_iw = s->vec->dw_small_plane_q8 ? 28 : 56;
-    return s->kind == K_DW_F32 ? g->ow >= 16 : g->iw >= q8_min_iw;
+     * (AVX-512) or reads the plane in place (AVX2), from 56 elsewhere:
+     * dw_q8_planar_iw, measured per build */
+    return s->kind == K_DW_F32 ? g->ow >= 16 : g->iw >= s->vec->dw_q8_planar_iw;
 }
 
 int eb_simd__dw_planar_wide(const eb_simd_step *s)

@@ -684,6 +684,15 @@ static void dw_small_f32(const eb_simd_conv_geom *g, int64_t planes, const float
 }
 #endif
 
+/* The requantisation of a plane's outputs (EB_VEC_FN(requant)'s
+ * parameters), done on the accumulators in registers as they are made. */
+typedef struct dwq_out {
+    int32_t add;
+    float mult;
+    int32_t zp;
+    float flo, fhi; /* the output range relative to zp */
+} dwq_out;
+
 #include "backends/simd/simd_vec_dwconv_avx2.h"
 
 /* One plane by the general kernels. */
@@ -888,15 +897,6 @@ static void dw3q16_weights(const int16_t *w, v16i *w01, v16i *w2)
         w2[i] = (v16i){0} + q8_pair(w[3 * i + 2], 0);
     }
 }
-
-/* The requantisation of a plane's outputs (EB_VEC_FN(requant)'s
- * parameters), done on the accumulators in registers as they are made. */
-typedef struct dwq_out {
-    int32_t add;
-    float mult;
-    int32_t zp;
-    float flo, fhi; /* the output range relative to zp */
-} dwq_out;
 
 /* n <= 16 outputs of acc requantised as EB_VEC_FN(requant) does, bytes to
  * y (simd_vec_requant.h, included after this file). */
@@ -1271,6 +1271,12 @@ static void EB_VEC_FN(dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
 #if DW_SMALL
     if (dw_small_plane(g)) {
         dw_small_q8(g, x, xdt, x_zp, w, &q, y);
+        return;
+    }
+#endif
+#if DW_AVX2
+    if (dw_avx2_q8_fits(g, w) && (g->sw == 1 || !dw3_applies(g) || dw_avx2_small_plane(g))) {
+        dw_avx2_q8(g, x, xdt, x_zp, w, &q, y);
         return;
     }
 #endif

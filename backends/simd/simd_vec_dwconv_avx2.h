@@ -92,14 +92,43 @@ static inline void dwa_masks(int k, int s, int64_t c, int64_t iw, __m256i *m)
         m[l] = dwa_cols_in(c + dwa_load_col(s, l), iw);
 }
 
+/* n <= 8 int8 outputs from exact integer sums v: EB_VEC_FN(requant)'s
+ * float32 operations in its order (wrapping add of the bias, convert,
+ * multiply, max with lo first, min, round half to even, add the zero
+ * point), the low byte of each lane stored: byte-identical with it. */
+static inline __attribute__((always_inline)) void dwa_requant_store(__m256 v, const dwq_out *q,
+                                                                    __m256 vlo, __m256 vhi,
+                                                                    int64_t n, uint8_t *y)
+{
+    const __m256i a = _mm256_add_epi32(_mm256_cvtps_epi32(v), _mm256_set1_epi32(q->add));
+    __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(a), _mm256_set1_ps(q->mult));
+    f = _mm256_min_ps(_mm256_max_ps(f, vlo), vhi);
+    const __m256i r = _mm256_add_epi32(_mm256_cvtps_epi32(f), _mm256_set1_epi32(q->zp));
+    /* the low bytes of each 128-bit half's four lanes, then the halves */
+    const __m256i lb = _mm256_shuffle_epi8(
+        r, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8,
+                            12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
+    const __m128i b =
+        _mm_unpacklo_epi32(_mm256_castsi256_si128(lb), _mm256_extracti128_si256(lb, 1));
+    if (n == DWA_LANES) {
+        _mm_storel_epi64((__m128i *)(void *)y, b);
+    } else {
+        uint8_t t[16];
+        _mm_storeu_si128((__m128i *)(void *)t, b);
+        memcpy(y, t, (size_t)n);
+    }
+}
+
 /* Output rows [oh0, oh0 + 4) of one block of eight columns from o0 (n of
  * them inside the plane), m the loads' masks (NULL: plain loads). The
  * geometry comes in as locals (see DW_SMALL_ROWS: read through a pointer,
- * it was loaded again after every store). */
+ * it was loaded again after every store). With qo (the int8 path below)
+ * the sums are requantised to bytes, [vlo, vhi] the range relative to the
+ * zero point; without, clamped to [vlo, vhi] as fp32. */
 static inline __attribute__((always_inline)) void
-dwa_block(const int K, const int S, const float *x, int64_t ih, int64_t iw, int64_t ph,
-          int64_t pw, int64_t oh0, int64_t oh, int64_t ow, int64_t o0, const __m256i *m,
-          const __m256 *wv, __m256 vb, __m256 vlo, __m256 vhi, float *y)
+dwa_block(const int K, const int S, const dwq_out *qo, const float *x, int64_t ih, int64_t iw,
+          int64_t ph, int64_t pw, int64_t oh0, int64_t oh, int64_t ow, int64_t o0,
+          const __m256i *m, const __m256 *wv, __m256 vb, __m256 vlo, __m256 vhi, void *y)
 {
     const int NL = dwa_loads(K, S);
     const int64_t c0 = o0 * S - pw;
@@ -140,8 +169,13 @@ dwa_block(const int K, const int S, const float *x, int64_t ih, int64_t iw, int6
         __m256 v = _mm256_add_ps(acc[r][0], acc[r][1]);
         if (S == 2) /* lanes 0 1 4 5 2 3 6 7 back in order */
             v = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(v), 0xd8));
+        const int64_t at = (oh0 + r) * ow + o0;
+        if (qo) {
+            dwa_requant_store(v, qo, vlo, vhi, n, (uint8_t *)y + at);
+            continue;
+        }
         v = _mm256_min_ps(_mm256_max_ps(v, vlo), vhi);
-        float *dst = y + (oh0 + r) * ow + o0;
+        float *dst = (float *)y + at;
         if (n == DWA_LANES)
             _mm256_storeu_ps(dst, v);
         else
@@ -158,9 +192,9 @@ dwa_block(const int K, const int S, const float *x, int64_t ih, int64_t iw, int6
 /* planes consecutive planes (see dwconv_f32) with K x K windows at stride
  * S: groups of four output rows, each across the row's blocks. */
 static inline __attribute__((always_inline)) void
-dwa_planes(const int K, const int S, const eb_simd_conv_geom *g, int64_t planes, const float *x0,
-           int64_t x_plane, const float *w0, const float *bias, float lo, float hi, float *y0,
-           int64_t y_plane)
+dwa_planes(const int K, const int S, const dwq_out *qo, const eb_simd_conv_geom *g,
+           int64_t planes, const float *x0, int64_t x_plane, const float *w0,
+           const float *bias, float lo, float hi, void *y0, int64_t y_plane)
 {
     const int64_t oh = g->oh, ow = g->ow, ih = g->ih, iw = g->iw, ph = g->ph, pw = g->pw;
     const int64_t blocks = (ow + DWA_LANES - 1) / DWA_LANES;
@@ -175,7 +209,7 @@ dwa_planes(const int K, const int S, const eb_simd_conv_geom *g, int64_t planes,
     }
     for (int64_t p = 0; p < planes; p++) {
         const float *x = x0 + p * x_plane, *w = w0 + p * K * K;
-        float *y = y0 + p * y_plane;
+        char *y = (char *)y0 + p * y_plane * (qo ? 1 : sizeof(float));
         __m256 wv[25];
         for (int t = 0; t < K * K; t++)
             wv[t] = _mm256_set1_ps(w[t]);
@@ -192,10 +226,11 @@ dwa_planes(const int K, const int S, const eb_simd_conv_geom *g, int64_t planes,
                     m = mk;
                 }
                 if (m)
-                    dwa_block(K, S, x, ih, iw, ph, pw, oh0, oh, ow, o0, m, wv, vb, vlo, vhi, y);
+                    dwa_block(K, S, qo, x, ih, iw, ph, pw, oh0, oh, ow, o0, m, wv, vb, vlo,
+                              vhi, y);
                 else
-                    dwa_block(K, S, x, ih, iw, ph, pw, oh0, oh, ow, o0, NULL, wv, vb, vlo, vhi,
-                              y);
+                    dwa_block(K, S, qo, x, ih, iw, ph, pw, oh0, oh, ow, o0, NULL, wv, vb, vlo,
+                              vhi, y);
             }
         }
     }
@@ -206,7 +241,7 @@ dwa_planes(const int K, const int S, const eb_simd_conv_geom *g, int64_t planes,
                      int64_t x_plane, const float *w, const float *bias, float lo, float hi,   \
                      float *y, int64_t y_plane)                                                \
     {                                                                                          \
-        dwa_planes(K, S, g, planes, x, x_plane, w, bias, lo, hi, y, y_plane);                  \
+        dwa_planes(K, S, NULL, g, planes, x, x_plane, w, bias, lo, hi, y, y_plane);            \
     }
 
 DW_AVX2_F32(dw_avx2_f32_k3s1, 3, 1)
@@ -224,6 +259,99 @@ static void dw_avx2_f32(const eb_simd_conv_geom *g, int64_t planes, const float 
     else
         (g->sw == 1 ? dw_avx2_f32_k5s1 : dw_avx2_f32_k5s2)(g, planes, x, x_plane, w, bias, lo,
                                                            hi, y, y_plane);
+}
+
+/* int8 depthwise through the same kernel: the plane's rows converted to
+ * fp32 as x - x_zp, a band of 16 KiB at a time (in L1; bands of the whole
+ * plane took 1.1x), summed without bias, each block's sums requantised in
+ * registers (dwa_requant_store).
+ *
+ * Exact, so byte-identical with ref: every value is an integer, |x - x_zp|
+ * <= 255 and the weights' absolute sum is at most 65535 (dw_avx2_q8_fits),
+ * so every partial sum in either accumulator is an integer below 2^24,
+ * which fp32 holds exactly, and the products too; the order of the
+ * additions cannot change the result. Why fp32 and not int32 lanes: AVX2
+ * has no int32 multiply-add (vpmulld + vpaddd is three micro-ops against
+ * one FMA), and the int16 pair kernel (dw3q16_padded) holds sixteen-lane
+ * vectors that spill on sixteen registers: MobileNet-v2@224's
+ * features.1 took 1044 us that way, planar int8 slower than fp32. */
+static int dw_avx2_q8_fits(const eb_simd_conv_geom *g, const int16_t *w)
+{
+    if (!dw_avx2_applies(g) || g->kh * g->iw > PAD_MAX_ELEMS)
+        return 0;
+    int32_t sum = 0;
+    for (int t = 0; t < g->kh * g->kw; t++)
+        sum += w[t] < 0 ? -w[t] : w[t];
+    return sum <= 65535;
+}
+
+/* rows [r0, r1) of an int8 plane iw wide, as fp32 x - x_zp */
+static void dwa_q_rows(const void *x, eb_dtype xdt, int32_t x_zp, int64_t iw, int64_t r0,
+                       int64_t r1, float *dst)
+{
+    const int64_t n = (r1 - r0) * iw;
+    const uint8_t *u = (const uint8_t *)x + r0 * iw;
+    const int8_t *s = (const int8_t *)x + r0 * iw;
+    const __m256i zp = _mm256_set1_epi32(x_zp);
+    int64_t i = 0;
+    for (; i + DWA_LANES <= n; i += DWA_LANES) {
+        const __m128i b = _mm_loadl_epi64((const __m128i *)(const void *)(u + i));
+        const __m256i v = xdt == EB_DT_U8 ? _mm256_cvtepu8_epi32(b) : _mm256_cvtepi8_epi32(b);
+        _mm256_storeu_ps(dst + i, _mm256_cvtepi32_ps(_mm256_sub_epi32(v, zp)));
+    }
+    for (; i < n; i++)
+        dst[i] = (float)((xdt == EB_DT_U8 ? (int32_t)u[i] : (int32_t)s[i]) - x_zp);
+}
+
+#define DW_AVX2_Q(NAME, K, S)                                                                  \
+    static void NAME(const eb_simd_conv_geom *g, const float *x, const float *w,               \
+                     const dwq_out *q, uint8_t *y)                                             \
+    {                                                                                          \
+        dwa_planes(K, S, q, g, 1, x, 0, w, NULL, q->flo, q->fhi, y, 0);                        \
+    }
+
+DW_AVX2_Q(dw_avx2_q_k3s1, 3, 1)
+DW_AVX2_Q(dw_avx2_q_k3s2, 3, 2)
+DW_AVX2_Q(dw_avx2_q_k5s1, 5, 1)
+DW_AVX2_Q(dw_avx2_q_k5s2, 5, 2)
+
+#ifndef DWA_Q_BAND
+#define DWA_Q_BAND 4096
+#endif
+
+/* y = requant(sum w * (x - x_zp)) over each window of the plane x, for a
+ * geometry dw_avx2_q8_fits takes. Bands of output rows whose
+ * input rows fit the buffer, each run as a plane of its own: its rows
+ * [r0, r1) of the input, its top padding what remains of ph above r0. */
+static void dw_avx2_q8(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t x_zp,
+                       const int16_t *w, const dwq_out *q, void *y)
+{
+    float buf[PAD_MAX_ELEMS], wf[25];
+    const int64_t k = g->kh, s = g->sw;
+    for (int64_t t = 0; t < k * k; t++)
+        wf[t] = (float)w[t];
+    void (*run)(const eb_simd_conv_geom *, const float *, const float *, const dwq_out *,
+                uint8_t *) =
+        k == 3 ? (s == 1 ? dw_avx2_q_k3s1 : dw_avx2_q_k3s2)
+               : (s == 1 ? dw_avx2_q_k5s1 : dw_avx2_q_k5s2);
+    const int64_t rows = DWA_Q_BAND / g->iw > k ? DWA_Q_BAND / g->iw : k;
+    int64_t band = (rows - k) / s + 1;
+    if (band > DW_ROWS)
+        band -= band % DW_ROWS;
+    for (int64_t ob0 = 0; ob0 < g->oh; ob0 += band) {
+        const int64_t ob1 = g->oh - ob0 < band ? g->oh : ob0 + band;
+        const int64_t top = ob0 * s - g->ph, bottom = (ob1 - 1) * s - g->ph + k;
+        const int64_t r0 = top > 0 ? top : 0;
+        int64_t r1 = bottom < g->ih ? bottom : g->ih;
+        if (r1 < r0)
+            r1 = r0;
+        eb_simd_conv_geom gb = *g;
+        gb.oh = ob1 - ob0;
+        gb.ih = r1 - r0;
+        gb.ph = r0 - top;
+        dwa_q_rows(x, xdt, x_zp, g->iw, r0, r1, buf);
+        run(&gb, buf, wf, q, (uint8_t *)y + ob0 * g->ow);
+    }
 }
 
 #endif /* DW_AVX2 */

@@ -78,6 +78,7 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
 #elif DW_AVX2
     .dw_small_plane = dw_avx2_small_plane,
 #endif
+    .dw_q8_planar_iw = DW_SMALL || DW_AVX2 ? 28 : 56,
     .dwconv_q8 = EB_VEC_FN(dwconv_q8),
     .requant = EB_VEC_FN(requant),
     .add_f32 = EB_VEC_FN(add_f32),

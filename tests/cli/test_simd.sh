@@ -40,12 +40,17 @@ run_eb 0 inspect "$Q" --backend simd --format json
 expect_in "$WORK/out" '"runs_on": "simd q8_'
 
 # depthwise on 12x12 and 6x6 planes: read in place where the kernels are
-# AVX-512 ones, channels-last with the portable kernels
+# AVX-512 or AVX2 ones, channels-last with the portable kernels
 D="$EB_SOURCE_DIR/tests/data/models/dw_split.onnx"
 run_eb 0 inspect "$D" --backend simd
 if grep -q 'dw1 .*__avx512' "$WORK/out"; then
     expect_in "$WORK/out" 'dw1 +simd f32_dwconv2d__avx512[a-z]*: depthwise 3x3/1, planes read in place \+ Clip'
     expect_in "$WORK/out" 'dw2 +simd f32_dwconv2d__avx512[a-z]*: depthwise 3x3/2, planes read in place$'
+fi
+EB_SIMD_MAX_ISA=avx2 run_eb 0 inspect "$D" --backend simd
+if grep -q 'dw1 .*__avx2' "$WORK/out"; then
+    expect_in "$WORK/out" 'dw1 +simd f32_dwconv2d__avx2: depthwise 3x3/1, planes read in place \+ Clip'
+    expect_in "$WORK/out" 'dw2 +simd f32_dwconv2d__avx2: depthwise 3x3/2, planes read in place$'
 fi
 EB_SIMD_MAX_ISA=c run_eb 0 inspect "$D" --backend simd
 expect_in "$WORK/out" 'dw1 +simd f32_dwconv2d__c: depthwise 3x3/1, channels-last \+ Clip'

@@ -685,7 +685,9 @@ static void random_dw_narrow(conv_case *k)
  * blocks of eight outputs, any padding up to the window's width (AVX2's
  * in-place kernel, simd_vec_dwconv_avx2.h): plain and masked blocks, the
  * masks made once per call (up to four blocks) or per block, stride 2's
- * reordered lanes, ragged last blocks and row groups. */
+ * reordered lanes, ragged last blocks and row groups; a quarter of them
+ * single planes thousands of columns wide (AVX2 int8's bands of one to a
+ * few output rows, and rows too wide for them). */
 static void random_dw_any_width(conv_case *k)
 {
     do {
@@ -699,6 +701,11 @@ static void random_dw_any_width(conv_case *k)
         k->pe_w = rnd_in(0, k->kw - 1);
         k->ih = rnd_in(1, 20);
         k->iw = rnd_in(1, 160);
+        if (rnd_in(0, 3) == 0) { /* AVX2 int8 converts bands of a few rows */
+            k->c = k->m = k->group = 1;
+            k->ih = rnd_in(1, 12);
+            k->iw = rnd_in(2000, 9000);
+        }
     } while (!make_window(k));
 }
 
