@@ -154,8 +154,7 @@ typedef struct eb_simd_vec_kernels {
      * eight (simd_vec_dwconv_avx2.h). Then planar beats the channels-last
      * path. NULL in builds without such a kernel. */
     int (*dw_small_plane)(const eb_simd_conv_geom *g);
-    /* The same for dwconv_q8 (AVX-512 only: AVX2's planes of 7 and 14
-     * columns took 1.1-1.5x the channels-last time, one call per plane). */
+    /* The same for dwconv_q8 (AVX-512; AVX2 from 9 columns: simd_vec_dwconv_avx2.h). */
     int (*dw_small_plane_q8)(const eb_simd_conv_geom *g);
     /* int8 3x3 planes at least this many columns wide run planar, the
      * narrower ones channels-last (simd_plan_dwconv.c's planar_pays). */

@@ -77,6 +77,7 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .dw_small_plane_q8 = dw_small_plane,
 #elif DW_AVX2
     .dw_small_plane = dw_avx2_small_plane,
+    .dw_small_plane_q8 = dw_avx2_small_plane_q8,
 #endif
     .dw_q8_planar_iw = DW_SMALL || DW_AVX2 ? 28 : 56,
     .dwconv_q8 = EB_VEC_FN(dwconv_q8),
