@@ -121,6 +121,61 @@ static void maxpool_rows_f32(const eb_simd_conv_geom *g_in, const float *x, floa
         }
     }
 }
+
+/* 3x3 windows at stride 2 (ResNet's, SqueezeNet's, ShuffleNet's pools),
+ * the commonest case of the above, by window rows: each input row's
+ * three-tap maximum (16 outputs per vector: four masked loads, the even
+ * elements of columns +0/+16 for tap 0, the odd for tap 1, the even of
+ * +2/+18 for tap 2) is made once and serves the two output rows whose
+ * windows share it, and every maximum is one vmaxps instead of a compare
+ * and a blend in one chain (1.5 input rows per output row instead of 3).
+ *
+ * The same result, bits, NaN and signed zeros included: vmaxps(t, m) is
+ * exactly "t > m ? t : m" (the second operand when either is NaN or they
+ * are equal), and taking the taps row by row and then the rows in order
+ * keeps, like the general loop, the first of equal maxima (each later
+ * group only replaces the earlier one when greater), never a NaN (no
+ * group's maximum is NaN: each starts from -inf). Rows and columns
+ * outside the input are -inf, which replaces nothing. */
+static inline __attribute__((always_inline)) __m512
+maxpool3_row(const float *x, int64_t r, int64_t ih, int64_t iw, int64_t c0, const __mmask16 *mk,
+             __m512i even, __m512i odd, __m512 ninf)
+{
+    if (r < 0 || r >= ih)
+        return ninf;
+    const float *p = x + r * iw + c0;
+    const __m512 a = _mm512_mask_loadu_ps(ninf, mk[0], p),
+                 b = _mm512_mask_loadu_ps(ninf, mk[1], p + 16),
+                 c = _mm512_mask_loadu_ps(ninf, mk[2], p + 2),
+                 d = _mm512_mask_loadu_ps(ninf, mk[3], p + 18);
+    __m512 m = _mm512_max_ps(_mm512_permutex2var_ps(a, even, b), ninf);
+    m = _mm512_max_ps(_mm512_permutex2var_ps(a, odd, b), m);
+    return _mm512_max_ps(_mm512_permutex2var_ps(c, even, d), m);
+}
+
+static void maxpool_3x3s2_f32(const eb_simd_conv_geom *g_in, const float *x, float *y)
+{
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
+    const __m512 ninf = _mm512_set1_ps(-INFINITY);
+    const __m512i even = EVEN_PICK_512,
+                  odd = _mm512_add_epi32(EVEN_PICK_512, _mm512_set1_epi32(1));
+    const int64_t oh_n = g->oh, ow = g->ow, iw = g->iw, ih = g->ih, ph = g->ph;
+    for (int64_t o0 = 0; o0 < ow; o0 += 16) {
+        const int64_t n = ow - o0 < 16 ? ow - o0 : 16, c0 = o0 * 2 - g->pw;
+        const __mmask16 mk[4] = {cols_in(c0, iw), cols_in(c0 + 16, iw), cols_in(c0 + 2, iw),
+                                 cols_in(c0 + 18, iw)};
+        const __mmask16 out = (__mmask16)((1u << n) - 1);
+        __m512 top = maxpool3_row(x, -ph, ih, iw, c0, mk, even, odd, ninf);
+        for (int64_t oh = 0; oh < oh_n; oh++) {
+            const int64_t r = oh * 2 - ph;
+            const __m512 mid = maxpool3_row(x, r + 1, ih, iw, c0, mk, even, odd, ninf),
+                         bottom = maxpool3_row(x, r + 2, ih, iw, c0, mk, even, odd, ninf);
+            const __m512 m = _mm512_max_ps(bottom, _mm512_max_ps(mid, top));
+            _mm512_mask_storeu_ps(y + oh * ow + o0, out, m);
+            top = bottom; /* the next output row's first window row */
+        }
+    }
+}
 #endif
 
 static void EB_VEC_FN(maxpool_f32)(const eb_simd_conv_geom *g_in, const float *x, float *y)
@@ -132,6 +187,10 @@ static void EB_VEC_FN(maxpool_f32)(const eb_simd_conv_geom *g_in, const float *x
         return;
     }
 #if DW_SMALL
+    if (g->kh == 3 && g->kw == 3 && g->sh == 2 && g->sw == 2 && g->dh == 1 && g->dw == 1) {
+        maxpool_3x3s2_f32(g, x, y);
+        return;
+    }
     if ((g->sw == 1 || g->sw == 2) && g->dw == 1 && g->kw <= MAXPOOL_ROWS_KW) {
         maxpool_rows_f32(g, x, y);
         return;
