@@ -20,6 +20,11 @@
 #define DW_SMALL 0
 #endif
 
+/* The kernel of a family generated per window and stride (P_k3s1,
+ * P_k3s2, P_k5s1, P_k5s2) for a 3x3 or 5x5 geometry at stride 1 or 2. */
+#define DW_KS_PICK(P, g)                                                                       \
+    ((g)->kh == 3 ? ((g)->sw == 1 ? P##_k3s1 : P##_k3s2) : ((g)->sw == 1 ? P##_k5s1 : P##_k5s2))
+
 #if DW_SMALL
 /* The lanes of a 16-element vector whose element lies in a row of iw,
  * lane 0 being element `first` of it (first may be negative). */
@@ -675,12 +680,7 @@ static void dw_small_f32(const eb_simd_conv_geom *g, int64_t planes, const float
                          int64_t x_plane, const float *w, const float *bias, float lo, float hi,
                          float *y, int64_t y_plane)
 {
-    if (g->kh == 3)
-        (g->sw == 1 ? dw_small_f32_k3s1 : dw_small_f32_k3s2)(g, planes, x, x_plane, w, bias, lo,
-                                                             hi, y, y_plane);
-    else
-        (g->sw == 1 ? dw_small_f32_k5s1 : dw_small_f32_k5s2)(g, planes, x, x_plane, w, bias, lo,
-                                                             hi, y, y_plane);
+    DW_KS_PICK(dw_small_f32, g)(g, planes, x, x_plane, w, bias, lo, hi, y, y_plane);
 }
 #endif
 
@@ -1243,13 +1243,10 @@ static int dw_vq_fits(const eb_simd_conv_geom *g, const int16_t *w)
 static void dw_small_q8(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t x_zp,
                         const int16_t *w, const dwq_out *q, uint8_t *y)
 {
-    const int k5 = g->kh == 5, s2 = g->sw == 2;
     if (xdt == EB_DT_U8)
-        (k5 ? (s2 ? dw_small_u8_k5s2 : dw_small_u8_k5s1)
-            : (s2 ? dw_small_u8_k3s2 : dw_small_u8_k3s1))(g, x, x_zp, w, q, y);
+        DW_KS_PICK(dw_small_u8, g)(g, x, x_zp, w, q, y);
     else
-        (k5 ? (s2 ? dw_small_i8_k5s2 : dw_small_i8_k5s1)
-            : (s2 ? dw_small_i8_k3s2 : dw_small_i8_k3s1))(g, x, x_zp, w, q, y);
+        DW_KS_PICK(dw_small_i8, g)(g, x, x_zp, w, q, y);
 }
 #endif
 

@@ -273,12 +273,7 @@ static void dw_avx2_f32(const eb_simd_conv_geom *g, int64_t planes, const float 
                         int64_t x_plane, const float *w, const float *bias, float lo, float hi,
                         float *y, int64_t y_plane)
 {
-    if (g->kh == 3)
-        (g->sw == 1 ? dw_avx2_f32_k3s1 : dw_avx2_f32_k3s2)(g, planes, x, x_plane, w, bias, lo,
-                                                           hi, y, y_plane);
-    else
-        (g->sw == 1 ? dw_avx2_f32_k5s1 : dw_avx2_f32_k5s2)(g, planes, x, x_plane, w, bias, lo,
-                                                           hi, y, y_plane);
+    DW_KS_PICK(dw_avx2_f32, g)(g, planes, x, x_plane, w, bias, lo, hi, y, y_plane);
 }
 
 /* int8 depthwise through the same kernel: the plane's rows converted to
@@ -351,9 +346,7 @@ static void dw_avx2_q8(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, 
     for (int64_t t = 0; t < k * k; t++)
         wf[t] = (float)w[t];
     void (*run)(const eb_simd_conv_geom *, const float *, const float *, const dwq_out *,
-                uint8_t *) =
-        k == 3 ? (s == 1 ? dw_avx2_q_k3s1 : dw_avx2_q_k3s2)
-               : (s == 1 ? dw_avx2_q_k5s1 : dw_avx2_q_k5s2);
+                uint8_t *) = DW_KS_PICK(dw_avx2_q, g);
     const int64_t rows = DWA_Q_BAND / g->iw > k ? DWA_Q_BAND / g->iw : k;
     int64_t band = (rows - k) / s + 1;
     if (band > DW_ROWS)

@@ -661,6 +661,26 @@ static void random_dw_tall(conv_case *k, int kind)
     } while (!make_window(k));
 }
 
+/* Each of the four paddings 0 to max. */
+static void random_pads(conv_case *k, int64_t max)
+{
+    k->ph = rnd_in(0, max);
+    k->pw = rnd_in(0, max);
+    k->pe_h = rnd_in(0, max);
+    k->pe_w = rnd_in(0, max);
+}
+
+/* A depthwise case with a 3x3 or 5x5 window at stride 1 or 2, each
+ * padding up to the window's half (wide_pads: up to its width less one). */
+static void random_dw_window(conv_case *k, int wide_pads)
+{
+    random_conv(k, 1, 0);
+    k->kh = k->kw = rnd_in(0, 1) ? 3 : 5;
+    k->dh = k->dw = 1;
+    k->sh = k->sw = rnd_in(1, 2);
+    random_pads(k, wide_pads ? k->kh - 1 : k->kh / 2);
+}
+
 /* Planes at most 8 outputs wide with 3x3 or 5x5 windows at stride 1 or 2
  * (a CNN's 7x7 layers; AVX-512's small-plane kernels): every padding up
  * to the window's half on each side, any row count (groups of four output
@@ -668,14 +688,7 @@ static void random_dw_tall(conv_case *k, int kind)
 static void random_dw_narrow(conv_case *k)
 {
     do {
-        random_conv(k, 1, 0);
-        k->kh = k->kw = rnd_in(0, 1) ? 3 : 5;
-        k->dh = k->dw = 1;
-        k->sh = k->sw = rnd_in(1, 2);
-        k->ph = rnd_in(0, k->kh / 2);
-        k->pw = rnd_in(0, k->kw / 2);
-        k->pe_h = rnd_in(0, k->kh / 2);
-        k->pe_w = rnd_in(0, k->kw / 2);
+        random_dw_window(k, 0);
         k->ih = rnd_in(1, 17);
         k->iw = rnd_in(1, 16);
     } while (!make_window(k) || k->win.out[1] > 8);
@@ -691,14 +704,7 @@ static void random_dw_narrow(conv_case *k)
 static void random_dw_any_width(conv_case *k)
 {
     do {
-        random_conv(k, 1, 0);
-        k->kh = k->kw = rnd_in(0, 1) ? 3 : 5;
-        k->dh = k->dw = 1;
-        k->sh = k->sw = rnd_in(1, 2);
-        k->ph = rnd_in(0, k->kh - 1);
-        k->pw = rnd_in(0, k->kw - 1);
-        k->pe_h = rnd_in(0, k->kh - 1);
-        k->pe_w = rnd_in(0, k->kw - 1);
+        random_dw_window(k, 1);
         k->ih = rnd_in(1, 20);
         k->iw = rnd_in(1, 160);
         if (rnd_in(0, 3) == 0) { /* AVX2 int8 converts bands of a few rows */
@@ -960,10 +966,7 @@ static int check_pools(const eb_simd_vec_kernels *vec, char *msg, size_t len)
              * not, any width, a few rows */
             k.kh = k.kw = 3;
             k.sh = k.sw = 2;
-            k.ph = rnd_in(0, 2);
-            k.pw = rnd_in(0, 2);
-            k.pe_h = rnd_in(0, 2);
-            k.pe_w = rnd_in(0, 2);
+            random_pads(&k, 2);
             k.ih = rnd_in(1, 12);
             k.iw = rnd_in(1, 80);
         } else if (it % 2 == 0) {
