@@ -1272,7 +1272,7 @@ static void EB_VEC_FN(dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
     }
 #endif
 #if DW_AVX2
-    if (dw_avx2_q8_fits(g, w) && (g->sw == 1 || !dw3_applies(g) || dw_avx2_small_plane(g))) {
+    if (dw_avx2_q8_fits(g, w)) {
         dw_avx2_q8(g, x, xdt, x_zp, w, &q, y);
         return;
     }

@@ -13,7 +13,8 @@
  * earlier one defines: the vector types, requant8):
  *   simd_vec_pack.h         GEMM operand packing
  *   simd_vec_dwconv.h       planar depthwise conv, fp32 and int8 (with
- *                           simd_vec_dwconv_avx2.h, AVX2's in-place fp32)
+ *                           simd_vec_dwconv_avx2.h, AVX2's in-place kernel
+ *                           for both)
  *   simd_vec_requant.h      int32 -> int8 requantisation (rows, GEMM tiles)
  *   simd_vec_layout.h       planar -> channels-last copies, 8x8 transpose
  *   simd_vec_dwconv_nhwc.h  channels-last depthwise conv
