@@ -159,6 +159,24 @@ typedef struct eb_simd_vec_kernels {
     /* int8 3x3 planes at least this many columns wide run planar, the
      * narrower ones channels-last (simd_plan_dwconv.c's planar_pays). */
     int64_t dw_q8_planar_iw;
+    /* 1 when dwconv_q8 reads a plane of geometry g with one channel's
+     * weights w (kh * kw) in place at any width (VNNI: one vpdpbusd per
+     * window row, simd_vec_dwconv.h's dw_vq_fits); such planes run planar
+     * at every width, dw_q8_planar_iw aside. NULL in builds without it. */
+    int (*dw_q8_in_place)(const eb_simd_conv_geom *g, const int16_t *w);
+    /* int8 3x3 depthwise on planes of at most 8 output columns, two or
+     * four planes per vector (VNNI: simd_vec_dwconv_q8_tiny.h); NULL in
+     * builds without it. dw_q8_tiny_pack packs one channel's weights, bias
+     * and input zero point into the four int32 the kernel reads (prm[4 c]),
+     * or returns 0 when the kernel does not take the plane. The kernel runs
+     * `planes` consecutive planes (x_plane, y_plane elements apart) of one
+     * image, prm and mult from their first channel. */
+    int (*dw_q8_tiny_pack)(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias,
+                           int32_t x_zp, eb_dtype xdt, int32_t prm[4]);
+    void (*dwconv_q8_tiny)(const eb_simd_conv_geom *g, int64_t planes, const void *x,
+                           int64_t x_plane, eb_dtype xdt, int32_t x_zp, const int32_t *prm,
+                           const float *mult, int32_t y_zp, int32_t y_min, int32_t y_max,
+                           void *y, int64_t y_plane);
     /* int8: y = requant(bias + sum w * (x - x_zp)); acc: g->oh * g->ow
      * int32 of scratch. */
     void (*dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t x_zp,

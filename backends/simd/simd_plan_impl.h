@@ -79,6 +79,9 @@ typedef struct eb_simd_step {
     float *nw_f32, *nb_f32;
     int32_t *nw_q8, *nb_q8;
     float *nm_q8;
+    /* depthwise int8 on tiny planes, several per vector (vec->dwconv_q8_tiny):
+     * four int32 per channel from vec->dw_q8_tiny_pack, owned; NULL: not */
+    int32_t *tq_prm;
     float qscale;                  /* QuantizeLinear */
     int32_t qzp, qmin, qmax;
     eb_dtype pool_dtype;           /* K_MAXPOOL_Q8, K_DEQUANT: the int8 tensor's type */

@@ -37,6 +37,7 @@ void eb_simd__step_free(void *state)
     free(s->nw_q8);
     free(s->nb_q8);
     free(s->nm_q8);
+    free(s->tq_prm);
     eb_simd__step_free(s->dw);
     free(s);
 }

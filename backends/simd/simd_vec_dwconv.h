@@ -1240,6 +1240,8 @@ static int dw_vq_fits(const eb_simd_conv_geom *g, const int16_t *w)
 }
 #endif
 
+#include "backends/simd/simd_vec_dwconv_q8_tiny.h"
+
 static void dw_small_q8(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t x_zp,
                         const int16_t *w, const dwq_out *q, uint8_t *y)
 {

@@ -54,6 +54,13 @@ if grep -q 'dw1 .*__avx2' "$WORK/out"; then
 fi
 EB_SIMD_MAX_ISA=c run_eb 0 inspect "$D" --backend simd
 expect_in "$WORK/out" 'dw1 +simd f32_dwconv2d__c: depthwise 3x3/1, channels-last \+ Clip'
+# int8 on the same planes with VNNI: 12x12 read in place one plane per
+# call, 6x6 two planes per vector
+run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/qdq/qlinear_dw_split.onnx" --backend simd
+if grep -q 'qdw1 .*__avx512vnni' "$WORK/out"; then
+    expect_in "$WORK/out" 'qdw1 +simd q8_dwconv2d__avx512vnni: QLinearConv depthwise 3x3/1, planes read in place$'
+    expect_in "$WORK/out" 'qdw2 +simd q8_dwconv2d__avx512vnni: QLinearConv depthwise 3x3/2, planes several per vector$'
+fi
 
 # a pointwise convolution over 1 MiB of output and the depthwise one after
 # it as one step, band by band (on every ISA level); not where the

@@ -715,9 +715,61 @@ static void random_dw_any_width(conv_case *k)
     } while (!make_window(k));
 }
 
+/* 3x3 windows at stride 1 or 2 on planes of at most 16 output columns,
+ * up to 3 of padding on a side (VNNI's tiny-plane kernel,
+ * simd_vec_dwconv_q8_tiny.h: one, two or four lanes per plane, the last
+ * vector of planes partly empty); their int8 weights always narrow. */
+static void random_dw_tiny(conv_case *k)
+{
+    do {
+        random_dw_window(k, 0);
+        k->kh = k->kw = 3;
+        random_pads(k, 3);
+        k->ih = rnd_in(1, 20);
+        k->iw = rnd_in(1, 36);
+    } while (!make_window(k) || k->win.out[1] > 16);
+}
+
+/* vec->dwconv_q8_tiny on the case's planes when every channel packs: each
+ * image's channels in runs of random length (a run's parameters start at
+ * its first channel). 0 when it matched `want` or did not apply. */
+static int check_dw_tiny(const eb_simd_vec_kernels *vec, const eb_simd_gemm_shape *s,
+                         const conv_case *k, const q8_case *q, const uint8_t *xq,
+                         const int16_t *wq, const int32_t *bq, const float *mult,
+                         const uint8_t *want, int it, char *msg, size_t len)
+{
+    const int64_t taps = k->kh * k->kw, plane_in = k->ih * k->iw, plane_out = s->n;
+    const size_t yn = (size_t)(k->batch * k->c * plane_out);
+    if (!vec->dw_q8_tiny_pack)
+        return 0;
+    int32_t *prm = malloc((size_t)k->c * 16);
+    uint8_t *y = calloc(yn + 1, 1);
+    int packed = 1;
+    for (int64_t c = 0; c < k->c && packed; c++)
+        packed = vec->dw_q8_tiny_pack(&s->geom, wq + c * taps, bq[c], q->x_zp, q->xdt,
+                                      prm + 4 * c);
+    int bad = 0;
+    if (packed) {
+        for (int64_t b = 0; b < k->batch; b++)
+            for (int64_t c0 = 0; c0 < k->c;) {
+                const int64_t n = rnd_in(1, k->c - c0), p = b * k->c + c0;
+                vec->dwconv_q8_tiny(&s->geom, n, xq + p * plane_in, plane_in, q->xdt, q->x_zp,
+                                    prm + 4 * c0, mult + c0, q->y_zp, q->y_min, q->y_max,
+                                    y + p * plane_out, plane_out);
+                c0 += n;
+            }
+        char what[64];
+        snprintf(what, sizeof what, "q8_dwconv2d__%s tiny planes", vec->name);
+        bad = compare_bytes(y, want, yn, what, it, msg, len);
+    }
+    free(prm);
+    free(y);
+    return bad;
+}
+
 static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
-    for (int it = 0; it < 163; it++) {
+    for (int it = 0; it < 203; it++) {
         conv_case k;
         if (it < 40)
             random_conv(&k, 1, 0);
@@ -731,8 +783,10 @@ static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
             random_dw3_odd_s2(&k);
         else if (it < 133)
             random_dw_narrow(&k);
-        else
+        else if (it < 163)
             random_dw_any_width(&k);
+        else
+            random_dw_tiny(&k);
         eb_simd_gemm_shape s;
         shape_of(&k, &s);
         s.geom.channels = 1;
@@ -802,7 +856,7 @@ static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
         int32_t *bq = malloc((size_t)k.c * 4), *acc = malloc((size_t)(s.geom.oh * s.geom.ow) * 4 + 4);
         float *mult = malloc((size_t)k.c * 4);
         fill_q8(xq, q.xdt, xn);
-        fill_weights(wq, (size_t)(k.c * taps), it % 2);
+        fill_weights(wq, (size_t)(k.c * taps), it % 2 || it >= 163);
         fill_bias_mult(bq, mult, (size_t)k.c);
         eb_ref_conv_q8_params cp = {.win = k.win, .batch = k.batch, .in_channels = k.c,
                                     .out_channels = k.c, .group = k.c, .x_dtype = q.xdt,
@@ -825,6 +879,8 @@ static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
             snprintf(what, sizeof what, "q8_dwconv2d__%s channels-last", vec->name);
             bad = compare_bytes(yq, wantq, yn, what, it, msg, len);
         }
+        if (!bad)
+            bad = check_dw_tiny(vec, &s, &k, &q, xq, wq, bq, mult, wantq, it, msg, len);
         free(rs);
         free(xq);
         free(yq);
