@@ -349,6 +349,35 @@ typedef int8_t v8s8 __attribute__((vector_size(8))); /* v8u8: simd_vec_pack.h */
         memcpy(row + (o), &m, sizeof m);                                                       \
     } while (0)
 
+#if defined(__AVX512BW__)
+/* One output row of a 2x2 / 2 int8 pool on AVX-512 BW: 64 input bytes of
+ * each row at a time (32 outputs, the last chunk masked), their vertical
+ * maximum, then each column pair's maximum in the low byte of its 16-bit
+ * lane (the odd byte shifted down onto it), the low bytes stored
+ * (vpmovwb). The 8- and 16-wide vector-extension steps below ran the
+ * Fashion CNN's int8 pools at about 10 cycles per 8 outputs, the fp32
+ * pools' time. */
+static inline void maxpool2_q8_row(const uint8_t *r0, const uint8_t *r1, uint8_t *row,
+                                   int64_t ow, int u8)
+{
+    for (int64_t o = 0; o < ow; o += 32) {
+        const int64_t n = ow - o < 32 ? ow - o : 32;
+        const __mmask64 mi = n == 32 ? ~0ull : (1ull << (2 * n)) - 1;
+        const __mmask32 mo = n == 32 ? ~0u : (1u << n) - 1;
+        const __m512i a = _mm512_maskz_loadu_epi8(mi, r0 + 2 * o),
+                      b = _mm512_maskz_loadu_epi8(mi, r1 + 2 * o);
+        __m512i m = u8 ? _mm512_max_epu8(a, b) : _mm512_max_epi8(a, b);
+        const __m512i h = _mm512_srli_epi16(m, 8);
+        m = u8 ? _mm512_max_epu8(m, h) : _mm512_max_epi8(m, h);
+        _mm256_mask_storeu_epi8(row + o, mo, _mm512_cvtepi16_epi8(m));
+    }
+}
+#define MAXPOOL2_Q8_ROW(T, MIN) (maxpool2_q8_row((const uint8_t *)r0, (const uint8_t *)r1, \
+                                                  (uint8_t *)row, g->ow, (MIN) == 0), 1)
+#else
+#define MAXPOOL2_Q8_ROW(T, MIN) 0
+#endif
+
 #define MAXPOOL_Q8(NAME, T, V32, V16, V8, MIN)                                                      \
     static void NAME(const eb_simd_conv_geom *g, const T *x, T *y)                             \
     {                                                                                          \
@@ -358,6 +387,8 @@ typedef int8_t v8s8 __attribute__((vector_size(8))); /* v8u8: simd_vec_pack.h */
             for (int64_t oh = 0; oh < g->oh; oh++) {                                           \
                 const T *r0 = x + 2 * oh * g->iw, *r1 = r0 + g->iw;                            \
                 T *row = y + oh * g->ow;                                                       \
+                if (MAXPOOL2_Q8_ROW(T, MIN))                                                   \
+                    continue;                                                                  \
                 int64_t o = 0;                                                                 \
                 for (; o + 16 <= g->ow; o += 16)                                               \
                     MAXPOOL_Q8_STEP(V32, V16, EVEN16, ODD16, o);                               \

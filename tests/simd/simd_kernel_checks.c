@@ -1027,11 +1027,12 @@ static int check_pools(const eb_simd_vec_kernels *vec, char *msg, size_t len)
             k.iw = rnd_in(1, 80);
         } else if (it % 2 == 0) {
             /* 2x2 stride 2 unpadded (the kernels' fast path, its 16- and
-             * 8-wide steps and the overlapping last one), odd sizes too */
+             * 8-wide steps and the overlapping last one; AVX-512's chunks
+             * of 32 outputs and a masked last one), odd sizes too */
             k.kh = k.kw = k.sh = k.sw = 2;
             k.ph = k.pw = k.pe_h = k.pe_w = 0;
             k.ih = rnd_in(2, 40);
-            k.iw = rnd_in(2, 40);
+            k.iw = rnd_in(2, it % 4 == 0 ? 160 : 40);
         } else if (it % 4 == 1) {
             /* 3x3 at stride 1 or 2 on rows of several 16-output blocks
              * (ResNet's and SqueezeNet's pools), padded or not */
