@@ -1403,7 +1403,11 @@ static int check_pack_panels(const eb_simd_vec_kernels *vec, char *msg, size_t l
 }
 
 /* QuantizeLinear against eb_ref_quantize_f32: values past the range, exact
- * halves (ties to even), NaN and infinities, ragged ranges [i0, i1). */
+ * halves (ties to even), NaN and infinities, ragged ranges [i0, i1); and
+ * values whose quotient is a half-integer or within a few ulps of one at
+ * scales that are not powers of two (where x * (1 / scale), which the
+ * kernels try first, can round otherwise than x / scale), tiny and huge
+ * scales among them. */
 static int check_quantize(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
     enum { N = 83 };
@@ -1413,8 +1417,28 @@ static int check_quantize(const eb_simd_vec_kernels *vec, char *msg, size_t len)
         q8_case q;
         random_q8(&q);
         float scale = it % 5 == 0 ? 0.5f : (float)(0.001 + (double)(rnd() % 100000) * 0.0001);
-        for (int i = 0; i < N; i++)
+        if (it % 10 == 3) /* tiny (subnormal too) and huge */
+            scale = it % 30 == 3    ? 3.1e-38f * (float)rnd_in(1, 9)
+                    : it % 30 == 13 ? 1.1e-39f * (float)rnd_in(1, 9)
+                                    : 1.7e36f * (float)rnd_in(1, 9);
+        for (int i = 0; i < N; i++) {
             x[i] = it % 5 == 0 ? (float)rnd_in(-600, 600) * 0.25f : rnd_f() * 300.0f * scale;
+            if (it % 5 == 3 || (it % 5 == 1 && i % 2)) {
+                /* (k + 1/2) * scale, k often next to the clamp bounds, then
+                 * 0-3 ulps either way */
+                const int64_t k = i % 4 == 1 ? q.y_max - q.y_zp + rnd_in(-2, 1)
+                                  : i % 4 == 3 ? q.y_min - q.y_zp + rnd_in(-2, 1)
+                                               : rnd_in(-400, 400);
+                x[i] = (float)(((double)k + 0.5) * (double)scale);
+                if (it % 10 == 8) /* all at the half next inside the farther bound */
+                    x[i] = (float)((q.y_max - q.y_zp >= q.y_zp - q.y_min
+                                        ? (double)(q.y_max - q.y_zp) - 0.5
+                                        : (double)(q.y_min - q.y_zp) + 0.5) *
+                                   (double)scale);
+                for (int64_t u = it % 10 == 8 ? 0 : rnd_in(-3, 3); u != 0; u += u > 0 ? -1 : 1)
+                    x[i] = nextafterf(x[i], u > 0 ? INFINITY : -INFINITY);
+            }
+        }
         x[0] = NAN;
         x[1] = INFINITY;
         x[2] = -INFINITY;
