@@ -69,6 +69,39 @@ static void EB_VEC_FN(scale_f32)(const float *x, float s, float *y, int64_t n)
  * even: the file is built without FMA contraction), so the same bytes;
  * every lane is already in the output range, so its low byte is the
  * result for int8 and uint8 alike. The scalar loop finishes the tail. */
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+/* Sixteen lanes on AVX-512 first: the eight-lane loop below widened,
+ * clamped by compare-and-blend and narrowed through generic vectors, and
+ * MobileNet-v2 0.5@96's int8 Adds took 2.7x their fp32 time (features.3:
+ * 3.0 against 1.1 us). The same operations in the same order: vmaxps with
+ * the value first (no NaN can arise from two bytes and finite multipliers),
+ * vcvtps2dq rounding half to even as the magic-number rounding does. */
+#define ADD_Q8_16(WA, WB)                                                                     \
+    do {                                                                                      \
+        const __m512 vam16 = _mm512_set1_ps(p->a_mult), vbm16 = _mm512_set1_ps(p->b_mult);    \
+        const __m512 vlo16 = _mm512_set1_ps(flo), vhi16 = _mm512_set1_ps(fhi);                \
+        const __m512i azp16 = _mm512_set1_epi32(p->a_zp), bzp16 = _mm512_set1_epi32(p->b_zp); \
+        const __m512i yzp16 = _mm512_set1_epi32(p->y_zp);                                     \
+        for (; i + 16 <= i1; i += 16) {                                                       \
+            const __m512i qa = _mm512_sub_epi32(                                              \
+                WA(_mm_loadu_si128((const __m128i *)(const void *)(pa + i))), azp16);         \
+            const __m512i qb = _mm512_sub_epi32(                                              \
+                WB(_mm_loadu_si128((const __m128i *)(const void *)(pb + i))), bzp16);         \
+            const __m512 v16 = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(qa), vam16),   \
+                                             _mm512_mul_ps(_mm512_cvtepi32_ps(qb), vbm16));   \
+            const __m512 c16 = _mm512_min_ps(_mm512_max_ps(v16, vlo16), vhi16);               \
+            _mm_storeu_si128((__m128i *)(void *)(py + i),                                     \
+                             _mm512_cvtepi32_epi8(                                            \
+                                 _mm512_add_epi32(_mm512_cvtps_epi32(c16), yzp16)));          \
+        }                                                                                     \
+    } while (0)
+#define ADD_W16_u8 _mm512_cvtepu8_epi32
+#define ADD_W16_s8 _mm512_cvtepi8_epi32
+#else
+#define ADD_Q8_16(WA, WB) ((void)0)
+#endif
+#define ADD_W16_OF(W) ADD_W16_##W
+
 #define ADD_Q8(TA, TB, TY, WA, WB)                                                            \
     do {                                                                                      \
         const TA *pa = a;                                                                     \
@@ -78,9 +111,10 @@ static void EB_VEC_FN(scale_f32)(const float *x, float s, float *y, int64_t n)
         const v8f vlo = (v8f){0} + flo, vhi = (v8f){0} + fhi;                                 \
         const v8f magic = (v8f){0} + 12582912.0f;                                             \
         int64_t i = i0;                                                                       \
+        ADD_Q8_16(ADD_W16_OF(WA), ADD_W16_OF(WB));                                            \
         for (; i + 8 <= i1; i += 8) {                                                         \
-            v8f va = __builtin_convertvector(WA(pa + i) - p->a_zp, v8f);                      \
-            v8f vb = __builtin_convertvector(WB(pb + i) - p->b_zp, v8f);                      \
+            v8f va = __builtin_convertvector(widen8_##WA(pa + i) - p->a_zp, v8f);             \
+            v8f vb = __builtin_convertvector(widen8_##WB(pb + i) - p->b_zp, v8f);             \
             va = va * vam;                                                                    \
             vb = vb * vbm;                                                                    \
             v8f v = va + vb;                                                                  \
@@ -107,14 +141,14 @@ static void EB_VEC_FN(add_q8)(const eb_ref_add_q8_params *p, const void *a, cons
     int key = (p->a_dtype == EB_DT_U8) << 2 | (p->b_dtype == EB_DT_U8) << 1 |
               (p->y_dtype == EB_DT_U8);
     switch (key) {
-    case 7: ADD_Q8(uint8_t, uint8_t, uint8_t, widen8_u8, widen8_u8); break;
-    case 0: ADD_Q8(int8_t, int8_t, int8_t, widen8_s8, widen8_s8); break;
-    case 6: ADD_Q8(uint8_t, uint8_t, int8_t, widen8_u8, widen8_u8); break;
-    case 1: ADD_Q8(int8_t, int8_t, uint8_t, widen8_s8, widen8_s8); break;
-    case 5: ADD_Q8(uint8_t, int8_t, uint8_t, widen8_u8, widen8_s8); break;
-    case 4: ADD_Q8(uint8_t, int8_t, int8_t, widen8_u8, widen8_s8); break;
-    case 3: ADD_Q8(int8_t, uint8_t, uint8_t, widen8_s8, widen8_u8); break;
-    default: ADD_Q8(int8_t, uint8_t, int8_t, widen8_s8, widen8_u8); break;
+    case 7: ADD_Q8(uint8_t, uint8_t, uint8_t, u8, u8); break;
+    case 0: ADD_Q8(int8_t, int8_t, int8_t, s8, s8); break;
+    case 6: ADD_Q8(uint8_t, uint8_t, int8_t, u8, u8); break;
+    case 1: ADD_Q8(int8_t, int8_t, uint8_t, s8, s8); break;
+    case 5: ADD_Q8(uint8_t, int8_t, uint8_t, u8, s8); break;
+    case 4: ADD_Q8(uint8_t, int8_t, int8_t, u8, s8); break;
+    case 3: ADD_Q8(int8_t, uint8_t, uint8_t, s8, u8); break;
+    default: ADD_Q8(int8_t, uint8_t, int8_t, s8, u8); break;
     }
 }
 
