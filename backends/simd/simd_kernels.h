@@ -261,6 +261,19 @@ typedef struct eb_simd_vec_kernels {
     void (*conv_small_f32)(const eb_simd_conv_geom *g, int64_t m, const float *w,
                            const float *bias, const float *x, float *y, int64_t oy0,
                            int64_t oy1, float lo, float hi);
+    /* int8 3x3 convolution of 1-4 input channels (a stem) with VNNI,
+     * direct (simd_vec_conv_small_q8.h): rows [oy0, oy1) of m output
+     * channels, from weights and additive terms conv_small_q8_pack made
+     * (m > 16: several blocks of 16 channels, w and add from the first);
+     * mult per channel. pack returns 0 when the kernel does not take the
+     * geometry or the weights. Both NULL in builds without it. */
+    int (*conv_small_q8_pack)(const eb_simd_conv_geom *g, int64_t m, const int16_t *w,
+                              const int32_t *bias, int32_t x_zp, eb_dtype xdt, int32_t *wp,
+                              int32_t *add);
+    void (*conv_small_q8)(const eb_simd_conv_geom *g, int64_t m, const int32_t *w,
+                          const int32_t *add, const float *mult, const void *x, eb_dtype xdt,
+                          int32_t x_zp, int32_t y_zp, int32_t y_min, int32_t y_max, void *y,
+                          int64_t oy0, int64_t oy1);
 } eb_simd_vec_kernels;
 
 #define EB_SIMD_CONV_SMALL_KW 16

@@ -82,6 +82,10 @@ typedef struct eb_simd_step {
     /* depthwise int8 on tiny planes, several per vector (vec->dwconv_q8_tiny):
      * four int32 per channel from vec->dw_q8_tiny_pack, owned; NULL: not */
     int32_t *tq_prm;
+    /* int8 direct stem (K_GEMM_Q8 with direct set, vec->conv_small_q8):
+     * packed weights and additive terms, owned; s->q its parameters */
+    int32_t *cq_w, *cq_add;
+    float *cq_mult;
     float qscale;                  /* QuantizeLinear */
     int32_t qzp, qmin, qmax;
     eb_dtype pool_dtype;           /* K_MAXPOOL_Q8, K_DEQUANT: the int8 tensor's type */

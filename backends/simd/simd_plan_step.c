@@ -38,6 +38,9 @@ void eb_simd__step_free(void *state)
     free(s->nb_q8);
     free(s->nm_q8);
     free(s->tq_prm);
+    free(s->cq_w);
+    free(s->cq_add);
+    free(s->cq_mult);
     eb_simd__step_free(s->dw);
     free(s);
 }

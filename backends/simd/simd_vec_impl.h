@@ -14,13 +14,15 @@
  *   simd_vec_pack.h         GEMM operand packing
  *   simd_vec_dwconv.h       planar depthwise conv, fp32 and int8 (with
  *                           simd_vec_dwconv_avx2.h, AVX2's in-place kernel
- *                           for both)
+ *                           for both, and simd_vec_dwconv_q8_tiny.h, VNNI's
+ *                           int8 kernel for planes of at most 16 columns)
  *   simd_vec_requant.h      int32 -> int8 requantisation (rows, GEMM tiles)
  *   simd_vec_layout.h       planar -> channels-last copies, 8x8 transpose
  *   simd_vec_dwconv_nhwc.h  channels-last depthwise conv
  *   simd_vec_eltwise.h      QuantizeLinear, Add fp32 / int8
  *   simd_vec_pool.h         max and global average pooling
  *   simd_vec_conv_small.h   direct convolution of few-channel inputs (stems)
+ *   simd_vec_conv_small_q8.h  the same for int8 with VNNI
  * and the table (simd_kernels.h: eb_simd_vec_kernels) that names them. */
 #include <math.h>
 #include <string.h>
@@ -65,6 +67,7 @@ static inline int32_t q_round(float v, int32_t zp, float lo, float hi)
 #include "backends/simd/simd_vec_eltwise.h"
 #include "backends/simd/simd_vec_pool.h"
 #include "backends/simd/simd_vec_conv_small.h"
+#include "backends/simd/simd_vec_conv_small_q8.h"
 
 const eb_simd_vec_kernels EB_VEC_TABLE = {
     .name = EB_VEC_LABEL,
@@ -104,5 +107,9 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .maxpool_q8 = EB_VEC_FN(maxpool_q8),
 #if CONV_SMALL
     .conv_small_f32 = conv_small_f32,
+#endif
+#if defined(__AVX512VNNI__)
+    .conv_small_q8_pack = conv_small_q8_pack,
+    .conv_small_q8 = EB_VEC_FN(conv_small_q8),
 #endif
 };

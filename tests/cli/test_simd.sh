@@ -26,8 +26,15 @@ expect_in "$WORK/out" 'MaxPool +simd f32_maxpool2d__'
 expect_in "$WORK/out" 'classifier.0/Fla.* ref$'
 expect_in "$WORK/out" 'Conv +Conv .* simd *$'
 
-# int8 QDQ: the groups run as integer kernels, the depthwise one directly
+# int8 QDQ: the groups run as integer kernels, the depthwise one directly;
+# the first conv (3 input channels, 3x3) direct with VNNI, else as a GEMM
 run_eb 0 inspect "$Q" --backend simd
+if grep -q 'conv1_15_node .*__avx512vnni' "$WORK/out"; then
+    expect_in "$WORK/out" 'conv1_15_node +simd q8_conv_small__avx512vnni: QDQ direct, rows read in place$'
+else
+    expect_in "$WORK/out" 'conv1_15_node +simd q8_gemm_[0-9xc]+__[a-z0-9]+: QDQ conv as GEMM'
+fi
+EB_SIMD_MAX_ISA=avx2 run_eb 0 inspect "$Q" --backend simd
 expect_in "$WORK/out" 'conv1_15_node +simd q8_gemm_[0-9xc]+__[a-z0-9]+: QDQ conv as GEMM'
 expect_in "$WORK/out" 'conv3_45_node +simd q8_dwconv2d__[a-z0-9]+: QDQ depthwise 3x3/1'
 expect_in "$WORK/out" 'q_19_node +fused into .conv1_15_node.'

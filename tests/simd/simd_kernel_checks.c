@@ -1216,6 +1216,103 @@ static int check_gavgpool_bits(const eb_simd_vec_kernels *vec, char *msg, size_t
  * multiple of 16, rows wider and narrower than a vector (at most 8: two
  * rows per vector), a range of output rows, odd or even in number (nothing
  * outside it written: the output starts as NaN), Relu / Clip. */
+/* VNNI's direct int8 3x3 conv of 1-4 input channels against
+ * eb_ref_conv_q8: 1-40 output channels (blocks of 16 and a ragged one),
+ * stride 1 or 2 (a few cases strided differently by row and column, which
+ * the kernel must refuse), padding 0-2 per side, rows up to 80 wide, a
+ * range of output rows (the rest must stay untouched), weights narrow or
+ * not (wide ones refused). */
+static int check_conv_small_q8(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    if (!vec->conv_small_q8_pack)
+        return 0;
+    for (int it = 0; it < 80; it++) {
+        conv_case k;
+        memset(&k, 0, sizeof k);
+        k.batch = 1;
+        k.group = 1;
+        k.c = rnd_in(1, 4);
+        k.m = rnd_in(1, 40);
+        k.kh = k.kw = 3;
+        k.sh = k.sw = rnd_in(1, 2);
+        if (it % 13 == 12)
+            k.sw = 3 - k.sh;
+        k.dh = k.dw = 1;
+        random_pads(&k, 2);
+        k.ih = rnd_in(1, 24);
+        k.iw = rnd_in(1, 80);
+        if (!make_window(&k))
+            continue;
+        eb_simd_gemm_shape s;
+        shape_of(&k, &s);
+        const int64_t taps = s.k, blocks = (k.m + 15) / 16, oh = k.win.out[0], ow = k.win.out[1];
+        const size_t xn = (size_t)(k.c * k.ih * k.iw), wn = (size_t)(k.m * taps),
+                     yn = (size_t)(k.m * oh * ow);
+        q8_case q;
+        random_q8(&q);
+        uint8_t *x = malloc(xn), *y = malloc(yn + 1), *want = malloc(yn + 1);
+        int16_t *w = malloc(wn * 2);
+        int32_t *bias = malloc((size_t)k.m * 4), *wp = malloc((size_t)(blocks * 3 * k.c * 16) * 4);
+        int32_t *add = malloc((size_t)blocks * 64);
+        float *mult = malloc((size_t)blocks * 64);
+        fill_q8(x, q.xdt, xn);
+        fill_weights(w, wn, it % 5 != 4);
+        fill_bias_mult(bias, mult, (size_t)k.m);
+        eb_ref_conv_q8_params cp = {.win = k.win, .batch = 1, .in_channels = k.c,
+                                    .out_channels = k.m, .group = 1, .x_dtype = q.xdt,
+                                    .y_dtype = q.ydt, .x_zp = q.x_zp, .w = w, .bias = bias,
+                                    .mult = mult, .y_zp = q.y_zp, .y_min = q.y_min,
+                                    .y_max = q.y_max};
+        void *rs = malloc(eb_ref_conv_q8_scratch_bytes(&cp) + 16);
+        eb_ref_conv_q8(&cp, x, want, rs);
+        int narrow = 1;
+        for (size_t i = 0; i < wn; i++)
+            narrow &= w[i] >= -128 && w[i] <= 127;
+        const int takes = vec->conv_small_q8_pack(&s.geom, k.m, w, bias, q.x_zp, q.xdt, wp, add);
+        int bad = 0;
+        if (takes != (narrow && k.sh == k.sw)) {
+            snprintf(msg, len, "conv_small_q8__%s: case %d: pack said %d for %s weights, "
+                     "strides %lld,%lld", vec->name, it, takes, narrow ? "narrow" : "wide",
+                     (long long)k.sh, (long long)k.sw);
+            bad = 1;
+        } else if (takes) {
+            const int64_t r0 = it % 4 == 1 ? rnd_in(0, oh - 1) : 0;
+            const int64_t r1 = it % 4 == 1 ? rnd_in(r0, oh) : oh;
+            memset(y, 0xA5, yn);
+            vec->conv_small_q8(&s.geom, k.m, wp, add, mult, x, q.xdt, q.x_zp, q.y_zp, q.y_min,
+                               q.y_max, y, r0, r1);
+            for (int64_t o = 0; o < k.m && !bad; o++)
+                for (int64_t p = 0; p < oh * ow && !bad; p++) {
+                    const size_t i = (size_t)(o * oh * ow + p);
+                    const int in_range = p / ow >= r0 && p / ow < r1;
+                    if (y[i] != (in_range ? want[i] : 0xA5)) {
+                        snprintf(msg, len, "conv_small_q8__%s: case %d (%lld ch -> %lld, s%lld "
+                                 "p%lld,%lld on %lldx%lld, rows %lld-%lld) channel %lld at "
+                                 "%lld,%lld: %d, want %d", vec->name, it, (long long)k.c,
+                                 (long long)k.m, (long long)k.sh, (long long)k.ph,
+                                 (long long)k.pw, (long long)k.ih, (long long)k.iw,
+                                 (long long)r0, (long long)r1, (long long)o,
+                                 (long long)(p / ow), (long long)(p % ow), y[i],
+                                 in_range ? want[i] : 0xA5);
+                        bad = 1;
+                    }
+                }
+        }
+        free(rs);
+        free(x);
+        free(y);
+        free(want);
+        free(w);
+        free(bias);
+        free(wp);
+        free(add);
+        free(mult);
+        if (bad)
+            return 1;
+    }
+    return 0;
+}
+
 static int check_conv_small(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
     if (!vec->conv_small_f32)
@@ -1482,7 +1579,7 @@ int eb_simd_check_vec(const eb_simd_vec_kernels *vec, char *msg, size_t len)
            check_add(vec, msg, len) || check_pack(vec, msg, len) || check_dwconv(vec, msg, len) ||
            check_pools(vec, msg, len) || check_pack_panels(vec, msg, len) ||
            check_pack_f32(vec, msg, len) || check_gavgpool_bits(vec, msg, len) ||
-           check_conv_small(vec, msg, len);
+           check_conv_small(vec, msg, len) || check_conv_small_q8(vec, msg, len);
 }
 
 /* ---- thread pool -------------------------------------------------------------- */
