@@ -49,9 +49,9 @@ static int dw_tq_pack(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias
  * the lanes of planes past the last), flipped for int8 input. */
 #define TQ_XS(S, K, row, xs)                                                                   \
     do {                                                                                       \
-        __m512i b_ = zpf; /* a row in the padding: the zero point as flipped */               \
+        __m512i b_ = zpf; /* a row in the padding: the zero point as flipped */                \
         if (row && TQ_L == 4) {                                                                \
-            /* one plane: dw_vq's one load and dword permute */                               \
+            /* one plane: dw_vq's one load and dword permute */                                \
             b_ = _mm512_permutexvar_epi32(                                                     \
                 didx, _mm512_mask_loadu_epi8(zpb, rowm, (row) - g->pw));                       \
         } else if (row) {                                                                      \
@@ -69,24 +69,18 @@ static int dw_tq_pack(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias
         }                                                                                      \
         xs[0] = _mm512_shuffle_epi8(b_, pat);                                                  \
     } while (0)
-#define TQ_ACC0(ky) ((ky) == 0 ? addv : _mm512_setzero_si512())
-#define TQ_MADD(acc, xv, tap) _mm512_dpbusd_epi32(acc, xv, wq[(tap) / 3])
-/* requantised (requant_store_m16 with a multiplier per lane), the low
- * bytes of lane i stored at its plane's row, each lane's bytes under its
- * own mask (ts[i]: bytes 4i.. of the register) */
+/* requantised (requant_store_m16 with a multiplier per lane), each
+ * plane's bytes stored with one masked store (ts[k]: plane k's ow bytes,
+ * which start at byte 4 k L of the register) */
 #define TQ_STORE(v, oh)                                                                        \
     do {                                                                                       \
         __m512 f_ = _mm512_mul_ps(_mm512_cvtepi32_ps(v), mv);                                  \
         f_ = _mm512_min_ps(_mm512_max_ps(f_, flo), fhi);                                       \
         const __m128i b_ =                                                                     \
             _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvtps_epi32(f_), zpo));               \
-        if (TQ_L == 4)                                                                         \
-            _mm_mask_storeu_epi8(y + (oh) * dwr_ow, ts[0] | ts[1] | ts[2] | ts[3], b_);        \
-        else                                                                                   \
-            for (int i_ = 0; i_ < 4; i_++)                                                     \
-                if (ts[i_])                                                                    \
-                    _mm_mask_storeu_epi8(                                                      \
-                        y + (i_ / TQ_L) * y_plane + (oh) * dwr_ow + tcol_out[i_], ts[i_], b_); \
+        for (int k_ = 0; k_ < P; k_++)                                                         \
+            if (ts[k_])                                                                        \
+                _mm_mask_storeu_epi8(y + k_ * y_plane + (oh) * ow - 4 * k_ * TQ_L, ts[k_], b_); \
     } while (0)
 
 /* NAME: stride S, L lanes per plane (4 / L planes per vector). */
@@ -95,7 +89,7 @@ static int dw_tq_pack(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias
                      int64_t x_plane, int flip, int32_t x_zp, const int32_t *prm,              \
                      const float *mult, const dwq_out *q, uint8_t *y0, int64_t y_plane)        \
     {                                                                                          \
-        enum { P = 4 / L, TQ_L = L };                                                                    \
+        enum { P = 4 / L, TQ_L = L };                                                          \
         const __m512i zpb = _mm512_set1_epi8((char)(uint8_t)x_zp);                             \
         const __m128i zp16 = _mm512_castsi512_si128(zpb);                                      \
         const __m512i zpf = flip ? _mm512_xor_si512(zpb, _mm512_set1_epi8((char)0x80)) : zpb;  \
@@ -121,26 +115,24 @@ static int dw_tq_pack(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias
                                                2 * S + 1, 2 * S + 2, 2 * S + 3, 3 * S,         \
                                                3 * S + 1, 3 * S + 2, 3 * S + 3);               \
         /* lane i: its first input column, output column, and masks */                         \
-        int64_t tcol[4], tcol_out[4];                                                          \
-        __mmask16 lm[4], om[4];                                                               \
+        const int64_t ow = g->ow;                                                              \
+        int64_t tcol[4];                                                                       \
+        __mmask16 lm[4];                                                                       \
         for (int i = 0; i < 4; i++) {                                                          \
             const int64_t slot = i % L, c0 = slot * 4 * S - g->pw;                             \
-            const int64_t b0 = c0 < 0 ? -c0 : 0, b1 = g->iw - c0 < 16 ? g->iw - c0 : 16;      \
+            const int64_t b0 = c0 < 0 ? -c0 : 0, b1 = g->iw - c0 < 16 ? g->iw - c0 : 16;       \
             lm[i] = b1 > b0 ? (__mmask16)(((1u << b1) - 1) & ~((1u << b0) - 1)) : 0;           \
             tcol[i] = c0;                                                                      \
-            const int64_t n = g->ow - slot * 4 < 4 ? g->ow - slot * 4 : 4;                     \
-            om[i] = n > 0 ? (__mmask16)(((1u << n) - 1) << (4 * i)) : 0;                      \
-            tcol_out[i] = slot * 4 - 4 * i;                                                    \
         }                                                                                      \
         for (int64_t p = 0; p < planes; p += P) {                                              \
             const int np = planes - p < P ? (int)(planes - p) : P;                             \
             const uint8_t *x = x0 + p * x_plane;                                               \
             uint8_t *y = y0 + p * y_plane;                                                     \
-            __mmask16 tm[4], ts[4];                                                            \
-            for (int i = 0; i < 4; i++) {                                                      \
+            __mmask16 tm[4], ts[P];                                                            \
+            for (int i = 0; i < 4; i++)                                                        \
                 tm[i] = i / L < np ? lm[i] : 0;                                                \
-                ts[i] = i / L < np ? om[i] : 0;                                               \
-            }                                                                                  \
+            for (int k = 0; k < P; k++)                                                        \
+                ts[k] = k < np ? (__mmask16)(((1u << ow) - 1) << (4 * k * L)) : 0;             \
             const __m512i T =                                                                  \
                 _mm512_maskz_loadu_epi32((__mmask16)((1u << (4 * np)) - 1), prm + 4 * p);      \
             const __m512i wq[3] = {_mm512_permutexvar_epi32(pidx[0], T),                       \
@@ -149,8 +141,34 @@ static int dw_tq_pack(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias
             const __m512i addv = _mm512_permutexvar_epi32(pidx[3], T);                         \
             const __m512 mv = _mm512_permutexvar_ps(                                           \
                 midx, _mm512_maskz_loadu_ps((__mmask16)((1u << np) - 1), mult + p));           \
-            DW_SMALL_ROWS(3, S, 1, 1, __m512i, uint8_t, TQ_ACC0, TQ_XS, TQ_MADD,               \
-                          _mm512_add_epi32, TQ_STORE)                                          \
+            /* groups of up to 8 output rows, one accumulator each (the                        \
+             * independent rows hide vpdpbusd's latency): a 6- or 3-row                        \
+             * plane is one group, each input row read once (groups of                         \
+             * four rows read 12 and 6 rows for them and computed 8 and 4) */                  \
+            for (int64_t oh0 = 0; oh0 < g->oh; oh0 += 8) {                                     \
+                const int rows = g->oh - oh0 < 8 ? (int)(g->oh - oh0) : 8;                     \
+                const int in_rows = (rows - 1) * S + 3;                                        \
+                __m512i acc[8];                                                                \
+                for (int r = 0; r < 8; r++)                                                    \
+                    acc[r] = addv;                                                             \
+                _Pragma("GCC unroll 17") for (int ir = 0; ir < 7 * S + 3; ir++)                \
+                {                                                                              \
+                    if (ir >= in_rows)                                                         \
+                        break;                                                                 \
+                    const int64_t ih = oh0 * S - g->ph + ir;                                   \
+                    const uint8_t *row = ih < 0 || ih >= g->ih ? NULL : x + ih * g->iw;        \
+                    __m512i xs[1];                                                             \
+                    TQ_XS(S, 3, row, xs);                                                      \
+                    _Pragma("GCC unroll 8") for (int r = 0; r < 8; r++)                        \
+                    {                                                                          \
+                        const int ky = ir - r * S;                                             \
+                        if (ky >= 0 && ky < 3 && r < rows)                                     \
+                            acc[r] = _mm512_dpbusd_epi32(acc[r], xs[0], wq[ky]);               \
+                    }                                                                          \
+                }                                                                              \
+                for (int r = 0; r < rows; r++)                                                 \
+                    TQ_STORE(acc[r], oh0 + r);                                                 \
+            }                                                                                  \
         }                                                                                      \
     }
 
