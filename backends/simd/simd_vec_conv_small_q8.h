@@ -38,14 +38,7 @@
         const __m512i zpb = _mm512_set1_epi8((char)(uint8_t)x_zp);                             \
         const __m512i fl = _mm512_set1_epi8(flip ? (char)0x80 : 0);                            \
         const __m512i zpf = _mm512_xor_si512(zpb, fl);                                         \
-        /* dword d of the permuted row: dword (d / 4) * S + d % 4 of it;                      \
-         * output j' of a 128-bit lane: its bytes S * j' + 0..2, then 0 */                    \
-        const __m512i didx = _mm512_setr_epi32(0, 1, 2, 3, S, S + 1, S + 2, S + 3, 2 * S,      \
-                                               2 * S + 1, 2 * S + 2, 2 * S + 3, 3 * S,         \
-                                               3 * S + 1, 3 * S + 2, 3 * S + 3);               \
-        const __m512i pat = _mm512_broadcast_i32x4(_mm_setr_epi8(                              \
-            0, 1, 2, -128, S, S + 1, S + 2, -128, 2 * S, 2 * S + 1, 2 * S + 2, -128, 3 * S,    \
-            3 * S + 1, 3 * S + 2, -128));                                                      \
+        const __m512i didx = vq_didx(S), pat = vq_pat(S); /* see vq_row_mask */                \
         const __m512 flo = _mm512_set1_ps((float)(y_min - y_zp)),                              \
                      fhi = _mm512_set1_ps((float)(y_max - y_zp));                              \
         const __m512i zpo = _mm512_set1_epi32(y_zp);                                           \
@@ -53,13 +46,7 @@
             for (int64_t o0 = 0; o0 < ow; o0 += 16) {                                          \
                 const int64_t n = ow - o0 < 16 ? ow - o0 : 16;                                 \
                 const __mmask16 out = (__mmask16)((1u << n) - 1);                              \
-                /* the block's row bytes from column o0 * S - pw: inside                      \
-                 * the input from byte lpad (negative: from byte 0) */                        \
-                const int64_t lpad = pw - o0 * S, b0 = lpad > 0 ? lpad : 0;                    \
-                const int64_t b1 = lpad + iw < 64 ? lpad + iw : 64;                            \
-                const __mmask64 rowm = b1 > b0 ? ((b1 >= 64 ? ~0ull : (1ull << b1) - 1) &      \
-                                                  ~((1ull << b0) - 1))                         \
-                                               : 0;                                            \
+                const __mmask64 rowm = vq_row_mask(pw - o0 * S, iw);                           \
                 __m512i xv[T];                                                                 \
                 for (int c = 0; c < C; c++)                                                    \
                     for (int ky = 0; ky < 3; ky++) {                                           \

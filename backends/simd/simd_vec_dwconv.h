@@ -1159,6 +1159,37 @@ DW_SMALL_Q8(dw_small_i8_k5s1, 5, 1, int8_t, I8_XS)
 DW_SMALL_Q8(dw_small_i8_k5s2, 5, 2, int8_t, I8_XS)
 
 #if defined(__AVX512VNNI__)
+/* The row reading the VNNI kernels share (dw_vq here, the tiny-plane
+ * depthwise and the direct stem after it): 64 bytes of an input row from
+ * column o0 * s - pw, where the 16 outputs from o0 start, under the mask
+ * vq_row_mask gives (bytes outside the input keep the zero point it was
+ * loaded over); vq_didx(s) then gives 128-bit lane L the dwords L*s ..
+ * L*s + 3, the 16 bytes its four outputs start in, and vq_pat(s) shuffles
+ * each output j' of the lane to its window row's bytes s*j' + 0..2, then
+ * 0. */
+static inline __mmask64 vq_row_mask(int64_t lpad, int64_t iw)
+{
+    /* the input's bytes are [lpad, lpad + iw) of the 64; lpad (pw - o0 * s)
+     * may be negative: then from byte 0 */
+    const int64_t b0 = lpad > 0 ? lpad : 0, b1 = lpad + iw < 64 ? lpad + iw : 64;
+    return b1 > b0 ? (b1 >= 64 ? ~0ull : (1ull << b1) - 1) & ~((1ull << b0) - 1) : 0;
+}
+
+static inline __m512i vq_didx(int s)
+{
+    return _mm512_setr_epi32(0, 1, 2, 3, s, s + 1, s + 2, s + 3, 2 * s, 2 * s + 1, 2 * s + 2,
+                             2 * s + 3, 3 * s, 3 * s + 1, 3 * s + 2, 3 * s + 3);
+}
+
+static inline __m512i vq_pat(int s)
+{
+    return _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 2, -128, (char)s, (char)(s + 1),
+                                                (char)(s + 2), -128, (char)(2 * s),
+                                                (char)(2 * s + 1), (char)(2 * s + 2), -128,
+                                                (char)(3 * s), (char)(3 * s + 1),
+                                                (char)(3 * s + 2), -128));
+}
+
 /* 3x3 planes at stride 1 or 2 with VNNI, any width, read in place: one
  * vpdpbusd per input row and output row takes a window row's three taps
  * at once (the small-plane kernel above: three int16 pair multiply-adds
@@ -1188,14 +1219,7 @@ DW_SMALL_Q8(dw_small_i8_k5s2, 5, 2, int8_t, I8_XS)
                      int32_t x_zp, const int16_t *w, const dwq_out *q, uint8_t *y_plane)       \
     {                                                                                          \
         const __m512i zpb = _mm512_set1_epi8((char)(uint8_t)x_zp);                             \
-        /* dword d of the permuted row: dword (d / 4) * S + d % 4 of the row */                \
-        const __m512i didx = _mm512_setr_epi32(0, 1, 2, 3, S, S + 1, S + 2, S + 3, 2 * S,      \
-                                               2 * S + 1, 2 * S + 2, 2 * S + 3, 3 * S,         \
-                                               3 * S + 1, 3 * S + 2, 3 * S + 3);               \
-        /* output j' of a 128-bit lane: bytes S * j' + 0..2 of the lane, then 0 */             \
-        const __m512i pat = _mm512_broadcast_i32x4(_mm_setr_epi8(                              \
-            0, 1, 2, -128, S, S + 1, S + 2, -128, 2 * S, 2 * S + 1, 2 * S + 2, -128, 3 * S,    \
-            3 * S + 1, 3 * S + 2, -128));                                                      \
+        const __m512i didx = vq_didx(S), pat = vq_pat(S);                                      \
         __m512i wq[3];                                                                         \
         int32_t wsum = 0;                                                                      \
         for (int ky = 0; ky < 3; ky++) {                                                       \
@@ -1214,11 +1238,7 @@ DW_SMALL_Q8(dw_small_i8_k5s2, 5, 2, int8_t, I8_XS)
             uint8_t *y = y_plane + o0;                                                         \
             const int64_t n = g->ow - o0 < 16 ? g->ow - o0 : 16;                               \
             const __mmask16 out = (__mmask16)((1u << n) - 1);                                  \
-            const int64_t lpad = g->pw - o0 * S, b0 = lpad > 0 ? lpad : 0;                     \
-            const int64_t b1 = lpad + g->iw < 64 ? lpad + g->iw : 64;                          \
-            const __mmask64 rowm = b1 > b0 ? ((b1 >= 64 ? ~0ull : (1ull << b1) - 1) &          \
-                                              ~((1ull << b0) - 1))                             \
-                                           : 0;                                                \
+            const __mmask64 rowm = vq_row_mask(g->pw - o0 * S, g->iw);                         \
             DW_SMALL_ROWS(3, S, 1, 1, __m512i, uint8_t, VQ_ACC0, VQ_XS, VQ_MADD,               \
                           _mm512_add_epi32, Q8_STORE)                                          \
         }                                                                                      \

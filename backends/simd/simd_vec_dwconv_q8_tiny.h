@@ -93,9 +93,7 @@ static int dw_tq_pack(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias
         const __m512i zpb = _mm512_set1_epi8((char)(uint8_t)x_zp);                             \
         const __m128i zp16 = _mm512_castsi512_si128(zpb);                                      \
         const __m512i zpf = flip ? _mm512_xor_si512(zpb, _mm512_set1_epi8((char)0x80)) : zpb;  \
-        const __m512i pat = _mm512_broadcast_i32x4(_mm_setr_epi8(                              \
-            0, 1, 2, -128, S, S + 1, S + 2, -128, 2 * S, 2 * S + 1, 2 * S + 2, -128, 3 * S,    \
-            3 * S + 1, 3 * S + 2, -128));                                                      \
+        const __m512i pat = vq_pat(S);                                                         \
         const __m512 flo = _mm512_set1_ps(q->flo), fhi = _mm512_set1_ps(q->fhi);               \
         const __m512i zpo = _mm512_set1_epi32(q->zp);                                          \
         /* dword d: its lane's plane's packed int32 k (wq[0..2], add) */                       \
@@ -107,13 +105,9 @@ static int dw_tq_pack(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias
             pidx[k] = _mm512_loadu_si512(ix);                                                  \
         }                                                                                      \
         const __m512i midx = _mm512_srli_epi32(pidx[0], 2);                                    \
-        /* one plane (L 4): the row's bytes from column -pw, 64 at most, and                   \
-         * dword d of the permuted row: dword (d / 4) * S + d % 4 of it */                     \
-        const int64_t rb1 = g->pw + g->iw < 64 ? g->pw + g->iw : 64;                           \
-        const __mmask64 rowm = (rb1 >= 64 ? ~0ull : (1ull << rb1) - 1) & ~((1ull << g->pw) - 1); \
-        const __m512i didx = _mm512_setr_epi32(0, 1, 2, 3, S, S + 1, S + 2, S + 3, 2 * S,      \
-                                               2 * S + 1, 2 * S + 2, 2 * S + 3, 3 * S,         \
-                                               3 * S + 1, 3 * S + 2, 3 * S + 3);               \
+        /* one plane (L 4): the row's bytes from column -pw (vq_row_mask) */                   \
+        const __mmask64 rowm = vq_row_mask(g->pw, g->iw);                                      \
+        const __m512i didx = vq_didx(S);                                                       \
         /* lane i: its first input column, output column, and masks */                         \
         const int64_t ow = g->ow;                                                              \
         int64_t tcol[4];                                                                       \

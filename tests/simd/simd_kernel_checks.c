@@ -1216,6 +1216,17 @@ static int check_gavgpool_bits(const eb_simd_vec_kernels *vec, char *msg, size_t
  * multiple of 16, rows wider and narrower than a vector (at most 8: two
  * rows per vector), a range of output rows, odd or even in number (nothing
  * outside it written: the output starts as NaN), Relu / Clip. */
+/* One image of 1-4 channels into 1-40 output channels, one group: a
+ * stem for the direct kernels (the caller sets the window). */
+static void random_stem(conv_case *k)
+{
+    memset(k, 0, sizeof *k);
+    k->batch = 1;
+    k->group = 1;
+    k->c = rnd_in(1, 4);
+    k->m = rnd_in(1, 40);
+}
+
 /* VNNI's direct int8 3x3 conv of 1-4 input channels against
  * eb_ref_conv_q8: 1-40 output channels (blocks of 16 and a ragged one),
  * stride 1 or 2 (a few cases strided differently by row and column, which
@@ -1228,11 +1239,7 @@ static int check_conv_small_q8(const eb_simd_vec_kernels *vec, char *msg, size_t
         return 0;
     for (int it = 0; it < 80; it++) {
         conv_case k;
-        memset(&k, 0, sizeof k);
-        k.batch = 1;
-        k.group = 1;
-        k.c = rnd_in(1, 4);
-        k.m = rnd_in(1, 40);
+        random_stem(&k);
         k.kh = k.kw = 3;
         k.sh = k.sw = rnd_in(1, 2);
         if (it % 13 == 12)
@@ -1319,11 +1326,7 @@ static int check_conv_small(const eb_simd_vec_kernels *vec, char *msg, size_t le
         return 0;
     for (int it = 0; it < 60; it++) {
         conv_case k;
-        memset(&k, 0, sizeof k);
-        k.batch = 1;
-        k.group = 1;
-        k.c = rnd_in(1, 4);
-        k.m = rnd_in(1, 40);
+        random_stem(&k);
         k.kh = rnd_in(1, 7);
         k.kw = rnd_in(1, 9);
         k.sh = rnd_in(1, 2);
