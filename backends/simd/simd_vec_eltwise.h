@@ -11,12 +11,61 @@
 /* QuantizeLinear of float32, per tensor: q_round(x / scale), as
  * eb_ref_quantize_f32 (the division is the same IEEE operation in a vector
  * lane; NaN becomes lo there and here). */
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+/* Sixteen lanes on AVX-512, by x * (1 / scale) where that gives the same
+ * byte as x / scale (the division bounded the kernel: MobileNet-v2 0.5@96's
+ * int8 input, 27648 values, took 4.8 us):
+ * - q_round (clamp to integer bounds, then round half to even) is a
+ *   monotone step function whose steps are all at half-integers, so the
+ *   product t and the quotient v give the same byte unless a half-integer
+ *   lies between them;
+ * - 1 / scale, x times that and x / scale are each within 2^-24 relative
+ *   of the exact values, so |t - v| <= 3 * 2^-24 * |v|: under 2^-13 while
+ *   |v| < 385 (the bounds are bytes less the zero point: at most 383 away;
+ *   subnormal quotients: within 2^-149), and past a bound both clamp to it;
+ * - so a lane is kept when t, clamped, is at least 2^-12 from every
+ *   half-integer (a clamped t is an integer bound: kept). The others (on
+ *   or next to a half) divide. NaN clamps to lo, as q_round makes it. Not
+ *   used when 1 / scale is not a normal number (a subnormal scale's
+ *   reciprocal overflows).
+ * Returns where it stopped. */
+static int64_t quantize16(const float *x, float scale, int32_t zp, float flo, float fhi,
+                          uint8_t *y, int64_t i, int64_t i1)
+{
+    const float r = 1.0f / scale, ar = r < 0 ? -r : r;
+    if (!(ar >= 1.2e-38f && ar <= 3.4e38f) || !(fhi < 384.0f && flo > -384.0f))
+        return i;
+    const __m512 vr = _mm512_set1_ps(r), vs = _mm512_set1_ps(scale);
+    const __m512 edge = _mm512_set1_ps(0.5f - 1.0f / 4096.0f);
+    const __m512 vlo = _mm512_set1_ps(flo), vhi = _mm512_set1_ps(fhi);
+    const __m512i vzp = _mm512_set1_epi32(zp);
+    for (; i + 16 <= i1; i += 16) {
+        const __m512 v = _mm512_loadu_ps(x + i);
+        /* max with the value first: NaN gives lo, as q_round */
+        const __m512 t = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(v, vr), vlo), vhi);
+        __m512i q = _mm512_cvtps_epi32(t); /* half to even */
+        const __m512 d = _mm512_sub_ps(t, _mm512_cvtepi32_ps(q));
+        const __mmask16 ok = _mm512_cmp_ps_mask(_mm512_abs_ps(d), edge, _CMP_LE_OQ);
+        if (ok != 0xFFFF) {
+            const __m512 u = _mm512_min_ps(_mm512_max_ps(_mm512_div_ps(v, vs), vlo), vhi);
+            q = _mm512_mask_cvtps_epi32(q, (__mmask16)~ok, u);
+        }
+        _mm_storeu_si128((__m128i *)(void *)(y + i),
+                         _mm512_cvtepi32_epi8(_mm512_add_epi32(q, vzp)));
+    }
+    return i;
+}
+#endif
+
 static void EB_VEC_FN(quantize_f32)(const float *x, float scale, int32_t zp, int32_t lo,
                                     int32_t hi, uint8_t *y, int64_t i0, int64_t i1)
 {
     const float flo = (float)(lo - zp), fhi = (float)(hi - zp);
     const v8f vlo = (v8f){0} + flo, vhi = (v8f){0} + fhi, vs = (v8f){0} + scale;
     int64_t i = i0;
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+    i = quantize16(x, scale, zp, flo, fhi, y, i, i1);
+#endif
     for (; i + 8 <= i1; i += 8) {
         v8f v;
         memcpy(&v, x + i, sizeof v);
