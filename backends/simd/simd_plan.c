@@ -176,7 +176,8 @@ static eb_simd_step *pick_node(eb_simd_builder *b, const eb_node *n, char *where
 
 /* Whether step s, run on the plan's pool, splits its output between the
  * threads by channels: planar depthwise steps (by planes), the direct
- * convolutions, fp32 and int8 (by blocks of 16 channels, then rows), Adds (by element
+ * fp32 convolution (by blocks of 16 channels, then rows; the int8 one
+ * splits by rows), Adds (by element
  * ranges, i.e. planes), GEMMs whose driver splits by rows. A fused
  * pointwise + depthwise step splits by rows of the image, as do the
  * channels-last depthwise steps mostly. */
@@ -193,8 +194,6 @@ static int splits_channels(const eb_simd_step *s)
         return 1;
     case K_CONV_F32:
         return s->direct || (!s->dw && eb_simd_gemm_f32_by_rows(&s->gf, threads));
-    case K_GEMM_Q8:
-        return s->direct;
     default:
         return 0;
     }
