@@ -71,12 +71,9 @@
                                                          _mm512_set1_epi32(wb[t * 16 + o]));   \
                     const int64_t mb = m - m0 < 16 ? m - m0 : 16;                              \
                     for (int o = 0; o < mb; o++) {                                             \
-                        __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[o]),                   \
-                                                 _mm512_set1_ps(mult[m0 + o]));                \
-                        v = _mm512_min_ps(_mm512_max_ps(v, flo), fhi);                         \
-                        _mm_mask_storeu_epi8(                                                  \
-                            y + (m0 + o) * oplane + oy * ow + o0, out,                         \
-                            _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvtps_epi32(v), zpo))); \
+                        _mm_mask_storeu_epi8(y + (m0 + o) * oplane + oy * ow + o0, out,        \
+                                             q8_requant16(acc[o], _mm512_set1_ps(mult[m0 + o]), \
+                                                          flo, fhi, zpo));                     \
                     }                                                                          \
                 }                                                                              \
             }                                                                                  \

@@ -909,15 +909,34 @@ static inline __attribute__((always_inline)) void requant_store16(v16i acc, cons
  * round half to even), the low byte of each lane stored under `out` (one
  * masked store: the eight-lane version stored a 7- or 14-wide row's tail
  * byte by byte, the half of these layers' time). */
+/* The end every sixteen-lane int8 kernel shares (the requantisations
+ * here, the tiny-plane depthwise, the direct stem, the QDQ Add): v clamped
+ * to [lo, hi] (the output range less the zero point; max with v first, so
+ * NaN gives lo), rounded half to even, the zero point added, each lane's
+ * low byte (int8 and uint8 alike: the lane is in range). */
+static inline __attribute__((always_inline)) __m128i q8_narrow16(__m512 v, __m512 lo, __m512 hi,
+                                                                 __m512i zp)
+{
+    v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+    return _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvtps_epi32(v), zp));
+}
+
+/* acc * mult (one multiplier per lane), then q8_narrow16. */
+static inline __attribute__((always_inline)) __m128i q8_requant16(__m512i acc, __m512 mult,
+                                                                  __m512 lo, __m512 hi,
+                                                                  __m512i zp)
+{
+    return q8_narrow16(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), mult), lo, hi, zp);
+}
+
 static inline __attribute__((always_inline)) void requant_store_m16(__m512i acc,
                                                                     const dwq_out *o,
                                                                     __mmask16 out, uint8_t *y)
 {
     const __m512i a = _mm512_add_epi32(acc, _mm512_set1_epi32(o->add));
-    __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(a), _mm512_set1_ps(o->mult));
-    v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(o->flo)), _mm512_set1_ps(o->fhi));
-    const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(v), _mm512_set1_epi32(o->zp));
-    _mm_mask_storeu_epi8(y, out, _mm512_cvtepi32_epi8(q));
+    _mm_mask_storeu_epi8(y, out,
+                         q8_requant16(a, _mm512_set1_ps(o->mult), _mm512_set1_ps(o->flo),
+                                      _mm512_set1_ps(o->fhi), _mm512_set1_epi32(o->zp)));
 }
 #endif
 

@@ -74,10 +74,7 @@ static int dw_tq_pack(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias
  * which start at byte 4 k L of the register) */
 #define TQ_STORE(v, oh)                                                                        \
     do {                                                                                       \
-        __m512 f_ = _mm512_mul_ps(_mm512_cvtepi32_ps(v), mv);                                  \
-        f_ = _mm512_min_ps(_mm512_max_ps(f_, flo), fhi);                                       \
-        const __m128i b_ =                                                                     \
-            _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvtps_epi32(f_), zpo));               \
+        const __m128i b_ = q8_requant16(v, mv, flo, fhi, zpo);                                 \
         for (int k_ = 0; k_ < P; k_++)                                                         \
             if (ts[k_])                                                                        \
                 _mm_mask_storeu_epi8(y + k_ * y_plane + (oh) * ow - 4 * k_ * TQ_L, ts[k_], b_); \

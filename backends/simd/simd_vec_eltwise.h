@@ -138,10 +138,7 @@ static void EB_VEC_FN(scale_f32)(const float *x, float s, float *y, int64_t n)
                 WB(_mm_loadu_si128((const __m128i *)(const void *)(pb + i))), bzp16);         \
             const __m512 v16 = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(qa), vam16),   \
                                              _mm512_mul_ps(_mm512_cvtepi32_ps(qb), vbm16));   \
-            const __m512 c16 = _mm512_min_ps(_mm512_max_ps(v16, vlo16), vhi16);               \
-            _mm_storeu_si128((__m128i *)(void *)(py + i),                                     \
-                             _mm512_cvtepi32_epi8(                                            \
-                                 _mm512_add_epi32(_mm512_cvtps_epi32(c16), yzp16)));          \
+            _mm_storeu_si128((__m128i *)(void *)(py + i), q8_narrow16(v16, vlo16, vhi16, yzp16)); \
         }                                                                                     \
     } while (0)
 #define ADD_W16_u8 _mm512_cvtepu8_epi32
