@@ -25,7 +25,7 @@
 #if defined(__AVX512VNNI__)
 
 /* The four int32 of one channel, or 0 when the tiny kernel does not take
- * the plane (not 3x3 at stride 1 or 2, more than 8 output columns, or
+ * the plane (not 3x3 at stride 1 or 2, more than 16 output columns, or
  * weights outside int8). */
 static int dw_tq_pack(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias, int32_t x_zp,
                       eb_dtype xdt, int32_t prm[4])
@@ -105,15 +105,14 @@ static int dw_tq_pack(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias
         /* one plane (L 4): the row's bytes from column -pw (vq_row_mask) */                   \
         const __mmask64 rowm = vq_row_mask(g->pw, g->iw);                                      \
         const __m512i didx = vq_didx(S);                                                       \
-        /* lane i: its first input column, output column, and masks */                         \
+        /* lane i: its first input column and the mask of its 16 bytes                         \
+         * inside the input (the first 16 of vq_row_mask's 64) */                              \
         const int64_t ow = g->ow;                                                              \
         int64_t tcol[4];                                                                       \
         __mmask16 lm[4];                                                                       \
         for (int i = 0; i < 4; i++) {                                                          \
-            const int64_t slot = i % L, c0 = slot * 4 * S - g->pw;                             \
-            const int64_t b0 = c0 < 0 ? -c0 : 0, b1 = g->iw - c0 < 16 ? g->iw - c0 : 16;       \
-            lm[i] = b1 > b0 ? (__mmask16)(((1u << b1) - 1) & ~((1u << b0) - 1)) : 0;           \
-            tcol[i] = c0;                                                                      \
+            tcol[i] = (i % L) * 4 * S - g->pw;                                                 \
+            lm[i] = (__mmask16)vq_row_mask(-tcol[i], g->iw);                                   \
         }                                                                                      \
         for (int64_t p = 0; p < planes; p += P) {                                              \
             const int np = planes - p < P ? (int)(planes - p) : P;                             \
