@@ -8,9 +8,6 @@
 #ifndef EB_SIMD_VEC_ELTWISE_H
 #define EB_SIMD_VEC_ELTWISE_H
 
-/* QuantizeLinear of float32, per tensor: q_round(x / scale), as
- * eb_ref_quantize_f32 (the division is the same IEEE operation in a vector
- * lane; NaN becomes lo there and here). */
 #if defined(__AVX512F__) && defined(__AVX512BW__)
 /* Sixteen lanes on AVX-512, by x * (1 / scale) where that gives the same
  * byte as x / scale (the division bounded the kernel: MobileNet-v2 0.5@96's
@@ -57,6 +54,9 @@ static int64_t quantize16(const float *x, float scale, int32_t zp, float flo, fl
 }
 #endif
 
+/* QuantizeLinear of float32, per tensor: q_round(x / scale), as
+ * eb_ref_quantize_f32 (the division is the same IEEE operation in a vector
+ * lane; NaN becomes lo there and here). */
 static void EB_VEC_FN(quantize_f32)(const float *x, float scale, int32_t zp, int32_t lo,
                                     int32_t hi, uint8_t *y, int64_t i0, int64_t i1)
 {
@@ -113,11 +113,6 @@ static void EB_VEC_FN(scale_f32)(const float *x, float s, float *y, int64_t n)
         y[i] = x[i] * s;
 }
 
-/* Eight lanes at a time with the reference's float32 operations in its
- * order (each product rounded, then the sum, then clamp and round half to
- * even: the file is built without FMA contraction), so the same bytes;
- * every lane is already in the output range, so its low byte is the
- * result for int8 and uint8 alike. The scalar loop finishes the tail. */
 #if defined(__AVX512F__) && defined(__AVX512BW__)
 /* Sixteen lanes on AVX-512 first: the eight-lane loop below widened,
  * clamped by compare-and-blend and narrowed through generic vectors, and
@@ -146,8 +141,12 @@ static void EB_VEC_FN(scale_f32)(const float *x, float s, float *y, int64_t n)
 #else
 #define ADD_Q8_16(WA, WB) ((void)0)
 #endif
-#define ADD_W16_OF(W) ADD_W16_##W
 
+/* Eight lanes at a time with the reference's float32 operations in its
+ * order (each product rounded, then the sum, then clamp and round half to
+ * even: the file is built without FMA contraction), so the same bytes;
+ * every lane is already in the output range, so its low byte is the
+ * result for int8 and uint8 alike. The scalar loop finishes the tail. */
 #define ADD_Q8(TA, TB, TY, WA, WB)                                                            \
     do {                                                                                      \
         const TA *pa = a;                                                                     \
@@ -157,7 +156,7 @@ static void EB_VEC_FN(scale_f32)(const float *x, float s, float *y, int64_t n)
         const v8f vlo = (v8f){0} + flo, vhi = (v8f){0} + fhi;                                 \
         const v8f magic = (v8f){0} + 12582912.0f;                                             \
         int64_t i = i0;                                                                       \
-        ADD_Q8_16(ADD_W16_OF(WA), ADD_W16_OF(WB));                                            \
+        ADD_Q8_16(ADD_W16_##WA, ADD_W16_##WB);                                                \
         for (; i + 8 <= i1; i += 8) {                                                         \
             v8f va = __builtin_convertvector(widen8_##WA(pa + i) - p->a_zp, v8f);             \
             v8f vb = __builtin_convertvector(widen8_##WB(pb + i) - p->b_zp, v8f);             \
