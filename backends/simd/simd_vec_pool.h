@@ -372,10 +372,10 @@ static inline void maxpool2_q8_row(const uint8_t *r0, const uint8_t *r1, uint8_t
         _mm256_mask_storeu_epi8(row + o, mo, _mm512_cvtepi16_epi8(m));
     }
 }
-#define MAXPOOL2_Q8_ROW(T, MIN) (maxpool2_q8_row((const uint8_t *)r0, (const uint8_t *)r1, \
-                                                  (uint8_t *)row, g->ow, (MIN) == 0), 1)
+#define MAXPOOL2_Q8_ROW(MIN) (maxpool2_q8_row((const uint8_t *)r0, (const uint8_t *)r1, \
+                                               (uint8_t *)row, g->ow, (MIN) == 0), 1)
 #else
-#define MAXPOOL2_Q8_ROW(T, MIN) 0
+#define MAXPOOL2_Q8_ROW(MIN) 0
 #endif
 
 #define MAXPOOL_Q8(NAME, T, V32, V16, V8, MIN)                                                      \
@@ -387,7 +387,7 @@ static inline void maxpool2_q8_row(const uint8_t *r0, const uint8_t *r1, uint8_t
             for (int64_t oh = 0; oh < g->oh; oh++) {                                           \
                 const T *r0 = x + 2 * oh * g->iw, *r1 = r0 + g->iw;                            \
                 T *row = y + oh * g->ow;                                                       \
-                if (MAXPOOL2_Q8_ROW(T, MIN))                                                   \
+                if (MAXPOOL2_Q8_ROW(MIN))                                                      \
                     continue;                                                                  \
                 int64_t o = 0;                                                                 \
                 for (; o + 16 <= g->ow; o += 16)                                               \
