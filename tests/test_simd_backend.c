@@ -58,6 +58,11 @@ static const char *const models[] = {
     /* QLinearMatMul: 3-D, 1-D and one-row a, per-column and uint8 b
      * (tools/make_qlinear_matmul_test_model.py) */
     "tests/data/qdq/qlinear_matmul.onnx",
+    /* int8 convolutions run over channel groups: channels not a multiple
+     * of 4, asymmetric padding, dilation, groups, 1x3 / 5x5 / strided 1x1
+     * windows, a batch of two, wide weights in the int16 pair format
+     * (tools/make_qconv_groups_test_model.py) */
+    "tests/data/qdq/qlinear_conv_groups.onnx",
     "models/fashion/fp32.onnx",
     "models/fashion/int8.onnx",
     "models/mobilenet_v2/mobilenet_v2_050_96.onnx",

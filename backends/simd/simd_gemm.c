@@ -87,7 +87,7 @@ static void task_to_range(const split *sp, int t, int64_t groups, task_range *r)
 static int unit_window(const eb_simd_conv_geom *g)
 {
     return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0 &&
-           g->ih == g->oh && g->iw == g->ow;
+           g->ih == g->oh && g->iw == g->ow && !g->blocked;
 }
 
 /* Depth of the K blocks a tile's product is run in, where the activation

@@ -113,6 +113,11 @@ typedef struct eb_simd_conv_geom {
     int64_t kh, kw, sh, sw, dh, dw, ph, pw;
     int64_t c_stride, p_stride;
     int pointwise;              /* 1x1, stride 1, no padding, p_stride 1 */
+    /* int8 packing only: each element is 4 bytes holding KU channels'
+     * values x - sub (KU 4 bytes, or KU 2 int16), "channels" count such
+     * groups of channels, c_stride and p_stride count elements
+     * (pack_b_q8; simd_plan_conv.c makes them) */
+    int blocked;
 } eb_simd_conv_geom;
 
 /* Per-ISA helpers, built from one template (simd_vec_impl.h) per ISA. */
@@ -127,7 +132,9 @@ typedef struct eb_simd_vec_kernels {
                        int nr, float *dst);
     /* Same for int8: value x - sub (x read as xdt), `pad` where the window
      * lies in the padding; elem_bytes 1 or 2; KU interleave, rows up to
-     * kpad (a multiple of ku) zero past the real ones. */
+     * kpad (a multiple of ku) zero past the real ones. From a `blocked`
+     * input (elem_bytes * ku == 4): its elements moved whole, rows (c, ky,
+     * kx) of channel groups c, kpad = channels * kh * kw * ku. */
     void (*pack_b_q8)(const eb_simd_conv_geom *g, const void *x, eb_dtype xdt, int32_t sub,
                       int32_t pad, int elem_bytes, int ku, int64_t kpad, int64_t j0, int nvalid,
                       int nr, void *dst);

@@ -8,6 +8,10 @@
 #ifndef EB_SIMD_VEC_PACK_H
 #define EB_SIMD_VEC_PACK_H
 
+/* Elements packed as bits (fp32 values or groups of int8 / int16
+ * channels): scalar reads and writes of either through this type. */
+typedef uint32_t eb_u32a __attribute__((may_alias));
+
 #if defined(__AVX512F__)
 /* The index of a permutex2var that keeps the even elements of its two
  * operands: sixteen lanes at stride 2 from 32 consecutive elements (here,
@@ -26,18 +30,18 @@ static inline uint32_t spread_even16(uint32_t m)
 }
 #endif
 
-/* pack_b_f32 of a window of at most PACK_TAPS_MAX taps, without a
+/* pack_b_32 of a window of at most PACK_TAPS_MAX taps, without a
  * division or a bounds check per element: where each of the panel's
  * columns reads is worked out once per tap (the same for every channel).
  * A tap whose valid columns read consecutive elements (stride 1: columns
  * of consecutive output rows follow on in the input too when the rows are
  * as wide) is one contiguous copy per channel, clipped to the plane, then
- * the few columns in the padding are set to 0; any other tap reads each
- * column at its offset. The values are the same as the loop below's. */
+ * the few columns in the padding are set to the fill; any other tap reads
+ * each column at its offset. The values are the same as the loop below's. */
 #define PACK_TAPS_MAX 49
-static void EB_VEC_FN(pack_b_f32_taps)(const eb_simd_conv_geom *g_in, const float *x,
-                                       const int64_t *oy, const int64_t *ox, int nvalid, int nr,
-                                       float *dst)
+static void EB_VEC_FN(pack_b_32_taps)(const eb_simd_conv_geom *g_in, const eb_u32a *x,
+                                      eb_u32a fill, const int64_t *oy, const int64_t *ox,
+                                      int nvalid, int nr, eb_u32a *dst)
 {
     const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     const int64_t taps = g->kh * g->kw, plane = g->ih * g->iw;
@@ -78,41 +82,41 @@ static void EB_VEC_FN(pack_b_f32_taps)(const eb_simd_conv_geom *g_in, const floa
             hi[t] = lo[t];
     }
     for (int64_t c = 0; c < g->channels; c++) {
-        const float *xc = x + c * g->c_stride;
+        const eb_u32a *xc = x + c * g->c_stride;
         for (int64_t t = 0; t < taps; t++) {
-            float *d = dst + (c * taps + t) * nr;
+            eb_u32a *d = dst + (c * taps + t) * nr;
             if (contig[t]) {
-                const float *sx = xc + base[t];
+                const eb_u32a *sx = xc + base[t];
                 int64_t j = 0;
                 for (; j < lo[t]; j++)
-                    d[j] = 0.0f;
+                    d[j] = fill;
                 for (; j < hi[t]; j++)
                     d[j] = sx[j];
                 for (; j < nr; j++)
-                    d[j] = 0.0f;
+                    d[j] = fill;
                 for (int q = 0; q < n_pad[t]; q++)
-                    d[pad[t][q]] = 0.0f;
+                    d[pad[t][q]] = fill;
             } else {
                 const int32_t *o = off[t];
                 int j = 0;
 #if defined(__AVX512F__)
                 /* sixteen columns a gather (columns in the padding read
-                 * element 0 and are set to 0 below) */
+                 * element 0 and are set to the fill below) */
                 for (; j + 16 <= nr; j += 16)
-                    _mm512_storeu_ps(d + j, _mm512_i32gather_ps(
-                                                _mm512_loadu_si512(o + j), xc, 4));
+                    _mm512_storeu_si512(d + j, _mm512_i32gather_epi32(
+                                                   _mm512_loadu_si512(o + j), xc, 4));
 #endif
                 for (; j < nr; j++)
                     d[j] = xc[o[j]];
                 for (int q = 0; q < n_pad[t]; q++)
-                    d[pad[t][q]] = 0.0f;
+                    d[pad[t][q]] = fill;
             }
         }
     }
 }
 
 #if defined(__AVX512F__)
-/* pack_b_f32 on AVX-512 without an element-by-element gather: the
+/* pack_b_32 on AVX-512 without an element-by-element gather: the
  * panel's columns are runs along output rows, and under one tap a run
  * reads the elements of one input row sw apart, clipped to the row. Each
  * run's part in a 16-column block of the panel is then one piece: at
@@ -123,8 +127,8 @@ static void EB_VEC_FN(pack_b_f32_taps)(const eb_simd_conv_geom *g_in, const floa
  * channel. Returns 0 when the panel has too many runs for the table
  * (narrow rows under a wide panel): the caller packs it otherwise. */
 #define PACK_ROW_PIECES 192
-static int EB_VEC_FN(pack_b_f32_rows)(const eb_simd_conv_geom *g_in, const float *x, int64_t j0,
-                                      int nvalid, int nr, float *dst)
+static int EB_VEC_FN(pack_b_32_rows)(const eb_simd_conv_geom *g_in, const eb_u32a *x,
+                                     eb_u32a fill, int64_t j0, int nvalid, int nr, eb_u32a *dst)
 {
     const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
     const int64_t taps = g->kh * g->kw, sw = g->sw;
@@ -207,7 +211,7 @@ static int EB_VEC_FN(pack_b_f32_rows)(const eb_simd_conv_geom *g_in, const float
             slot_src[k * most + i] = src;
         }
     const __mmask16 last = (__mmask16)(nr % 16 ? (1u << (nr % 16)) - 1u : 0xffffu);
-    const __m512i even = EVEN_PICK_512;
+    const __m512i even = EVEN_PICK_512, vfill = _mm512_set1_epi32((int)fill);
     const __m512i step = _mm512_mullo_epi32(
         _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
         _mm512_set1_epi32((int)sw));
@@ -220,42 +224,43 @@ static int EB_VEC_FN(pack_b_f32_rows)(const eb_simd_conv_geom *g_in, const float
         const __mmask16 *m = slot_mask + k * most;
         const uint32_t *src = slot_src + k * most;
         const __mmask16 keep = q == blocks - 1 ? last : 0xffffu;
-        const float *xc = x;
-        float *d = dst + (k / blocks) * nr + 16 * q;
+        const eb_u32a *xc = x;
+        eb_u32a *d = dst + (k / blocks) * nr + 16 * q;
         if (sw == 1 && most == 1) {
             for (int64_t c = 0; c < g->channels; c++, xc += cs, d += ds)
-                _mm512_mask_storeu_ps(d, keep, _mm512_maskz_loadu_ps(m[0], xc + off[0]));
+                _mm512_mask_storeu_epi32(d, keep,
+                                         _mm512_mask_loadu_epi32(vfill, m[0], xc + off[0]));
         } else if (sw == 1 && most == 2) {
             for (int64_t c = 0; c < g->channels; c++, xc += cs, d += ds) {
-                const __m512 v = _mm512_maskz_loadu_ps(m[0], xc + off[0]);
-                _mm512_mask_storeu_ps(d, keep, _mm512_mask_loadu_ps(v, m[1], xc + off[1]));
+                const __m512i v = _mm512_mask_loadu_epi32(vfill, m[0], xc + off[0]);
+                _mm512_mask_storeu_epi32(d, keep, _mm512_mask_loadu_epi32(v, m[1], xc + off[1]));
             }
         } else if (sw == 1) {
             for (int64_t c = 0; c < g->channels; c++, xc += cs, d += ds) {
-                __m512 v = _mm512_setzero_ps();
+                __m512i v = vfill;
                 for (int i = 0; i < most; i++)
-                    v = _mm512_mask_loadu_ps(v, m[i], xc + off[i]);
-                _mm512_mask_storeu_ps(d, keep, v);
+                    v = _mm512_mask_loadu_epi32(v, m[i], xc + off[i]);
+                _mm512_mask_storeu_epi32(d, keep, v);
             }
         } else if (sw == 2) {
             for (int64_t c = 0; c < g->channels; c++, xc += cs, d += ds) {
-                __m512 v = _mm512_setzero_ps();
+                __m512i v = vfill;
                 for (int i = 0; i < most; i++) {
                     /* lane l's element is 2l of the 32 from off: the two
                      * loads read exactly the elements of the lanes in m */
-                    const __m512 lo = _mm512_maskz_loadu_ps((__mmask16)src[i], xc + off[i]);
-                    const __m512 hi =
-                        _mm512_maskz_loadu_ps((__mmask16)(src[i] >> 16), xc + off[i] + 16);
-                    v = _mm512_mask_mov_ps(v, m[i], _mm512_permutex2var_ps(lo, even, hi));
+                    const __m512i lo = _mm512_maskz_loadu_epi32((__mmask16)src[i], xc + off[i]);
+                    const __m512i hi =
+                        _mm512_maskz_loadu_epi32((__mmask16)(src[i] >> 16), xc + off[i] + 16);
+                    v = _mm512_mask_mov_epi32(v, m[i], _mm512_permutex2var_epi32(lo, even, hi));
                 }
-                _mm512_mask_storeu_ps(d, keep, v);
+                _mm512_mask_storeu_epi32(d, keep, v);
             }
         } else {
             for (int64_t c = 0; c < g->channels; c++, xc += cs, d += ds) {
-                __m512 v = _mm512_setzero_ps();
+                __m512i v = vfill;
                 for (int i = 0; i < most; i++)
-                    v = _mm512_mask_i32gather_ps(v, m[i], step, xc + off[i], 4);
-                _mm512_mask_storeu_ps(d, keep, v);
+                    v = _mm512_mask_i32gather_epi32(v, m[i], step, xc + off[i], 4);
+                _mm512_mask_storeu_epi32(d, keep, v);
             }
         }
     }
@@ -263,26 +268,131 @@ static int EB_VEC_FN(pack_b_f32_rows)(const eb_simd_conv_geom *g_in, const float
 }
 #endif
 
-static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, int64_t j0,
-                                  int nvalid, int nr, float *dst)
+#if defined(__AVX512F__)
+/* pack_b_32 of a panel of at most 16 columns over at most two output
+ * rows, at stride 1 or 2 (the 7-column panels of the few-column int8
+ * kernels on rows at least 7 wide): per run of the panel along an output
+ * row, the lanes each kernel column keeps inside the input row and the
+ * kernel rows inside the input are worked out once, kh + kw values; then
+ * each row of the column matrix is one masked load per run (stride 2: two
+ * and a permute that keeps the even elements) and one store.
+ * pack_b_32_rows builds a table per tap and 16-column block first, which
+ * for one 7-column panel took longer than its loads: the Fashion CNN's
+ * int8 conv2 (16 -> 32 channels, 3x3 on 14x14) packed 28 panels in 3.6 us
+ * that way. Returns 0 when it does not take the panel. */
+static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32a *x,
+                                     eb_u32a fill, int64_t j0, int nvalid, int nr, eb_u32a *dst)
+{
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
+    const int64_t sw = g->sw, ow = g->ow, taps = g->kh * g->kw;
+    if (nr > 16 || nvalid < 1 || (sw != 1 && sw != 2) || taps > PACK_TAPS_MAX ||
+        g->p_stride != 1)
+        return 0;
+    const int64_t ox0 = j0 % ow;
+    const int len0 = (int)(ow - ox0 < nvalid ? ow - ox0 : nvalid);
+    const int runs = len0 < nvalid ? 2 : 1;
+    if (nvalid - len0 > ow)
+        return 0;
+    /* run r: lanes from a[r], len[r] of them, output row oy[r] from ox[r];
+     * under tap t, its lanes m[r][t] read from element off[r][t] on */
+    const int a[2] = {0, len0}, len[2] = {len0, nvalid - len0};
+    const int64_t oy[2] = {j0 / ow, j0 / ow + 1}, ox[2] = {ox0, 0};
+    __mmask16 m[2][PACK_TAPS_MAX];
+    int64_t off[2][PACK_TAPS_MAX];
+    for (int r = 0; r < runs; r++) {
+        __mmask16 hm[PACK_TAPS_MAX];
+        int64_t hoff[PACK_TAPS_MAX];
+        for (int64_t kx = 0; kx < g->kw; kx++) {
+            /* lane a[r] + l reads element ix + sw * l of the row */
+            const int64_t ix = ox[r] * sw - g->pw + kx * g->dw;
+            int64_t lo = ix >= 0 ? 0 : (-ix + sw - 1) / sw;
+            int64_t hi = g->iw - ix <= 0 ? 0 : (g->iw - ix + sw - 1) / sw;
+            hi = hi < len[r] ? hi : len[r];
+            lo = lo < hi ? lo : hi;
+            hm[kx] = (__mmask16)((((1u << hi) - 1u) & ~((1u << lo) - 1u)) << a[r]);
+            hoff[kx] = ix - a[r] * sw;
+        }
+        for (int64_t ky = 0, t = 0; ky < g->kh; ky++) {
+            const int64_t iy = oy[r] * g->sh - g->ph + ky * g->dh;
+            const int in = iy >= 0 && iy < g->ih;
+            for (int64_t kx = 0; kx < g->kw; kx++, t++) {
+                m[r][t] = in ? hm[kx] : 0;
+                off[r][t] = in ? iy * g->iw + hoff[kx] : 0;
+            }
+        }
+    }
+    const __mmask16 keep = (__mmask16)((1u << nr) - 1u);
+    const __m512i vfill = _mm512_set1_epi32((int)fill), even = EVEN_PICK_512;
+    eb_u32a *d = dst;
+    /* one or two loads per row, the common cases, without a loop */
+    if (sw == 1 && runs == 1) {
+        for (int64_t c = 0; c < g->channels; c++) {
+            const eb_u32a *xc = x + c * g->c_stride;
+            for (int64_t t = 0; t < taps; t++, d += nr)
+                _mm512_mask_storeu_epi32(d, keep,
+                                         _mm512_mask_loadu_epi32(vfill, m[0][t], xc + off[0][t]));
+        }
+        return 1;
+    }
+    if (sw == 1) {
+        for (int64_t c = 0; c < g->channels; c++) {
+            const eb_u32a *xc = x + c * g->c_stride;
+            for (int64_t t = 0; t < taps; t++, d += nr) {
+                const __m512i v = _mm512_mask_loadu_epi32(vfill, m[0][t], xc + off[0][t]);
+                _mm512_mask_storeu_epi32(d, keep,
+                                         _mm512_mask_loadu_epi32(v, m[1][t], xc + off[1][t]));
+            }
+        }
+        return 1;
+    }
+    for (int64_t c = 0; c < g->channels; c++) {
+        const eb_u32a *xc = x + c * g->c_stride;
+        for (int64_t t = 0; t < taps; t++, d += nr) {
+            __m512i v = vfill;
+            for (int r = 0; r < runs; r++) {
+                /* lane l's element is 2l of the 32 from off: the two loads
+                 * read exactly the elements of the lanes in m */
+                const uint32_t src = spread_even16(m[r][t]);
+                const eb_u32a *at = xc + off[r][t];
+                const __m512i lo = _mm512_maskz_loadu_epi32((__mmask16)src, at);
+                const __m512i hi = _mm512_maskz_loadu_epi32((__mmask16)(src >> 16), at + 16);
+                v = _mm512_mask_mov_epi32(v, m[r][t], _mm512_permutex2var_epi32(lo, even, hi));
+            }
+            _mm512_mask_storeu_epi32(d, keep, v);
+        }
+    }
+    return 1;
+}
+#endif
+
+/* The window packing of any 4-byte elements, moved as bits: fp32 values
+ * (fill 0.0f's bits, 0), or the int8 GEMMs' groups of KU channels that
+ * fill one such element (pack_b_q8's `blocked` input, fill the padding's
+ * group). Column (c, ky, kx) of the column matrix, padding and columns past
+ * nvalid the fill. */
+static void EB_VEC_FN(pack_b_32)(const eb_simd_conv_geom *g, const eb_u32a *x, eb_u32a fill,
+                                 int64_t j0, int nvalid, int nr, eb_u32a *dst)
 {
     const int64_t taps = g->kh * g->kw;
     const int64_t k_rows = g->channels * taps;
     if (g->pointwise) {
         for (int64_t k = 0; k < k_rows; k++) {
-            const float *s = x + k * g->c_stride + j0;
-            float *d = dst + k * nr;
+            const eb_u32a *s = x + k * g->c_stride + j0;
+            eb_u32a *d = dst + k * nr;
             int j = 0;
             for (; j < nvalid; j++)
                 d[j] = s[j];
             for (; j < nr; j++)
-                d[j] = 0.0f;
+                d[j] = fill;
         }
         return;
     }
 #if defined(__AVX512F__)
+    if (EB_VEC_FN(pack_b_32_runs)(g, x, fill, j0, nvalid, nr, dst))
+        return;
     if (g->p_stride == 1 && g->sw <= 64 && taps <= PACK_TAPS_MAX && nr <= MAX_NR &&
-        g->ih * g->iw <= INT32_MAX - 8192 && EB_VEC_FN(pack_b_f32_rows)(g, x, j0, nvalid, nr, dst))
+        g->ih * g->iw <= INT32_MAX - 8192 &&
+        EB_VEC_FN(pack_b_32_rows)(g, x, fill, j0, nvalid, nr, dst))
         return;
 #endif
     int64_t oy[MAX_NR], ox[MAX_NR];
@@ -291,15 +401,15 @@ static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, in
         ox[j] = (j0 + j) % g->ow * g->sw - g->pw;
     }
     if (taps <= PACK_TAPS_MAX && nr <= MAX_NR && g->ih * g->iw * g->p_stride <= INT32_MAX) {
-        EB_VEC_FN(pack_b_f32_taps)(g, x, oy, ox, nvalid, nr, dst);
+        EB_VEC_FN(pack_b_32_taps)(g, x, fill, oy, ox, nvalid, nr, dst);
         return;
     }
     for (int64_t k = 0; k < k_rows; k++) {
         const int64_t c = k / taps, ky = k % taps / g->kw, kx = k % g->kw;
-        const float *xc = x + c * g->c_stride;
-        float *d = dst + k * nr;
+        const eb_u32a *xc = x + c * g->c_stride;
+        eb_u32a *d = dst + k * nr;
         for (int j = 0; j < nr; j++) {
-            float v = 0.0f;
+            eb_u32a v = fill;
             if (j < nvalid) {
                 int64_t iy = oy[j] + ky * g->dh, ix = ox[j] + kx * g->dw;
                 if (iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw)
@@ -308,6 +418,12 @@ static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, in
             d[j] = v;
         }
     }
+}
+
+static void EB_VEC_FN(pack_b_f32)(const eb_simd_conv_geom *g, const float *x, int64_t j0,
+                                  int nvalid, int nr, float *dst)
+{
+    EB_VEC_FN(pack_b_32)(g, (const eb_u32a *)x, 0u, j0, nvalid, nr, (eb_u32a *)dst);
 }
 
 /* Pointwise int8 packing with constant element type and interleave, so the
@@ -550,6 +666,13 @@ static void EB_VEC_FN(pack_b_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
                                  int64_t j0, int nvalid, int nr, void *dst)
 {
     const int u8 = xdt == EB_DT_U8;
+    if (g->blocked) {
+        /* the padding's value in every channel of its group */
+        const uint32_t fill =
+            elem_bytes == 1 ? (uint8_t)pad * 0x01010101u : (uint16_t)pad * 0x00010001u;
+        EB_VEC_FN(pack_b_32)(g, x, fill, j0, nvalid, nr, dst);
+        return;
+    }
     if (g->pointwise) {
         if (elem_bytes == 2 && ku == 1) {
             u8 ? pw_u8_i16_1(g, x, sub, kpad, j0, nvalid, nr, dst)

@@ -1447,6 +1447,66 @@ static int check_pack(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     return 0;
 }
 
+/* pack_b_q8 from a blocked input (4-byte elements of KU channels each, as
+ * simd_plan_conv.c's conv_q8_blocked regroups an int8 convolution's
+ * input): every element moved whole, the padding's value in each of its
+ * KU lanes where the window lies outside the input, against
+ * column_source; windows of every kind, strides up to 5, panels of 1 to
+ * 32 columns (AVX-512's one- and two-row path for up to 16, its table
+ * paths past that), both layouts. Columns past nvalid are not read. */
+static int check_pack_blocked(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    static const int layouts[][2] = {{1, 4}, {2, 2}}; /* elem bytes, ku */
+    for (int it = 0; it < 120; it++) {
+        conv_case k;
+        random_conv(&k, 0, 0);
+        k.group = 1;
+        if (it % 5 == 4) {
+            k.sw = rnd_in(3, 5);
+            if (!make_window(&k))
+                continue;
+        }
+        eb_simd_gemm_shape s;
+        shape_of(&k, &s);
+        s.geom.channels = k.c; /* groups of ku channels */
+        s.geom.pointwise = 0;
+        s.geom.blocked = 1;
+        const int elem = layouts[it % 2][0], ku = layouts[it % 2][1];
+        const int nr = it % 3 == 0 ? 7 : (int)rnd_in(1, 32);
+        const int64_t rows = k.c * k.kh * k.kw, j0 = rnd_in(0, s.n - 1);
+        const int nvalid = (int)(s.n - j0 < nr ? s.n - j0 : nr);
+        const int32_t pad = (int32_t)rnd_in(-128, 127);
+        const uint32_t fill =
+            elem == 1 ? (uint8_t)pad * 0x01010101u : (uint16_t)pad * 0x00010001u;
+        const size_t xn = (size_t)(k.c * k.ih * k.iw), dn = (size_t)(rows * nr);
+        uint32_t *x = malloc(xn * sizeof *x), *d = malloc(dn * sizeof *d);
+        for (size_t i = 0; i < xn; i++)
+            x[i] = (uint32_t)rnd();
+        memset(d, 0xA5, dn * sizeof *d);
+        vec->pack_b_q8(&s.geom, x, EB_DT_U8, 0, pad, elem, ku, rows * ku, j0, nvalid, nr, d);
+        for (int64_t kk = 0; kk < rows; kk++)
+            for (int j = 0; j < nvalid; j++) {
+                const int64_t i = column_source(&k, s.geom.ow, kk, j0 + j);
+                const uint32_t want = i >= 0 ? x[i] : fill, got = d[kk * nr + j];
+                if (got != want) {
+                    snprintf(msg, len, "pack_b_q8__%s blocked: case %d (elem %d, ku %d, %lldx%lld "
+                             "s%lld,%lld d%lld p%lld,%lld on %lldx%lld, nr %d, j0 %lld, nvalid "
+                             "%d) k %lld col %d: %08x, want %08x", vec->name, it, elem, ku,
+                             (long long)k.kh, (long long)k.kw, (long long)k.sh, (long long)k.sw,
+                             (long long)k.dw, (long long)k.ph, (long long)k.pw, (long long)k.ih,
+                             (long long)k.iw, nr, (long long)j0, nvalid, (long long)kk, j,
+                             (unsigned)got, (unsigned)want);
+                    free(x);
+                    free(d);
+                    return 1;
+                }
+            }
+        free(x);
+        free(d);
+    }
+    return 0;
+}
+
 /* pack_b_q8_panels against pack_b_q8 panel by panel: pointwise products
  * (the AVX-512 path for bytes in groups of four: up to 16-column panels,
  * chunks of up to 256 columns, a ragged last panel, K not a multiple of
@@ -1579,7 +1639,8 @@ int eb_simd_check_vec(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
     rng_state = 0x853c49e6748fea9bull;
     return check_requant(vec, msg, len) || check_quantize(vec, msg, len) ||
-           check_add(vec, msg, len) || check_pack(vec, msg, len) || check_dwconv(vec, msg, len) ||
+           check_add(vec, msg, len) || check_pack(vec, msg, len) ||
+           check_pack_blocked(vec, msg, len) || check_dwconv(vec, msg, len) ||
            check_pools(vec, msg, len) || check_pack_panels(vec, msg, len) ||
            check_pack_f32(vec, msg, len) || check_gavgpool_bits(vec, msg, len) ||
            check_conv_small(vec, msg, len) || check_conv_small_q8(vec, msg, len);
