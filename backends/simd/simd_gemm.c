@@ -110,7 +110,26 @@ static int unit_window(const eb_simd_conv_geom *g)
 static int64_t f32_k_block(const eb_simd_f32_gemm_variant *run, int64_t k)
 {
     const int64_t kc = (int64_t)((16 << 10) / sizeof(float)) / run->nr;
-    if (!run->acc || k <= kc + kc / 2)
+    if (!run->acc || run->few_cols || k <= kc + kc / 2)
+        return k;
+    return ceil_div(k, ceil_div(k, kc));
+}
+
+/* Depth of the K blocks of a few-column product whose task runs each
+ * weight panel over all its column panels (f32_panels_first): there the
+ * weights are what is read again, once per column panel, so a block is
+ * the part of a weight panel that stays in the L1 (F32_COLS_A_BLOCK bytes)
+ * while every column panel runs over it. Unblocked, ResNet-18's last 3x3
+ * layers (512 x 4608 weights over 49 columns: a 590 KiB panel read seven
+ * times) ran at 85 GFLOP/s against 130 for its 56x56 ones. Over fewer
+ * than four column panels the block is read again too few times to pay
+ * for the tile's reload per block (MobileNet-v2 0.5@96's projections on
+ * 3x3 planes, two panels: 1.16-1.25x their time). */
+#define F32_COLS_A_BLOCK (16 << 10)
+static int64_t f32_cols_k_block(const eb_simd_f32_gemm_variant *run, int64_t k, int64_t n)
+{
+    const int64_t kc = (int64_t)(F32_COLS_A_BLOCK / sizeof(float)) / run->mr;
+    if (!run->acc || !run->few_cols || k <= kc + kc / 2 || ceil_div(n, run->nr) < 4)
         return k;
     return ceil_div(k, ceil_div(k, kc));
 }
@@ -137,6 +156,7 @@ int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *k
     const int mr = G->mr;
     G->acc = run->acc;
     G->kc = f32_k_block(run, s->k);
+    G->kc_first = f32_cols_k_block(run, s->k, s->n);
     const int64_t panels = ceil_div(s->m, mr), mpad = panels * mr;
     G->a = aligned_calloc((size_t)(s->groups * mpad * s->k) * sizeof(float));
     if (bias)
@@ -338,12 +358,37 @@ static void f32_task(void *arg, int t, int thread)
             const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
             const float *ap = a + rp * s->k * mr;
             const float *bp = bias ? bias + m0 : NULL;
-            for (int64_t p = tr.p0; p < tr.p1; p++) {
-                const int64_t j0 = p * nr;
-                const int in_place = pw && p < last;
-                G->fn(s->k, ap, in_place ? x + j0 : bpanel + (size_t)(pw ? 0 : p - tr.p0) * panel,
-                      in_place ? s->geom.c_stride : nr, y + m0 * s->y_row + j0, s->y_row, mvalid,
-                      (int)(s->n - j0 < nr ? s->n - j0 : nr), bp, G->lo, G->hi);
+            /* in K blocks (f32_cols_k_block): the first from the bias,
+             * the later ones accumulating, the clamp with the last (k 0:
+             * one empty block, the bias) */
+            const int64_t kc = G->kc_first > 0 ? G->kc_first : 1;
+            for (int64_t k0 = 0; k0 == 0 || k0 < s->k; k0 += kc) {
+                const int64_t kn = s->k - k0 < kc ? s->k - k0 : kc;
+                const int end = k0 + kn == s->k;
+                /* the next block's weights (after the last, the next row
+                 * panel's first) asked for while this one runs over the
+                 * column panels, a share before each: the first panel
+                 * over a block otherwise waits on memory for them */
+                const int64_t left = end ? (rp + 1 < tr.r1 ? s->k : 0) : s->k - k0 - kn;
+                const char *next = (const char *)(end ? ap + s->k * mr : ap + (k0 + kn) * mr);
+                const int64_t ahead = (left < kc ? left : kc) * mr * (int64_t)sizeof(float);
+                const int64_t share = (ahead / 64 + (tr.p1 - tr.p0) - 1) / (tr.p1 - tr.p0) * 64;
+                int64_t sent = 0;
+                for (int64_t p = tr.p0; p < tr.p1; p++) {
+                    for (const int64_t to = sent + share < ahead ? sent + share : ahead;
+                         sent < to; sent += 64)
+                        __builtin_prefetch(next + sent, 0, 2);
+                    const int64_t j0 = p * nr;
+                    const int in_place = pw && p < last;
+                    const int64_t ldb = in_place ? s->geom.c_stride : nr;
+                    const float *b =
+                        in_place ? x + j0 : bpanel + (size_t)(pw ? 0 : p - tr.p0) * panel;
+                    (k0 == 0 ? G->fn : G->acc)(kn, ap + k0 * mr, b + k0 * ldb, ldb,
+                                               y + m0 * s->y_row + j0, s->y_row, mvalid,
+                                               (int)(s->n - j0 < nr ? s->n - j0 : nr),
+                                               k0 == 0 ? bp : NULL, end ? G->lo : -INFINITY,
+                                               end ? G->hi : INFINITY);
+                }
             }
         }
         return;

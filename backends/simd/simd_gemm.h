@@ -44,6 +44,7 @@ typedef struct eb_simd_gemm_f32 {
     float *bias;   /* groups x m padded to MR, owned; NULL: none */
     float lo, hi;  /* fused activation clamp */
     int64_t kc;    /* depth of a K block (k: one block), simd_gemm.c */
+    int64_t kc_first; /* ... of a few-column product's blocks (f32_cols_k_block) */
     /* set by the plan: the step that writes the input splits its channels
      * between the threads (eb_simd_gemm_f32_k_split) */
     int in_by_channels;

@@ -221,6 +221,10 @@ int eb_simd_check_f32_gemm(const eb_simd_f32_gemm_variant *v, const eb_simd_vec_
             if (it == 3) { /* no input channels: k = 0, the output is the bias */
                 k.c = 0;
                 k.group = 1;
+            } else if (it % 4 == 1) {
+                /* tall: full 32-row tiles (64 rows) and a ragged one */
+                k.group = 1;
+                k.m = it % 8 == 1 ? 64 : rnd_in(22, 70);
             }
             shape_of(&k, &s);
         }
@@ -263,20 +267,24 @@ int eb_simd_check_f32_gemm(const eb_simd_f32_gemm_variant *v, const eb_simd_vec_
         } else {
             /* K blocks of every depth on the pointwise cases, whose full
              * panels are read in place (products this small run unblocked
-             * otherwise): the accumulating kernel on ragged tiles, the
-             * clamp only after the last block */
+             * otherwise), and on every case of a few-column kernel (each
+             * weight block over all column panels): the accumulating
+             * kernel on full and ragged tiles, the clamp only after the
+             * last block */
             if (G.acc && it % 3 == 0 && s.k > 0)
                 G.kc = 1 + (it * 37) % s.k;
+            if (G.acc && G.few_cols && it % 3 != 2 && s.k > 0)
+                G.kc_first = 1 + (it * 53) % s.k;
             eb_simd_scratch sc = scratch_for(eb_simd_gemm_f32_scratch(&G), threads);
             eb_simd_gemm_f32_run(&G, pool, &sc, x, y);
             for (size_t i = 0; i < yn && !fail; i++)
                 if (!close_enough(y[i], want[i], mag[i], lo, hi)) {
                     snprintf(msg, len,
                              "%s (vec %s): case %d (%s m=%lld k=%lld n=%lld groups=%lld, K "
-                             "blocks of %lld): element %zu is %.9g, want %.9g",
+                             "blocks of %lld, %lld): element %zu is %.9g, want %.9g",
                              v->name, vec->name, it, fc ? "fc" : "conv", (long long)s.m,
                              (long long)s.k, (long long)s.n, (long long)s.groups,
-                             (long long)G.kc, i, (double)y[i], want[i]);
+                             (long long)G.kc, (long long)G.kc_first, i, (double)y[i], want[i]);
                     fail = 1;
                 }
             free(sc.base);
