@@ -1125,6 +1125,34 @@ static int check_pools(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     return 0;
 }
 
+/* A one-group windowed case for the packers, its stride 3-5 every fifth
+ * time (patchifying stems): the shape's geometry over all k->c channels,
+ * K their taps. 0 when that stride leaves no window (skip it). */
+static int random_pack_case(int it, conv_case *k, eb_simd_gemm_shape *s)
+{
+    random_conv(k, 0, 0);
+    k->group = 1;
+    if (it % 5 == 4) {
+        k->sw = rnd_in(3, 5);
+        if (!make_window(k))
+            return 0;
+    }
+    shape_of(k, s);
+    s->geom.channels = k->c;
+    s->k = k->c * k->kh * k->kw;
+    return 1;
+}
+
+/* Such a case and panel in words, for a failure's message. */
+static void pack_case_text(const conv_case *k, int nr, int64_t j0, int nvalid, char *buf,
+                           size_t n)
+{
+    snprintf(buf, n, "%lldx%lld s%lld,%lld d%lld p%lld,%lld on %lldx%lld, nr %d, j0 %lld, nvalid %d",
+             (long long)k->kh, (long long)k->kw, (long long)k->sh, (long long)k->sw,
+             (long long)k->dw, (long long)k->ph, (long long)k->pw, (long long)k->ih,
+             (long long)k->iw, nr, (long long)j0, nvalid);
+}
+
 /* pack_b_f32 of windowed convolutions against the layout rule in
  * simd_kernels.h, element for element over the whole panel (columns past
  * nvalid and taps in the padding must be 0; the panel starts as NaN so an
@@ -1138,18 +1166,9 @@ static int check_pack_f32(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     static const int widths[] = {7, 16, 32, 6, 64, 48};
     for (int it = 0; it < 120; it++) {
         conv_case k;
-        random_conv(&k, 0, 0);
-        k.group = 1;
-        /* strides past 2 as well (patchifying stems) */
-        if (it % 5 == 4) {
-            k.sw = rnd_in(3, 5);
-            if (!make_window(&k))
-                continue;
-        }
         eb_simd_gemm_shape s;
-        shape_of(&k, &s);
-        s.geom.channels = k.c;
-        s.k = k.c * k.kh * k.kw;
+        if (!random_pack_case(it, &k, &s))
+            continue;
         if (s.geom.pointwise)
             continue;
         int nr = it % 8 < 6 ? widths[it % 6] : (int)rnd_in(1, 64);
@@ -1170,12 +1189,10 @@ static int check_pack_f32(const eb_simd_vec_kernels *vec, char *msg, size_t len)
                     want = x[i];
                 float got = d[kk * nr + j];
                 if (!(got == want)) {
-                    snprintf(msg, len, "pack_b_f32__%s: case %d (%lldx%lld s%lld,%lld d%lld "
-                             "p%lld,%lld on %lldx%lld, nr %d, j0 %lld, nvalid %d) k %lld col %d: "
-                             "%g, want %g", vec->name, it, (long long)k.kh, (long long)k.kw,
-                             (long long)k.sh, (long long)k.sw, (long long)k.dw, (long long)k.ph,
-                             (long long)k.pw, (long long)k.ih, (long long)k.iw, nr, (long long)j0,
-                             nvalid, (long long)kk, j, got, want);
+                    char what[128];
+                    pack_case_text(&k, nr, j0, nvalid, what, sizeof what);
+                    snprintf(msg, len, "pack_b_f32__%s: case %d (%s) k %lld col %d: %g, want %g",
+                             vec->name, it, what, (long long)kk, j, got, want);
                     free(x);
                     free(d);
                     return 1;
@@ -1467,16 +1484,10 @@ static int check_pack_blocked(const eb_simd_vec_kernels *vec, char *msg, size_t 
     static const int layouts[][2] = {{1, 4}, {2, 2}}; /* elem bytes, ku */
     for (int it = 0; it < 120; it++) {
         conv_case k;
-        random_conv(&k, 0, 0);
-        k.group = 1;
-        if (it % 5 == 4) {
-            k.sw = rnd_in(3, 5);
-            if (!make_window(&k))
-                continue;
-        }
         eb_simd_gemm_shape s;
-        shape_of(&k, &s);
-        s.geom.channels = k.c; /* groups of ku channels */
+        if (!random_pack_case(it, &k, &s))
+            continue;
+        /* k.c counts groups of ku channels here */
         s.geom.pointwise = 0;
         s.geom.blocked = 1;
         const int elem = layouts[it % 2][0], ku = layouts[it % 2][1];
@@ -1492,25 +1503,24 @@ static int check_pack_blocked(const eb_simd_vec_kernels *vec, char *msg, size_t 
             x[i] = (uint32_t)rnd();
         memset(d, 0xA5, dn * sizeof *d);
         vec->pack_b_q8(&s.geom, x, EB_DT_U8, 0, pad, elem, ku, rows * ku, j0, nvalid, nr, d);
-        for (int64_t kk = 0; kk < rows; kk++)
-            for (int j = 0; j < nvalid; j++) {
+        int bad = 0;
+        for (int64_t kk = 0; kk < rows && !bad; kk++)
+            for (int j = 0; j < nvalid && !bad; j++) {
                 const int64_t i = column_source(&k, s.geom.ow, kk, j0 + j);
                 const uint32_t want = i >= 0 ? x[i] : fill, got = d[kk * nr + j];
                 if (got != want) {
-                    snprintf(msg, len, "pack_b_q8__%s blocked: case %d (elem %d, ku %d, %lldx%lld "
-                             "s%lld,%lld d%lld p%lld,%lld on %lldx%lld, nr %d, j0 %lld, nvalid "
-                             "%d) k %lld col %d: %08x, want %08x", vec->name, it, elem, ku,
-                             (long long)k.kh, (long long)k.kw, (long long)k.sh, (long long)k.sw,
-                             (long long)k.dw, (long long)k.ph, (long long)k.pw, (long long)k.ih,
-                             (long long)k.iw, nr, (long long)j0, nvalid, (long long)kk, j,
-                             (unsigned)got, (unsigned)want);
-                    free(x);
-                    free(d);
-                    return 1;
+                    char what[128];
+                    pack_case_text(&k, nr, j0, nvalid, what, sizeof what);
+                    snprintf(msg, len, "pack_b_q8__%s blocked: case %d (elem %d, ku %d, %s) k "
+                             "%lld col %d: %08x, want %08x", vec->name, it, elem, ku, what,
+                             (long long)kk, j, (unsigned)got, (unsigned)want);
+                    bad = 1;
                 }
             }
         free(x);
         free(d);
+        if (bad)
+            return 1;
     }
     return 0;
 }
