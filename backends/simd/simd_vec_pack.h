@@ -268,24 +268,29 @@ static int EB_VEC_FN(pack_b_32_rows)(const eb_simd_conv_geom *g_in, const eb_u32
 }
 #endif
 
-#if defined(__AVX512F__)
-/* pack_b_32 of a panel of at most 16 columns over at most two output
- * rows, at stride 1 or 2 (the 7-column panels of the few-column int8
- * kernels on rows at least 7 wide): per run of the panel along an output
- * row, the lanes each kernel column keeps inside the input row and the
- * kernel rows inside the input are worked out once, kh + kw values; then
- * each row of the column matrix is one masked load per run (stride 2: two
- * and a permute that keeps the even elements) and one store.
- * pack_b_32_rows builds a table per tap and 16-column block first, which
- * for one 7-column panel took longer than its loads: the Fashion CNN's
- * int8 conv2 (16 -> 32 channels, 3x3 on 14x14) packed 28 panels in 3.6 us
- * that way. Returns 0 when it does not take the panel. */
-static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32a *x,
-                                     eb_u32a fill, int64_t j0, int nvalid, int nr, eb_u32a *dst)
+/* pack_b_32 of a panel of at most 16 columns (AVX-512; 8 on AVX2) over at
+ * most two output rows, at stride 1 or 2 (the 7- and 6-column panels of
+ * the few-column kernels on rows at least that wide): per run of the panel
+ * along an output row, the lanes each kernel column keeps inside the input
+ * row and the kernel rows inside the input are worked out once, kh + kw
+ * values; then each row of the column matrix is one masked load per run
+ * (stride 2: AVX-512 two and a permute that keeps the even elements, AVX2
+ * a masked gather) and one store. pack_b_32_rows builds a table per tap
+ * and 16-column block first, which for one 7-column panel took longer
+ * than its loads (the Fashion CNN's int8 conv2, 16 -> 32 channels, 3x3 on
+ * 14x14: 28 panels in 3.6 us); AVX2's pack_b_32_taps, per element, was a
+ * third of that model's time.
+ *
+ * pack_runs_table: the panel's runs (1 or 2; 0: not taken, nr past
+ * max_nr or another stride); under tap t, run r's lanes are the bits
+ * m[r][t] and lane l reads element off[r][t] + sw * l of its channel. */
+#if defined(__AVX512F__) || defined(__AVX2__)
+static int pack_runs_table(const eb_simd_conv_geom *g, int64_t j0, int nvalid, int nr,
+                           int max_nr, uint32_t m[2][PACK_TAPS_MAX],
+                           int64_t off[2][PACK_TAPS_MAX])
 {
-    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
-    const int64_t sw = g->sw, ow = g->ow, taps = g->kh * g->kw;
-    if (nr > 16 || nvalid < 1 || (sw != 1 && sw != 2) || taps > PACK_TAPS_MAX ||
+    const int64_t sw = g->sw, ow = g->ow;
+    if (nr > max_nr || nvalid < 1 || (sw != 1 && sw != 2) || g->kh * g->kw > PACK_TAPS_MAX ||
         g->p_stride != 1)
         return 0;
     const int64_t ox0 = j0 % ow;
@@ -293,14 +298,11 @@ static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32
     const int runs = len0 < nvalid ? 2 : 1;
     if (nvalid - len0 > ow)
         return 0;
-    /* run r: lanes from a[r], len[r] of them, output row oy[r] from ox[r];
-     * under tap t, its lanes m[r][t] read from element off[r][t] on */
+    /* run r: lanes from a[r], len[r] of them, output row oy[r] from ox[r] */
     const int a[2] = {0, len0}, len[2] = {len0, nvalid - len0};
     const int64_t oy[2] = {j0 / ow, j0 / ow + 1}, ox[2] = {ox0, 0};
-    __mmask16 m[2][PACK_TAPS_MAX];
-    int64_t off[2][PACK_TAPS_MAX];
     for (int r = 0; r < runs; r++) {
-        __mmask16 hm[PACK_TAPS_MAX];
+        uint32_t hm[PACK_TAPS_MAX];
         int64_t hoff[PACK_TAPS_MAX];
         for (int64_t kx = 0; kx < g->kw; kx++) {
             /* lane a[r] + l reads element ix + sw * l of the row */
@@ -309,7 +311,7 @@ static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32
             int64_t hi = g->iw - ix <= 0 ? 0 : (g->iw - ix + sw - 1) / sw;
             hi = hi < len[r] ? hi : len[r];
             lo = lo < hi ? lo : hi;
-            hm[kx] = (__mmask16)((((1u << hi) - 1u) & ~((1u << lo) - 1u)) << a[r]);
+            hm[kx] = (((1u << hi) - 1u) & ~((1u << lo) - 1u)) << a[r];
             hoff[kx] = ix - a[r] * sw;
         }
         for (int64_t ky = 0, t = 0; ky < g->kh; ky++) {
@@ -321,6 +323,21 @@ static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32
             }
         }
     }
+    return runs;
+}
+#endif
+
+#if defined(__AVX512F__)
+static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32a *x,
+                                     eb_u32a fill, int64_t j0, int nvalid, int nr, eb_u32a *dst)
+{
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
+    const int64_t sw = g->sw, taps = g->kh * g->kw;
+    uint32_t m[2][PACK_TAPS_MAX];
+    int64_t off[2][PACK_TAPS_MAX];
+    const int runs = pack_runs_table(g, j0, nvalid, nr, 16, m, off);
+    if (!runs)
+        return 0;
     const __mmask16 keep = (__mmask16)((1u << nr) - 1u);
     const __m512i vfill = _mm512_set1_epi32((int)fill), even = EVEN_PICK_512;
     eb_u32a *d = dst;
@@ -329,8 +346,8 @@ static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32
         for (int64_t c = 0; c < g->channels; c++) {
             const eb_u32a *xc = x + c * g->c_stride;
             for (int64_t t = 0; t < taps; t++, d += nr)
-                _mm512_mask_storeu_epi32(d, keep,
-                                         _mm512_mask_loadu_epi32(vfill, m[0][t], xc + off[0][t]));
+                _mm512_mask_storeu_epi32(
+                    d, keep, _mm512_mask_loadu_epi32(vfill, (__mmask16)m[0][t], xc + off[0][t]));
         }
         return 1;
     }
@@ -338,9 +355,10 @@ static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32
         for (int64_t c = 0; c < g->channels; c++) {
             const eb_u32a *xc = x + c * g->c_stride;
             for (int64_t t = 0; t < taps; t++, d += nr) {
-                const __m512i v = _mm512_mask_loadu_epi32(vfill, m[0][t], xc + off[0][t]);
-                _mm512_mask_storeu_epi32(d, keep,
-                                         _mm512_mask_loadu_epi32(v, m[1][t], xc + off[1][t]));
+                const __m512i v =
+                    _mm512_mask_loadu_epi32(vfill, (__mmask16)m[0][t], xc + off[0][t]);
+                _mm512_mask_storeu_epi32(
+                    d, keep, _mm512_mask_loadu_epi32(v, (__mmask16)m[1][t], xc + off[1][t]));
             }
         }
         return 1;
@@ -356,9 +374,52 @@ static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32
                 const eb_u32a *at = xc + off[r][t];
                 const __m512i lo = _mm512_maskz_loadu_epi32((__mmask16)src, at);
                 const __m512i hi = _mm512_maskz_loadu_epi32((__mmask16)(src >> 16), at + 16);
-                v = _mm512_mask_mov_epi32(v, m[r][t], _mm512_permutex2var_epi32(lo, even, hi));
+                v = _mm512_mask_mov_epi32(v, (__mmask16)m[r][t],
+                                          _mm512_permutex2var_epi32(lo, even, hi));
             }
             _mm512_mask_storeu_epi32(d, keep, v);
+        }
+    }
+    return 1;
+}
+#elif defined(__AVX2__)
+/* Lanes l with bit l of bits set, as an AVX2 mask (all ones / zero). */
+static inline __m256i lanes_of_bits8(uint32_t bits)
+{
+    const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    return _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32((int)bits), bit), bit);
+}
+
+static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32a *x,
+                                     eb_u32a fill, int64_t j0, int nvalid, int nr, eb_u32a *dst)
+{
+    const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
+    const int64_t sw = g->sw, taps = g->kh * g->kw;
+    uint32_t m[2][PACK_TAPS_MAX];
+    int64_t off[2][PACK_TAPS_MAX];
+    const int runs = pack_runs_table(g, j0, nvalid, nr, 8, m, off);
+    if (!runs)
+        return 0;
+    /* masked lanes are neither read nor written (vpmaskmovd, and the
+     * masked gather) */
+    __m256i lm[2][PACK_TAPS_MAX];
+    for (int r = 0; r < runs; r++)
+        for (int64_t t = 0; t < taps; t++)
+            lm[r][t] = lanes_of_bits8(m[r][t]);
+    const __m256i keep = lanes_of_bits8((1u << nr) - 1u), vfill = _mm256_set1_epi32((int)fill);
+    const __m256i step2 = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    eb_u32a *d = dst;
+    for (int64_t c = 0; c < g->channels; c++) {
+        const eb_u32a *xc = x + c * g->c_stride;
+        for (int64_t t = 0; t < taps; t++, d += nr) {
+            __m256i v = vfill;
+            for (int r = 0; r < runs; r++) {
+                const eb_u32a *at = xc + off[r][t];
+                v = sw == 1 ? _mm256_blendv_epi8(
+                                  v, _mm256_maskload_epi32((const int *)at, lm[r][t]), lm[r][t])
+                            : _mm256_mask_i32gather_epi32(v, (const int *)at, step2, lm[r][t], 4);
+            }
+            _mm256_maskstore_epi32((int *)d, keep, v);
         }
     }
     return 1;
@@ -387,9 +448,11 @@ static void EB_VEC_FN(pack_b_32)(const eb_simd_conv_geom *g, const eb_u32a *x, e
         }
         return;
     }
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) || defined(__AVX2__)
     if (EB_VEC_FN(pack_b_32_runs)(g, x, fill, j0, nvalid, nr, dst))
         return;
+#endif
+#if defined(__AVX512F__)
     if (g->p_stride == 1 && g->sw <= 64 && taps <= PACK_TAPS_MAX && nr <= MAX_NR &&
         g->ih * g->iw <= INT32_MAX - 8192 &&
         EB_VEC_FN(pack_b_32_rows)(g, x, fill, j0, nvalid, nr, dst))
