@@ -149,6 +149,18 @@ static void test_dispatch_prefers_the_widest_usable_variant(void **state)
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 196, 1)->name,
                         "f32_gemm_32x7__avx512");
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 784, 1)->name,
+                        "f32_gemm_12x32__avx512");
+    /* AVX-512's general tile is 12 x 32, 6 x 32 where twelve-row panels
+     * pad the rows more than a tenth beyond six-row ones (16 -> 24 vs 18),
+     * a transposed output too */
+    assert_string_equal(eb_simd_pick_f32_gemm(all)->name, "f32_gemm_12x32__avx512");
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 64, 3136, 1)->name,
+                        "f32_gemm_12x32__avx512");
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 8, 3136, 1)->name,
+                        "f32_gemm_12x32__avx512");
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 16, 3136, 1)->name,
+                        "f32_gemm_6x32__avx512");
+    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 40, 3136, 8)->name,
                         "f32_gemm_6x32__avx512");
     /* rows count: 16 rows (a grouped conv's group) on 196 columns would
      * leave half of the 32 x 7 tile's rows idle */
@@ -157,7 +169,7 @@ static void test_dispatch_prefers_the_widest_usable_variant(void **state)
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 1, 1)->name,
                         "f32_gemm_32x1__avx2");
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 64, 1)->name,
-                        "f32_gemm_6x32__avx512");
+                        "f32_gemm_12x32__avx512");
     /* VNNI has its own (32 x 7 and 32 x 1, its byte format): MobileNet's
      * 7x7 and 14x14 planes (49, 196 columns) run the first, a
      * matrix-vector product the second, wide products the general tile */
