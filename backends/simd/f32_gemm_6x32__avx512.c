@@ -1,71 +1,23 @@
-/* fp32 GEMM micro-kernel, AVX-512F, 6 x 32 tile (simd_kernels.h); named
- * accumulators as in the AVX2 kernel.
+/* fp32 GEMM micro-kernel, AVX-512F, 6 x 32 tile (simd_kernels.h), the
+ * loop in simd_f32_tile_x32.h. Where twelve-row panels would pad the
+ * rows by more than a tenth beyond six-row ones, eb_simd_f32_gemm_for
+ * runs this one in place of 12 x 32.
  * The _acc form starts from the tile already in c instead of the bias: a
  * K block after the first (the driver's K blocking, simd_gemm.c). */
-#include <immintrin.h>
-
-#include "backends/simd/simd_gemm_store.h"
-#include "backends/simd/simd_kernels.h"
-
-/* The tile, from the bias (acc 0) or from c (acc 1). */
-static inline __attribute__((always_inline)) void
-tile_6x32(int64_t k, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc, int mr,
-          int nr, const float *bias, float lo, float hi, int acc)
-{
-    float tile[6 * 32];
-    const float *init = c;
-    int64_t ld = ldc;
-    if (acc && (mr < 6 || nr < 32)) {
-        /* a ragged tile: the rows and columns present, through the buffer */
-        for (int r = 0; r < 6; r++)
-            for (int j = 0; j < 32; j++)
-                tile[r * 32 + j] = r < mr && j < nr ? c[r * ldc + j] : 0.0f;
-        init = tile;
-        ld = 32;
-    }
-#define INIT(R)                                                                              \
-    __m512 c##R##0 = acc ? _mm512_loadu_ps(init + R * ld)\
-                         : _mm512_set1_ps(bias ? bias[R] : 0.0f),                            \
-           c##R##1 = acc ? _mm512_loadu_ps(init + R * ld + 16) : c##R##0;
-    INIT(0) INIT(1) INIT(2) INIT(3) INIT(4) INIT(5)
-#undef INIT
-    for (int64_t p = 0; p < k; p++, a += 6, b += ldb) {
-        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-        __m512 av;
-#define STEP(R)                                    \
-    av = _mm512_set1_ps(a[R]);               \
-    c##R##0 = _mm512_fmadd_ps(av, b0, c##R##0);    \
-    c##R##1 = _mm512_fmadd_ps(av, b1, c##R##1);
-        STEP(0) STEP(1) STEP(2) STEP(3) STEP(4) STEP(5)
-#undef STEP
-    }
-    if (mr == 6 && nr == 32) {
-        const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
-#define STORE(R)                                                                          \
-    _mm512_storeu_ps(c + R * ldc, _mm512_min_ps(_mm512_max_ps(c##R##0, vlo), vhi));       \
-    _mm512_storeu_ps(c + R * ldc + 16, _mm512_min_ps(_mm512_max_ps(c##R##1, vlo), vhi));
-        STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5)
-#undef STORE
-        return;
-    }
-#define SPILL(R)                                  \
-    _mm512_storeu_ps(tile + R * 32, c##R##0);     \
-    _mm512_storeu_ps(tile + R * 32 + 16, c##R##1);
-    SPILL(0) SPILL(1) SPILL(2) SPILL(3) SPILL(4) SPILL(5)
-#undef SPILL
-    eb_simd_store_tile_f32(tile, 32, c, ldc, mr, nr, lo, hi);
-}
+#define F32X32_MR 6
+#define F32X32_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
+#include "backends/simd/simd_f32_tile_x32.h"
 
 void eb_f32_gemm_6x32__avx512(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
-                            int64_t ldc, int mr, int nr, const float *bias, float lo, float hi)
+                              int64_t ldc, int mr, int nr, const float *bias, float lo, float hi)
 {
-    tile_6x32(k, a, b, ldb, c, ldc, mr, nr, bias, lo, hi, 0);
+    f32x32_tile(k, a, b, ldb, c, ldc, mr, nr, bias, lo, hi, 0);
 }
 
 void eb_f32_gemm_6x32__avx512_acc(int64_t k, const float *a, const float *b, int64_t ldb,
-                                float *c, int64_t ldc, int mr, int nr, const float *bias, float lo,
-                                float hi)
+                                  float *c, int64_t ldc, int mr, int nr, const float *bias,
+                                  float lo, float hi)
 {
     (void)bias;
-    tile_6x32(k, a, b, ldb, c, ldc, mr, nr, NULL, lo, hi, 1);
+    f32x32_tile(k, a, b, ldb, c, ldc, mr, nr, NULL, lo, hi, 1);
 }

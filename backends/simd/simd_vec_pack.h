@@ -281,15 +281,26 @@ static int EB_VEC_FN(pack_b_32_rows)(const eb_simd_conv_geom *g_in, const eb_u32
  * 14x14: 28 panels in 3.6 us); AVX2's pack_b_32_taps, per element, was a
  * third of that model's time.
  *
- * pack_runs_table: the panel's runs (1 or 2; 0: not taken, nr past
- * max_nr or another stride); under tap t, run r's lanes are the bits
+ * pack_runs_table fills R: the panel's runs (1 or 2; 0: not taken, nr
+ * past max_nr or another stride); under tap t, run r's lanes are the bits
  * m[r][t] and lane l reads element off[r][t] + sw * l of its channel. */
 #if defined(__AVX512F__) || defined(__AVX2__)
+typedef struct pack_runs {
+    int runs;
+    int64_t sw, taps;
+    uint32_t m[2][PACK_TAPS_MAX];
+    int64_t off[2][PACK_TAPS_MAX];
+} pack_runs;
+
 static int pack_runs_table(const eb_simd_conv_geom *g, int64_t j0, int nvalid, int nr,
-                           int max_nr, uint32_t m[2][PACK_TAPS_MAX],
-                           int64_t off[2][PACK_TAPS_MAX])
+                           int max_nr, pack_runs *R)
 {
+    uint32_t(*m)[PACK_TAPS_MAX] = R->m;
+    int64_t(*off)[PACK_TAPS_MAX] = R->off;
     const int64_t sw = g->sw, ow = g->ow;
+    R->runs = 0;
+    R->sw = sw;
+    R->taps = g->kh * g->kw;
     if (nr > max_nr || nvalid < 1 || (sw != 1 && sw != 2) || g->kh * g->kw > PACK_TAPS_MAX ||
         g->p_stride != 1)
         return 0;
@@ -323,6 +334,7 @@ static int pack_runs_table(const eb_simd_conv_geom *g, int64_t j0, int nvalid, i
             }
         }
     }
+    R->runs = runs;
     return runs;
 }
 #endif
@@ -332,12 +344,13 @@ static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32
                                      eb_u32a fill, int64_t j0, int nvalid, int nr, eb_u32a *dst)
 {
     const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
-    const int64_t sw = g->sw, taps = g->kh * g->kw;
-    uint32_t m[2][PACK_TAPS_MAX];
-    int64_t off[2][PACK_TAPS_MAX];
-    const int runs = pack_runs_table(g, j0, nvalid, nr, 16, m, off);
-    if (!runs)
+    pack_runs R;
+    if (!pack_runs_table(g, j0, nvalid, nr, 16, &R))
         return 0;
+    const int runs = R.runs;
+    const int64_t sw = R.sw, taps = R.taps;
+    const uint32_t(*m)[PACK_TAPS_MAX] = R.m;
+    const int64_t(*off)[PACK_TAPS_MAX] = R.off;
     const __mmask16 keep = (__mmask16)((1u << nr) - 1u);
     const __m512i vfill = _mm512_set1_epi32((int)fill), even = EVEN_PICK_512;
     eb_u32a *d = dst;
@@ -394,18 +407,17 @@ static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32
                                      eb_u32a fill, int64_t j0, int nvalid, int nr, eb_u32a *dst)
 {
     const eb_simd_conv_geom gl = *g_in, *g = &gl; /* see conv_small_f32 */
-    const int64_t sw = g->sw, taps = g->kh * g->kw;
-    uint32_t m[2][PACK_TAPS_MAX];
-    int64_t off[2][PACK_TAPS_MAX];
-    const int runs = pack_runs_table(g, j0, nvalid, nr, 8, m, off);
-    if (!runs)
+    pack_runs R;
+    if (!pack_runs_table(g, j0, nvalid, nr, 8, &R))
         return 0;
+    const int runs = R.runs;
+    const int64_t sw = R.sw, taps = R.taps;
     /* masked lanes are neither read nor written (vpmaskmovd, and the
      * masked gather) */
     __m256i lm[2][PACK_TAPS_MAX];
     for (int r = 0; r < runs; r++)
         for (int64_t t = 0; t < taps; t++)
-            lm[r][t] = lanes_of_bits8(m[r][t]);
+            lm[r][t] = lanes_of_bits8(R.m[r][t]);
     const __m256i keep = lanes_of_bits8((1u << nr) - 1u), vfill = _mm256_set1_epi32((int)fill);
     const __m256i step2 = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
     eb_u32a *d = dst;
@@ -414,7 +426,7 @@ static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32
         for (int64_t t = 0; t < taps; t++, d += nr) {
             __m256i v = vfill;
             for (int r = 0; r < runs; r++) {
-                const eb_u32a *at = xc + off[r][t];
+                const eb_u32a *at = xc + R.off[r][t];
                 v = sw == 1 ? _mm256_blendv_epi8(
                                   v, _mm256_maskload_epi32((const int *)at, lm[r][t]), lm[r][t])
                             : _mm256_mask_i32gather_epi32(v, (const int *)at, step2, lm[r][t], 4);
