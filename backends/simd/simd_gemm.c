@@ -550,7 +550,7 @@ int eb_simd_gemm_q8_init(eb_simd_gemm_q8 *G, const eb_simd_q8_gemm_variant *kern
     G->name = run->name;
     G->kern = run; /* a few-column variant may pack its weights its own way */
     const int mr = G->mr, ku = run->ku;
-    const int elem = run->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    const int elem = eb_simd_q8_elem_bytes(run);
     G->kpad = ceil_div(s->k, ku) * ku;
     /* B value = x - sub: the centred value for int16, the activation moved
      * to the unsigned (VNNI) or signed (SDOT) byte range otherwise. */
@@ -617,7 +617,7 @@ static int q8_panels_first(const eb_simd_gemm_q8 *G)
  * product where q8_panels_first (a task holds at most all of them). */
 static size_t q8_b_bytes(const eb_simd_gemm_q8 *G)
 {
-    const size_t elem = G->kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    const size_t elem = (size_t)eb_simd_q8_elem_bytes(G->kern);
     const size_t panel = (size_t)(G->kpad * G->nr) * elem;
     return ALIGN64(q8_panels_first(G) ? (size_t)ceil_div(G->s.n, G->nr) * panel : panel);
 }
@@ -656,7 +656,7 @@ static void q8_pack_task(void *arg, int t, int thread)
     const q8_run *R = arg;
     const eb_simd_gemm_q8 *G = R->G;
     const eb_simd_gemm_shape *s = &G->s;
-    const int nr = G->nr, elem = G->kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    const int nr = G->nr, elem = eb_simd_q8_elem_bytes(G->kern);
     const size_t panel = (size_t)(G->kpad * nr) * (size_t)elem;
     const int64_t p0 = t * R->per_pack;
     const int64_t p1 = p0 + R->per_pack < R->sp.col_panels ? p0 + R->per_pack : R->sp.col_panels;
@@ -672,7 +672,7 @@ static void q8_task(void *arg, int t, int thread)
     const eb_simd_gemm_q8 *G = R->G;
     const eb_simd_gemm_shape *s = &G->s;
     const int mr = G->mr, nr = G->nr, ku = G->kern->ku;
-    const int elem = G->kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    const int elem = eb_simd_q8_elem_bytes(G->kern);
     const int64_t mpad = R->sp.row_panels * mr;
     task_range tr;
     task_to_range(&R->sp, t, s->groups, &tr);

@@ -91,6 +91,12 @@ typedef struct eb_simd_q8_gemm_variant {
     eb_simd_q8_gemm_rq_fn rq_fn; /* requantising store, or NULL (RQ 0) */
 } eb_simd_q8_gemm_variant;
 
+/* Bytes per value of a variant's operands: 2 for int16, else 1. */
+static inline int eb_simd_q8_elem_bytes(const eb_simd_q8_gemm_variant *v)
+{
+    return v->format == EB_SIMD_Q8_I16 ? 2 : 1;
+}
+
 /* ---- fp32 sigmoid --------------------------------------------------------
  * y[i] = sigmoid(x[i]) (silu 0) or x[i] * sigmoid(x[i]) (silu 1), i < n;
  * y may be x. */

@@ -257,7 +257,7 @@ static int conv_q8_blocked(const eb_ref_conv_q8_params *q, const eb_simd_q8_gemm
                            eb_simd_step *s)
 {
     const eb_simd_q8_gemm_variant *run = eb_simd_q8_gemm_for(k, sh->m, sh->n, sh->y_col);
-    const int ku = run->ku, elem = run->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    const int ku = run->ku, elem = eb_simd_q8_elem_bytes(run);
     const eb_simd_conv_geom *g = &sh->geom;
     const int64_t cg = g->channels, taps = g->kh * g->kw, plane = g->ih * g->iw;
     const int64_t cgrp = (cg + ku - 1) / ku, kb = cgrp * taps * ku, rows = sh->groups * sh->m;
@@ -314,8 +314,9 @@ int eb_simd__conv_q8(eb_simd_builder *b, const eb_ref_conv_q8_params *q, eb_simd
      * 0.5@96's stem (3 channels) took 1.38x its time over channel groups on
      * AVX-512 without VNNI, 2.3x on AVX2, the Fashion CNN's (one) 2.7x and
      * 3.4x: a 16- or 32-column panel of one to three channels is mostly
-     * table building (pack_b_32_rows) and lanes of zero weights */
-    const int shallow = sh.k <= 64 && im2col_pays(&sh, 1, 0);
+     * table building (pack_b_32_rows) and lanes of zero weights; with no
+     * allowance for deep ones, im2col_pays takes exactly those */
+    const int shallow = im2col_pays(&sh, 1, 0);
     const int blocked = shallow ? 0 : conv_q8_blocked(q, k, b->vec, &sh, s);
     if (blocked < 0)
         return -1;
@@ -449,7 +450,7 @@ static void block_task(void *arg, int t, int thread)
     (void)thread;
     const eb_simd_plane_job *J = arg;
     const eb_simd_gemm_q8 *G = &J->s->gq;
-    const int ku = G->kern->ku, elem = G->kern->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    const int ku = G->kern->ku, elem = eb_simd_q8_elem_bytes(G->kern);
     const int64_t cg = J->s->col_channels, cgrp = G->s.geom.channels;
     const int64_t iw = G->s.geom.iw, plane = G->s.geom.ih * iw;
     int64_t r0, r1;

@@ -287,7 +287,6 @@ static int EB_VEC_FN(pack_b_32_rows)(const eb_simd_conv_geom *g_in, const eb_u32
 #if defined(__AVX512F__) || defined(__AVX2__)
 typedef struct pack_runs {
     int runs;
-    int64_t sw, taps;
     uint32_t m[2][PACK_TAPS_MAX];
     int64_t off[2][PACK_TAPS_MAX];
 } pack_runs;
@@ -299,8 +298,6 @@ static int pack_runs_table(const eb_simd_conv_geom *g, int64_t j0, int nvalid, i
     int64_t(*off)[PACK_TAPS_MAX] = R->off;
     const int64_t sw = g->sw, ow = g->ow;
     R->runs = 0;
-    R->sw = sw;
-    R->taps = g->kh * g->kw;
     if (nr > max_nr || nvalid < 1 || (sw != 1 && sw != 2) || g->kh * g->kw > PACK_TAPS_MAX ||
         g->p_stride != 1)
         return 0;
@@ -348,7 +345,7 @@ static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32
     if (!pack_runs_table(g, j0, nvalid, nr, 16, &R))
         return 0;
     const int runs = R.runs;
-    const int64_t sw = R.sw, taps = R.taps;
+    const int64_t sw = g->sw, taps = g->kh * g->kw;
     const uint32_t(*m)[PACK_TAPS_MAX] = R.m;
     const int64_t(*off)[PACK_TAPS_MAX] = R.off;
     const __mmask16 keep = (__mmask16)((1u << nr) - 1u);
@@ -411,7 +408,7 @@ static int EB_VEC_FN(pack_b_32_runs)(const eb_simd_conv_geom *g_in, const eb_u32
     if (!pack_runs_table(g, j0, nvalid, nr, 8, &R))
         return 0;
     const int runs = R.runs;
-    const int64_t sw = R.sw, taps = R.taps;
+    const int64_t sw = g->sw, taps = g->kh * g->kw;
     /* masked lanes are neither read nor written (vpmaskmovd, and the
      * masked gather) */
     __m256i lm[2][PACK_TAPS_MAX];

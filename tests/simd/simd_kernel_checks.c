@@ -372,7 +372,7 @@ static int check_q8_rq(const eb_simd_q8_gemm_variant *v, char *msg, size_t len)
         return 0;
     rng_state = 0xd1b54a32d192ed03ull ^ (uint64_t)v->mr * 31 ^ (uint64_t)v->nr;
     const int mr_full = v->mr, nr_full = v->nr, ku = v->ku;
-    const int elem = v->format == EB_SIMD_Q8_I16 ? 2 : 1;
+    const int elem = eb_simd_q8_elem_bytes(v);
     const int few = v->few_cols;
     int32_t *tile = malloc((size_t)(mr_full * nr_full) * 4);
     int32_t *add = malloc((size_t)mr_full * 4);
