@@ -1,7 +1,8 @@
 /* The ref backend's plan: the activation arena (placement never lets two
  * tensors that are live at the same step share bytes) and a plan with
  * memory reuse computing exactly what a plan with one buffer per tensor
- * computes, on the unfused QDQ model (many small steps) and the float CNN. */
+ * computes, on the unfused QDQ model (many small steps), the float CNN and
+ * a model of Concats, some written in place (ref_concat_place.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -156,6 +157,49 @@ static void test_memory_reuse_does_not_change_float_results(void **state)
     check_reuse_is_invisible(EB_SOURCE_DIR "/tests/data/models/tiny_conv.onnx", "1");
 }
 
+/* Concats written in place: the parts' bytes inside the output are what a
+ * copy would have put there, whatever the nesting, and a graph output that
+ * is a part is copied out whole. */
+static void test_concats_in_place_do_not_change_results(void **state)
+{
+    (void)state;
+    check_reuse_is_invisible(EB_SOURCE_DIR "/tests/data/models/concat_place.onnx", "1");
+}
+
+/* Which Concats of concat_place.onnx the plan elides (the generator,
+ * tools/make_concat_test_model.py, says why each does or does not). */
+static void test_concats_elided_only_where_parts_fit(void **state)
+{
+    (void)state;
+    eb_graph *g = NULL;
+    char msg[512];
+    const char *path = EB_SOURCE_DIR "/tests/data/models/concat_place.onnx";
+    if (eb_graph_load(path, NULL, &g, msg, sizeof msg) != EB_OK)
+        fail_msg("%s", msg);
+    static const struct {
+        const char *node;
+        int elided;
+    } want[] = {{"c1", 1}, {"c2", 1}, {"m", 1}, {"e", 0}, {"f", 0},
+                {"g", 0},  {"h", 0},  {"k", 0}, {"conv_d", 0}};
+    for (int reuse = 0; reuse <= 1; reuse++) {
+        eb_ref_plan_options o = {.qdq_fusion = 1, .memory_reuse = reuse};
+        eb_ref_plan *p = NULL;
+        assert_int_equal(eb_ref_plan_create(g, &o, &p, msg, sizeof msg), EB_OK);
+        for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+            int node = -1;
+            for (int i = 0; i < g->n_nodes; i++)
+                if (strcmp(g->nodes[i].name, want[w].node) == 0)
+                    node = i;
+            assert_true(node >= 0);
+            if (eb_ref_plan_node_elided(p, node) != (reuse && want[w].elided))
+                fail_msg("memory_reuse=%d: node %s elided %d, expected %d", reuse, want[w].node,
+                         eb_ref_plan_node_elided(p, node), reuse && want[w].elided);
+        }
+        eb_ref_plan_destroy(p);
+    }
+    eb_graph_destroy(g);
+}
+
 /* ---- a hook's claim absorbing several later nodes ------------------------ */
 
 /* tiny_conv.onnx: conv, relu, pool (2x2 / 2), flatten, fc, softmax. The
@@ -283,6 +327,8 @@ int main(void)
         cmocka_unit_test(test_arena_reuses_memory_of_a_chain),
         cmocka_unit_test(test_memory_reuse_does_not_change_qdq_results),
         cmocka_unit_test(test_memory_reuse_does_not_change_float_results),
+        cmocka_unit_test(test_concats_in_place_do_not_change_results),
+        cmocka_unit_test(test_concats_elided_only_where_parts_fit),
         cmocka_unit_test(test_claim_absorbing_two_nodes_writes_the_last_ones_output),
         cmocka_unit_test(test_claim_absorbing_out_of_order_or_too_many_is_refused),
     };

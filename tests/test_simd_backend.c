@@ -63,6 +63,9 @@ static const char *const models[] = {
      * windows, a batch of two, wide weights in the int16 pair format
      * (tools/make_qconv_groups_test_model.py) */
     "tests/data/qdq/qlinear_conv_groups.onnx",
+    /* Concats written in place by their producers, nested, and the
+     * ones that must still copy (tools/make_concat_test_model.py) */
+    "tests/data/models/concat_place.onnx",
     "models/fashion/fp32.onnx",
     "models/fashion/int8.onnx",
     "models/mobilenet_v2/mobilenet_v2_050_96.onnx",

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "backends/ref/ref_arena.h"
+#include "backends/ref/ref_concat_place.h"
 #include "backends/ref/ref_plan.h"
 
 typedef struct eb_ref_step {
@@ -23,6 +24,7 @@ typedef struct eb_ref_step {
     eb_ref_exec exec;
     int is_fused;            /* exec.state belongs to a group in plan->fused */
     int n_in, n_out;         /* entries of exec.in / exec.out */
+    int elided;              /* a Concat whose inputs were written in place: not run */
 } eb_ref_step;
 
 struct eb_ref_plan {
@@ -158,7 +160,50 @@ static eb_status allocate_each(eb_ref_plan *p, const unsigned char *used, char *
     return EB_OK;
 }
 
-/* Every activation in one arena, placed by lifetime (ref_arena.h). */
+/* The Concat steps whose inputs can be written in place inside their
+ * output (ref_concat_place.h), in step order: each input an item of the
+ * arena that is not yet inside another output, not the output itself and
+ * not repeated. Sets parent[item] (the output's item; -1 elsewhere) and
+ * at[item] (its byte offset there), and marks the steps elided. An output
+ * may itself go inside a later Concat's output; each link joins an item
+ * to one that is nobody's part yet, so the links never form a cycle, even
+ * in a model whose nodes write one tensor twice. -1: out of memory. */
+static int concats_in_place(eb_ref_plan *p, const int *slot, int n, int *parent, size_t *at)
+{
+    const eb_ref_op *concat = eb_ref_find_op("Concat");
+    for (int k = 0; k < n; k++)
+        parent[k] = -1, at[k] = 0;
+    for (int s = 0; s < p->n_steps; s++) {
+        eb_ref_step *st = &p->steps[s];
+        if (st->is_fused || st->op != concat || st->n_out < 1 || !st->exec.out[0])
+            continue;
+        const int y = slot[st->exec.out[0] - p->values];
+        if (y < 0 || parent[y] >= 0)
+            continue;
+        size_t *offs = malloc(((size_t)st->n_in + 1) * sizeof *offs);
+        if (!offs)
+            return -1;
+        int ok = eb_ref_concat_slices(p->g, st->exec.node, EB_REF_ARENA_ALIGN, offs);
+        for (int k = 0; ok && k < st->n_in; k++) {
+            const int x = st->exec.in[k] ? slot[st->exec.in[k] - p->values] : -1;
+            ok = x >= 0 && x != y && parent[x] < 0;
+            for (int j = 0; ok && j < k; j++)
+                ok = st->exec.in[j] != st->exec.in[k];
+        }
+        for (int k = 0; ok && k < st->n_in; k++) {
+            const int x = slot[st->exec.in[k] - p->values];
+            parent[x] = y;
+            at[x] = offs[k];
+        }
+        st->elided = ok;
+        free(offs);
+    }
+    return 0;
+}
+
+/* Every activation in one arena, placed by lifetime (ref_arena.h); the
+ * inputs of a Concat written in place are parts of its output's bytes,
+ * which live from the first part's first step to the last part's last. */
 static eb_status place_in_arena(eb_ref_plan *p, const unsigned char *used, char *msg,
                                 size_t msg_len)
 {
@@ -166,7 +211,8 @@ static eb_status place_in_arena(eb_ref_plan *p, const unsigned char *used, char 
     eb_status st = EB_ERR_NOMEM;
     int *slot = malloc(((size_t)g->n_tensors + 1) * sizeof *slot);
     eb_ref_live *live = calloc((size_t)g->n_tensors + 1, sizeof *live);
-    int n = 0;
+    int *parent = NULL, *root = NULL, n = 0;
+    size_t *at = NULL, *in_root = NULL;
     if (!slot || !live)
         goto out;
     for (int i = 0; i < g->n_tensors; i++) {
@@ -200,18 +246,52 @@ static eb_status place_in_arena(eb_ref_plan *p, const unsigned char *used, char 
     for (int k = 0; k < n; k++)
         if (live[k].first < 0) /* read before any step writes it: never, but be safe */
             live[k].first = 0;
-    if (eb_ref_arena_place(live, n, &p->arena_bytes) != 0)
+    parent = malloc(((size_t)n + 1) * sizeof *parent);
+    root = malloc(((size_t)n + 1) * sizeof *root);
+    at = malloc(((size_t)n + 1) * sizeof *at);
+    in_root = malloc(((size_t)n + 1) * sizeof *in_root);
+    if (!parent || !root || !at || !in_root || concats_in_place(p, slot, n, parent, at) != 0)
+        goto out;
+    /* a part's offset in its outermost output (the root), whose lifetime
+     * takes in the part's */
+    for (int k = 0; k < n; k++) {
+        int r = k;
+        size_t off = 0;
+        for (; parent[r] >= 0; r = parent[r])
+            off += at[r];
+        root[k] = r;
+        in_root[k] = off;
+        if (live[k].first < live[r].first)
+            live[r].first = live[k].first;
+        if (live[k].last > live[r].last)
+            live[r].last = live[k].last;
+    }
+    /* only the roots are placed: compacted to the front (item j moves to
+     * an index <= j), root[] then names a root's new index */
+    int n_placed = 0;
+    for (int k = 0; k < n; k++)
+        if (root[k] == k) {
+            live[n_placed] = live[k];
+            parent[k] = n_placed++; /* parent[] no longer needed: the new index */
+        }
+    for (int k = 0; k < n; k++)
+        root[k] = parent[root[k]];
+    if (eb_ref_arena_place(live, n_placed, &p->arena_bytes) != 0)
         goto out;
     p->arena = activation_alloc(p->arena_bytes);
     if (!p->arena)
         goto out;
     for (int i = 0; i < g->n_tensors; i++)
         if (slot[i] >= 0)
-            p->values[i].data = (char *)p->arena + live[slot[i]].offset;
+            p->values[i].data = (char *)p->arena + live[root[slot[i]]].offset + in_root[slot[i]];
     st = EB_OK;
 out:
     free(slot);
     free(live);
+    free(parent);
+    free(root);
+    free(at);
+    free(in_root);
     return st;
 }
 
@@ -470,6 +550,8 @@ eb_status eb_ref_plan_run(eb_ref_plan *p, const eb_value *inputs, int n_inputs,
     }
     for (int s = 0; s < p->n_steps; s++) {
         eb_ref_step *st = &p->steps[s];
+        if (st->elided)
+            continue; /* its output already holds its inputs */
         uint64_t t0 = now_ns();
         eb_status rc = st->op->run(&st->exec, msg, msg_len);
         p->node_ns[st->exec.node_index] = now_ns() - t0;
@@ -529,6 +611,14 @@ void eb_ref_plan_memory(const eb_ref_plan *p, size_t *arena_bytes, size_t *activ
 {
     *arena_bytes = p->arena_bytes;
     *activation_bytes = p->activation_bytes;
+}
+
+int eb_ref_plan_node_elided(const eb_ref_plan *p, int node)
+{
+    for (int s = 0; p && s < p->n_steps; s++)
+        if (p->steps[s].exec.node_index == node)
+            return p->steps[s].elided;
+    return 0;
 }
 
 void eb_ref_plan_profile(const eb_ref_plan *p, uint64_t *node_ns, int n_nodes)

@@ -49,6 +49,11 @@ int eb_ref_plan_steps(const eb_ref_plan *p);
  * reuse) and what they would take without reuse. */
 void eb_ref_plan_memory(const eb_ref_plan *p, size_t *arena_bytes, size_t *activation_bytes);
 
+/* 1 when node's step is a Concat the plan does not run: its inputs are
+ * written in place inside its output (ref_concat_place.h; with
+ * memory_reuse only). */
+int eb_ref_plan_node_elided(const eb_ref_plan *p, int node);
+
 /* Per-node time of the last run (backend.h profile()): UINT64_MAX for nodes
  * not executed on their own, and past the graph's nodes. */
 void eb_ref_plan_profile(const eb_ref_plan *p, uint64_t *node_ns, int n_nodes);

@@ -326,6 +326,10 @@ eb_status eb_simd_plan_create(const eb_graph *g, const eb_simd_plan_options *o,
         eb_simd_plan_destroy(P);
         return st;
     }
+    for (int i = 0; i < g->n_nodes; i++)
+        if (eb_ref_plan_node_elided(P->ref, i))
+            snprintf(P->where[i], EB_SIMD_WHERE_LEN,
+                     "elided: its inputs are written in place inside its output");
     P->scratch.threads = eb_simd_pool_threads(o->pool);
     P->scratch.bytes = (b.scratch + 63) & ~(size_t)63;
     if (P->scratch.bytes) {

@@ -163,7 +163,8 @@ static void print_report(const prof_opts *o, const eb_graph *g, const eb_op_prof
                infer_med ? 100.0 * (double)ops[k].ns / (double)infer_med : 0);
     if (timed < g->n_nodes)
         printf("\n'-': a node the backend did not time on its own (fused into a neighbour, folded "
-               "at load, or run inside a delegate segment).\n");
+               "at load, run inside a delegate segment, or a Concat whose inputs were written "
+               "in place).\n");
 }
 
 int eb_cmd_profile(int argc, char **argv)

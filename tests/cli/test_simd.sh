@@ -92,6 +92,24 @@ expect_in "$WORK/out" '^dw_a +Conv +- '
 run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/models/silu_se.onnx" --backend simd
 expect_in "$WORK/out" 'excite +simd f32_scale__[a-z0-9]+: Mul by one value per channel$'
 
+# Concats whose inputs lie back to back in their output are not run: the
+# producers write into it (nested too); the others copy, and profile shows
+# the elided ones as not timed, on simd and on ref
+C="$EB_SOURCE_DIR/tests/data/models/concat_place.onnx"
+run_eb 0 inspect "$C" --backend simd
+for n in c1 c2 m; do
+    expect_in "$WORK/out" "^ *[0-9]+  $n +elided: its inputs are written in place inside its output\$"
+done
+for n in e f g h k; do
+    expect_in "$WORK/out" "^ *[0-9]+  $n +ref\$"
+done
+for b in simd ref; do
+    run_eb 0 profile "$C" --backend $b --iterations 3 --warmup 1
+    expect_in "$WORK/out" '^c2 +Concat +- '
+    expect_in "$WORK/out" '^e +Concat +[0-9.]+ '
+    expect_in "$WORK/out" 'or a Concat whose inputs were written in place'
+done
+
 # QOperator int8: QLinearMatMul on the int8 GEMM kernels, whatever the rank of a
 run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/qdq/qlinear_matmul.onnx" --backend simd
 expect_in "$WORK/out" 'mm1 +simd q8_gemm_[0-9xc]+__[a-z0-9]+: QLinearMatMul$'
