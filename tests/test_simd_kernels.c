@@ -150,22 +150,28 @@ static void test_dispatch_prefers_the_widest_usable_variant(void **state)
                         "f32_gemm_32x7__avx512");
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 784, 1)->name,
                         "f32_gemm_12x32__avx512");
-    /* AVX-512's general tile is 12 x 32, 6 x 32 where twelve-row panels
-     * pad the rows more than a tenth beyond six-row ones (16 -> 24 vs 18),
-     * a transposed output too */
+    /* AVX-512's general tile is 12 x 32; 8 x 32, or else 6 x 32, where
+     * twelve-row panels pad the rows more than a tenth beyond the shorter
+     * tile's (64 -> 72 vs 64; 16 -> 24 vs 16; 18 -> 24 vs 24 vs 18; not
+     * 128 -> 132 vs 128), a transposed output too */
     assert_string_equal(eb_simd_pick_f32_gemm(all)->name, "f32_gemm_12x32__avx512");
-    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 64, 3136, 1)->name,
-                        "f32_gemm_12x32__avx512");
-    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 8, 3136, 1)->name,
-                        "f32_gemm_12x32__avx512");
-    assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 16, 3136, 1)->name,
-                        "f32_gemm_6x32__avx512");
+    static const struct {
+        int64_t m;
+        const char *tile;
+    } rows[] = {{64, "8x32"}, {8, "8x32"}, {16, "8x32"}, {128, "12x32"}, {18, "6x32"},
+                {6, "6x32"},  {24, "12x32"}, {36, "12x32"}, {96, "12x32"}, {132, "12x32"}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "f32_gemm_%s__avx512", rows[i].tile);
+        assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), rows[i].m, 3136,
+                                                 1)->name, want);
+    }
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 40, 3136, 8)->name,
-                        "f32_gemm_6x32__avx512");
+                        "f32_gemm_8x32__avx512");
     /* rows count: 16 rows (a grouped conv's group) on 196 columns would
      * leave half of the 32 x 7 tile's rows idle */
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 16, 196, 1)->name,
-                        "f32_gemm_6x32__avx512");
+                        "f32_gemm_8x32__avx512");
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 1, 1)->name,
                         "f32_gemm_32x1__avx2");
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 64, 1)->name,

@@ -129,17 +129,20 @@ static int one_column_fits(int64_t n, int nr)
 }
 
 /* The general tile for m rows: AVX-512 lists a 12 x 32 tile after its 6 x
- * 32 one (the pick), which loads each row of B once per twelve rows of
- * output instead of six (ResNet-18 0.94x, SqueezeNet 0.96x, MobileNet-v2
- * @224 0.98x their time, alternating builds). Where twelve-row panels pad
- * m more than a tenth beyond a shorter tile's of the same ISA and width,
- * the shorter one: 0.5@96's 16-channel projections took 1.16-1.19x their
- * time on 12 x 32 (24 rows for 16, against 18). */
+ * 32 and 8 x 32 ones (the pick), which loads each row of B once per twelve
+ * rows of output instead of six (ResNet-18 0.94x, SqueezeNet 0.96x,
+ * MobileNet-v2 @224 0.98x their time, alternating builds). Where the
+ * tallest tile's panels pad m more than a tenth beyond a shorter tile's of
+ * the same ISA and width, the shorter one, the taller of those first:
+ * 0.5@96's 16-channel projections took 1.16-1.19x their time on 12 x 32
+ * (24 rows for 16, against 18 on 6 x 32); ResNet-18's 64-channel 3x3
+ * convs 0.95-0.96x on 8 x 32 (64 rows, not 72), 0.5@96 0.97x and
+ * MobileNet-v2 @224 0.98x overall. */
 static const eb_simd_f32_gemm_variant *f32_rows_for(const eb_simd_f32_gemm_variant *general,
                                                     int64_t m)
 {
     const eb_simd_f32_gemm_variant *best = general;
-    for (int i = 0; i < COUNT(f32_gemm); i++) {
+    for (int i = COUNT(f32_gemm) - 1; i >= 0; i--) { /* taller tiles first */
         const eb_simd_f32_gemm_variant *v = &f32_gemm[i];
         if (!v->few_cols && v->isa == general->isa && v->nr == general->nr &&
             v->mr < best->mr && 9 * round_up(m, best->mr) > 10 * round_up(m, v->mr))

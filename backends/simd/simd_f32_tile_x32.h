@@ -4,7 +4,7 @@
  * once for all the rows. Included by one kernel file per height, which
  * defines F32X32_MR and F32X32_ROWS(X) (X(0) X(1) ... one per row) and
  * wraps f32x32_tile as its entry points:
- * f32_gemm_6x32__avx512.c, f32_gemm_12x32__avx512.c. */
+ * f32_gemm_6x32__avx512.c, f32_gemm_8x32__avx512.c, f32_gemm_12x32__avx512.c. */
 #ifndef EB_SIMD_F32_TILE_X32_H
 #define EB_SIMD_F32_TILE_X32_H
 
