@@ -2,14 +2,16 @@
 #include "backends/simd/simd_kernels.h"
 
 static const eb_simd_f32_gemm_variant f32_gemm[] = {
-#define F32_ACC_0(NAME) NULL
-#define F32_ACC_1(NAME) eb_##NAME##_acc
+#define F32_ACC_0(NAME) NULL, NULL
+#define F32_ACC_1(NAME) eb_##NAME##_acc, NULL
+#define F32_ACC_2(NAME) eb_##NAME##_acc, eb_##NAME##_block
 #define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR, FEW_COLS, ACC) \
     {#NAME, ISA, MR, NR, FEW_COLS, eb_##NAME, F32_ACC_##ACC(NAME)},
 #include "backends/simd/simd_f32_gemm.inc"
 #undef EB_SIMD_F32_GEMM
 #undef F32_ACC_0
 #undef F32_ACC_1
+#undef F32_ACC_2
 };
 
 static const eb_simd_q8_gemm_variant q8_gemm[] = {

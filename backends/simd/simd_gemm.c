@@ -155,6 +155,7 @@ int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *k
     G->name = run->name;
     const int mr = G->mr;
     G->acc = run->acc;
+    G->block = run->block;
     G->kc = f32_k_block(run, s->k);
     G->kc_first = f32_cols_k_block(run, s->k, s->n);
     const int64_t panels = ceil_div(s->m, mr), mpad = panels * mr;
@@ -367,27 +368,37 @@ static void f32_task(void *arg, int t, int thread)
                 const int end = k0 + kn == s->k;
                 /* the next block's weights (after the last, the next row
                  * panel's first) asked for while this one runs over the
-                 * column panels, a share before each: the first panel
-                 * over a block otherwise waits on memory for them */
+                 * column panels, a share during each (by the kernel's
+                 * block form, between its k steps) or before it: the
+                 * first panel over a block otherwise waits on memory for
+                 * them */
                 const int64_t left = end ? (rp + 1 < tr.r1 ? s->k : 0) : s->k - k0 - kn;
                 const char *next = (const char *)(end ? ap + s->k * mr : ap + (k0 + kn) * mr);
                 const int64_t ahead = (left < kc ? left : kc) * mr * (int64_t)sizeof(float);
                 const int64_t share = (ahead / 64 + (tr.p1 - tr.p0) - 1) / (tr.p1 - tr.p0) * 64;
                 int64_t sent = 0;
                 for (int64_t p = tr.p0; p < tr.p1; p++) {
-                    for (const int64_t to = sent + share < ahead ? sent + share : ahead;
-                         sent < to; sent += 64)
-                        __builtin_prefetch(next + sent, 0, 2);
+                    const int64_t to = sent + share < ahead ? sent + share : ahead;
                     const int64_t j0 = p * nr;
                     const int in_place = pw && p < last;
                     const int64_t ldb = in_place ? s->geom.c_stride : nr;
                     const float *b =
                         in_place ? x + j0 : bpanel + (size_t)(pw ? 0 : p - tr.p0) * panel;
-                    (k0 == 0 ? G->fn : G->acc)(kn, ap + k0 * mr, b + k0 * ldb, ldb,
-                                               y + m0 * s->y_row + j0, s->y_row, mvalid,
-                                               (int)(s->n - j0 < nr ? s->n - j0 : nr),
-                                               k0 == 0 ? bp : NULL, end ? G->lo : -INFINITY,
-                                               end ? G->hi : INFINITY);
+                    float *c = y + m0 * s->y_row + j0;
+                    const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
+                    const float lo = end ? G->lo : -INFINITY, hi = end ? G->hi : INFINITY;
+                    if (G->block) { /* the kernel asks for its share between k steps */
+                        G->block(kn, ap + k0 * mr, b + k0 * ldb, ldb, c, s->y_row, mvalid,
+                                 nvalid, k0 == 0 ? bp : NULL, lo, hi, k0 > 0, next + sent,
+                                 to > sent ? (to - sent + 63) / 64 : 0);
+                        sent = to > sent ? to : sent;
+                        continue;
+                    }
+                    for (; sent < to; sent += 64)
+                        __builtin_prefetch(next + sent, 0, 2);
+                    (k0 == 0 ? G->fn : G->acc)(kn, ap + k0 * mr, b + k0 * ldb, ldb, c,
+                                               s->y_row, mvalid, nvalid, k0 == 0 ? bp : NULL,
+                                               lo, hi);
                 }
             }
         }

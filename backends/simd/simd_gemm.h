@@ -36,6 +36,7 @@ typedef struct eb_simd_gemm_f32 {
      * the listed few-column variant (eb_simd_f32_gemm_for) */
     eb_simd_f32_gemm_fn fn;
     eb_simd_f32_gemm_fn acc; /* its accumulating form, or NULL (no K blocks) */
+    eb_simd_f32_block_fn block; /* its prefetching K block, or NULL */
     int mr, nr;
     int few_cols;
     const char *name;

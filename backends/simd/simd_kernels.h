@@ -39,6 +39,11 @@ typedef void (*eb_simd_f32_gemm_fn)(int64_t k, const float *a, const float *b, i
                                     float *c, int64_t ldc, int mr, int nr, const float *bias,
                                     float lo, float hi);
 
+typedef void (*eb_simd_f32_block_fn)(int64_t k, const float *a, const float *b, int64_t ldb,
+                                     float *c, int64_t ldc, int mr, int nr, const float *bias,
+                                     float lo, float hi, int acc, const void *pf,
+                                     int64_t pf_lines);
+
 typedef struct eb_simd_f32_gemm_variant {
     const char *name;
     unsigned isa; /* EB_SIMD_ISA_* bits needed */
@@ -49,6 +54,12 @@ typedef struct eb_simd_f32_gemm_variant {
      * + j] + sum_k a(r, k) * b[k * ldb + j], lo, hi) for r < mr, j < nr,
      * bias unused (a K block after the first) */
     eb_simd_f32_gemm_fn acc;
+    /* NULL, or (a few-column tile with an accumulating form) one K block of
+     * the tile, from the bias (acc 0, like fn) or accumulating (acc 1, like
+     * the acc form), that also asks for pf_lines 64-byte lines from pf
+     * (prefetcht1), spread evenly over its k steps: the next block's
+     * weights, while this one runs (simd_gemm.c, f32_task) */
+    eb_simd_f32_block_fn block;
 } eb_simd_f32_gemm_variant;
 
 /* ---- int8 GEMM -----------------------------------------------------------
@@ -297,6 +308,10 @@ typedef struct eb_simd_vec_kernels {
 #define F32_ACC_1(NAME)                                                                      \
     void eb_##NAME##_acc(int64_t, const float *, const float *, int64_t, float *, int64_t, int, \
                          int, const float *, float, float);
+#define F32_ACC_2(NAME)                                                                        \
+    F32_ACC_1(NAME)                                                                            \
+    void eb_##NAME##_block(int64_t, const float *, const float *, int64_t, float *, int64_t, int, \
+                           int, const float *, float, float, int, const void *, int64_t);
 #define EB_SIMD_F32_GEMM(NAME, ISA, MR, NR, FEW_COLS, ACC) \
     void eb_##NAME(int64_t, const float *, const float *, int64_t, float *, int64_t, int, int, \
                    const float *, float, float);                                            \
@@ -305,6 +320,7 @@ typedef struct eb_simd_vec_kernels {
 #undef EB_SIMD_F32_GEMM
 #undef F32_ACC_0
 #undef F32_ACC_1
+#undef F32_ACC_2
 
 #define EB_SIMD_Q8_GEMM(NAME, ISA, MR, NR, KU, FORMAT, FEW_COLS, RQ) \
     void eb_##NAME(int64_t, const void *, const void *, int32_t *); \

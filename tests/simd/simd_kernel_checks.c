@@ -200,6 +200,61 @@ static eb_simd_scratch scratch_for(size_t per_thread, int threads)
 
 /* ---- fp32 GEMM ------------------------------------------------------------ */
 
+/* A variant's prefetching K block (v->block) against its plain forms: the
+ * same tile, bit for bit, from the bias (acc 0, against fn) and from c
+ * (acc 1, against acc), whatever number of lines it is asked to prefetch
+ * (none, fewer than, as many as and more than its k steps), ragged tiles
+ * included. */
+static int check_f32_block(const eb_simd_f32_gemm_variant *v, char *msg, size_t len)
+{
+    enum { K_MAX = 40, LD = 48 };
+    const int mr = v->mr, nr = v->nr;
+    const size_t tile = sizeof(float) * (size_t)mr * LD;
+    float *a = malloc(sizeof(float) * K_MAX * (size_t)mr),
+          *b = malloc(sizeof(float) * K_MAX * (size_t)nr), *bias = malloc(sizeof(float) * mr),
+          *c0 = malloc(tile), *want = malloc(tile), *got = malloc(tile);
+    char *lines = malloc(64 * (2 * K_MAX + 2));
+    int fail = !a || !b || !bias || !c0 || !want || !got || !lines;
+    for (int it = 0; it < 40 && !fail; it++) {
+        const int64_t k = rnd_in(0, K_MAX);
+        const int rows = it % 4 == 3 ? (int)rnd_in(1, mr) : mr;
+        const int cols = it % 4 == 2 ? (int)rnd_in(1, nr) : nr;
+        const int acc = it % 2;
+        const int64_t n_pf[] = {0, 1, 3, k, 2 * k + 1};
+        const int64_t pf_lines = n_pf[it % 5];
+        for (int64_t i = 0; i < k * mr; i++)
+            a[i] = rnd_f();
+        for (int64_t i = 0; i < k * nr; i++)
+            b[i] = rnd_f();
+        for (int i = 0; i < mr; i++)
+            bias[i] = rnd_f();
+        for (int i = 0; i < mr * LD; i++)
+            c0[i] = rnd_f();
+        const float lo = it % 3 == 0 ? 0.0f : -INFINITY, hi = it % 6 == 0 ? 0.5f : INFINITY;
+        memcpy(want, c0, tile);
+        memcpy(got, c0, tile);
+        (acc ? v->acc : v->fn)(k, a, b, nr, want, LD, rows, cols, acc ? NULL : bias, lo, hi);
+        v->block(k, a, b, nr, got, LD, rows, cols, acc ? NULL : bias, lo, hi, acc, lines,
+                 pf_lines);
+        if (memcmp(want, got, tile) != 0) {
+            snprintf(msg, len,
+                     "%s: block form (acc %d, k %lld, %d x %d of the tile, %lld lines asked "
+                     "for) differs from the %s form",
+                     v->name, acc, (long long)k, rows, cols, (long long)pf_lines,
+                     acc ? "acc" : "plain");
+            fail = 1;
+        }
+    }
+    free(a);
+    free(b);
+    free(bias);
+    free(c0);
+    free(want);
+    free(got);
+    free(lines);
+    return fail;
+}
+
 int eb_simd_check_f32_gemm(const eb_simd_f32_gemm_variant *v, const eb_simd_vec_kernels *vec,
                            int threads, char *msg, size_t len)
 {
@@ -298,6 +353,8 @@ int eb_simd_check_f32_gemm(const eb_simd_f32_gemm_variant *v, const eb_simd_vec_
         free(mag);
     }
     eb_simd_pool_destroy(pool);
+    if (!fail && v->block)
+        fail = check_f32_block(v, msg, len);
     return fail;
 }
 
