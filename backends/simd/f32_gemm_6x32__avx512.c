@@ -6,18 +6,5 @@
  * K block after the first (the driver's K blocking, simd_gemm.c). */
 #define F32X32_MR 6
 #define F32X32_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
+#define F32X32_NAME eb_f32_gemm_6x32__avx512
 #include "backends/simd/simd_f32_tile_x32.h"
-
-void eb_f32_gemm_6x32__avx512(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
-                              int64_t ldc, int mr, int nr, const float *bias, float lo, float hi)
-{
-    f32x32_tile(k, a, b, ldb, c, ldc, mr, nr, bias, lo, hi, 0);
-}
-
-void eb_f32_gemm_6x32__avx512_acc(int64_t k, const float *a, const float *b, int64_t ldb,
-                                  float *c, int64_t ldc, int mr, int nr, const float *bias,
-                                  float lo, float hi)
-{
-    (void)bias;
-    f32x32_tile(k, a, b, ldb, c, ldc, mr, nr, NULL, lo, hi, 1);
-}

@@ -2,9 +2,10 @@
  * contract): F32X32_MR rows of output in two vectors each, named
  * accumulators as in the AVX2 kernel, every k's two vectors of B loaded
  * once for all the rows. Included by one kernel file per height, which
- * defines F32X32_MR and F32X32_ROWS(X) (X(0) X(1) ... one per row) and
- * wraps f32x32_tile as its entry points:
- * f32_gemm_6x32__avx512.c, f32_gemm_8x32__avx512.c, f32_gemm_12x32__avx512.c. */
+ * defines F32X32_MR, F32X32_ROWS(X) (X(0) X(1) ... one per row) and
+ * F32X32_NAME (the entry point; its _acc form is F32X32_NAME_acc), which
+ * this header defines: f32_gemm_6x32__avx512.c, f32_gemm_8x32__avx512.c,
+ * f32_gemm_12x32__avx512.c. */
 #ifndef EB_SIMD_F32_TILE_X32_H
 #define EB_SIMD_F32_TILE_X32_H
 
@@ -60,6 +61,23 @@ f32x32_tile(int64_t k, const float *a, const float *b, int64_t ldb, float *c, in
     F32X32_ROWS(SPILL)
 #undef SPILL
     eb_simd_store_tile_f32(tile, 32, c, ldc, mr, nr, lo, hi);
+}
+
+#define F32X32_CAT_(A, B) A##B
+#define F32X32_CAT(A, B) F32X32_CAT_(A, B)
+
+void F32X32_NAME(int64_t k, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
+                 int mr, int nr, const float *bias, float lo, float hi)
+{
+    f32x32_tile(k, a, b, ldb, c, ldc, mr, nr, bias, lo, hi, 0);
+}
+
+void F32X32_CAT(F32X32_NAME, _acc)(int64_t k, const float *a, const float *b, int64_t ldb,
+                                   float *c, int64_t ldc, int mr, int nr, const float *bias,
+                                   float lo, float hi)
+{
+    (void)bias;
+    f32x32_tile(k, a, b, ldb, c, ldc, mr, nr, NULL, lo, hi, 1);
 }
 
 #endif
