@@ -17,12 +17,13 @@
 
 #include "backends/simd/simd_kernels.h"
 #include "backends/simd/simd_q8_store.h"
+#include "backends/simd/simd_vnni.h"
 
 #define STEP(X, I)                                                                   \
     memcpy(&quad, pb + 4 * (I), sizeof quad);                                        \
     bv = _mm512_set1_epi32(quad);                                                    \
-    X##0 = _mm512_dpbusd_epi32(X##0, bv, _mm512_loadu_si512(pa + 128 * (I)));        \
-    X##1 = _mm512_dpbusd_epi32(X##1, bv, _mm512_loadu_si512(pa + 128 * (I) + 64));
+    X##0 = eb_simd_dpbusd(X##0, bv, _mm512_loadu_si512(pa + 128 * (I)));             \
+    X##1 = eb_simd_dpbusd(X##1, bv, _mm512_loadu_si512(pa + 128 * (I) + 64));
 #define LOOP                                                                         \
     const int8_t *pa = a;                                                            \
     const uint8_t *pb = b;                                                           \

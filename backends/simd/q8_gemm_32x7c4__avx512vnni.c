@@ -20,13 +20,14 @@
 
 #include "backends/simd/simd_kernels.h"
 #include "backends/simd/simd_q8_store.h"
+#include "backends/simd/simd_vnni.h"
 
 #define INIT(J) __m512i c##J##0 = _mm512_setzero_si512(), c##J##1 = c##J##0;
 #define STEP(J)                                               \
     memcpy(&quad, pb + J * 4, sizeof quad);                   \
     bv = _mm512_set1_epi32(quad);                             \
-    c##J##0 = _mm512_dpbusd_epi32(c##J##0, bv, a0);           \
-    c##J##1 = _mm512_dpbusd_epi32(c##J##1, bv, a1);
+    c##J##0 = eb_simd_dpbusd(c##J##0, bv, a0);                \
+    c##J##1 = eb_simd_dpbusd(c##J##1, bv, a1);
 #define LOOP                                                           \
     const int8_t *pa = a;                                              \
     const uint8_t *pb = b;                                             \

@@ -10,13 +10,14 @@
 
 #include "backends/simd/simd_kernels.h"
 #include "backends/simd/simd_q8_store.h"
+#include "backends/simd/simd_vnni.h"
 
 #define INIT(R) __m512i c##R##0 = _mm512_setzero_si512(), c##R##1 = c##R##0;
 #define STEP(R)                                               \
     memcpy(&quad, pa + R * 4, sizeof quad);                   \
     av = _mm512_set1_epi32(quad);                             \
-    c##R##0 = _mm512_dpbusd_epi32(c##R##0, b0, av);           \
-    c##R##1 = _mm512_dpbusd_epi32(c##R##1, b1, av);
+    c##R##0 = eb_simd_dpbusd(c##R##0, b0, av);                \
+    c##R##1 = eb_simd_dpbusd(c##R##1, b1, av);
 #define LOOP                                                           \
     const int8_t *pa = a;                                              \
     const uint8_t *pb = b;                                             \

@@ -67,8 +67,7 @@
                         acc[o] = _mm512_set1_epi32(add[m0 + o]);                               \
                     for (int t = 0; t < T; t++)                                                \
                         for (int o = 0; o < 16; o++)                                           \
-                            acc[o] = _mm512_dpbusd_epi32(acc[o], xv[t],                        \
-                                                         _mm512_set1_epi32(wb[t * 16 + o]));   \
+                            acc[o] = eb_simd_dpbusd_bcast(acc[o], xv[t], wb + t * 16 + o);     \
                     const int64_t mb = m - m0 < 16 ? m - m0 : 16;                              \
                     for (int o = 0; o < mb; o++) {                                             \
                         _mm_mask_storeu_epi8(y + (m0 + o) * oplane + oy * ow + o0, out,        \

@@ -1231,7 +1231,7 @@ static inline __m512i vq_pat(int s)
         xs[0] = _mm512_shuffle_epi8(_mm512_permutexvar_epi32(didx, b_), pat);                  \
     } while (0)
 #define VQ_ACC0(ky) ((ky) == 0 ? corr : _mm512_setzero_si512())
-#define VQ_MADD(acc, xv, tap) _mm512_dpbusd_epi32(acc, xv, wq[(tap) / 3])
+#define VQ_MADD(acc, xv, tap) eb_simd_dpbusd(acc, xv, wq[(tap) / 3])
 
 #define DW_VQ(NAME, S)                                                                   \
     static void NAME(const eb_simd_conv_geom *g, const uint8_t *x_plane, int flip,             \

@@ -153,7 +153,7 @@ static int dw_tq_pack(const eb_simd_conv_geom *g, const int16_t *w, int32_t bias
                     {                                                                          \
                         const int ky = ir - r * S;                                             \
                         if (ky >= 0 && ky < 3 && r < rows)                                     \
-                            acc[r] = _mm512_dpbusd_epi32(acc[r], xs[0], wq[ky]);               \
+                            acc[r] = eb_simd_dpbusd(acc[r], xs[0], wq[ky]);                    \
                     }                                                                          \
                 }                                                                              \
                 for (int r = 0; r < rows; r++)                                                 \

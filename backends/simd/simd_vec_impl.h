@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "backends/simd/simd_kernels.h"
+#include "backends/simd/simd_vnni.h"
 #include "edgebench/window.h"
 
 #if defined(__AVX2__)
