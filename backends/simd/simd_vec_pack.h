@@ -801,7 +801,12 @@ static void EB_VEC_FN(pack_b_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
  * dwords, then each panel's nr dwords copied out with one masked store.
  * Panel by panel, every 7-column panel loaded its four 8-byte pieces and
  * interleaved them on its own: the packing was 9 % of MobileNet-v2@224
- * int8's samples, as long as some of the products it fed. */
+ * int8's samples, as long as some of the products it fed. The line is
+ * written 64 bytes at a time, aligned, and each panel read back as the
+ * two whole 64-byte pieces it falls in, its dwords picked by a permute:
+ * read as 28 bytes across the interleave's four 16-byte stores, every
+ * load waited for them to leave the store buffer (no forwarding across
+ * stores), and that wait was half of this function's samples. */
 #if defined(__AVX512BW__) && defined(__AVX512VL__)
 #define PANELS_CHUNK 256 /* columns interleaved at once, at most */
 static void pw_b_4_panels(const eb_simd_conv_geom *g_in, const uint8_t *x, int32_t sub,
@@ -811,7 +816,10 @@ static void pw_b_4_panels(const eb_simd_conv_geom *g_in, const uint8_t *x, int32
     const int64_t k_rows = g->channels, cs = g->c_stride, per = PANELS_CHUNK / nr;
     const size_t panel = (size_t)(kpad * nr);
     const __m128i vsub = _mm_set1_epi8((char)(uint8_t)sub);
-    _Alignas(64) uint8_t line[4 * PANELS_CHUNK + 64];
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    /* zeroed: a panel's second piece may lie past the columns written,
+     * its lanes then dropped by the mask */
+    _Alignas(64) uint8_t line[4 * PANELS_CHUNK + 64] = {0};
     for (int64_t q0 = p0; q0 < p1; q0 += per) {
         const int64_t q1 = q0 + per < p1 ? q0 + per : p1;
         const int64_t a = q0 * nr, b = q1 * nr < n ? q1 * nr : n; /* columns [a, b) */
@@ -824,15 +832,27 @@ static void pw_b_4_panels(const eb_simd_conv_geom *g_in, const uint8_t *x, int32
                                ? _mm_maskz_sub_epi8(
                                      m, _mm_maskz_loadu_epi8(m, x + (k0 + i) * cs + c), vsub)
                                : _mm_setzero_si128();
-                v16u8 v[4];
-                memcpy(v, r, sizeof v);
-                pw_b_4_interleave16(v[0], v[1], v[2], v[3], line + 4 * (c - a));
+                /* column j's four bytes in dword j (pw_b_4_interleave16's
+                 * order), one store */
+                const __m128i lo01 = _mm_unpacklo_epi8(r[0], r[1]),
+                              hi01 = _mm_unpackhi_epi8(r[0], r[1]),
+                              lo23 = _mm_unpacklo_epi8(r[2], r[3]),
+                              hi23 = _mm_unpackhi_epi8(r[2], r[3]);
+                const __m512i v = _mm512_inserti64x4(
+                    _mm512_castsi256_si512(_mm256_set_m128i(_mm_unpackhi_epi16(lo01, lo23),
+                                                            _mm_unpacklo_epi16(lo01, lo23))),
+                    _mm256_set_m128i(_mm_unpackhi_epi16(hi01, hi23),
+                                     _mm_unpacklo_epi16(hi01, hi23)),
+                    1);
+                _mm512_store_si512(line + 4 * (c - a), v);
             }
             for (int64_t p = q0; p < q1; p++) {
-                const int64_t j0 = p * nr;
+                const int64_t j0 = p * nr, at = j0 - a, piece = at & ~(int64_t)15;
                 const int nvalid = (int)(n - j0 < nr ? n - j0 : nr);
-                const __m512i d = _mm512_maskz_loadu_epi32((__mmask16)((1u << nvalid) - 1u),
-                                                           line + 4 * (j0 - a));
+                const __m512i d = _mm512_maskz_permutex2var_epi32(
+                    (__mmask16)((1u << nvalid) - 1u), _mm512_load_si512(line + 4 * piece),
+                    _mm512_add_epi32(iota, _mm512_set1_epi32((int)(at - piece))),
+                    _mm512_load_si512(line + 4 * piece + 64));
                 _mm512_mask_storeu_epi32(dst + (size_t)(p - p0) * panel + (size_t)(k0 * nr),
                                          (__mmask16)((1u << nr) - 1u), d);
             }
