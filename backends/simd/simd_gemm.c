@@ -554,7 +554,12 @@ int eb_simd_gemm_q8_init(eb_simd_gemm_q8 *G, const eb_simd_q8_gemm_variant *kern
     const eb_simd_q8_gemm_variant *run = eb_simd_q8_gemm_for(kern, s->m, s->n, s->y_col);
     G->fn = run->fn;
     G->rq_fn = run->rq_fn;
-    G->rq = (eb_simd_q8_rq){.zp = y_zp, .lo = y_min, .hi = y_max};
+    G->rq = (eb_simd_q8_rq){
+        .zp = y_zp,
+        .lo = y_min,
+        .hi = y_max,
+        .saturate = eb_simd_q8_rq_saturates(y_dtype == EB_DT_U8, y_min, y_max, mult,
+                                            s->groups * s->m)};
     G->mr = run->mr;
     G->nr = run->nr;
     G->few_cols = run->few_cols;

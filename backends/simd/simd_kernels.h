@@ -69,10 +69,31 @@ typedef struct eb_simd_f32_gemm_variant {
 typedef void (*eb_simd_q8_gemm_fn)(int64_t kq, const void *a, const void *b, int32_t *tile);
 
 /* The output side of ref's requantisation rule (backends/ref/requant_s32.h):
- * zero point and clamp range of the int8 / uint8 result. */
+ * zero point and clamp range of the int8 / uint8 result. saturate: 1 when
+ * the range is the byte type's whole range and every row's |mult| <= 0.5
+ * (eb_simd_q8_rq_saturates): then a kernel may leave out the clamp on the
+ * float, since round(v) + zp stays inside int32 and the saturating packs
+ * to bytes clamp exactly as the rule does. */
 typedef struct eb_simd_q8_rq {
     int32_t zp, lo, hi;
+    int saturate;
 } eb_simd_q8_rq;
+
+/* eb_simd_q8_rq.saturate for an output of type unsigned_out ? uint8 :
+ * int8 with range [lo, hi] and the n row multipliers mult: the bytes'
+ * saturation is the clamp (the range is the type's), and no value can
+ * leave int32 before it (|acc + add| < 2^31, so |(acc + add) * mult| <=
+ * 2^30 with |mult| <= 0.5, plus |zp| <= 255). */
+static inline int eb_simd_q8_rq_saturates(int unsigned_out, int32_t lo, int32_t hi,
+                                          const float *mult, int64_t n)
+{
+    if (lo != (unsigned_out ? 0 : -128) || hi != (unsigned_out ? 255 : 127))
+        return 0;
+    for (int64_t i = 0; i < n; i++)
+        if (!(mult[i] >= -0.5f && mult[i] <= 0.5f))
+            return 0;
+    return 1;
+}
 
 /* The same product with the requantisation fused into the store (variants
  * listed with RQ 1, entry point eb_<name>_rq): for r < mr, j < nr,

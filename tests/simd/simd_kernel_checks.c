@@ -434,6 +434,7 @@ static int check_q8_rq(const eb_simd_q8_gemm_variant *v, char *msg, size_t len)
     int32_t *tile = malloc((size_t)(mr_full * nr_full) * 4);
     int32_t *add = malloc((size_t)mr_full * 4);
     float *mult = malloc((size_t)mr_full * 4);
+    int saturated = 0; /* cases run with the packs' saturation as the clamp */
     for (int it = 0; it < 200; it++) {
         const int64_t kq = rnd_in(1, it % 7 == 0 ? 300 : 40);
         const size_t an = (size_t)(kq * mr_full * ku), bn = (size_t)(kq * nr_full * ku);
@@ -456,6 +457,9 @@ static int check_q8_rq(const eb_simd_q8_gemm_variant *v, char *msg, size_t len)
         if (it % 3 == 0) /* reach the clamps often */
             for (int r = 0; r < mr_full; r++)
                 mult[r] *= (float)rnd_in(1, 40);
+        if (it % 5 == 1) /* the largest multiplier left to the packs' saturation */
+            for (int r = 0; r < mr_full; r++)
+                mult[r] = r % 2 ? 0.5f : -0.5f;
         const int mr = it < 2 ? mr_full : (int)rnd_in(1, mr_full);
         const int nr = it < 2 ? nr_full : (int)rnd_in(1, nr_full);
         const int64_t ldy = nr_full == 1 && it % 2 ? 1 : nr + rnd_in(0, 9);
@@ -471,7 +475,15 @@ static int check_q8_rq(const eb_simd_q8_gemm_variant *v, char *msg, size_t len)
                 want[r * ldy + j] =
                     (uint8_t)eb_ref_requant_s32(s, mult[r], q.y_zp, q.y_min, q.y_max);
             }
-        const eb_simd_q8_rq p = {.zp = q.y_zp, .lo = q.y_min, .hi = q.y_max};
+        /* saturation for the clamp wherever the driver would allow it
+         * (the type's whole range, |mult| <= 0.5), the clamp elsewhere */
+        const eb_simd_q8_rq p = {
+            .zp = q.y_zp,
+            .lo = q.y_min,
+            .hi = q.y_max,
+            .saturate = eb_simd_q8_rq_saturates(q.ydt == EB_DT_U8, q.y_min, q.y_max, mult,
+                                                mr_full)};
+        saturated += p.saturate;
         v->rq_fn(kq, a, b, add, mult, &p, y, ldy, mr, nr);
         char what[160];
         snprintf(what, sizeof what, "%s fused requantisation (%dx%d of %dx%d, ldy %lld, %s)",
@@ -492,6 +504,11 @@ static int check_q8_rq(const eb_simd_q8_gemm_variant *v, char *msg, size_t len)
     free(tile);
     free(add);
     free(mult);
+    if (saturated < 20 || saturated > 180) {
+        snprintf(msg, len, "%s: %d of 200 cases left the clamp to the packs (want both kinds)",
+                 v->name, saturated);
+        return 1;
+    }
     return 0;
 }
 
