@@ -3,9 +3,14 @@
 # variable: in the build tree (<build>/backends/plugins) and in an install
 # tree moved to another prefix (`cmake --install --prefix`); ONNX Runtime's
 # library fetched by the build sits beside its plugin. A cell's process
-# loads only its own backend: a ref-only cell's peak RSS is the same with
-# and without plugins installed (within 2%, the issue's bound), and a cell
-# of a plugin backend still finds its plugin.
+# loads only its own backend: the dynamic loader's own log (LD_DEBUG) of a
+# ref-only cell's process names no plugin while the parent's does, and a
+# cell of a plugin backend loads its plugin; a ref-only cell's peak RSS is
+# no more than 5 % above the one without plugins installed (the issue's
+# bound was 2 %, but one cell's peak RSS moves by up to 3 % from run to run
+# on the same binary, and CI once failed on medians 2.4 % apart, the
+# plugins' side the smaller; the loader's log is the proof, the RSS a
+# coarse second look).
 . "$(dirname "$0")/lib.sh"
 : "${EB_BUILD_DIR:?}"
 unset EDGEBENCH_BACKEND_PATH EDGEBENCH_ONNXRUNTIME_LIB
@@ -77,20 +82,61 @@ runs = json.load(open(sys.argv[1]))["runs"]
 print(int(statistics.median(r["peak_rss_bytes"] for r in runs)))
 PY
 }
+# run_logged NAME EDGEBENCH ARGS...: the run with the loader's log of every
+# process in $WORK/ld-NAME/ld.<pid>, the parent's pid in $WORK/ld-NAME/parent
+run_logged() {
+    local name=$1 exe=$2
+    shift 2
+    rm -rf "$WORK/ld-$name"
+    mkdir -p "$WORK/ld-$name"
+    bash -c 'echo $$ >"$1/parent"; d=$1; shift; exec env LD_DEBUG=libs LD_DEBUG_OUTPUT="$d/ld" "$@"' \
+        _ "$WORK/ld-$name" "$exe" "$@" >"$WORK/out" 2>&1 || fail "run $name failed: $(tail -3 "$WORK/out")"
+}
+# cells_loading NAME PATTERN: how many of the run's cell processes (every
+# process but the parent) had the loader map a library matching PATTERN,
+# and how many cell processes there were ("loading of total")
+cells_loading() {
+    local parent n=0 total=0 f
+    parent=$(cat "$WORK/ld-$1/parent")
+    for f in "$WORK/ld-$1"/ld.*; do
+        [ "$f" = "$WORK/ld-$1/ld.$parent" ] && continue
+        total=$((total + 1))
+        grep -q "$2" "$f" && n=$((n + 1))
+    done
+    echo "$n of $total"
+}
 for tree in prefix bare; do
-    EDGEBENCH="$WORK/$tree/bin/edgebench" run_eb 0 run "$WORK/ref.yaml" -o "$WORK/$tree.h5"
+    run_logged "$tree" "$WORK/$tree/bin/edgebench" run "$WORK/ref.yaml" -o "$WORK/$tree.h5"
     EDGEBENCH="$WORK/$tree/bin/edgebench" run_eb 0 report "$WORK/$tree.h5" --format json
     cp "$WORK/out" "$WORK/$tree.json"
 done
+CHECKS=$((CHECKS + 1))
+parent=$(cat "$WORK/ld-prefix/parent")
+grep -q 'libedgebench_backend_' "$WORK/ld-prefix/ld.$parent" ||
+    fail "the parent's loader log names no plugin: the check below would prove nothing"
+CHECKS=$((CHECKS + 1))
+seen=$(cells_loading prefix 'libedgebench_backend_')
+echo "ref cells loading a plugin: $seen"
+case "$seen" in
+"0 of 0") fail "no cell process left a loader log" ;;
+"0 of "*) ;;
+*) fail "a ref-only cell's process loaded a plugin ($seen cells)" ;;
+esac
 with=$(rss "$WORK/prefix.json"); without=$(rss "$WORK/bare.json")
 echo "ref cell peak RSS: $with bytes with plugins installed, $without without"
 CHECKS=$((CHECKS + 1))
-if [ $((with * 100)) -gt $((without * 102)) ] || [ $((without * 100)) -gt $((with * 102)) ]; then
-    fail "a ref-only cell's peak RSS differs by more than 2% with plugins present ($with vs $without bytes)"
+if [ $((with * 100)) -gt $((without * 105)) ]; then
+    fail "a ref-only cell's peak RSS is more than 5% larger with plugins present ($with vs $without bytes)"
 fi
 b=${built[0]}
 sed "s/backends: \\[ref\\]/backends: [$b]/" "$WORK/ref.yaml" >"$WORK/plugin.yaml"
-EDGEBENCH="$INSTALLED" run_eb 0 run "$WORK/plugin.yaml" -o "$WORK/plugin.h5"
+run_logged plugin "$INSTALLED" run "$WORK/plugin.yaml" -o "$WORK/plugin.h5"
+CHECKS=$((CHECKS + 1))
+seen=$(cells_loading plugin "libedgebench_backend_$b")
+echo "$b cells loading their plugin: $seen"
+case "$seen" in
+"0 of "*) fail "a $b cell's process did not load its plugin ($seen cells)" ;;
+esac
 EDGEBENCH="$INSTALLED" run_eb 0 report "$WORK/plugin.h5"
 expect_in "$WORK/out" "$b .* ok "
 finish
