@@ -24,7 +24,6 @@ typedef struct eb_ref_step {
     eb_ref_exec exec;
     int is_fused;            /* exec.state belongs to a group in plan->fused */
     int n_in, n_out;         /* entries of exec.in / exec.out */
-    int elided;              /* a Concat whose inputs were written in place: not run */
 } eb_ref_step;
 
 struct eb_ref_plan {
@@ -39,6 +38,8 @@ struct eb_ref_plan {
     eb_value **ptrs;         /* storage behind every step's in/out arrays */
     void *scratch;
     size_t scratch_bytes;
+    unsigned char *elided;   /* per node: a Concat whose inputs are written in place
+                                inside its output, so its step is not run */
     uint64_t *node_ns;       /* per-node time of the last run (profile); UINT64_MAX
                                 for nodes not executed on their own */
     int profiling;
@@ -164,7 +165,7 @@ static eb_status allocate_each(eb_ref_plan *p, const unsigned char *used, char *
  * output (ref_concat_place.h), in step order: each input an item of the
  * arena that is not yet inside another output, not the output itself and
  * not repeated. Sets parent[item] (the output's item; -1 elsewhere) and
- * at[item] (its byte offset there), and marks the steps elided. An output
+ * at[item] (its byte offset there), and marks their nodes elided. An output
  * may itself go inside a later Concat's output; each link joins an item
  * to one that is nobody's part yet, so the links never form a cycle, even
  * in a model whose nodes write one tensor twice. -1: out of memory. */
@@ -195,7 +196,7 @@ static int concats_in_place(eb_ref_plan *p, const int *slot, int n, int *parent,
             parent[x] = y;
             at[x] = offs[k];
         }
-        st->elided = ok;
+        p->elided[st->exec.node_index] = (unsigned char)ok;
         free(offs);
     }
     return 0;
@@ -363,12 +364,13 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
     p->owned = calloc((size_t)g->n_tensors + 1, 1);
     p->steps = calloc((size_t)g->n_nodes + 1, sizeof *p->steps);
     p->node_ns = malloc(((size_t)g->n_nodes + 1) * sizeof *p->node_ns);
+    p->elided = calloc((size_t)g->n_nodes + 1, 1);
     group_at = malloc(((size_t)g->n_nodes + 1) * sizeof *group_at);
     skip = calloc((size_t)g->n_nodes + 1, 1);
     used = calloc((size_t)g->n_tensors + 1, 1);
     runs_alone = calloc((size_t)g->n_nodes + 1, 1);
-    if (!p->values || !p->owned || !p->steps || !p->node_ns || !group_at || !skip || !used ||
-        !runs_alone)
+    if (!p->values || !p->owned || !p->steps || !p->node_ns || !p->elided || !group_at || !skip ||
+        !used || !runs_alone)
         goto fail;
     for (int i = 0; i < g->n_nodes; i++) {
         p->node_ns[i] = UINT64_MAX;
@@ -550,7 +552,7 @@ eb_status eb_ref_plan_run(eb_ref_plan *p, const eb_value *inputs, int n_inputs,
     }
     for (int s = 0; s < p->n_steps; s++) {
         eb_ref_step *st = &p->steps[s];
-        if (st->elided)
+        if (p->elided[st->exec.node_index])
             continue; /* its output already holds its inputs */
         uint64_t t0 = now_ns();
         eb_status rc = st->op->run(&st->exec, msg, msg_len);
@@ -595,6 +597,7 @@ void eb_ref_plan_destroy(eb_ref_plan *p)
     free(p->scratch);
     free(p->arena);
     free(p->node_ns);
+    free(p->elided);
     free(p);
 }
 
@@ -615,10 +618,7 @@ void eb_ref_plan_memory(const eb_ref_plan *p, size_t *arena_bytes, size_t *activ
 
 int eb_ref_plan_node_elided(const eb_ref_plan *p, int node)
 {
-    for (int s = 0; p && s < p->n_steps; s++)
-        if (p->steps[s].exec.node_index == node)
-            return p->steps[s].elided;
-    return 0;
+    return p && node >= 0 && node < p->g->n_nodes ? p->elided[node] : 0;
 }
 
 void eb_ref_plan_profile(const eb_ref_plan *p, uint64_t *node_ns, int n_nodes)
