@@ -1511,6 +1511,11 @@ static int check_pack(const eb_simd_vec_kernels *vec, char *msg, size_t len)
         s.k = k.c * k.kh * k.kw;
         int elem = layouts[it % 3][0], ku = layouts[it % 3][1], nr = (int)rnd_in(1, 32);
         int64_t kpad = (s.k + ku - 1) / ku * ku, j0 = rnd_in(0, s.n - 1);
+        /* a quarter of the cases (half the pointwise ones) pack the last
+         * full panel: its reads end at the input's last byte, and x is
+         * allocated to the byte, so ASan sees a read past it */
+        if (it % 4 == 0 && nr <= s.n)
+            j0 = s.n - nr;
         int nvalid = (int)(s.n - j0 < nr ? s.n - j0 : nr);
         eb_dtype xdt = rnd() % 2 ? EB_DT_U8 : EB_DT_I8;
         int32_t sub = (int32_t)rnd_in(-128, 128), pad = (int32_t)rnd_in(-100, 100);
