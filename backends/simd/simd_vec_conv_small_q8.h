@@ -42,6 +42,7 @@
         const __m512 flo = _mm512_set1_ps((float)(y_min - y_zp)),                              \
                      fhi = _mm512_set1_ps((float)(y_max - y_zp));                              \
         const __m512i zpo = _mm512_set1_epi32(y_zp);                                           \
+        const int sat = dwq_sat(y_min, y_max, mult, m);                                        \
         for (int64_t oy = oy0; oy < oy1; oy++)                                                 \
             for (int64_t o0 = 0; o0 < ow; o0 += 16) {                                          \
                 const int64_t n = ow - o0 < 16 ? ow - o0 : 16;                                 \
@@ -72,7 +73,7 @@
                     for (int o = 0; o < mb; o++) {                                             \
                         _mm_mask_storeu_epi8(y + (m0 + o) * oplane + oy * ow + o0, out,        \
                                              q8_requant16(acc[o], _mm512_set1_ps(mult[m0 + o]), \
-                                                          flo, fhi, zpo));                     \
+                                                          flo, fhi, zpo, sat));                \
                     }                                                                          \
                 }                                                                              \
             }                                                                                  \

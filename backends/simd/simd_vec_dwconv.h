@@ -691,7 +691,22 @@ typedef struct dwq_out {
     float mult;
     int32_t zp;
     float flo, fhi; /* the output range relative to zp */
+    int sat;        /* DWQ_SAT_*: how the AVX-512 stores clamp (q8_narrow16_by) */
 } dwq_out;
+
+/* dwq_out.sat. 0: the float is clamped to [flo, fhi] before rounding.
+ * DWQ_SAT_U8 / DWQ_SAT_I8: the output range is all of uint8 / int8 and
+ * every multiplier's |mult| <= 0.5 (eb_simd_q8_rq_saturates), so the
+ * rounded value plus zp stays inside int32 and the saturating narrow to
+ * bytes clamps exactly as ref's rule does. */
+enum { DWQ_SAT_U8 = 1, DWQ_SAT_I8 = 2 };
+
+static inline int dwq_sat(int32_t y_min, int32_t y_max, const float *mult, int64_t n)
+{
+    if (eb_simd_q8_rq_saturates(1, y_min, y_max, mult, n))
+        return DWQ_SAT_U8;
+    return eb_simd_q8_rq_saturates(0, y_min, y_max, mult, n) ? DWQ_SAT_I8 : 0;
+}
 
 #include "backends/simd/simd_vec_dwconv_avx2.h"
 
@@ -921,22 +936,47 @@ static inline __attribute__((always_inline)) __m128i q8_narrow16(__m512 v, __m51
     return _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvtps_epi32(v), zp));
 }
 
-/* acc * mult (one multiplier per lane), then q8_narrow16. */
+/* q8_narrow16 where sat (dwq_out.sat) lets the narrowing's saturation be
+ * the clamp: uint8 keeps one integer max (vpmovusdb reads lanes as
+ * unsigned) of the two float ones, int8 none. The stores of the
+ * depthwise kernels and the stem spend half their instructions here. */
+static inline __attribute__((always_inline)) __m128i q8_narrow16_by(__m512 v, __m512 lo,
+                                                                    __m512 hi, __m512i zp,
+                                                                    int sat)
+{
+    if (sat == DWQ_SAT_U8)
+        return _mm512_cvtusepi32_epi8(
+            _mm512_max_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(v), zp), _mm512_setzero_si512()));
+    if (sat == DWQ_SAT_I8)
+        return _mm512_cvtsepi32_epi8(_mm512_add_epi32(_mm512_cvtps_epi32(v), zp));
+    return q8_narrow16(v, lo, hi, zp);
+}
+
+/* acc * mult (one multiplier per lane), then q8_narrow16_by. */
 static inline __attribute__((always_inline)) __m128i q8_requant16(__m512i acc, __m512 mult,
                                                                   __m512 lo, __m512 hi,
-                                                                  __m512i zp)
+                                                                  __m512i zp, int sat)
 {
-    return q8_narrow16(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), mult), lo, hi, zp);
+    return q8_narrow16_by(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), mult), lo, hi, zp, sat);
+}
+
+/* acc + o->add requantised; the _na form for kernels that started their
+ * sums at the bias already */
+static inline __attribute__((always_inline)) void requant_store_m16_na(__m512i acc,
+                                                                       const dwq_out *o,
+                                                                       int sat, __mmask16 out,
+                                                                       uint8_t *y)
+{
+    _mm_mask_storeu_epi8(y, out,
+                         q8_requant16(acc, _mm512_set1_ps(o->mult), _mm512_set1_ps(o->flo),
+                                      _mm512_set1_ps(o->fhi), _mm512_set1_epi32(o->zp), sat));
 }
 
 static inline __attribute__((always_inline)) void requant_store_m16(__m512i acc,
                                                                     const dwq_out *o,
                                                                     __mmask16 out, uint8_t *y)
 {
-    const __m512i a = _mm512_add_epi32(acc, _mm512_set1_epi32(o->add));
-    _mm_mask_storeu_epi8(y, out,
-                         q8_requant16(a, _mm512_set1_ps(o->mult), _mm512_set1_ps(o->flo),
-                                      _mm512_set1_ps(o->fhi), _mm512_set1_epi32(o->zp)));
+    requant_store_m16_na(_mm512_add_epi32(acc, _mm512_set1_epi32(o->add)), o, o->sat, out, y);
 }
 #endif
 
@@ -1232,6 +1272,7 @@ static inline __m512i vq_pat(int s)
     } while (0)
 #define VQ_ACC0(ky) ((ky) == 0 ? corr : _mm512_setzero_si512())
 #define VQ_MADD(acc, xv, tap) eb_simd_dpbusd(acc, xv, wq[(tap) / 3])
+#define VQ_STORE(v, oh) requant_store_m16_na(v, q, sat, out, y + (oh) * dwr_ow)
 
 #define DW_VQ(NAME, S)                                                                   \
     static void NAME(const eb_simd_conv_geom *g, const uint8_t *x_plane, int flip,             \
@@ -1248,7 +1289,11 @@ static inline __m512i vq_pat(int s)
             wsum += w[ky * 3] + w[ky * 3 + 1] + w[ky * 3 + 2];                                 \
         }                                                                                      \
         const int32_t zp_u = flip ? x_zp + 128 : x_zp; /* the zero point as loaded */          \
-        const __m512i corr = _mm512_set1_epi32(-zp_u * wsum);                                  \
+        /* the sums start at the bias less the zero point's share (int32,                      \
+         * wrapping as ref's add does), so the stores add nothing */                           \
+        const __m512i corr =                                                                   \
+            _mm512_set1_epi32((int32_t)((uint32_t)q->add - (uint32_t)zp_u * (uint32_t)wsum));  \
+        const int sat = q->sat; /* in a register: the byte stores may alias *q */              \
         /* blocks of 16 output columns, each as a plane whose input starts                     \
          * at column o0 * S (its padding on the left pw - o0 * S, which may                    \
          * be negative: the mask then starts at byte 0) */                                     \
@@ -1259,7 +1304,7 @@ static inline __m512i vq_pat(int s)
             const __mmask16 out = (__mmask16)((1u << n) - 1);                                  \
             const __mmask64 rowm = vq_row_mask(g->pw - o0 * S, g->iw);                         \
             DW_SMALL_ROWS(3, S, 1, 1, __m512i, uint8_t, VQ_ACC0, VQ_XS, VQ_MADD,               \
-                          _mm512_add_epi32, Q8_STORE)                                          \
+                          _mm512_add_epi32, VQ_STORE)                                          \
         }                                                                                      \
     }
 
@@ -1298,7 +1343,7 @@ static void EB_VEC_FN(dwconv_q8)(const eb_simd_conv_geom *g, const void *x, eb_d
 {
     padded_plane pp;
     const dwq_out q = {.add = bias, .mult = mult, .zp = y_zp, .flo = (float)(y_min - y_zp),
-                       .fhi = (float)(y_max - y_zp)};
+                       .fhi = (float)(y_max - y_zp), .sat = dwq_sat(y_min, y_max, &mult, 1)};
 #if defined(__AVX512VNNI__)
     if (dw_vq_fits(g, w)) {
         (g->sw == 1 ? dw_vq_k3s1 : dw_vq_k3s2)(g, (const uint8_t *)x, xdt != EB_DT_U8, x_zp, w,
