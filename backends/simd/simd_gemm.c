@@ -690,6 +690,10 @@ static void q8_task(void *arg, int t, int thread)
     const int mr = G->mr, nr = G->nr, ku = G->kern->ku;
     const int elem = eb_simd_q8_elem_bytes(G->kern);
     const int64_t mpad = R->sp.row_panels * mr;
+    /* in locals: read through G after each call of a kernel, the quotient
+     * was a 64-bit division per tile */
+    const int64_t kq = G->kpad / ku;
+    const eb_simd_q8_gemm_rq_fn rq_fn = G->rq_fn;
     task_range tr;
     task_to_range(&R->sp, t, s->groups, &tr);
     unsigned char *mine = R->scratch->base + (size_t)thread * R->scratch->bytes;
@@ -722,9 +726,8 @@ static void q8_task(void *arg, int t, int thread)
             for (int64_t p = tr.p0; p < tr.p1; p++) {
                 const int64_t j0 = p * nr;
                 const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
-                G->rq_fn(G->kpad / ku, ap, (unsigned char *)bpanel + (size_t)(p - tr.p0) * panel,
-                         add + m0, mult + m0, &G->rq, y + m0 * s->y_row + j0, s->y_row, mvalid,
-                         nvalid);
+                rq_fn(kq, ap, (unsigned char *)bpanel + (size_t)(p - tr.p0) * panel, add + m0,
+                      mult + m0, &G->rq, y + m0 * s->y_row + j0, s->y_row, mvalid, nvalid);
             }
         }
         return;
@@ -763,13 +766,13 @@ static void q8_task(void *arg, int t, int thread)
             const int64_t m0 = rp * mr;
             const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
             const unsigned char *ap = a + (size_t)(rp * G->kpad * mr) * (size_t)elem;
-            if (G->rq_fn && s->y_col == 1) {
+            if (rq_fn && s->y_col == 1) {
                 /* requantised in the micro-kernel's store */
-                G->rq_fn(G->kpad / ku, ap, bpanel, add + m0, mult + m0, &G->rq,
-                         y + m0 * s->y_row + j0, s->y_row, mvalid, nvalid);
+                rq_fn(kq, ap, bpanel, add + m0, mult + m0, &G->rq, y + m0 * s->y_row + j0,
+                      s->y_row, mvalid, nvalid);
                 continue;
             }
-            G->fn(G->kpad / ku, ap, bpanel, tile);
+            G->fn(kq, ap, bpanel, tile);
             if (G->few_cols && s->y_col == 1) {
                 G->vec->requant_cols(tile, mr, mvalid, nvalid, add + m0, mult + m0, G->y_zp,
                                      G->y_min, G->y_max, y + m0 * s->y_row + j0, s->y_row);
