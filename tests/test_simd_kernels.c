@@ -189,6 +189,26 @@ static void test_dispatch_prefers_the_widest_usable_variant(void **state)
                         "q8_gemm_32x1c2__avx2");
     assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 64, 1)->name, "q8_gemm_6x32c4__avx512vnni");
     assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 49, 8)->name, "q8_gemm_6x32c4__avx512vnni");
+    /* rows: 8 x 32 where 6 x 32 pads by more than a tenth beyond it (8 and
+     * 16 channels: 12 and 18 rows), 6 x 32 where it fits as well (48) or
+     * nearly (40 and 80: 42 and 84 rows); an output not stored row by row
+     * too */
+    static const struct {
+        int64_t m;
+        const char *name;
+    } q8_rows[] = {{8, "q8_gemm_8x32c4__avx512vnni"},  {16, "q8_gemm_8x32c4__avx512vnni"},
+                   {40, "q8_gemm_6x32c4__avx512vnni"}, {48, "q8_gemm_6x32c4__avx512vnni"},
+                   {80, "q8_gemm_6x32c4__avx512vnni"}, {18, "q8_gemm_6x32c4__avx512vnni"},
+                   {6, "q8_gemm_6x32c4__avx512vnni"}};
+    for (size_t i = 0; i < sizeof q8_rows / sizeof q8_rows[0]; i++) {
+        assert_string_equal(eb_simd_q8_gemm_for(vnni, q8_rows[i].m, 2304, 1)->name,
+                            q8_rows[i].name);
+        assert_string_equal(eb_simd_q8_gemm_for(vnni, q8_rows[i].m, 576, 24)->name,
+                            q8_rows[i].name);
+    }
+    /* an int16 general tile has no taller sibling of its format */
+    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(all, 0), 16, 2304, 1)->name,
+                        "q8_gemm_6x32c2__avx512");
     /* weights outside int8 keep int16 formats; AVX2's few-column tile (half
      * the lanes) only where it computes less than half of what the AVX-512
      * tile does: 9 columns (12 against 32), not 49 (54 against 64) */

@@ -170,20 +170,42 @@ const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_vari
     return rows;
 }
 
+/* The general int8 tile for m rows: VNNI lists an 8 x 32 tile before its
+ * 6 x 32 one (the pick), taken where six-row panels pad m more than a
+ * tenth beyond eight-row ones, as f32_rows_for does (0.5@96's 8- and
+ * 16-channel projections: 12 and 18 rows on 6 x 32). Same level, width,
+ * depth and weight format only: the weights are packed for it alone. */
+static const eb_simd_q8_gemm_variant *q8_rows_for(const eb_simd_q8_gemm_variant *general,
+                                                  int64_t m)
+{
+    const eb_simd_q8_gemm_variant *best = general;
+    for (int i = 0; i < COUNT(q8_gemm); i++) {
+        const eb_simd_q8_gemm_variant *v = &q8_gemm[i];
+        if (!v->few_cols && v->isa == general->isa && v->nr == general->nr &&
+            v->ku == general->ku && v->format == general->format &&
+            9 * round_up(m, best->mr) > 10 * round_up(m, v->mr))
+            best = v;
+    }
+    return best;
+}
+
 const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant *general,
                                                    int64_t m, int64_t n, int64_t y_col)
 {
-    if (general->few_cols || y_col != 1)
+    if (general->few_cols)
         return general;
+    const eb_simd_q8_gemm_variant *rows = q8_rows_for(general, m);
+    if (y_col != 1)
+        return rows;
     for (int i = COUNT(q8_gemm) - 1; i >= 0; i--)
         /* its own weight format: the driver packs for the variant it runs */
         if (q8_gemm[i].few_cols && level_at_most(q8_gemm[i].isa, general->isa) &&
             (q8_gemm[i].format == EB_SIMD_Q8_I16 || q8_gemm[i].format == general->format) &&
             one_column_fits(n, q8_gemm[i].nr) &&
-            few_cols_pay(m, n, q8_gemm[i].mr, q8_gemm[i].nr, q8_gemm[i].isa, general->mr,
-                         general->nr, general->isa))
+            few_cols_pay(m, n, q8_gemm[i].mr, q8_gemm[i].nr, q8_gemm[i].isa, rows->mr,
+                         rows->nr, rows->isa))
             return &q8_gemm[i];
-    return general;
+    return rows;
 }
 
 const eb_simd_vec_kernels *eb_simd_pick_vec(unsigned isa)
