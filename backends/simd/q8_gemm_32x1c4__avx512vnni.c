@@ -63,7 +63,7 @@ void eb_q8_gemm_32x1c4__avx512vnni_rq(int64_t kq, const void *a, const void *b,
                                               _mm512_loadu_ps(mult + 16), &r);
     const __m512i z = _mm512_setzero_si512();
     const __m256i bytes =
-        _mm512_castsi512_si256(eb_simd_q8_pack64_avx512(v0, v1, z, z, r.unsigned_out));
+        _mm512_castsi512_si256(eb_simd_q8_pack64_avx512(v0, v1, z, z, &r));
     if (ldy == 1) {
         _mm256_mask_storeu_epi8(y, (__mmask32)(mr >= 32 ? 0xFFFFFFFFu : (1u << mr) - 1u), bytes);
         return;

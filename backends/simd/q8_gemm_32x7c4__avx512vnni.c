@@ -22,7 +22,8 @@
 #include "backends/simd/simd_q8_store.h"
 #include "backends/simd/simd_vnni.h"
 
-#define INIT(J) __m512i c##J##0 = _mm512_setzero_si512(), c##J##1 = c##J##0;
+/* the sums start at zero (the int32 tile) or at the rows' bias (`_rq`) */
+#define INIT(J) __m512i c##J##0 = ad0, c##J##1 = ad1;
 #define STEP(J)                                               \
     memcpy(&quad, pb + J * 4, sizeof quad);                   \
     bv = _mm512_set1_epi32(quad);                             \
@@ -42,6 +43,7 @@
 
 void eb_q8_gemm_32x7c4__avx512vnni(int64_t kq, const void *a, const void *b, int32_t *tile)
 {
+    const __m512i ad0 = _mm512_setzero_si512(), ad1 = ad0;
     LOOP
 #define STORE(J)                                        \
     _mm512_storeu_si512(tile + J * 32, c##J##0);        \
@@ -61,14 +63,15 @@ void eb_q8_gemm_32x7c4__avx512vnni_rq(int64_t kq, const void *a, const void *b,
                                       const eb_simd_q8_rq *p, uint8_t *y, int64_t ldy, int mr,
                                       int nr)
 {
+    const __m512i ad0 = _mm512_loadu_si512(add), ad1 = _mm512_loadu_si512(add + 16);
     LOOP
     const eb_simd_q8_rq_avx512 r = eb_simd_q8_rq_avx512_make(p);
-    const __m512i ad0 = _mm512_loadu_si512(add), ad1 = _mm512_loadu_si512(add + 16);
+    const __m512i z = _mm512_setzero_si512();
     const __m512 m0 = _mm512_loadu_ps(mult), m1 = _mm512_loadu_ps(mult + 16);
     /* Column J as 32 int16 (packs work within 128-bit lanes: lane l holds
      * rows 4l..4l+3, then rows 16+4l..16+4l+3). */
-#define W(J) _mm512_packs_epi32(eb_simd_q8_rq16_avx512(c##J##0, ad0, m0, &r), \
-                                eb_simd_q8_rq16_avx512(c##J##1, ad1, m1, &r))
+#define W(J) eb_simd_q8_packw_avx512(eb_simd_q8_rq16_avx512(c##J##0, z, m0, &r), \
+                                   eb_simd_q8_rq16_avx512(c##J##1, z, m1, &r), &r)
     const __m512i w0 = W(0), w1 = W(1), w2 = W(2), w3 = W(3), w4 = W(4), w5 = W(5), w6 = W(6);
 #undef W
     /* Columns J, J + 1 as bytes: lane l is (J's 8 rows, J+1's same 8 rows);

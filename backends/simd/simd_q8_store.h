@@ -85,7 +85,7 @@ eb_simd_q8_pack32_avx2(__m256i a, __m256i b, __m256i c, __m256i d, int unsigned_
  * they requantise straight from the accumulators, with no tile in L1. */
 typedef struct eb_simd_q8_rq_avx512 {
     __m512 lo, hi; /* lo - zp, hi - zp */
-    __m512i zp;
+    __m512i zp16;     /* zp in every int16 lane: added after the first pack */
     int unsigned_out; /* lo >= 0: pack with unsigned saturation */
     int saturate;     /* the packs' saturation is the clamp (eb_simd_q8_rq) */
 } eb_simd_q8_rq_avx512;
@@ -95,17 +95,18 @@ static inline eb_simd_q8_rq_avx512 eb_simd_q8_rq_avx512_make(const eb_simd_q8_rq
     eb_simd_q8_rq_avx512 r;
     r.lo = _mm512_set1_ps((float)(p->lo - p->zp));
     r.hi = _mm512_set1_ps((float)(p->hi - p->zp));
-    r.zp = _mm512_set1_epi32(p->zp);
+    r.zp16 = _mm512_set1_epi16((int16_t)p->zp);
     r.unsigned_out = p->lo >= 0;
     r.saturate = p->saturate;
     return r;
 }
 
-/* Sixteen accumulators requantised to int32 values that the byte packs
- * then narrow; where r->saturate, out of range values are left for the
- * packs' saturation to clamp (two instructions of seven saved: the
- * shallow products' stores, MobileNet-v2 0.5@96's K = 8 and 16 layers,
- * are mostly this). */
+/* Sixteen accumulators requantised: round((acc + add) * mult) as int32,
+ * the zero point not yet added (eb_simd_q8_packw_avx512 adds it); where
+ * r->saturate, out of range values are left for the packs' saturation to
+ * clamp (two instructions of seven saved: the shallow products' stores,
+ * MobileNet-v2 0.5@96's K = 8 and 16 layers, are mostly this). Kernels
+ * whose sums started at the bias pass add = zero: the add folds away. */
 static inline __attribute__((always_inline)) __m512i
 eb_simd_q8_rq16_avx512(__m512i acc, __m512i add, __m512 mult, const eb_simd_q8_rq_avx512 *r)
 {
@@ -113,18 +114,33 @@ eb_simd_q8_rq16_avx512(__m512i acc, __m512i add, __m512 mult, const eb_simd_q8_r
     /* never NaN; vcvtps2dq rounds half to even in the default mode */
     if (!r->saturate)
         v = _mm512_min_ps(_mm512_max_ps(v, r->lo), r->hi);
-    return _mm512_add_epi32(_mm512_cvtps_epi32(v), r->zp);
+    return _mm512_cvtps_epi32(v);
 }
 
-/* Four vectors of sixteen int32 (each already in [lo, hi]) -> 64 bytes:
- * a's sixteen, b's, c's, d's, in order. The packs work within 128-bit
- * lanes (dword 4l + i of the packed vector holds lane l of the i-th
- * input); one permute puts each input's four dwords back together. */
+/* Two vectors of eb_simd_q8_rq16_avx512 values -> 32 int16 (packed
+ * within 128-bit lanes) with the zero point added, one instruction per
+ * two vectors instead of one each. Exact: clamped values lie within
+ * [lo - zp, hi - zp], so both steps are exact; under r->saturate a value
+ * v beyond int16 saturates to +-32767/-32768, and with |zp| <= 255 the
+ * sum still lies beyond the byte range on v + zp's side, so the byte pack
+ * gives what it gives for v + zp. */
 static inline __attribute__((always_inline)) __m512i
-eb_simd_q8_pack64_avx512(__m512i a, __m512i b, __m512i c, __m512i d, int unsigned_out)
+eb_simd_q8_packw_avx512(__m512i a, __m512i b, const eb_simd_q8_rq_avx512 *r)
 {
-    const __m512i ab = _mm512_packs_epi32(a, b), cd = _mm512_packs_epi32(c, d);
-    const __m512i w = unsigned_out ? _mm512_packus_epi16(ab, cd) : _mm512_packs_epi16(ab, cd);
+    return _mm512_adds_epi16(_mm512_packs_epi32(a, b), r->zp16);
+}
+
+/* Four vectors of eb_simd_q8_rq16_avx512 values -> 64 bytes: a's
+ * sixteen, b's, c's, d's, in order. The packs work within 128-bit lanes
+ * (dword 4l + i of the packed vector holds lane l of the i-th input); one
+ * permute puts each input's four dwords back together. */
+static inline __attribute__((always_inline)) __m512i
+eb_simd_q8_pack64_avx512(__m512i a, __m512i b, __m512i c, __m512i d,
+                         const eb_simd_q8_rq_avx512 *r)
+{
+    const __m512i ab = eb_simd_q8_packw_avx512(a, b, r), cd = eb_simd_q8_packw_avx512(c, d, r);
+    const __m512i w =
+        r->unsigned_out ? _mm512_packus_epi16(ab, cd) : _mm512_packs_epi16(ab, cd);
     return _mm512_permutexvar_epi32(
         _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15), w);
 }
@@ -138,12 +154,13 @@ eb_simd_q8_store_2rows_avx512(__m512i r00, __m512i r01, __m512i r10, __m512i r11
                               const eb_simd_q8_rq_avx512 *r, uint8_t *y, int64_t ldy, int mr,
                               __mmask32 cols)
 {
-    const __m512i a0 = _mm512_set1_epi32(add[R]), a1 = _mm512_set1_epi32(add[R + 1]);
+    /* add NULL: the kernel's sums started at the bias */
+    const __m512i a0 = add ? _mm512_set1_epi32(add[R]) : _mm512_setzero_si512(),
+                  a1 = add ? _mm512_set1_epi32(add[R + 1]) : _mm512_setzero_si512();
     const __m512 m0 = _mm512_set1_ps(mult[R]), m1 = _mm512_set1_ps(mult[R + 1]);
     const __m512i v = eb_simd_q8_pack64_avx512(
         eb_simd_q8_rq16_avx512(r00, a0, m0, r), eb_simd_q8_rq16_avx512(r01, a0, m0, r),
-        eb_simd_q8_rq16_avx512(r10, a1, m1, r), eb_simd_q8_rq16_avx512(r11, a1, m1, r),
-        r->unsigned_out);
+        eb_simd_q8_rq16_avx512(r10, a1, m1, r), eb_simd_q8_rq16_avx512(r11, a1, m1, r), r);
     if (R < mr)
         _mm256_mask_storeu_epi8(y + (int64_t)R * ldy, cols, _mm512_castsi512_si256(v));
     if (R + 1 < mr)

@@ -22,7 +22,10 @@
 #include "backends/simd/simd_q8_store.h"
 #include "backends/simd/simd_vnni.h"
 
-#define Q8X32_INIT(R) __m512i c##R##0 = _mm512_setzero_si512(), c##R##1 = c##R##0;
+/* the sums start at zero (the int32 tile) or at the row's bias (`_rq`:
+ * its stores then add nothing) */
+#define Q8X32_INIT(R) __m512i c##R##0 = add ? _mm512_set1_epi32(add[R]) : _mm512_setzero_si512(), \
+                              c##R##1 = c##R##0;
 #define Q8X32_STEP(R)                                                                        \
     memcpy(&quad, pa + R * 4, sizeof quad);                                                  \
     av = _mm512_set1_epi32(quad);                                                            \
@@ -45,6 +48,7 @@
 
 void Q8X32_NAME(int64_t kq, const void *a, const void *b, int32_t *tile)
 {
+    const int32_t *const add = NULL;
     Q8X32_LOOP
 #define Q8X32_SPILL(R)                                                                       \
     _mm512_storeu_si512(tile + R * 32, c##R##0);                                             \
@@ -61,7 +65,7 @@ void Q8X32_CAT(Q8X32_NAME, _rq)(int64_t kq, const void *a, const void *b, const 
     const eb_simd_q8_rq_avx512 r = eb_simd_q8_rq_avx512_make(p);
     const __mmask32 cols = (__mmask32)((1ull << nr) - 1);
 #define Q8X32_STORE2(R, S)                                                                   \
-    eb_simd_q8_store_2rows_avx512(c##R##0, c##R##1, c##S##0, c##S##1, add, mult, R, &r, y,   \
+    eb_simd_q8_store_2rows_avx512(c##R##0, c##R##1, c##S##0, c##S##1, NULL, mult, R, &r, y,  \
                                   ldy, mr, cols);
     Q8X32_PAIRS(Q8X32_STORE2)
 #undef Q8X32_STORE2
