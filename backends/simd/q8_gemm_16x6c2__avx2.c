@@ -61,9 +61,9 @@ void eb_q8_gemm_16x6c2__avx2_rq(int64_t kq, const void *a, const void *b, const 
 #define RQ(J) eb_simd_q8_rq8_avx2(_mm256_load_si256((const __m256i *)(tile + (J) * 16)), ad0, m0, &r), \
               eb_simd_q8_rq8_avx2(_mm256_load_si256((const __m256i *)(tile + (J) * 16 + 8)), ad1, m1, &r)
     /* columns J, J + 1: the 16 rows' bytes each */
-    const __m256i k01 = eb_simd_q8_pack32_avx2(RQ(0), RQ(1), r.unsigned_out);
-    const __m256i k23 = eb_simd_q8_pack32_avx2(RQ(2), RQ(3), r.unsigned_out);
-    const __m256i k45 = eb_simd_q8_pack32_avx2(RQ(4), RQ(5), r.unsigned_out);
+    const __m256i k01 = eb_simd_q8_pack32_avx2(RQ(0), RQ(1), &r);
+    const __m256i k23 = eb_simd_q8_pack32_avx2(RQ(2), RQ(3), &r);
+    const __m256i k45 = eb_simd_q8_pack32_avx2(RQ(4), RQ(5), &r);
 #undef RQ
     /* 16 x 6 bytes transposed: t(j, j+1) interleaves the columns' bytes
      * (row by row), u puts four columns' bytes of a row together */

@@ -67,7 +67,7 @@ void eb_q8_gemm_32x1c2__avx2_rq(int64_t kq, const void *a, const void *b, const 
     for (int i = 0; i < 4; i++)
         v[i] = eb_simd_q8_rq8_avx2(v[i], _mm256_loadu_si256((const __m256i *)(add + 8 * i)),
                                    _mm256_loadu_ps(mult + 8 * i), &r);
-    const __m256i bytes = eb_simd_q8_pack32_avx2(v[0], v[1], v[2], v[3], r.unsigned_out);
+    const __m256i bytes = eb_simd_q8_pack32_avx2(v[0], v[1], v[2], v[3], &r);
     if (ldy == 1 && mr == 32) {
         _mm256_storeu_si256((__m256i *)y, bytes);
         return;

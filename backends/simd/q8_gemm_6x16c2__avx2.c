@@ -62,7 +62,7 @@ void eb_q8_gemm_6x16c2__avx2_rq(int64_t kq, const void *a, const void *b, const 
             eb_simd_q8_rq8_avx2(_mm256_load_si256((const __m256i *)(t + 8)), ad0, m0, &r),
             eb_simd_q8_rq8_avx2(_mm256_load_si256((const __m256i *)(t + 16)), ad1, m1, &r),
             eb_simd_q8_rq8_avx2(_mm256_load_si256((const __m256i *)(t + 24)), ad1, m1, &r),
-            r.unsigned_out);
+            &r);
         if (full) {
             _mm_storeu_si128((__m128i *)(y + i * ldy), _mm256_castsi256_si128(v));
             _mm_storeu_si128((__m128i *)(y + (i + 1) * ldy), _mm256_extracti128_si256(v, 1));

@@ -40,9 +40,10 @@ static inline uint8_t eb_simd_q8_rq1(int32_t acc, int32_t add, float mult,
 #include <immintrin.h>
 
 typedef struct eb_simd_q8_rq_avx2 {
-    __m256 lo, hi; /* lo - zp, hi - zp */
-    __m256i zp;
+    __m256 lo, hi;    /* lo - zp, hi - zp */
+    __m256i zp16;     /* zp in every int16 lane: added after the first pack */
     int unsigned_out; /* lo >= 0: pack with unsigned saturation */
+    int saturate;     /* the packs' saturation is the clamp (eb_simd_q8_rq) */
 } eb_simd_q8_rq_avx2;
 
 static inline eb_simd_q8_rq_avx2 eb_simd_q8_rq_avx2_make(const eb_simd_q8_rq *p)
@@ -50,28 +51,35 @@ static inline eb_simd_q8_rq_avx2 eb_simd_q8_rq_avx2_make(const eb_simd_q8_rq *p)
     eb_simd_q8_rq_avx2 r;
     r.lo = _mm256_set1_ps((float)(p->lo - p->zp));
     r.hi = _mm256_set1_ps((float)(p->hi - p->zp));
-    r.zp = _mm256_set1_epi32(p->zp);
+    r.zp16 = _mm256_set1_epi16((int16_t)p->zp);
     r.unsigned_out = p->lo >= 0;
+    r.saturate = p->saturate;
     return r;
 }
 
-/* Eight accumulators with their add and mult (one per lane or broadcast). */
+/* Eight accumulators with their add and mult (one per lane or broadcast):
+ * round((acc + add) * mult), the zero point not yet added, clamped unless
+ * r->saturate, as eb_simd_q8_rq16_avx512. */
 static inline __attribute__((always_inline)) __m256i
 eb_simd_q8_rq8_avx2(__m256i acc, __m256i add, __m256 mult, const eb_simd_q8_rq_avx2 *r)
 {
     __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(acc, add)), mult);
     /* never NaN; vcvtps2dq rounds half to even in the default mode */
-    v = _mm256_min_ps(_mm256_max_ps(v, r->lo), r->hi);
-    return _mm256_add_epi32(_mm256_cvtps_epi32(v), r->zp);
+    if (!r->saturate)
+        v = _mm256_min_ps(_mm256_max_ps(v, r->lo), r->hi);
+    return _mm256_cvtps_epi32(v);
 }
 
-/* Four vectors of eight int32 (each already in [lo, hi]) -> 32 bytes, in
- * order: a's eight, then b's, c's, d's. */
+/* Four vectors of eb_simd_q8_rq8_avx2 values -> 32 bytes, in order: a's
+ * eight, then b's, c's, d's; the zero point added to the int16 values
+ * after the first pack (exact: see eb_simd_q8_packw_avx512). */
 static inline __attribute__((always_inline)) __m256i
-eb_simd_q8_pack32_avx2(__m256i a, __m256i b, __m256i c, __m256i d, int unsigned_out)
+eb_simd_q8_pack32_avx2(__m256i a, __m256i b, __m256i c, __m256i d, const eb_simd_q8_rq_avx2 *r)
 {
-    const __m256i ab = _mm256_packs_epi32(a, b), cd = _mm256_packs_epi32(c, d);
-    const __m256i w = unsigned_out ? _mm256_packus_epi16(ab, cd) : _mm256_packs_epi16(ab, cd);
+    const __m256i ab = _mm256_adds_epi16(_mm256_packs_epi32(a, b), r->zp16),
+                  cd = _mm256_adds_epi16(_mm256_packs_epi32(c, d), r->zp16);
+    const __m256i w =
+        r->unsigned_out ? _mm256_packus_epi16(ab, cd) : _mm256_packs_epi16(ab, cd);
     return _mm256_permutevar8x32_epi32(w, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
 }
 #endif
