@@ -849,6 +849,53 @@ static int check_dw_tiny(const eb_simd_vec_kernels *vec, const eb_simd_gemm_shap
     return bad;
 }
 
+/* int8 depthwise sums past 2^24: ref converts the wrapped int32 sum to
+ * float once, where a kernel summing in fp32 (AVX2's dw_avx2_q8 does,
+ * exactly, below 2^24) and starting from the bias would round the bias
+ * first. Bias 2^24 + 1, the window sums 0 or 1 (one tap of weight 1 on
+ * x - zp = 1): ref's floats are 2^24 and 2^24 + 2, a bias-first sum gives
+ * 2^24 for both, and the multiplier is picked so that those two round to
+ * different bytes (a bias-first variant of dw_avx2_q8 that ignored the
+ * bound failed here). */
+static int check_dwconv_q8_wide_sums(const eb_simd_vec_kernels *vec, char *msg, size_t len)
+{
+    conv_case k = {.batch = 1, .c = 1, .m = 1, .group = 1, .ih = 12, .iw = 20, .kh = 3,
+                   .kw = 3, .sh = 1, .sw = 1, .dh = 1, .dw = 1, .ph = 1, .pw = 1,
+                   .pe_h = 1, .pe_w = 1};
+    if (!make_window(&k))
+        return 0;
+    eb_simd_gemm_shape s;
+    shape_of(&k, &s);
+    const int32_t bias = (1 << 24) + 1, x_zp = 7;
+    float mult = 100.5f / (float)(1 << 24);
+    for (int i = 0; i < 64 && nearbyintf((float)((1 << 24) + 2) * mult) ==
+                                  nearbyintf((float)(1 << 24) * mult);
+         i++)
+        mult = nextafterf(mult, 1.0f);
+    if (nearbyintf((float)((1 << 24) + 2) * mult) == nearbyintf((float)(1 << 24) * mult)) {
+        snprintf(msg, len, "q8_dwconv2d__%s wide sums: no multiplier separates the sums",
+                 vec->name);
+        return 1;
+    }
+    const size_t xn = (size_t)(k.ih * k.iw), yn = (size_t)(k.win.out[0] * k.win.out[1]);
+    uint8_t x[12 * 20], y[12 * 20], want[12 * 20];
+    int16_t w[9] = {1, 0, 0, 0, 0, 0, 0, 0, 0};
+    int32_t acc[12 * 20 + 1];
+    for (size_t i = 0; i < xn; i++)
+        x[i] = (uint8_t)(x_zp + (int)(i % 3 == 0)); /* x - zp: 1 or 0 */
+    eb_ref_conv_q8_params cp = {.win = k.win, .batch = 1, .in_channels = 1, .out_channels = 1,
+                                .group = 1, .x_dtype = EB_DT_U8, .y_dtype = EB_DT_U8,
+                                .x_zp = x_zp, .w = w, .bias = &bias, .mult = &mult, .y_zp = 0,
+                                .y_min = 0, .y_max = 255};
+    void *rs = malloc(eb_ref_conv_q8_scratch_bytes(&cp) + 16);
+    eb_ref_conv_q8(&cp, x, want, rs);
+    free(rs);
+    vec->dwconv_q8(&s.geom, x, EB_DT_U8, x_zp, w, bias, mult, 0, 0, 255, EB_DT_U8, y, acc);
+    char what[64];
+    snprintf(what, sizeof what, "q8_dwconv2d__%s wide sums", vec->name);
+    return compare_bytes(y, want, yn, what, 0, msg, len);
+}
+
 static int check_dwconv(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
     for (int it = 0; it < 203; it++) {
@@ -1738,6 +1785,7 @@ int eb_simd_check_vec(const eb_simd_vec_kernels *vec, char *msg, size_t len)
     return check_requant(vec, msg, len) || check_quantize(vec, msg, len) ||
            check_add(vec, msg, len) || check_pack(vec, msg, len) ||
            check_pack_blocked(vec, msg, len) || check_dwconv(vec, msg, len) ||
+           check_dwconv_q8_wide_sums(vec, msg, len) ||
            check_pools(vec, msg, len) || check_pack_panels(vec, msg, len) ||
            check_pack_f32(vec, msg, len) || check_gavgpool_bits(vec, msg, len) ||
            check_conv_small(vec, msg, len) || check_conv_small_q8(vec, msg, len);
