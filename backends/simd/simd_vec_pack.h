@@ -539,6 +539,17 @@ typedef int8_t v16s8 __attribute__((vector_size(16)));
 typedef uint8_t v8u8 __attribute__((vector_size(8)));
 typedef int8_t v8s8 __attribute__((vector_size(8)));
 
+/* Rows k0 and k0 + 1 of PACK_PW2's panel from column j, as VW (int16
+ * lanes) less the subtrahend vs: a and b, b zero past the last row. */
+#define PW2_ROWS(VIN, VW, vs)                                                                  \
+    VIN r0, r1;                                                                                \
+    memcpy(&r0, s0 + j, sizeof r0);                                                            \
+    VW a = __builtin_convertvector(r0, VW) - (vs), b = (VW){0};                                \
+    if (s1) {                                                                                  \
+        memcpy(&r1, s1 + j, sizeof r1);                                                        \
+        b = __builtin_convertvector(r1, VW) - (vs);                                            \
+    }
+
 #define PACK_PW2(NAME, TIN, VIN, VIN8)                                                         \
     static void NAME(const eb_simd_conv_geom *g, const TIN *x, int32_t sub, int64_t kpad,     \
                      int64_t j0, int nvalid, int nr, int16_t *dst)                            \
@@ -553,13 +564,7 @@ typedef int8_t v8s8 __attribute__((vector_size(8)));
             int j = 0;                                                                       \
             if (s0 && nvalid == nr) {                                                        \
                 for (; j + 16 <= nr; j += 16) {                                              \
-                    VIN r0, r1;                                                              \
-                    memcpy(&r0, s0 + j, sizeof r0);                                          \
-                    v16s a = __builtin_convertvector(r0, v16s) - vsub, b = (v16s){0};        \
-                    if (s1) {                                                                \
-                        memcpy(&r1, s1 + j, sizeof r1);                                      \
-                        b = __builtin_convertvector(r1, v16s) - vsub;                        \
-                    }                                                                        \
+                    PW2_ROWS(VIN, v16s, vsub)                                                \
                     v16s lo = __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4,  \
                                                               20, 5, 21, 6, 22, 7, 23);       \
                     v16s hi = __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27,   \
@@ -569,13 +574,7 @@ typedef int8_t v8s8 __attribute__((vector_size(8)));
                     memcpy(d + 2 * j + 16, &hi, sizeof hi);                                  \
                 }                                                                            \
                 while (j < nr && 2 * (int64_t)j + 16 <= (kpad - k0) * nr) {                  \
-                    VIN8 r0, r1;                                                             \
-                    memcpy(&r0, s0 + j, sizeof r0);                                          \
-                    v8s a = __builtin_convertvector(r0, v8s) - vsub8, b = (v8s){0};          \
-                    if (s1) {                                                                \
-                        memcpy(&r1, s1 + j, sizeof r1);                                      \
-                        b = __builtin_convertvector(r1, v8s) - vsub8;                        \
-                    }                                                                        \
+                    PW2_ROWS(VIN8, v8s, vsub8)                                               \
                     v16s ab = __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, \
                                                               5, 13, 6, 14, 7, 15);           \
                     memcpy(d + 2 * j, &ab, sizeof ab);                                       \
