@@ -98,7 +98,9 @@ WIDEN8(widen8_u8, uint8_t, v8u8, _mm256_cvtepu8_epi32)
 WIDEN8(widen8_s8, int8_t, v8s8, _mm256_cvtepi8_epi32)
 
 /* Eight elements stride apart: one load for stride 1, two loads and a
- * shuffle for stride 2, else one by one. */
+ * shuffle for stride 2 (elements 0..7 and 7..14: from 8..15, the last
+ * block of a plane read one element past its last input, past the end of
+ * the tensor where that plane is the last), else one by one. */
 #define LOAD8_STRIDED(NAME, V, T)                                                               \
     static inline __attribute__((always_inline)) V NAME(const T *p, int64_t stride)            \
     {                                                                                          \
@@ -108,8 +110,8 @@ WIDEN8(widen8_s8, int8_t, v8s8, _mm256_cvtepi8_epi32)
         } else if (stride == 2) {                                                              \
             V lo, hi;                                                                          \
             memcpy(&lo, p, sizeof lo);                                                         \
-            memcpy(&hi, p + 8, sizeof hi);                                                     \
-            v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);                    \
+            memcpy(&hi, p + 7, sizeof hi);                                                     \
+            v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 9, 11, 13, 15);                    \
         } else {                                                                               \
             for (int j = 0; j < 8; j++)                                                        \
                 v[j] = p[j * stride];                                                          \
