@@ -1548,7 +1548,7 @@ static int check_conv_small(const eb_simd_vec_kernels *vec, char *msg, size_t le
 static int check_pack(const eb_simd_vec_kernels *vec, char *msg, size_t len)
 {
     static const int layouts[][2] = {{2, 1}, {2, 2}, {1, 4}}; /* elem bytes, ku */
-    for (int it = 0; it < 60; it++) {
+    for (int it = 0; it < 240; it++) {
         conv_case k;
         random_conv(&k, 0, it % 2 == 0);
         k.group = 1;
@@ -1563,17 +1563,22 @@ static int check_pack(const eb_simd_vec_kernels *vec, char *msg, size_t len)
          * allocated to the byte, so ASan sees a read past it */
         if (it % 4 == 0 && nr <= s.n)
             j0 = s.n - nr;
+        /* another quarter a ragged last panel, whose columns past nvalid
+         * must read as zero */
+        if (it % 4 == 2 && nr > 1)
+            j0 = s.n - rnd_in(1, nr - 1 < s.n ? nr - 1 : s.n);
         int nvalid = (int)(s.n - j0 < nr ? s.n - j0 : nr);
         eb_dtype xdt = rnd() % 2 ? EB_DT_U8 : EB_DT_I8;
         int32_t sub = (int32_t)rnd_in(-128, 128), pad = (int32_t)rnd_in(-100, 100);
         size_t xn = (size_t)(k.c * k.ih * k.iw), bytes = (size_t)(kpad * nr * elem);
         uint8_t *x = malloc(xn), *d = malloc(bytes);
         fill_q8(x, xdt, xn);
+        memset(d, 0xA5, bytes); /* so a zero the packer leaves out shows */
         vec->pack_b_q8(&s.geom, x, xdt, sub, pad, elem, ku, kpad, j0, nvalid, nr, d);
         for (int64_t kk = 0; kk < kpad; kk++)
-            for (int j = 0; j < nvalid; j++) {
+            for (int j = 0; j < nr; j++) {
                 int32_t want = 0;
-                if (kk < s.k) {
+                if (kk < s.k && j < nvalid) {
                     const int64_t i = column_source(&k, s.geom.ow, kk, j0 + j);
                     if (i >= 0) {
                         want = (xdt == EB_DT_U8 ? (int32_t)x[i] : (int32_t)(int8_t)x[i]) - sub;
