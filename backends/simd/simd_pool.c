@@ -49,6 +49,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "backends/simd/simd_pool.h"
@@ -65,18 +66,29 @@ typedef struct range_word {
     _Alignas(64) _Atomic uint64_t word; /* generation << 32 | next ticket */
 } range_word;
 
+/* Fields in four groups, each on cache lines of its own: a store into a
+ * line another core is polling takes the line away from it, and it takes
+ * it back on its next read. With the parameters, `posted`, `done` and the
+ * condition variable on two shared lines, posting a section (its four
+ * stores each pulling the line from the spinning worker) took 0.6 us of a
+ * two-task section on this 2-vCPU VM, before the caller's own task began. */
 struct eb_simd_pool {
+    /* set by create, then only read */
     int threads;
     pthread_t *workers;
     range_word *ranges; /* threads of them */
-    pthread_mutex_t mu;
-    pthread_cond_t wake;
-    _Atomic uint32_t posted; /* generation of the newest section */
-    atomic_int done;         /* tasks of the current section finished */
-    _Atomic int n_tasks;
+    /* the section: written by the caller before it posts, read after */
+    _Alignas(64) _Atomic int n_tasks;
     _Atomic(eb_simd_task_fn) fn;
     _Atomic(void *) arg;
+    /* what waiting workers poll */
+    _Alignas(64) _Atomic uint32_t posted; /* generation of the newest section */
     atomic_int stop;
+    /* what the caller polls */
+    _Alignas(64) atomic_int done; /* tasks of the current section finished */
+    /* sleeping workers */
+    _Alignas(64) pthread_mutex_t mu;
+    pthread_cond_t wake;
 };
 
 typedef struct worker_arg {
@@ -110,34 +122,43 @@ static void cpu_relax(void)
 }
 
 /* Take tasks of section `gen` from range r until it is used up or the
- * section changed. */
-static void drain_range(eb_simd_pool *p, uint32_t gen, int r, int thread)
+ * section changed; returns how many this thread ran. */
+static int drain_range(eb_simd_pool *p, uint32_t gen, int r, int thread)
 {
     _Atomic uint64_t *word = &p->ranges[r].word;
     uint64_t w = atomic_load(word);
+    int ran = 0;
     for (;;) {
         if (word_generation(w) != gen)
-            return; /* closed and replaced: nothing of ours is left */
+            return ran; /* closed and replaced: nothing of ours is left */
         uint64_t t = word_ticket(w);
         int n = atomic_load(&p->n_tasks);
         eb_simd_task_fn fn = atomic_load(&p->fn);
         void *arg = atomic_load(&p->arg);
         if (t >= range_start(r + 1, n, p->threads))
-            return; /* every ticket handed out (or the section closed) */
+            return ran; /* every ticket handed out (or the section closed) */
         /* on failure w is reloaded and the section checked again */
         if (!atomic_compare_exchange_weak(word, &w, w + 1))
             continue;
         fn(arg, (int)t, thread);
-        atomic_fetch_add(&p->done, 1);
+        ran++;
         w = atomic_load(word);
     }
 }
 
-/* The thread's own range, then what is left of the others'. */
+/* The thread's own range, then what is left of the others'. The tasks it
+ * ran are counted in `done` once, at the end: counted one by one, `done`'s
+ * line went between the cores after every task, while the caller polls
+ * it. This delays no wait: until its drain returns, a thread is running a
+ * task it took, or finding none left, and the caller waits for that task
+ * anyway. */
 static void drain(eb_simd_pool *p, uint32_t gen, int thread)
 {
+    int ran = 0;
     for (int k = 0; k < p->threads; k++)
-        drain_range(p, gen, (thread + k) % p->threads, thread);
+        ran += drain_range(p, gen, (thread + k) % p->threads, thread);
+    if (ran)
+        atomic_fetch_add(&p->done, ran);
 }
 
 static void *worker_main(void *varg)
@@ -173,9 +194,10 @@ static void *worker_main(void *varg)
 
 eb_simd_pool *eb_simd_pool_create(int threads)
 {
-    eb_simd_pool *p = calloc(1, sizeof *p);
-    if (!p)
+    eb_simd_pool *p = NULL;
+    if (posix_memalign((void **)&p, 64, sizeof *p))
         return NULL;
+    memset(p, 0, sizeof *p);
     p->threads = threads < 1 ? 1 : threads;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->wake, NULL);
