@@ -48,6 +48,10 @@ static const char *const models[] = {
      * dilation; one too narrow, run as GEMM
      * (tools/make_direct_conv_test_model.py) */
     "tests/data/models/direct_conv.onnx",
+    /* a direct stem and the max pool after it fused band by band (AVX-512
+     * builds): 3x3/2 + Relu + 3x3/2 padded, 5x5/1 + Clip + 2x2/2 with
+     * ceil_mode, one pair not fused (tools/make_convpool_test_model.py) */
+    "tests/data/models/conv_pool_bands.onnx",
     /* planar depthwise over a batch of two: kernel calls take runs of one
      * image's channels (tools/make_dw_batch_test_model.py) */
     "tests/data/models/dw_batch.onnx",

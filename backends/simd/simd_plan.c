@@ -179,8 +179,8 @@ static eb_simd_step *pick_node(eb_simd_builder *b, const eb_node *n, char *where
  * fp32 convolution (by blocks of 16 channels, then rows; the int8 one
  * splits by rows), Adds (by element
  * ranges, i.e. planes), GEMMs whose driver splits by rows. A fused
- * pointwise + depthwise step splits by rows of the image, as do the
- * channels-last depthwise steps mostly. */
+ * pointwise + depthwise or stem + max-pool step splits by rows of the
+ * image, as do the channels-last depthwise steps mostly. */
 static int splits_channels(const eb_simd_step *s)
 {
     const int threads = eb_simd_pool_threads(s->plan->o.pool);
@@ -193,7 +193,9 @@ static int splits_channels(const eb_simd_step *s)
     case K_ADD_F32:
         return 1;
     case K_CONV_F32:
-        return s->direct || (!s->dw && eb_simd_gemm_f32_by_rows(&s->gf, threads));
+        if (s->direct)
+            return !s->mp;
+        return !s->dw && eb_simd_gemm_f32_by_rows(&s->gf, threads);
     default:
         return 0;
     }
@@ -256,8 +258,11 @@ static int claim(void *ctx, const eb_ref_plan_site *site, eb_ref_step_claim *out
         last = fold_silu(b, site, mine, w);
     if (last >= 0)
         out->absorb[out->n_absorb++] = last;
-    /* a pointwise convolution's depthwise one after it, band by band */
-    if (mine->kind == K_CONV_F32)
+    /* a pointwise convolution's depthwise one after it, a stem's max pool
+     * after it, band by band */
+    if (mine->kind == K_CONV_F32 && mine->direct)
+        eb_simd__fuse_pool(b, site, mine, last >= 0 ? last : site->node_index, out, w);
+    else if (mine->kind == K_CONV_F32)
         eb_simd__fuse_dw(b, site, mine, last >= 0 ? last : site->node_index, out, w);
     snprintf(where, EB_SIMD_WHERE_LEN, "%s", w);
     const eb_node *last_node = &b->g->nodes[out->n_absorb ? out->absorb[out->n_absorb - 1]

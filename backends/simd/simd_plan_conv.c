@@ -505,6 +505,10 @@ static eb_status gemm_run(const eb_ref_exec *x, char *msg, size_t len)
     const eb_simd_step *s = x->state;
     const void *in = x->in[0]->data;
     if (s->kind == K_CONV_F32) {
+        if (s->mp) {
+            eb_simd__run_conv_pool(s, in, x->out[0]->data);
+            return EB_OK;
+        }
         if (s->direct) {
             run_small(s, in, x->out[0]->data, sizeof(float));
             return EB_OK;

@@ -15,6 +15,8 @@
  *   simd_plan_dwconv.c   depthwise convolutions, planar or channels-last
  *   simd_plan_pwdw.c     a pointwise convolution and the depthwise one after
  *                        it as one step, band by band
+ *   simd_plan_convpool.c a direct convolution (a stem) and the MaxPool
+ *                        after it as one step, band by band
  *   simd_plan_pool.c     MaxPool, GlobalAveragePool
  *   simd_plan_eltwise.c  Add, QuantizeLinear
  *
@@ -97,6 +99,9 @@ typedef struct eb_simd_step {
     /* a pointwise step's depthwise step, computed band by band from its
      * output (simd_plan_pwdw.c), owned; NULL: none */
     struct eb_simd_step *dw;
+    /* a direct step's max pooling, computed band by band from its rows
+     * (simd_plan_convpool.c), owned; NULL: none */
+    struct eb_simd_step *mp;
     int64_t cap;                   /* ... input rows a thread's band buffer holds */
 } eb_simd_step;
 
@@ -170,6 +175,15 @@ int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
 /* Runs a fused step: the pointwise product band by band, each band's
  * depthwise rows while the band is in cache. */
 void eb_simd__run_pw_dw(const eb_simd_step *s, const float *x, float *y);
+
+/* A direct fp32 step (a stem, from: the last node it absorbs so far) takes
+ * the MaxPool after it into out's absorbed nodes when the fusion pays
+ * (simd_plan_convpool.c): 1 when taken. */
+int eb_simd__fuse_pool(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *conv,
+                       int from, eb_ref_step_claim *out, char *where);
+/* Runs a fused step: the convolution's rows band by band, each band's
+ * pooled rows while the band is in cache. */
+void eb_simd__run_conv_pool(const eb_simd_step *s, const float *x, float *y);
 
 eb_simd_step *eb_simd__pool_f32(eb_simd_builder *b, const eb_node *n, int global, char *where);
 eb_simd_step *eb_simd__maxpool_q8_group(eb_simd_builder *b, const eb_ref_fused *f,

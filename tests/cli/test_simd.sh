@@ -126,6 +126,20 @@ if grep -q '__avx512' "$WORK/out"; then
     expect_in "$WORK/out" 'g24 +simd f32_conv_small__avx512[a-z]*: grouped conv direct'
 fi
 expect_in "$WORK/out" 'narrow +simd f32_gemm_[0-9x]+__[a-z0-9]+: grouped conv as GEMM$'
+# a direct stem over 1 MiB of output and the max pool after it as one step,
+# band by band; not where the stem's output is also a graph output
+CP="$EB_SOURCE_DIR/tests/data/models/conv_pool_bands.onnx"
+run_eb 0 inspect "$CP" --backend simd
+if grep -q '__avx512' "$WORK/out"; then
+    expect_in "$WORK/out" 'conv_a +simd f32_conv_small__avx512[a-z]*: direct, rows read in place \+ Relu, then max pool 3x3/2 in bands of [0-9]+ rows$'
+    expect_in "$WORK/out" "pool_a +fused into 'conv_a'"
+    expect_in "$WORK/out" 'conv_b +simd .*\+ Clip, then max pool 2x2/2 in bands of [0-9]+ rows$'
+    expect_in "$WORK/out" 'conv_c +simd f32_conv_small__avx512[a-z]*: direct, rows read in place$'
+    expect_in "$WORK/out" 'pool_c +simd f32_maxpool2d__'
+    run_eb 0 profile "$CP" --backend simd --threads 2 --iterations 3 --warmup 1
+    expect_in "$WORK/out" '^conv_a +Conv +[0-9.]+ '
+    expect_in "$WORK/out" '^pool_a +MaxPool +- '
+fi
 EB_SIMD_MAX_ISA=avx2 run_eb 0 inspect "$D2" --backend simd
 expect_in "$WORK/out" 'g16 +simd f32_gemm_[0-9x]+__[a-z0-9]+: grouped conv as GEMM \+ Clip$'
 run_eb 0 profile "$D2" --backend simd --iterations 3
