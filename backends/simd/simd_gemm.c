@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backends/simd/simd_gemm.h"
 
@@ -115,20 +116,42 @@ static int64_t f32_k_block(const eb_simd_f32_gemm_variant *run, int64_t k)
     return ceil_div(k, ceil_div(k, kc));
 }
 
+/* Bytes of a few-column product's weight block (f32_cols_k_block): what
+ * the L1 holds beside the block's B rows. Packed, those rows are k x nr
+ * floats together (7 KiB for 256 k of the 32 x 7 tile), and the block
+ * takes two thirds of the L1; read in place (a pointwise product's full
+ * panels), every k is a line of its own, and it takes a third. On this
+ * 48 KiB-L1 Xeon, one thread, alternating builds: 32 KiB blocks (16 KiB
+ * before for both) made ResNet-18's 14x14 and 7x7 3x3 layers 0.93-0.97x
+ * (the model 0.98x), where a tile's reload and store between blocks had
+ * been a tenth of the time; 48 KiB 1.02x; on MobileNet-v2@224's
+ * pointwise 14x14 and 7x7 projections, read in place, 32 KiB took
+ * 1.03-1.07x. Where the C library does not say, a 32 KiB L1. */
+static size_t f32_cols_a_block(int packed)
+{
+    size_t l1 = (size_t)32 << 10;
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+    const long got = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+    if (got >= (16 << 10) && got <= (1 << 20))
+        l1 = (size_t)got;
+#endif
+    return packed ? l1 * 2 / 3 : l1 / 3;
+}
+
 /* Depth of the K blocks of a few-column product whose task runs each
  * weight panel over all its column panels (f32_panels_first): there the
  * weights are what is read again, once per column panel, so a block is
- * the part of a weight panel that stays in the L1 (F32_COLS_A_BLOCK bytes)
- * while every column panel runs over it. Unblocked, ResNet-18's last 3x3
- * layers (512 x 4608 weights over 49 columns: a 590 KiB panel read seven
- * times) ran at 85 GFLOP/s against 130 for its 56x56 ones. Over fewer
- * than four column panels the block is read again too few times to pay
- * for the tile's reload per block (MobileNet-v2 0.5@96's projections on
- * 3x3 planes, two panels: 1.16-1.25x their time). */
-#define F32_COLS_A_BLOCK (16 << 10)
-static int64_t f32_cols_k_block(const eb_simd_f32_gemm_variant *run, int64_t k, int64_t n)
+ * the part of a weight panel that stays in the L1 while every column panel
+ * runs over it (f32_cols_a_block). Unblocked, ResNet-18's last 3x3 layers
+ * (512 x 4608 weights over 49 columns: a 590 KiB panel read seven times)
+ * ran at 85 GFLOP/s against 130 for its 56x56 ones. Over fewer than four
+ * column panels the block is read again too few times to pay for the
+ * tile's reload per block (MobileNet-v2 0.5@96's projections on 3x3
+ * planes, two panels: 1.16-1.25x their time). */
+static int64_t f32_cols_k_block(const eb_simd_f32_gemm_variant *run, int64_t k, int64_t n,
+                                int packed)
 {
-    const int64_t kc = (int64_t)(F32_COLS_A_BLOCK / sizeof(float)) / run->mr;
+    const int64_t kc = (int64_t)(f32_cols_a_block(packed) / sizeof(float)) / run->mr;
     if (!run->acc || !run->few_cols || k <= kc + kc / 2 || ceil_div(n, run->nr) < 4)
         return k;
     return ceil_div(k, ceil_div(k, kc));
@@ -157,7 +180,7 @@ int eb_simd_gemm_f32_init(eb_simd_gemm_f32 *G, const eb_simd_f32_gemm_variant *k
     G->acc = run->acc;
     G->block = run->block;
     G->kc = f32_k_block(run, s->k);
-    G->kc_first = f32_cols_k_block(run, s->k, s->n);
+    G->kc_first = f32_cols_k_block(run, s->k, s->n, !s->geom.pointwise);
     const int64_t panels = ceil_div(s->m, mr), mpad = panels * mr;
     G->a = aligned_calloc((size_t)(s->groups * mpad * s->k) * sizeof(float));
     if (bias)
