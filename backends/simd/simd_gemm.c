@@ -678,6 +678,18 @@ static void transpose_tile(int32_t *tile, int mr, int nr, int32_t *tmp)
             tile[r * nr + j] = tmp[j * mr + r];
 }
 
+/* Threads that share the rows of a few-column int8 product (each at least
+ * two row panels: make_split) pack the column panels each for itself up
+ * to this many threads, one task each; with more, the panels are packed
+ * once by all and shared. Packing alone costs a thread the whole packing
+ * but no section and no reading of panels the other cores packed: on two
+ * threads (this 2-vCPU VM) MobileNet-v2@224 int8's 14x14 and 7x7
+ * expansions took 0.82-0.93x and the 7x7 projections 0.86-0.95x the
+ * shared-packing time, the model 0.98x. With many threads each packing
+ * all would cost more than a 1/T share read from the others; not
+ * measured here. */
+#define Q8_OWN_PACK_THREADS 2
+
 typedef struct q8_run {
     const eb_simd_gemm_q8 *G;
     const eb_simd_scratch *scratch;
@@ -834,7 +846,12 @@ void eb_simd_gemm_q8_run(const eb_simd_gemm_q8 *G, eb_simd_pool *pool,
     q8_run R = {.G = G, .scratch = scratch, .x = x, .y = y};
     const int threads = eb_simd_pool_threads(pool);
     make_split(&G->s, G->mr, G->nr, threads, q8_panels_first(G), &R.sp);
-    if (G->packed && R.sp.row_parts > 1 && R.sp.col_tasks == 1) {
+    if (G->packed && R.sp.row_parts > 1 && R.sp.col_tasks == 1 &&
+        threads <= Q8_OWN_PACK_THREADS) {
+        /* one task per thread, each packing every column panel itself */
+        R.sp.row_parts = threads;
+        R.sp.tasks = (int)(R.sp.products * R.sp.row_parts);
+    } else if (G->packed && R.sp.row_parts > 1 && R.sp.col_tasks == 1) {
         /* Tasks that share the rows would each pack every column panel
          * (on two threads four times what one thread packs: MobileNet-v2's
          * 14x14 and 7x7 int8 pointwise layers ran slower on two threads

@@ -544,6 +544,19 @@ int eb_simd_check_q8_gemm(const eb_simd_q8_gemm_variant *v, const eb_simd_vec_ke
             mn = (size_t)nn;
         } else {
             random_conv(&k, 0, it % 3 == 0);
+            if (it >= 54 && !fc) {
+                /* a pointwise product of few columns and rows enough that
+                 * the threads share them (two or more row panels of 32
+                 * each): its column panels packed by each thread or once
+                 * for all (simd_gemm.c's Q8_OWN_PACK_THREADS) */
+                memset(&k, 0, sizeof k);
+                k.batch = k.group = k.kh = k.kw = k.sh = k.sw = k.dh = k.dw = 1;
+                k.c = rnd_in(8, 70);
+                k.m = 64 * threads + rnd_in(1, 40);
+                k.ih = rnd_in(2, 6);
+                k.iw = rnd_in(2, 7);
+                make_window(&k);
+            }
             shape_of(&k, &s);
             xn = (size_t)(k.batch * k.c * k.ih * k.iw);
             wn = (size_t)(k.m * s.k);
