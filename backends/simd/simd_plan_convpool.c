@@ -22,14 +22,6 @@
  * rule). */
 #define FUSE_MIN_BYTES ((size_t)1 << 20)
 
-/* Every pooled row reads at least one convolution row, so no band is all
- * padding. */
-static int rows_cover(const eb_simd_conv_geom *g)
-{
-    const int64_t span = (g->kh - 1) * g->dh + 1;
-    return g->ph < span && (g->oh - 1) * g->sh - g->ph < g->ih;
-}
-
 /* The max-pool step node u would be over the direct step's output: NULL
  * when it is not one (or out of memory). */
 static eb_simd_step *pool_step(eb_simd_builder *b, const eb_node *u, const eb_simd_step *conv)
@@ -44,7 +36,7 @@ static eb_simd_step *pool_step(eb_simd_builder *b, const eb_node *u, const eb_si
     if (!s)
         return NULL;
     if (x->dims[0] != 1 || x->dims[1] != conv->channels || s->geom.ih != conv->geom.oh ||
-        s->geom.iw != conv->geom.ow || !rows_cover(&s->geom)) {
+        s->geom.iw != conv->geom.ow || !eb_simd__band_rows_cover(&s->geom)) {
         eb_simd__step_free(s);
         return NULL;
     }
@@ -98,8 +90,7 @@ typedef struct convpool_job {
 } convpool_job;
 
 /* Pooled rows [p_first, p_last) of every channel, band by band. The
- * buffer holds channel planes of cap rows (convolution rows [ha, hb) at
- * their start). */
+ * buffer holds channel planes of cap rows (eb_simd__band_next). */
 static void convpool_task(void *arg, int t, int thread)
 {
     const convpool_job *J = arg;
@@ -107,22 +98,14 @@ static void convpool_task(void *arg, int t, int thread)
     const eb_simd_conv_geom *cg = &s->geom, *pg = &mp->geom;
     const int64_t p_first = t * J->per_task;
     const int64_t p_last = p_first + J->per_task < pg->oh ? p_first + J->per_task : pg->oh;
-    const int64_t w = cg->ow, plane = s->cap * w, span = (pg->kh - 1) * pg->dh + 1;
-    const int64_t m = s->channels;
+    const int64_t plane = s->cap * cg->ow, m = s->channels;
     float *buf = eb_simd__thread_scratch(s, thread);
-    int64_t ha = 0, hb = 0;
+    eb_simd_band_buf B = {.buf = buf, .planes = m, .plane = plane, .elem = sizeof(float)};
     for (int64_t p0 = p_first; p0 < p_last; p0 += s->band) {
         const int64_t p1 = p0 + s->band < p_last ? p0 + s->band : p_last;
-        const int64_t a = p0 * pg->sh - pg->ph, e = (p1 - 1) * pg->sh - pg->ph + span;
-        const int64_t ra = a > 0 ? a : 0, re = e < cg->oh ? e : cg->oh;
-        int64_t from = ra;
-        if (hb > ra && ra >= ha) {
-            if (ra > ha)
-                for (int64_t c = 0; c < m; c++)
-                    memmove(buf + c * plane, buf + c * plane + (ra - ha) * w,
-                            (size_t)((hb - ra) * w) * sizeof(float));
-            from = hb;
-        }
+        int64_t ra, re;
+        eb_simd_conv_geom pb;
+        const int64_t from = eb_simd__band_next(&B, pg, p0, p1, &ra, &re, &pb);
         if (re > from) {
             /* the convolution as one whose row 0 is row ra, cap rows a
              * plane: its rows [from - ra, re - ra) into the buffer */
@@ -132,14 +115,6 @@ static void convpool_task(void *arg, int t, int thread)
             s->vec->conv_small_f32(&band, m, s->w_f32, s->bias_f32, J->x, buf, from - ra,
                                    re - ra, s->lo, s->hi);
         }
-        ha = ra;
-        hb = re;
-        /* the band as a plane of its own: rows [ra, re), the window's rows
-         * above ra padding only where a is above the first row */
-        eb_simd_conv_geom pb = *pg;
-        pb.ih = re - ra;
-        pb.oh = p1 - p0;
-        pb.ph = ra - a;
         for (int64_t c = 0; c < m; c++)
             s->vec->maxpool_f32(&pb, buf + c * plane, J->y + c * mp->out_plane + p0 * pg->ow);
     }

@@ -167,6 +167,30 @@ int eb_simd__dw_planar_wide(const eb_simd_step *s);
 /* Per-thread bytes of a band of rows meant to stay in L2 */
 size_t eb_simd__band_bytes(void);
 
+/* A thread's band buffer for a step that computes a tensor band by band
+ * and runs a windowed kernel (geometry g) on each band while it is in
+ * cache (simd_plan_pwdw.c, simd_plan_convpool.c): `planes` planes,
+ * `plane` elements of elem bytes apart, of rows g->iw wide; rows [ha, hb)
+ * of the tensor at the planes' start, from the band before (ha = hb = 0
+ * at first). */
+typedef struct eb_simd_band_buf {
+    void *buf;
+    int64_t planes, plane;
+    size_t elem;
+    int64_t ha, hb;
+} eb_simd_band_buf;
+/* For g's output rows [o0, o1): the tensor's rows [*ra, *re) they read
+ * (clipped to it) go to the planes' start; rows the band before left
+ * there are moved, not computed again. Returns the first row still to
+ * compute (its place: row - *ra); *band gets g with the band as a plane
+ * of its own (its rows above ra padding only where the window starts
+ * above the tensor's first row). */
+/* 1 when every output row of g reads at least one input row, so no band
+ * is all padding (the kernels then always get rows). */
+int eb_simd__band_rows_cover(const eb_simd_conv_geom *g);
+int64_t eb_simd__band_next(eb_simd_band_buf *B, const eb_simd_conv_geom *g, int64_t o0,
+                           int64_t o1, int64_t *ra, int64_t *re, eb_simd_conv_geom *band);
+
 /* A pointwise fp32 step (from: the last node it absorbs so far) takes the
  * depthwise convolution after it, and that one's activation, into out's
  * absorbed nodes when the fusion pays (simd_plan_pwdw.c): 1 when taken. */

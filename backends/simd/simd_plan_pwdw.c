@@ -31,14 +31,6 @@ static int is_op(const eb_node *n, const char *op)
     return n->domain[0] == '\0' && strcmp(n->op_type, op) == 0;
 }
 
-/* Every depthwise output row reads at least one row of the input, so no
- * band is all padding (the kernels then always get rows). */
-static int rows_cover(const eb_simd_conv_geom *g)
-{
-    const int64_t span = (g->kh - 1) * g->dh + 1;
-    return g->ph < span && (g->oh - 1) * g->sh - g->ph < g->ih;
-}
-
 /* The depthwise step node u would be, fp32 planar on wide planes: NULL
  * otherwise (or out of memory). */
 static eb_simd_step *dw_step(eb_simd_builder *b, const eb_node *u, const eb_simd_step *pw)
@@ -63,7 +55,7 @@ static eb_simd_step *dw_step(eb_simd_builder *b, const eb_node *u, const eb_simd
     char where[EB_SIMD_WHERE_LEN];
     s->lo = -INFINITY;
     s->hi = INFINITY;
-    if (!eb_simd__dw_planar_wide(s) || !rows_cover(&s->geom) ||
+    if (!eb_simd__dw_planar_wide(s) || !eb_simd__band_rows_cover(&s->geom) ||
         eb_simd__dw_f32(b, s, x, w, bias, &win, where) != 0 || s->nhwc) {
         eb_simd__step_free(s);
         return NULL;
@@ -128,7 +120,7 @@ typedef struct pwdw_job {
 } pwdw_job;
 
 /* Output rows [o0, o1) of every channel, band by band. The buffer holds
- * channel planes of cap rows (pointwise rows [ha, hb) at their start). */
+ * channel planes of cap rows (eb_simd__band_next). */
 static void pwdw_task(void *arg, int t, int thread)
 {
     const pwdw_job *J = arg;
@@ -136,35 +128,18 @@ static void pwdw_task(void *arg, int t, int thread)
     const eb_simd_conv_geom *g = &dw->geom;
     const int64_t o_first = t * J->per_task;
     const int64_t o_last = o_first + J->per_task < g->oh ? o_first + J->per_task : g->oh;
-    const int64_t w = g->iw, plane = s->cap * w, span = (g->kh - 1) * g->dh + 1;
-    const int64_t m = s->gf.s.m;
+    const int64_t w = g->iw, plane = s->cap * w, m = s->gf.s.m;
     float *buf = eb_simd__thread_scratch(s, thread);
     void *gemm_scratch = (unsigned char *)buf + ALIGN64((size_t)plane * (size_t)m * sizeof(float));
-    int64_t ha = 0, hb = 0;
+    eb_simd_band_buf B = {.buf = buf, .planes = m, .plane = plane, .elem = sizeof(float)};
     for (int64_t o0 = o_first; o0 < o_last; o0 += s->band) {
         const int64_t o1 = o0 + s->band < o_last ? o0 + s->band : o_last;
-        const int64_t a = o0 * g->sh - g->ph, e = (o1 - 1) * g->sh - g->ph + span;
-        const int64_t ra = a > 0 ? a : 0, re = e < g->ih ? e : g->ih;
-        int64_t from = ra;
-        if (hb > ra && ra >= ha) {
-            if (ra > ha)
-                for (int64_t c = 0; c < m; c++)
-                    memmove(buf + c * plane, buf + c * plane + (ra - ha) * w,
-                            (size_t)((hb - ra) * w) * sizeof(float));
-            from = hb;
-        }
+        int64_t ra, re;
+        eb_simd_conv_geom band;
+        const int64_t from = eb_simd__band_next(&B, g, o0, o1, &ra, &re, &band);
         if (re > from)
             eb_simd_gemm_f32_cols(&s->gf, gemm_scratch, J->x, from * w, re * w,
                                   buf + (from - ra) * w, plane);
-        ha = ra;
-        hb = re;
-        /* the band as a plane of its own: rows [ra, re) of the input, the
-         * window's rows above ra padding only where a is above the
-         * input's first row */
-        eb_simd_conv_geom band = *g;
-        band.ih = re - ra;
-        band.oh = o1 - o0;
-        band.ph = ra - a;
         s->vec->dwconv_f32(&band, m, buf, plane, dw->w_f32, dw->bias_f32, dw->lo, dw->hi,
                            J->y + o0 * g->ow, dw->out_plane);
     }

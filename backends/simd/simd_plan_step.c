@@ -108,6 +108,38 @@ void eb_simd__need_scratch(eb_simd_builder *b, size_t bytes)
         b->scratch = bytes;
 }
 
+int eb_simd__band_rows_cover(const eb_simd_conv_geom *g)
+{
+    const int64_t span = (g->kh - 1) * g->dh + 1;
+    return g->ph < span && (g->oh - 1) * g->sh - g->ph < g->ih;
+}
+
+int64_t eb_simd__band_next(eb_simd_band_buf *B, const eb_simd_conv_geom *g, int64_t o0,
+                           int64_t o1, int64_t *ra, int64_t *re, eb_simd_conv_geom *band)
+{
+    const int64_t span = (g->kh - 1) * g->dh + 1, w = g->iw;
+    const int64_t a = o0 * g->sh - g->ph, e = (o1 - 1) * g->sh - g->ph + span;
+    *ra = a > 0 ? a : 0;
+    *re = e < g->ih ? e : g->ih;
+    int64_t from = *ra;
+    if (B->hb > *ra && *ra >= B->ha) {
+        if (*ra > B->ha)
+            for (int64_t c = 0; c < B->planes; c++) {
+                char *p = (char *)B->buf + (size_t)(c * B->plane) * B->elem;
+                memmove(p, p + (size_t)((*ra - B->ha) * w) * B->elem,
+                        (size_t)((B->hb - *ra) * w) * B->elem);
+            }
+        from = B->hb;
+    }
+    B->ha = *ra;
+    B->hb = *re;
+    *band = *g;
+    band->ih = *re - *ra;
+    band->oh = o1 - o0;
+    band->ph = *ra - a;
+    return from;
+}
+
 int eb_simd__is_f32(const eb_tensor *t) { return t && t->dtype == EB_DT_F32 && t->rank >= 0; }
 
 int eb_simd__const_f32(const eb_tensor *t) { return eb_simd__is_f32(t) && t->data; }

@@ -552,89 +552,67 @@ typedef int8_t v8s8 __attribute__((vector_size(8)));
 
 /* Columns [j, j + 16) (PW2_STEP16) or [j, j + 8) (PW2_STEP8) of rows k0,
  * k0 + 1 into the panel's row pair at d. */
-#define PW2_STEP16(VIN)                                                                         \
-    do {                                                                                        \
-        PW2_ROWS(VIN, v16s, vsub)                                                               \
-        v16s lo = __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6,    \
-                                          22, 7, 23);                                           \
-        v16s hi = __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29,   \
-                                          14, 30, 15, 31);                                      \
-        memcpy(d + 2 * j, &lo, sizeof lo);                                                      \
-        memcpy(d + 2 * j + 16, &hi, sizeof hi);                                                 \
+#define PW2_STEP16(VIN)                                                                        \
+    do {                                                                                       \
+        PW2_ROWS(VIN, v16s, vsub)                                                              \
+        v16s lo = __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6,   \
+                                          22, 7, 23);                                          \
+        v16s hi = __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29,  \
+                                          14, 30, 15, 31);                                     \
+        memcpy(d + 2 * j, &lo, sizeof lo);                                                     \
+        memcpy(d + 2 * j + 16, &hi, sizeof hi);                                                \
     } while (0)
-#define PW2_STEP8(VIN8)                                                                         \
-    do {                                                                                        \
-        PW2_ROWS(VIN8, v8s, vsub8)                                                              \
-        v16s ab = __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14,  \
-                                          7, 15);                                               \
-        memcpy(d + 2 * j, &ab, sizeof ab);                                                      \
+#define PW2_STEP8(VIN8)                                                                        \
+    do {                                                                                       \
+        PW2_ROWS(VIN8, v8s, vsub8)                                                             \
+        v16s ab = __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, \
+                                          7, 15);                                              \
+        memcpy(d + 2 * j, &ab, sizeof ab);                                                     \
     } while (0)
 
-#define PACK_PW2(NAME, TIN, VIN, VIN8)                                                          \
-    static void NAME(const eb_simd_conv_geom *g, const TIN *x, int32_t sub, int64_t kpad,       \
-                     int64_t j0, int nvalid, int nr, int16_t *dst)                              \
-    {                                                                                           \
-        const int64_t k_rows = g->channels, cs = g->c_stride;                                   \
-        const v16s vsub = (v16s){0} + (int16_t)sub;                                             \
-        const v8s vsub8 = (v8s){0} + (int16_t)sub;                                              \
-        for (int64_t k0 = 0; k0 < kpad; k0 += 2) {                                              \
-            int16_t *d = dst + k0 * nr;                                                         \
-            const TIN *s0 = k0 < k_rows ? x + k0 * cs + j0 : NULL;                              \
-            const TIN *s1 = k0 + 1 < k_rows ? x + (k0 + 1) * cs + j0 : NULL;                    \
-            int j = 0;                                                                          \
-            if (s0 && nvalid == nr) {                                                           \
-                for (; j + 16 <= nr; j += 16)                                                   \
-                    PW2_STEP16(VIN);                                                            \
-                while (j < nr && 2 * (int64_t)j + 16 <= (kpad - k0) * nr) {                     \
-                    PW2_STEP8(VIN8);                                                            \
-                    j = j + 8 < nr ? j + 8 : nr;                                                \
-                }                                                                               \
-            }                                                                                   \
-            for (; j < nr; j++) {                                                               \
-                d[2 * j] = (int16_t)(s0 && j < nvalid ? (int32_t)s0[j] - sub : 0);              \
-                d[2 * j + 1] = (int16_t)(s1 && j < nvalid ? (int32_t)s1[j] - sub : 0);          \
-            }                                                                                   \
-        }                                                                                       \
+#define PACK_PW2(NAME, TIN, VIN, VIN8, RAGGED, ATTR)                                           \
+    ATTR static void NAME(const eb_simd_conv_geom *g, const TIN *x, int32_t sub, int64_t kpad, \
+                          int64_t j0, int nvalid, int nr, int16_t *dst)                        \
+    {                                                                                          \
+        const int64_t k_rows = g->channels, cs = g->c_stride;                                  \
+        const v16s vsub = (v16s){0} + (int16_t)sub;                                            \
+        const v8s vsub8 = (v8s){0} + (int16_t)sub;                                             \
+        const int n = RAGGED ? nvalid : nr; /* the columns the vectors take */                 \
+        for (int64_t k0 = 0; k0 < kpad; k0 += 2) {                                             \
+            int16_t *d = dst + k0 * nr;                                                        \
+            const TIN *s0 = k0 < k_rows ? x + k0 * cs + j0 : NULL;                             \
+            const TIN *s1 = k0 + 1 < k_rows ? x + (k0 + 1) * cs + j0 : NULL;                   \
+            int j = 0;                                                                         \
+            if (s0 && (RAGGED || nvalid == nr)) {                                              \
+                for (; j + 16 <= n; j += 16)                                                   \
+                    PW2_STEP16(VIN);                                                           \
+                /* eights: past column nr only in full panels (see above) */                   \
+                while (RAGGED ? j + 8 <= n                                                     \
+                              : j < nr && 2 * (int64_t)j + 16 <= (kpad - k0) * nr) {           \
+                    PW2_STEP8(VIN8);                                                           \
+                    j = j + 8 < nr ? j + 8 : nr;                                               \
+                }                                                                              \
+            }                                                                                  \
+            for (; j < n; j++) {                                                               \
+                d[2 * j] = (int16_t)(s0 && j < nvalid ? (int32_t)s0[j] - sub : 0);             \
+                d[2 * j + 1] = (int16_t)(s1 && j < nvalid ? (int32_t)s1[j] - sub : 0);         \
+            }                                                                                  \
+            /* a ragged panel's columns past nvalid, zero in both rows */                      \
+            if (RAGGED)                                                                        \
+                memset(d + 2 * n, 0, (size_t)(2 * (nr - n)) * sizeof *d);                      \
+        }                                                                                      \
     }
 
-/* The same for a ragged panel (nvalid < nr, the last of a plane whose
- * pixels are not a multiple of nr: 196 = 12 x 16 + 4): sixteens and
- * eights of the valid columns, the rest one at a time, the columns past
- * nvalid zero in both rows as one run. One int16 at a time, such a panel
- * took as long as all the full ones of a 14x14 plane. A function of its
- * own: its branch inside PACK_PW2 made the full panels 2-7% slower on
- * AVX2 (MobileNet-v2@224 int8's pointwise layers). */
-#define PACK_PW2_RAGGED(NAME, TIN, VIN, VIN8)                                                   \
-    __attribute__((noinline))                                                                   \
-    static void NAME(const eb_simd_conv_geom *g, const TIN *x, int32_t sub, int64_t kpad,       \
-                     int64_t j0, int nvalid, int nr, int16_t *dst)                              \
-    {                                                                                           \
-        const int64_t k_rows = g->channels, cs = g->c_stride;                                   \
-        const v16s vsub = (v16s){0} + (int16_t)sub;                                             \
-        const v8s vsub8 = (v8s){0} + (int16_t)sub;                                              \
-        for (int64_t k0 = 0; k0 < kpad; k0 += 2) {                                              \
-            int16_t *d = dst + k0 * nr;                                                         \
-            const TIN *s0 = k0 < k_rows ? x + k0 * cs + j0 : NULL;                              \
-            const TIN *s1 = k0 + 1 < k_rows ? x + (k0 + 1) * cs + j0 : NULL;                    \
-            int j = 0;                                                                          \
-            if (s0) {                                                                           \
-                for (; j + 16 <= nvalid; j += 16)                                               \
-                    PW2_STEP16(VIN);                                                            \
-                for (; j + 8 <= nvalid; j += 8)                                                 \
-                    PW2_STEP8(VIN8);                                                            \
-            }                                                                                   \
-            for (; j < nvalid; j++) {                                                           \
-                d[2 * j] = (int16_t)(s0 ? (int32_t)s0[j] - sub : 0);                            \
-                d[2 * j + 1] = (int16_t)(s1 ? (int32_t)s1[j] - sub : 0);                        \
-            }                                                                                   \
-            memset(d + 2 * nvalid, 0, (size_t)(2 * (nr - nvalid)) * sizeof *d);                 \
-        }                                                                                       \
-    }
-
-PACK_PW2(pw2_u8, uint8_t, v16u8, v8u8)
-PACK_PW2(pw2_i8, int8_t, v16s8, v8s8)
-PACK_PW2_RAGGED(pw2r_u8, uint8_t, v16u8, v8u8)
-PACK_PW2_RAGGED(pw2r_i8, int8_t, v16s8, v8s8)
+/* Full panels, and ragged ones (nvalid < nr: the last panel of a plane
+ * whose pixels are not a multiple of nr, 196 = 12 x 16 + 4) in functions
+ * of their own: one int16 at a time, a ragged panel took as long as all
+ * the full ones of a 14x14 plane; the ragged branch inside one function
+ * made the full panels 2-7% slower on AVX2 (MobileNet-v2@224 int8's
+ * pointwise layers). */
+PACK_PW2(pw2_u8, uint8_t, v16u8, v8u8, 0, )
+PACK_PW2(pw2_i8, int8_t, v16s8, v8s8, 0, )
+PACK_PW2(pw2r_u8, uint8_t, v16u8, v8u8, 1, __attribute__((noinline)))
+PACK_PW2(pw2r_i8, int8_t, v16s8, v8s8, 1, __attribute__((noinline)))
 
 PACK_PW(pw_u8_i16_1, uint8_t, int16_t, 1)
 PACK_PW(pw_i8_i16_1, int8_t, int16_t, 1)
