@@ -9,7 +9,6 @@
  * for ResNet-18's deeper 7x7 stem, and the pool 170 us). Rows two
  * consecutive bands share are moved to the front of the buffer, not
  * computed again, as in simd_plan_pwdw.c. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 

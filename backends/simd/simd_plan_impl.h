@@ -179,15 +179,15 @@ typedef struct eb_simd_band_buf {
     size_t elem;
     int64_t ha, hb;
 } eb_simd_band_buf;
+/* 1 when every output row of g reads at least one input row, so no band
+ * is all padding (the kernels then always get rows). */
+int eb_simd__band_rows_cover(const eb_simd_conv_geom *g);
 /* For g's output rows [o0, o1): the tensor's rows [*ra, *re) they read
  * (clipped to it) go to the planes' start; rows the band before left
  * there are moved, not computed again. Returns the first row still to
  * compute (its place: row - *ra); *band gets g with the band as a plane
  * of its own (its rows above ra padding only where the window starts
  * above the tensor's first row). */
-/* 1 when every output row of g reads at least one input row, so no band
- * is all padding (the kernels then always get rows). */
-int eb_simd__band_rows_cover(const eb_simd_conv_geom *g);
 int64_t eb_simd__band_next(eb_simd_band_buf *B, const eb_simd_conv_geom *g, int64_t o0,
                            int64_t o1, int64_t *ra, int64_t *re, eb_simd_conv_geom *band);
 

@@ -1,7 +1,8 @@
 /* What the simd plan's families share (simd_plan_impl.h): a step's
  * allocation and release, geometry from ONNX windows, scratch sizes, and how
- * a step's work is split into tasks for the pool, and which node alone
- * reads another (the activations and depthwise steps the plan folds). */
+ * a step's work is split into tasks for the pool, which node alone reads
+ * another (the activations and depthwise steps the plan folds), and the
+ * band loop of the two fused steps (pointwise + depthwise, stem + pool). */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>

@@ -149,9 +149,11 @@ static int drain_range(eb_simd_pool *p, uint32_t gen, int r, int thread)
 /* The thread's own range, then what is left of the others'. The tasks it
  * ran are counted in `done` once, at the end: counted one by one, `done`'s
  * line went between the cores after every task, while the caller polls
- * it. This delays no wait: until its drain returns, a thread is running a
- * task it took, or finding none left, and the caller waits for that task
- * anyway. */
+ * it. Until its drain returns a thread is running a task it took (which
+ * the caller waits for anyway) or looking for another ticket: that look,
+ * a few loads, is all this adds to the window in which a descheduled
+ * thread keeps the caller waiting for a task already done (before, the
+ * window was the step from a task's return to its count). */
 static void drain(eb_simd_pool *p, uint32_t gen, int thread)
 {
     int ran = 0;
