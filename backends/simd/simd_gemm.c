@@ -2,8 +2,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "backends/simd/simd_cache.h"
 #include "backends/simd/simd_gemm.h"
 
 #define ALIGN64(x) (((x) + 63) & ~(size_t)63)
@@ -129,12 +129,9 @@ static int64_t f32_k_block(const eb_simd_f32_gemm_variant *run, int64_t k)
  * 1.03-1.07x. Where the C library does not say, a 32 KiB L1. */
 static size_t f32_cols_a_block(int packed)
 {
-    size_t l1 = (size_t)32 << 10;
-#ifdef _SC_LEVEL1_DCACHE_SIZE
-    const long got = sysconf(_SC_LEVEL1_DCACHE_SIZE);
-    if (got >= (16 << 10) && got <= (1 << 20))
-        l1 = (size_t)got;
-#endif
+    size_t l1 = eb_simd_cache_bytes(1);
+    if (l1 < ((size_t)16 << 10) || l1 > ((size_t)1 << 20))
+        l1 = (size_t)32 << 10;
     return packed ? l1 * 2 / 3 : l1 / 3;
 }
 

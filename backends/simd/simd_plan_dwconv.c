@@ -4,8 +4,8 @@
  * (simd_vec_layout.h copies, simd_vec_dwconv_nhwc.h computes). */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "backends/simd/simd_cache.h"
 #include "backends/simd/simd_plan_impl.h"
 
 static void dw_f32_task(void *arg, int t, int thread)
@@ -198,7 +198,7 @@ static int nhwc_split(const eb_simd_step *s, eb_simd_pool *pool, nhwc_job *J)
 }
 
 /* Per-thread bytes of a channels-last band (see dw_nhwc_task): bands of
- * as many output rows as fit in a quarter of the core's L2 (sysconf; 192
+ * as many output rows as fit in a quarter of the core's L2 (simd_cache.h; 192
  * KiB where the C library does not say), so a band and the kernel's reads
  * of it stay in L2 while the other bands' rows are fewer and the rows two
  * bands share are moved less often. On this 2 MiB-L2 Xeon a fixed 192 KiB
@@ -208,13 +208,11 @@ static int nhwc_split(const eb_simd_step *s, eb_simd_pool *pool, nhwc_job *J)
  * 64 KiB took 1.22x. */
 size_t eb_simd__band_bytes(void)
 {
-#ifdef _SC_LEVEL2_CACHE_SIZE
-    const long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    const size_t l2 = eb_simd_cache_bytes(2);
     if (l2 > 0) {
-        const size_t b = (size_t)l2 / 4, lo = (size_t)64 << 10, hi = (size_t)1 << 20;
+        const size_t b = l2 / 4, lo = (size_t)64 << 10, hi = (size_t)1 << 20;
         return b < lo ? lo : b > hi ? hi : b;
     }
-#endif
     return (size_t)192 << 10;
 }
 

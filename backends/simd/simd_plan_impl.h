@@ -169,14 +169,12 @@ size_t eb_simd__band_bytes(void);
 
 /* A thread's band buffer for a step that computes a tensor band by band
  * and runs a windowed kernel (geometry g) on each band while it is in
- * cache (simd_plan_pwdw.c, simd_plan_convpool.c): `planes` planes,
- * `plane` elements of elem bytes apart, of rows g->iw wide; rows [ha, hb)
- * of the tensor at the planes' start, from the band before (ha = hb = 0
- * at first). */
+ * cache (simd_plan_pwdw.c, simd_plan_convpool.c): `planes` fp32 planes,
+ * `plane` floats apart, of rows g->iw wide; rows [ha, hb) of the tensor
+ * at the planes' start, from the band before (ha = hb = 0 at first). */
 typedef struct eb_simd_band_buf {
-    void *buf;
+    float *buf;
     int64_t planes, plane;
-    size_t elem;
     int64_t ha, hb;
 } eb_simd_band_buf;
 /* 1 when every output row of g reads at least one input row, so no band

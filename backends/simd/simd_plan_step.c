@@ -126,9 +126,8 @@ int64_t eb_simd__band_next(eb_simd_band_buf *B, const eb_simd_conv_geom *g, int6
     if (B->hb > *ra && *ra >= B->ha) {
         if (*ra > B->ha)
             for (int64_t c = 0; c < B->planes; c++) {
-                char *p = (char *)B->buf + (size_t)(c * B->plane) * B->elem;
-                memmove(p, p + (size_t)((*ra - B->ha) * w) * B->elem,
-                        (size_t)((B->hb - *ra) * w) * B->elem);
+                float *p = B->buf + c * B->plane;
+                memmove(p, p + (*ra - B->ha) * w, (size_t)((B->hb - *ra) * w) * sizeof(float));
             }
         from = B->hb;
     }
