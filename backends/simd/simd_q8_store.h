@@ -175,6 +175,59 @@ eb_simd_q8_store_2rows_avx512(__m512i r00, __m512i r01, __m512i r10, __m512i r11
         _mm256_mask_storeu_epi8(y + (int64_t)(R + 1) * ldy, cols,
                                 _mm512_extracti64x4_epi64(v, 1));
 }
+
+/* A 32 x 7 tile of a few-column kernel (q8_gemm_32x7c4__avx512vnni,
+ * q8_gemm_32x7c2__avx512: c[2J], c[2J + 1] are column J's rows 0-15 and
+ * 16-31, their sums started at the rows' bias) requantised in registers,
+ * packed, transposed to rows, and each of the first mr output rows'
+ * nr bytes written with one masked store (nothing else is written). */
+static inline __attribute__((always_inline)) void
+eb_simd_q8_store_32x7_avx512(const __m512i *c, const float *mult, const eb_simd_q8_rq *p,
+                             uint8_t *y, int64_t ldy, int mr, int nr)
+{
+    /* Where output row r's 8 bytes (columns 0..7) end up in the transposed
+     * block below: byte offset 64 q + 16 l + 8 h (vector q, lane l, half h). */
+    static const uint8_t row_at[32] = {
+        0,   8,   64,  72,  16,  24,  80,  88,  32,  40,  96,  104, 48,  56,  112, 120,
+        128, 136, 192, 200, 144, 152, 208, 216, 160, 168, 224, 232, 176, 184, 240, 248};
+    const eb_simd_q8_rq_avx512 r = eb_simd_q8_rq_avx512_make(p);
+    const __m512i z = _mm512_setzero_si512();
+    const __m512 m0 = _mm512_loadu_ps(mult), m1 = _mm512_loadu_ps(mult + 16);
+    /* Column J as 32 int16 (packs work within 128-bit lanes: lane l holds
+     * rows 4l..4l+3, then rows 16+4l..16+4l+3). */
+#define EB_Q8_W(J) eb_simd_q8_packw_avx512(eb_simd_q8_rq16_avx512(c[2 * J], z, m0, &r), \
+                                           eb_simd_q8_rq16_avx512(c[2 * J + 1], z, m1, &r), &r)
+    const __m512i w0 = EB_Q8_W(0), w1 = EB_Q8_W(1), w2 = EB_Q8_W(2), w3 = EB_Q8_W(3);
+    const __m512i w4 = EB_Q8_W(4), w5 = EB_Q8_W(5), w6 = EB_Q8_W(6);
+#undef EB_Q8_W
+    /* Columns J, J + 1 as bytes: lane l is (J's 8 rows, J+1's same 8 rows);
+     * a column 7 (a copy of 6) completes the 8 x 8 blocks and is never
+     * stored. */
+    const __m512i k01 = r.unsigned_out ? _mm512_packus_epi16(w0, w1) : _mm512_packs_epi16(w0, w1);
+    const __m512i k23 = r.unsigned_out ? _mm512_packus_epi16(w2, w3) : _mm512_packs_epi16(w2, w3);
+    const __m512i k45 = r.unsigned_out ? _mm512_packus_epi16(w4, w5) : _mm512_packs_epi16(w4, w5);
+    const __m512i k67 = r.unsigned_out ? _mm512_packus_epi16(w6, w6) : _mm512_packs_epi16(w6, w6);
+    /* Each lane now holds an 8 (rows) x 8 (columns) byte block column by
+     * column; transpose it: interleave the two columns' bytes of a vector
+     * (row i's pair at word i), then words, then dwords. */
+    const __m512i pair = _mm512_broadcast_i32x4(
+        _mm_setr_epi8(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
+    const __m512i t01 = _mm512_shuffle_epi8(k01, pair), t23 = _mm512_shuffle_epi8(k23, pair);
+    const __m512i t45 = _mm512_shuffle_epi8(k45, pair), t67 = _mm512_shuffle_epi8(k67, pair);
+    const __m512i s0 = _mm512_unpacklo_epi16(t01, t23), s1 = _mm512_unpackhi_epi16(t01, t23);
+    const __m512i s2 = _mm512_unpacklo_epi16(t45, t67), s3 = _mm512_unpackhi_epi16(t45, t67);
+    /* vector q, lane l, half h: local row i = 2q + h of lane l, output row
+     * 4l + i (i < 4) or 16 + 4l + i - 4 (row_at) */
+    uint8_t blk[256] __attribute__((aligned(64)));
+    _mm512_store_si512(blk, _mm512_unpacklo_epi32(s0, s2));
+    _mm512_store_si512(blk + 64, _mm512_unpackhi_epi32(s0, s2));
+    _mm512_store_si512(blk + 128, _mm512_unpacklo_epi32(s1, s3));
+    _mm512_store_si512(blk + 192, _mm512_unpackhi_epi32(s1, s3));
+    const __mmask16 cols = (__mmask16)((1u << nr) - 1);
+    for (int i = 0; i < mr; i++)
+        _mm_mask_storeu_epi8(y + i * ldy, cols,
+                             _mm_loadl_epi64((const __m128i *)(blk + row_at[i])));
+}
 #endif
 
 #endif
