@@ -266,14 +266,18 @@ static void test_simd_matches_ref_on_every_model(void **state)
 #elif EB_SIMD_ARM64
     snprintf(host_isa, sizeof host_isa, isa & EB_SIMD_ISA_NEONDOT ? "neondot" : "neon");
 #endif
-    /* the portable kernels, the host's best, and AVX2 on an AVX-512 host:
-     * the two levels choose differently between planar and channels-last
-     * depthwise (small planes read in place on AVX-512 only) */
-    const char *caps[3] = {"c", host_isa, "avx2"};
+    /* the portable kernels, the host's best, AVX2 on an AVX-512 host (the
+     * two levels choose differently between planar and channels-last
+     * depthwise: small planes read in place on AVX-512 only), and AVX-512
+     * without VNNI on a VNNI host (int8 on int16 pairs: the 6 x 32 and
+     * 32 x 7 tiles of q8_gemm_*c2__avx512) */
+    const char *caps[4] = {"c", host_isa, "avx2", "avx512"};
     int n_caps = 2;
 #if EB_SIMD_X86
     if ((isa & EB_SIMD_ISA_AVX2) && strcmp(host_isa, "avx2") != 0)
         n_caps = 3;
+    if (isa & EB_SIMD_ISA_AVX512VNNI)
+        n_caps = 4;
 #endif
     int ran = 0;
     for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {

@@ -211,19 +211,33 @@ static void test_dispatch_prefers_the_widest_usable_variant(void **state)
     /* an int16 general tile has no taller sibling of its format */
     assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(all, 0), 16, 2304, 1)->name,
                         "q8_gemm_6x32c2__avx512");
-    /* weights outside int8 keep int16 formats; AVX2's few-column tile (half
-     * the lanes) only where it computes less than half of what the AVX-512
-     * tile does: 9 columns (12 against 32), not 49 (54 against 64) */
-    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(all, 0), 96, 9, 1)->name,
-                        "q8_gemm_16x6c2__avx2");
-    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(all, 0), 96, 49, 1)->name,
-                        "q8_gemm_6x32c2__avx512");
-    /* an AVX-512 host without VNNI likewise */
+    /* weights outside int8 keep int16 formats: AVX-512's own int16
+     * few-column tile (32 x 7) on 9 and 49 columns, not AVX2's 16 x 6
+     * (half the lanes) nor the general 6 x 32 (32 and 64 slots); on 196
+     * (224 slots) it saves under a fifth, the general tile stays, with 64
+     * rows (66 on 6 x 32) too */
+    const eb_simd_q8_gemm_variant *i16 = eb_simd_pick_q8_gemm(all, 0);
+    /* an AVX-512 host without VNNI likewise, whatever the weights */
     unsigned no_vnni = EB_SIMD_ISA_AVX2 | EB_SIMD_ISA_AVX512;
-    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(no_vnni, 1), 96, 9, 1)->name,
-                        "q8_gemm_16x6c2__avx2");
-    assert_string_equal(eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(no_vnni, 1), 96, 49, 1)->name,
-                        "q8_gemm_6x32c2__avx512");
+    const eb_simd_q8_gemm_variant *bw = eb_simd_pick_q8_gemm(no_vnni, 1);
+    static const struct {
+        int64_t n;
+        const char *name;
+    } narrow[] = {{9, "q8_gemm_32x7c2__avx512"},
+                  {49, "q8_gemm_32x7c2__avx512"},
+                  {196, "q8_gemm_6x32c2__avx512"}};
+    assert_string_equal(eb_simd_q8_gemm_for(bw, 64, 196, 1)->name, "q8_gemm_6x32c2__avx512");
+    for (size_t i = 0; i < sizeof narrow / sizeof narrow[0]; i++) {
+        assert_string_equal(eb_simd_q8_gemm_for(i16, 96, narrow[i].n, 1)->name, narrow[i].name);
+        assert_string_equal(eb_simd_q8_gemm_for(bw, 96, narrow[i].n, 1)->name, narrow[i].name);
+    }
+    /* rows count: 16 rows would leave half the 32 x 7 tile's rows idle */
+    assert_string_equal(eb_simd_q8_gemm_for(i16, 16, 49, 1)->name, "q8_gemm_6x32c2__avx512");
+    assert_string_equal(eb_simd_q8_gemm_for(bw, 96, 2304, 1)->name, "q8_gemm_6x32c2__avx512");
+    /* AVX2 alone keeps its 16 x 6 */
+    assert_string_equal(
+        eb_simd_q8_gemm_for(eb_simd_pick_q8_gemm(EB_SIMD_ISA_AVX2, 1), 96, 49, 1)->name,
+        "q8_gemm_16x6c2__avx2");
 #endif
     /* no listed few-column variant is ever the general pick */
     int nf, nq;

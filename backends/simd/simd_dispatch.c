@@ -89,14 +89,15 @@ static int64_t lanes(unsigned isa)
 }
 
 /* Whether the few-column variant computes an m x n product in less time
- * than the general one (by more than 10%), time taken as the lanes its
+ * than the general one (by more than percent %), time taken as the lanes its
  * tiles compute, rows and columns rounded up to whole tiles, over the
  * lanes of its level's vectors. Rows count too: a grouped convolution of
  * 16 channels per group (RegNet) on a 14x14 plane left half of the 32 x 7
  * tile's rows idle when only columns were compared; and an AVX2 tile on
- * an AVX-512 host must save more than half. */
+ * an AVX-512 host must save more than half. percent: the share of
+ * lanes it must save (10, or q8_few_cols_percent). */
 static int few_cols_pay(int64_t m, int64_t n, int mr_few, int nr_few, unsigned isa_few, int mr,
-                        int nr, unsigned isa)
+                        int nr, unsigned isa, int percent)
 {
     /* few columns only: on a wide product (the stem's 112x112 plane with
      * 32 output channels fills 32 x 7 tiles exactly) the 32 x 7 tile took
@@ -106,7 +107,7 @@ static int few_cols_pay(int64_t m, int64_t n, int mr_few, int nr_few, unsigned i
         return 0;
     int64_t few = round_up(n, nr_few) * round_up(m, mr_few) * lanes(isa);
     int64_t general = round_up(n, nr) * round_up(m, mr) * lanes(isa_few);
-    return few * 10 < general * 9;
+    return few * 100 < general * (100 - percent);
 }
 
 /* A few-column variant may come from a lower level of the same family as
@@ -165,7 +166,7 @@ const eb_simd_f32_gemm_variant *eb_simd_f32_gemm_for(const eb_simd_f32_gemm_vari
         if (f32_gemm[i].few_cols && level_at_most(f32_gemm[i].isa, general->isa) &&
             one_column_fits(n, f32_gemm[i].nr) &&
             few_cols_pay(m, n, f32_gemm[i].mr, f32_gemm[i].nr, f32_gemm[i].isa, rows->mr,
-                         rows->nr, rows->isa))
+                         rows->nr, rows->isa, 10))
             return &f32_gemm[i];
     return rows;
 }
@@ -189,6 +190,21 @@ static const eb_simd_q8_gemm_variant *q8_rows_for(const eb_simd_q8_gemm_variant 
     return best;
 }
 
+/* The share of lanes an int8 few-column tile must save: AVX-512's int16
+ * tile (q8_gemm_32x7c2__avx512) a fifth. Its loop issues a vpmaddwd and a
+ * vpaddd per product, as the 6 x 32 one does, but a tile of few columns
+ * re-reads its column panels (twice VNNI's bytes) once per weight panel
+ * and transposes its bytes to store them: on 196 columns, where it saves
+ * an eighth of the 6 x 32 tile's lanes (15 % with 64 rows, rounded to
+ * sixes), MobileNet-v2@224's 14x14 projections (64 and 96 rows, K 192-576)
+ * took 1.00-1.22x their 6 x 32 time, its expansions (K 64-96) 0.91-0.96x;
+ * on 49 columns (a quarter saved) every 7x7 layer took 0.71-0.88x. The
+ * other tiles 10 %: AVX2's 16 x 6 saves 16 % on 49 columns. */
+static int q8_few_cols_percent(const eb_simd_q8_gemm_variant *v)
+{
+    return v->format == EB_SIMD_Q8_I16 && (v->isa & EB_SIMD_ISA_AVX512) ? 20 : 10;
+}
+
 const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant *general,
                                                    int64_t m, int64_t n, int64_t y_col)
 {
@@ -203,7 +219,7 @@ const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant
             (q8_gemm[i].format == EB_SIMD_Q8_I16 || q8_gemm[i].format == general->format) &&
             one_column_fits(n, q8_gemm[i].nr) &&
             few_cols_pay(m, n, q8_gemm[i].mr, q8_gemm[i].nr, q8_gemm[i].isa, rows->mr,
-                         rows->nr, rows->isa))
+                         rows->nr, rows->isa, q8_few_cols_percent(&q8_gemm[i])))
             return &q8_gemm[i];
     return rows;
 }
