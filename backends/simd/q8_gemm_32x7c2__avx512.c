@@ -36,15 +36,15 @@
         STEP(0) STEP(1) STEP(2) STEP(3) STEP(4) STEP(5) STEP(6)        \
     }
 
+/* the accumulators in the order simd_q8_store.h's 32 x 7 helpers take */
+#define TILE c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61
+
 void eb_q8_gemm_32x7c2__avx512(int64_t kq, const void *a, const void *b, int32_t *tile)
 {
     const __m512i ad0 = _mm512_setzero_si512(), ad1 = ad0;
     LOOP
-#define STORE(J)                                        \
-    _mm512_storeu_si512(tile + J * 32, c##J##0);        \
-    _mm512_storeu_si512(tile + J * 32 + 16, c##J##1);
-    STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6)
-#undef STORE
+    const __m512i c[14] = {TILE};
+    eb_simd_q8_spill_32x7_avx512(c, tile);
 }
 
 void eb_q8_gemm_32x7c2__avx512_rq(int64_t kq, const void *a, const void *b, const int32_t *add,
@@ -53,6 +53,6 @@ void eb_q8_gemm_32x7c2__avx512_rq(int64_t kq, const void *a, const void *b, cons
 {
     const __m512i ad0 = _mm512_loadu_si512(add), ad1 = _mm512_loadu_si512(add + 16);
     LOOP
-    const __m512i c[14] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61};
+    const __m512i c[14] = {TILE};
     eb_simd_q8_store_32x7_avx512(c, mult, p, y, ldy, mr, nr);
 }

@@ -176,6 +176,17 @@ eb_simd_q8_store_2rows_avx512(__m512i r00, __m512i r01, __m512i r10, __m512i r11
                                 _mm512_extracti64x4_epi64(v, 1));
 }
 
+/* A 32 x 7 few-column tile (c as for eb_simd_q8_store_32x7_avx512) as
+ * int32, column by column: tile[j * 32 + r]. */
+static inline __attribute__((always_inline)) void
+eb_simd_q8_spill_32x7_avx512(const __m512i *c, int32_t *tile)
+{
+    for (int j = 0; j < 7; j++) {
+        _mm512_storeu_si512(tile + j * 32, c[2 * j]);
+        _mm512_storeu_si512(tile + j * 32 + 16, c[2 * j + 1]);
+    }
+}
+
 /* A 32 x 7 tile of a few-column kernel (q8_gemm_32x7c4__avx512vnni,
  * q8_gemm_32x7c2__avx512: c[2J], c[2J + 1] are column J's rows 0-15 and
  * 16-31, their sums started at the rows' bias) requantised in registers,
