@@ -320,6 +320,155 @@ static void test_claim_absorbing_out_of_order_or_too_many_is_refused(void **stat
     }
 }
 
+/* ---- a claim absorbing a later fused QDQ group ---------------------------- */
+
+/* qdq_convnet.onnx (fused): conv1, conv2 and conv3 (depthwise) groups, ...
+ * The hook claims conv2's group and absorbs the group named by absorb_at
+ * (a node index, -1: conv3's position), running both groups' ref kernels
+ * itself through a buffer of its own: the absorbed group never runs, the
+ * step writes its output. */
+typedef struct group_case {
+    int absorb_at;
+    int runs;
+    const eb_ref_fused *first, *second; /* the plan's: valid while it lives */
+    int first_anchor, second_anchor, second_position; /* -1: none */
+} group_case;
+
+static group_case *running_group;
+
+static eb_status two_groups(const eb_ref_exec *x, char *msg, size_t len)
+{
+    const group_case *c = running_group;
+    const eb_graph *g = x->g;
+    const eb_tensor *mid = &g->tensors[c->first->out_tensor];
+    eb_value tmp = {.dtype = mid->dtype, .rank = mid->rank, .nbytes = mid->nbytes};
+    memcpy(tmp.dims, mid->dims, sizeof tmp.dims);
+    const size_t scratch = c->first->scratch_bytes > c->second->scratch_bytes
+                               ? c->first->scratch_bytes
+                               : c->second->scratch_bytes;
+    tmp.data = malloc(mid->nbytes + 1);
+    void *sc = malloc(scratch + 1);
+    eb_value *mid_in[1] = {&tmp}, *mid_out[1] = {&tmp};
+    eb_ref_exec a = {.g = g, .node = &g->nodes[c->first->anchor],
+                     .node_index = c->first->anchor, .in = x->in, .out = mid_out,
+                     .state = c->first->state, .scratch = sc};
+    eb_ref_exec b = {.g = g, .node = &g->nodes[c->second->anchor],
+                     .node_index = c->second->anchor, .in = mid_in, .out = x->out,
+                     .state = c->second->state, .scratch = sc};
+    eb_status st = !tmp.data || !sc ? EB_ERR_NOMEM : c->first->op->run(&a, msg, len);
+    if (st == EB_OK)
+        st = c->second->op->run(&b, msg, len);
+    free(tmp.data);
+    free(sc);
+    running_group->runs++;
+    return st;
+}
+
+static const eb_ref_op two_groups_op = {.op_type = "test two groups", .run = two_groups};
+
+static int node_named(const eb_graph *g, const char *name)
+{
+    for (int i = 0; i < g->n_nodes; i++)
+        if (strcmp(g->nodes[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static int claim_conv2_group(void *ctx, const eb_ref_plan_site *site, eb_ref_step_claim *out,
+                             char *msg, size_t msg_len)
+{
+    (void)msg;
+    (void)msg_len;
+    group_case *c = ctx;
+    if (!site->group || strcmp(site->node->name, "conv2_31_node") != 0)
+        return 0;
+    const int conv3 = node_named(site->g, "conv3_45_node");
+    int at = c->absorb_at;
+    for (int j = 0; at < 0 && j < site->g->n_nodes; j++)
+        if (site->group_at[j] >= 0 && site->groups[site->group_at[j]].anchor == conv3)
+            at = j;
+    c->first = site->group;
+    c->second = at >= 0 && site->group_at[at] >= 0 ? &site->groups[site->group_at[at]] : NULL;
+    c->first_anchor = c->first->anchor;
+    c->second_anchor = c->second ? c->second->anchor : -1;
+    c->second_position = c->second ? c->second->position : -1;
+    out->op = &two_groups_op;
+    out->absorb[0] = at;
+    out->n_absorb = 1;
+    return 1;
+}
+
+/* Runs qdq_convnet.onnx with QDQ fusion (c NULL: without the hook) on a
+ * fixed input, into y (its 1 x 10 output); returns the plan's status. */
+static eb_status run_groups(group_case *c, float *y, uint64_t *node_ns, int n_ns, char *msg,
+                            size_t msg_len)
+{
+    eb_graph *g = NULL;
+    if (eb_graph_load(EB_SOURCE_DIR "/tests/data/qdq/qdq_convnet.onnx", NULL, &g, msg,
+                      msg_len) != EB_OK)
+        fail_msg("%s", msg);
+    eb_ref_plan_hooks hooks = {.ctx = c, .claim = claim_conv2_group};
+    eb_ref_plan_options o = EB_REF_PLAN_DEFAULTS;
+    o.qdq_fusion = 1;
+    o.hooks = c ? &hooks : NULL;
+    running_group = c;
+    eb_ref_plan *p = NULL;
+    eb_status st = eb_ref_plan_create(g, &o, &p, msg, msg_len);
+    if (st == EB_OK) {
+        const eb_tensor *xt = &g->tensors[g->inputs[0]], *yt = &g->tensors[g->outputs[0]];
+        float x[1024];
+        assert_true(xt->nbytes <= sizeof x && yt->nbytes <= 10 * sizeof(float));
+        for (int i = 0; i < 1024; i++)
+            x[i] = (float)((i * 37) % 101) / 25.0f - 2.0f;
+        eb_value in = {.dtype = xt->dtype, .rank = xt->rank, .data = x, .nbytes = xt->nbytes};
+        memcpy(in.dims, xt->dims, sizeof in.dims);
+        eb_value out = {.dtype = yt->dtype, .rank = yt->rank, .data = y, .nbytes = yt->nbytes};
+        memcpy(out.dims, yt->dims, sizeof out.dims);
+        st = eb_ref_plan_run(p, &in, 1, &out, 1, msg, msg_len);
+        if (node_ns)
+            eb_ref_plan_profile(p, node_ns, n_ns);
+    }
+    eb_ref_plan_destroy(p);
+    eb_graph_destroy(g);
+    return st;
+}
+
+static void test_claim_absorbing_a_group_writes_its_output(void **state)
+{
+    (void)state;
+    char msg[512];
+    float want[10] = {0}, got[10] = {0};
+    assert_int_equal(run_groups(NULL, want, NULL, 0, msg, sizeof msg), EB_OK);
+    group_case c = {.absorb_at = -1};
+    uint64_t ns[64];
+    assert_int_equal(run_groups(&c, got, ns, 64, msg, sizeof msg), EB_OK);
+    assert_true(c.second_anchor >= 0);
+    assert_int_equal(c.runs, 1);
+    assert_memory_equal(want, got, sizeof want);
+    /* conv3's group never ran as a step of its own; conv2's step and the
+     * steps after it did */
+    assert_true(ns[c.second_anchor] == UINT64_MAX);
+    assert_true(ns[c.first_anchor] != UINT64_MAX && ns[c.second_position + 2] != UINT64_MAX);
+}
+
+static void test_claim_absorbing_a_non_group_or_earlier_group_is_refused(void **state)
+{
+    (void)state;
+    char msg[512];
+    float got[10];
+    /* 13: a DequantizeLinear only its group reads (dead, not a group's
+     * position); 12: conv2's own group; 6: conv1's group, before it */
+    const int bad[] = {13, 12, 6};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        group_case c = {.absorb_at = bad[i]};
+        msg[0] = '\0';
+        assert_int_equal(run_groups(&c, got, NULL, 0, msg, sizeof msg), EB_ERR_INVALID_ARG);
+        assert_non_null(strstr(msg, "qdq_convnet.onnx"));
+        assert_non_null(strstr(msg, "cannot absorb"));
+        assert_int_equal(c.runs, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +480,8 @@ int main(void)
         cmocka_unit_test(test_concats_elided_only_where_parts_fit),
         cmocka_unit_test(test_claim_absorbing_two_nodes_writes_the_last_ones_output),
         cmocka_unit_test(test_claim_absorbing_out_of_order_or_too_many_is_refused),
+        cmocka_unit_test(test_claim_absorbing_a_group_writes_its_output),
+        cmocka_unit_test(test_claim_absorbing_a_non_group_or_earlier_group_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

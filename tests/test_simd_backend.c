@@ -19,6 +19,7 @@
 
 #include "backends/ref/ref_backend.h"
 #include "backends/simd/simd_backend.h"
+#include "backends/simd/simd_cache.h"
 #include "backends/simd/simd_isa.h"
 #include "devices/host_detect.h"
 #include "harness/inputs/random_inputs.h"
@@ -43,6 +44,9 @@ static const char *const models[] = {
     /* pointwise + depthwise fused band by band, stride 1 and 2, asymmetric
      * padding, one pair not fused (tools/make_pwdw_test_model.py) */
     "tests/data/models/pw_dw_bands.onnx",
+    /* the same in int8 QDQ groups, one pair over a 2 MiB L2
+     * (tools/make_pwdw_q8_test_model.py) */
+    "tests/data/qdq/qdq_pw_dw_bands.onnx",
     /* direct convolution (AVX-512 builds): a stem of 3 channels and
      * grouped convs of 16, 12 and 24 channels per group, both strides,
      * dilation; one too narrow, run as GEMM
@@ -248,6 +252,45 @@ static void test_projections_split_along_k_on_threads(void **state)
     eb_graph_destroy(g);
 }
 
+/* The int8 pointwise + depthwise groups of qdq_pw_dw_bands.onnx run as one
+ * step on two threads (each over 256 KiB), and on one thread where the
+ * pointwise output is over the host's L2; never pw_c, whose output is
+ * also a graph output. */
+static void test_int8_pointwise_depthwise_fused_on_threads(void **state)
+{
+    (void)state;
+    char path[1024], msg[1024], where[256];
+    eb_graph *g = load_model("tests/data/qdq/qdq_pw_dw_bands.onnx", path, sizeof path);
+    const eb_backend *be = eb_simd_backend();
+    const size_t l2 = eb_simd_cache_bytes(2);
+    static const struct {
+        const char *pw, *dw;
+        size_t bytes; /* the pointwise output */
+    } pairs[] = {{"pw_a", "dw_a", 512 * 63 * 67}, {"pw_b", "dw_b", 512 * 63 * 67},
+                 {"pw_c", "dw_c", 0}};
+    for (int threads = 1; threads <= 2; threads++) {
+        eb_backend_options o = {.struct_size = sizeof o, .threads = threads};
+        eb_backend_ctx *ctx = NULL;
+        assert_int_equal(be->open(&o, &ctx, msg, sizeof msg), EB_OK);
+        for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+            const int fused = pairs[k].bytes && (threads > 1 || (l2 && pairs[k].bytes > l2));
+            for (int i = 0; i < g->n_nodes; i++) {
+                const int is_pw = strcmp(g->nodes[i].name, pairs[k].pw) == 0;
+                if (!is_pw && strcmp(g->nodes[i].name, pairs[k].dw) != 0)
+                    continue;
+                assert_int_equal(be->placement(ctx, g, i, where, sizeof where), 1);
+                printf("  threads=%d %s: %s\n", threads, g->nodes[i].name, where);
+                if (is_pw)
+                    assert_int_equal(strstr(where, ", then QDQ depthwise 3x3/") != NULL, fused);
+                else
+                    assert_int_equal(strncmp(where, "fused into", 10) == 0, fused);
+            }
+        }
+        be->close(ctx);
+    }
+    eb_graph_destroy(g);
+}
+
 static void test_simd_matches_ref_on_every_model(void **state)
 {
     (void)state;
@@ -393,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_simd_matches_ref_on_every_model),
         cmocka_unit_test(test_qlinear_matmul_runs_on_simd),
         cmocka_unit_test(test_projections_split_along_k_on_threads),
+        cmocka_unit_test(test_int8_pointwise_depthwise_fused_on_threads),
         cmocka_unit_test(test_const_fold_off_is_byte_exact_with_ref_too),
     };
     return cmocka_run_group_tests(tests, probe_host, NULL);

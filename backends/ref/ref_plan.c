@@ -317,12 +317,17 @@ static const eb_ref_op *ref_op_for(const eb_graph *g, const eb_node *n, char *ms
 
 /* The nodes a claim on node i absorbs (ref_plan_hooks.h): each later than
  * the one before, a step of its own until now, and one ref could run
- * itself, so a model is refused the same way with or without the hook. */
+ * itself, so a model is refused the same way with or without the hook; or
+ * the position of a fused group not yet built or absorbed. *last_group:
+ * the group whose output the step then writes (the last absorbed), or
+ * NULL. */
 static eb_status take_absorbed(const eb_graph *g, int i, const eb_ref_step_claim *claim,
-                               unsigned char *skip, unsigned char *runs_alone, char *msg,
-                               size_t msg_len)
+                               unsigned char *skip, unsigned char *runs_alone, int *group_at,
+                               const eb_ref_fused *groups, const eb_ref_fused **last_group,
+                               char *msg, size_t msg_len)
 {
     const eb_node *n = &g->nodes[i];
+    *last_group = NULL;
     if (claim->n_absorb < 0 || claim->n_absorb > EB_REF_ABSORB_MAX) {
         snprintf(msg, msg_len, "%s: node '%s' claimed with %d absorbed nodes", g->path, n->name,
                  claim->n_absorb);
@@ -331,17 +336,20 @@ static eb_status take_absorbed(const eb_graph *g, int i, const eb_ref_step_claim
     int prev = i;
     for (int k = 0; k < claim->n_absorb; k++) {
         const int a = claim->absorb[k];
-        if (a <= prev || a >= g->n_nodes || !runs_alone[a]) {
+        if (a <= prev || a >= g->n_nodes || (!runs_alone[a] && group_at[a] < 0)) {
             snprintf(msg, msg_len, "%s: node '%s' cannot absorb node %d", g->path, n->name, a);
             return EB_ERR_INVALID_ARG;
         }
-        if (!ref_op_for(g, &g->nodes[a], msg, msg_len))
+        if (group_at[a] < 0 && !ref_op_for(g, &g->nodes[a], msg, msg_len))
             return EB_ERR_UNSUPPORTED;
         prev = a;
     }
     for (int k = 0; k < claim->n_absorb; k++) {
-        skip[claim->absorb[k]] = 1;
-        runs_alone[claim->absorb[k]] = 0;
+        const int a = claim->absorb[k];
+        *last_group = group_at[a] >= 0 ? &groups[group_at[a]] : NULL;
+        group_at[a] = -1;
+        skip[a] = 1;
+        runs_alone[a] = 0;
     }
     return EB_OK;
 }
@@ -420,9 +428,15 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
         }
         const int anchor = f ? f->anchor : i;
         eb_ref_step_claim claim = {.op = NULL, .state = NULL, .n_absorb = 0};
+        const eb_ref_fused *last_group = NULL; /* absorbed last: the step writes its output */
         if (o.hooks && o.hooks->claim) {
-            eb_ref_plan_site site = {.g = g, .node = &g->nodes[anchor], .node_index = anchor,
-                                     .group = f, .runs_alone = runs_alone};
+            eb_ref_plan_site site = {.g = g,
+                                     .node = &g->nodes[anchor],
+                                     .node_index = anchor,
+                                     .group = f,
+                                     .runs_alone = runs_alone,
+                                     .group_at = group_at,
+                                     .groups = p->fused};
             int taken = o.hooks->claim(o.hooks->ctx, &site, &claim, msg, msg_len);
             if (taken < 0) {
                 st = (eb_status)taken;
@@ -436,7 +450,8 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
             s->op = claim.op;
             s->exec.state = claim.state;
             p->n_steps++;
-            if ((st = take_absorbed(g, i, &claim, skip, runs_alone, msg, msg_len)) != EB_OK)
+            if ((st = take_absorbed(g, i, &claim, skip, runs_alone, group_at, p->fused,
+                                    &last_group, msg, msg_len)) != EB_OK)
                 goto fail;
             st = EB_ERR_NOMEM;
         }
@@ -453,8 +468,10 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
             if (t >= 0)
                 used[t] = 1;
         }
-        /* outputs: the absorbed node's, the group's, or the node's */
-        const eb_node *outn = claim.op && claim.n_absorb > 0
+        /* outputs: the absorbed node's or group's, the group's, or the node's */
+        const eb_ref_fused *outf = last_group ? last_group : f;
+        const eb_node *outn = last_group ? NULL
+                              : claim.op && claim.n_absorb > 0
                                   ? &g->nodes[claim.absorb[claim.n_absorb - 1]]
                               : f ? NULL
                                   : n;
@@ -462,7 +479,7 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
         s->n_out = outn ? outn->n_outputs : 1;
         used_ptrs += (size_t)s->n_out;
         for (int k = 0; k < s->n_out; k++) {
-            int t = outn ? outn->outputs[k] : f->out_tensor;
+            int t = outn ? outn->outputs[k] : outf->out_tensor;
             s->exec.out[k] = t >= 0 ? &p->values[t] : NULL;
             if (t >= 0)
                 used[t] = 1;

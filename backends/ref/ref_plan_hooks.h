@@ -27,7 +27,11 @@
  * exists). Only nodes with site->runs_alone[j] set, after the claimed one,
  * each reading nothing but constants and the output of the one before,
  * may be absorbed; ref checks the first two and that it could run each
- * absorbed node itself.
+ * absorbed node itself. An index may also be the position of a later
+ * fused QDQ group (site->group_at[j] >= 0: its Q node): the whole group is
+ * absorbed, and where it is the last, the step writes its out_tensor (an
+ * int8 depthwise group computed band by band from the pointwise group
+ * before it).
  *
  * Ownership: ctx and the hooks struct belong to the caller and need only
  * live through eb_ref_plan_create. claim.state belongs to the plan from the
@@ -53,6 +57,9 @@ typedef struct eb_ref_plan_site {
     const eb_ref_fused *group;  /* the fused QDQ group the step runs; NULL: the node as written */
     const unsigned char *runs_alone; /* per node: 1 when it will be a step of its own, as written
                                         (not constant, dead, fused into a group or absorbed) */
+    const int *group_at;        /* per node: the group placed at it (index into groups), or -1
+                                   (none, or absorbed) */
+    const eb_ref_fused *groups; /* every fused group of the plan */
 } eb_ref_plan_site;
 
 /* What a hook answers when it takes a step. */

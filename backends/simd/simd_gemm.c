@@ -714,6 +714,88 @@ static void q8_pack_task(void *arg, int t, int thread)
                                  (unsigned char *)G->packed + (size_t)p0 * panel);
 }
 
+/* Column panel [j0, j0 + nvalid) of one image and group (x, a, add,
+ * mult at them), packed into bpanel, times row panels [r0, r1); column j0
+ * stored at y, rows y_row and columns y_col elements apart. */
+static void q8_panel(const eb_simd_gemm_q8 *G, const uint8_t *x, const unsigned char *a,
+                     const int32_t *add, const float *mult, int64_t j0, int nvalid, int64_t r0,
+                     int64_t r1, void *bpanel, int32_t *tile, uint8_t *row, uint8_t *y,
+                     int64_t y_row, int64_t y_col)
+{
+    const eb_simd_gemm_shape *s = &G->s;
+    const int mr = G->mr, nr = G->nr, ku = G->kern->ku;
+    const int elem = eb_simd_q8_elem_bytes(G->kern);
+    const int64_t kq = G->kpad / ku;
+    const eb_simd_q8_gemm_rq_fn rq_fn = G->rq_fn;
+    if (nr == 1 && elem == 2 && unit_window(&s->geom)) {
+        /* one int16 column (the matrix-vector kernel): its k values
+         * are x - sub at c_stride steps, no window, no padding */
+        int16_t *d = bpanel;
+        const int64_t cs = s->geom.c_stride, at = j0 * s->geom.p_stride;
+        if (G->x_dtype == EB_DT_U8)
+            for (int64_t kk = 0; kk < s->k; kk++)
+                d[kk] = (int16_t)((int32_t)x[at + kk * cs] - G->sub);
+        else
+            for (int64_t kk = 0; kk < s->k; kk++)
+                d[kk] = (int16_t)((int32_t)(int8_t)x[at + kk * cs] - G->sub);
+        for (int64_t kk = s->k; kk < G->kpad; kk++)
+            d[kk] = 0;
+    } else if (nr == 1 && elem == 1 && unit_window(&s->geom)) {
+        /* one byte column (the VNNI matrix-vector kernel): k values in
+         * order, groups of KU consecutive, as bytes of x - sub (the
+         * generic packer took a division per element) */
+        uint8_t *d = bpanel;
+        const int64_t cs = s->geom.c_stride, at = j0 * s->geom.p_stride;
+        for (int64_t kk = 0; kk < s->k; kk++)
+            d[kk] = (uint8_t)(x[at + kk * cs] - (uint8_t)G->sub);
+        for (int64_t kk = s->k; kk < G->kpad; kk++)
+            d[kk] = 0;
+    } else {
+        G->vec->pack_b_q8(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, ku, G->kpad, j0,
+                          nvalid, nr, bpanel);
+    }
+    for (int64_t rp = r0; rp < r1; rp++) {
+        const int64_t m0 = rp * mr;
+        const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
+        const unsigned char *ap = a + (size_t)(rp * G->kpad * mr) * (size_t)elem;
+        if (rq_fn && y_col == 1) {
+            /* requantised in the micro-kernel's store */
+            rq_fn(kq, ap, bpanel, add + m0, mult + m0, &G->rq, y + m0 * y_row,
+                  y_row, mvalid, nvalid);
+            continue;
+        }
+        G->fn(kq, ap, bpanel, tile);
+        if (G->few_cols && y_col == 1) {
+            G->vec->requant_cols(tile, mr, mvalid, nvalid, add + m0, mult + m0, G->y_zp,
+                                 G->y_min, G->y_max, y + m0 * y_row, y_row);
+            continue;
+        }
+        if (G->few_cols) {
+            /* a column-major tile for an output not stored row-major
+             * (a few-column variant passed directly, as the kernel
+             * tests do): reorder it in place through the row buffer */
+            transpose_tile(tile, mr, nr, (int32_t *)row);
+        }
+        if (y_col == 1) {
+            G->vec->requant_tile(tile, nr, mvalid, nvalid, add + m0, mult + m0, G->y_zp,
+                                 G->y_min, G->y_max, y + m0 * y_row, y_row);
+            continue;
+        }
+        for (int r = 0; r < mvalid; r++) {
+            const int64_t m = m0 + r;
+            if (y_col == 1) {
+                G->vec->requant(tile + r * nr, nvalid, add[m], mult[m], G->y_zp, G->y_min,
+                                G->y_max, G->y_dtype, y + m * y_row);
+            } else {
+                G->vec->requant(tile + r * nr, nvalid, add[m], mult[m], G->y_zp, G->y_min,
+                                G->y_max, G->y_dtype, row);
+                for (int j = 0; j < nvalid; j++)
+                    y[m * y_row + j * y_col] = row[j];
+            }
+        }
+    }
+}
+
 static void q8_task(void *arg, int t, int thread)
 {
     const q8_run *R = arg;
@@ -766,74 +848,8 @@ static void q8_task(void *arg, int t, int thread)
     }
     for (int64_t p = tr.p0; p < tr.p1; p++) {
         const int64_t j0 = p * nr;
-        const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
-        if (nr == 1 && elem == 2 && unit_window(&s->geom)) {
-            /* one int16 column (the matrix-vector kernel): its k values
-             * are x - sub at c_stride steps, no window, no padding */
-            int16_t *d = bpanel;
-            const int64_t cs = s->geom.c_stride, at = j0 * s->geom.p_stride;
-            if (G->x_dtype == EB_DT_U8)
-                for (int64_t kk = 0; kk < s->k; kk++)
-                    d[kk] = (int16_t)((int32_t)x[at + kk * cs] - G->sub);
-            else
-                for (int64_t kk = 0; kk < s->k; kk++)
-                    d[kk] = (int16_t)((int32_t)(int8_t)x[at + kk * cs] - G->sub);
-            for (int64_t kk = s->k; kk < G->kpad; kk++)
-                d[kk] = 0;
-        } else if (nr == 1 && elem == 1 && unit_window(&s->geom)) {
-            /* one byte column (the VNNI matrix-vector kernel): k values in
-             * order, groups of KU consecutive, as bytes of x - sub (the
-             * generic packer took a division per element) */
-            uint8_t *d = bpanel;
-            const int64_t cs = s->geom.c_stride, at = j0 * s->geom.p_stride;
-            for (int64_t kk = 0; kk < s->k; kk++)
-                d[kk] = (uint8_t)(x[at + kk * cs] - (uint8_t)G->sub);
-            for (int64_t kk = s->k; kk < G->kpad; kk++)
-                d[kk] = 0;
-        } else {
-            G->vec->pack_b_q8(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, ku, G->kpad, j0,
-                              nvalid, nr, bpanel);
-        }
-        for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
-            const int64_t m0 = rp * mr;
-            const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
-            const unsigned char *ap = a + (size_t)(rp * G->kpad * mr) * (size_t)elem;
-            if (rq_fn && s->y_col == 1) {
-                /* requantised in the micro-kernel's store */
-                rq_fn(kq, ap, bpanel, add + m0, mult + m0, &G->rq, y + m0 * s->y_row + j0,
-                      s->y_row, mvalid, nvalid);
-                continue;
-            }
-            G->fn(kq, ap, bpanel, tile);
-            if (G->few_cols && s->y_col == 1) {
-                G->vec->requant_cols(tile, mr, mvalid, nvalid, add + m0, mult + m0, G->y_zp,
-                                     G->y_min, G->y_max, y + m0 * s->y_row + j0, s->y_row);
-                continue;
-            }
-            if (G->few_cols) {
-                /* a column-major tile for an output not stored row-major
-                 * (a few-column variant passed directly, as the kernel
-                 * tests do): reorder it in place through the row buffer */
-                transpose_tile(tile, mr, nr, (int32_t *)row);
-            }
-            if (s->y_col == 1) {
-                G->vec->requant_tile(tile, nr, mvalid, nvalid, add + m0, mult + m0, G->y_zp,
-                                     G->y_min, G->y_max, y + m0 * s->y_row + j0, s->y_row);
-                continue;
-            }
-            for (int r = 0; r < mvalid; r++) {
-                const int64_t m = m0 + r;
-                if (s->y_col == 1) {
-                    G->vec->requant(tile + r * nr, nvalid, add[m], mult[m], G->y_zp, G->y_min,
-                                    G->y_max, G->y_dtype, y + m * s->y_row + j0);
-                } else {
-                    G->vec->requant(tile + r * nr, nvalid, add[m], mult[m], G->y_zp, G->y_min,
-                                    G->y_max, G->y_dtype, row);
-                    for (int j = 0; j < nvalid; j++)
-                        y[m * s->y_row + (j0 + j) * s->y_col] = row[j];
-                }
-            }
-        }
+        q8_panel(G, x, a, add, mult, j0, (int)(s->n - j0 < nr ? s->n - j0 : nr), tr.r0, tr.r1,
+                 bpanel, tile, row, y + j0 * s->y_col, s->y_row, s->y_col);
     }
 }
 
@@ -860,4 +876,16 @@ void eb_simd_gemm_q8_run(const eb_simd_gemm_q8 *G, eb_simd_pool *pool,
         eb_simd_pool_run(pool, (int)ceil_div(R.sp.col_panels, R.per_pack), q8_pack_task, &R);
     }
     eb_simd_pool_run(pool, R.sp.tasks, q8_task, &R);
+}
+
+void eb_simd_gemm_q8_cols(const eb_simd_gemm_q8 *G, void *scratch, const void *x, int64_t j0,
+                          int64_t j1, void *y, int64_t y_row)
+{
+    unsigned char *bpanel = scratch;
+    int32_t *tile = (int32_t *)(bpanel + q8_b_bytes(G));
+    uint8_t *row = (uint8_t *)tile + ALIGN64((size_t)(G->mr * G->nr) * sizeof(int32_t));
+    const int64_t row_panels = ceil_div(G->s.m, G->mr);
+    for (int64_t j = j0; j < j1; j += G->nr)
+        q8_panel(G, x, G->a, G->add, G->mult, j, (int)(j1 - j < G->nr ? j1 - j : G->nr), 0,
+                 row_panels, bpanel, tile, row, (uint8_t *)y + (j - j0), y_row, 1);
 }

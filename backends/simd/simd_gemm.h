@@ -120,6 +120,12 @@ void eb_simd_gemm_q8_free(eb_simd_gemm_q8 *G);
 size_t eb_simd_gemm_q8_scratch(const eb_simd_gemm_q8 *G);
 void eb_simd_gemm_q8_run(const eb_simd_gemm_q8 *G, eb_simd_pool *pool,
                          const eb_simd_scratch *scratch, const void *x, void *y);
+/* Columns [j0, j1) of image 0, group 0 (every row) on the calling thread,
+ * requantised, column j stored at y[j - j0], rows y_row bytes apart;
+ * scratch: the thread's eb_simd_gemm_q8_scratch bytes. The int8 fused
+ * pointwise + depthwise step computes a band with it (simd_plan_pwdw.c). */
+void eb_simd_gemm_q8_cols(const eb_simd_gemm_q8 *G, void *scratch, const void *x, int64_t j0,
+                          int64_t j1, void *y, int64_t y_row);
 
 /* 1 when every centred weight lies in [-128, 127] (int8 formats usable). */
 int eb_simd_q8_weights_narrow(const int16_t *w, int64_t count);

@@ -260,14 +260,20 @@ static int claim(void *ctx, const eb_ref_plan_site *site, eb_ref_step_claim *out
         out->absorb[out->n_absorb++] = last;
     /* a pointwise convolution's depthwise one after it, a stem's max pool
      * after it, band by band */
+    int fused_out = -1; /* an absorbed group's output */
     if (mine->kind == K_CONV_F32 && mine->direct)
         eb_simd__fuse_pool(b, site, mine, last >= 0 ? last : site->node_index, out, w);
     else if (mine->kind == K_CONV_F32)
         eb_simd__fuse_dw(b, site, mine, last >= 0 ? last : site->node_index, out, w);
+    else if (mine->kind == K_GEMM_Q8)
+        fused_out = eb_simd__fuse_dw_q8(b, site, mine, out, w);
     snprintf(where, EB_SIMD_WHERE_LEN, "%s", w);
     const eb_node *last_node = &b->g->nodes[out->n_absorb ? out->absorb[out->n_absorb - 1]
                                                           : site->node_index];
-    const int wrote = f ? f->out_tensor : last_node->n_outputs > 0 ? last_node->outputs[0] : -1;
+    const int wrote = fused_out >= 0 ? fused_out
+                      : f            ? f->out_tensor
+                      : last_node->n_outputs > 0 ? last_node->outputs[0]
+                                                 : -1;
     if (b->by_channels && wrote >= 0)
         b->by_channels[wrote] = (unsigned char)splits_channels(mine);
     return 1;

@@ -99,7 +99,7 @@ static void convpool_task(void *arg, int t, int thread)
     const int64_t p_last = p_first + J->per_task < pg->oh ? p_first + J->per_task : pg->oh;
     const int64_t plane = s->cap * cg->ow, m = s->channels;
     float *buf = eb_simd__thread_scratch(s, thread);
-    eb_simd_band_buf B = {.buf = buf, .planes = m, .plane = plane};
+    eb_simd_band_buf B = {.buf = buf, .el = sizeof(float), .planes = m, .plane = plane};
     for (int64_t p0 = p_first; p0 < p_last; p0 += s->band) {
         const int64_t p1 = p0 + s->band < p_last ? p0 + s->band : p_last;
         int64_t ra, re;

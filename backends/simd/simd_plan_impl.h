@@ -169,11 +169,13 @@ size_t eb_simd__band_bytes(void);
 
 /* A thread's band buffer for a step that computes a tensor band by band
  * and runs a windowed kernel (geometry g) on each band while it is in
- * cache (simd_plan_pwdw.c, simd_plan_convpool.c): `planes` fp32 planes,
- * `plane` floats apart, of rows g->iw wide; rows [ha, hb) of the tensor
- * at the planes' start, from the band before (ha = hb = 0 at first). */
+ * cache (simd_plan_pwdw.c, simd_plan_convpool.c): `planes` planes of fp32
+ * or int8 elements, `plane` elements apart, of rows g->iw wide; rows
+ * [ha, hb) of the tensor at the planes' start, from the band before
+ * (ha = hb = 0 at first). */
 typedef struct eb_simd_band_buf {
-    float *buf;
+    void *buf;
+    size_t el;                     /* bytes of an element: fp32, or int8 */
     int64_t planes, plane;
     int64_t ha, hb;
 } eb_simd_band_buf;
@@ -197,6 +199,13 @@ int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
 /* Runs a fused step: the pointwise product band by band, each band's
  * depthwise rows while the band is in cache. */
 void eb_simd__run_pw_dw(const eb_simd_step *s, const float *x, float *y);
+/* The same for an int8 pointwise QDQ group's step (site->group) and the
+ * depthwise QDQ group that alone reads its output (simd_plan_pwdw_q8.c):
+ * that group absorbed into out, its output tensor returned; -1 when not
+ * fused. */
+int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *pw,
+                        eb_ref_step_claim *out, char *where);
+void eb_simd__run_pw_dw_q8(const eb_simd_step *s, const void *x, void *y);
 
 /* A direct fp32 step (a stem, from: the last node it absorbs so far) takes
  * the MaxPool after it into out's absorbed nodes when the fusion pays

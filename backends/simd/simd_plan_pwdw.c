@@ -131,7 +131,7 @@ static void pwdw_task(void *arg, int t, int thread)
     const int64_t w = g->iw, plane = s->cap * w, m = s->gf.s.m;
     float *buf = eb_simd__thread_scratch(s, thread);
     void *gemm_scratch = (unsigned char *)buf + ALIGN64((size_t)plane * (size_t)m * sizeof(float));
-    eb_simd_band_buf B = {.buf = buf, .planes = m, .plane = plane};
+    eb_simd_band_buf B = {.buf = buf, .el = sizeof(float), .planes = m, .plane = plane};
     for (int64_t o0 = o_first; o0 < o_last; o0 += s->band) {
         const int64_t o1 = o0 + s->band < o_last ? o0 + s->band : o_last;
         int64_t ra, re;

@@ -126,8 +126,9 @@ int64_t eb_simd__band_next(eb_simd_band_buf *B, const eb_simd_conv_geom *g, int6
     if (B->hb > *ra && *ra >= B->ha) {
         if (*ra > B->ha)
             for (int64_t c = 0; c < B->planes; c++) {
-                float *p = B->buf + c * B->plane;
-                memmove(p, p + (*ra - B->ha) * w, (size_t)((B->hb - *ra) * w) * sizeof(float));
+                unsigned char *p = (unsigned char *)B->buf + (size_t)(c * B->plane) * B->el;
+                memmove(p, p + (size_t)((*ra - B->ha) * w) * B->el,
+                        (size_t)((B->hb - *ra) * w) * B->el);
             }
         from = B->hb;
     }

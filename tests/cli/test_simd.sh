@@ -87,6 +87,15 @@ done
 run_eb 0 profile "$F" --backend simd --iterations 3 --warmup 1
 expect_in "$WORK/out" '^pw_a +Conv +[0-9.]+ '
 expect_in "$WORK/out" '^dw_a +Conv +- '
+# the same in int8 QDQ groups: on two threads each pair over 256 KiB runs as
+# one step (its depthwise group not timed on its own), not pw_c's, whose
+# pointwise output is also a graph output
+Q="$EB_SOURCE_DIR/tests/data/qdq/qdq_pw_dw_bands.onnx"
+run_eb 0 profile "$Q" --backend simd --threads 2 --iterations 3 --warmup 1
+expect_in "$WORK/out" '^pw_a +Conv +[0-9.]+ '
+expect_in "$WORK/out" '^dw_a +Conv +- '
+expect_in "$WORK/out" '^dw_b +Conv +- '
+expect_in "$WORK/out" '^dw_c +Conv +[0-9.]+ '
 
 # squeeze-excite: the Mul of the feature map by one value per channel
 run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/models/silu_se.onnx" --backend simd
