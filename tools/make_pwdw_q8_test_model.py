@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Generate tests/data/qdq/qdq_pw_dw_bands.onnx, the fixture of simd's fused
 int8 pointwise + depthwise step (backends/simd/simd_plan_pwdw_q8.c): the
-fp32 graph below in QDQ form (tools/onnx_qdq.py, calibrated on random
-inputs), every convolution a QDQ group.
+graph of tools/make_pwdw_test_model.py with 512, 512 and 64 channels, in
+QDQ form (tools/onnx_qdq.py, calibrated on random inputs), every
+convolution a QDQ group.
 
 x[1,8,63,67] ->
   a: pointwise 8->512 (+ bias) -> Clip 0..6 -> depthwise 3x3/1 pads 1 (+ bias)
@@ -15,9 +16,10 @@ x[1,8,63,67] ->
 Each pointwise output is over 256 KiB, the size from which simd fuses on two
 threads; a's and b's (2.1 MB) are over a 2 MiB L2, so they fuse on one
 thread too, and their 34 KB rows make each thread's rows several bands (rows
-shared by consecutive bands carried over, at stride 1 and 2). 63 rows and 67 columns leave ragged bands
-and ragged GEMM panels. The test compares simd with ref, byte for byte, on
-every ISA build the host runs, on one and two threads.
+shared by consecutive bands carried over, at stride 1 and 2). 63 rows and
+67 columns leave ragged bands and ragged GEMM panels. The test compares
+simd with ref, byte for byte, on every ISA build the host runs, on one and
+two threads.
 
     /usr/bin/python3 tools/make_pwdw_q8_test_model.py
 The output is committed; re-running rewrites it deterministically.
@@ -29,49 +31,16 @@ import onnx
 import torch
 from onnx import helper
 
-import onnx_fixture
-from onnx_fixture import const, f32
+from make_pwdw_test_model import CIN, H, W, graph
+from onnx_fixture import f32
 from onnx_qdq import quantize
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "qdq",
                    "qdq_pw_dw_bands.onnx")
-CIN, H, W = 8, 63, 67
-rng = np.random.default_rng(2612)
-
-
-def weights(name, *shape, scale=0.5):
-    return onnx_fixture.weights(rng, name, *shape, scale=scale)
-
-
-def pw(inputs, out, name):
-    return helper.make_node("Conv", inputs, [out], name=name, kernel_shape=[1, 1])
-
-
-def dw(inputs, out, name, c, stride, pads):
-    return helper.make_node("Conv", inputs, [out], name=name, group=c, kernel_shape=[3, 3],
-                            strides=[stride, stride], pads=pads)
 
 
 def main():
-    nodes = [
-        pw(["x", "wa1", "ba1"], "a1", "pw_a"),
-        helper.make_node("Clip", ["a1", "lo", "hi"], ["a2"], name="clip_a"),
-        dw(["a2", "wa2", "ba2"], "a3", "dw_a", 512, 1, [1, 1, 1, 1]),
-        helper.make_node("Relu", ["a3"], ["ya"], name="relu_a"),
-        pw(["x", "wb1"], "b1", "pw_b"),
-        dw(["b1", "wb2"], "b2", "dw_b", 512, 2, [0, 0, 1, 1]),
-        helper.make_node("Clip", ["b2", "lo", "hi"], ["yb"], name="clip_b"),
-        pw(["x", "wc1"], "yc_pw", "pw_c"),
-        dw(["yc_pw", "wc2", "bc2"], "yc", "dw_c", 64, 1, [1, 1, 1, 1]),
-    ]
-    inits = [weights("wa1", 512, CIN, 1, 1), weights("ba1", 512, scale=0.1),
-             weights("wa2", 512, 1, 3, 3), weights("ba2", 512, scale=0.1),
-             weights("wb1", 512, CIN, 1, 1), weights("wb2", 512, 1, 3, 3),
-             weights("wc1", 64, CIN, 1, 1), weights("wc2", 64, 1, 3, 3),
-             weights("bc2", 64, scale=0.1),
-             const("lo", np.float32(0)), const("hi", np.float32(6))]
-    outs = [f32("ya", [1, 512, H, W]), f32("yb", [1, 512, 31, 33]), f32("yc_pw", [1, 64, H, W]),
-            f32("yc", [1, 64, H, W])]
+    nodes, inits, outs = graph(np.random.default_rng(2612), 512, 512, 64)
     m = helper.make_model(helper.make_graph(nodes, "qdq_pw_dw_bands", [f32("x", [1, CIN, H, W])],
                                             outs, inits),
                           opset_imports=[helper.make_opsetid("", 13)],

@@ -30,11 +30,6 @@ from onnx_fixture import const, f32, save
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "models",
                    "pw_dw_bands.onnx")
 CIN, H, W = 8, 63, 67
-rng = np.random.default_rng(2612)
-
-
-def weights(name, *shape, scale=0.5):
-    return onnx_fixture.weights(rng, name, *shape, scale=scale)
 
 
 def pw(inputs, out, name):
@@ -46,26 +41,37 @@ def dw(inputs, out, name, c, stride, pads):
                             strides=[stride, stride], pads=pads)
 
 
-def main():
+def graph(rng, ca=64, cb=72, cc=64):
+    """The three pairs with ca, cb and cc channels (weights drawn from rng in
+    a fixed order): nodes, initializers, outputs. The int8 fixture
+    (make_pwdw_q8_test_model.py) is the same graph, wider, quantised."""
+    def weights(name, *shape, scale=0.5):
+        return onnx_fixture.weights(rng, name, *shape, scale=scale)
+
     nodes = [
         pw(["x", "wa1", "ba1"], "a1", "pw_a"),
         helper.make_node("Clip", ["a1", "lo", "hi"], ["a2"], name="clip_a"),
-        dw(["a2", "wa2", "ba2"], "a3", "dw_a", 64, 1, [1, 1, 1, 1]),
+        dw(["a2", "wa2", "ba2"], "a3", "dw_a", ca, 1, [1, 1, 1, 1]),
         helper.make_node("Relu", ["a3"], ["ya"], name="relu_a"),
         pw(["x", "wb1"], "b1", "pw_b"),
-        dw(["b1", "wb2"], "b2", "dw_b", 72, 2, [0, 0, 1, 1]),
+        dw(["b1", "wb2"], "b2", "dw_b", cb, 2, [0, 0, 1, 1]),
         helper.make_node("Clip", ["b2", "lo", "hi"], ["yb"], name="clip_b"),
         pw(["x", "wc1"], "yc_pw", "pw_c"),
-        dw(["yc_pw", "wc2", "bc2"], "yc", "dw_c", 64, 1, [1, 1, 1, 1]),
+        dw(["yc_pw", "wc2", "bc2"], "yc", "dw_c", cc, 1, [1, 1, 1, 1]),
     ]
-    inits = [weights("wa1", 64, CIN, 1, 1), weights("ba1", 64, scale=0.1),
-             weights("wa2", 64, 1, 3, 3), weights("ba2", 64, scale=0.1),
-             weights("wb1", 72, CIN, 1, 1), weights("wb2", 72, 1, 3, 3),
-             weights("wc1", 64, CIN, 1, 1), weights("wc2", 64, 1, 3, 3),
-             weights("bc2", 64, scale=0.1),
+    inits = [weights("wa1", ca, CIN, 1, 1), weights("ba1", ca, scale=0.1),
+             weights("wa2", ca, 1, 3, 3), weights("ba2", ca, scale=0.1),
+             weights("wb1", cb, CIN, 1, 1), weights("wb2", cb, 1, 3, 3),
+             weights("wc1", cc, CIN, 1, 1), weights("wc2", cc, 1, 3, 3),
+             weights("bc2", cc, scale=0.1),
              const("lo", np.float32(0)), const("hi", np.float32(6))]
-    outs = [f32("ya", [1, 64, H, W]), f32("yb", [1, 72, 31, 33]), f32("yc_pw", [1, 64, H, W]),
-            f32("yc", [1, 64, H, W])]
+    outs = [f32("ya", [1, ca, H, W]), f32("yb", [1, cb, 31, 33]), f32("yc_pw", [1, cc, H, W]),
+            f32("yc", [1, cc, H, W])]
+    return nodes, inits, outs
+
+
+def main():
+    nodes, inits, outs = graph(np.random.default_rng(2612))
     save(OUT, "pw_dw_bands", nodes, [f32("x", [1, CIN, H, W])], outs, inits)
 
 if __name__ == "__main__":

@@ -81,22 +81,15 @@ int eb_simd__fuse_pool(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd
     return 1;
 }
 
-typedef struct convpool_job {
-    const eb_simd_step *s;
-    const float *x;
-    float *y;
-    int64_t per_task; /* pooled rows per task */
-} convpool_job;
-
 /* Pooled rows [p_first, p_last) of every channel, band by band. The
  * buffer holds channel planes of cap rows (eb_simd__band_next). */
 static void convpool_task(void *arg, int t, int thread)
 {
-    const convpool_job *J = arg;
+    const eb_simd_plane_job *J = arg;
     const eb_simd_step *s = J->s, *mp = s->mp;
     const eb_simd_conv_geom *cg = &s->geom, *pg = &mp->geom;
-    const int64_t p_first = t * J->per_task;
-    const int64_t p_last = p_first + J->per_task < pg->oh ? p_first + J->per_task : pg->oh;
+    int64_t p_first, p_last;
+    eb_simd__task_range(t, J->per_task, J->total, &p_first, &p_last);
     const int64_t plane = s->cap * cg->ow, m = s->channels;
     float *buf = eb_simd__thread_scratch(s, thread);
     eb_simd_band_buf B = {.buf = buf, .el = sizeof(float), .planes = m, .plane = plane};
@@ -111,21 +104,18 @@ static void convpool_task(void *arg, int t, int thread)
             eb_simd_conv_geom band = *cg;
             band.ph = cg->ph - ra * cg->sh;
             band.oh = s->cap;
-            s->vec->conv_small_f32(&band, m, s->w_f32, s->bias_f32, J->x, buf, from - ra,
+            s->vec->conv_small_f32(&band, m, s->w_f32, s->bias_f32, (const float *)J->x, buf,
+                                   from - ra,
                                    re - ra, s->lo, s->hi);
         }
         for (int64_t c = 0; c < m; c++)
-            s->vec->maxpool_f32(&pb, buf + c * plane, J->y + c * mp->out_plane + p0 * pg->ow);
+            s->vec->maxpool_f32(&pb, buf + c * plane,
+                                (float *)J->y + c * mp->out_plane + p0 * pg->ow);
     }
 }
 
 void eb_simd__run_conv_pool(const eb_simd_step *s, const float *x, float *y)
 {
-    eb_simd_pool *pool = eb_simd__step_pool(s);
-    const int threads = eb_simd_pool_threads(pool);
-    const int64_t oh = s->mp->geom.oh;
-    /* one range of pooled rows per thread: each computes again the
-     * convolution rows its first band shares with the range before */
-    convpool_job J = {.s = s, .x = x, .y = y, .per_task = (oh + threads - 1) / threads};
-    eb_simd_pool_run(pool, (int)((oh + J.per_task - 1) / J.per_task), convpool_task, &J);
+    /* one range of pooled rows per thread */
+    eb_simd__run_row_ranges(s, s->mp->geom.oh, x, y, convpool_task);
 }

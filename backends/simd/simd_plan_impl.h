@@ -179,6 +179,11 @@ typedef struct eb_simd_band_buf {
     int64_t planes, plane;
     int64_t ha, hb;
 } eb_simd_band_buf;
+/* Output rows per band of a windowed kernel (geometry g) over a tensor
+ * computed band by band, input rows `row` bytes each: as many as keep a
+ * band's input rows within twice eb_simd__band_bytes (half the L2); *cap
+ * gets the input rows a band reads (simd_plan_pwdw.c). */
+int64_t eb_simd__band_rows(const eb_simd_conv_geom *g, size_t row, int64_t *cap);
 /* 1 when every output row of g reads at least one input row, so no band
  * is all padding (the kernels then always get rows). */
 int eb_simd__band_rows_cover(const eb_simd_conv_geom *g);
@@ -291,5 +296,11 @@ typedef struct eb_simd_plane_job {
 /* Run fn over J's planes in tasks of J->per_task (set here from min_items). */
 void eb_simd__run_planes(eb_simd_pool *pool, eb_simd_plane_job *J, int64_t min_items,
                          void (*fn)(void *, int, int));
+/* A step computed band by band (the fused steps): `rows` output rows in one
+ * range per thread (fn reads its range with eb_simd__task_range from the
+ * job, J->total being rows); each thread computes again the input rows its
+ * first band shares with the range before. */
+void eb_simd__run_row_ranges(const eb_simd_step *s, int64_t rows, const void *x, void *y,
+                             void (*fn)(void *, int, int));
 
 #endif

@@ -63,6 +63,16 @@ static eb_simd_step *dw_step(eb_simd_builder *b, const eb_node *u, const eb_simd
     return s;
 }
 
+int64_t eb_simd__band_rows(const eb_simd_conv_geom *g, size_t row, int64_t *cap)
+{
+    const int64_t span = (g->kh - 1) * g->dh + 1;
+    int64_t band = 1;
+    while (band < g->oh && (size_t)(band * g->sh + span) * row <= eb_simd__band_bytes() * 2)
+        band++;
+    *cap = (band - 1) * g->sh + span;
+    return band;
+}
+
 int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *pw,
                      int from, eb_ref_step_claim *out, char *where)
 {
@@ -87,14 +97,9 @@ int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
      * of the L2 took 1.6x the unfused time, a quarter about the same, half
      * 0.95x */
     const eb_simd_conv_geom *dg = &dw->geom;
-    const int64_t span = (dg->kh - 1) * dg->dh + 1;
     const size_t row = (size_t)(dg->iw * sh->m) * sizeof(float);
-    int64_t band = 1;
-    while (band < dg->oh && (size_t)(band * dg->sh + span) * row <= eb_simd__band_bytes() * 2)
-        band++;
     pw->dw = dw;
-    pw->band = band;
-    pw->cap = (band - 1) * dg->sh + span;
+    pw->band = eb_simd__band_rows(dg, row, &pw->cap);
     eb_simd__need_scratch(b, ALIGN64((size_t)pw->cap * row) +
                                  eb_simd_gemm_f32_scratch(&pw->gf));
     out->absorb[out->n_absorb++] = u;
@@ -102,7 +107,7 @@ int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
     size_t used = strlen(where);
     snprintf(where + used, EB_SIMD_WHERE_LEN - used,
              ", then depthwise %lldx%lld/%lld in bands of %lld rows", (long long)dg->kh,
-             (long long)dg->kw, (long long)dg->sh, (long long)band);
+             (long long)dg->kw, (long long)dg->sh, (long long)pw->band);
     if (act >= 0) {
         out->absorb[out->n_absorb++] = act;
         snprintf(b->P->where[act], EB_SIMD_WHERE_LEN, "fused into '%.80s'", site->node->name);
@@ -112,22 +117,15 @@ int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
     return 1;
 }
 
-typedef struct pwdw_job {
-    const eb_simd_step *s;
-    const float *x;
-    float *y;
-    int64_t per_task; /* depthwise output rows per task */
-} pwdw_job;
-
 /* Output rows [o0, o1) of every channel, band by band. The buffer holds
  * channel planes of cap rows (eb_simd__band_next). */
 static void pwdw_task(void *arg, int t, int thread)
 {
-    const pwdw_job *J = arg;
+    const eb_simd_plane_job *J = arg;
     const eb_simd_step *s = J->s, *dw = s->dw;
     const eb_simd_conv_geom *g = &dw->geom;
-    const int64_t o_first = t * J->per_task;
-    const int64_t o_last = o_first + J->per_task < g->oh ? o_first + J->per_task : g->oh;
+    int64_t o_first, o_last;
+    eb_simd__task_range(t, J->per_task, J->total, &o_first, &o_last);
     const int64_t w = g->iw, plane = s->cap * w, m = s->gf.s.m;
     float *buf = eb_simd__thread_scratch(s, thread);
     void *gemm_scratch = (unsigned char *)buf + ALIGN64((size_t)plane * (size_t)m * sizeof(float));
@@ -138,20 +136,14 @@ static void pwdw_task(void *arg, int t, int thread)
         eb_simd_conv_geom band;
         const int64_t from = eb_simd__band_next(&B, g, o0, o1, &ra, &re, &band);
         if (re > from)
-            eb_simd_gemm_f32_cols(&s->gf, gemm_scratch, J->x, from * w, re * w,
+            eb_simd_gemm_f32_cols(&s->gf, gemm_scratch, (const float *)J->x, from * w, re * w,
                                   buf + (from - ra) * w, plane);
         s->vec->dwconv_f32(&band, m, buf, plane, dw->w_f32, dw->bias_f32, dw->lo, dw->hi,
-                           J->y + o0 * g->ow, dw->out_plane);
+                           (float *)J->y + o0 * g->ow, dw->out_plane);
     }
 }
 
 void eb_simd__run_pw_dw(const eb_simd_step *s, const float *x, float *y)
 {
-    eb_simd_pool *pool = eb_simd__step_pool(s);
-    const int threads = eb_simd_pool_threads(pool);
-    const int64_t oh = s->dw->geom.oh;
-    /* one range of rows per thread: each recomputes the rows its first
-     * band shares with the range before */
-    pwdw_job J = {.s = s, .x = x, .y = y, .per_task = (oh + threads - 1) / threads};
-    eb_simd_pool_run(pool, (int)((oh + J.per_task - 1) / J.per_task), pwdw_task, &J);
+    eb_simd__run_row_ranges(s, s->dw->geom.oh, x, y, pwdw_task);
 }

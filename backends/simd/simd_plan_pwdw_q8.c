@@ -107,17 +107,12 @@ int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_sim
         eb_simd__step_free(dw);
         return -1;
     }
-    /* bands as simd_plan_pwdw.c sizes them (input rows of about twice the
-     * band bytes), the rows here bytes */
+    /* bands as the fp32 step's, the rows here bytes */
     const eb_simd_conv_geom *g = &dw->geom;
-    const int64_t span = (g->kh - 1) * g->dh + 1;
     const size_t row = (size_t)(g->iw * sh->m);
-    int64_t band = 1;
-    while (band < g->oh && (size_t)(band * g->sh + span) * row <= eb_simd__band_bytes() * 2)
-        band++;
+    const int64_t band = eb_simd__band_rows(g, row, &pw->cap);
     pw->dw = dw;
     pw->band = band;
-    pw->cap = (band - 1) * g->sh + span;
     /* the band planes (64 bytes of slack: the kernels load whole vectors),
      * the depthwise kernel's int32 rows, the GEMM's own scratch */
     eb_simd__need_scratch(b, ALIGN64((size_t)pw->cap * row + 64) +
@@ -134,23 +129,16 @@ int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_sim
     return dg->out_tensor;
 }
 
-typedef struct pwdw_q8_job {
-    const eb_simd_step *s;
-    const uint8_t *x;
-    uint8_t *y;
-    int64_t per_task; /* depthwise output rows per task */
-} pwdw_q8_job;
-
 /* Output rows [o0, o1) of every channel, band by band (as pwdw_task in
  * simd_plan_pwdw.c). */
 static void pwdw_q8_task(void *arg, int t, int thread)
 {
-    const pwdw_q8_job *J = arg;
+    const eb_simd_plane_job *J = arg;
     const eb_simd_step *s = J->s, *dw = s->dw;
     const eb_ref_conv_q8_params *q = dw->q;
     const eb_simd_conv_geom *g = &dw->geom;
-    const int64_t o_first = t * J->per_task;
-    const int64_t o_last = o_first + J->per_task < g->oh ? o_first + J->per_task : g->oh;
+    int64_t o_first, o_last;
+    eb_simd__task_range(t, J->per_task, J->total, &o_first, &o_last);
     const int64_t w = g->iw, plane = s->cap * w, m = s->gq.s.m, taps = g->kh * g->kw;
     uint8_t *buf = eb_simd__thread_scratch(s, thread);
     int32_t *acc = (int32_t *)(buf + ALIGN64((size_t)(plane * m) + 64));
@@ -168,15 +156,11 @@ static void pwdw_q8_task(void *arg, int t, int thread)
         for (int64_t c = 0; c < m; c++)
             s->vec->dwconv_q8(&band, buf + c * plane, q->x_dtype, q->x_zp, q->w + c * taps,
                               q->bias ? q->bias[c] : 0, q->mult[c], q->y_zp, q->y_min, q->y_max,
-                              q->y_dtype, J->y + c * dw->out_plane + o0 * g->ow, acc);
+                              q->y_dtype, (uint8_t *)J->y + c * dw->out_plane + o0 * g->ow, acc);
     }
 }
 
 void eb_simd__run_pw_dw_q8(const eb_simd_step *s, const void *x, void *y)
 {
-    eb_simd_pool *pool = eb_simd__step_pool(s);
-    const int threads = eb_simd_pool_threads(pool);
-    const int64_t oh = s->dw->geom.oh;
-    pwdw_q8_job J = {.s = s, .x = x, .y = y, .per_task = (oh + threads - 1) / threads};
-    eb_simd_pool_run(pool, (int)((oh + J.per_task - 1) / J.per_task), pwdw_q8_task, &J);
+    eb_simd__run_row_ranges(s, s->dw->geom.oh, x, y, pwdw_q8_task);
 }

@@ -209,6 +209,16 @@ int64_t eb_simd__per_task(const eb_simd_step *s, int64_t total, int64_t min_item
     return per < min_items ? min_items : per;
 }
 
+void eb_simd__run_row_ranges(const eb_simd_step *s, int64_t rows, const void *x, void *y,
+                             void (*fn)(void *, int, int))
+{
+    eb_simd_pool *pool = eb_simd__step_pool(s);
+    const int threads = eb_simd_pool_threads(pool);
+    eb_simd_plane_job J = {.s = s, .x = x, .y = y, .per_task = (rows + threads - 1) / threads,
+                           .total = rows};
+    eb_simd_pool_run(pool, (int)((rows + J.per_task - 1) / J.per_task), fn, &J);
+}
+
 void eb_simd__run_planes(eb_simd_pool *pool, eb_simd_plane_job *J, int64_t min_items,
                          void (*fn)(void *, int, int))
 {
