@@ -129,6 +129,28 @@ def run_node(node, env):
         return a["value"]
     if op == "Identity":
         return x
+    # the rest of what the held-out CNNs (tools/make_heldout_cnns.py) use,
+    # so they can be calibrated into QDQ form too
+    if op == "Sigmoid":
+        return torch.sigmoid(x)
+    if op == "Mul":
+        return x * env[node.input[1]]
+    if op == "ReduceMean":
+        axes = a.get("axes")
+        if axes is None and len(node.input) > 1 and node.input[1]:
+            axes = [int(v) for v in env[node.input[1]].tolist()]
+        return x.mean(dim=tuple(axes), keepdim=bool(a.get("keepdims", 1)))
+    if op == "Concat":
+        return torch.cat([env[i] for i in node.input], dim=a["axis"])
+    if op == "Transpose":
+        return x.permute(*a["perm"])
+    if op == "Split":
+        sizes = (env[node.input[1]].tolist() if len(node.input) > 1 and node.input[1]
+                 else a.get("split"))
+        n = len(node.output)
+        if sizes is None:
+            sizes = [x.shape[a.get("axis", 0)] // n] * n
+        return list(torch.split(x, [int(v) for v in sizes], dim=a.get("axis", 0)))
     raise ValueError(f"onnx_torch_eval: operator {op} (node {node.name}) is not supported")
 
 
@@ -141,7 +163,9 @@ def run_graph(model, feeds, keep=None):
     with torch.no_grad():
         for node in model.graph.node:
             y = run_node(node, env)
-            env[node.output[0]] = y
-            if keep is not None:
-                keep[node.output[0]] = y
+            ys = y if isinstance(y, list) else [y]  # Split: one per output
+            for name, v in zip(node.output, ys):
+                env[name] = v
+                if keep is not None:
+                    keep[name] = v
     return [env[o.name] for o in model.graph.output]
