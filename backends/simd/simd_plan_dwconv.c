@@ -268,10 +268,12 @@ static int planar_pays(const eb_simd_step *s)
     if (g->kh != 3 || g->kw != 3 || g->dh != 1 || g->dw != 1 || g->sh != g->sw ||
         (g->sw != 1 && g->sw != 2))
         return 0;
-    /* int8 from 28 wide where the build requantises sixteen lanes at once
-     * (AVX-512), from 16 where it reads the plane in place (AVX2: 0.63x
-     * the channels-last time on MobileNet-v2 0.5@96's 24-wide layer), from
-     * 56 elsewhere: dw_q8_planar_iw, measured per build */
+    /* int8 from 16 wide on AVX2, where it reads the plane in place (0.63x
+     * the channels-last time on MobileNet-v2 0.5@96's 24-wide layer), and
+     * on AVX-512 (without VNNI, whose in-place kernel takes these planes
+     * first: 0.68x on the same layer; the bound was 28, set before VNNI's
+     * kernel took the VNNI build's planes), from 56 elsewhere:
+     * dw_q8_planar_iw, measured per build */
     return s->kind == K_DW_F32 ? g->ow >= 16 : g->iw >= s->vec->dw_q8_planar_iw;
 }
 

@@ -84,7 +84,7 @@ const eb_simd_vec_kernels EB_VEC_TABLE = {
     .dw_small_plane = dw_avx2_small_plane,
     .dw_small_plane_q8 = dw_avx2_small_plane_q8,
 #endif
-    .dw_q8_planar_iw = DW_AVX2 ? 16 : DW_SMALL ? 28 : 56,
+    .dw_q8_planar_iw = DW_AVX2 || DW_SMALL ? 16 : 56,
 #if defined(__AVX512VNNI__)
     .dw_q8_in_place = dw_vq_fits,
     .dw_q8_tiny_pack = dw_tq_pack,
