@@ -291,6 +291,51 @@ static void test_int8_pointwise_depthwise_fused_on_threads(void **state)
     eb_graph_destroy(g);
 }
 
+/* int8 3x3 depthwise planes from 16 wide run planar on the AVX2 and
+ * AVX-512 builds, not channels-last (dw_q8_planar_iw): MobileNet-v2
+ * 0.5@96's 24x24 layer, on each of the two levels the host has. */
+static void test_int8_depthwise_planar_from_16_wide(void **state)
+{
+    (void)state;
+#if EB_SIMD_X86
+    char path[1024], msg[1024], where[256];
+    snprintf(path, sizeof path, "%s/models/mobilenet_v2/mobilenet_v2_050_96_int8.onnx",
+             EB_SOURCE_DIR);
+    if (access(path, R_OK) != 0)
+        skip();
+    eb_graph *g = load_model("models/mobilenet_v2/mobilenet_v2_050_96_int8.onnx", path,
+                             sizeof path);
+    eb_host host;
+    eb_host_detect(&host);
+    const unsigned isa = eb_simd_isa_from_host(&host);
+    const eb_backend *be = eb_simd_backend();
+    static const struct {
+        const char *cap;
+        unsigned bit;
+    } levels[] = {{"avx2", EB_SIMD_ISA_AVX2}, {"avx512", EB_SIMD_ISA_AVX512}};
+    int node = -1;
+    for (int i = 0; i < g->n_nodes; i++)
+        if (strcmp(g->nodes[i].name, "/features/features.3/conv/conv.1/conv.1.0/Conv") == 0)
+            node = i;
+    assert_true(node >= 0);
+    for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+        if (!(isa & levels[l].bit))
+            continue;
+        const char *keys[1] = {"isa"}, *vals[1] = {levels[l].cap};
+        eb_backend_options o = {.struct_size = sizeof o, .threads = 1, .n_options = 1,
+                                .keys = keys, .values = vals};
+        eb_backend_ctx *ctx = NULL;
+        assert_int_equal(be->open(&o, &ctx, msg, sizeof msg), EB_OK);
+        assert_int_equal(be->placement(ctx, g, node, where, sizeof where), 1);
+        printf("  isa=%s features.3 depthwise: %s\n", levels[l].cap, where);
+        assert_non_null(strstr(where, "QDQ depthwise 3x3/1"));
+        assert_null(strstr(where, "channels-last"));
+        be->close(ctx);
+    }
+    eb_graph_destroy(g);
+#endif
+}
+
 static void test_simd_matches_ref_on_every_model(void **state)
 {
     (void)state;
@@ -437,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_qlinear_matmul_runs_on_simd),
         cmocka_unit_test(test_projections_split_along_k_on_threads),
         cmocka_unit_test(test_int8_pointwise_depthwise_fused_on_threads),
+        cmocka_unit_test(test_int8_depthwise_planar_from_16_wide),
         cmocka_unit_test(test_const_fold_off_is_byte_exact_with_ref_too),
     };
     return cmocka_run_group_tests(tests, probe_host, NULL);
