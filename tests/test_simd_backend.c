@@ -255,7 +255,7 @@ static void test_projections_split_along_k_on_threads(void **state)
 /* The int8 pointwise + depthwise groups of qdq_pw_dw_bands.onnx run as one
  * step on two threads (each over 256 KiB), and on one thread where the
  * pointwise output is over the host's L2; never pw_c, whose output is
- * also a graph output. */
+ * also a graph output, nor pw_d, whose output another group reads too. */
 static void test_int8_pointwise_depthwise_fused_on_threads(void **state)
 {
     (void)state;
@@ -267,7 +267,7 @@ static void test_int8_pointwise_depthwise_fused_on_threads(void **state)
         const char *pw, *dw;
         size_t bytes; /* the pointwise output */
     } pairs[] = {{"pw_a", "dw_a", 512 * 63 * 67}, {"pw_b", "dw_b", 512 * 63 * 67},
-                 {"pw_c", "dw_c", 0}};
+                 {"pw_c", "dw_c", 0}, {"pw_d", "dw_d", 0}};
     for (int threads = 1; threads <= 2; threads++) {
         eb_backend_options o = {.struct_size = sizeof o, .threads = threads};
         eb_backend_ctx *ctx = NULL;

@@ -12,6 +12,9 @@ x[1,8,63,67] ->
      -> Clip 0..6 -> yb[1,512,31,33]
   c: pointwise 8->64 -> depthwise 3x3/1, the pointwise output also a graph
      output (yc_pw): not fused, the tensor must exist -> yc[1,64,63,67]
+  d (int8 only): pointwise 8->64 -> yd_pw, read by a depthwise 3x3/1 (-> yd)
+     and by a pointwise 64->8 (-> ye) through the one DequantizeLinear the
+     quantiser puts after it: two groups read it, not fused
 
 Each pointwise output is over 256 KiB, the size from which simd fuses on two
 threads; a's and b's (2.1 MB) are over a 2 MiB L2, so they fuse on one
@@ -31,8 +34,8 @@ import onnx
 import torch
 from onnx import helper
 
-from make_pwdw_test_model import CIN, H, W, graph
-from onnx_fixture import f32
+from make_pwdw_test_model import CIN, H, W, dw, graph, pw
+from onnx_fixture import const, f32
 from onnx_qdq import quantize
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "qdq",
@@ -40,7 +43,16 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "d
 
 
 def main():
-    nodes, inits, outs = graph(np.random.default_rng(2612), 512, 512, 64)
+    rng = np.random.default_rng(2612)
+    nodes, inits, outs = graph(rng, 512, 512, 64)
+    # pw_e before dw_d: the depthwise group is the last reader
+    nodes += [pw(["x", "wd1"], "yd_pw", "pw_d"),
+              pw(["yd_pw", "we1"], "ye", "pw_e"),
+              dw(["yd_pw", "wd2"], "yd", "dw_d", 64, 1, [1, 1, 1, 1])]
+    inits += [const(name, (rng.standard_normal(shape) * 0.5).astype(np.float32))
+              for name, shape in (("wd1", (64, CIN, 1, 1)), ("wd2", (64, 1, 3, 3)),
+                                  ("we1", (8, 64, 1, 1)))]
+    outs += [f32("yd", [1, 64, H, W]), f32("ye", [1, 8, H, W])]
     m = helper.make_model(helper.make_graph(nodes, "qdq_pw_dw_bands", [f32("x", [1, CIN, H, W])],
                                             outs, inits),
                           opset_imports=[helper.make_opsetid("", 13)],

@@ -41,43 +41,37 @@ static int fusion_pays(const eb_simd_builder *b, size_t bytes)
     return eb_simd_pool_threads(b->P->o.pool) > 1 || (l2 && bytes > l2);
 }
 
-/* The conv group placed after position `from` whose anchor is node
- * `anchor`: its index in site->groups, or -1. */
-static int group_anchored_at(const eb_ref_plan_site *site, int from, int anchor)
-{
-    for (int j = from + 1; j < site->g->n_nodes; j++)
-        if (site->group_at[j] >= 0 && site->groups[site->group_at[j]].anchor == anchor)
-            return site->group_at[j];
-    return -1;
-}
-
-/* The depthwise conv group that alone reads tensor t through the one
- * DequantizeLinear that reads it: its index, or -1. */
+/* The depthwise conv group that alone reads tensor t: its index, or -1.
+ * A group records the tensor before its DequantizeLinear as its input, so
+ * t's one consumer must be a DequantizeLinear that runs in no step of its
+ * own (dead: only fused groups read it), and exactly one later group,
+ * a conv group of that one input, may name t. */
 static int sole_dw_group(const eb_ref_plan_site *site, int t)
 {
     const eb_graph *g = site->g;
     if (t < 0 || g->tensors[t].n_consumers != 1 || g->tensors[t].is_graph_output)
         return -1;
-    for (int d = site->group->position + 1; d < g->n_nodes; d++) {
-        const eb_node *n = &g->nodes[d];
-        if (n->n_inputs < 1 || n->inputs[0] != t)
+    int found = -1;
+    for (int j = site->group->position + 1; j < g->n_nodes; j++) {
+        const eb_node *n = &g->nodes[j];
+        for (int k = 0; k < n->n_inputs; k++)
+            if (n->inputs[k] == t &&
+                (site->runs_alone[j] || strcmp(n->op_type, "DequantizeLinear") != 0))
+                return -1;
+        const int h = site->group_at[j];
+        if (h < 0)
             continue;
-        const int dq = n->n_outputs > 0 ? n->outputs[0] : -1;
-        if (site->runs_alone[d] || strcmp(n->op_type, "DequantizeLinear") != 0 || dq < 0 ||
-            g->tensors[dq].n_consumers != 1 || g->tensors[dq].is_graph_output)
-            return -1;
-        for (int u = d + 1; u < g->n_nodes; u++)
-            for (int k = 0; k < g->nodes[u].n_inputs; k++)
-                if (g->nodes[u].inputs[k] == dq) {
-                    const int h = group_anchored_at(site, site->group->position, u);
-                    return h >= 0 && strcmp(site->groups[h].kind, "conv") == 0 &&
-                                   site->groups[h].n_in == 1 && site->groups[h].in_tensor[0] == t
-                               ? h
-                               : -1;
-                }
-        return -1;
+        for (int k = 0; k < site->groups[h].n_in; k++)
+            if (site->groups[h].in_tensor[k] == t) {
+                if (found >= 0)
+                    return -1;
+                found = h;
+            }
     }
-    return -1;
+    return found >= 0 && strcmp(site->groups[found].kind, "conv") == 0 &&
+                   site->groups[found].n_in == 1
+               ? found
+               : -1;
 }
 
 int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *pw,
