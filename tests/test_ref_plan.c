@@ -457,8 +457,10 @@ static void test_claim_absorbing_a_non_group_or_earlier_group_is_refused(void **
     char msg[512];
     float got[10];
     /* 13: a DequantizeLinear only its group reads (dead, not a group's
-     * position); 12: conv2's own group; 6: conv1's group, before it */
-    const int bad[] = {13, 12, 6};
+     * position); 12: conv2's own group; 6: conv1's group, before it; 23:
+     * the Gemm's group, which reads the Flatten's output: neither the
+     * step's output so far nor its input */
+    const int bad[] = {13, 12, 6, 23};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         group_case c = {.absorb_at = bad[i]};
         msg[0] = '\0';

@@ -47,6 +47,10 @@ static const char *const models[] = {
     /* the same in int8 QDQ groups, one pair over a 2 MiB L2
      * (tools/make_pwdw_q8_test_model.py) */
     "tests/data/qdq/qdq_pw_dw_bands.onnx",
+    /* int8 inverted-residual blocks fused on threads: projection and
+     * residual Add in the step, either Add order, stride 2, Adds and
+     * blocks not fused (tools/make_blocks_q8_test_model.py) */
+    "tests/data/qdq/qdq_blocks.onnx",
     /* direct convolution (AVX-512 builds): a stem of 3 channels and
      * grouped convs of 16, 12 and 24 channels per group, both strides,
      * dilation; one too narrow, run as GEMM
@@ -291,6 +295,72 @@ static void test_int8_pointwise_depthwise_fused_on_threads(void **state)
     eb_graph_destroy(g);
 }
 
+/* On two threads the blocks of qdq_blocks.onnx with at least 6 depthwise
+ * output rows per thread (and a planar depthwise) run as one step:
+ * pointwise, depthwise, the projection, and the residual Add where it adds
+ * the block's own input (a, b); not d's Add (its other input is another
+ * block's) nor e's (the projection output is also a graph output);
+ * nothing of g (8 rows). On one thread no projection joins. */
+static void test_int8_blocks_fused_on_threads(void **state)
+{
+    (void)state;
+    char path[1024], msg[1024], where[256];
+    eb_graph *g = load_model("tests/data/qdq/qdq_blocks.onnx", path, sizeof path);
+    const eb_backend *be = eb_simd_backend();
+    static const struct {
+        const char *block;
+        int proj, add; /* on two threads: the projection, the Add in the step */
+    } blocks[] = {{"a", 1, 1}, {"b", 1, 1}, {"c", 1, 0}, {"d", 1, 0},
+                  {"e", 1, 0}, {"f", 1, 0}, {"g", 0, 0}};
+    /* per block: its depthwise runs planar on one thread (fused only
+     * then; channels-last on builds that keep planes of f's 34 columns
+     * channels-last, as NEON's) */
+    int planar[sizeof blocks / sizeof blocks[0]];
+    for (int threads = 1; threads <= 2; threads++) {
+        eb_backend_options o = {.struct_size = sizeof o, .threads = threads};
+        eb_backend_ctx *ctx = NULL;
+        assert_int_equal(be->open(&o, &ctx, msg, sizeof msg), EB_OK);
+        for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++) {
+            if (threads == 1) {
+                char dw[16];
+                snprintf(dw, sizeof dw, "dw_%s", blocks[k].block);
+                int i = 0;
+                while (i < g->n_nodes && strcmp(g->nodes[i].name, dw) != 0)
+                    i++;
+                assert_true(i < g->n_nodes);
+                assert_int_equal(be->placement(ctx, g, i, where, sizeof where), 1);
+                planar[k] = strstr(where, "channels-last") == NULL;
+            }
+            const int proj = threads > 1 && blocks[k].proj && planar[k];
+            const int add = proj && blocks[k].add;
+            char anchor[32];
+            snprintf(anchor, sizeof anchor, "fused into 'pw_%s'", blocks[k].block);
+            static const char *const parts[] = {"pw_", "pj_", "add_"};
+            for (int part = 0; part < 3; part++) {
+                char name[16];
+                snprintf(name, sizeof name, "%s%s", parts[part], blocks[k].block);
+                int i = 0;
+                while (i < g->n_nodes && strcmp(g->nodes[i].name, name) != 0)
+                    i++;
+                if (i == g->n_nodes) {
+                    assert_int_equal(part, 2); /* blocks c, f, g have no Add */
+                    continue;
+                }
+                assert_int_equal(be->placement(ctx, g, i, where, sizeof where), 1);
+                printf("  threads=%d %s: %s\n", threads, name, where);
+                if (part == 0) {
+                    assert_int_equal(strstr(where, ", then QDQ 1x1 conv to ") != NULL, proj);
+                    assert_int_equal(strstr(where, " + QDQ add of the input") != NULL, add);
+                } else {
+                    assert_int_equal(strcmp(where, anchor) == 0, part == 1 ? proj : add);
+                }
+            }
+        }
+        be->close(ctx);
+    }
+    eb_graph_destroy(g);
+}
+
 /* int8 3x3 depthwise planes from 16 wide run planar on the AVX2 and
  * AVX-512 builds, not channels-last (dw_q8_planar_iw): MobileNet-v2
  * 0.5@96's 24x24 layer, on each of the two levels the host has. */
@@ -482,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_qlinear_matmul_runs_on_simd),
         cmocka_unit_test(test_projections_split_along_k_on_threads),
         cmocka_unit_test(test_int8_pointwise_depthwise_fused_on_threads),
+        cmocka_unit_test(test_int8_blocks_fused_on_threads),
         cmocka_unit_test(test_int8_depthwise_planar_from_16_wide),
         cmocka_unit_test(test_const_fold_off_is_byte_exact_with_ref_too),
     };

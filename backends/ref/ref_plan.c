@@ -318,11 +318,26 @@ static const eb_ref_op *ref_op_for(const eb_graph *g, const eb_node *n, char *ms
 /* The nodes a claim on node i absorbs (ref_plan_hooks.h): each later than
  * the one before, a step of its own until now, and one ref could run
  * itself, so a model is refused the same way with or without the hook; or
- * the position of a fused group not yet built or absorbed. *last_group:
- * the group whose output the step then writes (the last absorbed), or
- * NULL. */
-static eb_status take_absorbed(const eb_graph *g, int i, const eb_ref_step_claim *claim,
-                               unsigned char *skip, unsigned char *runs_alone, int *group_at,
+ * the position of a fused group not yet built or absorbed, reading only
+ * what the step has: the output so far, or the claimed step's own inputs
+ * (f: the claimed group, or NULL for node i). *last_group: the group whose
+ * output the step then writes (the last absorbed), or NULL. */
+static int group_reads_step(const eb_graph *g, const eb_node *n, const eb_ref_fused *f,
+                            const eb_ref_fused *a, int so_far)
+{
+    for (int k = 0; k < a->n_in; k++) {
+        int ok = a->in_tensor[k] == so_far;
+        for (int j = 0; !ok && j < (f ? f->n_in : n->n_inputs); j++)
+            ok = a->in_tensor[k] == (f ? f->in_tensor[j] : n->inputs[j]);
+        if (!ok && !(a->in_tensor[k] >= 0 && g->tensors[a->in_tensor[k]].data))
+            return 0;
+    }
+    return 1;
+}
+
+static eb_status take_absorbed(const eb_graph *g, int i, const eb_ref_fused *f,
+                               const eb_ref_step_claim *claim, unsigned char *skip,
+                               unsigned char *runs_alone, int *group_at,
                                const eb_ref_fused *groups, const eb_ref_fused **last_group,
                                char *msg, size_t msg_len)
 {
@@ -334,14 +349,19 @@ static eb_status take_absorbed(const eb_graph *g, int i, const eb_ref_step_claim
         return EB_ERR_INVALID_ARG;
     }
     int prev = i;
+    int so_far = f ? f->out_tensor : n->n_outputs > 0 ? n->outputs[0] : -1;
     for (int k = 0; k < claim->n_absorb; k++) {
         const int a = claim->absorb[k];
-        if (a <= prev || a >= g->n_nodes || (!runs_alone[a] && group_at[a] < 0)) {
+        if (a <= prev || a >= g->n_nodes || (!runs_alone[a] && group_at[a] < 0) ||
+            (group_at[a] >= 0 && !group_reads_step(g, n, f, &groups[group_at[a]], so_far))) {
             snprintf(msg, msg_len, "%s: node '%s' cannot absorb node %d", g->path, n->name, a);
             return EB_ERR_INVALID_ARG;
         }
         if (group_at[a] < 0 && !ref_op_for(g, &g->nodes[a], msg, msg_len))
             return EB_ERR_UNSUPPORTED;
+        so_far = group_at[a] >= 0                ? groups[group_at[a]].out_tensor
+                 : g->nodes[a].n_outputs > 0 ? g->nodes[a].outputs[0]
+                                             : -1;
         prev = a;
     }
     for (int k = 0; k < claim->n_absorb; k++) {
@@ -450,7 +470,7 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
             s->op = claim.op;
             s->exec.state = claim.state;
             p->n_steps++;
-            if ((st = take_absorbed(g, i, &claim, skip, runs_alone, group_at, p->fused,
+            if ((st = take_absorbed(g, i, f, &claim, skip, runs_alone, group_at, p->fused,
                                     &last_group, msg, msg_len)) != EB_OK)
                 goto fail;
             st = EB_ERR_NOMEM;

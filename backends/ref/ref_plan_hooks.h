@@ -31,7 +31,10 @@
  * fused QDQ group (site->group_at[j] >= 0: its Q node): the whole group is
  * absorbed, and where it is the last, the step writes its out_tensor (an
  * int8 depthwise group computed band by band from the pointwise group
- * before it).
+ * before it). Such a group may read only the output so far (the claimed
+ * step's or the last absorbed one's) and the claimed step's own inputs
+ * (a residual Add of the block's input), which ref checks: the step has
+ * nothing else.
  *
  * Ownership: ctx and the hooks struct belong to the caller and need only
  * live through eb_ref_plan_create. claim.state belongs to the plan from the

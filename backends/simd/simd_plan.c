@@ -265,8 +265,9 @@ static int claim(void *ctx, const eb_ref_plan_site *site, eb_ref_step_claim *out
         eb_simd__fuse_pool(b, site, mine, last >= 0 ? last : site->node_index, out, w);
     else if (mine->kind == K_CONV_F32)
         eb_simd__fuse_dw(b, site, mine, last >= 0 ? last : site->node_index, out, w);
-    else if (mine->kind == K_GEMM_Q8)
-        fused_out = eb_simd__fuse_dw_q8(b, site, mine, out, w);
+    else if (mine->kind == K_GEMM_Q8 &&
+             (fused_out = eb_simd__fuse_dw_q8(b, site, mine, out, w)) >= 0)
+        out->op = &eb_simd__pwdw_q8_op;
     snprintf(where, EB_SIMD_WHERE_LEN, "%s", w);
     const eb_node *last_node = &b->g->nodes[out->n_absorb ? out->absorb[out->n_absorb - 1]
                                                           : site->node_index];

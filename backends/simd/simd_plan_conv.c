@@ -528,10 +528,6 @@ static eb_status gemm_run(const eb_ref_exec *x, char *msg, size_t len)
             run_small(s, in, x->out[0]->data, 1);
             return EB_OK;
         }
-        if (s->dw) {
-            eb_simd__run_pw_dw_q8(s, in, x->out[0]->data);
-            return EB_OK;
-        }
         if (s->colq && s->gq.s.geom.blocked) {
             eb_simd_plane_job J = {.s = s, .x = in, .y = s->colq, .total = s->gq.s.geom.ih};
             eb_simd_pool *pool = eb_simd__step_pool(s);

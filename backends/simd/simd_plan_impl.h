@@ -33,7 +33,9 @@
 #include "backends/simd/simd_kernels.h"
 #include "backends/simd/simd_plan.h"
 
-#define EB_SIMD_WHERE_LEN 112
+/* a step's line: the kernel, the layout, and what a fused step takes (four
+ * QDQ groups in one: about 150 characters) */
+#define EB_SIMD_WHERE_LEN 176
 
 typedef enum eb_simd_step_kind {
     K_CONV_F32,  /* conv / gemm / matmul through the fp32 GEMM driver */
@@ -99,6 +101,15 @@ typedef struct eb_simd_step {
     /* a pointwise step's depthwise step, computed band by band from its
      * output (simd_plan_pwdw.c), owned; NULL: none */
     struct eb_simd_step *dw;
+    /* an int8 fused pointwise + depthwise step's projection (the pointwise
+     * group that alone reads the depthwise output), built for one band of
+     * depthwise output rows as its input (simd_plan_pwdw_q8.c), owned;
+     * NULL: none */
+    struct eb_simd_step *proj;
+    /* with a projection: its residual Add (addq) of the step's input, 1
+     * when that input is the Add's second, 2 its first; 0: none */
+    int res_side;
+    size_t gemm_scratch; /* with a projection: bytes for either GEMM's scratch */
     /* a direct step's max pooling, computed band by band from its rows
      * (simd_plan_convpool.c), owned; NULL: none */
     struct eb_simd_step *mp;
@@ -205,12 +216,13 @@ int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
  * depthwise rows while the band is in cache. */
 void eb_simd__run_pw_dw(const eb_simd_step *s, const float *x, float *y);
 /* The same for an int8 pointwise QDQ group's step (site->group) and the
- * depthwise QDQ group that alone reads its output (simd_plan_pwdw_q8.c):
- * that group absorbed into out, its output tensor returned; -1 when not
- * fused. */
+ * depthwise QDQ group that alone reads its output (simd_plan_pwdw_q8.c),
+ * on threads with the projection and residual Add after it: those groups
+ * absorbed into out, the last one's output tensor returned; -1 when not
+ * fused. A fused step runs eb_simd__pwdw_q8_op. */
 int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *pw,
                         eb_ref_step_claim *out, char *where);
-void eb_simd__run_pw_dw_q8(const eb_simd_step *s, const void *x, void *y);
+extern const eb_ref_op eb_simd__pwdw_q8_op;
 
 /* A direct fp32 step (a stem, from: the last node it absorbs so far) takes
  * the MaxPool after it into out's absorbed nodes when the fusion pays

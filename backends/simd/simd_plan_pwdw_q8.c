@@ -10,7 +10,18 @@
  * expanded tensor from the other core (MobileNet-v2@224 int8, features.2-4:
  * 105 us over half the one-thread time on two threads); band by band each
  * thread reads only what it computed. Ref's plan absorbs the depthwise
- * group into the pointwise one's step (ref_plan_hooks.h). */
+ * group into the pointwise one's step (ref_plan_hooks.h).
+ *
+ * On threads the step also takes the 1x1 projection group after the
+ * depthwise one, and the residual Add of the block's input after that
+ * (an inverted-residual block, as one step): each band's depthwise rows go
+ * to a second buffer and the projection's columns for those pixels are
+ * computed from it, then added to the input's same pixels. Unfused, the
+ * projection (split by output channels) read half of the depthwise output
+ * from the other core, the Add (split by channels) half of the
+ * projection's, and the next block's expansion half of the Add's: the
+ * blocks' steps then split three ways; fused, every step splits by the same
+ * rows of pixels. */
 #include <string.h>
 
 #include "backends/simd/simd_cache.h"
@@ -24,6 +35,15 @@
  * ones (150 KB) and 0.5@96's (110 KB and less) under it; fusing those too
  * changed nothing measurable. */
 #define FUSE_Q8_MIN_BYTES ((size_t)256 << 10)
+
+/* The depthwise output rows per thread from which the projection after
+ * it joins the step on threads (below that, the unfused steps).
+ * MobileNet-v2@224 int8, two threads, the blocks' unfused steps against
+ * the fused one: 28x28 -12%, 14x14 at stride 2 -15%, at stride 1 -1 to
+ * -6% (7 rows per thread: each thread also computes the expansion's row
+ * next to the other's, 8 of 14), 7x7 +6 to +16% (4 and 3 rows: 5 of 7
+ * expansion rows and 4/7 of the rest on one thread). */
+#define PROJ_MIN_ROWS 6
 
 /* Whether fusing a pointwise output of `bytes` pays: on more than one
  * thread (the cross-core reads above), or where the output would leave
@@ -41,12 +61,12 @@ static int fusion_pays(const eb_simd_builder *b, size_t bytes)
     return eb_simd_pool_threads(b->P->o.pool) > 1 || (l2 && bytes > l2);
 }
 
-/* The depthwise conv group that alone reads tensor t: its index, or -1.
+/* The group that alone reads tensor t: its index, or -1.
  * A group records the tensor before its DequantizeLinear as its input, so
  * t's one consumer must be a DequantizeLinear that runs in no step of its
- * own (dead: only fused groups read it), and exactly one later group,
- * a conv group of that one input, may name t. */
-static int sole_dw_group(const eb_ref_plan_site *site, int t)
+ * own (dead: only fused groups read it), and exactly one later group may
+ * name t. */
+static int sole_group(const eb_ref_plan_site *site, int t)
 {
     const eb_graph *g = site->g;
     if (t < 0 || g->tensors[t].n_consumers != 1 || g->tensors[t].is_graph_output)
@@ -68,10 +88,76 @@ static int sole_dw_group(const eb_ref_plan_site *site, int t)
                 found = h;
             }
     }
-    return found >= 0 && strcmp(site->groups[found].kind, "conv") == 0 &&
-                   site->groups[found].n_in == 1
-               ? found
+    return found;
+}
+
+/* The same, where that group is a conv group of one input. */
+static int sole_conv_group(const eb_ref_plan_site *site, int t)
+{
+    const int h = sole_group(site, t);
+    return h >= 0 && strcmp(site->groups[h].kind, "conv") == 0 && site->groups[h].n_in == 1
+               ? h
                : -1;
+}
+
+/* The residual Add after a projection group p of a step reading x: the
+ * add group that alone reads p's output and whose other input is x, the
+ * shapes equal (the depthwise at stride 1, as many channels out as the
+ * block takes in). Its index and, in *side, which input is x (1: b,
+ * 2: a), or -1. */
+static int residual_add(const eb_ref_plan_site *site, int p, int x, int64_t count, int *side)
+{
+    const int t = site->groups[p].out_tensor, h = sole_group(site, t);
+    if (h < 0 || strcmp(site->groups[h].kind, "add") != 0 || site->groups[h].n_in != 2)
+        return -1;
+    const eb_ref_fused *a = &site->groups[h];
+    const eb_ref_add_q8_params *q = a->state;
+    if (q->count != count || site->g->tensors[x].numel != count)
+        return -1;
+    if (a->in_tensor[0] == t && a->in_tensor[1] == x)
+        *side = 1;
+    else if (a->in_tensor[1] == t && a->in_tensor[0] == x)
+        *side = 2;
+    else
+        return -1;
+    return h;
+}
+
+/* The projection after a fused depthwise step dw (group index h): the
+ * 1x1 conv group that alone reads dw's output, as a step whose input is
+ * one band of `band` depthwise output rows (the band buffer's planes), or
+ * NULL. */
+static eb_simd_step *proj_step(eb_simd_builder *b, const eb_ref_plan_site *site, int h,
+                               const eb_simd_step *dw, int64_t band, int *p_out, char *where)
+{
+    const int p = sole_conv_group(site, site->groups[h].out_tensor);
+    if (p < 0)
+        return NULL;
+    eb_ref_conv_q8_params q = *(const eb_ref_conv_q8_params *)site->groups[p].state;
+    const eb_simd_conv_geom *g = &dw->geom;
+    if (q.win.n_spatial != 2 || q.batch != 1 || q.group != 1 || q.in_channels != dw->q->group ||
+        q.win.in[0] != g->oh || q.win.in[1] != g->ow || q.win.out[0] != g->oh ||
+        q.win.out[1] != g->ow)
+        return NULL;
+    q.win.in[0] = q.win.out[0] = band;
+    eb_simd_step *s = eb_simd__step_new(b, K_GEMM_Q8);
+    if (!s)
+        return NULL;
+    if (eb_simd__conv_q8(b, &q, s, where, "") != 0 || s->kind != K_GEMM_Q8 || s->direct ||
+        s->colq || !s->gq.s.geom.pointwise || s->gq.s.y_col != 1) {
+        eb_simd__step_free(s);
+        return NULL;
+    }
+    s->out_plane = g->oh * g->ow;
+    *p_out = p;
+    return s;
+}
+
+static void label_fused(eb_simd_builder *b, const eb_ref_plan_site *site, const eb_ref_fused *g)
+{
+    for (int k = 0; k < g->n_nodes; k++)
+        snprintf(b->P->where[g->nodes[k]], EB_SIMD_WHERE_LEN, "fused into '%.80s'",
+                 site->node->name);
 }
 
 int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *pw,
@@ -81,9 +167,13 @@ int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_sim
     const eb_simd_gemm_shape *sh = &pw->gq.s;
     if (!f || pw->kind != K_GEMM_Q8 || pw->direct || pw->colq || !sh->geom.pointwise ||
         sh->batch != 1 || sh->groups != 1 || sh->y_col != 1 ||
-        !fusion_pays(b, (size_t)(sh->m * sh->n)) || out->n_absorb + 1 > EB_REF_ABSORB_MAX)
+        out->n_absorb + 1 > EB_REF_ABSORB_MAX)
         return -1;
-    const int h = sole_dw_group(site, f->out_tensor);
+    const int pays = fusion_pays(b, (size_t)(sh->m * sh->n));
+    const int threads = eb_simd_pool_threads(b->P->o.pool);
+    if (!pays && threads < 2)
+        return -1;
+    const int h = sole_conv_group(site, f->out_tensor);
     if (h < 0)
         return -1;
     const eb_ref_fused *dg = &site->groups[h];
@@ -96,7 +186,7 @@ int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_sim
     if (!dw)
         return -1;
     char dw_where[EB_SIMD_WHERE_LEN];
-    if (eb_simd__dw_q8(b, q, dw, dw_where, "QDQ ") != 0 || dw->nhwc || dw->tq_prm ||
+    if (eb_simd__dw_q8(b, q, dw, dw_where, "QDQ ") != 0 || dw->nhwc ||
         !eb_simd__band_rows_cover(&dw->geom)) {
         eb_simd__step_free(dw);
         return -1;
@@ -105,39 +195,83 @@ int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_sim
     const eb_simd_conv_geom *g = &dw->geom;
     const size_t row = (size_t)(g->iw * sh->m);
     const int64_t band = eb_simd__band_rows(g, row, &pw->cap);
+    char proj_where[EB_SIMD_WHERE_LEN];
+    int p = -1;
+    eb_simd_step *proj = threads > 1 && g->oh >= PROJ_MIN_ROWS * threads &&
+                                 out->n_absorb + 2 <= EB_REF_ABSORB_MAX
+                             ? proj_step(b, site, h, dw, band, &p, proj_where)
+                             : NULL;
+    if (!pays && !proj) {
+        eb_simd__step_free(dw);
+        return -1;
+    }
     pw->dw = dw;
+    pw->proj = proj;
     pw->band = band;
     /* the band planes (64 bytes of slack: the kernels load whole vectors),
-     * the depthwise kernel's int32 rows, the GEMM's own scratch */
-    eb_simd__need_scratch(b, ALIGN64((size_t)pw->cap * row + 64) +
-                                 ALIGN64((size_t)(band * g->ow) * sizeof(int32_t) + 64) +
-                                 eb_simd_gemm_q8_scratch(&pw->gq));
+     * the depthwise kernel's int32 rows, the depthwise output band (with a
+     * projection), the GEMMs' own scratch (one at a time) */
+    const size_t dw_band = proj ? ALIGN64((size_t)(sh->m * band * g->ow) + 64) : 0;
+    const size_t gs = eb_simd_gemm_q8_scratch(&pw->gq);
+    const size_t ps = proj ? eb_simd_gemm_q8_scratch(&proj->gq) : 0;
+    pw->gemm_scratch = ALIGN64(gs > ps ? gs : ps);
+    const size_t need = ALIGN64((size_t)pw->cap * row + 64) +
+                        ALIGN64((size_t)(band * g->ow) * sizeof(int32_t) + 64) + dw_band +
+                        pw->gemm_scratch;
+    eb_simd__need_scratch(b, need);
     out->absorb[out->n_absorb++] = dg->position;
-    for (int k = 0; k < dg->n_nodes; k++)
-        snprintf(b->P->where[dg->nodes[k]], EB_SIMD_WHERE_LEN, "fused into '%.80s'",
-                 site->node->name);
+    label_fused(b, site, dg);
     const size_t used = strlen(where);
     snprintf(where + used, EB_SIMD_WHERE_LEN - used,
              ", then QDQ depthwise %lldx%lld/%lld in bands of %lld rows", (long long)g->kh,
              (long long)g->kw, (long long)g->sh, (long long)band);
-    return dg->out_tensor;
+    if (!proj)
+        return dg->out_tensor;
+    const eb_ref_fused *pg = &site->groups[p];
+    out->absorb[out->n_absorb++] = pg->position;
+    label_fused(b, site, pg);
+    const size_t used2 = strlen(where);
+    snprintf(where + used2, EB_SIMD_WHERE_LEN - used2, ", then QDQ 1x1 conv to %lld channels",
+             (long long)proj->gq.s.m);
+    /* the residual Add of the step's own input, in the same bands */
+    int side = 0;
+    const int r = g->sh == 1 && g->oh * g->ow == sh->n && proj->gq.s.m == sh->k &&
+                          out->n_absorb < EB_REF_ABSORB_MAX
+                      ? residual_add(site, p, f->in_tensor[0], sh->k * sh->n, &side)
+                      : -1;
+    if (r < 0)
+        return pg->out_tensor;
+    const eb_ref_fused *ag = &site->groups[r];
+    pw->addq = *(const eb_ref_add_q8_params *)ag->state;
+    pw->res_side = side;
+    eb_simd__need_scratch(b, need + ALIGN64((size_t)(sh->k * band * g->ow) + 64));
+    out->absorb[out->n_absorb++] = ag->position;
+    label_fused(b, site, ag);
+    const size_t used3 = strlen(where);
+    snprintf(where + used3, EB_SIMD_WHERE_LEN - used3, " + QDQ add of the input");
+    return ag->out_tensor;
 }
 
 /* Output rows [o0, o1) of every channel, band by band (as pwdw_task in
- * simd_plan_pwdw.c). */
+ * simd_plan_pwdw.c); with a projection, each band's depthwise rows go to
+ * the thread's depthwise band buffer and the projection's columns for
+ * those pixels to y. */
 static void pwdw_q8_task(void *arg, int t, int thread)
 {
     const eb_simd_plane_job *J = arg;
-    const eb_simd_step *s = J->s, *dw = s->dw;
+    const eb_simd_step *s = J->s, *dw = s->dw, *proj = s->proj;
     const eb_ref_conv_q8_params *q = dw->q;
     const eb_simd_conv_geom *g = &dw->geom;
     int64_t o_first, o_last;
     eb_simd__task_range(t, J->per_task, J->total, &o_first, &o_last);
     const int64_t w = g->iw, plane = s->cap * w, m = s->gq.s.m, taps = g->kh * g->kw;
+    const int64_t dw_plane = s->band * g->ow; /* the depthwise band buffer's */
     uint8_t *buf = eb_simd__thread_scratch(s, thread);
     int32_t *acc = (int32_t *)(buf + ALIGN64((size_t)(plane * m) + 64));
-    void *gemm_scratch =
-        (unsigned char *)acc + ALIGN64((size_t)(s->band * g->ow) * sizeof(int32_t) + 64);
+    uint8_t *dw_buf = (uint8_t *)acc + ALIGN64((size_t)dw_plane * sizeof(int32_t) + 64);
+    void *gemm_scratch = dw_buf + (proj ? ALIGN64((size_t)(m * dw_plane) + 64) : 0);
+    /* after the GEMMs' scratch (the larger of the two) */
+    uint8_t *res_buf = (uint8_t *)gemm_scratch + s->gemm_scratch;
     eb_simd_band_buf B = {.buf = buf, .el = 1, .planes = m, .plane = plane};
     for (int64_t o0 = o_first; o0 < o_last; o0 += s->band) {
         const int64_t o1 = o0 + s->band < o_last ? o0 + s->band : o_last;
@@ -147,14 +281,47 @@ static void pwdw_q8_task(void *arg, int t, int thread)
         if (re > from)
             eb_simd_gemm_q8_cols(&s->gq, gemm_scratch, J->x, from * w, re * w,
                                  buf + (from - ra) * w, plane);
-        for (int64_t c = 0; c < m; c++)
-            s->vec->dwconv_q8(&band, buf + c * plane, q->x_dtype, q->x_zp, q->w + c * taps,
+        uint8_t *dst = proj ? dw_buf : (uint8_t *)J->y + o0 * g->ow;
+        const int64_t dst_plane = proj ? dw_plane : dw->out_plane;
+        if (dw->tq_prm)
+            s->vec->dwconv_q8_tiny(&band, m, buf, plane, q->x_dtype, q->x_zp, dw->tq_prm,
+                                   q->mult, q->y_zp, q->y_min, q->y_max, dst, dst_plane);
+        else
+            for (int64_t c = 0; c < m; c++)
+                s->vec->dwconv_q8(&band, buf + c * plane, q->x_dtype, q->x_zp, q->w + c * taps,
                               q->bias ? q->bias[c] : 0, q->mult[c], q->y_zp, q->y_min, q->y_max,
-                              q->y_dtype, (uint8_t *)J->y + c * dw->out_plane + o0 * g->ow, acc);
+                              q->y_dtype, dst + c * dst_plane, acc);
+        if (!proj)
+            continue;
+        const int64_t n = (o1 - o0) * g->ow, at = o0 * g->ow, mp = proj->gq.s.m;
+        if (!s->res_side) {
+            eb_simd_gemm_q8_cols(&proj->gq, gemm_scratch, dw_buf, 0, n, (uint8_t *)J->y + at,
+                                 proj->out_plane);
+            continue;
+        }
+        /* the projection's bytes into res_buf, then the Add of the input's
+         * same pixels, channel by channel */
+        eb_simd_gemm_q8_cols(&proj->gq, gemm_scratch, dw_buf, 0, n, res_buf, dw_plane);
+        for (int64_t c = 0; c < mp; c++) {
+            const uint8_t *pr = res_buf + c * dw_plane;
+            const uint8_t *in = (const uint8_t *)J->x + c * proj->out_plane + at;
+            s->vec->add_q8(&s->addq, s->res_side == 1 ? pr : in, s->res_side == 1 ? in : pr,
+                           (uint8_t *)J->y + c * proj->out_plane + at, 0, n);
+        }
     }
 }
 
-void eb_simd__run_pw_dw_q8(const eb_simd_step *s, const void *x, void *y)
+/* Its own op, not the GEMM step's: the fused step's builder uses the
+ * conv family's (eb_simd__conv_q8), so the conv family must not call back
+ * here. */
+static eb_status pwdw_q8_run(const eb_ref_exec *x, char *msg, size_t len)
 {
-    eb_simd__run_row_ranges(s, s->dw->geom.oh, x, y, pwdw_q8_task);
+    (void)msg;
+    (void)len;
+    const eb_simd_step *s = x->state;
+    eb_simd__run_row_ranges(s, s->dw->geom.oh, x->in[0]->data, x->out[0]->data, pwdw_q8_task);
+    return EB_OK;
 }
+
+const eb_ref_op eb_simd__pwdw_q8_op = {.op_type = "simd pointwise + depthwise",
+                                       .run = pwdw_q8_run, .release = eb_simd__step_free};

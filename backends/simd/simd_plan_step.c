@@ -43,6 +43,7 @@ void eb_simd__step_free(void *state)
     free(s->cq_add);
     free(s->cq_mult);
     eb_simd__step_free(s->dw);
+    eb_simd__step_free(s->proj);
     eb_simd__step_free(s->mp);
     free(s);
 }
