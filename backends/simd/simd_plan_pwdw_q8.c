@@ -194,13 +194,23 @@ int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_sim
     /* bands as the fp32 step's, the rows here bytes */
     const eb_simd_conv_geom *g = &dw->geom;
     const size_t row = (size_t)(g->iw * sh->m);
-    const int64_t band = eb_simd__band_rows(g, row, &pw->cap);
+    int64_t band = eb_simd__band_rows(g, row, &pw->cap);
     char proj_where[EB_SIMD_WHERE_LEN];
     int p = -1;
-    eb_simd_step *proj = threads > 1 && g->oh >= PROJ_MIN_ROWS * threads &&
-                                 out->n_absorb + 2 <= EB_REF_ABSORB_MAX
-                             ? proj_step(b, site, h, dw, band, &p, proj_where)
-                             : NULL;
+    const int with_proj = threads > 1 && g->oh >= PROJ_MIN_ROWS * threads &&
+                          out->n_absorb + 2 <= EB_REF_ABSORB_MAX;
+    /* a band no larger than a thread's rows (eb_simd__run_row_ranges): the
+     * projection's GEMM is built for one band's columns, and its tile
+     * chosen for them (a 14x14 plane's 98 columns a thread: the 32 x 7
+     * tile, where the 196-column product took 32-wide panels, 4 for 98) */
+    const int64_t per_thread = (g->oh + threads - 1) / threads;
+    if (with_proj && band > per_thread) {
+        band = per_thread;
+        pw->cap = (band - 1) * g->sh + (g->kh - 1) * g->dh + 1;
+    }
+    eb_simd_step *proj = with_proj ? proj_step(b, site, h, dw, band, &p, proj_where) : NULL;
+    if (with_proj && !proj) /* back to the pair's bands */
+        band = eb_simd__band_rows(g, row, &pw->cap);
     if (!pays && !proj) {
         eb_simd__step_free(dw);
         return -1;
