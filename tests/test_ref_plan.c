@@ -309,6 +309,7 @@ static void test_claim_absorbing_out_of_order_or_too_many_is_refused(void **stat
         {.absorb = {2, 2}, .n_absorb = 2},  /* the same node twice */
         {.absorb = {2, 3, 4, 5, 5}, .n_absorb = EB_REF_ABSORB_MAX + 1},
         {.absorb = {2, 6}, .n_absorb = 2},  /* no such node */
+        {.absorb = {3}, .n_absorb = 1},     /* flatten reads the pool's output: not the step's */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         absorb_case c = bad[i];

@@ -47,9 +47,11 @@ static const char *const models[] = {
     /* the same in int8 QDQ groups, one pair over a 2 MiB L2
      * (tools/make_pwdw_q8_test_model.py) */
     "tests/data/qdq/qdq_pw_dw_bands.onnx",
-    /* int8 inverted-residual blocks fused on threads: projection and
-     * residual Add in the step, either Add order, stride 2, Adds and
-     * blocks not fused (tools/make_blocks_q8_test_model.py) */
+    /* inverted-residual blocks fused on threads, fp32 and int8:
+     * projection and residual Add in the step, either Add order, stride
+     * 2, small planes, Adds and blocks not fused
+     * (tools/make_blocks_test_model.py) */
+    "tests/data/models/blocks.onnx",
     "tests/data/qdq/qdq_blocks.onnx",
     /* direct convolution (AVX-512 builds): a stem of 3 channels and
      * grouped convs of 16, 12 and 24 channels per group, both strides,
@@ -295,26 +297,26 @@ static void test_int8_pointwise_depthwise_fused_on_threads(void **state)
     eb_graph_destroy(g);
 }
 
-/* On two threads the blocks of qdq_blocks.onnx with at least 6 depthwise
- * output rows per thread (and a planar depthwise) run as one step:
- * pointwise, depthwise, the projection, and the residual Add where it adds
- * the block's own input (a, b); not d's Add (its other input is another
- * block's) nor e's (the projection output is also a graph output);
- * nothing of g (8 rows). On one thread no projection joins. */
-static void test_int8_blocks_fused_on_threads(void **state)
+/* On two threads the blocks of blocks.onnx and qdq_blocks.onnx with at
+ * least 6 depthwise output rows per thread (and a planar depthwise) run as
+ * one step: pointwise, depthwise, the projection, and the residual Add
+ * where it adds the block's own input (a, b, h); not d's Add (its other
+ * input is another block's) nor e's (the projection output is also a graph
+ * output); nothing of g (8 rows). On one thread no projection joins.
+ * `proj` and `add` are what the pointwise node's line then says. */
+static void check_blocks(const char *model, const char *proj_says, const char *add_says)
 {
-    (void)state;
     char path[1024], msg[1024], where[256];
-    eb_graph *g = load_model("tests/data/qdq/qdq_blocks.onnx", path, sizeof path);
+    eb_graph *g = load_model(model, path, sizeof path);
     const eb_backend *be = eb_simd_backend();
     static const struct {
         const char *block;
         int proj, add; /* on two threads: the projection, the Add in the step */
     } blocks[] = {{"a", 1, 1}, {"b", 1, 1}, {"c", 1, 0}, {"d", 1, 0},
-                  {"e", 1, 0}, {"f", 1, 0}, {"g", 0, 0}};
+                  {"e", 1, 0}, {"f", 1, 0}, {"g", 0, 0}, {"h", 1, 1}};
     /* per block: its depthwise runs planar on one thread (fused only
-     * then; channels-last on builds that keep planes of f's 34 columns
-     * channels-last, as NEON's) */
+     * then; channels-last on builds that keep planes of f's 34 columns or
+     * h's 14 channels-last, as NEON's) */
     int planar[sizeof blocks / sizeof blocks[0]];
     for (int threads = 1; threads <= 2; threads++) {
         eb_backend_options o = {.struct_size = sizeof o, .threads = threads};
@@ -349,8 +351,8 @@ static void test_int8_blocks_fused_on_threads(void **state)
                 assert_int_equal(be->placement(ctx, g, i, where, sizeof where), 1);
                 printf("  threads=%d %s: %s\n", threads, name, where);
                 if (part == 0) {
-                    assert_int_equal(strstr(where, ", then QDQ 1x1 conv to ") != NULL, proj);
-                    assert_int_equal(strstr(where, " + QDQ add of the input") != NULL, add);
+                    assert_int_equal(strstr(where, proj_says) != NULL, proj);
+                    assert_int_equal(strstr(where, add_says) != NULL, add);
                 } else {
                     assert_int_equal(strcmp(where, anchor) == 0, part == 1 ? proj : add);
                 }
@@ -359,6 +361,19 @@ static void test_int8_blocks_fused_on_threads(void **state)
         be->close(ctx);
     }
     eb_graph_destroy(g);
+}
+
+static void test_int8_blocks_fused_on_threads(void **state)
+{
+    (void)state;
+    check_blocks("tests/data/qdq/qdq_blocks.onnx", ", then QDQ 1x1 conv to ",
+                 " + QDQ add of the input");
+}
+
+static void test_fp32_blocks_fused_on_threads(void **state)
+{
+    (void)state;
+    check_blocks("tests/data/models/blocks.onnx", ", then 1x1 conv to ", " + Add of the input");
 }
 
 /* int8 3x3 depthwise planes from 16 wide run planar on the AVX2 and
@@ -553,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_projections_split_along_k_on_threads),
         cmocka_unit_test(test_int8_pointwise_depthwise_fused_on_threads),
         cmocka_unit_test(test_int8_blocks_fused_on_threads),
+        cmocka_unit_test(test_fp32_blocks_fused_on_threads),
         cmocka_unit_test(test_int8_depthwise_planar_from_16_wide),
         cmocka_unit_test(test_const_fold_off_is_byte_exact_with_ref_too),
     };

@@ -318,18 +318,18 @@ static const eb_ref_op *ref_op_for(const eb_graph *g, const eb_node *n, char *ms
 /* The nodes a claim on node i absorbs (ref_plan_hooks.h): each later than
  * the one before, a step of its own until now, and one ref could run
  * itself, so a model is refused the same way with or without the hook; or
- * the position of a fused group not yet built or absorbed, reading only
- * what the step has: the output so far, or the claimed step's own inputs
- * (f: the claimed group, or NULL for node i). *last_group: the group whose
+ * the position of a fused group not yet built or absorbed; either reading
+ * only what the step has: the output so far, the claimed step's own
+ * inputs (f: the claimed group, or NULL for node i), constants. *last_group: the group whose
  * output the step then writes (the last absorbed), or NULL. */
-static int group_reads_step(const eb_graph *g, const eb_node *n, const eb_ref_fused *f,
-                            const eb_ref_fused *a, int so_far)
+static int reads_step(const eb_graph *g, const eb_node *n, const eb_ref_fused *f,
+                      const int *in, int n_in, int so_far)
 {
-    for (int k = 0; k < a->n_in; k++) {
-        int ok = a->in_tensor[k] == so_far;
+    for (int k = 0; k < n_in; k++) {
+        int ok = in[k] < 0 || in[k] == so_far || g->tensors[in[k]].data != NULL;
         for (int j = 0; !ok && j < (f ? f->n_in : n->n_inputs); j++)
-            ok = a->in_tensor[k] == (f ? f->in_tensor[j] : n->inputs[j]);
-        if (!ok && !(a->in_tensor[k] >= 0 && g->tensors[a->in_tensor[k]].data))
+            ok = in[k] == (f ? f->in_tensor[j] : n->inputs[j]);
+        if (!ok)
             return 0;
     }
     return 1;
@@ -352,8 +352,12 @@ static eb_status take_absorbed(const eb_graph *g, int i, const eb_ref_fused *f,
     int so_far = f ? f->out_tensor : n->n_outputs > 0 ? n->outputs[0] : -1;
     for (int k = 0; k < claim->n_absorb; k++) {
         const int a = claim->absorb[k];
-        if (a <= prev || a >= g->n_nodes || (!runs_alone[a] && group_at[a] < 0) ||
-            (group_at[a] >= 0 && !group_reads_step(g, n, f, &groups[group_at[a]], so_far))) {
+        const eb_ref_fused *ag = a > prev && a < g->n_nodes && group_at[a] >= 0
+                                     ? &groups[group_at[a]]
+                                     : NULL;
+        if (a <= prev || a >= g->n_nodes || (!runs_alone[a] && !ag) ||
+            !(ag ? reads_step(g, n, f, ag->in_tensor, ag->n_in, so_far)
+                 : reads_step(g, n, f, g->nodes[a].inputs, g->nodes[a].n_inputs, so_far))) {
             snprintf(msg, msg_len, "%s: node '%s' cannot absorb node %d", g->path, n->name, a);
             return EB_ERR_INVALID_ARG;
         }

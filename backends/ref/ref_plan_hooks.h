@@ -24,17 +24,16 @@
  * outputs instead of its own, and none of them is executed (an activation
  * folded into the producer's epilogue; a depthwise convolution computed
  * band by band from the pointwise one before it, whose output then never
- * exists). Only nodes with site->runs_alone[j] set, after the claimed one,
- * each reading nothing but constants and the output of the one before,
- * may be absorbed; ref checks the first two and that it could run each
- * absorbed node itself. An index may also be the position of a later
+ * exists; a residual Add of the claimed step's input). Only nodes with
+ * site->runs_alone[j] set, after the claimed one, each reading nothing but
+ * constants, the output of the one before and the claimed step's own
+ * inputs, may be absorbed; ref checks all of that and that it could run
+ * each absorbed node itself. An index may also be the position of a later
  * fused QDQ group (site->group_at[j] >= 0: its Q node): the whole group is
  * absorbed, and where it is the last, the step writes its out_tensor (an
  * int8 depthwise group computed band by band from the pointwise group
- * before it). Such a group may read only the output so far (the claimed
- * step's or the last absorbed one's) and the claimed step's own inputs
- * (a residual Add of the block's input), which ref checks: the step has
- * nothing else.
+ * before it), by the same rule for what it reads: the step has nothing
+ * else.
  *
  * Ownership: ctx and the hooks struct belong to the caller and need only
  * live through eb_ref_plan_create. claim.state belongs to the plan from the
@@ -66,7 +65,7 @@ typedef struct eb_ref_plan_site {
 } eb_ref_plan_site;
 
 /* What a hook answers when it takes a step. */
-#define EB_REF_ABSORB_MAX 4
+#define EB_REF_ABSORB_MAX 6
 
 typedef struct eb_ref_step_claim {
     const eb_ref_op *op; /* run (required) and release (optional); op_type names the step */

@@ -9,25 +9,6 @@
 
 #include "backends/simd/simd_plan_impl.h"
 
-static void conv_shape(const eb_window *w, int64_t batch, int64_t c, int64_t m, int64_t group,
-                       eb_simd_gemm_shape *s)
-{
-    memset(s, 0, sizeof *s);
-    const int64_t cg = c / group, mg = m / group;
-    eb_simd__geom_from_window(w, cg, &s->geom);
-    s->batch = batch;
-    s->groups = group;
-    s->m = mg;
-    s->k = cg * s->geom.kh * s->geom.kw;
-    s->n = s->geom.oh * s->geom.ow;
-    s->x_image = c * s->geom.ih * s->geom.iw;
-    s->x_group = cg * s->geom.ih * s->geom.iw;
-    s->y_image = m * s->n;
-    s->y_group = mg * s->n;
-    s->y_row = s->n;
-    s->y_col = 1;
-}
-
 /* A small single-image convolution (the stem of a CNN: 3 channels, a large
  * output) is unfolded once per run, then runs as a 1x1 product over the
  * column matrix: packing its panels from the input element by element
@@ -176,7 +157,7 @@ eb_simd_step *eb_simd__conv_f32(eb_simd_builder *b, const eb_node *n, char *wher
         return NULL;
     }
     eb_simd_gemm_shape sh;
-    conv_shape(&win, x->dims[0], c, m, group, &sh);
+    eb_simd__conv_shape(&win, x->dims[0], c, m, group, &sh);
     if (small_direct(b, &sh, w->data, bias ? bias->data : NULL, s)) {
         snprintf(where, EB_SIMD_WHERE_LEN, "simd f32_conv_small__%s: %sdirect, rows read in place",
                  b->vec->name, group > 1 ? "grouped conv " : "");
@@ -300,7 +281,7 @@ int eb_simd__conv_q8(eb_simd_builder *b, const eb_ref_conv_q8_params *q, eb_simd
     if (group == c && group == m)
         return eb_simd__dw_q8(b, q, s, where, label);
     eb_simd_gemm_shape sh;
-    conv_shape(&q->win, q->batch, c, m, group, &sh);
+    eb_simd__conv_shape(&q->win, q->batch, c, m, group, &sh);
     s->kind = K_GEMM_Q8;
     if (small_direct_q8(b, q, &sh, s)) {
         snprintf(where, EB_SIMD_WHERE_LEN, "simd q8_conv_small__%s: %sdirect, rows read in place",

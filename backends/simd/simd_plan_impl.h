@@ -106,8 +106,9 @@ typedef struct eb_simd_step {
      * depthwise output rows as its input (simd_plan_pwdw_q8.c), owned;
      * NULL: none */
     struct eb_simd_step *proj;
-    /* with a projection: its residual Add (addq) of the step's input, 1
-     * when that input is the Add's second, 2 its first; 0: none */
+    /* with a projection: its residual Add of the step's input, 1 when
+     * that input is the Add's second, 2 its first (int8: addq's a and b;
+     * fp32 sums either way: 1); 0: none */
     int res_side;
     size_t gemm_scratch; /* with a projection: bytes for either GEMM's scratch */
     /* a direct step's max pooling, computed band by band from its rows
@@ -209,9 +210,19 @@ int64_t eb_simd__band_next(eb_simd_band_buf *B, const eb_simd_conv_geom *g, int6
 
 /* A pointwise fp32 step (from: the last node it absorbs so far) takes the
  * depthwise convolution after it, and that one's activation, into out's
- * absorbed nodes when the fusion pays (simd_plan_pwdw.c): 1 when taken. */
+ * absorbed nodes when the fusion pays (simd_plan_pwdw.c), on threads with
+ * the 1x1 projection and the residual Add of the step's input after them:
+ * 1 when taken. */
 int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *pw,
                      int from, eb_ref_step_claim *out, char *where);
+/* The depthwise output rows per thread from which the projection after
+ * it joins the fused step on threads, fp32 and int8 (below that, the
+ * unfused steps). MobileNet-v2@224 int8, two threads, the blocks' unfused
+ * steps against the fused one: 28x28 -12%, 14x14 at stride 2 -15%, at
+ * stride 1 -1 to -6% (7 rows per thread: each thread also computes the
+ * expansion's row next to the other's, 8 of 14), 7x7 +6 to +16% (4 and 3
+ * rows: 5 of 7 expansion rows and 4/7 of the rest on one thread). */
+#define EB_SIMD_PROJ_MIN_ROWS 6
 /* Runs a fused step: the pointwise product band by band, each band's
  * depthwise rows while the band is in cache. */
 void eb_simd__run_pw_dw(const eb_simd_step *s, const float *x, float *y);
@@ -272,6 +283,11 @@ int eb_simd__const_f32(const eb_tensor *t);
 int eb_simd__geom_2d(const eb_graph *g, const eb_node *n, const eb_tensor *x,
                      const eb_tensor *w, eb_window *win);
 void eb_simd__geom_from_window(const eb_window *w, int64_t channels, eb_simd_conv_geom *gm);
+/* The GEMM shape of a convolution over window w: per image and group,
+ * m = out channels / group rows, k = c / group * kh * kw, n = output
+ * positions, row-major output. */
+void eb_simd__conv_shape(const eb_window *w, int64_t batch, int64_t c, int64_t m, int64_t group,
+                         eb_simd_gemm_shape *s);
 /* planes of `batch` images of `channels` under win (depthwise, pools) */
 void eb_simd__planes(eb_simd_step *s, const eb_window *win, int64_t batch, int64_t channels);
 /* a GEMM operand X[rows][k] (row-major) as a 1x1 "convolution" input */

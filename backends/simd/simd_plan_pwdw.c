@@ -23,7 +23,8 @@
 #define ALIGN64(x) (((x) + 63) & ~(size_t)63)
 
 /* The fusion pays when the pointwise output would not stay in L2 between
- * the two steps: at least this many bytes. */
+ * the two steps: at least this many bytes (on threads, with the
+ * projection after the depthwise one, at any size). */
 #define FUSE_MIN_BYTES ((size_t)1 << 20)
 
 static int is_op(const eb_node *n, const char *op)
@@ -31,9 +32,11 @@ static int is_op(const eb_node *n, const char *op)
     return n->domain[0] == '\0' && strcmp(n->op_type, op) == 0;
 }
 
-/* The depthwise step node u would be, fp32 planar on wide planes: NULL
- * otherwise (or out of memory). */
-static eb_simd_step *dw_step(eb_simd_builder *b, const eb_node *u, const eb_simd_step *pw)
+/* The depthwise step node u would be, fp32 planar on wide planes (or,
+ * with `small`, on planes the build's kernel reads in place, several per
+ * call): NULL otherwise (or out of memory). */
+static eb_simd_step *dw_step(eb_simd_builder *b, const eb_node *u, const eb_simd_step *pw,
+                             int small)
 {
     const eb_graph *g = b->g;
     const eb_tensor *x = eb_node_input(g, u, 0), *w = eb_node_input(g, u, 1);
@@ -55,12 +58,71 @@ static eb_simd_step *dw_step(eb_simd_builder *b, const eb_node *u, const eb_simd
     char where[EB_SIMD_WHERE_LEN];
     s->lo = -INFINITY;
     s->hi = INFINITY;
-    if (!eb_simd__dw_planar_wide(s) || !eb_simd__band_rows_cover(&s->geom) ||
+    if ((!small && !eb_simd__dw_planar_wide(s)) || !eb_simd__band_rows_cover(&s->geom) ||
         eb_simd__dw_f32(b, s, x, w, bias, &win, where) != 0 || s->nhwc) {
         eb_simd__step_free(s);
         return NULL;
     }
     return s;
+}
+
+/* The projection after the depthwise step dw on threads: node j, a 1x1
+ * conv (stride 1, no padding, one group, constant weights) of dw's output,
+ * as a step whose input is one band of `band` depthwise output rows (the
+ * band buffer's planes), or NULL. */
+static eb_simd_step *proj_step(eb_simd_builder *b, const eb_node *j, const eb_simd_step *dw,
+                               int64_t band)
+{
+    const eb_graph *g = b->g;
+    const eb_tensor *x = eb_node_input(g, j, 0), *w = eb_node_input(g, j, 1);
+    const eb_tensor *bias = eb_node_input(g, j, 2);
+    eb_window win;
+    if (!is_op(j, "Conv") || eb_node_has_empty_tensor(g, j) || !eb_simd__is_f32(x) ||
+        !eb_simd__const_f32(w) || (bias && !eb_simd__const_f32(bias)) ||
+        !eb_simd__geom_2d(g, j, x, w, &win) || eb_node_attr_int(j, "group", 1) != 1)
+        return NULL;
+    const eb_simd_conv_geom *dg = &dw->geom;
+    if (x->dims[0] != 1 || x->dims[1] != dw->channels || win.in[0] != dg->oh ||
+        win.in[1] != dg->ow || win.out[0] != dg->oh || win.out[1] != dg->ow ||
+        win.kernel[0] != 1 || win.kernel[1] != 1)
+        return NULL;
+    win.in[0] = win.out[0] = band;
+    eb_simd_step *s = eb_simd__step_new(b, K_CONV_F32);
+    if (!s)
+        return NULL;
+    eb_simd_gemm_shape sh;
+    eb_simd__conv_shape(&win, 1, x->dims[1], w->dims[0], 1, &sh);
+    if (!sh.geom.pointwise ||
+        eb_simd_gemm_f32_init(&s->gf, b->f32k, b->vec, &sh, w->data, sh.k, 1,
+                              bias ? bias->data : NULL, -INFINITY, INFINITY) != 0) {
+        eb_simd__step_free(s);
+        return NULL;
+    }
+    s->out_plane = dg->oh * dg->ow;
+    return s;
+}
+
+/* The residual Add after projection node j of a step reading tensor x:
+ * the Add that alone reads j's output, its other input x, the shapes
+ * equal; its index, or -1. */
+static int residual_add(const eb_graph *g, const unsigned char *runs_alone, int j, int x)
+{
+    const int a = eb_simd__sole_reader(g, runs_alone, j);
+    if (a < 0 || !is_op(&g->nodes[a], "Add") || g->nodes[a].n_inputs != 2 ||
+        g->nodes[a].outputs[0] < 0)
+        return -1;
+    const eb_node *n = &g->nodes[a];
+    const int t = g->nodes[j].outputs[0];
+    if (!((n->inputs[0] == t && n->inputs[1] == x) || (n->inputs[1] == t && n->inputs[0] == x)))
+        return -1;
+    const eb_tensor *tx = &g->tensors[x], *tt = &g->tensors[t], *ty = &g->tensors[n->outputs[0]];
+    if (!eb_simd__is_f32(tx) || !eb_simd__is_f32(ty) || tx->rank != tt->rank ||
+        ty->rank != tt->rank)
+        return -1;
+    for (int d = 0; d < tt->rank; d++)
+        if (tx->dims[d] != tt->dims[d] || ty->dims[d] != tt->dims[d])
+            return -1;
+    return a;
 }
 
 int64_t eb_simd__band_rows(const eb_simd_conv_geom *g, size_t row, int64_t *cap)
@@ -78,15 +140,18 @@ int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
 {
     const eb_graph *g = b->g;
     const eb_simd_gemm_shape *sh = &pw->gf.s;
+    const int threads = eb_simd_pool_threads(b->P->o.pool);
+    const int pays = (size_t)(sh->m * sh->n) * sizeof(float) >= FUSE_MIN_BYTES;
     if (pw->col || !sh->geom.pointwise || sh->batch != 1 || sh->groups != 1 || sh->y_col != 1 ||
-        (size_t)(sh->m * sh->n) * sizeof(float) < FUSE_MIN_BYTES ||
-        out->n_absorb + 2 > EB_REF_ABSORB_MAX)
+        (!pays && threads < 2) || out->n_absorb + 2 > EB_REF_ABSORB_MAX)
         return 0;
     const int u = eb_simd__sole_reader(g, site->runs_alone, from);
     if (u < 0 || g->nodes[u].inputs[0] != g->nodes[from].outputs[0] ||
         g->nodes[u].outputs[0] < 0)
         return 0;
-    eb_simd_step *dw = dw_step(b, &g->nodes[u], pw);
+    /* small planes (MobileNet-v2's 14x14 and 7x7) only where the
+     * projection may join: alone the pair pays from 1 MiB */
+    eb_simd_step *dw = dw_step(b, &g->nodes[u], pw, threads > 1);
     if (!dw)
         return 0;
     const int act = eb_simd__next_activation(g, site->runs_alone, u, &dw->lo, &dw->hi);
@@ -98,10 +163,46 @@ int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
      * 0.95x */
     const eb_simd_conv_geom *dg = &dw->geom;
     const size_t row = (size_t)(dg->iw * sh->m) * sizeof(float);
+    int64_t band = eb_simd__band_rows(dg, row, &pw->cap);
+    /* on threads the projection after it, and the residual Add of the
+     * step's input (as simd_plan_pwdw_q8.c, whose figures apply) */
+    const int last = act >= 0 ? act : u;
+    const int n_after = out->n_absorb + (act >= 0 ? 2 : 1);
+    const int j = threads > 1 && !pw->serial && dg->oh >= EB_SIMD_PROJ_MIN_ROWS * threads &&
+                          n_after < EB_REF_ABSORB_MAX
+                      ? eb_simd__sole_reader(g, site->runs_alone, last)
+                      : -1;
+    const int64_t per_thread = (dg->oh + threads - 1) / threads;
+    eb_simd_step *proj =
+        j >= 0 && g->nodes[j].inputs[0] == g->nodes[last].outputs[0] && g->nodes[j].n_outputs > 0
+            ? proj_step(b, &g->nodes[j], dw, band < per_thread ? band : per_thread)
+            : NULL;
+    if (!pays && !proj) {
+        eb_simd__step_free(dw);
+        return 0;
+    }
+    if (proj && band > per_thread) {
+        band = per_thread;
+        pw->cap = (band - 1) * dg->sh + (dg->kh - 1) * dg->dh + 1;
+    }
+    const int add = proj && n_after + 1 < EB_REF_ABSORB_MAX
+                        ? residual_add(g, site->runs_alone, j, site->node->inputs[0])
+                        : -1;
     pw->dw = dw;
-    pw->band = eb_simd__band_rows(dg, row, &pw->cap);
-    eb_simd__need_scratch(b, ALIGN64((size_t)pw->cap * row) +
-                                 eb_simd_gemm_f32_scratch(&pw->gf));
+    pw->proj = proj;
+    pw->res_side = add >= 0;
+    pw->band = band;
+    /* the band planes, the depthwise output band and the projection's
+     * output band (with a projection, an Add), either GEMM's scratch */
+    const size_t gs = eb_simd_gemm_f32_scratch(&pw->gf);
+    const size_t ps = proj ? eb_simd_gemm_f32_scratch(&proj->gf) : 0;
+    pw->gemm_scratch = ALIGN64(gs > ps ? gs : ps);
+    const size_t dw_band =
+        proj ? ALIGN64((size_t)(sh->m * band * dg->ow) * sizeof(float) + 64) : 0;
+    const size_t res_band =
+        add >= 0 ? ALIGN64((size_t)(proj->gf.s.m * band * dg->ow) * sizeof(float) + 64) : 0;
+    eb_simd__need_scratch(b, ALIGN64((size_t)pw->cap * row) + dw_band + pw->gemm_scratch +
+                                 res_band);
     out->absorb[out->n_absorb++] = u;
     snprintf(b->P->where[u], EB_SIMD_WHERE_LEN, "fused into '%.80s'", site->node->name);
     size_t used = strlen(where);
@@ -114,21 +215,41 @@ int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
         used = strlen(where);
         snprintf(where + used, EB_SIMD_WHERE_LEN - used, " + %s", g->nodes[act].op_type);
     }
+    if (!proj)
+        return 1;
+    out->absorb[out->n_absorb++] = j;
+    snprintf(b->P->where[j], EB_SIMD_WHERE_LEN, "fused into '%.80s'", site->node->name);
+    used = strlen(where);
+    snprintf(where + used, EB_SIMD_WHERE_LEN - used, ", then 1x1 conv to %lld channels",
+             (long long)proj->gf.s.m);
+    if (add >= 0) {
+        out->absorb[out->n_absorb++] = add;
+        snprintf(b->P->where[add], EB_SIMD_WHERE_LEN, "fused into '%.80s'", site->node->name);
+        used = strlen(where);
+        snprintf(where + used, EB_SIMD_WHERE_LEN - used, " + Add of the input");
+    }
     return 1;
 }
 
 /* Output rows [o0, o1) of every channel, band by band. The buffer holds
- * channel planes of cap rows (eb_simd__band_next). */
+ * channel planes of cap rows (eb_simd__band_next); with a projection, the
+ * band's depthwise rows go to a second buffer, the projection's columns
+ * for those pixels to y (or, with an Add, to a third buffer, then y = it +
+ * the input's same pixels). */
 static void pwdw_task(void *arg, int t, int thread)
 {
     const eb_simd_plane_job *J = arg;
-    const eb_simd_step *s = J->s, *dw = s->dw;
+    const eb_simd_step *s = J->s, *dw = s->dw, *proj = s->proj;
     const eb_simd_conv_geom *g = &dw->geom;
     int64_t o_first, o_last;
     eb_simd__task_range(t, J->per_task, J->total, &o_first, &o_last);
     const int64_t w = g->iw, plane = s->cap * w, m = s->gf.s.m;
+    const int64_t dw_plane = s->band * g->ow;
     float *buf = eb_simd__thread_scratch(s, thread);
-    void *gemm_scratch = (unsigned char *)buf + ALIGN64((size_t)plane * (size_t)m * sizeof(float));
+    float *dw_buf = (float *)((unsigned char *)buf + ALIGN64((size_t)plane * (size_t)m * sizeof(float)));
+    void *gemm_scratch =
+        (unsigned char *)dw_buf + (proj ? ALIGN64((size_t)(m * dw_plane) * sizeof(float) + 64) : 0);
+    float *res_buf = (float *)((unsigned char *)gemm_scratch + s->gemm_scratch);
     eb_simd_band_buf B = {.buf = buf, .el = sizeof(float), .planes = m, .plane = plane};
     for (int64_t o0 = o_first; o0 < o_last; o0 += s->band) {
         const int64_t o1 = o0 + s->band < o_last ? o0 + s->band : o_last;
@@ -138,8 +259,23 @@ static void pwdw_task(void *arg, int t, int thread)
         if (re > from)
             eb_simd_gemm_f32_cols(&s->gf, gemm_scratch, (const float *)J->x, from * w, re * w,
                                   buf + (from - ra) * w, plane);
-        s->vec->dwconv_f32(&band, m, buf, plane, dw->w_f32, dw->bias_f32, dw->lo, dw->hi,
-                           (float *)J->y + o0 * g->ow, dw->out_plane);
+        if (!proj) {
+            s->vec->dwconv_f32(&band, m, buf, plane, dw->w_f32, dw->bias_f32, dw->lo, dw->hi,
+                               (float *)J->y + o0 * g->ow, dw->out_plane);
+            continue;
+        }
+        s->vec->dwconv_f32(&band, m, buf, plane, dw->w_f32, dw->bias_f32, dw->lo, dw->hi, dw_buf,
+                           dw_plane);
+        const int64_t n = (o1 - o0) * g->ow, at = o0 * g->ow, mp = proj->gf.s.m;
+        if (!s->res_side) {
+            eb_simd_gemm_f32_cols(&proj->gf, gemm_scratch, dw_buf, 0, n, (float *)J->y + at,
+                                  proj->out_plane);
+            continue;
+        }
+        eb_simd_gemm_f32_cols(&proj->gf, gemm_scratch, dw_buf, 0, n, res_buf, dw_plane);
+        for (int64_t c = 0; c < mp; c++)
+            s->vec->add_f32(res_buf + c * dw_plane, (const float *)J->x + c * proj->out_plane + at,
+                            -INFINITY, INFINITY, (float *)J->y + c * proj->out_plane + at, 0, n);
     }
 }
 

@@ -36,15 +36,6 @@
  * changed nothing measurable. */
 #define FUSE_Q8_MIN_BYTES ((size_t)256 << 10)
 
-/* The depthwise output rows per thread from which the projection after
- * it joins the step on threads (below that, the unfused steps).
- * MobileNet-v2@224 int8, two threads, the blocks' unfused steps against
- * the fused one: 28x28 -12%, 14x14 at stride 2 -15%, at stride 1 -1 to
- * -6% (7 rows per thread: each thread also computes the expansion's row
- * next to the other's, 8 of 14), 7x7 +6 to +16% (4 and 3 rows: 5 of 7
- * expansion rows and 4/7 of the rest on one thread). */
-#define PROJ_MIN_ROWS 6
-
 /* Whether fusing a pointwise output of `bytes` pays: on more than one
  * thread (the cross-core reads above), or where the output would leave
  * the L2 between the two steps (the fp32 fusion's reason). On one thread
@@ -197,7 +188,7 @@ int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_sim
     int64_t band = eb_simd__band_rows(g, row, &pw->cap);
     char proj_where[EB_SIMD_WHERE_LEN];
     int p = -1;
-    const int with_proj = threads > 1 && g->oh >= PROJ_MIN_ROWS * threads &&
+    const int with_proj = threads > 1 && !pw->serial && g->oh >= EB_SIMD_PROJ_MIN_ROWS * threads &&
                           out->n_absorb + 2 <= EB_REF_ABSORB_MAX;
     /* a band no larger than a thread's rows (eb_simd__run_row_ranges): the
      * projection's GEMM is built for one band's columns, and its tile

@@ -155,6 +155,25 @@ int eb_simd__geom_2d(const eb_graph *g, const eb_node *n, const eb_tensor *x,
     return win->n_spatial == 2;
 }
 
+void eb_simd__conv_shape(const eb_window *w, int64_t batch, int64_t c, int64_t m, int64_t group,
+                         eb_simd_gemm_shape *s)
+{
+    memset(s, 0, sizeof *s);
+    const int64_t cg = c / group, mg = m / group;
+    eb_simd__geom_from_window(w, cg, &s->geom);
+    s->batch = batch;
+    s->groups = group;
+    s->m = mg;
+    s->k = cg * s->geom.kh * s->geom.kw;
+    s->n = s->geom.oh * s->geom.ow;
+    s->x_image = c * s->geom.ih * s->geom.iw;
+    s->x_group = cg * s->geom.ih * s->geom.iw;
+    s->y_image = m * s->n;
+    s->y_group = mg * s->n;
+    s->y_row = s->n;
+    s->y_col = 1;
+}
+
 void eb_simd__geom_from_window(const eb_window *w, int64_t channels, eb_simd_conv_geom *gm)
 {
     memset(gm, 0, sizeof *gm);

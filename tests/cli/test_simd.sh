@@ -106,6 +106,13 @@ expect_in "$WORK/out" '^pj_a +Conv +- '
 expect_in "$WORK/out" '^add_a +Add +- '
 expect_in "$WORK/out" '^pj_d +Conv +- '
 expect_in "$WORK/out" '^add_d +Add +[0-9.]+ '
+# the same blocks in fp32
+run_eb 0 profile "$EB_SOURCE_DIR/tests/data/models/blocks.onnx" --backend simd --threads 2 \
+    --iterations 3 --warmup 1
+expect_in "$WORK/out" '^pw_a +Conv +[0-9.]+ '
+expect_in "$WORK/out" '^pj_a +Conv +- '
+expect_in "$WORK/out" '^add_a +Add +- '
+expect_in "$WORK/out" '^add_d +Add +[0-9.]+ '
 
 # squeeze-excite: the Mul of the feature map by one value per channel
 run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/models/silu_se.onnx" --backend simd

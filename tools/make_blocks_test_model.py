@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""Generate tests/data/qdq/qdq_blocks.onnx, the fixture of simd's fused int8
-inverted-residual step (backends/simd/simd_plan_pwdw_q8.c): on threads, a
-pointwise QDQ group, the depthwise group after it, the 1x1 projection group
-after that and the residual Add of the block's input run as one step, band
-by band over each thread's output rows. Seven blocks, in QDQ form
-(tools/onnx_qdq.py, calibrated on random inputs):
+"""Generate the fixtures of simd's fused inverted-residual steps: on
+threads, a pointwise convolution, the depthwise one after it, the 1x1
+projection after that and the residual Add of the block's input run as one
+step, band by band over each thread's output rows
+(backends/simd/simd_plan_pwdw.c, simd_plan_pwdw_q8.c):
+tests/data/models/blocks.onnx (fp32) and tests/data/qdq/qdq_blocks.onnx (the
+same graph in QDQ form, tools/onnx_qdq.py, calibrated on random inputs).
+Eight blocks:
 
-x[1,8,63,67], x2[1,16,16,17] ->
+x[1,8,63,67], x2[1,16,16,17], x3[1,32,28,14] ->
   a: pw 8->512 (+ bias) -> Clip -> dw 3x3/1 (+ bias) -> Clip -> pj 512->8
      (+ bias) -> Add(pj, x) -> ya             all four groups one step; 2.1
                                                MB expansion: several bands
@@ -27,16 +29,19 @@ x[1,8,63,67], x2[1,16,16,17] ->
   g: x2 -> pw 16->64 -> dw 3x3/2 pads 1 -> pj 64->16 -> yg[1,16,8,9]
                                                8 rows: under 6 per thread
                                                on two threads, nothing fused
+  h: x3 -> pw 32->128 -> dw 3x3/1 -> pj 128->32 -> Add(pj, x3) -> yh
+                                               14 columns: planes the
+                                               kernels read in place
 
 No output is more than two blocks from an input: test_delegate_outputs
 holds the delegates that run the QDQ form in float to 2 steps of ref, and
-each layer may add one.
-63 rows and 67 columns leave ragged bands and ragged GEMM panels; channel
-counts that are not multiples of 16 leave ragged rows. The test compares
-simd with ref, byte for byte, on every ISA build the host runs, on one and
-two threads, and checks which groups each step takes.
+each layer may add one. 63 rows and 67 columns leave ragged bands and
+ragged GEMM panels; channel counts that are not multiples of 16 leave
+ragged rows. test_simd_backend compares simd with ref (int8 byte for byte,
+fp32 within its tolerance) on every ISA build the host runs, on one and two
+threads, and checks which steps take which nodes.
 
-    /usr/bin/python3 tools/make_blocks_q8_test_model.py
+    /usr/bin/python3 tools/make_blocks_test_model.py
 The output is committed; re-running rewrites it deterministically.
 """
 import os
@@ -51,8 +56,9 @@ from make_pwdw_test_model import dw, pw
 from onnx_fixture import const, f32
 from onnx_qdq import quantize
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "qdq",
-                   "qdq_blocks.onnx")
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT_F32 = os.path.join(HERE, "..", "tests", "data", "models", "blocks.onnx")
+OUT_Q8 = os.path.join(HERE, "..", "tests", "data", "qdq", "qdq_blocks.onnx")
 CIN, H, W = 8, 63, 67
 
 
@@ -107,19 +113,23 @@ def main():
     nodes.append(add("ye_pj", "x", "ye", "add_e"))
     put(block(rng, "f", "yc", 16, 64, 16, 2, out="yf"))
     put(block(rng, "g", "x2", 16, 64, 16, 2, out="yg"))
+    ph = put(block(rng, "h", "x3", 32, 128, 32, 1))
+    nodes.append(add(ph, "x3", "yh", "add_h"))
     outs = [f32("ya", [1, CIN, H, W]), f32("yb", [1, CIN, H, W]), f32("yc", [1, 16, 32, 34]),
             f32("yd", [1, CIN, H, W]), f32("ye_pj", [1, CIN, H, W]), f32("ye", [1, CIN, H, W]),
-            f32("yf", [1, 16, 16, 17]), f32("yg", [1, 16, 8, 9])]
-    ins = [f32("x", [1, CIN, H, W]), f32("x2", [1, 16, 16, 17])]
+            f32("yf", [1, 16, 16, 17]), f32("yg", [1, 16, 8, 9]), f32("yh", [1, 32, 28, 14])]
+    ins = [f32("x", [1, CIN, H, W]), f32("x2", [1, 16, 16, 17]), f32("x3", [1, 32, 28, 14])]
     m = helper.make_model(helper.make_graph(nodes, "qdq_blocks", ins, outs, inits),
                           opset_imports=[helper.make_opsetid("", 13)],
                           producer_name="edgebench-tools", producer_version="1")
     onnx.checker.check_model(m, full_check=True)
+    onnx.save(m, os.path.normpath(OUT_F32))
     g = torch.Generator().manual_seed(2612)
     q = quantize(m, {"x": torch.rand(2, CIN, H, W, generator=g) * 2 - 1,
-                     "x2": torch.rand(2, 16, 16, 17, generator=g) * 2 - 1})
+                     "x2": torch.rand(2, 16, 16, 17, generator=g) * 2 - 1,
+                     "x3": torch.rand(2, 32, 28, 14, generator=g) * 2 - 1})
     onnx.checker.check_model(q, full_check=True)
-    onnx.save(q, os.path.normpath(OUT))
+    onnx.save(q, os.path.normpath(OUT_Q8))
 
 
 if __name__ == "__main__":
