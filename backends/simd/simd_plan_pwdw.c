@@ -177,7 +177,7 @@ int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
         j >= 0 && g->nodes[j].inputs[0] == g->nodes[last].outputs[0] && g->nodes[j].n_outputs > 0
             ? proj_step(b, &g->nodes[j], dw, band < per_thread ? band : per_thread)
             : NULL;
-    if (!pays && !proj) {
+    if (!proj && (!pays || !eb_simd__dw_planar_wide(dw))) {
         eb_simd__step_free(dw);
         return 0;
     }
