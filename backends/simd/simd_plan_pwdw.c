@@ -32,6 +32,19 @@ static int is_op(const eb_node *n, const char *op)
     return n->domain[0] == '\0' && strcmp(n->op_type, op) == 0;
 }
 
+/* Node n as an fp32 Conv of one batch-1 image with constant weights (and
+ * bias) over a 2-D window: its tensors and window, or 0. */
+static int const_conv(const eb_graph *g, const eb_node *n, const eb_tensor **x,
+                      const eb_tensor **w, const eb_tensor **bias, eb_window *win)
+{
+    *x = eb_node_input(g, n, 0);
+    *w = eb_node_input(g, n, 1);
+    *bias = eb_node_input(g, n, 2);
+    return is_op(n, "Conv") && !eb_node_has_empty_tensor(g, n) && eb_simd__is_f32(*x) &&
+           eb_simd__const_f32(*w) && (!*bias || eb_simd__const_f32(*bias)) &&
+           eb_simd__geom_2d(g, n, *x, *w, win) && (*x)->dims[0] == 1;
+}
+
 /* The depthwise step node u would be, fp32 planar on wide planes (or,
  * with `small`, on planes the build's kernel reads in place, several per
  * call): NULL otherwise (or out of memory). */
@@ -39,12 +52,9 @@ static eb_simd_step *dw_step(eb_simd_builder *b, const eb_node *u, const eb_simd
                              int small)
 {
     const eb_graph *g = b->g;
-    const eb_tensor *x = eb_node_input(g, u, 0), *w = eb_node_input(g, u, 1);
-    const eb_tensor *bias = eb_node_input(g, u, 2);
+    const eb_tensor *x, *w, *bias;
     eb_window win;
-    if (!is_op(u, "Conv") || eb_node_has_empty_tensor(g, u) || !eb_simd__is_f32(x) ||
-        !eb_simd__const_f32(w) || (bias && !eb_simd__const_f32(bias)) ||
-        !eb_simd__geom_2d(g, u, x, w, &win) || x->dims[0] != 1)
+    if (!const_conv(g, u, &x, &w, &bias, &win))
         return NULL;
     const int64_t c = x->dims[1];
     const eb_simd_gemm_shape *sh = &pw->gf.s;
@@ -74,15 +84,12 @@ static eb_simd_step *proj_step(eb_simd_builder *b, const eb_node *j, const eb_si
                                int64_t band)
 {
     const eb_graph *g = b->g;
-    const eb_tensor *x = eb_node_input(g, j, 0), *w = eb_node_input(g, j, 1);
-    const eb_tensor *bias = eb_node_input(g, j, 2);
+    const eb_tensor *x, *w, *bias;
     eb_window win;
-    if (!is_op(j, "Conv") || eb_node_has_empty_tensor(g, j) || !eb_simd__is_f32(x) ||
-        !eb_simd__const_f32(w) || (bias && !eb_simd__const_f32(bias)) ||
-        !eb_simd__geom_2d(g, j, x, w, &win) || eb_node_attr_int(j, "group", 1) != 1)
+    if (!const_conv(g, j, &x, &w, &bias, &win) || eb_node_attr_int(j, "group", 1) != 1)
         return NULL;
     const eb_simd_conv_geom *dg = &dw->geom;
-    if (x->dims[0] != 1 || x->dims[1] != dw->channels || win.in[0] != dg->oh ||
+    if (x->dims[1] != dw->channels || win.in[0] != dg->oh ||
         win.in[1] != dg->ow || win.out[0] != dg->oh || win.out[1] != dg->ow ||
         win.kernel[0] != 1 || win.kernel[1] != 1)
         return NULL;
