@@ -33,7 +33,9 @@ static int is_op(const eb_node *n, const char *op)
 }
 
 /* Node n as an fp32 Conv of one batch-1 image with constant weights (and
- * bias) over a 2-D window: its tensors and window, or 0. */
+ * a bias of one value per output channel) over a 2-D window: its tensors
+ * and window, or 0. The nodes read here are absorbed ones, which ref
+ * checks only after the claim, so the bias's count is checked here. */
 static int const_conv(const eb_graph *g, const eb_node *n, const eb_tensor **x,
                       const eb_tensor **w, const eb_tensor **bias, eb_window *win)
 {
@@ -41,7 +43,8 @@ static int const_conv(const eb_graph *g, const eb_node *n, const eb_tensor **x,
     *w = eb_node_input(g, n, 1);
     *bias = eb_node_input(g, n, 2);
     return is_op(n, "Conv") && !eb_node_has_empty_tensor(g, n) && eb_simd__is_f32(*x) &&
-           eb_simd__const_f32(*w) && (!*bias || eb_simd__const_f32(*bias)) &&
+           eb_simd__const_f32(*w) && (*w)->rank >= 1 &&
+           (!*bias || (eb_simd__const_f32(*bias) && (*bias)->numel == (*w)->dims[0])) &&
            eb_simd__geom_2d(g, n, *x, *w, win) && (*x)->dims[0] == 1;
 }
 
@@ -89,9 +92,11 @@ static eb_simd_step *proj_step(eb_simd_builder *b, const eb_node *j, const eb_si
     if (!const_conv(g, j, &x, &w, &bias, &win) || eb_node_attr_int(j, "group", 1) != 1)
         return NULL;
     const eb_simd_conv_geom *dg = &dw->geom;
-    if (x->dims[1] != dw->channels || win.in[0] != dg->oh ||
-        win.in[1] != dg->ow || win.out[0] != dg->oh || win.out[1] != dg->ow ||
-        win.kernel[0] != 1 || win.kernel[1] != 1)
+    /* the weights' count too (see const_conv): the GEMM packs m x c
+     * values from them */
+    if (x->dims[1] != dw->channels || win.in[0] != dg->oh || win.in[1] != dg->ow ||
+        win.out[0] != dg->oh || win.out[1] != dg->ow || win.kernel[0] != 1 ||
+        win.kernel[1] != 1 || w->rank != 4 || w->numel != w->dims[0] * x->dims[1])
         return NULL;
     win.in[0] = win.out[0] = band;
     eb_simd_step *s = eb_simd__step_new(b, K_CONV_F32);
