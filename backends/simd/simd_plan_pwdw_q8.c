@@ -114,14 +114,13 @@ static int residual_add(const eb_ref_plan_site *site, int p, int x, int64_t coun
     return h;
 }
 
-/* The projection after a fused depthwise step dw (group index h): the
- * 1x1 conv group that alone reads dw's output, as a step whose input is
- * one band of `band` depthwise output rows (the band buffer's planes), or
- * NULL. */
-static eb_simd_step *proj_step(eb_simd_builder *b, const eb_ref_plan_site *site, int h,
+/* The projection after a fused depthwise step dw (its output tensor t):
+ * the 1x1 conv group that alone reads t, as a step whose input is one band
+ * of `band` depthwise output rows (the band buffer's planes), or NULL. */
+static eb_simd_step *proj_step(eb_simd_builder *b, const eb_ref_plan_site *site, int t,
                                const eb_simd_step *dw, int64_t band, int *p_out, char *where)
 {
-    const int p = sole_conv_group(site, site->groups[h].out_tensor);
+    const int p = sole_conv_group(site, t);
     if (p < 0)
         return NULL;
     eb_ref_conv_q8_params q = *(const eb_ref_conv_q8_params *)site->groups[p].state;
@@ -149,6 +148,60 @@ static void label_fused(eb_simd_builder *b, const eb_ref_plan_site *site, const 
     for (int k = 0; k < g->n_nodes; k++)
         snprintf(b->P->where[g->nodes[k]], EB_SIMD_WHERE_LEN, "fused into '%.80s'",
                  site->node->name);
+}
+
+/* A fused step's per-thread scratch, in order: the pointwise band planes
+ * (64 bytes of slack: the kernels load whole vectors), the depthwise
+ * kernel's int32 rows, the depthwise output band (with a projection),
+ * either GEMM's scratch (one at a time), the projection's output band
+ * (with an Add). pwdw_q8_task lays it out. */
+static size_t scratch_bytes(const eb_simd_step *s)
+{
+    const eb_simd_conv_geom *g = &s->dw->geom;
+    const int64_t m = s->dw->q->group, px = s->band * g->ow;
+    return ALIGN64((size_t)(s->cap * g->iw * m) + 64) +
+           ALIGN64((size_t)px * sizeof(int32_t) + 64) +
+           (s->proj ? ALIGN64((size_t)(m * px) + 64) : 0) + s->gemm_scratch +
+           (s->res_side ? ALIGN64((size_t)(s->proj->gq.s.m * px) + 64) : 0);
+}
+
+/* Fused step s (its depthwise step and projection s->proj set) takes the
+ * projection group p and, where it follows, the residual Add of tensor x
+ * (the step's input) into out; its scratch. Returns the output tensor the
+ * step writes. */
+static int take_proj(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *s, int p,
+                     int x, eb_ref_step_claim *out, char *where)
+{
+    const eb_simd_conv_geom *g = &s->dw->geom;
+    const eb_ref_fused *pg = &site->groups[p];
+    const size_t gs = eb_simd_gemm_q8_scratch(&s->gq);
+    const size_t ps = eb_simd_gemm_q8_scratch(&s->proj->gq);
+    s->gemm_scratch = ALIGN64(gs > ps ? gs : ps);
+    out->absorb[out->n_absorb++] = pg->position;
+    label_fused(b, site, pg);
+    size_t used = strlen(where);
+    snprintf(where + used, EB_SIMD_WHERE_LEN - used, ", then QDQ 1x1 conv to %lld channels",
+             (long long)s->proj->gq.s.m);
+    /* the residual Add of the step's own input, in the same bands: the
+     * depthwise at stride 1, as many channels out as the step takes in */
+    const int64_t cin = s->gq.s.k;
+    const int64_t count = cin * g->oh * g->ow;
+    int side = 0;
+    const int r = g->sh == 1 && g->sw == 1 && g->oh == g->ih && g->ow == g->iw &&
+                          s->proj->gq.s.m == cin && out->n_absorb < EB_REF_ABSORB_MAX
+                      ? residual_add(site, p, x, count, &side)
+                      : -1;
+    if (r >= 0) {
+        const eb_ref_fused *ag = &site->groups[r];
+        s->addq = *(const eb_ref_add_q8_params *)ag->state;
+        s->res_side = side;
+        out->absorb[out->n_absorb++] = ag->position;
+        label_fused(b, site, ag);
+        used = strlen(where);
+        snprintf(where + used, EB_SIMD_WHERE_LEN - used, " + QDQ add of the input");
+    }
+    eb_simd__need_scratch(b, scratch_bytes(s));
+    return r >= 0 ? site->groups[r].out_tensor : pg->out_tensor;
 }
 
 int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_step *pw,
@@ -199,7 +252,8 @@ int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_sim
         band = per_thread;
         pw->cap = (band - 1) * g->sh + (g->kh - 1) * g->dh + 1;
     }
-    eb_simd_step *proj = with_proj ? proj_step(b, site, h, dw, band, &p, proj_where) : NULL;
+    eb_simd_step *proj =
+        with_proj ? proj_step(b, site, dg->out_tensor, dw, band, &p, proj_where) : NULL;
     if (with_proj && !proj) /* back to the pair's bands */
         band = eb_simd__band_rows(g, row, &pw->cap);
     if (!pays && !proj) {
@@ -209,48 +263,18 @@ int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_sim
     pw->dw = dw;
     pw->proj = proj;
     pw->band = band;
-    /* the band planes (64 bytes of slack: the kernels load whole vectors),
-     * the depthwise kernel's int32 rows, the depthwise output band (with a
-     * projection), the GEMMs' own scratch (one at a time) */
-    const size_t dw_band = proj ? ALIGN64((size_t)(sh->m * band * g->ow) + 64) : 0;
-    const size_t gs = eb_simd_gemm_q8_scratch(&pw->gq);
-    const size_t ps = proj ? eb_simd_gemm_q8_scratch(&proj->gq) : 0;
-    pw->gemm_scratch = ALIGN64(gs > ps ? gs : ps);
-    const size_t need = ALIGN64((size_t)pw->cap * row + 64) +
-                        ALIGN64((size_t)(band * g->ow) * sizeof(int32_t) + 64) + dw_band +
-                        pw->gemm_scratch;
-    eb_simd__need_scratch(b, need);
     out->absorb[out->n_absorb++] = dg->position;
     label_fused(b, site, dg);
     const size_t used = strlen(where);
     snprintf(where + used, EB_SIMD_WHERE_LEN - used,
              ", then QDQ depthwise %lldx%lld/%lld in bands of %lld rows", (long long)g->kh,
              (long long)g->kw, (long long)g->sh, (long long)band);
-    if (!proj)
+    if (!proj) {
+        pw->gemm_scratch = ALIGN64(eb_simd_gemm_q8_scratch(&pw->gq));
+        eb_simd__need_scratch(b, scratch_bytes(pw));
         return dg->out_tensor;
-    const eb_ref_fused *pg = &site->groups[p];
-    out->absorb[out->n_absorb++] = pg->position;
-    label_fused(b, site, pg);
-    const size_t used2 = strlen(where);
-    snprintf(where + used2, EB_SIMD_WHERE_LEN - used2, ", then QDQ 1x1 conv to %lld channels",
-             (long long)proj->gq.s.m);
-    /* the residual Add of the step's own input, in the same bands */
-    int side = 0;
-    const int r = g->sh == 1 && g->oh * g->ow == sh->n && proj->gq.s.m == sh->k &&
-                          out->n_absorb < EB_REF_ABSORB_MAX
-                      ? residual_add(site, p, f->in_tensor[0], sh->k * sh->n, &side)
-                      : -1;
-    if (r < 0)
-        return pg->out_tensor;
-    const eb_ref_fused *ag = &site->groups[r];
-    pw->addq = *(const eb_ref_add_q8_params *)ag->state;
-    pw->res_side = side;
-    eb_simd__need_scratch(b, need + ALIGN64((size_t)(sh->k * band * g->ow) + 64));
-    out->absorb[out->n_absorb++] = ag->position;
-    label_fused(b, site, ag);
-    const size_t used3 = strlen(where);
-    snprintf(where + used3, EB_SIMD_WHERE_LEN - used3, " + QDQ add of the input");
-    return ag->out_tensor;
+    }
+    return take_proj(b, site, pw, p, f->in_tensor[0], out, where);
 }
 
 /* Output rows [o0, o1) of every channel, band by band (as pwdw_task in
@@ -265,14 +289,15 @@ static void pwdw_q8_task(void *arg, int t, int thread)
     const eb_simd_conv_geom *g = &dw->geom;
     int64_t o_first, o_last;
     eb_simd__task_range(t, J->per_task, J->total, &o_first, &o_last);
-    const int64_t w = g->iw, plane = s->cap * w, m = s->gq.s.m, taps = g->kh * g->kw;
+    const int64_t w = g->iw, m = q->group, taps = g->kh * g->kw;
     const int64_t dw_plane = s->band * g->ow; /* the depthwise band buffer's */
+    /* the layout of scratch_bytes */
     uint8_t *buf = eb_simd__thread_scratch(s, thread);
-    int32_t *acc = (int32_t *)(buf + ALIGN64((size_t)(plane * m) + 64));
+    int32_t *acc = (int32_t *)(buf + ALIGN64((size_t)(s->cap * w * m) + 64));
     uint8_t *dw_buf = (uint8_t *)acc + ALIGN64((size_t)dw_plane * sizeof(int32_t) + 64);
     void *gemm_scratch = dw_buf + (proj ? ALIGN64((size_t)(m * dw_plane) + 64) : 0);
-    /* after the GEMMs' scratch (the larger of the two) */
     uint8_t *res_buf = (uint8_t *)gemm_scratch + s->gemm_scratch;
+    const int64_t plane = s->cap * w;
     eb_simd_band_buf B = {.buf = buf, .el = 1, .planes = m, .plane = plane};
     for (int64_t o0 = o_first; o0 < o_last; o0 += s->band) {
         const int64_t o1 = o0 + s->band < o_last ? o0 + s->band : o_last;

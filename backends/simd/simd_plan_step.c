@@ -116,13 +116,28 @@ int eb_simd__band_rows_cover(const eb_simd_conv_geom *g)
     return g->ph < span && (g->oh - 1) * g->sh - g->ph < g->ih;
 }
 
+/* g's output rows [o0, o1) as a plane of their own: *band, the input rows
+ * they read from the returned one on (its rows above padding only where
+ * the window starts above the tensor's first row). */
+static int64_t band_of(const eb_simd_conv_geom *g, int64_t o0, int64_t o1,
+                       eb_simd_conv_geom *band)
+{
+    const int64_t span = (g->kh - 1) * g->dh + 1;
+    const int64_t a = o0 * g->sh - g->ph, e = (o1 - 1) * g->sh - g->ph + span;
+    const int64_t ra = a > 0 ? a : 0, re = e < g->ih ? e : g->ih;
+    *band = *g;
+    band->ih = re - ra;
+    band->oh = o1 - o0;
+    band->ph = ra - a;
+    return ra;
+}
+
 int64_t eb_simd__band_next(eb_simd_band_buf *B, const eb_simd_conv_geom *g, int64_t o0,
                            int64_t o1, int64_t *ra, int64_t *re, eb_simd_conv_geom *band)
 {
-    const int64_t span = (g->kh - 1) * g->dh + 1, w = g->iw;
-    const int64_t a = o0 * g->sh - g->ph, e = (o1 - 1) * g->sh - g->ph + span;
-    *ra = a > 0 ? a : 0;
-    *re = e < g->ih ? e : g->ih;
+    const int64_t w = g->iw;
+    *ra = band_of(g, o0, o1, band);
+    *re = *ra + band->ih;
     int64_t from = *ra;
     if (B->hb > *ra && *ra >= B->ha) {
         if (*ra > B->ha)
@@ -135,10 +150,6 @@ int64_t eb_simd__band_next(eb_simd_band_buf *B, const eb_simd_conv_geom *g, int6
     }
     B->ha = *ra;
     B->hb = *re;
-    *band = *g;
-    band->ih = *re - *ra;
-    band->oh = o1 - o0;
-    band->ph = *ra - a;
     return from;
 }
 
