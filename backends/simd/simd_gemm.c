@@ -796,6 +796,34 @@ static void q8_panel(const eb_simd_gemm_q8 *G, const uint8_t *x, const unsigned 
     }
 }
 
+/* Where q8_panels_first: weight panels [r0, r1) each over the column
+ * panels [p0, p1) packed one after another in bp (columns p * nr on, n in
+ * all), requantised into y (its column 0 at column p0 * nr) while the
+ * weight panel stays in L1. */
+static void q8_rows_over_panels(const eb_simd_gemm_q8 *G, const unsigned char *a,
+                                const int32_t *add, const float *mult, const void *bp,
+                                int64_t p0, int64_t p1, int64_t n, int64_t r0, int64_t r1,
+                                uint8_t *y, int64_t y_row)
+{
+    const int mr = G->mr, nr = G->nr, elem = eb_simd_q8_elem_bytes(G->kern);
+    /* in locals: read through G after each call of a kernel, the quotient
+     * was a 64-bit division per tile */
+    const int64_t kq = G->kpad / G->kern->ku, m = G->s.m;
+    const size_t panel = (size_t)(G->kpad * nr) * (size_t)elem;
+    const eb_simd_q8_gemm_rq_fn rq_fn = G->rq_fn;
+    for (int64_t rp = r0; rp < r1; rp++) {
+        const int64_t m0 = rp * mr;
+        const int mvalid = (int)(m - m0 < mr ? m - m0 : mr);
+        const unsigned char *ap = a + (size_t)(rp * G->kpad * mr) * (size_t)elem;
+        for (int64_t p = p0; p < p1; p++) {
+            const int64_t j0 = p * nr;
+            const int nvalid = (int)(n - j0 < nr ? n - j0 : nr);
+            rq_fn(kq, ap, (const unsigned char *)bp + (size_t)(p - p0) * panel, add + m0,
+                  mult + m0, &G->rq, y + m0 * y_row + (j0 - p0 * nr), y_row, mvalid, nvalid);
+        }
+    }
+}
+
 static void q8_task(void *arg, int t, int thread)
 {
     const q8_run *R = arg;
@@ -804,10 +832,6 @@ static void q8_task(void *arg, int t, int thread)
     const int mr = G->mr, nr = G->nr, ku = G->kern->ku;
     const int elem = eb_simd_q8_elem_bytes(G->kern);
     const int64_t mpad = R->sp.row_panels * mr;
-    /* in locals: read through G after each call of a kernel, the quotient
-     * was a 64-bit division per tile */
-    const int64_t kq = G->kpad / ku;
-    const eb_simd_q8_gemm_rq_fn rq_fn = G->rq_fn;
     task_range tr;
     task_to_range(&R->sp, t, s->groups, &tr);
     unsigned char *mine = R->scratch->base + (size_t)thread * R->scratch->bytes;
@@ -833,17 +857,8 @@ static void q8_task(void *arg, int t, int thread)
         else
             G->vec->pack_b_q8_panels(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, ku, G->kpad,
                                      s->n, nr, tr.p0, tr.p1, bpanel);
-        for (int64_t rp = tr.r0; rp < tr.r1; rp++) {
-            const int64_t m0 = rp * mr;
-            const int mvalid = (int)(s->m - m0 < mr ? s->m - m0 : mr);
-            const unsigned char *ap = a + (size_t)(rp * G->kpad * mr) * (size_t)elem;
-            for (int64_t p = tr.p0; p < tr.p1; p++) {
-                const int64_t j0 = p * nr;
-                const int nvalid = (int)(s->n - j0 < nr ? s->n - j0 : nr);
-                rq_fn(kq, ap, (unsigned char *)bpanel + (size_t)(p - tr.p0) * panel, add + m0,
-                      mult + m0, &G->rq, y + m0 * s->y_row + j0, s->y_row, mvalid, nvalid);
-            }
-        }
+        q8_rows_over_panels(G, a, add, mult, bpanel, tr.p0, tr.p1, s->n, tr.r0, tr.r1,
+                            y + tr.p0 * nr, s->y_row);
         return;
     }
     for (int64_t p = tr.p0; p < tr.p1; p++) {
@@ -885,6 +900,20 @@ void eb_simd_gemm_q8_cols(const eb_simd_gemm_q8 *G, void *scratch, const void *x
     int32_t *tile = (int32_t *)(bpanel + q8_b_bytes(G));
     uint8_t *row = (uint8_t *)tile + ALIGN64((size_t)(G->mr * G->nr) * sizeof(int32_t));
     const int64_t row_panels = ceil_div(G->s.m, G->mr);
+    const int64_t p1 = ceil_div(j1, G->nr);
+    if (q8_panels_first(G) && j0 % G->nr == 0 && p1 <= ceil_div(G->s.n, G->nr)) {
+        /* as the driver's tasks (q8_task): the range's column panels
+         * packed once, each weight panel over all of them; panel by panel
+         * the weights were streamed again for every 7 columns (the fused
+         * int8 blocks' projections, simd_plan_pwdw_q8.c) */
+        const int elem = eb_simd_q8_elem_bytes(G->kern);
+        const eb_simd_gemm_shape *s = &G->s;
+        G->vec->pack_b_q8_panels(&s->geom, x, G->x_dtype, G->sub, G->pad, elem, G->kern->ku,
+                                 G->kpad, j1, G->nr, j0 / G->nr, p1, bpanel);
+        q8_rows_over_panels(G, G->a, G->add, G->mult, bpanel, j0 / G->nr, p1, j1, 0,
+                            row_panels, y, y_row);
+        return;
+    }
     for (int64_t j = j0; j < j1; j += G->nr)
         q8_panel(G, x, G->a, G->add, G->mult, j, (int)(j1 - j < G->nr ? j1 - j : G->nr), 0,
                  row_panels, bpanel, tile, row, (uint8_t *)y + (j - j0), y_row, 1);
