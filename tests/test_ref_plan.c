@@ -250,36 +250,48 @@ static int claim_relu(void *ctx, const eb_ref_plan_site *site, eb_ref_step_claim
     return 1;
 }
 
-/* Runs tiny_conv.onnx with the hook (NULL case: without), into prob[10];
- * returns the plan's status, msg set on failure. */
-static eb_status run_absorbing(absorb_case *c, float *prob, uint64_t *node_ns, char *msg,
-                               size_t msg_len)
+/* Loads the model at rel (under the source tree), plans it with o (the
+ * hook, QDQ fusion) and runs it once on a fixed input, into y (its first
+ * output, at most 10 floats); node_ns gets the per-node times (n_ns).
+ * Returns the plan's status, msg set on failure. */
+static eb_status run_hooked(const char *rel, const eb_ref_plan_options *o, float *y,
+                            uint64_t *node_ns, int n_ns, char *msg, size_t msg_len)
 {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", EB_SOURCE_DIR, rel);
     eb_graph *g = NULL;
-    if (eb_graph_load(EB_SOURCE_DIR "/tests/data/models/tiny_conv.onnx", NULL, &g, msg,
-                      msg_len) != EB_OK)
+    if (eb_graph_load(path, NULL, &g, msg, msg_len) != EB_OK)
         fail_msg("%s", msg);
-    eb_ref_plan_hooks hooks = {.ctx = c, .claim = claim_relu};
-    eb_ref_plan_options o = EB_REF_PLAN_DEFAULTS;
-    o.hooks = c ? &hooks : NULL;
-    running_case = c;
     eb_ref_plan *p = NULL;
-    eb_status st = eb_ref_plan_create(g, &o, &p, msg, msg_len);
+    eb_status st = eb_ref_plan_create(g, o, &p, msg, msg_len);
     if (st == EB_OK) {
-        float x[64];
-        for (int i = 0; i < 64; i++)
-            x[i] = (float)((i * 29) % 17) / 4.0f - 2.0f;
-        eb_value in = {.dtype = EB_DT_F32, .rank = 4, .dims = {1, 1, 8, 8}, .data = x,
-                       .nbytes = sizeof x};
-        eb_value out = {.dtype = EB_DT_F32, .rank = 2, .dims = {1, 10}, .data = prob,
-                        .nbytes = 10 * sizeof(float)};
+        const eb_tensor *xt = &g->tensors[g->inputs[0]], *yt = &g->tensors[g->outputs[0]];
+        float x[1024];
+        assert_true(xt->nbytes <= sizeof x && yt->nbytes <= 10 * sizeof(float));
+        for (int i = 0; i < 1024; i++)
+            x[i] = (float)((i * 37) % 101) / 25.0f - 2.0f;
+        eb_value in = {.dtype = xt->dtype, .rank = xt->rank, .data = x, .nbytes = xt->nbytes};
+        memcpy(in.dims, xt->dims, sizeof in.dims);
+        eb_value out = {.dtype = yt->dtype, .rank = yt->rank, .data = y, .nbytes = yt->nbytes};
+        memcpy(out.dims, yt->dims, sizeof out.dims);
         st = eb_ref_plan_run(p, &in, 1, &out, 1, msg, msg_len);
         if (node_ns)
-            eb_ref_plan_profile(p, node_ns, g->n_nodes);
+            eb_ref_plan_profile(p, node_ns, n_ns);
     }
     eb_ref_plan_destroy(p);
     eb_graph_destroy(g);
     return st;
+}
+
+/* Runs tiny_conv.onnx with the hook (NULL case: without), into prob[10]. */
+static eb_status run_absorbing(absorb_case *c, float *prob, uint64_t *node_ns, char *msg,
+                               size_t msg_len)
+{
+    eb_ref_plan_hooks hooks = {.ctx = c, .claim = claim_relu};
+    eb_ref_plan_options o = EB_REF_PLAN_DEFAULTS;
+    o.hooks = c ? &hooks : NULL;
+    running_case = c;
+    return run_hooked("tests/data/models/tiny_conv.onnx", &o, prob, node_ns, 6, msg, msg_len);
 }
 
 static void test_claim_absorbing_two_nodes_writes_the_last_ones_output(void **state)
@@ -399,39 +411,17 @@ static int claim_conv2_group(void *ctx, const eb_ref_plan_site *site, eb_ref_ste
     return 1;
 }
 
-/* Runs qdq_convnet.onnx with QDQ fusion (c NULL: without the hook) on a
- * fixed input, into y (its 1 x 10 output); returns the plan's status. */
+/* Runs qdq_convnet.onnx with QDQ fusion (c NULL: without the hook), into
+ * y (its 1 x 10 output). */
 static eb_status run_groups(group_case *c, float *y, uint64_t *node_ns, int n_ns, char *msg,
                             size_t msg_len)
 {
-    eb_graph *g = NULL;
-    if (eb_graph_load(EB_SOURCE_DIR "/tests/data/qdq/qdq_convnet.onnx", NULL, &g, msg,
-                      msg_len) != EB_OK)
-        fail_msg("%s", msg);
     eb_ref_plan_hooks hooks = {.ctx = c, .claim = claim_conv2_group};
     eb_ref_plan_options o = EB_REF_PLAN_DEFAULTS;
     o.qdq_fusion = 1;
     o.hooks = c ? &hooks : NULL;
     running_group = c;
-    eb_ref_plan *p = NULL;
-    eb_status st = eb_ref_plan_create(g, &o, &p, msg, msg_len);
-    if (st == EB_OK) {
-        const eb_tensor *xt = &g->tensors[g->inputs[0]], *yt = &g->tensors[g->outputs[0]];
-        float x[1024];
-        assert_true(xt->nbytes <= sizeof x && yt->nbytes <= 10 * sizeof(float));
-        for (int i = 0; i < 1024; i++)
-            x[i] = (float)((i * 37) % 101) / 25.0f - 2.0f;
-        eb_value in = {.dtype = xt->dtype, .rank = xt->rank, .data = x, .nbytes = xt->nbytes};
-        memcpy(in.dims, xt->dims, sizeof in.dims);
-        eb_value out = {.dtype = yt->dtype, .rank = yt->rank, .data = y, .nbytes = yt->nbytes};
-        memcpy(out.dims, yt->dims, sizeof out.dims);
-        st = eb_ref_plan_run(p, &in, 1, &out, 1, msg, msg_len);
-        if (node_ns)
-            eb_ref_plan_profile(p, node_ns, n_ns);
-    }
-    eb_ref_plan_destroy(p);
-    eb_graph_destroy(g);
-    return st;
+    return run_hooked("tests/data/qdq/qdq_convnet.onnx", &o, y, node_ns, n_ns, msg, msg_len);
 }
 
 static void test_claim_absorbing_a_group_writes_its_output(void **state)

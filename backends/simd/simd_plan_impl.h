@@ -193,9 +193,10 @@ typedef struct eb_simd_band_buf {
 } eb_simd_band_buf;
 /* Output rows per band of a windowed kernel (geometry g) over a tensor
  * computed band by band, input rows `row` bytes each: as many as keep a
- * band's input rows within twice eb_simd__band_bytes (half the L2); *cap
+ * band's input rows within twice eb_simd__band_bytes (half the L2), at
+ * most `max` (a thread's rows, where a GEMM is built for one band); *cap
  * gets the input rows a band reads (simd_plan_pwdw.c). */
-int64_t eb_simd__band_rows(const eb_simd_conv_geom *g, size_t row, int64_t *cap);
+int64_t eb_simd__band_rows(const eb_simd_conv_geom *g, size_t row, int64_t max, int64_t *cap);
 /* 1 when every output row of g reads at least one input row, so no band
  * is all padding (the kernels then always get rows). */
 int eb_simd__band_rows_cover(const eb_simd_conv_geom *g);

@@ -137,11 +137,12 @@ static int residual_add(const eb_graph *g, const unsigned char *runs_alone, int 
     return a;
 }
 
-int64_t eb_simd__band_rows(const eb_simd_conv_geom *g, size_t row, int64_t *cap)
+int64_t eb_simd__band_rows(const eb_simd_conv_geom *g, size_t row, int64_t max, int64_t *cap)
 {
     const int64_t span = (g->kh - 1) * g->dh + 1;
     int64_t band = 1;
-    while (band < g->oh && (size_t)(band * g->sh + span) * row <= eb_simd__band_bytes() * 2)
+    while (band < g->oh && band < max &&
+           (size_t)(band * g->sh + span) * row <= eb_simd__band_bytes() * 2)
         band++;
     *cap = (band - 1) * g->sh + span;
     return band;
@@ -175,28 +176,26 @@ int eb_simd__fuse_dw(eb_simd_builder *b, const eb_ref_plan_site *site, eb_simd_s
      * 0.95x */
     const eb_simd_conv_geom *dg = &dw->geom;
     const size_t row = (size_t)(dg->iw * sh->m) * sizeof(float);
-    int64_t band = eb_simd__band_rows(dg, row, &pw->cap);
     /* on threads the projection after it, and the residual Add of the
-     * step's input (as simd_plan_pwdw_q8.c, whose figures apply) */
+     * step's input (as simd_plan_pwdw_q8.c, whose figures apply), in
+     * bands of at most a thread's rows */
     const int last = act >= 0 ? act : u;
     const int n_after = out->n_absorb + (act >= 0 ? 2 : 1);
     const int j = threads > 1 && !pw->serial && dg->oh >= EB_SIMD_PROJ_MIN_ROWS * threads &&
                           n_after < EB_REF_ABSORB_MAX
                       ? eb_simd__sole_reader(g, site->runs_alone, last)
                       : -1;
+    const int with_proj =
+        j >= 0 && g->nodes[j].inputs[0] == g->nodes[last].outputs[0] && g->nodes[j].n_outputs > 0;
     const int64_t per_thread = (dg->oh + threads - 1) / threads;
-    eb_simd_step *proj =
-        j >= 0 && g->nodes[j].inputs[0] == g->nodes[last].outputs[0] && g->nodes[j].n_outputs > 0
-            ? proj_step(b, &g->nodes[j], dw, band < per_thread ? band : per_thread)
-            : NULL;
+    int64_t band = eb_simd__band_rows(dg, row, with_proj ? per_thread : dg->oh, &pw->cap);
+    eb_simd_step *proj = with_proj ? proj_step(b, &g->nodes[j], dw, band) : NULL;
     if (!proj && (!pays || !eb_simd__dw_planar_wide(dw))) {
         eb_simd__step_free(dw);
         return 0;
     }
-    if (proj && band > per_thread) {
-        band = per_thread;
-        pw->cap = (band - 1) * dg->sh + (dg->kh - 1) * dg->dh + 1;
-    }
+    if (with_proj && !proj) /* the pair's bands */
+        band = eb_simd__band_rows(dg, row, dg->oh, &pw->cap);
     const int add = proj && n_after + 1 < EB_REF_ABSORB_MAX
                         ? residual_add(g, site->runs_alone, j, site->node->inputs[0])
                         : -1;
@@ -271,13 +270,11 @@ static void pwdw_task(void *arg, int t, int thread)
         if (re > from)
             eb_simd_gemm_f32_cols(&s->gf, gemm_scratch, (const float *)J->x, from * w, re * w,
                                   buf + (from - ra) * w, plane);
-        if (!proj) {
-            s->vec->dwconv_f32(&band, m, buf, plane, dw->w_f32, dw->bias_f32, dw->lo, dw->hi,
-                               (float *)J->y + o0 * g->ow, dw->out_plane);
+        s->vec->dwconv_f32(&band, m, buf, plane, dw->w_f32, dw->bias_f32, dw->lo, dw->hi,
+                           proj ? dw_buf : (float *)J->y + o0 * g->ow,
+                           proj ? dw_plane : dw->out_plane);
+        if (!proj)
             continue;
-        }
-        s->vec->dwconv_f32(&band, m, buf, plane, dw->w_f32, dw->bias_f32, dw->lo, dw->hi, dw_buf,
-                           dw_plane);
         const int64_t n = (o1 - o0) * g->ow, at = o0 * g->ow, mp = proj->gf.s.m;
         if (!s->res_side) {
             eb_simd_gemm_f32_cols(&proj->gf, gemm_scratch, dw_buf, 0, n, (float *)J->y + at,

@@ -238,24 +238,21 @@ int eb_simd__fuse_dw_q8(eb_simd_builder *b, const eb_ref_plan_site *site, eb_sim
     /* bands as the fp32 step's, the rows here bytes */
     const eb_simd_conv_geom *g = &dw->geom;
     const size_t row = (size_t)(g->iw * sh->m);
-    int64_t band = eb_simd__band_rows(g, row, &pw->cap);
     char proj_where[EB_SIMD_WHERE_LEN];
     int p = -1;
     const int with_proj = threads > 1 && !pw->serial && g->oh >= EB_SIMD_PROJ_MIN_ROWS * threads &&
                           out->n_absorb + 2 <= EB_REF_ABSORB_MAX;
-    /* a band no larger than a thread's rows (eb_simd__run_row_ranges): the
-     * projection's GEMM is built for one band's columns, and its tile
-     * chosen for them (a 14x14 plane's 98 columns a thread: the 32 x 7
-     * tile, where the 196-column product took 32-wide panels, 4 for 98) */
+    /* with a projection a band is no larger than a thread's rows
+     * (eb_simd__run_row_ranges): the projection's GEMM is built for one
+     * band's columns, and its tile chosen for them (a 14x14 plane's 98
+     * columns a thread: the 32 x 7 tile, where the 196-column product took
+     * 32-wide panels, 4 for 98) */
     const int64_t per_thread = (g->oh + threads - 1) / threads;
-    if (with_proj && band > per_thread) {
-        band = per_thread;
-        pw->cap = (band - 1) * g->sh + (g->kh - 1) * g->dh + 1;
-    }
+    int64_t band = eb_simd__band_rows(g, row, with_proj ? per_thread : g->oh, &pw->cap);
     eb_simd_step *proj =
         with_proj ? proj_step(b, site, dg->out_tensor, dw, band, &p, proj_where) : NULL;
     if (with_proj && !proj) /* back to the pair's bands */
-        band = eb_simd__band_rows(g, row, &pw->cap);
+        band = eb_simd__band_rows(g, row, g->oh, &pw->cap);
     if (!pays && !proj) {
         eb_simd__step_free(dw);
         return -1;

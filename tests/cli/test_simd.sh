@@ -96,23 +96,18 @@ expect_in "$WORK/out" '^pw_a +Conv +[0-9.]+ '
 expect_in "$WORK/out" '^dw_a +Conv +- '
 expect_in "$WORK/out" '^dw_b +Conv +- '
 expect_in "$WORK/out" '^dw_c +Conv +[0-9.]+ '
-# an inverted-residual block on two threads: pointwise, depthwise,
-# projection and the Add of the block's input one step; an Add of another
-# block's tensor stays a step of its own
-B="$EB_SOURCE_DIR/tests/data/qdq/qdq_blocks.onnx"
-run_eb 0 profile "$B" --backend simd --threads 2 --iterations 3 --warmup 1
-expect_in "$WORK/out" '^pw_a +Conv +[0-9.]+ '
-expect_in "$WORK/out" '^pj_a +Conv +- '
-expect_in "$WORK/out" '^add_a +Add +- '
-expect_in "$WORK/out" '^pj_d +Conv +- '
-expect_in "$WORK/out" '^add_d +Add +[0-9.]+ '
-# the same blocks in fp32
-run_eb 0 profile "$EB_SOURCE_DIR/tests/data/models/blocks.onnx" --backend simd --threads 2 \
-    --iterations 3 --warmup 1
-expect_in "$WORK/out" '^pw_a +Conv +[0-9.]+ '
-expect_in "$WORK/out" '^pj_a +Conv +- '
-expect_in "$WORK/out" '^add_a +Add +- '
-expect_in "$WORK/out" '^add_d +Add +[0-9.]+ '
+# inverted-residual blocks on two threads, int8 and fp32: pointwise,
+# depthwise, projection and the Add of the block's input one step; an Add
+# of another block's tensor stays a step of its own
+for B in qdq/qdq_blocks.onnx models/blocks.onnx; do
+    run_eb 0 profile "$EB_SOURCE_DIR/tests/data/$B" --backend simd --threads 2 --iterations 3 \
+        --warmup 1
+    expect_in "$WORK/out" '^pw_a +Conv +[0-9.]+ '
+    expect_in "$WORK/out" '^pj_a +Conv +- '
+    expect_in "$WORK/out" '^add_a +Add +- '
+    expect_in "$WORK/out" '^pj_d +Conv +- '
+    expect_in "$WORK/out" '^add_d +Add +[0-9.]+ '
+done
 
 # squeeze-excite: the Mul of the feature map by one value per channel
 run_eb 0 inspect "$EB_SOURCE_DIR/tests/data/models/silu_se.onnx" --backend simd
