@@ -142,6 +142,47 @@ static void EB_VEC_FN(scale_f32)(const float *x, float s, float *y, int64_t n)
 #define ADD_Q8_16(WA, WB) ((void)0)
 #endif
 
+#if defined(__AVX2__)
+/* The low byte of each of q's eight int32 lanes, stored at y: every lane
+ * is already in the output's range, so that byte is the result for int8
+ * and uint8 alike. */
+static inline __attribute__((always_inline)) void q8_store_low8(__m256i q, void *y)
+{
+    const __m256i lb = _mm256_shuffle_epi8(
+        q, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8,
+                            12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
+    const __m256i d = _mm256_permutevar8x32_epi32(lb, _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1));
+    _mm_storel_epi64((__m128i *)y, _mm256_castsi256_si128(d));
+}
+
+/* The same eight lanes at a time on AVX2 (and AVX-512's tail): the generic
+ * loop below clamps by compare-and-blend and rounds by the magic number,
+ * and MobileNet-v2 0.5@96's int8 Adds took 3.6-4.5x their fp32 time
+ * with AVX2 (features.3: 4.3 against 1.2 us). vmaxps / vminps and
+ * vcvtps2dq give the same values, as ADD_Q8_16 says. */
+#define ADD_Q8_8(WA, WB)                                                                      \
+    do {                                                                                      \
+        const __m256 vam8 = _mm256_set1_ps(p->a_mult), vbm8 = _mm256_set1_ps(p->b_mult);      \
+        const __m256 vlo8 = _mm256_set1_ps(flo), vhi8 = _mm256_set1_ps(fhi);                  \
+        const __m256i azp8 = _mm256_set1_epi32(p->a_zp), bzp8 = _mm256_set1_epi32(p->b_zp);   \
+        const __m256i yzp8 = _mm256_set1_epi32(p->y_zp);                                      \
+        for (; i + 8 <= i1; i += 8) {                                                         \
+            const __m256i qa = _mm256_sub_epi32(                                              \
+                WA(_mm_loadl_epi64((const __m128i *)(const void *)(pa + i))), azp8);          \
+            const __m256i qb = _mm256_sub_epi32(                                              \
+                WB(_mm_loadl_epi64((const __m128i *)(const void *)(pb + i))), bzp8);          \
+            __m256 v8 = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(qa), vam8),            \
+                                      _mm256_mul_ps(_mm256_cvtepi32_ps(qb), vbm8));           \
+            v8 = _mm256_min_ps(_mm256_max_ps(v8, vlo8), vhi8);                                \
+            q8_store_low8(_mm256_add_epi32(_mm256_cvtps_epi32(v8), yzp8), py + i);            \
+        }                                                                                     \
+    } while (0)
+#define ADD_W8_u8 _mm256_cvtepu8_epi32
+#define ADD_W8_s8 _mm256_cvtepi8_epi32
+#else
+#define ADD_Q8_8(WA, WB) ((void)0)
+#endif
+
 /* Eight lanes at a time with the reference's float32 operations in its
  * order (each product rounded, then the sum, then clamp and round half to
  * even: the file is built without FMA contraction), so the same bytes;
@@ -157,6 +198,7 @@ static void EB_VEC_FN(scale_f32)(const float *x, float s, float *y, int64_t n)
         const v8f magic = (v8f){0} + 12582912.0f;                                             \
         int64_t i = i0;                                                                       \
         ADD_Q8_16(ADD_W16_##WA, ADD_W16_##WB);                                                \
+        ADD_Q8_8(ADD_W8_##WA, ADD_W8_##WB);                                                   \
         for (; i + 8 <= i1; i += 8) {                                                         \
             v8f va = __builtin_convertvector(widen8_##WA(pa + i) - p->a_zp, v8f);             \
             v8f vb = __builtin_convertvector(widen8_##WB(pb + i) - p->b_zp, v8f);             \
