@@ -29,12 +29,14 @@ set(EB_LAYERS
 # Narrow interfaces: a folder that may include only some headers of a lower
 # folder, as "FROM:HEADER" (HEADER from the top of the tree). simd plans
 # through ref's planning hook (ref_plan_hooks.h, ref_plan.h's API) and shares
-# the int8 kernel parameters (ref_q8.h) and ref's supports() (ref_backend.h);
+# the int8 kernel parameters (ref_q8.h), ref's supports() (ref_backend.h) and
+# its constant folding (ref_fold.h);
 # ref's plan structure, arena and kernel helpers stay ref's
 # (docs/architecture.md, "The parts").
 set(EB_NARROW
   backends/simd:backends/ref/ref_plan.h backends/simd:backends/ref/ref_plan_hooks.h
-  backends/simd:backends/ref/ref_q8.h   backends/simd:backends/ref/ref_backend.h)
+  backends/simd:backends/ref/ref_q8.h   backends/simd:backends/ref/ref_backend.h
+  backends/simd:backends/ref/ref_fold.h)
 set(EB_NARROW_PAIRS backends/simd:backends/ref)
 # Headers the build generates (not in the tree): allowed everywhere they
 # are spelled like this.

@@ -157,6 +157,54 @@ static void test_memory_reuse_does_not_change_float_results(void **state)
     check_reuse_is_invisible(EB_SOURCE_DIR "/tests/data/models/tiny_conv.onnx", "1");
 }
 
+/* Folding (ref_fold.h) on the MobileNet-v2 int8 fixture, whose quantiser
+ * quantises most weights at run time (QuantizeLinear of a float
+ * initializer, often behind an exporter's Identity): folded, every
+ * convolution is an integer group; not folded, only those whose weights
+ * are constants already (11 of 52), and the plan runs the Identity and
+ * QuantizeLinear nodes as steps. The ref backend's option reaches the
+ * plan, and a bad value is refused with the option's name. */
+static void test_const_fold_makes_weights_quantised_at_run_time_groups(void **state)
+{
+    (void)state;
+    const char *path = EB_SOURCE_DIR "/models/mobilenet_v2/mobilenet_v2_050_96_int8.onnx";
+    eb_graph *g = NULL;
+    char msg[512];
+    if (eb_graph_load(path, NULL, &g, msg, sizeof msg) != EB_OK) {
+        print_message("skipped: %s\n", msg);
+        skip();
+    }
+    int convs = 0;
+    for (int i = 0; i < g->n_nodes; i++)
+        convs += strcmp(g->nodes[i].op_type, "Conv") == 0;
+    assert_true(convs >= 10);
+    int groups[2] = {0, 0}, conv_groups[2] = {0, 0}, steps[2] = {0, 0};
+    for (int fold = 0; fold < 2; fold++) {
+        eb_ref_plan_options o = EB_REF_PLAN_DEFAULTS;
+        o.const_fold = fold;
+        eb_ref_plan *p = NULL;
+        if (eb_ref_plan_create(g, &o, &p, msg, sizeof msg) != EB_OK)
+            fail_msg("const_fold=%d: %s", fold, msg);
+        groups[fold] = eb_ref_plan_fused_groups(p);
+        for (int i = 0; i < groups[fold]; i++)
+            conv_groups[fold] += strcmp(eb_ref_plan_fused_kind(p, i), "conv") == 0;
+        steps[fold] = eb_ref_plan_steps(p);
+        eb_ref_plan_destroy(p);
+    }
+    assert_int_equal(conv_groups[1], convs);
+    assert_true(conv_groups[0] + 10 <= conv_groups[1]);
+    assert_true(steps[1] < steps[0]);
+    const eb_backend *be = eb_ref_backend();
+    const char *keys[1] = {"const_fold"}, *bad[1] = {"2"};
+    eb_backend_options bo = {.struct_size = sizeof bo, .n_options = 1, .keys = keys,
+                             .values = bad};
+    eb_backend_ctx *ctx = NULL;
+    assert_int_equal(be->open(&bo, &ctx, msg, sizeof msg), EB_ERR_INVALID_ARG);
+    assert_null(ctx);
+    assert_non_null(strstr(msg, "const_fold takes 0 or 1"));
+    eb_graph_destroy(g);
+}
+
 /* Concats written in place: the parts' bytes inside the output are what a
  * copy would have put there, whatever the nesting, and a graph output that
  * is a part is copied out whole. */
@@ -469,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_arena_reuses_memory_of_a_chain),
         cmocka_unit_test(test_memory_reuse_does_not_change_qdq_results),
         cmocka_unit_test(test_memory_reuse_does_not_change_float_results),
+        cmocka_unit_test(test_const_fold_makes_weights_quantised_at_run_time_groups),
         cmocka_unit_test(test_concats_in_place_do_not_change_results),
         cmocka_unit_test(test_concats_elided_only_where_parts_fit),
         cmocka_unit_test(test_claim_absorbing_two_nodes_writes_the_last_ones_output),

@@ -49,9 +49,12 @@ static eb_status ref_open(const eb_backend_options *opts, eb_backend_ctx **ctx_o
          * the semantic definition the fused integer execution is checked
          * against. memory_reuse=0 gives every activation its own buffer
          * instead of sharing an arena by lifetime (to compare memory, or to
-         * rule the arena out when hunting a bug). */
+         * rule the arena out when hunting a bug). const_fold=0 runs
+         * Identity / QuantizeLinear nodes of constants at every inference
+         * instead of once at prepare (ref_fold.h). */
         int *target = strcmp(opts->keys[i], "qdq_fusion") == 0     ? &c->plan.qdq_fusion
                       : strcmp(opts->keys[i], "memory_reuse") == 0 ? &c->plan.memory_reuse
+                      : strcmp(opts->keys[i], "const_fold") == 0   ? &c->plan.const_fold
                                                                    : NULL;
         if (target) {
             int v = parse_bool(opts->values[i] ? opts->values[i] : "");
@@ -63,7 +66,8 @@ static eb_status ref_open(const eb_backend_options *opts, eb_backend_ctx **ctx_o
                      opts->values[i] ? opts->values[i] : "");
         } else {
             snprintf(msg, msg_len,
-                     "ref: unknown option '%s' (ref takes qdq_fusion=0|1, memory_reuse=0|1)",
+                     "ref: unknown option '%s' (ref takes qdq_fusion=0|1, memory_reuse=0|1, "
+                     "const_fold=0|1)",
                      opts->keys[i]);
         }
         free(c);

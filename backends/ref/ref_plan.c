@@ -17,6 +17,7 @@
 
 #include "backends/ref/ref_arena.h"
 #include "backends/ref/ref_concat_place.h"
+#include "backends/ref/ref_fold.h"
 #include "backends/ref/ref_plan.h"
 
 typedef struct eb_ref_step {
@@ -27,7 +28,8 @@ typedef struct eb_ref_step {
 } eb_ref_step;
 
 struct eb_ref_plan {
-    const eb_graph *g;
+    const eb_graph *g;       /* the graph run: the caller's, or fold.g */
+    eb_ref_folded fold;      /* constants folded at prepare (const_fold) */
     eb_value *values;        /* g->n_tensors entries */
     unsigned char *owned;    /* 1 where values[i].data was allocated on its own */
     void *arena;             /* activations when memory_reuse is on */
@@ -391,6 +393,12 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
     eb_ref_plan *p = calloc(1, sizeof *p);
     if (!p)
         goto fail;
+    if (o.const_fold) {
+        st = eb_ref_fold_constants(g, &p->fold, &g, msg, msg_len);
+        if (st != EB_OK)
+            goto fail;
+        st = EB_ERR_NOMEM;
+    }
     p->g = g;
     p->values = calloc((size_t)g->n_tensors + 1, sizeof *p->values);
     p->owned = calloc((size_t)g->n_tensors + 1, 1);
@@ -639,6 +647,7 @@ void eb_ref_plan_destroy(eb_ref_plan *p)
     free(p->arena);
     free(p->node_ns);
     free(p->elided);
+    eb_ref_folded_free(&p->fold);
     free(p);
 }
 

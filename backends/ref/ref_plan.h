@@ -5,7 +5,10 @@
  * (ref_fuse_qdq.h): each matched DequantizeLinear -> op -> QuantizeLinear
  * group becomes one integer step, and nodes left without a consumer are not
  * executed. With it off every node runs as written: the semantic definition
- * the fused execution is tested against.
+ * the fused execution is tested against. Before either, with const_fold on
+ * (the default), Identity and QuantizeLinear nodes of constants are
+ * computed once (ref_fold.h), so the fusion also finds the weights a
+ * quantiser quantises at run time.
  *
  * Another backend may take steps while the plan is built (options.hooks,
  * ref_plan_hooks.h); the plan's structure stays private to ref_plan.c. */
@@ -18,11 +21,14 @@ typedef struct eb_ref_plan_options {
     int qdq_fusion;   /* 1: run QDQ groups as integer kernels; 0: as written */
     int memory_reuse; /* 1: activations share one arena by lifetime (ref_arena.h);
                          0: one buffer each */
+    int const_fold;   /* 1: Identity / QuantizeLinear of constants computed once
+                         at prepare (ref_fold.h); 0: run as nodes */
     const eb_ref_plan_hooks *hooks; /* optional: another backend's claims
                                        (ref_plan_hooks.h); NULL: ref alone */
 } eb_ref_plan_options;
 
-#define EB_REF_PLAN_DEFAULTS ((eb_ref_plan_options){.qdq_fusion = 1, .memory_reuse = 1})
+#define EB_REF_PLAN_DEFAULTS                                                                   \
+    ((eb_ref_plan_options){.qdq_fusion = 1, .memory_reuse = 1, .const_fold = 1})
 
 /* The plan (defined in ref_plan.c). The backend table's eb_plan of the
  * ref backend is one of these (ref_backend.c casts at the table). */

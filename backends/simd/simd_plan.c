@@ -289,8 +289,8 @@ static void label_nodes(eb_simd_plan *P)
     const eb_graph *g = P->g;
     for (int i = 0; i < g->n_nodes; i++) {
         int out = g->nodes[i].n_outputs > 0 ? g->nodes[i].outputs[0] : -1;
-        int folded = P->folded && out >= 0 && P->folded_data &&
-                     g->tensors[out].data != NULL && eb_simd__foldable(&g->nodes[i]);
+        int folded = P->fold.g && out >= 0 && g->tensors[out].data != NULL &&
+                     eb_ref_foldable(&g->nodes[i]);
         snprintf(P->where[i], EB_SIMD_WHERE_LEN, "%s",
                  folded ? "not executed: folded into a constant at prepare"
                         : "not executed: constant, or only feeds a fused group");
@@ -314,7 +314,9 @@ eb_status eb_simd_plan_create(const eb_graph *g, const eb_simd_plan_options *o,
         return nomem(P, g, "preparing the simd plan", msg, msg_len);
     P->o = *o;
     eb_status st = EB_OK;
-    if (o->const_fold && (st = eb_simd__fold_constants(P, g, &g, msg, msg_len)) != EB_OK) {
+    /* folded here, not by ref's plan below: the builder reads the folded
+     * graph's constants while ref builds the plan */
+    if (o->const_fold && (st = eb_ref_fold_constants(g, &P->fold, &g, msg, msg_len)) != EB_OK) {
         if (st == EB_ERR_NOMEM)
             return nomem(P, g, "folding constants", msg, msg_len);
         eb_simd_plan_destroy(P);
@@ -331,7 +333,8 @@ eb_status eb_simd_plan_create(const eb_graph *g, const eb_simd_plan_options *o,
     eb_ref_plan_hooks hooks = {.ctx = &b, .claim = claim};
     /* activations by lifetime in ref's arena, 64-byte aligned with slack
      * for whole-vector loads (ref_plan_hooks.h) */
-    eb_ref_plan_options ro = {.qdq_fusion = o->qdq_fusion, .memory_reuse = 1, .hooks = &hooks};
+    eb_ref_plan_options ro = {
+        .qdq_fusion = o->qdq_fusion, .memory_reuse = 1, .const_fold = 0, .hooks = &hooks};
     st = eb_ref_plan_create(g, &ro, &P->ref, msg, msg_len);
     free(b.by_channels);
     if (st != EB_OK) {
@@ -368,12 +371,7 @@ void eb_simd_plan_destroy(eb_simd_plan *p)
     if (!p)
         return;
     eb_ref_plan_destroy(p->ref); /* releases our claimed steps */
-    for (int i = 0; i < p->n_folded; i++)
-        free(p->folded_data[i]);
-    free(p->folded_data);
-    if (p->folded)
-        free(p->folded->tensors);
-    free(p->folded);
+    eb_ref_folded_free(&p->fold);
     free(p->where);
     free(p->scratch.base);
     free(p);

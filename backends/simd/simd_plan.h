@@ -15,7 +15,8 @@
  * Before that, Identity and QuantizeLinear nodes whose inputs are all
  * constants are computed once (by their ref kernels) and become constants,
  * so weights an exporter routed through them are packed like any other
- * (const_fold; simd_plan_fold.c).
+ * (const_fold; ref's own folding, ref_fold.h, which the ref backend does
+ * too: both run the same groups).
  *
  * The files: simd_plan_impl.h lists them (one op family each). */
 #ifndef EB_SIMD_PLAN_H

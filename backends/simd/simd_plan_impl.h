@@ -5,8 +5,6 @@
  *                        or QDQ group, activations folded into epilogues,
  *                        create / run / destroy
  *   simd_plan_step.c     what the families share: steps, geometry, tasks
- *   simd_plan_fold.c     Identity / QuantizeLinear of constants computed at
- *                        prepare
  *   simd_plan_conv.c     GEMM-shaped steps: convolutions (im2col or packed
  *                        from the input), QLinearConv, and how every
  *                        GEMM-shaped step runs
@@ -28,6 +26,7 @@
 #ifndef EB_SIMD_PLAN_IMPL_H
 #define EB_SIMD_PLAN_IMPL_H
 
+#include "backends/ref/ref_fold.h"
 #include "backends/ref/ref_plan.h"
 #include "backends/simd/simd_gemm.h"
 #include "backends/simd/simd_kernels.h"
@@ -119,10 +118,8 @@ typedef struct eb_simd_step {
 
 struct eb_simd_plan {
     eb_ref_plan *ref;         /* the plan that runs, with our claimed steps */
-    const eb_graph *g;        /* the graph it runs (folded or the caller's) */
-    eb_graph *folded;         /* shallow copy of the graph with folded constants */
-    void **folded_data;       /* values computed at prepare, owned */
-    int n_folded;
+    const eb_graph *g;        /* the graph it runs: fold.g or the caller's */
+    eb_ref_folded fold;       /* constants folded at prepare (const_fold) */
     eb_simd_plan_options o;
     char (*where)[EB_SIMD_WHERE_LEN]; /* per node */
     eb_simd_scratch scratch;
@@ -258,12 +255,6 @@ eb_simd_step *eb_simd__mul_f32(eb_simd_builder *b, const eb_node *n, char *where
 eb_simd_step *eb_simd__add_q8_group(eb_simd_builder *b, const eb_ref_fused *f, char *where);
 extern const eb_ref_op eb_simd__eltwise_op; /* K_ADD_*, K_QUANT, K_DEQUANT, K_SIGMOID_F32,
                                                K_SCALE_F32 */
-
-/* Identity / QuantizeLinear of constants (simd_plan_fold.c): *run_g is g or
- * P->folded. */
-int eb_simd__foldable(const eb_node *n);
-eb_status eb_simd__fold_constants(eb_simd_plan *P, const eb_graph *g, const eb_graph **run_g,
-                                  char *msg, size_t msg_len);
 
 /* ---- shared helpers (simd_plan_step.c) ------------------------------------------ */
 
