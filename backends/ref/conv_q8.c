@@ -77,6 +77,22 @@ static void im2col(const eb_ref_conv_q8_params *p, const geom3 *g, const void *x
     }
 }
 
+/* acc[o] += w * cr[o] for o < n, wrapping. In runs of 16 of a constant
+ * count, which the compiler vectorises at -O2 (its cheapest cost model
+ * takes no loop that needs a remainder): as one loop of n it stayed
+ * scalar, an imul and an add to memory per element, 79 % of ref's time on
+ * MobileNet-v2 int8, and that model took 1.7x its float path's time once
+ * ref ran its weights' convolutions as integer groups (ref_fold.h). */
+static void row_update(uint32_t *acc, int32_t w, const int16_t *cr, int64_t n)
+{
+    int64_t o = 0;
+    for (; o + 16 <= n; o += 16)
+        for (int j = 0; j < 16; j++)
+            acc[o + j] += (uint32_t)(w * cr[o + j]);
+    for (; o < n; o++)
+        acc[o] += (uint32_t)(w * cr[o]);
+}
+
 void eb_ref_conv_q8(const eb_ref_conv_q8_params *p, const void *x, void *y, void *scratch)
 {
     assert(p->win.n_spatial >= 1 && p->win.n_spatial <= 3);
@@ -97,12 +113,8 @@ void eb_ref_conv_q8(const eb_ref_conv_q8_params *p, const void *x, void *y, void
                 const uint32_t bias = p->bias ? (uint32_t)p->bias[m] : 0u;
                 for (int64_t o = 0; o < plane; o++)
                     acc[o] = bias;
-                for (int64_t r = 0; r < rows; r++) {
-                    const int32_t wv = wm[r];
-                    const int16_t *cr = col + r * plane;
-                    for (int64_t o = 0; o < plane; o++)
-                        acc[o] += (uint32_t)(wv * cr[o]);
-                }
+                for (int64_t r = 0; r < rows; r++)
+                    row_update(acc, wm[r], col + r * plane, plane);
                 const int64_t y0 = (n * p->out_channels + m) * plane;
                 for (int64_t o = 0; o < plane; o++)
                     eb_ref_q8_put(y, p->y_dtype, y0 + o,
