@@ -178,11 +178,15 @@ static void test_dispatch_prefers_the_widest_usable_variant(void **state)
                         "f32_gemm_32x1__avx2");
     assert_string_equal(eb_simd_f32_gemm_for(eb_simd_pick_f32_gemm(all), 96, 64, 1)->name,
                         "f32_gemm_12x32__avx512");
-    /* VNNI has its own (32 x 7 and 32 x 1, its byte format): MobileNet's
-     * 7x7 and 14x14 planes (49, 196 columns) run the first, a
-     * matrix-vector product the second, wide products the general tile */
+    /* VNNI has its own (32 x 7, 32 x 9 and 32 x 1, its byte format):
+     * MobileNet's 7x7 and 14x14 planes (49, 196 columns) run the first,
+     * 3x3 planes (9, or 18 for two images) the second, which pads them
+     * less, a matrix-vector product the third, wide products the general
+     * tile */
     const eb_simd_q8_gemm_variant *vnni = eb_simd_pick_q8_gemm(all, 1);
-    assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 9, 1)->name, "q8_gemm_32x7c4__avx512vnni");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 9, 1)->name, "q8_gemm_32x9c4__avx512vnni");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 18, 1)->name, "q8_gemm_32x9c4__avx512vnni");
+    assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 14, 1)->name, "q8_gemm_32x7c4__avx512vnni");
     assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 49, 1)->name, "q8_gemm_32x7c4__avx512vnni");
     assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 196, 1)->name, "q8_gemm_32x7c4__avx512vnni");
     assert_string_equal(eb_simd_q8_gemm_for(vnni, 96, 1, 1)->name, "q8_gemm_32x1c4__avx512vnni");

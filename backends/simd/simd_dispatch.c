@@ -213,15 +213,30 @@ const eb_simd_q8_gemm_variant *eb_simd_q8_gemm_for(const eb_simd_q8_gemm_variant
     const eb_simd_q8_gemm_variant *rows = q8_rows_for(general, m);
     if (y_col != 1)
         return rows;
-    for (int i = COUNT(q8_gemm) - 1; i >= 0; i--)
+    /* Of the few-column tiles that pay, the one whose tiles pad the product
+     * least (its lanes over its level's vector width); on a tie the first
+     * found from the list's end, i.e. the higher level (VNNI's 32 x 7 over
+     * AVX-512's int16 one). VNNI lists a 32 x 9 tile beside its 32 x 7: 9
+     * columns (3x3 planes) took two 7-column panels, 14 columns of work. */
+    const eb_simd_q8_gemm_variant *best = NULL;
+    int64_t best_cost = 0;
+    for (int i = COUNT(q8_gemm) - 1; i >= 0; i--) {
+        const eb_simd_q8_gemm_variant *v = &q8_gemm[i];
         /* its own weight format: the driver packs for the variant it runs */
-        if (q8_gemm[i].few_cols && level_at_most(q8_gemm[i].isa, general->isa) &&
-            (q8_gemm[i].format == EB_SIMD_Q8_I16 || q8_gemm[i].format == general->format) &&
-            one_column_fits(n, q8_gemm[i].nr) &&
-            few_cols_pay(m, n, q8_gemm[i].mr, q8_gemm[i].nr, q8_gemm[i].isa, rows->mr,
-                         rows->nr, rows->isa, q8_few_cols_percent(&q8_gemm[i])))
-            return &q8_gemm[i];
-    return rows;
+        if (!v->few_cols || !level_at_most(v->isa, general->isa) ||
+            (v->format != EB_SIMD_Q8_I16 && v->format != general->format) ||
+            !one_column_fits(n, v->nr) ||
+            !few_cols_pay(m, n, v->mr, v->nr, v->isa, rows->mr, rows->nr, rows->isa,
+                          q8_few_cols_percent(v)))
+            continue;
+        /* lanes over 16 / lanes(level): comparable across levels */
+        const int64_t cost = round_up(n, v->nr) * round_up(m, v->mr) * (16 / lanes(v->isa));
+        if (!best || cost < best_cost) {
+            best = v;
+            best_cost = cost;
+        }
+    }
+    return best ? best : rows;
 }
 
 const eb_simd_vec_kernels *eb_simd_pick_vec(unsigned isa)

@@ -187,37 +187,25 @@ eb_simd_q8_spill_32x7_avx512(const __m512i *c, int32_t *tile)
     }
 }
 
-/* A 32 x 7 tile of a few-column kernel (q8_gemm_32x7c4__avx512vnni,
- * q8_gemm_32x7c2__avx512: c[2J], c[2J + 1] are column J's rows 0-15 and
- * 16-31, their sums started at the rows' bias) requantised in registers,
- * packed, transposed to rows, and each of the first mr output rows'
- * nr bytes written with one masked store (nothing else is written). */
+/* Eight columns of a 32-row few-column tile, each as 32 int16 (w[J]:
+ * eb_simd_q8_packw_avx512 of the column's rows 0-15 and 16-31, so lane l
+ * holds rows 4l..4l+3, then 16+4l..16+4l+3), packed to bytes, transposed
+ * to rows, and each of the first mr output rows' first nr (<= 8) bytes
+ * written with one masked store (nothing else is written). */
 static inline __attribute__((always_inline)) void
-eb_simd_q8_store_32x7_avx512(const __m512i *c, const float *mult, const eb_simd_q8_rq *p,
-                             uint8_t *y, int64_t ldy, int mr, int nr)
+eb_simd_q8_store_32x8w_avx512(const __m512i *w, const eb_simd_q8_rq_avx512 *r, uint8_t *y,
+                              int64_t ldy, int mr, int nr)
 {
     /* Where output row r's 8 bytes (columns 0..7) end up in the transposed
      * block below: byte offset 64 q + 16 l + 8 h (vector q, lane l, half h). */
     static const uint8_t row_at[32] = {
         0,   8,   64,  72,  16,  24,  80,  88,  32,  40,  96,  104, 48,  56,  112, 120,
         128, 136, 192, 200, 144, 152, 208, 216, 160, 168, 224, 232, 176, 184, 240, 248};
-    const eb_simd_q8_rq_avx512 r = eb_simd_q8_rq_avx512_make(p);
-    const __m512i z = _mm512_setzero_si512();
-    const __m512 m0 = _mm512_loadu_ps(mult), m1 = _mm512_loadu_ps(mult + 16);
-    /* Column J as 32 int16 (packs work within 128-bit lanes: lane l holds
-     * rows 4l..4l+3, then rows 16+4l..16+4l+3). */
-#define EB_Q8_W(J) eb_simd_q8_packw_avx512(eb_simd_q8_rq16_avx512(c[2 * J], z, m0, &r), \
-                                           eb_simd_q8_rq16_avx512(c[2 * J + 1], z, m1, &r), &r)
-    const __m512i w0 = EB_Q8_W(0), w1 = EB_Q8_W(1), w2 = EB_Q8_W(2), w3 = EB_Q8_W(3);
-    const __m512i w4 = EB_Q8_W(4), w5 = EB_Q8_W(5), w6 = EB_Q8_W(6);
-#undef EB_Q8_W
-    /* Columns J, J + 1 as bytes: lane l is (J's 8 rows, J+1's same 8 rows);
-     * a column 7 (a copy of 6) completes the 8 x 8 blocks and is never
-     * stored. */
-    const __m512i k01 = r.unsigned_out ? _mm512_packus_epi16(w0, w1) : _mm512_packs_epi16(w0, w1);
-    const __m512i k23 = r.unsigned_out ? _mm512_packus_epi16(w2, w3) : _mm512_packs_epi16(w2, w3);
-    const __m512i k45 = r.unsigned_out ? _mm512_packus_epi16(w4, w5) : _mm512_packs_epi16(w4, w5);
-    const __m512i k67 = r.unsigned_out ? _mm512_packus_epi16(w6, w6) : _mm512_packs_epi16(w6, w6);
+    /* Columns J, J + 1 as bytes: lane l is (J's 8 rows, J+1's same 8 rows) */
+#define EB_Q8_K(J) (r->unsigned_out ? _mm512_packus_epi16(w[J], w[J + 1]) \
+                                    : _mm512_packs_epi16(w[J], w[J + 1]))
+    const __m512i k01 = EB_Q8_K(0), k23 = EB_Q8_K(2), k45 = EB_Q8_K(4), k67 = EB_Q8_K(6);
+#undef EB_Q8_K
     /* Each lane now holds an 8 (rows) x 8 (columns) byte block column by
      * column; transpose it: interleave the two columns' bytes of a vector
      * (row i's pair at word i), then words, then dwords. */
@@ -238,6 +226,59 @@ eb_simd_q8_store_32x7_avx512(const __m512i *c, const float *mult, const eb_simd_
     for (int i = 0; i < mr; i++)
         _mm_mask_storeu_epi8(y + i * ldy, cols,
                              _mm_loadl_epi64((const __m128i *)(blk + row_at[i])));
+}
+
+/* Column J of a 32-row tile (c[2J]: rows 0-15, c[2J + 1]: rows 16-31, sums
+ * started at the rows' bias) requantised to 32 int16 (m0, m1: the rows'
+ * multipliers). */
+#define EB_SIMD_Q8_COL_W(c, J, m0, m1, r)                                                    \
+    eb_simd_q8_packw_avx512(eb_simd_q8_rq16_avx512((c)[2 * (J)], _mm512_setzero_si512(),     \
+                                                   (m0), (r)),                               \
+                            eb_simd_q8_rq16_avx512((c)[2 * (J) + 1], _mm512_setzero_si512(), \
+                                                   (m1), (r)),                               \
+                            (r))
+
+/* A 32 x 7 tile of a few-column kernel (q8_gemm_32x7c4__avx512vnni,
+ * q8_gemm_32x7c2__avx512: c[2J], c[2J + 1] are column J's rows 0-15 and
+ * 16-31, their sums started at the rows' bias) requantised in registers,
+ * packed, transposed to rows, and each of the first mr output rows'
+ * nr bytes written with one masked store (nothing else is written). A
+ * column 7 (a copy of 6) completes the 8 x 8 blocks and is never stored. */
+static inline __attribute__((always_inline)) void
+eb_simd_q8_store_32x7_avx512(const __m512i *c, const float *mult, const eb_simd_q8_rq *p,
+                             uint8_t *y, int64_t ldy, int mr, int nr)
+{
+    const eb_simd_q8_rq_avx512 r = eb_simd_q8_rq_avx512_make(p);
+    const __m512 m0 = _mm512_loadu_ps(mult), m1 = _mm512_loadu_ps(mult + 16);
+    __m512i w[8];
+    for (int j = 0; j < 7; j++)
+        w[j] = EB_SIMD_Q8_COL_W(c, j, m0, m1, &r);
+    w[7] = w[6];
+    eb_simd_q8_store_32x8w_avx512(w, &r, y, ldy, mr, nr);
+}
+
+/* The same for a 32 x 9 tile (q8_gemm_32x9c4__avx512vnni): columns 0-7 as
+ * the 32 x 7 tile's, column 8 packed to the rows' 32 bytes in order
+ * (eb_simd_q8_pack64_avx512) and stored byte by byte. */
+static inline __attribute__((always_inline)) void
+eb_simd_q8_store_32x9_avx512(const __m512i *c, const float *mult, const eb_simd_q8_rq *p,
+                             uint8_t *y, int64_t ldy, int mr, int nr)
+{
+    const eb_simd_q8_rq_avx512 r = eb_simd_q8_rq_avx512_make(p);
+    const __m512 m0 = _mm512_loadu_ps(mult), m1 = _mm512_loadu_ps(mult + 16);
+    __m512i w[8];
+    for (int j = 0; j < 8; j++)
+        w[j] = EB_SIMD_Q8_COL_W(c, j, m0, m1, &r);
+    eb_simd_q8_store_32x8w_avx512(w, &r, y, ldy, mr, nr < 8 ? nr : 8);
+    if (nr < 9)
+        return;
+    const __m512i z = _mm512_setzero_si512();
+    const __m512i a = eb_simd_q8_rq16_avx512(c[16], z, m0, &r);
+    const __m512i b = eb_simd_q8_rq16_avx512(c[17], z, m1, &r);
+    uint8_t col[64] __attribute__((aligned(64)));
+    _mm512_store_si512(col, eb_simd_q8_pack64_avx512(a, b, a, b, &r));
+    for (int i = 0; i < mr; i++)
+        y[i * ldy + 8] = col[i];
 }
 #endif
 
