@@ -12,7 +12,7 @@
  * B: kq x 7 x 2 int16; tile: 32 x 7 int32 column by column
  * (tile[j * 32 + r]). The `_rq` entry point starts the sums at the rows'
  * add and stores bytes as the VNNI kernel does
- * (eb_simd_q8_store_32x7_avx512). */
+ * (eb_simd_q8_store_32xn_avx512). */
 #include <immintrin.h>
 #include <string.h>
 
@@ -44,7 +44,10 @@ void eb_q8_gemm_32x7c2__avx512(int64_t kq, const void *a, const void *b, int32_t
     const __m512i ad0 = _mm512_setzero_si512(), ad1 = ad0;
     LOOP
     const __m512i c[14] = {TILE};
-    eb_simd_q8_spill_32x7_avx512(c, tile);
+    for (int j = 0; j < 7; j++) {
+        _mm512_storeu_si512(tile + j * 32, c[2 * j]);
+        _mm512_storeu_si512(tile + j * 32 + 16, c[2 * j + 1]);
+    }
 }
 
 void eb_q8_gemm_32x7c2__avx512_rq(int64_t kq, const void *a, const void *b, const int32_t *add,
@@ -54,5 +57,5 @@ void eb_q8_gemm_32x7c2__avx512_rq(int64_t kq, const void *a, const void *b, cons
     const __m512i ad0 = _mm512_loadu_si512(add), ad1 = _mm512_loadu_si512(add + 16);
     LOOP
     const __m512i c[14] = {TILE};
-    eb_simd_q8_store_32x7_avx512(c, mult, p, y, ldy, mr, nr);
+    eb_simd_q8_store_32xn_avx512(c, 7, mult, p, y, ldy, mr, nr);
 }

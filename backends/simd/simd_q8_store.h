@@ -176,17 +176,6 @@ eb_simd_q8_store_2rows_avx512(__m512i r00, __m512i r01, __m512i r10, __m512i r11
                                 _mm512_extracti64x4_epi64(v, 1));
 }
 
-/* A 32 x 7 few-column tile (c as for eb_simd_q8_store_32x7_avx512) as
- * int32, column by column: tile[j * 32 + r]. */
-static inline __attribute__((always_inline)) void
-eb_simd_q8_spill_32x7_avx512(const __m512i *c, int32_t *tile)
-{
-    for (int j = 0; j < 7; j++) {
-        _mm512_storeu_si512(tile + j * 32, c[2 * j]);
-        _mm512_storeu_si512(tile + j * 32 + 16, c[2 * j + 1]);
-    }
-}
-
 /* Eight columns of a 32-row few-column tile, each as 32 int16 (w[J]:
  * eb_simd_q8_packw_avx512 of the column's rows 0-15 and 16-31, so lane l
  * holds rows 4l..4l+3, then 16+4l..16+4l+3), packed to bytes, transposed
@@ -228,51 +217,31 @@ eb_simd_q8_store_32x8w_avx512(const __m512i *w, const eb_simd_q8_rq_avx512 *r, u
                              _mm_loadl_epi64((const __m128i *)(blk + row_at[i])));
 }
 
-/* Column J of a 32-row tile (c[2J]: rows 0-15, c[2J + 1]: rows 16-31, sums
- * started at the rows' bias) requantised to 32 int16 (m0, m1: the rows'
- * multipliers). */
-#define EB_SIMD_Q8_COL_W(c, J, m0, m1, r)                                                    \
-    eb_simd_q8_packw_avx512(eb_simd_q8_rq16_avx512((c)[2 * (J)], _mm512_setzero_si512(),     \
-                                                   (m0), (r)),                               \
-                            eb_simd_q8_rq16_avx512((c)[2 * (J) + 1], _mm512_setzero_si512(), \
-                                                   (m1), (r)),                               \
-                            (r))
-
-/* A 32 x 7 tile of a few-column kernel (q8_gemm_32x7c4__avx512vnni,
- * q8_gemm_32x7c2__avx512: c[2J], c[2J + 1] are column J's rows 0-15 and
- * 16-31, their sums started at the rows' bias) requantised in registers,
- * packed, transposed to rows, and each of the first mr output rows'
- * nr bytes written with one masked store (nothing else is written). A
- * column 7 (a copy of 6) completes the 8 x 8 blocks and is never stored. */
+/* A 32 x ncols tile of a few-column kernel, ncols 7 or 9
+ * (q8_gemm_32x7c4__avx512vnni, q8_gemm_32x7c2__avx512,
+ * q8_gemm_32x9c4__avx512vnni: c[2J], c[2J + 1] are column J's rows 0-15
+ * and 16-31, their sums started at the rows' bias) requantised in
+ * registers, and the first mr output rows' first nr bytes written,
+ * nothing else: columns 0-7 packed, transposed to rows and stored with
+ * one masked store per row (with 7 columns a copy of column 6 completes
+ * the 8 x 8 blocks and is never stored), column 8 packed to the rows' 32
+ * bytes in order (eb_simd_q8_pack64_avx512) and stored byte by byte. */
 static inline __attribute__((always_inline)) void
-eb_simd_q8_store_32x7_avx512(const __m512i *c, const float *mult, const eb_simd_q8_rq *p,
-                             uint8_t *y, int64_t ldy, int mr, int nr)
+eb_simd_q8_store_32xn_avx512(const __m512i *c, int ncols, const float *mult,
+                             const eb_simd_q8_rq *p, uint8_t *y, int64_t ldy, int mr, int nr)
 {
     const eb_simd_q8_rq_avx512 r = eb_simd_q8_rq_avx512_make(p);
     const __m512 m0 = _mm512_loadu_ps(mult), m1 = _mm512_loadu_ps(mult + 16);
-    __m512i w[8];
-    for (int j = 0; j < 7; j++)
-        w[j] = EB_SIMD_Q8_COL_W(c, j, m0, m1, &r);
-    w[7] = w[6];
-    eb_simd_q8_store_32x8w_avx512(w, &r, y, ldy, mr, nr);
-}
-
-/* The same for a 32 x 9 tile (q8_gemm_32x9c4__avx512vnni): columns 0-7 as
- * the 32 x 7 tile's, column 8 packed to the rows' 32 bytes in order
- * (eb_simd_q8_pack64_avx512) and stored byte by byte. */
-static inline __attribute__((always_inline)) void
-eb_simd_q8_store_32x9_avx512(const __m512i *c, const float *mult, const eb_simd_q8_rq *p,
-                             uint8_t *y, int64_t ldy, int mr, int nr)
-{
-    const eb_simd_q8_rq_avx512 r = eb_simd_q8_rq_avx512_make(p);
-    const __m512 m0 = _mm512_loadu_ps(mult), m1 = _mm512_loadu_ps(mult + 16);
-    __m512i w[8];
-    for (int j = 0; j < 8; j++)
-        w[j] = EB_SIMD_Q8_COL_W(c, j, m0, m1, &r);
-    eb_simd_q8_store_32x8w_avx512(w, &r, y, ldy, mr, nr < 8 ? nr : 8);
-    if (nr < 9)
-        return;
     const __m512i z = _mm512_setzero_si512();
+    __m512i w[8];
+    for (int j = 0; j < 8; j++) {
+        const int jc = j < ncols ? j : ncols - 1;
+        w[j] = eb_simd_q8_packw_avx512(eb_simd_q8_rq16_avx512(c[2 * jc], z, m0, &r),
+                                       eb_simd_q8_rq16_avx512(c[2 * jc + 1], z, m1, &r), &r);
+    }
+    eb_simd_q8_store_32x8w_avx512(w, &r, y, ldy, mr, nr < 8 ? nr : 8);
+    if (ncols < 9 || nr < 9) /* ncols is a constant: the rest compiles away */
+        return;
     const __m512i a = eb_simd_q8_rq16_avx512(c[16], z, m0, &r);
     const __m512i b = eb_simd_q8_rq16_avx512(c[17], z, m1, &r);
     uint8_t col[64] __attribute__((aligned(64)));
