@@ -111,11 +111,12 @@ static void outputs_free(outputs *o)
     free(o->v);
 }
 
-static void run_backend(const eb_backend *be, const eb_graph *g, const eb_input_set *in,
-                        int threads, const char *isa, outputs *out)
+/* be's outputs on g, with one option key=val (none where val is NULL) */
+static void run_backend_opt(const eb_backend *be, const eb_graph *g, const eb_input_set *in,
+                            int threads, const char *key, const char *val, outputs *out)
 {
-    const char *keys[1] = {"isa"}, *vals[1] = {isa};
-    eb_backend_options o = {.struct_size = sizeof o, .threads = threads, .n_options = isa ? 1 : 0,
+    const char *keys[1] = {key}, *vals[1] = {val};
+    eb_backend_options o = {.struct_size = sizeof o, .threads = threads, .n_options = val ? 1 : 0,
                             .keys = keys, .values = vals};
     eb_backend_ctx *ctx = NULL;
     eb_plan *plan = NULL;
@@ -137,6 +138,12 @@ static void run_backend(const eb_backend *be, const eb_graph *g, const eb_input_
     }
     be->release(ctx, plan);
     be->close(ctx);
+}
+
+static void run_backend(const eb_backend *be, const eb_graph *g, const eb_input_set *in,
+                        int threads, const char *isa, outputs *out)
+{
+    run_backend_opt(be, g, in, threads, "isa", isa, out);
 }
 
 static void compare(const eb_graph *g, const outputs *want, const outputs *got, const char *what)
@@ -510,26 +517,6 @@ static void test_bad_options_are_refused_with_a_reason(void **state)
     }
 }
 
-/* Outputs of `be` on g with const_fold=fold, on `threads` threads. */
-static void run_folded(const eb_backend *be, eb_graph *g, const char *path,
-                       const eb_input_set *in, int threads, const char *fold, outputs *got)
-{
-    char msg[1024];
-    const char *keys[1] = {"const_fold"}, *vals[1] = {fold};
-    eb_backend_options o = {.struct_size = sizeof o, .threads = threads, .n_options = 1,
-                            .keys = keys, .values = vals};
-    eb_backend_ctx *ctx = NULL;
-    eb_plan *plan = NULL;
-    assert_int_equal(be->open(&o, &ctx, msg, sizeof msg), EB_OK);
-    eb_model m = {.struct_size = sizeof m, .graph = g, .path = path};
-    assert_int_equal(be->prepare(ctx, &m, &plan, msg, sizeof msg), EB_OK);
-    outputs_alloc(g, got);
-    assert_int_equal(be->run(ctx, plan, in->values, in->n, got->v, got->n, msg, sizeof msg),
-                     EB_OK);
-    be->release(ctx, plan);
-    be->close(ctx);
-}
-
 static void test_byte_exact_with_ref_folded_or_not(void **state)
 {
     (void)state;
@@ -554,9 +541,11 @@ static void test_byte_exact_with_ref_folded_or_not(void **state)
         assert_int_equal(eb_random_inputs(g, &spec, &in, msg, sizeof msg), EB_OK);
         outputs want[2], got;
         for (int fold = 0; fold < 2; fold++) {
-            run_folded(eb_ref_backend(), g, path, &in, 1, fold ? "1" : "0", &want[fold]);
+            run_backend_opt(eb_ref_backend(), g, &in, 1, "const_fold", fold ? "1" : "0",
+                            &want[fold]);
             for (int threads = 1; threads <= 2; threads++) {
-                run_folded(eb_simd_backend(), g, path, &in, threads, fold ? "1" : "0", &got);
+                run_backend_opt(eb_simd_backend(), g, &in, threads, "const_fold",
+                                fold ? "1" : "0", &got);
                 for (int i = 0; i < want[fold].n; i++)
                     if (memcmp(want[fold].v[i].data, got.v[i].data, want[fold].v[i].nbytes))
                         fail_msg("seed %u, const_fold=%d, %d thread(s): output %d differs "

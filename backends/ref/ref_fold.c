@@ -13,17 +13,6 @@ int eb_ref_foldable(const eb_node *n)
            (strcmp(n->op_type, "Identity") == 0 || strcmp(n->op_type, "QuantizeLinear") == 0);
 }
 
-/* A tensor of g as a kernel's value (its data may be NULL: absent). */
-static void value_of(const eb_tensor *t, eb_value *v)
-{
-    memset(v, 0, sizeof *v);
-    v->dtype = t->dtype;
-    v->rank = t->rank;
-    memcpy(v->dims, t->dims, sizeof t->dims);
-    v->data = t->data;
-    v->nbytes = t->nbytes;
-}
-
 /* Node n of g (the copy) computed by its ref kernel into a new buffer that
  * becomes its output's constant data. */
 static eb_status fold_node(eb_ref_folded *f, eb_graph *g, const eb_node *n, char *msg,
@@ -38,12 +27,12 @@ static eb_status fold_node(eb_ref_folded *f, eb_graph *g, const eb_node *n, char
     for (int k = 0; k < n->n_inputs; k++) {
         const eb_tensor *t = eb_node_input(g, n, k);
         if (t) {
-            value_of(t, &in[k]);
+            eb_ref_value_from_tensor(&in[k], t);
             inp[k] = &in[k];
         }
     }
     eb_tensor *y = &g->tensors[n->outputs[0]];
-    value_of(y, &outv);
+    eb_ref_value_from_tensor(&outv, y);
     void **grown = realloc(f->data, ((size_t)f->n + 1) * sizeof *grown);
     if (!grown)
         return EB_ERR_NOMEM;

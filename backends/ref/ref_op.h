@@ -40,6 +40,11 @@ typedef struct eb_ref_op {
     void (*release)(void *state); /* optional */
 } eb_ref_op;
 
+/* A graph tensor as a kernel's value: its type, shape, bytes and data
+ * (NULL for an activation not yet placed). The plan's values and folding
+ * (ref_fold.c) start from it (ref_value.c). */
+void eb_ref_value_from_tensor(eb_value *v, const eb_tensor *t);
+
 /* Look up the entry for op_type in the default domain; NULL when unlisted. */
 const eb_ref_op *eb_ref_find_op(const char *op_type);
 

@@ -56,17 +56,6 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void value_from_tensor(eb_value *v, const eb_tensor *t)
-{
-    memset(v, 0, sizeof *v);
-    v->dtype = t->dtype;
-    v->rank = t->rank;
-    for (int d = 0; d < t->rank && d < EB_MAX_RANK; d++)
-        v->dims[d] = t->dims[d];
-    v->nbytes = t->nbytes;
-    v->data = t->data;
-}
-
 /* Nodes whose outputs are all known at load time (Constant, folded shape
  * arithmetic) need no execution. */
 static int all_const(const eb_graph *g, const eb_node *n)
@@ -418,7 +407,7 @@ eb_status eb_ref_plan_create(const eb_graph *g, const eb_ref_plan_options *opts,
         skip[i] = (unsigned char)all_const(g, &g->nodes[i]);
     }
     for (int i = 0; i < g->n_tensors; i++)
-        value_from_tensor(&p->values[i], &g->tensors[i]);
+        eb_ref_value_from_tensor(&p->values[i], &g->tensors[i]);
 
     if (o.qdq_fusion) {
         st = eb_ref_fuse_qdq(g, &p->fused, &p->n_fused, msg, msg_len);
